@@ -1,0 +1,63 @@
+"""The service's entry point.
+
+  python serve.py              gateway and a worker in one process (embedded backends by default)
+  python serve.py gateway      the HTTP/WebSocket gateway only (workers run elsewhere, via Kafka)
+  python serve.py worker       a turn worker: joins the Kafka consumer group "agents"
+  python serve.py llm          runs the local vLLM CPU server built by scripts/setup_llm.sh
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import subprocess
+import sys
+
+from agent.settings import Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Shop assistant service")
+    parser.add_argument("role", nargs="?", default="all", choices=["all", "gateway", "worker", "llm"])
+    parser.add_argument("--host", help="listen address (HOST)")
+    parser.add_argument("--port", type=int, help="listen port (PORT)")
+    args = parser.parse_args(argv)
+    overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+    settings = Settings(**overrides)
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.role == "worker":
+        from agent.service import run_worker_process
+
+        asyncio.run(run_worker_process(settings))
+        return 0
+    if args.role == "llm":
+        return run_llm(settings)
+    import uvicorn
+
+    from agent.gateway import create_app
+
+    uvicorn.run(create_app(settings, run_worker=args.role == "all"), host=settings.host, port=settings.port,
+                log_level=settings.log_level.lower())
+    return 0
+
+
+def run_llm(settings: Settings) -> int:
+    """Serves the bundled model with vLLM on the port of LLM_BASE_URL (default 8001)."""
+    from urllib.parse import urlparse
+
+    root = os.path.dirname(os.path.abspath(__file__))
+    model_dir = subprocess.run(["bash", os.path.join(root, "scripts", "setup_llm.sh")], check=True,
+                               stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
+    python = os.path.join(os.path.expanduser(settings.cache_dir), "vllm-venv", "bin", "python")
+    url = urlparse(settings.llm_base_url)
+    env = dict(os.environ, VLLM_CPU_KVCACHE_SPACE="2", HF_HUB_OFFLINE="1", VLLM_NO_USAGE_STATS="1")
+    command = [python, "-m", "vllm.entrypoints.openai.api_server", "--model", model_dir,
+               "--served-model-name", settings.llm_model, "--host", url.hostname or "127.0.0.1",
+               "--port", str(url.port or 8001), "--dtype", "bfloat16", "--max-model-len", "4096",
+               "--enforce-eager", "--enable-auto-tool-choice", "--tool-call-parser", "hermes"]
+    os.execve(python, command, env)  # the server takes this process's place: stopping it stops vLLM
+
+
+if __name__ == "__main__":
+    sys.exit(main())
