@@ -1,0 +1,116 @@
+"""The shopper API's shapes (../shared/api.md): every request, response, queued turn and error."""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Channel = Literal["app", "h5", "miniapp"]
+Status = Literal["queued", "running", "done", "failed"]
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="machine-readable, e.g. session_not_found, text_too_long")
+    message: str = Field(description="a sentence a front end can show to the shopper")
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+class OpenSession(BaseModel):
+    shopper_id: str | None = Field(None, max_length=128, description="whose live session to resume")
+    channel: Channel = "app"
+
+
+class SessionOpened(BaseModel):
+    session_id: str
+    resumed: bool = Field(description="true when the shopper's live session was picked up")
+    channel: Channel
+
+
+class PastTurn(BaseModel):
+    shopper: str
+    reply: str
+    intent: str | None = None
+
+
+class SessionView(BaseModel):
+    """What a front end shows when the shopper picks the conversation up on another channel."""
+
+    session_id: str
+    shopper_id: str | None
+    channel: Channel
+    last_intent: str | None = None
+    slots: dict[str, Any] = Field(default_factory=dict)
+    turns: list[PastTurn] = Field(default_factory=list)
+
+
+class TextMessage(BaseModel):
+    text: str = Field(min_length=1)
+
+
+class Queued(BaseModel):
+    request_id: str
+    status: Status = "queued"
+
+
+class ProductMatch(BaseModel):
+    product_id: str
+    item_id: str | None = None
+    name: str
+    score: float
+
+
+class RailsAction(BaseModel):
+    policy_id: str
+    rule: str
+    action: str = Field(description="block, rewrite or handoff")
+
+
+class Reply(BaseModel):
+    text: str
+    intent: str | None = None
+    slots: dict[str, Any] = Field(default_factory=dict)
+    matches: list[ProductMatch] = Field(default_factory=list)
+    handoff: bool = False
+    route: str | None = Field(None, description="fast path, cache, tool, llm, handoff or rails")
+    language: str | None = None
+    rails: list[RailsAction] = Field(default_factory=list, description="guardrails policies that blocked, "
+                                     "rewrote or handed off this turn")
+
+
+class RequestResult(BaseModel):
+    request_id: str
+    session_id: str
+    status: Status
+    transcript: str | None = None
+    reply: Reply | None = None
+    error: ErrorBody | None = None
+
+
+class ChatRequest(BaseModel):
+    session_id: str
+    text: str = Field(min_length=1)
+
+
+class ChatResponse(BaseModel):
+    request_id: str
+    reply: Reply
+
+
+class Turn(BaseModel):
+    """One shopper turn as it travels on the intake queue."""
+
+    request_id: str
+    session_id: str
+    text: str = ""
+    audio_ref: str | None = None  # media key of a stored voice note
+    image_ref: str | None = None  # media key of a stored photo
+    language: str | None = None  # given by the client, for voice
+    enqueued_at: float
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded"]
+    backends: dict[str, str] = Field(default_factory=dict)

@@ -1,0 +1,313 @@
+"""The shopper API (../shared/api.md): FastAPI gateway that acks turns once they are durably queued
+and pushes replies over a WebSocket to whichever gateway node holds the shopper's connection."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import time
+import uuid
+
+from fastapi import FastAPI, Request, WebSocket, WebSocketDisconnect
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from agent import metrics
+from agent.api import (ChatRequest, ChatResponse, ErrorResponse, Health, OpenSession, Queued, RequestResult,
+                       SessionOpened, SessionView, TextMessage, Turn)
+from agent.service import Backends, build_worker, open_backends
+from agent.settings import Settings
+from guardrails.admin import make_admin_router
+from guardrails.live import open_policy_store
+from multimodal import UploadRejected, check_upload
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, headers: dict | None = None) -> None:
+        self.status, self.code, self.message, self.headers = status, code, message, headers
+
+
+def _error(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
+    metrics.ERRORS.labels(code=code).inc()
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+
+
+def _documented(*statuses: int) -> dict:
+    return {status: {"model": ErrorResponse} for status in statuses}
+
+
+MESSAGE_BODY = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": TextMessage.model_json_schema()},
+    "multipart/form-data": {"schema": {"type": "object", "properties": {
+        "text": {"type": "string"},
+        "audio": {"type": "string", "format": "binary", "description": "webm/opus, ogg, m4a/aac, mp3, wav"},
+        "image": {"type": "string", "format": "binary", "description": "JPEG, PNG, WebP"}}}}}}}
+
+
+def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        backends = await open_backends(settings, policies)
+        app.state.backends = backends
+        worker_task = None
+        if run_worker:
+            worker = build_worker(settings, backends)
+            worker_task = asyncio.create_task(backends.intake.run_worker(worker.handle))
+        log.info("gateway on %s:%s, worker in process: %s", settings.host, settings.port, run_worker)
+        try:
+            yield
+        finally:
+            if worker_task:
+                worker_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker_task
+            await backends.close()
+
+    app = FastAPI(title="Shop assistant API", version="1", lifespan=lifespan,
+                  description="Chat with the shop's customer-service agent from an app, H5 page or mini-program.")
+
+    policies = open_policy_store(settings.policy_dir, settings.redis_url)
+    if settings.admin_token:  # the policy admin API for prompt engineers, off without a token
+        app.include_router(make_admin_router(policies, settings.admin_token), prefix="/admin")
+
+    def backends(request: Request | WebSocket) -> Backends:
+        return request.app.state.backends
+
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError):
+        return _error(exc.status, exc.code, exc.message, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError):
+        errors = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return _error(400, "malformed_json", "The request body is not valid JSON.")
+        first = errors[0] if errors else {}
+        where = ".".join(str(p) for p in first.get("loc", ())[1:]) or "body"
+        return _error(422, "invalid_request", f"{where}: {first.get('msg', 'invalid value')}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException):
+        if isinstance(exc.detail, dict) and {"code", "message"} <= exc.detail.keys():  # the admin API's errors
+            return _error(exc.status_code, exc.detail["code"], exc.detail["message"], exc.headers)
+        codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 403: "forbidden"}
+        return _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail), exc.headers)
+
+    @app.exception_handler(ConnectionError)
+    async def backend_down(_: Request, exc: ConnectionError):
+        log.warning("backend unavailable: %s", exc)
+        return _error(503, "backend_unavailable", "The service is busy right now. Please try again shortly.",
+                      {"Retry-After": "2"})
+
+    async def live_session(request: Request, session_id: str):
+        session = await backends(request).sessions.get(session_id)
+        if session is None:
+            raise ApiError(404, "session_not_found", "This conversation was not found. Please start a new one.")
+        return session
+
+    def check_text(text: str) -> str:
+        if len(text) > settings.max_text_chars:
+            raise ApiError(413, "text_too_long", f"Messages can be at most {settings.max_text_chars} characters.")
+        if not text.strip():
+            raise ApiError(422, "empty_message", "Please type a message, or send a voice note or a photo.")
+        return text
+
+    async def enqueue(request: Request, turn: Turn, only_new: bool = False) -> bool:
+        """Records the turn as queued, then puts it on the intake; undone if the queue refuses it."""
+        b = backends(request)
+        record = RequestResult(request_id=turn.request_id, session_id=turn.session_id, status="queued")
+        if not await b.sessions.put_request(record, only_new=only_new):
+            return False  # the client retried a turn it had already sent
+        try:
+            await b.intake.put(turn)
+        except Exception as exc:
+            await b.sessions.delete_request(turn.request_id)
+            raise ApiError(503, "intake_unavailable", "The service is busy right now. Please try again shortly.",
+                           {"Retry-After": "2"}) from exc
+        return True
+
+    def request_id_for(session_id: str, idempotency_key: str | None) -> str:
+        if idempotency_key:  # a retried POST maps to the same turn
+            return "r_" + hashlib.sha256(f"{session_id}:{idempotency_key}".encode()).hexdigest()[:32]
+        return "r_" + uuid.uuid4().hex
+
+    @app.post("/v1/sessions", response_model=SessionOpened, tags=["sessions"], responses=_documented(400, 422, 503))
+    async def open_session(body: OpenSession, request: Request) -> SessionOpened:
+        """Open a conversation, or resume the shopper's live one from any channel."""
+        session, resumed = await backends(request).sessions.open(body.shopper_id, body.channel)
+        return SessionOpened(session_id=session.session_id, resumed=resumed, channel=session.channel)
+
+    @app.get("/v1/sessions/{session_id}", response_model=SessionView, tags=["sessions"], responses=_documented(404))
+    async def read_session(session_id: str, request: Request) -> SessionView:
+        """The conversation so far (recent turns, what is known), e.g. after switching channel."""
+        session = await live_session(request, session_id)
+        return SessionView(session_id=session.session_id, shopper_id=session.shopper_id, channel=session.channel,
+                           last_intent=session.context.get("last_intent"), slots=session.context.get("slots", {}),
+                           turns=session.turns)
+
+    @app.post("/v1/sessions/{session_id}/messages", status_code=202, response_model=Queued, tags=["turns"],
+              openapi_extra=MESSAGE_BODY, responses=_documented(400, 404, 413, 415, 422, 503))
+    async def post_message(session_id: str, request: Request) -> Queued:
+        """Queue a shopper's turn (text, voice note or photo) and acknowledge it at once.
+
+        Send an `Idempotency-Key` header to make retries safe: the same key gives the same turn."""
+        await live_session(request, session_id)
+        turn = await read_turn(request, session_id, request_id_for(session_id, request.headers.get("idempotency-key")))
+        await enqueue(request, turn, only_new=True)
+        return Queued(request_id=turn.request_id)
+
+    async def read_turn(request: Request, session_id: str, request_id: str) -> Turn:
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type == "application/json":
+            try:
+                body = TextMessage.model_validate_json(await request.body())
+            except ValueError as exc:
+                if "json_invalid" in str(exc) or "Invalid JSON" in str(exc):
+                    raise ApiError(400, "malformed_json", "The request body is not valid JSON.") from exc
+                raise ApiError(422, "invalid_request", "Send {\"text\": \"...\"} with a non-empty text.") from exc
+            return Turn(request_id=request_id, session_id=session_id, text=check_text(body.text),
+                        enqueued_at=time.time())
+        if content_type == "multipart/form-data":
+            return await read_multipart(request, session_id, request_id)
+        raise ApiError(415, "unsupported_media_type", "Send the message as application/json or multipart/form-data.")
+
+    async def read_multipart(request: Request, session_id: str, request_id: str) -> Turn:
+        declared = int(request.headers.get("content-length") or 0)
+        if declared > 2 * settings.max_upload_bytes + settings.max_text_chars * 4:
+            raise ApiError(413, "file_too_large", f"Files can be at most {settings.max_upload_bytes // 1_000_000} MB.")
+        form = await request.form(max_files=2, max_fields=4)
+        text = form.get("text") or ""
+        if not isinstance(text, str):
+            raise ApiError(422, "invalid_request", "The text field must be a string.")
+        if text:
+            check_text(text)
+        refs: dict[str, str] = {}
+        kept: dict[str, bytes] = {}
+        for kind in ("audio", "image"):
+            upload = form.get(kind)
+            if upload is None or isinstance(upload, str):
+                continue
+            data = await upload.read(settings.max_upload_bytes + 1)
+            if len(data) > settings.max_upload_bytes:
+                raise ApiError(413, "file_too_large",
+                               f"Files can be at most {settings.max_upload_bytes // 1_000_000} MB.")
+            kept[kind] = await checked_upload(kind, data, upload.content_type)
+        if not text.strip() and not kept:
+            raise ApiError(422, "empty_message", "Please type a message, or send a voice note or a photo.")
+        for kind, data in kept.items():  # stored only once every part passed its checks
+            refs[kind] = f"{request_id}:{kind}"
+            await backends(request).sessions.put_media(refs[kind], data)
+        language = form.get("language") if isinstance(form.get("language"), str) else None
+        return Turn(request_id=request_id, session_id=session_id, text=text, audio_ref=refs.get("audio"),
+                    image_ref=refs.get("image"), language=language, enqueued_at=time.time())
+
+    async def checked_upload(kind: str, data: bytes, content_type: str | None) -> bytes:
+        """Proves the file decodes and is within limits (multimodal.check_upload), off the event loop."""
+        try:
+            return await asyncio.to_thread(check_upload, kind, data, content_type,
+                                           max_upload_bytes=settings.max_upload_bytes,
+                                           max_audio_seconds=settings.max_audio_seconds)
+        except UploadRejected as exc:
+            raise ApiError(exc.status, exc.code, exc.message) from exc
+
+    @app.get("/v1/requests/{request_id}", response_model=RequestResult, tags=["turns"], responses=_documented(404))
+    async def get_request(request_id: str, request: Request) -> RequestResult:
+        """A turn's status and, once done, its reply."""
+        record = await backends(request).sessions.get_request(request_id)
+        if record is None:
+            raise ApiError(404, "request_not_found", "This message was not found; it may have expired.")
+        return record
+
+    @app.post("/v1/chat", response_model=ChatResponse, tags=["turns"],
+              responses={**_documented(400, 404, 413, 422, 503),
+                         504: {"description": "no reply in time: poll GET /v1/requests/{request_id}",
+                               "content": {"application/json": {"example": {"error": {
+                                   "code": "reply_timeout", "message": "...", "request_id": "r_..."}}}}}})
+    async def chat(body: ChatRequest, request: Request):
+        """Send a text turn and wait for its reply (for simple clients)."""
+        await live_session(request, body.session_id)
+        turn = Turn(request_id=request_id_for(body.session_id, request.headers.get("idempotency-key")),
+                    session_id=body.session_id, text=check_text(body.text), enqueued_at=time.time())
+        b = backends(request)
+        async with b.push.listen(body.session_id) as events:  # listening before queueing: no reply is missed
+            await enqueue(request, turn, only_new=True)
+            deadline = time.monotonic() + settings.chat_timeout_seconds
+            with contextlib.suppress(asyncio.TimeoutError):
+                while (left := deadline - time.monotonic()) > 0:
+                    event = await asyncio.wait_for(events.get(), left)
+                    if event.get("type") == "reply" and event.get("request_id") == turn.request_id:
+                        break
+        record = await b.sessions.get_request(turn.request_id)
+        if record is not None and record.status == "done":
+            return ChatResponse(request_id=turn.request_id, reply=record.reply)
+        if record is not None and record.status == "failed":
+            return _error(500, record.error.code, record.error.message)
+        metrics.ERRORS.labels(code="reply_timeout").inc()
+        return JSONResponse({"error": {"code": "reply_timeout", "request_id": turn.request_id,
+                                       "message": "The answer is taking longer than usual; it will appear shortly."},
+                             "request_id": turn.request_id}, status_code=504)
+
+    @app.websocket("/v1/sessions/{session_id}/stream")
+    async def stream(websocket: WebSocket, session_id: str):
+        """Pushes the session's events as JSON: status, LLM tokens, the reply. The client may also send
+        {"text": "..."} to queue a turn; it is acknowledged with {"type": "queued", "request_id"}."""
+        b = backends(websocket)
+        await websocket.accept()
+        if await b.sessions.get(session_id) is None:  # closed after accepting, so browsers see the code
+            await websocket.close(code=4404, reason="session_not_found")
+            return
+        async with b.push.listen(session_id) as events:
+            async def forward() -> None:
+                while True:
+                    await websocket.send_json(await events.get())
+
+            pusher = asyncio.create_task(forward())
+            try:
+                while True:
+                    await receive_turn(websocket, session_id, await websocket.receive_text())
+            except WebSocketDisconnect:
+                pass
+            finally:
+                pusher.cancel()
+
+    async def receive_turn(websocket: WebSocket, session_id: str, raw: str) -> None:
+        try:
+            text = check_text(TextMessage.model_validate_json(raw).text)
+        except (ValueError, ApiError) as exc:
+            message = exc.message if isinstance(exc, ApiError) else 'Send {"text": "..."}.'
+            await websocket.send_json({"type": "error", "error": {"code": "invalid_message", "message": message}})
+            return
+        turn = Turn(request_id=request_id_for(session_id, None), session_id=session_id, text=text,
+                    enqueued_at=time.time())
+        await enqueue(websocket, turn)
+        await websocket.send_json({"type": "queued", "request_id": turn.request_id})
+
+    @app.get("/healthz", response_model=Health, tags=["operations"])
+    async def healthz() -> Health:
+        return Health(status="ok")
+
+    @app.get("/readyz", response_model=Health, tags=["operations"], responses={503: {"model": Health}})
+    async def readyz(request: Request):
+        """Ready when the session store and intake answer; the LLM tier being down only degrades."""
+        b, status, ready = backends(request), {}, True
+        for name, part in (("sessions", b.sessions), ("intake", b.intake), ("llm", b.llm)):
+            try:
+                await asyncio.wait_for(part.ping(), 3)
+                status[name] = "up"
+            except Exception as exc:  # any failure to answer means down
+                status[name] = f"down: {type(exc).__name__}"
+                ready = ready and name == "llm"
+        health = Health(status="ok" if all(v == "up" for v in status.values()) else "degraded", backends=status)
+        return JSONResponse(health.model_dump(), status_code=200 if ready else 503)
+
+    @app.get("/metrics", tags=["operations"], response_class=Response)
+    async def prometheus(request: Request) -> Response:
+        metrics.QUEUE_LAG.set(await backends(request).intake.lag())
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return app

@@ -1,0 +1,19 @@
+"""Prometheus metrics operators watch: latency by route, automation, queue lag, LLM calls, errors."""
+from prometheus_client import Counter, Gauge, Histogram
+
+_FAST = (0.001, 0.0025, 0.005, 0.01, 0.02, 0.04, 0.06, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30)
+
+TURN_SECONDS = Histogram("shop_turn_seconds", "Worker time for one turn, by the route that closed it",
+                         ["route"], buckets=_FAST)
+TURN_END_TO_END = Histogram("shop_turn_end_to_end_seconds", "From the gateway's ack to the reply stored",
+                            ["route"], buckets=_FAST)
+QUEUE_WAIT = Histogram("shop_intake_wait_seconds", "Time a turn waited on the intake queue", buckets=_FAST)
+QUEUE_LAG = Gauge("shop_intake_lag", "Turns queued and not yet handled, as this node sees them")
+TURNS = Counter("shop_turns_total", "Turns closed, by route (automation = not llm, not handoff)", ["route"])
+DUPLICATES = Counter("shop_duplicate_turns_total", "Turns delivered again and answered from the first result")
+LLM_CALLS = Counter("shop_llm_calls_total", "Calls to the LLM tier", ["kind", "outcome"])
+LLM_SECONDS = Histogram("shop_llm_seconds", "LLM call duration", ["kind"], buckets=_FAST)
+LLM_FIRST_TOKEN = Histogram("shop_llm_first_token_seconds", "LLM time to first token", buckets=_FAST)
+ERRORS = Counter("shop_errors_total", "Errors answered to clients or raised in turns", ["code"])
+CACHE_LOOKUPS = Counter("shop_answer_cache_lookups_total", "Answer cache lookups, by outcome", ["outcome"])
+OFFERS = Counter("shop_offers_total", "Cross-sell offers with a coupon: offered, accepted (conversion)", ["outcome"])

@@ -1,0 +1,297 @@
+"""The graph's nodes: each does one thing to the turn and returns the part of the state it changed."""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import asdict, dataclass
+
+from agent import metrics
+from agent.flows import (ORDER_INTENTS, after_no, can_close, continues_task, drops_task, gives_identity,
+                         is_bare_answer, is_open_question, is_yes, names_product, run_flow)
+from agent.handoff import HandoffDesk
+from agent.llm import LLMClient, LLMUnavailable
+from agent.push import ReplyBus
+from agent.replies import dominant_language, say
+from agent.seams import NLU, AnswerCache, Media, Rails, Shop
+from agent.sessions import SessionStore
+from agent.settings import Settings
+from agent.state import TurnState
+from multimodal import UploadRejected
+
+log = logging.getLogger(__name__)
+
+# slots used within the turn (to prove who the shopper is) and never kept in the session
+PERSONAL_SLOTS = {"email", "phone", "zip"}
+# intents whose answer needs shop data the LLM must look up with a tool it is told to call
+LLM_TOOL_FOR_INTENT = {"product_info": "get_product_details", "recommend": "recommend_products",
+                       "price_promo": "get_product_details"}
+
+
+@dataclass
+class TurnDeps:
+    settings: Settings
+    sessions: SessionStore
+    push: ReplyBus
+    llm: LLMClient
+    nlu: NLU
+    cache: AnswerCache
+    rails: Rails
+    handoffs: HandoffDesk
+    media: Media | None = None
+    shop: Shop | None = None
+
+
+async def normalise_input(state: TurnState, deps: TurnDeps) -> dict:
+    """Voice and photo become text and facts, so the rest of the turn reads them like typing."""
+    try:
+        return await _read_media(state, deps)
+    except (TimeoutError, UploadRejected):  # too slow, or stored bytes that no longer decode
+        log.warning("media of %s could not be read", state["request_id"], exc_info=True)
+        text = state.get("text", "").strip()
+        if text:  # answer what was typed
+            return {"text": text, "language": dominant_language(text)}
+        language = state.get("language_hint") or "en"
+        return {"language": language, "route": "media", "reply": say("media_unreadable", language)}
+
+
+async def _stored(deps: TurnDeps, ref: str) -> bytes:
+    data = await deps.sessions.get_media(ref)
+    if data is None:  # kept for MEDIA_TTL_SECONDS only
+        raise UploadRejected(410, "media_expired", "The file has expired.")
+    return data
+
+
+async def _read_media(state: TurnState, deps: TurnDeps) -> dict:
+    text, update = state.get("text", "").strip(), {}
+    if state.get("audio_ref") and deps.media:
+        audio = await _stored(deps, state["audio_ref"])
+        heard = await asyncio.to_thread(deps.media.transcribe, audio, state.get("language_hint"))
+        update["transcript"] = heard.text
+        if heard.silent and not text:
+            language = state.get("language_hint") or heard.language or "en"
+            return {**update, "language": language, "route": "media", "reply": say("not_heard", language)}
+        text = f"{text} {heard.text}".strip()
+    if state.get("image_ref") and deps.media:
+        photo = await _stored(deps, state["image_ref"])
+        seen = await asyncio.to_thread(deps.media.read_photo, photo)
+        update["matches"] = [asdict(m) for m in seen.matches]
+        if not seen.slots.get("order_id"):  # a product photo: say what it shows, or that we don't sell it
+            language = dominant_language(text) if text else state.get("language_hint") or "en"
+            names = ", ".join(m.name for m in seen.matches[:3])
+            reply = say("photo_matches", language, names=names) if names else say("photo_no_match", language)
+            return {**update, "text": text, "language": language, "route": "photo", "reply": reply}
+        text = f"{text} {seen.text}".strip()  # a screenshot with an order number reads like typing it
+    return {**update, "text": text, "language": dominant_language(text, state.get("context", {}).get("language", "en"))}
+
+
+async def input_rails(state: TurnState, deps: TurnDeps) -> dict:
+    verdict = deps.rails.check_input(state["text"], language=state["language"])
+    if verdict.action in ("block", "handoff"):
+        return {"route": "rails" if verdict.action == "block" else "handoff",
+                "reply": verdict.reply or say("handoff", state["language"]),
+                "handoff": verdict.action == "handoff",
+                "rails": [{"policy_id": verdict.policy_id or "", "rule": verdict.rule or "", "action": verdict.action}]}
+    return {}
+
+
+async def understand(state: TurnState, deps: TurnDeps) -> dict:
+    # "no, never mind — where is my parcel?": the request is what follows the no
+    rest = after_no(state["text"])
+    [u] = deps.nlu.predict([rest or state["text"]])
+    return {"understanding": {"intent": u.intent, "confidence": u.confidence, "slots": dict(u.slots),
+                              "frustration": u.frustration, "scores": dict(getattr(u, "scores", {})),
+                              "more": rest is not None}}
+
+
+async def answer_cache(state: TurnState, deps: TurnDeps) -> dict:
+    """Precomputed FAQ answers; the cache refuses questions that carry personal data."""
+    u = state["understanding"]
+    confident = u["confidence"] >= deps.settings.intent_confidence_threshold
+    hit = await asyncio.to_thread(deps.cache.lookup, state["text"], state["language"],
+                                  u["intent"] if confident else None)  # a sure intent must agree with the FAQ's
+    metrics.CACHE_LOOKUPS.labels(outcome=hit.kind if hit else "miss").inc()
+    return {"cached_answer": hit.answer if hit else None}
+
+
+def choose_route(state: TurnState, deps: TurnDeps) -> dict:
+    """The policy router: a human, a task under way, the answer cache, a templated flow or the LLM."""
+    u, context, settings, text = state["understanding"], state.get("context", {}), deps.settings, state["text"]
+    if u["intent"] == "human_agent" or u["frustration"] >= settings.frustration_threshold \
+            or (is_yes(text) and _offered_a_colleague(state)):
+        return {"route": "handoff"}
+    if deps.shop is None:
+        return _cache_or_llm(state, u, settings)
+    update: dict = {}
+    if drops_task(context, u["intent"], u["slots"], text, u.get("more", False)):  # "no, never mind"
+        context = {k: v for k, v in context.items() if k not in ("task", "failures")}
+        update["context"] = context
+        if not u.get("more"):
+            return {**update, "route": "flow", "flow_intent": "acknowledge"}
+    if continues_task(context, u["intent"], u["slots"], text):
+        return {**update, "route": "flow", "flow_intent": context["task"]["intent"]}
+    if is_bare_answer(text):  # a yes, no or "all of it" with nothing waiting for it
+        return {**update, "route": "flow", "flow_intent": "acknowledge"}
+    if is_open_question(text):  # several questions at once: grounded in the shop's current promotions
+        return {**update, "route": "llm", "tool": "list_promotions"}
+    closable = _sure(u, context, text, settings) and can_close(u["intent"], text)
+    if state.get("cached_answer") and not (closable and u["intent"] == "account"):  # "update my address": do it
+        return {**update, **_cache_or_llm(state, u, settings)}
+    if not closable and u["slots"].get("order_id"):
+        # an order id says the shopper means one of their orders: the likeliest order request, which
+        # states the order and waits for a yes before anything changes
+        best = max(ORDER_INTENTS, key=lambda intent: u["scores"].get(intent, 0.0))
+        if u["scores"].get(best, 0.0) > 0:
+            return {**update, "route": "flow", "flow_intent": best}
+    # an identity given without a request we can act on: verify it (or refuse a second shopper) here
+    if gives_identity(u["slots"], text) and not (closable and u["intent"] in ACTIONS):
+        return {**update, "route": "flow", "flow_intent": "identify"}
+    if closable:
+        return {**update, "route": "flow", "flow_intent": u["intent"]}
+    return {**update, **_cache_or_llm(state, u, settings)}
+
+
+# intents whose flow does something with the shopper's identity (the others are answered without it)
+ACTIONS = ORDER_INTENTS | {"account", "price_promo", "recommend", "product_info"}
+
+
+def _sure(u: dict, context: dict, text: str, settings: Settings) -> bool:
+    """Sure enough of the intent for a templated flow: confident, or half as confident and backed by the
+    conversation (the topic of the turn before) or by the words (a product of ours named in a question
+    about products). A wrong flow costs a question, never an action: every change waits for a yes."""
+    threshold = settings.intent_confidence_threshold
+    backed = u["intent"] == context.get("last_intent") or (u["intent"] in CATALOGUE_INTENTS and names_product(text))
+    return u["confidence"] >= threshold or (backed and u["confidence"] >= threshold / 2)
+
+
+CATALOGUE_INTENTS = {"product_info", "recommend", "price_promo"}
+
+
+def _cache_or_llm(state: TurnState, u: dict, settings: Settings) -> dict:
+    if state.get("cached_answer"):  # the FAQ's own words are the facts the output rails check against
+        return {"route": "cache", "reply": state["cached_answer"], "facts": {"faq_answer": state["cached_answer"]}}
+    confident = u["confidence"] >= settings.intent_confidence_threshold
+    return {"route": "llm", "tool": LLM_TOOL_FOR_INTENT.get(u["intent"] or "") if confident else None}
+
+
+def _offered_a_colleague(state: TurnState) -> bool:
+    """The last reply offered a person (the LLM tier could not answer): a yes takes the offer."""
+    history = state.get("history") or [{}]
+    return history[-1].get("reply") in (say("llm_down", "en"), say("llm_down", "zh"))
+
+
+async def follow_flow(state: TurnState, deps: TurnDeps) -> dict:
+    """A templated flow closes the turn with the shop's tools (see agent/flows.py)."""
+    u = state["understanding"]
+    result = await asyncio.to_thread(run_flow, state["flow_intent"], u["slots"], state["text"], state["language"],
+                                     state.get("context", {}), deps.shop, state["request_id"])
+    if result.handoff:
+        await deps.handoffs.hand_over(_case(state, deps, "the task failed twice"))
+    return {"reply": result.reply, "context": result.context, "facts": result.facts, "handoff": result.handoff}
+
+
+async def hand_to_human(state: TurnState, deps: TurnDeps) -> dict:
+    """Tells the shopper honestly and puts the case on the human desk's queue, with its state."""
+    u = state.get("understanding")
+    if u is None:  # a guardrails policy handed off before understanding: its own words to the shopper
+        rule = state["rails"][-1]
+        await deps.handoffs.hand_over(_case(state, deps, f"policy {rule['policy_id']}/{rule['rule']}"))
+        return {"handoff": True}
+    reason = "asked for a person" if u["intent"] == "human_agent" else f"frustration {u['frustration']:.2f}"
+    await deps.handoffs.hand_over(_case(state, deps, reason))
+    return {"handoff": True, "reply": say("handoff", state["language"])}
+
+
+def _case(state: TurnState, deps: TurnDeps, reason: str) -> dict:
+    """What the human desk gets: why, who, the task under way and the recent turns (masked)."""
+    context = state.get("context", {})
+    masked, _ = deps.rails.mask_pii(state["text"])
+    return {"session_id": state["session_id"], "request_id": state["request_id"], "reason": reason,
+            "shopper_id": state.get("shopper_id"), "user_id": context.get("user_id"), "task": context.get("task"),
+            "slots": context.get("slots", {}), "last_message": masked,
+            "recent_turns": state.get("history", [])[-5:], "language": state["language"]}
+
+
+def _history_messages(state: TurnState) -> list[dict]:
+    messages = []
+    for turn in state.get("history", [])[-6:]:
+        messages.append({"role": "user", "content": f"<shopper>{turn['shopper']}</shopper>"})
+        messages.append({"role": "assistant", "content": turn["reply"]})
+    return messages
+
+
+async def ask_llm(state: TurnState, deps: TurnDeps) -> dict:
+    """The LLM tier: fill a tool's arguments when the graph says a tool is needed, then answer
+    grounded in the tool's result, streaming tokens to the shopper's push channel."""
+    language, rails = state["language"], deps.rails
+    masked, vault = rails.mask_pii(state["text"])
+    system = rails.system_prompt(language)
+    messages = [{"role": "system", "content": system}, *_history_messages(state),
+                {"role": "user", "content": f"<shopper>{masked}</shopper>"}]
+    try:
+        facts: dict = {}
+        if state.get("tool") and deps.shop is not None:
+            facts = await _look_up_with_tool(state, deps, messages)
+            messages.insert(1, {"role": "system", "content": "<tool_result>\n"
+                                + json.dumps(facts, ensure_ascii=False)[:6000] + "\n</tool_result>"})
+
+        async def stream(token: str) -> None:
+            await deps.push.publish(state["session_id"], {"type": "token", "request_id": state["request_id"],
+                                                          "text": token})
+
+        answer = await deps.llm.answer(messages, on_token=stream)
+    except LLMUnavailable:
+        log.warning("LLM tier unavailable for %s", state["request_id"])
+        return {"route": "llm_fallback", "reply": say("llm_down", language)}
+    return {"reply": rails.unmask(answer, vault) or say("llm_down", language), "facts": facts}
+
+
+async def _look_up_with_tool(state: TurnState, deps: TurnDeps, messages: list[dict]) -> dict:
+    tool = state["tool"]
+    shop, shopper = deps.shop, state.get("context", {}).get("user_id")
+    # the LLM tier only reaches catalogue tools; a user_id argument is always the proven shopper's
+    # (or absent), never one the model made up: other shoppers' histories stay private
+    catalogue = await asyncio.to_thread(shop.call, "list_all_product_types", {}, as_shopper=None)
+    schema = [s for s in shop.tool_schemas() if s["function"]["name"] == tool]
+    ask = [*messages[:1], {"role": "system", "content": "Product types and their product_id:\n"
+                           + json.dumps(catalogue, ensure_ascii=False)}, *messages[1:]]
+    arguments = await deps.llm.call_tool(ask, schema, tool)
+    arguments.pop("user_id", None)
+    if shopper and "user_id" in schema[0]["function"]["parameters"]["properties"]:
+        arguments["user_id"] = shopper
+    try:
+        result = await asyncio.to_thread(shop.call, tool, arguments, as_shopper=shopper,
+                                         idempotency_key=state["request_id"])
+    except Exception as refusal:  # a tool's refusal is a fact the answer must state
+        result = {"error": getattr(refusal, "message", str(refusal))}
+    return {"tool": tool, "arguments": arguments, "result": result}
+
+
+async def output_rails(state: TurnState, deps: TurnDeps) -> dict:
+    verdict = deps.rails.check_output(state["reply"], language=state["language"], facts=state.get("facts"))
+    update: dict = {"reply": verdict.text if verdict.text is not None else state["reply"]}
+    if verdict.action != "allow":
+        update["rails"] = [*state.get("rails", []), {"policy_id": verdict.policy_id or "",
+                                                       "rule": verdict.rule or "", "action": verdict.action}]
+        if verdict.action == "handoff":
+            update.update(handoff=True, reply=say("handoff", state["language"]))
+    return update
+
+
+async def finish(state: TurnState, deps: TurnDeps) -> dict:
+    """Carries what was learned into the session's dialogue state and recent history."""
+    reply = state["reply"]
+    if state.get("restarted"):
+        reply = say("restarted", state["language"]) + reply
+    understanding = state.get("understanding") or {"intent": None, "slots": {}}
+    context = dict(state.get("context", {}))
+    if understanding["intent"]:
+        context["last_intent"] = understanding["intent"]
+    context["language"] = state["language"]
+    kept = {k: v for k, v in understanding["slots"].items() if k not in PERSONAL_SLOTS}
+    context["slots"] = {**context.get("slots", {}), **kept}
+    masked_text, _ = deps.rails.mask_pii(state.get("text", ""))
+    masked_reply, _ = deps.rails.mask_pii(reply)
+    history = [*state.get("history", []), {"shopper": masked_text, "reply": masked_reply,
+                                           "intent": understanding["intent"]}]
+    return {"reply": reply, "context": context, "history": history[-deps.settings.recent_turns:]}

@@ -1,0 +1,121 @@
+"""Opens the backends that settings choose and assembles the turn worker from them."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+import multimodal
+from agent.graph import build_turn_graph
+from agent.handoff import HandoffDesk, KafkaHandoffDesk, MemoryHandoffDesk
+from agent.intake import IntakeQueue, KafkaIntake, MemoryIntake
+from agent.llm import LLMClient
+from agent.nodes import TurnDeps
+from agent.push import MemoryReplyBus, RedisReplyBus, ReplyBus
+from agent.sessions import MemorySessionStore, RedisSessionStore, SessionStore
+from agent.settings import Settings
+from agent.worker import TurnWorker
+from fastmodels import load_nlu
+from fastmodels.answer_cache import load_answer_cache
+from guardrails.live import load_guardrails, open_policy_store
+from guardrails.store import PolicyStore
+from tools import open_shop
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Backends:
+    sessions: SessionStore
+    push: ReplyBus
+    intake: IntakeQueue
+    llm: LLMClient
+    policies: PolicyStore  # guardrails' policies: shared by the admin API and this process's rails
+    handoffs: HandoffDesk
+
+    def describe(self) -> dict[str, str]:
+        return {"sessions": type(self.sessions).__name__, "push": type(self.push).__name__,
+                "intake": type(self.intake).__name__, "llm": str(self.llm.client.base_url)}
+
+    async def close(self) -> None:
+        for part in (self.intake, self.push, self.sessions, self.llm, self.handoffs):
+            await part.close()
+        self.policies.close()
+
+
+async def open_backends(settings: Settings, policies: PolicyStore | None = None) -> Backends:
+    ttl = dict(ttl=settings.session_ttl_seconds, tombstone_ttl=settings.session_tombstone_seconds,
+               request_ttl=settings.request_ttl_seconds, media_ttl=settings.media_ttl_seconds)
+    if settings.redis_url:
+        sessions, push = RedisSessionStore(settings.redis_url, **ttl), RedisReplyBus(settings.redis_url)
+    else:
+        sessions, push = MemorySessionStore(**ttl), MemoryReplyBus()
+    if settings.kafka_bootstrap_servers:
+        intake = KafkaIntake(settings.kafka_bootstrap_servers, settings.kafka_topic, settings.kafka_group,
+                             settings.kafka_partitions)
+    else:
+        intake = MemoryIntake()
+    await intake.start()
+    llm = LLMClient(settings.llm_base_url, settings.llm_model, settings.llm_api_key,
+                    settings.llm_timeout_seconds, settings.llm_max_retries, settings.llm_max_tokens,
+                    settings.llm_temperature)
+    policies = policies or await asyncio.to_thread(open_policy_store, settings.policy_dir, settings.redis_url)
+    if settings.kafka_bootstrap_servers:
+        handoffs = KafkaHandoffDesk(settings.kafka_bootstrap_servers, settings.handoff_topic)
+    else:
+        handoffs = MemoryHandoffDesk()
+    backends = Backends(sessions, push, intake, llm, policies, handoffs)
+    log.info("backends in use: %s", backends.describe())
+    return backends
+
+
+class ShopperMedia:
+    """Voice notes and photos for the turn, with this deployment's models and limits."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        if settings.preload_media_models:
+            multimodal.preload_models(settings.whisper_model, settings.cache_dir)
+
+    def transcribe(self, audio: bytes, language: str | None = None):
+        s = self.settings
+        return multimodal.transcribe(audio, language or s.whisper_language or None, model=s.whisper_model,
+                                     cache_dir=s.cache_dir, max_seconds=s.max_audio_seconds)
+
+    def read_photo(self, image: bytes):
+        return multimodal.read_photo(image)
+
+
+def build_worker(settings: Settings, backends: Backends) -> TurnWorker:
+    """Loads the fast tier, the answer cache and the rails once per worker process."""
+    cache = load_answer_cache(settings.faq_path, settings.redis_url, threshold=settings.cache_similarity_threshold,
+                              agree_threshold=settings.cache_agree_threshold, cache_dir=settings.cache_dir)
+    deps = TurnDeps(settings=settings, sessions=backends.sessions, push=backends.push, llm=backends.llm,
+                    # one thread: a turn predicts one message, and idle pool threads spinning on a
+                    # shared 2-core box cost more than they save
+                    nlu=load_nlu(settings.nlu_model_dir or None, threads=1), cache=cache, rails=load_guardrails(store=backends.policies),
+                    handoffs=backends.handoffs, shop=open_shop(settings.shop_db_url, seed="tau2"),
+                    media=ShopperMedia(settings))
+    return TurnWorker(deps, build_turn_graph(deps))
+
+
+async def run_worker_process(settings: Settings) -> None:
+    """A standalone worker: consumes the intake until stopped; serves /metrics on METRICS_PORT."""
+    import signal
+
+    from prometheus_client import start_http_server
+
+    if settings.metrics_port:
+        start_http_server(settings.metrics_port, addr=settings.host)
+    backends = await open_backends(settings)
+    worker = build_worker(settings, backends)
+    consuming = asyncio.create_task(backends.intake.run_worker(worker.handle))
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, consuming.cancel)
+    try:
+        await consuming
+    except asyncio.CancelledError:
+        log.info("worker stopping")
+    finally:
+        await backends.close()

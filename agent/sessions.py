@@ -1,0 +1,243 @@
+"""SessionStore: shoppers' live sessions, turn records and uploaded media.
+
+One small interface, two backends chosen by REDIS_URL: an in-process store (embedded default) and
+Redis (production). Both keep the same TTL semantics, so the same tests run against each.
+
+Redis layout:
+  session:{id}        JSON of the Session, sliding TTL (SESSION_TTL_SECONDS)
+  session-known:{id}  shopper id + channel, kept longer, so an expired session restarts politely
+  shopper:{sid}       the shopper's live session id, same TTL as the session
+  request:{id}        JSON of the RequestResult (status, reply), REQUEST_TTL_SECONDS
+  media:{key}         an uploaded voice note or photo, MEDIA_TTL_SECONDS
+"""
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any, Protocol
+
+from pydantic import BaseModel, Field
+
+from agent.api import Channel, RequestResult
+
+
+class Session(BaseModel):
+    session_id: str
+    shopper_id: str | None = None
+    channel: Channel = "app"
+    created_at: float = Field(default_factory=time.time)
+    context: dict[str, Any] = Field(default_factory=dict)  # the dialogue state the graph carries
+    turns: list[dict[str, Any]] = Field(default_factory=list)  # recent turns, oldest first
+    restarted: bool = False  # the previous session with this id expired; say so once
+
+
+def new_session_id() -> str:
+    return "s_" + uuid.uuid4().hex
+
+
+class SessionStore(Protocol):
+    async def open(self, shopper_id: str | None, channel: Channel) -> tuple[Session, bool]:
+        """The shopper's live session (resumed=True, channel switched) or a new one."""
+
+    async def get(self, session_id: str) -> Session | None:
+        """A live session, its TTL refreshed; for an expired one a fresh session flagged restarted."""
+
+    async def save(self, session: Session) -> None: ...
+
+    async def put_request(self, record: RequestResult, only_new: bool = False) -> bool:
+        """Store a turn's record; with only_new, False when the request id already exists."""
+
+    async def get_request(self, request_id: str) -> RequestResult | None: ...
+
+    async def delete_request(self, request_id: str) -> None: ...
+
+    async def finish_turn(self, session: Session, record: RequestResult) -> None:
+        """Store the session and the turn's result together."""
+
+    async def put_media(self, key: str, data: bytes) -> None: ...
+
+    async def get_media(self, key: str) -> bytes | None: ...
+
+    async def ping(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class _Expiring:
+    """A dict whose entries vanish after their TTL, as Redis keys do."""
+
+    def __init__(self) -> None:
+        self._data: dict[str, tuple[float, Any]] = {}
+
+    def get(self, key: str) -> Any:
+        entry = self._data.get(key)
+        if entry is None or entry[0] <= time.monotonic():
+            self._data.pop(key, None)
+            return None
+        return entry[1]
+
+    def set(self, key: str, value: Any, ttl: float) -> None:
+        self._data[key] = (time.monotonic() + ttl, value)
+        if len(self._data) % 1024 == 0:  # sweep now and then so the process does not grow
+            now = time.monotonic()
+            self._data = {k: v for k, v in self._data.items() if v[0] > now}
+
+    def pop(self, key: str) -> None:
+        self._data.pop(key, None)
+
+
+class _SessionLogic:
+    """What both backends share: how sessions open, resume and restart."""
+
+    ttl: int
+    tombstone_ttl: int
+
+    async def _load(self, session_id: str) -> Session | None: ...
+    async def _live_for_shopper(self, shopper_id: str) -> str | None: ...
+    async def _known(self, session_id: str) -> dict | None: ...
+
+    async def open(self, shopper_id: str | None, channel: Channel) -> tuple[Session, bool]:
+        if shopper_id:
+            live_id = await self._live_for_shopper(shopper_id)
+            session = await self._load(live_id) if live_id else None
+            if session is not None:
+                session.channel = channel
+                await self.save(session)
+                return session, True
+        session = Session(session_id=new_session_id(), shopper_id=shopper_id, channel=channel)
+        await self.save(session)
+        return session, False
+
+    async def get(self, session_id: str) -> Session | None:
+        session = await self._load(session_id)
+        if session is not None:
+            return session
+        known = await self._known(session_id)
+        if known is None:
+            return None
+        return Session(session_id=session_id, restarted=True, **known)
+
+
+class MemorySessionStore(_SessionLogic):
+    def __init__(self, ttl: int = 900, tombstone_ttl: int = 86_400, request_ttl: int = 86_400,
+                 media_ttl: int = 3600) -> None:
+        self.ttl, self.tombstone_ttl, self.request_ttl, self.media_ttl = ttl, tombstone_ttl, request_ttl, media_ttl
+        self._sessions, self._requests, self._media = _Expiring(), _Expiring(), _Expiring()
+
+    async def _load(self, session_id):
+        raw = self._sessions.get(f"session:{session_id}")
+        if raw is None:
+            return None
+        self._sessions.set(f"session:{session_id}", raw, self.ttl)  # sliding TTL
+        return Session.model_validate_json(raw)
+
+    async def _live_for_shopper(self, shopper_id):
+        return self._sessions.get(f"shopper:{shopper_id}")
+
+    async def _known(self, session_id):
+        return self._sessions.get(f"session-known:{session_id}")
+
+    async def save(self, session):
+        session.restarted = False
+        self._sessions.set(f"session:{session.session_id}", session.model_dump_json(), self.ttl)
+        self._sessions.set(f"session-known:{session.session_id}",
+                           {"shopper_id": session.shopper_id, "channel": session.channel}, self.tombstone_ttl)
+        if session.shopper_id:
+            self._sessions.set(f"shopper:{session.shopper_id}", session.session_id, self.ttl)
+
+    async def put_request(self, record, only_new=False):
+        if only_new and self._requests.get(record.request_id) is not None:
+            return False
+        self._requests.set(record.request_id, record.model_dump_json(), self.request_ttl)
+        return True
+
+    async def get_request(self, request_id):
+        raw = self._requests.get(request_id)
+        return RequestResult.model_validate_json(raw) if raw else None
+
+    async def delete_request(self, request_id):
+        self._requests.pop(request_id)
+
+    async def finish_turn(self, session, record):
+        await self.save(session)
+        await self.put_request(record)
+
+    async def put_media(self, key, data):
+        self._media.set(key, data, self.media_ttl)
+
+    async def get_media(self, key):
+        return self._media.get(key)
+
+    async def ping(self):
+        return None
+
+    async def close(self):
+        return None
+
+
+class RedisSessionStore(_SessionLogic):
+    def __init__(self, url: str, ttl: int = 900, tombstone_ttl: int = 86_400, request_ttl: int = 86_400,
+                 media_ttl: int = 3600) -> None:
+        import redis.asyncio as redis
+
+        self.redis = redis.from_url(url)
+        self.ttl, self.tombstone_ttl, self.request_ttl, self.media_ttl = ttl, tombstone_ttl, request_ttl, media_ttl
+
+    async def _load(self, session_id):
+        raw = await self.redis.getex(f"session:{session_id}", ex=self.ttl)  # read and slide the TTL
+        return Session.model_validate_json(raw) if raw else None
+
+    async def _live_for_shopper(self, shopper_id):
+        raw = await self.redis.get(f"shopper:{shopper_id}")
+        return raw.decode() if raw else None
+
+    async def _known(self, session_id):
+        import json
+
+        raw = await self.redis.get(f"session-known:{session_id}")
+        return json.loads(raw) if raw else None
+
+    def _save_into(self, pipe, session: Session) -> None:
+        import json
+
+        session.restarted = False
+        pipe.set(f"session:{session.session_id}", session.model_dump_json(), ex=self.ttl)
+        pipe.set(f"session-known:{session.session_id}",
+                 json.dumps({"shopper_id": session.shopper_id, "channel": session.channel}), ex=self.tombstone_ttl)
+        if session.shopper_id:
+            pipe.set(f"shopper:{session.shopper_id}", session.session_id, ex=self.ttl)
+
+    async def save(self, session):
+        async with self.redis.pipeline(transaction=True) as pipe:
+            self._save_into(pipe, session)
+            await pipe.execute()
+
+    async def put_request(self, record, only_new=False):
+        done = await self.redis.set(f"request:{record.request_id}", record.model_dump_json(),
+                                    ex=self.request_ttl, nx=only_new)
+        return bool(done)
+
+    async def get_request(self, request_id):
+        raw = await self.redis.get(f"request:{request_id}")
+        return RequestResult.model_validate_json(raw) if raw else None
+
+    async def delete_request(self, request_id):
+        await self.redis.delete(f"request:{request_id}")
+
+    async def finish_turn(self, session, record):
+        async with self.redis.pipeline(transaction=True) as pipe:  # MULTI/EXEC: both or neither
+            self._save_into(pipe, session)
+            pipe.set(f"request:{record.request_id}", record.model_dump_json(), ex=self.request_ttl)
+            await pipe.execute()
+
+    async def put_media(self, key, data):
+        await self.redis.set(f"media:{key}", data, ex=self.media_ttl)
+
+    async def get_media(self, key):
+        return await self.redis.get(f"media:{key}")
+
+    async def ping(self):
+        await self.redis.ping()
+
+    async def close(self):
+        await self.redis.aclose()

@@ -1,0 +1,75 @@
+"""The service's one configuration class, read from the environment (12-factor).
+
+Every variable is documented in the README. An empty REDIS_URL or KAFKA_BOOTSTRAP_SERVERS selects
+the embedded backend (in-process), so `python serve.py` runs on a fresh machine with nothing else.
+"""
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    # gateway
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # backends: empty = embedded (in-process); production: redis://…, host:9092,…, postgresql://…
+    redis_url: str = ""
+    kafka_bootstrap_servers: str = ""
+    kafka_topic: str = "chat.requests"
+    kafka_partitions: int = 12
+    kafka_group: str = "agents"
+    handoff_topic: str = "chat.handoffs"
+    shop_db_url: str = "sqlite:///var/shop.db"
+    # LLM tier: any OpenAI-compatible server (vLLM in production)
+    llm_base_url: str = "http://127.0.0.1:8001/v1"
+    llm_model: str = "shop-llm"
+    llm_api_key: str = "EMPTY"
+    llm_timeout_seconds: float = 20.0
+    llm_max_retries: int = 1
+    llm_max_tokens: int = 160
+    llm_temperature: float = 0.2
+    # conversation
+    session_ttl_seconds: int = Field(900, ge=1)
+    session_tombstone_seconds: int = 86_400  # how long an expired session is still recognised
+    recent_turns: int = 10
+    request_ttl_seconds: int = 86_400
+    chat_timeout_seconds: float = 15.0
+    # input limits
+    max_text_chars: int = 2000
+    max_upload_bytes: int = 10 * 1024 * 1024
+    max_audio_seconds: float = 60.0
+    # fast tier (fastmodels/): empty dir = the models shipped in the repository
+    nlu_model_dir: str = ""
+    intent_confidence_threshold: float = 0.6  # below it the turn goes to the LLM tier
+    frustration_threshold: float = 0.35  # at or above it the shopper is handed to a human
+    cache_similarity_threshold: float = 0.92  # precision first: a wrong cached answer is worse than a miss
+    cache_agree_threshold: float = 0.91  # when the NLU's sure intent names the same topic as the FAQ entry
+    faq_path: str = "data/faq.yaml"
+    # guardrails/: policies prompt engineers edit, and the admin API that publishes them
+    policy_dir: str = "guardrails/policies"
+    admin_token: str = ""  # empty disables the admin API
+    # multimodal/: empty = the checkpoint that scripts/ builds under the cache directory
+    whisper_model: str = ""
+    whisper_language: str = ""  # empty: detected (multilingual models) or given by the client
+    media_ttl_seconds: int = 3600
+    preload_media_models: bool = True  # load Whisper, photo and OCR models at worker start
+    cache_dir: str = "~/.cache/shopagent"
+    # worker
+    metrics_port: int = 0  # a standalone worker serves /metrics here when > 0
+    log_level: str = "INFO"
+
+    @property
+    def embedded_sessions(self) -> bool:
+        return not self.redis_url
+
+    @property
+    def embedded_intake(self) -> bool:
+        return not self.kafka_bootstrap_servers
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
