@@ -1,0 +1,217 @@
+"""The policy admin API for prompt engineers: list, read, validate, dry-run, publish, roll back, audit.
+
+Separate from the shopper API and bearer-token protected; the gateway mounts it under /admin:
+    app.include_router(make_admin_router(store, settings.admin_token), prefix="/admin")
+Publishing goes through the PolicyStore, whose watchers reload every running engine.
+Errors are {"error": {"code", "message"}} like the shopper API (auth errors arrive as
+HTTPException detail; the gateway's handler wraps them the same way).
+"""
+from __future__ import annotations
+
+import hmac
+import json
+from dataclasses import asdict
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+
+from guardrails.engine import compile_policies
+from guardrails.policy_files import SCHEMA_PATH, PolicyInvalid, parse_policy
+from guardrails.store import PolicyStore
+
+POLICY_ID = r"^[a-z][a-z0-9_]*$"
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    errors: list[dict] = Field(default_factory=list, description="policy errors: line, path, message")
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+class PolicySummary(BaseModel):
+    policy_id: str
+    kind: str
+    title: str
+    enabled: bool
+    version: int
+    author: str
+    at: str
+
+
+class PolicyVersionOut(BaseModel):
+    policy_id: str
+    version: int
+    revision: int
+    yaml: str
+    author: str
+    at: str
+    comment: str
+
+
+class PolicyDraft(BaseModel):
+    yaml: str = Field(min_length=1, description="the policy file's full text")
+
+
+class Publish(PolicyDraft):
+    author: str = Field(min_length=1, max_length=120, description="who is publishing (kept in the audit log)")
+    comment: str = Field("", max_length=500)
+
+
+class Rollback(BaseModel):
+    version: int = Field(ge=1, description="the earlier version to restore")
+    author: str = Field(min_length=1, max_length=120)
+    comment: str = Field("", max_length=500)
+
+
+class PolicyErrorOut(BaseModel):
+    line: int
+    path: str
+    message: str
+
+
+class Validation(BaseModel):
+    valid: bool
+    errors: list[PolicyErrorOut]
+
+
+class DryRun(BaseModel):
+    text: str = Field(min_length=1, max_length=4000, description="a shopper message (input) or a reply (output)")
+    direction: Literal["input", "output"] = "input"
+    language: Literal["zh", "en"] = "zh"
+    facts: dict[str, Any] | None = Field(None, description="output rails: the turn's tool results")
+    policy_id: str | None = Field(None, pattern=POLICY_ID, description="with yaml: try this draft in place of the published one")
+    yaml: str | None = None
+
+
+class DryRunResult(BaseModel):
+    action: str
+    text: str | None
+    reply: str | None
+    policy_id: str | None
+    rule: str | None
+    hits: list[str]
+    version: str = Field(description="the policy set the dry run used (draft included)")
+
+
+class AuditEntryOut(BaseModel):
+    revision: int
+    policy_id: str
+    version: int
+    action: str
+    author: str
+    at: str
+    comment: str
+    diff: str
+
+
+def _error(status_code: int, code: str, message: str, errors: list | None = None) -> JSONResponse:
+    body = {"error": {"code": code, "message": message, "errors": errors or []}}
+    return JSONResponse(status_code=status_code, content=body)
+
+
+def _invalid(exc: PolicyInvalid) -> JSONResponse:
+    return _error(422, "policy_invalid", "the policy does not validate; see errors",
+                  [{"line": e.line, "path": e.path, "message": e.message} for e in exc.errors])
+
+
+ERRORS = {401: {"model": ErrorResponse, "description": "no bearer token"},
+          403: {"model": ErrorResponse, "description": "wrong token, or the admin API is disabled"}}
+
+
+def make_admin_router(store: PolicyStore, token: str) -> APIRouter:
+    bearer = HTTPBearer(auto_error=False)
+
+    def editor(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
+        if credentials is None:
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, {"code": "unauthorized", "message": "bearer token required"},
+                                headers={"WWW-Authenticate": "Bearer"})
+        if not token or not hmac.compare_digest(credentials.credentials.encode(), token.encode()):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, {"code": "forbidden", "message": "this token may not edit policies"})
+
+    router = APIRouter(prefix="/guardrails", tags=["guardrails admin"], dependencies=[Depends(editor)],
+                       responses=ERRORS)
+
+    @router.get("/schema", summary="The published JSON Schema every policy file follows")
+    def schema() -> dict:
+        return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+    @router.get("/policies", response_model=list[PolicySummary], summary="Every published policy")
+    def list_policies() -> list[PolicySummary]:
+        out = []
+        for policy_id in sorted(store.snapshot().policies):
+            current = store.read(policy_id)
+            doc = parse_policy(current.yaml, policy_id)
+            out.append(PolicySummary(policy_id=policy_id, kind=doc["kind"], title=doc["title"],
+                                     enabled=doc.get("enabled", True), version=current.version,
+                                     author=current.author, at=current.at))
+        return out
+
+    @router.get("/policies/{policy_id}", response_model=PolicyVersionOut,
+                responses={404: {"model": ErrorResponse}}, summary="A policy's current (or an earlier) version")
+    def read_policy(policy_id: str, version: int | None = Query(None, ge=1)):
+        found = store.read(policy_id, version)
+        if found is None:
+            return _error(404, "policy_not_found", f"no {policy_id}" + (f" v{version}" if version else ""))
+        return PolicyVersionOut(**asdict(found))
+
+    @router.get("/policies/{policy_id}/versions", response_model=list[PolicyVersionOut],
+                summary="Every version of a policy, oldest first")
+    def versions(policy_id: str) -> list[PolicyVersionOut]:
+        return [PolicyVersionOut(**asdict(v)) for v in store.history(policy_id)]
+
+    @router.post("/policies/{policy_id}/validate", response_model=Validation,
+                 summary="Check a draft against the schema; errors carry line numbers")
+    def validate(policy_id: str, draft: PolicyDraft) -> Validation:
+        errors = store.validate(policy_id, draft.yaml)
+        return Validation(valid=not errors, errors=[PolicyErrorOut(**asdict(e)) for e in errors])
+
+    @router.post("/dry-run", response_model=DryRunResult, responses={422: {"model": ErrorResponse}},
+                 summary="Run a sample message or reply through the published policies, or with a draft")
+    def dry_run(body: DryRun):
+        snapshot = store.snapshot()
+        texts = dict(snapshot.policies)
+        if body.yaml is not None:
+            if not body.policy_id:
+                return _error(422, "policy_id_required", "a draft needs the policy_id it replaces")
+            texts[body.policy_id] = body.yaml
+        try:
+            policies = compile_policies(texts, snapshot.revision)
+        except PolicyInvalid as exc:
+            return _invalid(exc)
+        if body.direction == "input":
+            verdict = policies.check_input(body.text, body.language)
+        else:
+            verdict = policies.check_output(body.text, body.language, body.facts)
+        return DryRunResult(**asdict(verdict), version=policies.version)
+
+    @router.put("/policies/{policy_id}", response_model=PolicyVersionOut,
+                responses={422: {"model": ErrorResponse}}, summary="Publish a new version to every worker")
+    def publish(body: Publish, policy_id: str = Path(pattern=POLICY_ID, description="lower_snake_case")):
+        try:
+            compile_policies({**store.snapshot().policies, policy_id: body.yaml})  # the whole set must still work
+            record = store.publish(policy_id, body.yaml, body.author, body.comment)
+        except PolicyInvalid as exc:
+            return _invalid(exc)
+        return PolicyVersionOut(**asdict(record))
+
+    @router.post("/policies/{policy_id}/rollback", response_model=PolicyVersionOut,
+                 responses={404: {"model": ErrorResponse}}, summary="Restore an earlier version (as a new version)")
+    def rollback(policy_id: str, body: Rollback):
+        try:
+            record = store.rollback(policy_id, body.version, body.author, body.comment)
+        except KeyError:
+            return _error(404, "version_not_found", f"{policy_id} has no version {body.version}")
+        return PolicyVersionOut(**asdict(record))
+
+    @router.get("/audit", response_model=list[AuditEntryOut], summary="Who changed what, when, with the diff")
+    def audit(policy_id: str | None = None, limit: int = Query(100, ge=1, le=1000)) -> list[AuditEntryOut]:
+        return [AuditEntryOut(**asdict(e)) for e in store.audit(policy_id, limit)]
+
+    return router
