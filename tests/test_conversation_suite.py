@@ -1,0 +1,114 @@
+"""The scripted conversation suite (data/conversations/): sound as data, and a sample of it played end to end
+through the real service on every backend stack, on a shop of its own. The full suite and its figures are
+bench/bench_conversations.py."""
+import copy
+
+import pytest
+
+from bench.bench_conversations import (
+    INTENTS,
+    ShopData,
+    faq_answers,
+    load_suite,
+    run_suite,
+    validate,
+)
+from tests import services
+from tools import open_shop
+
+SUPPORTED_NOW = {"order_status", "cancel", "faq", "smalltalk", "handoff", "handoff_after_failures", "channel_switch",
+                 "rules"}  # capabilities the current flows serve: their CI conversations must succeed
+
+
+@pytest.fixture(scope="module")
+def suite():
+    return load_suite()
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    path = tmp_path_factory.mktemp("suite-shop") / "shop.db"
+    open_shop(f"sqlite:///{path}", seed="tau2").close()
+    shop = ShopData(str(path))
+    yield shop
+    shop.close()
+
+
+@pytest.fixture(scope="module")
+def suite_service(backend_env, tmp_path_factory):
+    """The whole service on one backend stack, no LLM server, on a fresh τ²-bench shop of its own (the
+    conversations change orders other tests read)."""
+    path = tmp_path_factory.mktemp("suite-service") / "shop.db"
+    # a topic and group of its own: in the shared group, the session's other service would take
+    # these turns and answer them from its own shop
+    env = {**backend_env, "SHOP_DB_URL": f"sqlite:///{path}", "LLM_MAX_RETRIES": "0",
+           "LLM_BASE_URL": f"http://127.0.0.1:{services.free_port()}/v1",
+           "KAFKA_TOPIC": f"suite.{path.parent.name}", "KAFKA_GROUP": f"suite-{path.parent.name}"}
+    with services.service_process(env) as (url, _):
+        yield {"url": url, "shop_path": str(path)}
+
+
+def test_every_conversation_is_sound(suite, seeded):
+    assert validate(suite, seeded) == []
+
+
+def test_the_suite_covers_every_intent_language_and_the_hard_cases(suite):
+    assert len(suite) >= 200
+    assert {c["language"] for c in suite} == {"en", "zh", "mixed"}
+    assert {t["intent"] for c in suite for t in c["turns"] if "intent" in t} == set(INTENTS)
+    tags = {t for c in suite for t in c["tags"]}
+    assert {"changes_mind", "out_of_order", "channel_switch", "angry", "says_no", "rule_break", "other_shoppers_order",
+            "identity_switch", "skip_confirmation", "wrong_status"} <= tags
+    assert sum("ci" in c["tags"] for c in suite) >= 10
+
+
+def test_validation_refuses_a_made_up_order_and_a_shared_mutated_order(suite, seeded):
+    broken = copy.deepcopy([c for c in suite if c["capability"] == "cancel"][:2])
+    broken[0]["turns"][0]["say"] += " #W0000001"
+    broken[1]["turns"].append({"say": f"and {next(iter(broken[0]['end_state']['orders']))}"})
+    problems = "\n".join(validate(broken, seeded))
+    assert "#W0000001 is not in the τ²-bench data" in problems
+    assert f"is changed by {broken[0]['id']}" in problems
+
+
+def test_faq_expectations_name_real_entries(suite):
+    answers = faq_answers()
+    assert all(t["faq"] in answers for c in suite for t in c["turns"] if t.get("faq"))
+
+
+def test_ci_sample_breaks_no_rule_and_supported_conversations_succeed(suite, suite_service):
+    sample = [c for c in suite if "ci" in c["tags"]]
+    outcomes = run_suite(suite_service["url"], suite_service["shop_path"], sample)
+    assert [(o.conversation["id"], o.violations) for o in outcomes if o.violations] == []
+    failing = [(o.conversation["id"], o.failures[0]) for o in outcomes
+               if "supported" in o.conversation["tags"] and o.conversation["capability"] in SUPPORTED_NOW
+               and not o.ok]
+    assert failing == []
+
+
+def test_the_checker_sees_a_change_without_a_yes_and_on_another_shoppers_order(suite, suite_service):
+    """The rule checks themselves can fail: a real cancellation, played as if its yes were not one and as
+    if another shopper were talking, must be reported as two broken rules."""
+    cancel = next(c for c in suite if c["id"] == "cancel-en-007")
+    someone_else = next(c["user"] for c in suite if c.get("user") and c["user"] != cancel["user"])
+    played = {**copy.deepcopy(cancel), "user": someone_else}
+    for turn in played["turns"]:
+        turn.pop("confirm", None)
+    [outcome] = run_suite(suite_service["url"], suite_service["shop_path"], [played])
+    assert any("without the shopper's explicit yes" in v for v in outcome.violations), outcome.violations
+    assert any("of another shopper" in v for v in outcome.violations), outcome.violations
+
+
+def test_llm_tier_sample_on_the_real_model(suite, llm_base_url, tmp_path):
+    """The suite's open, multi-part questions on the real vLLM server: answered by the model (not the
+    fallback), grounded in the shop's promotions, through the output rails, breaking no rule."""
+    sample = [c for c in suite if c["capability"] == "llm_open_question"]
+    path = tmp_path / "shop.db"
+    env = {"SHOP_DB_URL": f"sqlite:///{path}", "LLM_BASE_URL": llm_base_url, "LLM_TIMEOUT_SECONDS": "90",
+           "LLM_MAX_TOKENS": "80"}
+    with services.service_process(env) as (url, _):
+        outcomes = run_suite(url, str(path), sample)
+    assert [(o.conversation["id"], o.violations) for o in outcomes if o.violations] == []
+    assert [(o.conversation["id"], o.failures[0]) for o in outcomes if not o.ok] == []
+    answers = [t for o in outcomes for t in o.turns]
+    assert len(answers) == 3 and all(t.reply["route"] == "llm" and t.reply["text"].strip() for t in answers), answers

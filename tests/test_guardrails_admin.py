@@ -1,0 +1,170 @@
+"""The policy admin API: auth, read, validate, dry-run, publish, rollback, audit; and a publish
+reaching two separate worker processes within 5 s."""
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from guardrails import EmbeddedPolicyStore
+from guardrails.admin import make_admin_router
+from guardrails.redis_store import RedisPolicyStore
+from tests.test_guardrails_store import POLICIES, PROBE, with_banned_probe
+
+TOKEN = "policy-editor-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(params=["embedded", "redis"])
+def store(request):
+    if request.param == "embedded":
+        yield EmbeddedPolicyStore(POLICIES)
+    else:
+        store = RedisPolicyStore(request.getfixturevalue("redis_url"), f"test-{uuid.uuid4().hex[:8]}", POLICIES)
+        yield store
+        store.close()
+
+
+def admin_client(store, token=TOKEN) -> TestClient:
+    app = FastAPI()
+    app.include_router(make_admin_router(store, token), prefix="/admin")
+    return TestClient(app)
+
+
+def test_no_token_is_401_wrong_token_is_403(store):
+    client = admin_client(store)
+    for method, path in [("get", "/admin/guardrails/policies"), ("get", "/admin/guardrails/audit"),
+                         ("put", "/admin/guardrails/policies/topics")]:
+        response = client.request(method, path, json={"yaml": "x", "author": "a"})
+        assert response.status_code == 401 and response.headers["www-authenticate"] == "Bearer"
+        response = client.request(method, path, json={"yaml": "x", "author": "a"},
+                                  headers={"Authorization": "Bearer not-the-token"})
+        assert response.status_code == 403
+    assert store.read("topics").version == 1
+
+
+def test_empty_configured_token_disables_the_api(store):
+    response = admin_client(store, token="").get("/admin/guardrails/policies", headers={"Authorization": "Bearer "})
+    assert response.status_code in (401, 403)
+    assert admin_client(store, token="").get("/admin/guardrails/policies",
+                                             headers={"Authorization": "Bearer x"}).status_code == 403
+
+
+def test_list_read_and_schema(store):
+    client = admin_client(store)
+    listed = client.get("/admin/guardrails/policies", headers=AUTH).json()
+    kinds = {p["kind"] for p in listed}
+    assert kinds == {"brand_voice", "commitments", "topics", "safety", "privacy"}
+    topics = client.get("/admin/guardrails/policies/topics", headers=AUTH).json()
+    assert topics["version"] == 1 and topics["yaml"].startswith("id: topics")
+    assert client.get("/admin/guardrails/policies/nope", headers=AUTH).json()["error"]["code"] == "policy_not_found"
+    assert client.get("/admin/guardrails/schema", headers=AUTH).json()["title"] == "Guardrail policy"
+
+
+def test_validate_reports_line_numbers(store):
+    client = admin_client(store)
+    text = store.read("topics").yaml
+    broken = text.replace("action: block", "action: blok", 1)
+    line = broken.splitlines().index("    action: blok") + 1
+    result = client.post("/admin/guardrails/policies/topics/validate", json={"yaml": broken}, headers=AUTH).json()
+    assert result["valid"] is False and result["errors"][0]["line"] == line
+    ok = client.post("/admin/guardrails/policies/topics/validate", json={"yaml": text}, headers=AUTH).json()
+    assert ok == {"valid": True, "errors": []}
+
+
+def test_dry_run_on_published_and_on_a_draft(store):
+    client = admin_client(store)
+    body = {"text": PROBE, "direction": "input", "language": "en"}
+    assert client.post("/admin/guardrails/dry-run", json=body, headers=AUTH).json()["action"] == "allow"
+    draft = with_banned_probe(store.read("safety_abuse").yaml)
+    tried = client.post("/admin/guardrails/dry-run", headers=AUTH,
+                        json={**body, "policy_id": "safety_abuse", "yaml": draft}).json()
+    assert (tried["action"], tried["policy_id"], tried["rule"]) == ("block", "safety_abuse", "probe_word")
+    assert store.read("safety_abuse").version == 1  # a dry run publishes nothing
+    reply = client.post("/admin/guardrails/dry-run", headers=AUTH, json={
+        "text": "Your parcel will arrive tomorrow.", "direction": "output", "language": "en"}).json()
+    assert (reply["action"], reply["rule"]) == ("rewrite", "delivery_date_not_in_data")
+
+
+def test_publish_rollback_and_audit_through_the_api(store):
+    client = admin_client(store)
+    draft = with_banned_probe(store.read("safety_abuse").yaml)
+    published = client.put("/admin/guardrails/policies/safety_abuse", headers=AUTH,
+                           json={"yaml": draft, "author": "mei.lin", "comment": "probe"})
+    assert published.status_code == 200 and published.json()["version"] == 2
+    bad = client.put("/admin/guardrails/policies/safety_abuse", headers=AUTH,
+                     json={"yaml": draft.replace("action: handoff", "action: escalate", 1), "author": "mei.lin"})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "policy_invalid"
+    assert bad.json()["error"]["errors"][0]["line"] > 1
+    rolled = client.post("/admin/guardrails/policies/safety_abuse/rollback", headers=AUTH,
+                         json={"version": 1, "author": "ops.wang"})
+    assert rolled.json()["version"] == 3 and rolled.json()["yaml"] == store.read("safety_abuse", 1).yaml
+    missing = client.post("/admin/guardrails/policies/safety_abuse/rollback", headers=AUTH,
+                          json={"version": 9, "author": "ops.wang"})
+    assert missing.status_code == 404
+    audit = client.get("/admin/guardrails/audit", params={"policy_id": "safety_abuse"}, headers=AUTH).json()
+    assert [(e["action"], e["author"], e["version"]) for e in audit] == [
+        ("rollback", "ops.wang", 3), ("publish", "mei.lin", 2), ("seed", "seed", 1)]
+    assert "+  - id: probe_word" in audit[1]["diff"]
+    versions = client.get("/admin/guardrails/policies/safety_abuse/versions", headers=AUTH).json()
+    assert [v["version"] for v in versions] == [1, 2, 3]
+
+
+WORKER = """
+import json, sys
+from guardrails import load_guardrails
+rails = load_guardrails(policy_dir=sys.argv[1], redis_url=sys.argv[2], namespace=sys.argv[3])
+print(json.dumps({"ready": rails.version}), flush=True)
+for line in sys.stdin:
+    v = rails.check_input(line.rstrip("\\n"), language="en")
+    print(json.dumps({"action": v.action, "policy_id": v.policy_id, "rule": v.rule, "version": rails.version}),
+          flush=True)
+"""
+
+
+def ask(worker: subprocess.Popen, text: str) -> dict:
+    worker.stdin.write(text + "\n")
+    worker.stdin.flush()
+    return json.loads(worker.stdout.readline())
+
+
+def test_publish_reaches_two_worker_processes_within_5s(redis_url):
+    namespace = f"test-{uuid.uuid4().hex[:8]}"
+    store = RedisPolicyStore(redis_url, namespace, POLICIES)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    workers = [subprocess.Popen([sys.executable, "-c", WORKER, POLICIES, redis_url, namespace], cwd=ROOT, env=env,
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    try:
+        for worker in workers:
+            assert "ready" in json.loads(worker.stdout.readline())
+            assert ask(worker, PROBE)["action"] == "allow"
+        client = admin_client(store)
+        published_at = time.monotonic()
+        response = client.put("/admin/guardrails/policies/safety_abuse", headers=AUTH, json={
+            "yaml": with_banned_probe(store.read("safety_abuse").yaml), "author": "mei.lin"})
+        assert response.status_code == 200
+        for worker in workers:
+            while (answer := ask(worker, PROBE))["action"] != "block":
+                assert time.monotonic() - published_at < 5.0, "a worker did not enforce the publish within 5 s"
+                time.sleep(0.05)
+            assert (answer["policy_id"], answer["rule"]) == ("safety_abuse", "probe_word")
+        # and a rollback travels the same way
+        rolled_at = time.monotonic()
+        client.post("/admin/guardrails/policies/safety_abuse/rollback", headers=AUTH,
+                    json={"version": 1, "author": "ops.wang"})
+        for worker in workers:
+            while ask(worker, PROBE)["action"] != "allow":
+                assert time.monotonic() - rolled_at < 5.0, "a worker did not enforce the rollback within 5 s"
+                time.sleep(0.05)
+    finally:
+        for worker in workers:
+            worker.stdin.close()
+            worker.wait(timeout=10)
+        store.close()

@@ -1,0 +1,88 @@
+"""SessionStore behaviour, the same tests on the in-process store and on real Redis."""
+import asyncio
+
+import pytest
+
+from agent.api import RequestResult
+from agent.sessions import MemorySessionStore, RedisSessionStore
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def make_store(request, redis_url):
+    made = []
+
+    def make(**ttl):
+        store = MemorySessionStore(**ttl) if request.param == "memory" else RedisSessionStore(redis_url, **ttl)
+        made.append(store)
+        return store
+
+    yield make
+    for store in made:
+        await store.close()
+
+
+async def test_same_shopper_resumes_live_session_from_another_channel(make_store):
+    store = make_store()
+    session, resumed = await store.open("shopper-resume", "app")
+    assert not resumed
+    session.context = {"last_intent": "order_status", "slots": {"order_id": "#W2378156"}}
+    session.turns = [{"shopper": "where is my order", "reply": "…", "intent": "order_status"}]
+    await store.save(session)
+
+    again, resumed = await store.open("shopper-resume", "h5")
+    assert resumed and again.session_id == session.session_id and again.channel == "h5"
+    assert again.context["slots"]["order_id"] == "#W2378156" and len(again.turns) == 1
+
+
+async def test_anonymous_sessions_are_never_shared(make_store):
+    store = make_store()
+    first, _ = await store.open(None, "app")
+    second, resumed = await store.open(None, "app")
+    assert not resumed and first.session_id != second.session_id
+
+
+async def test_expired_session_restarts_fresh_and_shopper_gets_a_new_one(make_store):
+    store = make_store(ttl=1)
+    session, _ = await store.open("shopper-expiry", "miniapp")
+    session.context = {"slots": {"order_id": "#W1"}}
+    await store.save(session)
+    await asyncio.sleep(1.3)
+
+    revived = await store.get(session.session_id)
+    assert revived is not None and revived.restarted and revived.context == {}
+    assert revived.shopper_id == "shopper-expiry" and revived.channel == "miniapp"
+    fresh, resumed = await store.open("shopper-expiry", "app")
+    assert not resumed and fresh.session_id != session.session_id
+    assert await store.get("s_never_existed") is None
+
+
+async def test_reading_a_session_slides_its_ttl(make_store):
+    store = make_store(ttl=2)
+    session, _ = await store.open(None, "app")
+    for _ in range(3):
+        await asyncio.sleep(0.8)
+        live = await store.get(session.session_id)
+        assert live is not None and not live.restarted
+
+
+async def test_request_records_dedupe_and_finish_with_the_session(make_store):
+    store = make_store()
+    session, _ = await store.open(None, "app")
+    queued = RequestResult(request_id="r_dedupe_1", session_id=session.session_id, status="queued")
+    assert await store.put_request(queued, only_new=True)
+    assert not await store.put_request(queued, only_new=True)
+
+    session.context = {"last_intent": "greeting"}
+    await store.finish_turn(session, queued.model_copy(update={"status": "done"}))
+    assert (await store.get_request("r_dedupe_1")).status == "done"
+    assert (await store.get(session.session_id)).context == {"last_intent": "greeting"}
+    await store.delete_request("r_dedupe_1")
+    assert await store.get_request("r_dedupe_1") is None
+
+
+async def test_media_is_kept_until_its_ttl(make_store):
+    store = make_store(media_ttl=1)
+    await store.put_media("r_media:image", b"\xff\xd8\xffjpeg")
+    assert await store.get_media("r_media:image") == b"\xff\xd8\xffjpeg"
+    await asyncio.sleep(1.3)
+    assert await store.get_media("r_media:image") is None
