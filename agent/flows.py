@@ -50,6 +50,8 @@ _NOT_NEEDED = re.compile(r"no longer|don'?t need|not need|changed my mind|不需
 _ADDRESS = re.compile(r"(\d+\s[A-Za-z0-9 .'-]+?),\s*(?:((?:apt|unit|suite|#)[^,]*),\s*)?([A-Za-z .'-]+),\s*"
                       r"([A-Z]{2}),?\s*(\d{5})\b", re.IGNORECASE)
 _ADDRESS_WORDS = re.compile(r"address|ship(ping)? to|deliver to|地址|寄到|送到", re.IGNORECASE)
+# the account's own address, not an order's: "update the default address on my account", "改一下账户的默认地址"
+_ACCOUNT_WORDS = re.compile(r"default|\b(?:my|the) (?:account|profile)\b|账户|账号|默认|个人资料|个人信息", re.IGNORECASE)
 _PAYMENT_WORDS = {"gift_card": re.compile(r"gift ?card|礼品卡", re.IGNORECASE),
                   "paypal": re.compile(r"pay ?pal", re.IGNORECASE),
                   "credit_card": re.compile(r"credit ?card|card|信用卡|银行卡", re.IGNORECASE)}
@@ -172,6 +174,9 @@ def run_flow(intent: str, slots: dict, text: str, language: str, context: dict, 
         refusal = _authenticate(slots, text, context, shop)
         return FlowResult(say(refusal or "verified", language), context)
     task = dict(context.get("task") or {})
+    if intent == "modify_order" and task.get("intent") != intent and not slots.get("order_id") \
+            and _ADDRESS_WORDS.search(text) and _ACCOUNT_WORDS.search(text):
+        intent = "account"  # a new address for the account, with no order named: the account's flow
     if intent == "account":
         return _account_address(task, slots, text, language, context, shop, request_id)
     if task.get("intent") != intent:  # a new request: the order discussed earlier is the likely one,
