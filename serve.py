@@ -51,12 +51,23 @@ def run_llm(settings: Settings) -> int:
                                stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
     python = os.path.join(os.path.expanduser(settings.cache_dir), "vllm-venv", "bin", "python")
     url = urlparse(settings.llm_base_url)
-    env = dict(os.environ, VLLM_CPU_KVCACHE_SPACE="2", HF_HUB_OFFLINE="1", VLLM_NO_USAGE_STATS="1")
-    command = [python, "-m", "vllm.entrypoints.openai.api_server", "--model", model_dir,
-               "--served-model-name", settings.llm_model, "--host", url.hostname or "127.0.0.1",
-               "--port", str(url.port or 8001), "--dtype", "bfloat16", "--max-model-len", "4096",
-               "--enforce-eager", "--enable-auto-tool-choice", "--tool-call-parser", "hermes"]
-    os.execve(python, command, env)  # the server takes this process's place: stopping it stops vLLM
+    command = vllm_command(python, model_dir, settings.llm_model, url.hostname or "127.0.0.1", url.port or 8001)
+    os.execve(python, command, vllm_env())  # the server takes this process's place: stopping it stops vLLM
+
+
+def vllm_command(python: str, model_dir: str, name: str, host: str, port: int) -> list[str]:
+    """The vLLM CPU server's command line (tests start the same one). float32: these CPUs have no native
+    bfloat16, which vLLM then computes on a slow fallback path."""
+    return [python, "-m", "vllm.entrypoints.openai.api_server", "--model", model_dir, "--served-model-name", name,
+            "--host", host, "--port", str(port), "--dtype", "float32", "--max-model-len", "4096",
+            "--enforce-eager", "--enable-auto-tool-choice", "--tool-call-parser", "hermes"]
+
+
+def vllm_env() -> dict[str, str]:
+    """vLLM serves with one thread unless told otherwise; prompt prefill is compute-bound, so it gets every
+    core (OMP_NUM_THREADS overrides)."""
+    return dict(os.environ, VLLM_CPU_KVCACHE_SPACE="2", HF_HUB_OFFLINE="1", VLLM_NO_USAGE_STATS="1",
+                OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", str(os.cpu_count() or 1)))
 
 
 if __name__ == "__main__":

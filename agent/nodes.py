@@ -232,8 +232,10 @@ async def ask_llm(state: TurnState, deps: TurnDeps) -> dict:
         facts: dict = {}
         if state.get("tool") and deps.shop is not None:
             facts = await _look_up_with_tool(state, deps, messages)
-            messages.insert(1, {"role": "system", "content": "<tool_result>\n"
-                                + json.dumps(facts, ensure_ascii=False)[:6000] + "\n</tool_result>"})
+            # in the system message, after the policy prompt (a prefix vLLM caches): a small model shown
+            # the result as a message of its own tends to echo it back
+            data = json.dumps(facts, ensure_ascii=False, separators=(",", ":"))[:6000]
+            messages[0] = {"role": "system", "content": f"{system}\n\n<tool_result>\n{data}\n</tool_result>"}
 
         async def stream(token: str) -> None:
             await deps.push.publish(state["session_id"], {"type": "token", "request_id": state["request_id"],
@@ -251,11 +253,14 @@ async def _look_up_with_tool(state: TurnState, deps: TurnDeps, messages: list[di
     shop, shopper = deps.shop, state.get("context", {}).get("user_id")
     # the LLM tier only reaches catalogue tools; a user_id argument is always the proven shopper's
     # (or absent), never one the model made up: other shoppers' histories stay private
-    catalogue = await asyncio.to_thread(shop.call, "list_all_product_types", {}, as_shopper=None)
     schema = [s for s in shop.tool_schemas() if s["function"]["name"] == tool]
-    ask = [*messages[:1], {"role": "system", "content": "Product types and their product_id:\n"
-                           + json.dumps(catalogue, ensure_ascii=False)}, *messages[1:]]
-    arguments = await deps.llm.call_tool(ask, schema, tool)
+    if schema[0]["function"]["parameters"].get("required"):
+        catalogue = await asyncio.to_thread(shop.call, "list_all_product_types", {}, as_shopper=None)
+        ask = [*messages[:1], {"role": "system", "content": "Product types and their product_id:\n"
+                               + json.dumps(catalogue, ensure_ascii=False)}, *messages[1:]]
+        arguments = await deps.llm.call_tool(ask, schema, tool)
+    else:  # nothing the model must choose (all promotions): one model call saved
+        arguments = {}
     arguments.pop("user_id", None)
     if shopper and "user_id" in schema[0]["function"]["parameters"]["properties"]:
         arguments["user_id"] = shopper

@@ -17,6 +17,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import serve
+
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("SHOP_CACHE_DIR", Path.home() / ".cache" / "shopagent"))
 
@@ -154,15 +156,10 @@ def vllm_server():
     model_dir = out.stdout.strip().splitlines()[-1]
     python = CACHE / "vllm-venv" / "bin" / "python"
     port = free_port()
-    env = dict(os.environ, VLLM_CPU_KVCACHE_SPACE="2", HF_HUB_OFFLINE="1", VLLM_NO_USAGE_STATS="1")
     logpath = Path(tempfile.mkdtemp(prefix="vllm-")) / "vllm.log"
     log = open(logpath, "wb")
-    proc = subprocess.Popen(
-        [str(python), "-m", "vllm.entrypoints.openai.api_server", "--model", model_dir,
-         "--served-model-name", "shop-llm", "--host", "127.0.0.1", "--port", str(port),
-         "--dtype", "bfloat16", "--max-model-len", "4096", "--enforce-eager",
-         "--enable-auto-tool-choice", "--tool-call-parser", "hermes"],
-        stdout=log, stderr=subprocess.STDOUT, env=env)
+    proc = subprocess.Popen(serve.vllm_command(str(python), model_dir, "shop-llm", "127.0.0.1", port),
+                            stdout=log, stderr=subprocess.STDOUT, env=serve.vllm_env())
     try:
         wait_for_http(f"http://127.0.0.1:{port}/v1/models", proc, 300, "vLLM", logpath)
         yield f"http://127.0.0.1:{port}/v1"
