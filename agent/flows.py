@@ -104,6 +104,13 @@ def can_close(intent: str | None, text: str) -> bool:
     return intent in FLOW_INTENTS and (intent != "product_info" or bool(_products_in(text)))
 
 
+def account_not_order(intent: str | None, slots: dict, text: str, context: dict) -> bool:
+    """"Update the default address on my account" read as an order change: no order is named and the words
+    say the account's, so it is the account's address (unless an order change is already under way)."""
+    return intent == "modify_order" and not slots.get("order_id") and (context.get("task") or {}).get("intent") != intent \
+        and bool(_ADDRESS_WORDS.search(text) and _ACCOUNT_WORDS.search(text))
+
+
 def is_open_question(text: str) -> bool:
     """Several questions in one message, or a long one, with no order in it: no template answers all of it
     ("going camping, what gear would help, is any on sale?"). The LLM tier does."""
@@ -174,9 +181,6 @@ def run_flow(intent: str, slots: dict, text: str, language: str, context: dict, 
         refusal = _authenticate(slots, text, context, shop)
         return FlowResult(say(refusal or "verified", language), context)
     task = dict(context.get("task") or {})
-    if intent == "modify_order" and task.get("intent") != intent and not slots.get("order_id") \
-            and _ADDRESS_WORDS.search(text) and _ACCOUNT_WORDS.search(text):
-        intent = "account"  # a new address for the account, with no order named: the account's flow
     if intent == "account":
         return _account_address(task, slots, text, language, context, shop, request_id)
     if task.get("intent") != intent:  # a new request: the order discussed earlier is the likely one,

@@ -7,8 +7,8 @@ import logging
 from dataclasses import asdict, dataclass
 
 from agent import metrics
-from agent.flows import (ORDER_INTENTS, after_no, can_close, continues_task, drops_task, gives_identity,
-                         is_bare_answer, is_open_question, is_yes, names_product, run_flow)
+from agent.flows import (ORDER_INTENTS, account_not_order, after_no, can_close, continues_task, drops_task,
+                         gives_identity, is_bare_answer, is_open_question, is_yes, names_product, run_flow)
 from agent.handoff import HandoffDesk
 from agent.llm import LLMClient, LLMUnavailable
 from agent.push import ReplyBus
@@ -99,7 +99,10 @@ async def understand(state: TurnState, deps: TurnDeps) -> dict:
     # "no, never mind — where is my parcel?": the request is what follows the no
     rest = after_no(state["text"])
     [u] = deps.nlu.predict([rest or state["text"]])
-    return {"understanding": {"intent": u.intent, "confidence": u.confidence, "slots": dict(u.slots),
+    intent = u.intent
+    if account_not_order(intent, u.slots, state["text"], state.get("context", {})):
+        intent = "account"
+    return {"understanding": {"intent": intent, "confidence": u.confidence, "slots": dict(u.slots),
                               "frustration": u.frustration, "scores": dict(getattr(u, "scores", {})),
                               "more": rest is not None}}
 

@@ -53,7 +53,6 @@ ORDER_CHECKS = {"status", "address", "items", "payment_method_id", "return_items
 ALLOWED_TRANSITIONS = {("pending", "cancelled"), ("pending", "pending"), ("pending", "pending (item modified)"),
                        ("pending (item modified)", "pending (item modified)"), ("delivered", "return requested"),
                        ("delivered", "exchange requested")}
-SUPPORTED = "supported"  # tag: the current flows are expected to pass it
 ORDER_ID = re.compile(r"#?\b[Ww](\d{7})\b")
 
 

@@ -1,6 +1,7 @@
 """The scripted conversation suite (data/conversations/): sound as data, and a sample of it played end to end
 through the real service on every backend stack, on a shop of its own. The full suite and its figures are
 bench/bench_conversations.py."""
+import contextlib
 import copy
 
 import pytest
@@ -16,8 +17,7 @@ from bench.bench_conversations import (
 from tests import services
 from tools import open_shop
 
-SUPPORTED_NOW = {"order_status", "cancel", "faq", "smalltalk", "handoff", "handoff_after_failures", "channel_switch",
-                 "rules"}  # capabilities the current flows serve: their CI conversations must succeed
+GOAL_TASK_SUCCESS = 0.90  # issue #5: the share of conversations that end in the right state, every check passed
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +34,8 @@ def seeded(tmp_path_factory):
     shop.close()
 
 
-@pytest.fixture(scope="module")
-def suite_service(backend_env, tmp_path_factory):
+@contextlib.contextmanager
+def fresh_service(backend_env, tmp_path_factory):
     """The whole service on one backend stack, no LLM server, on a fresh τ²-bench shop of its own (the
     conversations change orders other tests read)."""
     path = tmp_path_factory.mktemp("suite-service") / "shop.db"
@@ -46,6 +46,12 @@ def suite_service(backend_env, tmp_path_factory):
            "KAFKA_TOPIC": f"suite.{path.parent.name}", "KAFKA_GROUP": f"suite-{path.parent.name}"}
     with services.service_process(env) as (url, _):
         yield {"url": url, "shop_path": str(path)}
+
+
+@pytest.fixture(scope="module")
+def suite_service(backend_env, tmp_path_factory):
+    with fresh_service(backend_env, tmp_path_factory) as service:
+        yield service
 
 
 def test_every_conversation_is_sound(suite, seeded):
@@ -76,17 +82,19 @@ def test_faq_expectations_name_real_entries(suite):
     assert all(t["faq"] in answers for c in suite for t in c["turns"] if t.get("faq"))
 
 
-def test_ci_sample_breaks_no_rule_and_supported_conversations_succeed(suite, suite_service):
-    sample = [c for c in suite if "ci" in c["tags"]]
-    outcomes = run_suite(suite_service["url"], suite_service["shop_path"], sample)
+def test_the_whole_suite_breaks_no_rule_and_meets_the_task_success_goal(suite, suite_service):
+    """Every conversation but the LLM tier's (played on the real model below), on every backend stack:
+    no rule broken, and at least 90% of the conversations right in every check."""
+    played = [c for c in suite if c["capability"] != "llm_open_question"]
+    outcomes = run_suite(suite_service["url"], suite_service["shop_path"], played)
     assert [(o.conversation["id"], o.violations) for o in outcomes if o.violations] == []
-    failing = [(o.conversation["id"], o.failures[0]) for o in outcomes
-               if "supported" in o.conversation["tags"] and o.conversation["capability"] in SUPPORTED_NOW
-               and not o.ok]
-    assert failing == []
+    failing = [(o.conversation["id"], o.failures[0]) for o in outcomes if not o.ok]
+    assert 1 - len(failing) / len(outcomes) >= GOAL_TASK_SUCCESS, failing
+    # the conversations tagged "ci" are the ones every change must keep right
+    assert [f for f in failing if "ci" in next(c for c in played if c["id"] == f[0])["tags"]] == []
 
 
-def test_the_checker_sees_a_change_without_a_yes_and_on_another_shoppers_order(suite, suite_service):
+def test_the_checker_sees_a_change_without_a_yes_and_on_another_shoppers_order(suite, backend_env, tmp_path_factory):
     """The rule checks themselves can fail: a real cancellation, played as if its yes were not one and as
     if another shopper were talking, must be reported as two broken rules."""
     cancel = next(c for c in suite if c["id"] == "cancel-en-007")
@@ -94,7 +102,8 @@ def test_the_checker_sees_a_change_without_a_yes_and_on_another_shoppers_order(s
     played = {**copy.deepcopy(cancel), "user": someone_else}
     for turn in played["turns"]:
         turn.pop("confirm", None)
-    [outcome] = run_suite(suite_service["url"], suite_service["shop_path"], [played])
+    with fresh_service(backend_env, tmp_path_factory) as service:  # the suite plays this order too
+        [outcome] = run_suite(service["url"], service["shop_path"], [played])
     assert any("without the shopper's explicit yes" in v for v in outcome.violations), outcome.violations
     assert any("of another shopper" in v for v in outcome.violations), outcome.violations
 
