@@ -207,7 +207,8 @@ class AnswerCache:
         vectors = self._faq_vectors(version, [q for _, q in rows])
         groups = np.array([g for g, _ in rows])
         # one swap, so a concurrent lookup sees either the old FAQ or the new one, never a mix
-        self._faq = (version, entries, exact, groups, np.flatnonzero(np.diff(groups, prepend=-1)), vectors)
+        self._faq = (version, entries, exact, groups, np.flatnonzero(np.diff(groups, prepend=-1)), vectors,
+                     frozenset(e.intent for e in entries))
         self.version = version
         return True
 
@@ -228,8 +229,10 @@ class AnswerCache:
     def lookup(self, text: str, language: Language = "zh", intent: str | None = None) -> CachedAnswer | None:
         """The cached answer in the shopper's language, or None. An intent from the fast NLU, when
         given, must agree with the FAQ entry's intent."""
-        version, entries, exact, groups, group_starts, vectors = self._faq
+        version, entries, exact, groups, group_starts, vectors, intents = self._faq
         self._count("lookups")
+        if intent is not None and intent not in intents:  # no entry could agree: skip the encoder
+            return self._miss()
         key = normalise_question(text)
         if not key or len(text) > MAX_QUESTION_CHARS:
             return self._miss()
