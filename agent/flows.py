@@ -304,11 +304,16 @@ def _order_status(order, language, context, shop) -> FlowResult:
     return FlowResult(reply, context, facts={"order": order, "tracking": tracking})
 
 
+def _wrong_status(refusal: str, order, language, context) -> FlowResult:
+    """The order's status forbids the request: say so with the status, and drop the task."""
+    context.pop("task", None)
+    return FlowResult(say(refusal, language, order_id=order["order_id"], status=_status(order, language)), context,
+                      facts={"order": order})
+
+
 def _cancel(order, task, text, language, context, shop, request_id) -> FlowResult:
     if order["status"] != "pending":  # only pending orders can be cancelled: the shop's rule, in code
-        context.pop("task", None)
-        return FlowResult(say("cannot_cancel", language, order_id=order["order_id"],
-                              status=_status(order, language)), context, facts={"order": order})
+        return _wrong_status("cannot_cancel", order, language, context)
     if (answered := _settle(order, text, language, context, shop, request_id, "cancel_kept", "cancelled")):
         return answered
     reason = task.get("reason") or ("ordered by mistake" if _MISTAKE.search(text) else
@@ -363,9 +368,7 @@ def _chosen_items(order: dict, task: dict, text: str) -> list[dict]:
 
 def _return(order, task, text, language, context, shop, request_id) -> FlowResult:
     if order["status"] != "delivered":  # only delivered items are returned: the shop's rule, in code
-        context.pop("task", None)
-        return FlowResult(say("cannot_return", language, order_id=order["order_id"],
-                              status=_status(order, language)), context, facts={"order": order})
+        return _wrong_status("cannot_return", order, language, context)
     if (answered := _settle(order, text, language, context, shop, request_id, "return_kept", "returned")):
         return answered
     items = [i for i in order["items"] if i["item_id"] in task.get("item_ids", [])] or _chosen_items(order, task, text)
@@ -476,9 +479,7 @@ def _cross_sell(promotions: list[dict], offered: set[str]) -> dict | None:
 def _exchange(order, task, text, language, context, shop, request_id) -> FlowResult:
     """Swap one delivered item for another variant of the same product, named by its options."""
     if order["status"] != "delivered":  # only delivered items are exchanged: the shop's rule, in code
-        context.pop("task", None)
-        return FlowResult(say("cannot_exchange", language, order_id=order["order_id"],
-                              status=_status(order, language)), context, facts={"order": order})
+        return _wrong_status("cannot_exchange", order, language, context)
     if (answered := _settle(order, text, language, context, shop, request_id, "exchange_kept", "exchanged")):
         return answered
     return _swap(order, task, text, language, context, shop, "exchange_delivered_order_items", "confirm_exchange")
@@ -559,8 +560,7 @@ def _modify(order, task, text, language, context, shop, request_id) -> FlowResul
         if order["status"] == "pending (item modified)" and task.get("change") == "items":
             return FlowResult(say("items_changed_once", language, order_id=order["order_id"]), context,
                               facts={"order": order})
-        return FlowResult(say("cannot_modify", language, order_id=order["order_id"],
-                              status=_status(order, language)), context, facts={"order": order})
+        return _wrong_status("cannot_modify", order, language, context)
     if (answered := _settle(order, text, language, context, shop, request_id, "modify_kept", "modified")):
         return answered
     if task.get("address"):

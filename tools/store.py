@@ -51,26 +51,47 @@ class _SqliteTx:
         self.conn.executemany(sql, rows)
 
 
-class SqliteStore:
-    def __init__(self, url: str):
-        self.url = url
-        self.path = url.split("sqlite:///", 1)[1] if url.startswith("sqlite:///") else url
-        Path(self.path).parent.mkdir(parents=True, exist_ok=True)  # the default lives in ./var/
+class _ConnectionPerThread:
+    """One database connection per thread, opened on first use; close() closes them all."""
+
+    def __init__(self):
         self._local = threading.local()
-        self._opened: list[sqlite3.Connection] = []
+        self._opened: list = []
         self._lock = threading.Lock()
 
-    def _conn(self) -> sqlite3.Connection:
+    def _open(self):
+        raise NotImplementedError
+
+    def _conn(self):
         conn = getattr(self._local, "conn", None)
-        if conn is None:
-            # one connection per thread; check_same_thread=False only so close() may run from any thread
-            conn = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
-            conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoints, fast commits
-            conn.execute("PRAGMA busy_timeout=30000")
+        if conn is None or getattr(conn, "closed", False):
+            conn = self._open()
             self._local.conn = conn
             with self._lock:
                 self._opened.append(conn)
+        return conn
+
+    def close(self):
+        with self._lock:
+            for conn in self._opened:
+                conn.close()
+            self._opened.clear()
+        self._local = threading.local()
+
+
+class SqliteStore(_ConnectionPerThread):
+    def __init__(self, url: str):
+        super().__init__()
+        self.url = url
+        self.path = url.split("sqlite:///", 1)[1] if url.startswith("sqlite:///") else url
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)  # the default lives in ./var/
+
+    def _open(self) -> sqlite3.Connection:
+        # check_same_thread=False only so close() may run from any thread
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
+        conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoints, fast commits
+        conn.execute("PRAGMA busy_timeout=30000")
         return conn
 
     @contextmanager
@@ -93,12 +114,6 @@ class SqliteStore:
             raise
         conn.execute("COMMIT")
 
-    def close(self):
-        with self._lock:
-            for conn in self._opened:
-                conn.close()
-            self._opened.clear()
-        self._local = threading.local()
 
 
 class _PostgresTx:
@@ -125,27 +140,19 @@ class _PostgresTx:
             cur.executemany(self._sql(sql), rows)
 
 
-class PostgresStore:
+class PostgresStore(_ConnectionPerThread):
     SEED_LOCK = 7_362_001  # advisory lock id: one process creates and seeds the schema
 
     def __init__(self, url: str):
         import psycopg  # production driver, imported only when PostgreSQL is configured
 
+        super().__init__()
         self._psycopg = psycopg
         self.url = url
-        self._local = threading.local()
-        self._opened: list = []
-        self._lock = threading.Lock()
 
-    def _conn(self):
-        conn = getattr(self._local, "conn", None)
-        if conn is None or conn.closed:
-            # autocommit: the store sends BEGIN/COMMIT itself, so a read can ask for one snapshot
-            conn = self._psycopg.connect(self.url, autocommit=True)
-            self._local.conn = conn
-            with self._lock:
-                self._opened.append(conn)
-        return conn
+    def _open(self):
+        # autocommit: the store sends BEGIN/COMMIT itself, so a read can ask for one snapshot
+        return self._psycopg.connect(self.url, autocommit=True)
 
     @contextmanager
     def _tx(self, begin: str):
@@ -169,12 +176,6 @@ class PostgresStore:
                 tx.run(f"SELECT pg_advisory_xact_lock({self.SEED_LOCK})")
             yield tx
 
-    def close(self):
-        with self._lock:
-            for conn in self._opened:
-                conn.close()
-            self._opened.clear()
-        self._local = threading.local()
 
 
 def connect(url: str) -> Store:
