@@ -84,8 +84,9 @@ class MemoryIntake:
 
 
 class KafkaIntake:
-    def __init__(self, bootstrap: str, topic: str, group: str, partitions: int = 12) -> None:
+    def __init__(self, bootstrap: str, topic: str, group: str, partitions: int = 12, fetch_wait_ms: int = 5) -> None:
         self.bootstrap, self.topic, self.group, self.partitions = bootstrap, topic, group, partitions
+        self.fetch_wait_ms = fetch_wait_ms
         self.producer = None
         self.consumer = None
 
@@ -127,7 +128,7 @@ class KafkaIntake:
 
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self.bootstrap, group_id=self.group, enable_auto_commit=False,
-            auto_offset_reset="earliest", fetch_max_wait_ms=10, max_poll_records=50,
+            auto_offset_reset="earliest", fetch_max_wait_ms=self.fetch_wait_ms, max_poll_records=50,
             session_timeout_ms=10_000, heartbeat_interval_ms=1_000)
         consumer.subscribe([self.topic], listener=FinishBeforeHandingOver())
         await consumer.start()

@@ -72,12 +72,14 @@ class RedisReplyBus(_LocalFanout):
         self.redis = redis.from_url(url)
         self.pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
         self._reader: asyncio.Task | None = None
+        self._listening = asyncio.Event()  # set when a channel is subscribed: the reader has something to read
 
     async def publish(self, session_id, event):
         await self.redis.publish(f"events:{session_id}", json.dumps(event, ensure_ascii=False))
 
     async def _subscribe(self, session_id: str) -> None:
         await self.pubsub.subscribe(f"events:{session_id}")
+        self._listening.set()
         if self._reader is None or self._reader.done():
             self._reader = asyncio.create_task(self._read())
 
@@ -86,8 +88,12 @@ class RedisReplyBus(_LocalFanout):
 
     async def _read(self) -> None:
         while True:
-            try:
-                message = await self.pubsub.get_message(timeout=1.0)
+            if not self.pubsub.subscribed:  # sleep until a listener subscribes (polling here cost ~40 ms a reply)
+                self._listening.clear()
+                await self._listening.wait()
+                continue
+            try:  # waits on the socket: wakes at the next event, (un)subscribe confirmation or after 5 s
+                message = await self.pubsub.get_message(timeout=5.0)
             except Exception:  # connection dropped: redis-py reconnects and resubscribes on next call
                 log.warning("reply bus: pub/sub read failed, retrying", exc_info=True)
                 await asyncio.sleep(0.5)
@@ -95,8 +101,6 @@ class RedisReplyBus(_LocalFanout):
             if message and message["type"] == "message":
                 session_id = message["channel"].decode().split(":", 1)[1]
                 self.deliver(session_id, json.loads(message["data"]))
-            elif not self.pubsub.subscribed:
-                await asyncio.sleep(0.05)
 
     def listen(self, session_id):
         return self._listen(session_id, self._subscribe, self._unsubscribe)

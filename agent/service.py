@@ -52,7 +52,7 @@ async def open_backends(settings: Settings, policies: PolicyStore | None = None)
         sessions, push = MemorySessionStore(**ttl), MemoryReplyBus()
     if settings.kafka_bootstrap_servers:
         intake = KafkaIntake(settings.kafka_bootstrap_servers, settings.kafka_topic, settings.kafka_group,
-                             settings.kafka_partitions)
+                             settings.kafka_partitions, settings.kafka_fetch_wait_ms)
     else:
         intake = MemoryIntake()
     await intake.start()
