@@ -90,10 +90,11 @@ def build_worker(settings: Settings, backends: Backends) -> TurnWorker:
     """Loads the fast tier, the answer cache and the rails once per worker process."""
     cache = load_answer_cache(settings.faq_path, settings.redis_url, threshold=settings.cache_similarity_threshold,
                               agree_threshold=settings.cache_agree_threshold, cache_dir=settings.cache_dir)
+    # one thread: a turn predicts one message, and idle pool threads spinning on a shared 2-core box
+    # cost more than they save
+    nlu = load_nlu(settings.nlu_model_dir or None, threads=1, second_opinion_below=settings.nlu_second_opinion_below)
     deps = TurnDeps(settings=settings, sessions=backends.sessions, push=backends.push, llm=backends.llm,
-                    # one thread: a turn predicts one message, and idle pool threads spinning on a
-                    # shared 2-core box cost more than they save
-                    nlu=load_nlu(settings.nlu_model_dir or None, threads=1), cache=cache, rails=load_guardrails(store=backends.policies),
+                    nlu=nlu, cache=cache, rails=load_guardrails(store=backends.policies),
                     handoffs=backends.handoffs, shop=open_shop(settings.shop_db_url, seed="tau2"),
                     media=ShopperMedia(settings))
     return TurnWorker(deps, build_turn_graph(deps))

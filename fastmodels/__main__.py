@@ -24,9 +24,13 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("files", nargs="*", type=Path, default=[DATA_DIR / "test.jsonl", DATA_DIR / "heldout.jsonl"])
     e.add_argument("--model", type=Path)
     e.add_argument("--precision", default="int8", choices=["int8", "fp32"])
+    e.add_argument("--second-opinion-below", type=float, default=0.0, metavar="P",
+                   help="ask the teacher too when the student's confidence is below P (the service uses 0.6)")
     p = sub.add_parser("predict", help='JSON lines with a "text" field in (stdin or file), JSON lines out')
     p.add_argument("file", nargs="?", type=Path)
     p.add_argument("--model", type=Path)
+    p.add_argument("--second-opinion-below", type=float, default=0.0, metavar="P",
+                   help="ask the teacher too when the student's confidence is below P (the service uses 0.6)")
     args = parser.parse_args(argv)
 
     if args.command == "corpus":
@@ -43,17 +47,18 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "eval":
         from fastmodels import load_nlu
         from fastmodels.evaluation import evaluate
-        nlu = load_nlu(args.model, precision=args.precision)
+        nlu = load_nlu(args.model, precision=args.precision, second_opinion_below=args.second_opinion_below)
         for f in args.files:
             print(json.dumps({"file": str(f), **evaluate(nlu.predict, f)}))
     else:
         from fastmodels import load_nlu
-        nlu = load_nlu(args.model)
+        nlu = load_nlu(args.model, second_opinion_below=args.second_opinion_below)
         lines = (args.file.read_text(encoding="utf-8") if args.file else sys.stdin.read()).splitlines()
         rows = [json.loads(l) for l in lines if l.strip()]
         for row, u in zip(rows, nlu.predict([r["text"] for r in rows])):
             print(json.dumps({"text": u.text, "intent": u.intent, "confidence": round(u.confidence, 4),
-                              "slots": u.slots, "frustration": round(u.frustration, 4), "language": u.language},
+                              "slots": u.slots, "frustration": round(u.frustration, 4), "language": u.language,
+                              "second_opinion": u.second_opinion},
                              ensure_ascii=False))
     return 0
 

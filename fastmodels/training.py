@@ -99,6 +99,8 @@ def retrain(out_dir: Path = MODEL_DIR, data_dir: Path = DATA_DIR, limit: int | N
     head = teacher.train_head(e_train, y_train, e_dev, y_dev, epochs=40 if not limit else 10)
     head.save(out_dir / "teacher_head.npz")
     log(f"teacher dev accuracy {(head.logits(e_dev).argmax(1) == y_dev).mean():.3f}")
+    # calibrated like the student, so the two can be averaged when the student asks for a second opinion
+    teacher_temperature = student.fit_temperature(head.logits(e_dev), y_dev)
     f_train = np.array([r["frustration"] for r in train], dtype=np.float32)
     f_dev = np.array([r["frustration"] for r in dev], dtype=np.float32)
     frustration_head = teacher.train_frustration(e_train, f_train, e_dev, f_dev, epochs=30 if not limit else 5)
@@ -127,7 +129,7 @@ def retrain(out_dir: Path = MODEL_DIR, data_dir: Path = DATA_DIR, limit: int | N
     temperature = student.fit_temperature(dev_logits, y_dev)
     student.export_onnx(model, out_dir / "student.fp32.onnx", out_dir / "student.int8.onnx")
     (out_dir / "student.fp32.onnx.data").unlink(missing_ok=True)
-    meta = {"intents": INTENTS, "tags": TAGS, "temperature": temperature,
+    meta = {"intents": INTENTS, "tags": TAGS, "temperature": temperature, "teacher_temperature": teacher_temperature,
             "parameters": sum(p.numel() for p in model.parameters()),
             "train_messages": len(train), "train_more_messages": len(more), "unlabelled_messages": len(extra), "epochs": epochs,
             "wide_weight": float(model.wide_weight),

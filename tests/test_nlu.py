@@ -188,3 +188,30 @@ def test_frustration_separates_calm_mild_and_angry_messages(nlu):
     assert (by["calm"] < 0.6).all() and (by["mild"] < 0.6).mean() >= 0.9, (by["calm"], by["mild"])
     assert np.median(by["calm"]) < np.median(by["mild"]) < np.median(by["angry"])
     assert (by["angry"] >= 0.6).mean() >= 0.75, by["angry"]
+
+
+@pytest.fixture(scope="module")
+def nlu_with_teacher():
+    return load_nlu(second_opinion_below=0.6)
+
+
+def test_the_teacher_is_asked_only_when_the_student_is_unsure(nlu, nlu_with_teacher):
+    rows = read_jsonl(DATA_DIR / "heldout.jsonl")
+    texts = [r["text"] for r in rows]
+    alone, together = nlu.predict(texts), nlu_with_teacher.predict(texts)
+    for a, t in zip(alone, together):
+        assert t.second_opinion == (a.confidence < 0.6)
+        assert (t.slots, t.frustration, t.language) == (a.slots, a.frustration, a.language)
+        if not t.second_opinion:
+            assert (t.intent, t.confidence) == (a.intent, a.confidence)
+        else:  # the intent comes from the mean of the two distributions; slots and tone stay the student's
+            assert sum(t.scores.values()) == pytest.approx(1.0, abs=1e-4)
+            assert t.confidence == max(t.scores.values()) and t.intent == max(t.scores, key=t.scores.get)
+    assert 0.05 < np.mean([t.second_opinion for t in together]) < 0.3
+
+
+def test_a_second_opinion_lifts_accuracy_on_the_held_out_set(nlu, nlu_with_teacher):
+    heldout = DATA_DIR / "heldout.jsonl"
+    alone, together = evaluate(nlu.predict, heldout), evaluate(nlu_with_teacher.predict, heldout)
+    assert together["accuracy"] >= alone["accuracy"] + 0.02, (alone, together)
+    assert together["accuracy"] >= 0.88, together
