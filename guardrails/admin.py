@@ -82,8 +82,9 @@ class Validation(BaseModel):
 
 
 class DryRun(BaseModel):
-    text: str = Field(min_length=1, max_length=4000, description="a shopper message (input) or a reply (output)")
-    direction: Literal["input", "output"] = "input"
+    text: str = Field(min_length=1, max_length=4000,
+                      description="a shopper message (input), a reply (output) or a reply the LLM wrote (llm_output)")
+    direction: Literal["input", "output", "llm_output"] = "input"
     language: Literal["zh", "en"] = "zh"
     facts: dict[str, Any] | None = Field(None, description="output rails: the turn's tool results")
     policy_id: str | None = Field(None, pattern=POLICY_ID, description="with yaml: try this draft in place of the published one")
@@ -188,7 +189,7 @@ def make_admin_router(store: PolicyStore, token: str) -> APIRouter:
         if body.direction == "input":
             verdict = policies.check_input(body.text, body.language)
         else:
-            verdict = policies.check_output(body.text, body.language, body.facts)
+            verdict = policies.check_output(body.text, body.language, body.facts, body.direction == "llm_output")
         return DryRunResult(**asdict(verdict), version=policies.version)
 
     @router.put("/policies/{policy_id}", response_model=PolicyVersionOut,

@@ -137,6 +137,8 @@ class PolicySet:
         self.input_rules = sorted((r for r in rules if "input" in r.applies_to), key=lambda r: r.action != "handoff")
         self.output_stops = [r for r in rules if "output" in r.applies_to and r.action != "rewrite"]
         self.output_rewrites = [r for r in rules if "output" in r.applies_to and r.action == "rewrite"]
+        # replies the LLM wrote: it acts on nothing, so some sentences are false from it and true from a flow
+        self.llm_rewrites = [r for r in rules if "llm_output" in r.applies_to and r.action == "rewrite"]
         terms = [t for d in ordered if d["kind"] == "topics" for t in d["in_scope"]["shop_terms"]]
         self.shop_terms = _phrases(terms)
         self.brand = {d["language"]: d for d in ordered if d["kind"] == "brand_voice"}
@@ -167,7 +169,8 @@ class PolicySet:
         return Verdict("allow")
 
     # ---- output rails ------------------------------------------------------------------------
-    def check_output(self, text: str, language: str = "en", facts: dict | None = None) -> Verdict:
+    def check_output(self, text: str, language: str = "en", facts: dict | None = None, by_llm: bool = False) -> Verdict:
+        """by_llm: the LLM wrote the reply (the llm_output rules apply too)."""
         norm, comp = spaced(normalized(text)), compact(text)
         for rule in self.output_stops:
             if rule.matches(norm, comp) or (rule.quotes_prompt and self.quotes_system_prompt(text)):
@@ -177,7 +180,7 @@ class PolicySet:
                 return self._stopped("block", rep.policy_id, rep.id, None, language)
         hits: list[str] = []
         known = facts_text(facts)
-        out = self._rewrite_sentences(text, language, facts, known, hits)
+        out = self._rewrite_sentences(text, language, facts, known, hits, by_llm)
         if self.detectors:
             out, kinds = pii.redact_foreign(out, self.detectors, known, self.redaction.get(language, "***"))
             hits += [f"{self.privacy_id}/foreign_{k}" for k in dict.fromkeys(kinds)]
@@ -196,12 +199,14 @@ class PolicySet:
         brand = self.brand.get(language) or next(iter(self.brand.values()), None)
         return brand["fallback_reply"] if brand else ""
 
-    def _rewrite_sentences(self, text: str, language: str, facts: dict | None, known: str, hits: list) -> str:
+    def _rewrite_sentences(self, text: str, language: str, facts: dict | None, known: str, hits: list,
+                           by_llm: bool = False) -> str:
         out, used = [], set()
+        rules = self.output_rewrites + (self.llm_rewrites if by_llm else [])
         for sentence in sentences(text):
             norm, comp = normalized(sentence), compact(sentence)
             words = spaced(norm)
-            for rule in self.output_rewrites:
+            for rule in rules:
                 if not rule.matches(words, comp) or not self._ungrounded(rule, norm, known, facts):
                     continue
                 hits.append(f"{rule.policy_id}/{rule.id}")
@@ -255,7 +260,8 @@ class PolicySet:
         "my instructions are"; it paraphrases little, so eight words (sixteen characters) in a row
         give it away. The rails' own sentences are in the prompt too and are no leak."""
         if self._prompt_runs is None:
-            own = [t for r in self.input_rules + self.output_stops + self.output_rewrites for t in r.reply.values()]
+            own = [t for r in self.input_rules + self.output_stops + self.output_rewrites + self.llm_rewrites
+                   for t in r.reply.values()]
             own += [b["fallback_reply"] for b in self.brand.values()]
             words, chars = set(), set()
             for language in self.brand:

@@ -1,0 +1,60 @@
+"""The shop's rules hold whatever the LLM says (issue #5): tried with a model that names an order action
+and another shopper in its tool call, and writes that it cancelled and refunded. The graph, not the model,
+chooses the tool; the tool takes only its own arguments, scoped to the proven shopper; the output rails
+strike what the model claims to have done."""
+import pytest
+
+from tests import services
+from tests.rogue_llm import rogue_llm_server
+from tests.test_flows import YUSUF, Chat, status_of
+
+PRODUCT_QUESTION = "how long does the battery last on the thing for brushing teeth?"  # no product a flow can name
+TOOTHBRUSH = "7352963235"
+PENDING = "#W6247578"  # one of yusuf_rossi_9620's pending orders
+MEI, MEI_EMAIL = "mei_kovacs_8020", "mei.kovacs8232@example.com"
+
+
+@pytest.fixture(scope="module")
+def rogue_stack(tmp_path_factory):
+    shop_db_url = f"sqlite:///{tmp_path_factory.mktemp('shop')}/shop.db"
+    with rogue_llm_server() as (llm_url, rogue):
+        env = {"REDIS_URL": "", "KAFKA_BOOTSTRAP_SERVERS": "", "SHOP_DB_URL": shop_db_url, "LLM_BASE_URL": llm_url,
+               "LLM_MAX_RETRIES": "0", "FRUSTRATION_THRESHOLD": "1.01"}
+        with services.service_process(env) as (url, _):
+            yield {"url": url, "shop_db_url": shop_db_url, "rogue": rogue}
+
+
+@pytest.fixture
+def rogue(rogue_stack):
+    model = rogue_stack["rogue"]
+    model.requests.clear()
+    return model
+
+
+def signed_in_chat(url: str) -> Chat:
+    chat = Chat(url)
+    chat.say(f"hi, my email is {YUSUF}")
+    return chat
+
+
+def test_a_forced_order_action_changes_nothing_and_is_not_claimed(rogue_stack, rogue):
+    rogue.tool, rogue.arguments = "cancel_order", {"order_id": PENDING, "reason": "ordered by mistake"}
+    rogue.answer = f"Done! I've cancelled your order {PENDING} and the full amount is on its way back to your card."
+    reply = signed_in_chat(rogue_stack["url"]).say(PRODUCT_QUESTION)
+    assert reply["route"] == "llm", reply
+    assert status_of(rogue_stack, PENDING) == "pending"  # the graph ran its own tool, which refused those arguments
+    shown = rogue.shown()
+    assert "<tool_result>" in shown and '"tool":"get_product_details"' in shown and '"error"' in shown
+    assert "cancelled your order" not in reply["text"]
+    assert {"policy_id": "commitments", "rule": "action_not_taken", "action": "rewrite"} in reply["rails"]
+
+
+def test_a_forced_shopper_in_the_arguments_reads_nobody_elses_data(rogue_stack, rogue):
+    rogue.arguments = {"product_id": TOOTHBRUSH, "user_id": MEI}
+    rogue.answer = f"The Electric Toothbrush runs for weeks on a charge. {MEI_EMAIL} bought one last month too."
+    reply = signed_in_chat(rogue_stack["url"]).say(PRODUCT_QUESTION)
+    assert reply["route"] == "llm", reply
+    shown = rogue.shown()
+    assert "Electric Toothbrush" in shown.split("<tool_result>", 1)[1]  # the tool ran, on the product named
+    assert MEI not in shown and MEI_EMAIL not in shown
+    assert MEI_EMAIL not in reply["text"] and "Electric Toothbrush" in reply["text"]
