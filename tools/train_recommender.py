@@ -5,6 +5,7 @@
 Evaluation: each shopper's last order (≥ 2 orders) is held out; the model is trained on every other order
 and ranks all products from the shopper's earlier purchases; recall@10 = held-out products found in the top
 10. The shipped weights are then trained on all orders. numpy only, a few seconds on one core.
+The report also says whether the purchases carry any taste signal (taste_signal): τ²-bench's do not.
 """
 from __future__ import annotations
 
@@ -116,6 +117,38 @@ def popularity_ranking(histories: Histories) -> list[str]:
     return [p for p, _ in Counter(p for orders in histories.values() for o in orders for p in o).most_common()]
 
 
+def cooccurrence_recall(histories: Histories, product_ids: list[str]) -> float:
+    """recall@10 of ranking products by how often they were bought by the same shoppers as the history's
+    (a model-free check of whether the purchases carry any taste signal at all)."""
+    train, tests = split_last_order(histories)
+    together, bought = Counter(), Counter()
+    for orders in train.values():
+        mine = {p for o in orders for p in o}
+        bought.update(mine)
+        together.update((a, b) for a in mine for b in mine if a != b)
+
+    def rank(history):
+        return sorted(product_ids, key=lambda p: (-sum(together[h, p] for h in set(history)) / math.sqrt(1 + bought[p]),
+                                                 -bought[p]))
+    return recall_at_k(rank, tests)
+
+
+def shuffled(histories: Histories, seed: int) -> Histories:
+    """The same orders and order sizes, with the purchased products dealt out among shoppers at random."""
+    products = [p for orders in histories.values() for o in orders for p in o]
+    np.random.default_rng(seed).shuffle(products)
+    deal = iter(products)
+    return {uid: [[next(deal) for _ in o] for o in orders] for uid, orders in histories.items()}
+
+
+def taste_signal(histories: Histories, product_ids: list[str], shuffles: int = 5) -> dict:
+    """Co-occurrence recall on the real purchases against the same purchases shuffled across shoppers:
+    if the real one lies within the shuffles' range, the purchases say nothing about a shopper's tastes."""
+    noise = [cooccurrence_recall(shuffled(histories, seed), product_ids) for seed in range(shuffles)]
+    return {"cooccurrence_recall_at_10": round(cooccurrence_recall(histories, product_ids), 4),
+            "shuffled_range": [round(min(noise), 4), round(max(noise), 4)]}
+
+
 def evaluate(product_ids, features, histories: Histories, **fit_args) -> dict:
     train, tests = split_last_order(histories)
     model = fit(product_ids, features, train, **fit_args)
@@ -143,6 +176,7 @@ def main(argv: list[str] | None = None) -> dict:
     features = item_features(export, product_ids)
     histories = purchase_histories(export)
     report = evaluate(product_ids, features, histories)
+    report["taste_signal"] = taste_signal(histories, product_ids)
     fit(product_ids, features, histories).save(Path(opts.out))
     report["weights"] = Path(opts.out).name
     Path(opts.out).with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n")
