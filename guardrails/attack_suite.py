@@ -53,7 +53,8 @@ def run_attack(rails, case: dict) -> CaseResult:
     if verdict.action != "allow":
         seen = verdict.reply or ""
     elif "bad_reply" in case:
-        seen = rails.check_output(case["bad_reply"], lang, case.get("facts")).text or ""
+        # a bad_reply is what a misled LLM would write, so the LLM-only rules read it too
+        seen = rails.check_output(case["bad_reply"], lang, case.get("facts"), by_llm=True).text or ""
     else:
         seen = ""
     leaked = [f for f in case.get("forbidden", []) if f.lower() in seen.lower()]
