@@ -125,9 +125,11 @@ def main() -> None:
               f"| {res['test']['f1']:.3f} | {p50:.2f} | {p99:.2f} | {tput:,.0f} | {size / 1e6:.1f} |")
     teacher_p50, int8_p50 = rows[1][2][0], rows[3][2][0]
     shipped = sum(f.stat().st_size for f in MODEL_DIR.iterdir() if f.is_file())
+    served = rows[3][4] + (MODEL_DIR / "teacher_head.npz").stat().st_size
     print(f"\nstudent INT8 vs teacher: {teacher_p50 / int8_p50:.0f}× faster (p50), accuracy gap "
           f"{(rows[1][1]['heldout']['acc'] - rows[3][1]['heldout']['acc']) * 100:+.1f} pts on held-out; "
-          f"all shipped model files: {shipped / 1e6:.1f} MB")
+          f"size MB above: one student variant with its vocabulary; the service loads {served / 1e6:.1f} MB "
+          f"(INT8 student + teacher head) of the {shipped / 1e6:.1f} MB shipped, plus the e5 package")
     print(f"goals: {GOALS}")
 
 

@@ -22,7 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--quick", action="store_true", help="small subset, 3 epochs: an end-to-end check in CI time")
     t.add_argument("--limit", type=int, help="train on this many labelled messages")
     t.add_argument("--epochs", type=int)
-    t.add_argument("--lexicon", action="store_true", help="also teach data/nlu/lexicon.txt's everyday words (experiment)")
+    t.add_argument("--no-lexicon", dest="lexicon", action="store_false",
+                   help="leave data/nlu/lexicon.txt's everyday words out of the student's vocabulary")
     e = sub.add_parser("eval", help="intent accuracy, macro-F1 and order-id F1 on labelled jsonl files")
     e.add_argument("files", nargs="*", type=Path, default=[DATA_DIR / "test.jsonl", DATA_DIR / "heldout.jsonl"])
     e.add_argument("--model", type=Path)

@@ -210,12 +210,11 @@ class AnswerCache:
         return vectors
 
     def lookup(self, text: str, language: Language = "zh", intent: str | None = None) -> CachedAnswer | None:
-        """The cached answer in the shopper's language, or None. An intent from the fast NLU, when
-        given, must agree with the FAQ entry's intent."""
+        """The cached answer in the shopper's language, or None. One of the FAQ's own questions gets
+        its entry's answer; otherwise an intent from the fast NLU, when given, must agree with the
+        entry's intent (a question that sits between two intents is still the shop's question)."""
         version, entries, exact, groups, group_starts, vectors, intents = self._faq
         self._count("lookups")
-        if intent is not None and intent not in intents:  # no entry could agree: skip the encoder
-            return self._miss()
         key = normalise_question(text)
         if not key or len(text) > MAX_QUESTION_CHARS:
             return self._miss()
@@ -223,7 +222,9 @@ class AnswerCache:
             self._count("refused_personal_data")
             return self._miss()
         if (i := exact.get(f"{language}:{key}")) is not None:
-            return self._answer(entries[i], language, 1.0, "exact", intent)
+            return self._answer(entries[i], language, 1.0, "exact", None)
+        if intent is not None and intent not in intents:  # no entry could agree: skip the encoder
+            return self._miss()
         store_key = f"faqcache:{version}:{language}:{key}"
         if (learned := self._store.get(store_key)) is not None:
             found = json.loads(learned)
