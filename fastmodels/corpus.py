@@ -419,8 +419,9 @@ def build_more(out_dir: Path = DATA_DIR, seed: int = 29, renders: int = 14) -> i
 
 def build_lexicon(out_dir: Path = DATA_DIR, english: int = 15000, chinese: int = 5000) -> int:
     """lexicon.txt: the most frequent English words and Chinese words of everyday text (wordfreq 3.1.1,
-    whose lists are CC BY-SA 4.0). Training asks the teacher what each means on its own, so the student
-    learns 'supervisor' or '主管' even where the corpus never wrote them."""
+    whose lists are CC BY-SA 4.0). Training gives each a row of the student's vocabulary that starts
+    from the teacher's vector for it, so 'supervisor' or '主管' mean something even where the corpus
+    never wrote them."""
     import wordfreq
     en = [w for w in wordfreq.top_n_list("en", 3 * english) if re.fullmatch(r"[a-z]+(?:'[a-z]+)?", w) and len(w) > 1]
     zh = [w for w in wordfreq.top_n_list("zh", 3 * chinese) if re.fullmatch(r"[\u4e00-\u9fff]{1,4}", w)]

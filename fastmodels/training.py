@@ -91,7 +91,7 @@ def retrain(out_dir: Path = MODEL_DIR, data_dir: Path = DATA_DIR, limit: int | N
         reviews = rng.sample(reviews, min(limit // 4, len(reviews)))
         more = rng.sample(more, min(limit // 4, len(more)))
 
-    # everyday words, from a frequency list: what the teacher makes of each alone is taught to the student
+    # everyday words, from a frequency list: each gets a row in the student's vocabulary (see below)
     lexicon = read_lexicon(data_dir / "lexicon.txt") if lexicon else []
     lexicon = lexicon if not limit else lexicon[::len(lexicon) // 300 or 1]
     # (from the real and hand-written text only, before the perturbed copies join it)
@@ -117,14 +117,15 @@ def retrain(out_dir: Path = MODEL_DIR, data_dir: Path = DATA_DIR, limit: int | N
     frustration_head = teacher.train_frustration(e_train, f_train, e_dev, f_dev, epochs=30 if not limit else 5)
     log(f"teacher frustration dev MAE {np.abs(teacher.sigmoid(frustration_head.logits(e_dev))[:, 0] - f_dev).mean():.3f}")
 
-    vocab = Vocabulary.build([r["text"] for r in train] + unlabelled, words=lexicon)
+    corpus_texts = [r["text"] for r in train] + unlabelled
+    vocab = Vocabulary.build(corpus_texts, words=lexicon)
     vocab.save(out_dir / "vocab.json")
     log(f"teacher: embedding the {len(vocab.tokens) - vocab.specials} vocabulary units to initialise the student")
     words = vocab.tokens[vocab.specials:]
     token_vectors = teacher.embed(words)
     if lexicon:  # words only the lexicon has start from the teacher's vectors but are no examples: alone,
         # an everyday word ('gift') says little about a request, and taught as one it led turns astray
-        corpus_units = set(Vocabulary.build([r["text"] for r in train] + unlabelled).tokens)
+        corpus_units = set(Vocabulary.build(corpus_texts).tokens)
         taught = [i for i, w in enumerate(words) if w in corpus_units]
         words, e_units = [words[i] for i in taught], token_vectors[taught]
     else:

@@ -128,7 +128,8 @@ def cooccurrence_recall(histories: Histories, product_ids: list[str]) -> float:
         together.update((a, b) for a in mine for b in mine if a != b)
 
     def rank(history):
-        return sorted(product_ids, key=lambda p: (-sum(together[h, p] for h in set(history)) / math.sqrt(1 + bought[p]),
+        mine = set(history)
+        return sorted(product_ids, key=lambda p: (-sum(together[h, p] for h in mine) / math.sqrt(1 + bought[p]),
                                                  -bought[p]))
     return recall_at_k(rank, tests)
 
