@@ -24,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--epochs", type=int)
     t.add_argument("--no-lexicon", dest="lexicon", action="store_false",
                    help="leave data/nlu/lexicon.txt's everyday words out of the student's vocabulary")
+    t.add_argument("--swaps", type=int, default=1,
+                   help="copies of each labelled message with words swapped for the teacher's neighbours (0: none)")
     e = sub.add_parser("eval", help="intent accuracy, macro-F1 and order-id F1 on labelled jsonl files")
     e.add_argument("files", nargs="*", type=Path, default=[DATA_DIR / "test.jsonl", DATA_DIR / "heldout.jsonl"])
     e.add_argument("--model", type=Path)
@@ -49,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         from fastmodels.training import MODEL_DIR, retrain
         limit = args.limit or (600 if args.quick else None)
         epochs = args.epochs or (3 if args.quick else 8)
-        retrain(args.out or MODEL_DIR, limit=limit, epochs=epochs, lexicon=args.lexicon,
+        retrain(args.out or MODEL_DIR, limit=limit, epochs=epochs, lexicon=args.lexicon, swaps=args.swaps,
                 log=lambda m: print(m, flush=True))
     elif args.command == "eval":
         from fastmodels import load_nlu

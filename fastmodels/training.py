@@ -11,9 +11,10 @@ from pathlib import Path
 import numpy as np
 
 from fastmodels.corpus import read_jsonl, read_lexicon
-from fastmodels.text import DATA_DIR, INTENTS, TAGS, Vocabulary, units
+from fastmodels.text import DATA_DIR, INTENTS, TAGS, Vocabulary, mask_spans, units
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
+CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,4}")  # a Chinese word of the lexicon, as word_spans cuts them
 
 
 def perturbed(rows: list[dict], rng: random.Random, share: float) -> list[str]:
@@ -41,6 +42,66 @@ def perturbed(rows: list[dict], rng: random.Random, share: float) -> list[str]:
     return out
 
 
+def word_spans(text: str, zh_words: set[str]) -> list[tuple[int, int]]:
+    """Where the words are: Latin words, and Chinese words cut from each run of characters by
+    forward maximum matching against zh_words (characters no word covers are skipped). Slot values
+    (order ids, e-mails, phones) are never words here."""
+    masked = mask_spans(text)
+    spans = [(m.start(), m.end()) for m in re.finditer(r"[A-Za-z]{2,}(?:'[a-z]+)?", text)]
+    for run in re.finditer(r"[\u4e00-\u9fff]+", text):
+        i = run.start()
+        while i < run.end():
+            k = next((k for k in (4, 3, 2) if text[i:i + k] in zh_words and i + k <= run.end()), 0)
+            if k:
+                spans.append((i, i + k))
+            i += k or 1
+    return sorted(s for s in spans if not any(s[0] < me and ms < s[1] for _, ms, me in masked))
+
+
+def neighbours(words: list[str], vectors: np.ndarray, wanted: set[str], k: int = 8) -> dict[str, list[str]]:
+    """The k nearest words (cosine, teacher's embedding of each word alone) of each wanted word."""
+    v = vectors / np.linalg.norm(vectors, axis=1, keepdims=True).clip(1e-6)
+    index = {w: i for i, w in enumerate(words)}
+    rows = [index[w] for w in sorted(wanted) if w in index]
+    k = min(k, len(words) - 1)
+    out = {}
+    for i in range(0, len(rows), 1024):
+        chunk = rows[i:i + 1024]
+        sims = v[chunk] @ v.T
+        sims[np.arange(len(chunk)), chunk] = -1.0
+        for r, top in zip(chunk, np.argpartition(-sims, k, axis=1)[:, :k]):
+            out[words[r]] = [words[j] for j in top]
+    return out
+
+
+def substituted(rows: list[dict], words: list[str], vectors: np.ndarray, rng: random.Random,
+                copies: int = 1, rate: float = 0.3, k: int = 8) -> list[str]:
+    """Copies of training messages with some words swapped for their nearest neighbours in the
+    teacher's embedding space, in either language ('refund' → 'reimburse', '快递' → 'delivery'), as
+    TinyBERT augments its distillation data (Jiao et al. 2020). They are labelled only by the
+    teacher: a swap that changes the meaning changes the soft target with it. They teach the student
+    the lexicon's words in context, where alone they say little."""
+    zh_words = {w for w in words if CJK_WORD.fullmatch(w)}
+    spans = [(r["text"], word_spans(r["text"], zh_words)) for r in rows]
+    near = neighbours(words, vectors, {t[s:e].lower() for t, ss in spans for s, e in ss}, k)
+    out = []
+    for _ in range(copies):
+        for text, ss in spans:
+            ss = [(s, e) for s, e in ss if text[s:e].lower() in near]
+            if not ss:
+                continue
+            chosen = [sp for sp in ss if rng.random() < rate] or [rng.choice(ss)]
+            for s, e in reversed(chosen):
+                old, new = text[s:e], rng.choice(near[text[s:e].lower()])
+                if new.isascii():  # a Latin word keeps apart from the letters and digits beside it
+                    new = new.capitalize() if old[:1].isupper() else new
+                    new = (" " if text[s - 1:s].isascii() and text[s - 1:s].isalnum() else "") + new + \
+                          (" " if text[e:e + 1].isascii() and text[e:e + 1].isalnum() else "")
+                text = text[:s] + new + text[e:]
+            out.append(text)
+    return out
+
+
 def phrases(texts: list[str], n: int) -> list[str]:
     """The n most frequent short phrases of the corpus: Chinese runs of 2-4 characters and English
     runs of 1-3 words. Labelled by the teacher alone, they carry its lexical knowledge ('退款',
@@ -62,7 +123,7 @@ def phrases(texts: list[str], n: int) -> list[str]:
 
 
 def retrain(out_dir: Path = MODEL_DIR, data_dir: Path = DATA_DIR, limit: int | None = None,
-            epochs: int = 8, lexicon: bool = True, log=print) -> dict:
+            epochs: int = 8, lexicon: bool = True, swaps: int = 1, log=print) -> dict:
     """Teacher head, student, ONNX export and INT8 quantization, from the corpus under data_dir.
 
     lexicon: the student's vocabulary also holds the everyday words of data/nlu/lexicon.txt, each
@@ -70,7 +131,13 @@ def retrain(out_dir: Path = MODEL_DIR, data_dir: Path = DATA_DIR, limit: int | N
     student. The lexicon words are not distillation examples of their own: taught as examples, an
     everyday word alone ('gift') misled code-switched turns (measured: suite task success 96.4% →
     94.7%). Against the model trained without it: held-out 0.860 → 0.879 (student), 0.898 → 0.924
-    (with the teacher's second opinion)."""
+    (with the teacher's second opinion).
+
+    swaps: how many copies of each labelled message, with words swapped for their neighbours in the
+    teacher's space (substituted()), join the distillation set; 0 leaves them out. Measured against
+    the model trained without them (one copy each, 15k messages; 8 epochs take 11 min instead of 8):
+    held-out 0.879 → 0.911, test 0.859 → 0.877, dev 0.909 → 0.947 (student alone), and the
+    conversation suite's task success 97.5% → 97.9%."""
     import torch
     from fastmodels import student, teacher
     # One thread: on the shared 2-core machine, two OpenMP threads competing with other work ran
@@ -107,6 +174,12 @@ def retrain(out_dir: Path = MODEL_DIR, data_dir: Path = DATA_DIR, limit: int | N
     e_unl = teacher.embed(unlabelled)
     # more real shopper text, embedded (and cached) on its own so the set above keeps its cache entry
     e_rev = teacher.embed(reviews)
+    # the pool of swappable words: the lexicon's and the corpus's own Latin words, as the teacher sees them
+    pool = sorted({w.lower() for t in [r["text"] for r in train] + lexicon
+                   for w in re.findall(r"[A-Za-z]{2,}(?:'[a-z]+)?", t)} | {w for w in lexicon if CJK_WORD.fullmatch(w)})
+    swapped = substituted(train, pool, teacher.embed(pool), random.Random(2), copies=swaps) if swaps else []
+    log(f"teacher: embedding {len(swapped)} copies of the labelled messages with words swapped")
+    e_swapped = teacher.embed(swapped).reshape(-1, 384)
     head = teacher.train_head(e_train, y_train, e_dev, y_dev, epochs=40 if not limit else 10)
     head.save(out_dir / "teacher_head.npz")
     log(f"teacher dev accuracy {(head.logits(e_dev).argmax(1) == y_dev).mean():.3f}")
@@ -135,11 +208,12 @@ def retrain(out_dir: Path = MODEL_DIR, data_dir: Path = DATA_DIR, limit: int | N
     e_words = np.concatenate([e_units, teacher.embed(frequent).reshape(-1, 384)])
     # Every vocabulary unit and frequent phrase is also a distillation example: what the teacher makes
     # of '退款' or 'money back' alone is lexical knowledge the corpus phrasings cover only in part.
-    extra, e_extra = unlabelled + reviews + words, np.concatenate([e_unl, e_rev.reshape(-1, 384), e_words])
+    extra = unlabelled + reviews + swapped + words
+    e_extra = np.concatenate([e_unl, e_rev.reshape(-1, 384), e_swapped, e_words])
     # the teacher's frustration of unlabelled messages (single words and phrases excepted: alone they
     # have no tone, and '骗子' alone would otherwise be taught to sound calm or furious at random)
     f_extra = teacher.sigmoid(frustration_head.logits(e_extra))[:, 0]
-    f_extra[len(unlabelled) + len(reviews):] = -1.0
+    f_extra[len(unlabelled) + len(reviews) + len(swapped):] = -1.0
     model = student.train_student(train, head.logits(e_train), extra, head.logits(e_extra), dev, vocab,
                                   epochs=epochs, token_vectors=token_vectors, teacher_emb=e_train,
                                   unlabelled_emb=e_extra, unlabelled_frustration=f_extra, log=log)
@@ -150,7 +224,7 @@ def retrain(out_dir: Path = MODEL_DIR, data_dir: Path = DATA_DIR, limit: int | N
     (out_dir / "student.fp32.onnx.data").unlink(missing_ok=True)
     meta = {"intents": INTENTS, "tags": TAGS, "temperature": temperature, "teacher_temperature": teacher_temperature,
             "parameters": sum(p.numel() for p in model.parameters()),
-            "lexicon_words": len(lexicon), "train_messages": len(train), "train_more_messages": len(more), "unlabelled_messages": len(extra), "epochs": epochs,
+            "lexicon_words": len(lexicon), "swapped_copies": len(swapped), "train_messages": len(train), "train_more_messages": len(more), "unlabelled_messages": len(extra), "epochs": epochs,
             "wide_weight": float(model.wide_weight),
             "dev_accuracy": float((dev_logits.argmax(1) == y_dev).mean()),
             "trained_seconds": round(time.time() - started)}

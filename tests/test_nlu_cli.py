@@ -40,6 +40,6 @@ def test_quick_retrain_from_scratch_runs_end_to_end(tmp_path):
     assert {"student.int8.onnx", "student.fp32.onnx", "vocab.json", "meta.json", "teacher_head.npz"} <= \
         {p.name for p in out.iterdir()}
     meta = json.loads((out / "meta.json").read_text())
-    assert meta["parameters"] <= 6e6 and meta["temperature"] > 0
+    assert meta["parameters"] <= 6e6 and meta["temperature"] > 0 and meta["swapped_copies"] > 0
     rows = [json.loads(l) for l in run("predict", "--model", str(out), stdin='{"text": "退款到哪了"}\n').stdout.splitlines()]
     assert rows[0]["intent"] in json.loads((out / "meta.json").read_text())["intents"]
