@@ -23,6 +23,7 @@ import yaml
 from agent import metrics
 from agent.replies import say
 from agent.seams import Shop
+from agent.variants import asked_variants, variant_named
 
 ORDER_INTENTS = {"order_status", "cancel_order", "return_item", "exchange_item", "refund_status", "modify_order"}
 FLOW_INTENTS = {"greeting", "thanks_bye", "out_of_scope", "complaint", "price_promo", "recommend",
@@ -44,10 +45,14 @@ _NO = re.compile(_HESITATION + r"(?:(?:no|nope|nah|n|cancel that|never ?mind|don
 _BARE = re.compile(r"^[\W\s]*(?:(?:yes|yep|yeah|ok|okay|sure|no|nope|nah|all|all of (?:it|them)|everything|"
                    r"wait|好的?|好吧|行|嗯+|对|是的?|确认|确定|不用了?|不要了?|算了|全部|都要|"
                    r"就这个|等一下|等等|[呀啊吧哈呢嘛])[\W\s]*)+$", re.IGNORECASE)
-_NAME_ZIP = re.compile(r"\b([A-Z][a-z]+)\s+([A-Z][a-z]+)\W+(?:(?:[Zz]ip|邮编)\W*)?(\d{5})\b")
+_NAME_ZIP = re.compile(r"(?<![A-Za-z])([A-Z][a-z]+)\s+([A-Z][a-z]+)[\s\W]*(?:(?:[Zz]ip(?: ?code)?|邮编|邮政编码)[\s\W]*)?(\d{5})(?!\d)")
+# the shopper drops the task under way, wherever in the message they say so
+_NEVER_MIND = re.compile(r"never ?mind|forget (?:it|about it)|don'?t bother|keep (?:the|my) (?:old|current|original)|"
+                         r"leave it as it is|no need (?:to|any ?more)|算了|不用了|不用改了|不改了|不需要改|先不改|不退了|"
+                         r"不换了|不取消了|不用取消|保持原来|保持不变|还是用原来的地址", re.IGNORECASE)
 _MISTAKE = re.compile(r"mistake|wrong|accident|错|误", re.IGNORECASE)
 _NOT_NEEDED = re.compile(r"no longer|don'?t need|not need|changed my mind|不需要|不想要|用不上|不要了", re.IGNORECASE)
-_ADDRESS = re.compile(r"(\d+\s[A-Za-z0-9 .'-]+?),\s*(?:((?:apt|unit|suite|#)[^,]*),\s*)?([A-Za-z .'-]+),\s*"
+_ADDRESS = re.compile(r"(\d+\s[A-Za-z0-9 .'-]+?),\s*(?:((?:apt|apartment|unit|suite|ste|#|floor|fl|room|rm|building|bldg)\b\.?[^,]*),\s*)?([A-Za-z .'-]+),\s*"
                       r"([A-Z]{2}),?\s*(\d{5})\b", re.IGNORECASE)
 _ADDRESS_WORDS = re.compile(r"address|ship(ping)? to|deliver to|地址|寄到|送到", re.IGNORECASE)
 # the account's own address, not an order's: "update the default address on my account", "改一下账户的默认地址"
@@ -55,13 +60,16 @@ _ACCOUNT_WORDS = re.compile(r"default|\b(?:my|the) (?:account|profile)\b|账户|
 _PAYMENT_WORDS = {"gift_card": re.compile(r"gift ?card|礼品卡", re.IGNORECASE),
                   "paypal": re.compile(r"pay ?pal", re.IGNORECASE),
                   "credit_card": re.compile(r"credit ?card|card|信用卡|银行卡", re.IGNORECASE)}
+_ORIGINAL_PAYMENT = re.compile(r"(?:原来|原本|之前|原)的?那?张?卡|original (?:card|payment)|same (?:card|payment)", re.IGNORECASE)
 _ORIGINAL = re.compile(r"\boriginal\b|the one I (?:have|had|ordered)|as it was|原来的|原来那|原本的", re.IGNORECASE)
 _OPTION_WORDS = re.compile(r"\b(?:colou?r|size|material|version|model|variant)\b|颜色|尺码|尺寸|款式|型号|大一码|小一码",
                            re.IGNORECASE)
+_CHANGE_WORDS = re.compile(r"change|update|new|edit|set|move|modify|改|换|新|更新|修改|设置", re.IGNORECASE)
 _CHEAPER = re.compile(r"cheaper|less expensive|lower price|budget|便宜|实惠|性价比|划算", re.IGNORECASE)
 _ORDER_ID = re.compile(r"[Ww]\s?\d{7}")
 _EMAIL = re.compile(r"\S+@\S+")
 _ALL = re.compile(r"\ball\b|everything|全部|都", re.IGNORECASE)
+STATUS_EN = {"processed": "processed (shipped)", "pending": "pending (not shipped yet)"}
 STATUS_ZH = {"pending": "待发货", "processed": "已发货", "delivered": "已签收", "cancelled": "已取消",
              "return requested": "退货处理中", "exchange requested": "换货处理中"}
 
@@ -74,12 +82,18 @@ class FlowResult:
     handoff: bool = False  # the flow gave up: a human takes over
 
 
+_QUESTION = re.compile(r"[?？]|\b(?:when|where|what|how|why|which)\b|什么|怎么|为什么|多久|几天|哪|吗", re.IGNORECASE)
+
+
 def is_yes(text: str) -> bool:
-    return bool(_YES.match(text))
+    """An explicit yes: it opens the message, and the rest asks nothing ("ok and when does it arrive?" is a
+    question, not a yes to what was stated)."""
+    m = _YES.match(text)
+    return bool(m) and not _QUESTION.search(text[m.end():])
 
 
 def is_no(text: str) -> bool:
-    return bool(_NO.match(text)) and not is_yes(text)
+    return bool(_NO.match(text) or _NEVER_MIND.search(text)) and not is_yes(text)
 
 
 def after_no(text: str) -> str | None:
@@ -129,6 +143,18 @@ def gives_identity(slots: dict, text: str) -> bool:
     return bool(slots.get("email") or _NAME_ZIP.search(text))
 
 
+def starts_new_task(context: dict, intent: str | None, slots: dict, sure: bool, text: str) -> bool:
+    """A new request in words of its own while a task waits ("cancel order #W2378156" while the account's
+    address is awaited): the new request is answered, not swallowed as an answer to the old question."""
+    task = context.get("task")
+    if not task or not sure or intent == task["intent"] or not (intent in ORDER_INTENTS or can_close(intent, text)):
+        return False
+    if is_yes(text) or is_no(text) or gives_identity(slots, text) or _gives_details(task, text):
+        return False
+    words = _EMAIL.sub(" ", _ORDER_ID.sub(" ", text))
+    return len(re.findall(r"[A-Za-z]{2,}", words)) + len(re.findall(r"[\u3400-\u9fff]", words)) / 2 >= 2
+
+
 def continues_task(context: dict, intent: str | None, slots: dict, text: str) -> bool:
     """A message that answers what the flow asked (a yes, an e-mail, an order id) keeps the task."""
     if not context.get("task"):
@@ -138,8 +164,13 @@ def continues_task(context: dict, intent: str | None, slots: dict, text: str) ->
 
 def drops_task(context: dict, intent: str | None, slots: dict, text: str, goes_on: bool) -> bool:
     """"No, never mind" while the task waits for details (not for a yes): the shopper changed their mind,
-    and may go on to ask something else ("算了不取消了，告诉我#W… 到哪了")."""
-    if not context.get("task") or context.get("pending") or not is_no(text) or _gives_details(context["task"], text):
+    and may go on to ask something else ("算了不取消了，告诉我#W… 到哪了"). "Forget it, keep the old
+    address" / "地址不用改了" drops it wherever it is said."""
+    if not context.get("task") or context.get("pending"):
+        return False
+    if _NEVER_MIND.search(text) and not goes_on:
+        return True
+    if not is_no(text) or _gives_details(context["task"], text):
         return False
     return (goes_on and intent != context["task"]["intent"]) or not _names_who_or_which(slots, text)
 
@@ -157,11 +188,12 @@ def _gives_details(task: dict, text: str) -> bool:
     task_intent = task["intent"]
     gives_reason = task_intent == "cancel_order" and bool(_MISTAKE.search(text) or _NOT_NEEDED.search(text))
     names_item = task_intent in ("return_item", "exchange_item") and bool(_products_in(text) or _ALL.search(text))
+    names_refund = task_intent == "return_item" and bool(_payment_source(text) or _ORIGINAL_PAYMENT.search(text))
     names_option = task_intent in ("exchange_item", "modify_order") and bool(task.get("item_ids"))
     names_change = task_intent in ("modify_order", "account") and bool(
         _ADDRESS.search(text) or _ADDRESS_WORDS.search(text) or any(p.search(text) for p in _PAYMENT_WORDS.values()))
     asks_cheaper = task_intent == "recommend" and bool(_CHEAPER.search(text))
-    return gives_reason or names_item or names_option or names_change or asks_cheaper
+    return gives_reason or names_item or names_refund or names_option or names_change or asks_cheaper
 
 
 def run_flow(intent: str, slots: dict, text: str, language: str, context: dict, shop: Shop,
@@ -197,6 +229,10 @@ def run_flow(intent: str, slots: dict, text: str, language: str, context: dict, 
         task["wish"] = _EMAIL.sub(" ", text)[:200]
     if intent == "modify_order":
         _note_change(task, text)
+    if intent == "cancel_order" and (reason := _cancel_reason(text)):  # said before who they are, or later
+        task["reason"] = reason
+    if intent == "return_item" and (source := _payment_source(text)):  # "refund it to my gift card"
+        task["refund_to"] = source
     context["task"] = task
     result = _order_flow(task, slots, text, language, context, shop, request_id)
     if result.context.get("failures", 0) >= MAX_FAILURES:
@@ -271,6 +307,8 @@ def _account_address(task, slots, text, language, context, shop, request_id) -> 
         task = {"intent": "account"}
         context.pop("pending", None)
     task["address"] = _address_in(text) or task.get("address")
+    if not task["address"] and _QUESTION.search(text) and not _CHANGE_WORDS.search(text):
+        task["read"] = True  # "what's my default address?": read it once they are proven, change nothing
     context["task"] = task
     if (refusal := _authenticate(slots, text, context, shop)):
         return FlowResult(say(refusal, language), context)
@@ -285,6 +323,10 @@ def _account_address(task, slots, text, language, context, shop, request_id) -> 
         user = shop.call(pending["tool"], pending["args"], as_shopper=context["user_id"], idempotency_key=request_id)
         shown = _shown(user["address"])  # the shopper's own address, said back to them (the rails let it through)
         return FlowResult(say("account_address_changed", language, address=shown), context, facts={"new_address": shown})
+    if task.pop("read", False) and not task["address"]:  # the task stays: "yes, change it" goes on
+        user = shop.call("get_user_details", {"user_id": context["user_id"]}, as_shopper=context["user_id"])
+        shown = _shown(user["address"])
+        return FlowResult(say("account_address_is", language, address=shown), context, facts={"address": shown})
     if not task["address"]:
         return FlowResult(say("ask_account_address", language), context)
     context["pending"] = {"tool": "modify_user_address", "args": {"user_id": context["user_id"], **task["address"]}}
@@ -294,9 +336,8 @@ def _account_address(task, slots, text, language, context, shop, request_id) -> 
 
 def _order_status(order, language, context, shop) -> FlowResult:
     tracking = shop.call("track_order", {"order_id": order["order_id"]}, as_shopper=context["user_id"])
-    numbers = ", ".join(p.get("tracking_number", "") for p in tracking.get("parcels", []) if p.get("tracking_number"))
-    status = STATUS_ZH.get(order["status"], order["status"]) if language == "zh" else order["status"]
-    reply = say("order_status", language, order_id=order["order_id"], status=status,
+    numbers = ", ".join(f"{p['carrier']} {p['tracking_id']}" for p in tracking.get("parcels", []))
+    reply = say("order_status", language, order_id=order["order_id"], status=_status(order, language),
                 items=", ".join(i["name"] for i in order["items"]))
     if numbers:
         reply += say("tracking", language, numbers=numbers)
@@ -316,8 +357,7 @@ def _cancel(order, task, text, language, context, shop, request_id) -> FlowResul
         return _wrong_status("cannot_cancel", order, language, context)
     if (answered := _settle(order, text, language, context, shop, request_id, "cancel_kept", "cancelled")):
         return answered
-    reason = task.get("reason") or ("ordered by mistake" if _MISTAKE.search(text) else
-                                     "no longer needed" if _NOT_NEEDED.search(text) else None)
+    reason = task.get("reason")
     if reason is None:
         return FlowResult(say("ask_cancel_reason", language), context)
     task["reason"] = reason
@@ -325,6 +365,14 @@ def _cancel(order, task, text, language, context, shop, request_id) -> FlowResul
                           "args": {"order_id": order["order_id"], "reason": reason}}
     return FlowResult(say("confirm_cancel", language, order_id=order["order_id"], amount=order["items_total"],
                           items=", ".join(i["name"] for i in order["items"])), context, facts={"order": order})
+
+
+def _cancel_reason(text: str) -> str | None:
+    return "ordered by mistake" if _MISTAKE.search(text) else "no longer needed" if _NOT_NEEDED.search(text) else None
+
+
+def _payment_source(text: str) -> str | None:
+    return next((kind for kind, words in _PAYMENT_WORDS.items() if words.search(text)), None)
 
 
 def _settle(order, text, language, context, shop, request_id, kept: str, done: str) -> FlowResult | None:
@@ -343,7 +391,7 @@ def _settle(order, text, language, context, shop, request_id, kept: str, done: s
 
 
 def _status(order: dict, language: str) -> str:
-    return STATUS_ZH.get(order["status"], order["status"]) if language == "zh" else order["status"]
+    return (STATUS_ZH if language == "zh" else STATUS_EN).get(order["status"], order["status"])
 
 
 def _refund_status(order, language, context) -> FlowResult:
@@ -377,12 +425,30 @@ def _return(order, task, text, language, context, shop, request_id) -> FlowResul
                           context, facts={"order": order})
     task["item_ids"] = [i["item_id"] for i in items]
     amount = f"{sum(Decimal(i['price']) for i in items):.2f}"
-    paid_with = order["payment_history"][0]["payment_method_id"]  # refunds go back the way they came
-    context["pending"] = {"tool": "return_delivered_order_items", "say": {"amount": amount},
+    refund_to = _refund_method(order, task.get("refund_to"), context, shop)
+    if refund_to is None:  # the shop refunds to the original payment or a gift card, nowhere else
+        task.pop("refund_to", None)
+        context.pop("pending", None)
+        return FlowResult(say("refund_where", language, order_id=order["order_id"],
+                              original=order["payment_history"][0]["payment_method_id"]), context, facts={"order": order})
+    context["pending"] = {"tool": "return_delivered_order_items", "say": {"amount": amount, "method": refund_to},
                           "args": {"order_id": order["order_id"], "item_ids": task["item_ids"],
-                                   "payment_method_id": paid_with}}
-    return FlowResult(say("confirm_return", language, order_id=order["order_id"], amount=amount,
+                                   "payment_method_id": refund_to}}
+    return FlowResult(say("confirm_return", language, order_id=order["order_id"], amount=amount, method=refund_to,
                           items=", ".join(i["name"] for i in items)), context, facts={"order": order})
+
+
+def _refund_method(order: dict, wanted: str | None, context: dict, shop: Shop) -> str | None:
+    """Where a return's refund goes: the original payment method unless the shopper asked for a gift card
+    of theirs; None for any other method (the shop's policy forbids it)."""
+    original = order["payment_history"][0]["payment_method_id"]
+    if wanted is None or original.startswith(wanted):
+        return original
+    if wanted != "gift_card":
+        return None
+    user = shop.call("get_user_details", {"user_id": context["user_id"]}, as_shopper=context["user_id"])
+    cards = [m["id"] for m in user["payment_methods"].values() if m["source"] == "gift_card"]
+    return cards[0] if cards else None
 
 
 @lru_cache(maxsize=1)
@@ -494,13 +560,13 @@ def _swap(order, task, text, language, context, shop, tool: str, confirm: str) -
                           context, facts={"order": order})
     old = items[0]
     task["item_ids"] = [old["item_id"]]
-    if _ORIGINAL.search(text):  # "keep the one I have after all"
+    if _ORIGINAL.search(text) and not _payment_source(text) and not _ORIGINAL_PAYMENT.search(text):  # "keep the one I have after all" (not "the original card")
         context.pop("task", None)
         context.pop("pending", None)
         return FlowResult(say("modify_kept", language, order_id=order["order_id"]), context)
     variants = shop.call("get_product_details", {"product_id": old["product_id"]})["variants"].values()
     choices = [v for v in variants if v["available"] and v["item_id"] != old["item_id"]]
-    new = _variant_named(choices, old["options"], text) or _variant_named(choices, old["options"], task.get("wish", ""))
+    new = variant_named(choices, old["options"], text) or variant_named(choices, old["options"], task.get("wish", ""))
     if new is None:
         offer = "; ".join(", ".join(map(str, v["options"].values())) for v in choices[:4])
         key = "ask_swap_option" if choices else "no_swap_option"
@@ -516,29 +582,21 @@ def _swap(order, task, text, language, context, shop, tool: str, confirm: str) -
                       context, facts={"order": order, "new_item": new})
 
 
-def _variant_named(choices: list[dict], current: dict, text: str) -> dict | None:
-    """The variant whose option values the shopper named (the rest as they are now), if exactly one fits."""
-    lowered = text.lower()
-    named = {k: v for k, v in ((k, str(v).lower()) for c in choices for k, v in c["options"].items())
-             if re.search(rf"(?<![a-z0-9.]){re.escape(v)}(?![a-z0-9.])", lowered)}
-    if not named:
-        return None
-    fits = [c for c in choices if all(str(c["options"].get(k, "")).lower() == v for k, v in named.items())]
-
-    def kept(variant: dict) -> int:  # how much of the current item the shopper keeps
-        return sum(variant["options"].get(k) == v for k, v in current.items() if k not in named)
-
-    most = max(map(kept, fits), default=0)
-    fits = [c for c in fits if kept(c) == most]
-    return fits[0] if len(fits) == 1 else None
-
-
 def _product_facts(text, language, context, shop) -> FlowResult:
     """What the catalogue says of a named product: the options in stock and the price range."""
     catalogue = shop.call("list_all_product_types", {})
     name = next(n for n, _ in _products_in(text) if n in catalogue)
     product = shop.call("get_product_details", {"product_id": catalogue[name]})
-    in_stock = [v for v in product["variants"].values() if v["available"]]
+    variants = list(product["variants"].values())
+    asked, closest = asked_variants(variants, text)
+    if asked or closest:  # "is the silver 17-inch one with the i7 in stock?": that one, not every option
+        lines = "; ".join(say("variant_stock", language, options=_options(v), price=v["price"],
+                              stock=say("in_stock" if v["available"] else "sold_out", language)) for v in asked[:3])
+        reply = say("variant_facts", language, name=name, lines=lines) if asked else say("no_such_variant", language, name=name)
+        if closest:
+            reply += say("closest_in_stock", language, options=_options(closest), price=closest["price"])
+        return FlowResult(reply, context, facts={"product": product})
+    in_stock = [v for v in variants if v["available"]]
     if not in_stock:
         return FlowResult(say("out_of_stock", language, name=name), context, facts={"product": product})
     options: dict[str, list[str]] = {}
@@ -551,6 +609,10 @@ def _product_facts(text, language, context, shop) -> FlowResult:
     lines = "; ".join(f"{key}: {', '.join(values)}" for key, values in options.items())
     return FlowResult(say("product_facts", language, name=name, lines=lines, low=f"{prices[0]:.2f}",
                           high=f"{prices[-1]:.2f}"), context, facts={"product": product})
+
+
+def _options(variant: dict) -> str:
+    return ", ".join(map(str, variant["options"].values()))
 
 
 def _modify(order, task, text, language, context, shop, request_id) -> FlowResult:
@@ -583,7 +645,7 @@ def _note_change(task: dict, text: str) -> None:
     """What the shopper wants changed, from whichever turn said it: a new address, a payment source, an item."""
     if (address := _address_in(text)):
         task["change"], task["address"] = "address", address
-    elif (source := next((kind for kind, words in _PAYMENT_WORDS.items() if words.search(text)), None)):
+    elif (source := _payment_source(text)):
         task["change"], task["source"] = "payment", source
     elif _ADDRESS_WORDS.search(text):
         task["change"] = "address"

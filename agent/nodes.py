@@ -8,11 +8,13 @@ from dataclasses import asdict, dataclass
 
 from agent import metrics
 from agent.flows import (ORDER_INTENTS, account_not_order, after_no, can_close, continues_task, drops_task,
-                         gives_identity, is_bare_answer, is_open_question, is_yes, names_product, run_flow)
+                         gives_identity, is_bare_answer, is_open_question, is_yes, names_product, run_flow,
+                         starts_new_task)
 from agent.handoff import HandoffDesk
 from agent.llm import LLMClient, LLMUnavailable
 from agent.push import ReplyBus
-from agent.replies import dominant_language, say
+from agent.language import conversation_language
+from agent.replies import say
 from agent.seams import NLU, AnswerCache, Media, Rails, Shop
 from agent.sessions import SessionStore
 from agent.settings import Settings
@@ -50,7 +52,7 @@ async def normalise_input(state: TurnState, deps: TurnDeps) -> dict:
         log.warning("media of %s could not be read", state["request_id"], exc_info=True)
         text = state.get("text", "").strip()
         if text:  # answer what was typed
-            return {"text": text, "language": dominant_language(text)}
+            return {"text": text, "language": _language(state, text)}
         language = state.get("language_hint") or "en"
         return {"language": language, "route": "media", "reply": say("media_unreadable", language)}
 
@@ -77,12 +79,17 @@ async def _read_media(state: TurnState, deps: TurnDeps) -> dict:
         seen = await asyncio.to_thread(deps.media.read_photo, photo)
         update["matches"] = [asdict(m) for m in seen.matches]
         if not seen.slots.get("order_id"):  # a product photo: say what it shows, or that we don't sell it
-            language = dominant_language(text) if text else state.get("language_hint") or "en"
+            language = _language(state, text)
             names = ", ".join(m.name for m in seen.matches[:3])
             reply = say("photo_matches", language, names=names) if names else say("photo_no_match", language)
             return {**update, "text": text, "language": language, "route": "photo", "reply": reply}
         text = f"{text} {seen.text}".strip()  # a screenshot with an order number reads like typing it
-    return {**update, "text": text, "language": dominant_language(text, state.get("context", {}).get("language", "en"))}
+    return {**update, "text": text, "language": _language(state, text)}
+
+
+def _language(state: TurnState, text: str) -> str:
+    """The conversation's language after this message (agent/language.py): the shopper's own words decide."""
+    return conversation_language(text, state.get("context", {}).get("language"), state.get("language_hint") or "en")
 
 
 async def input_rails(state: TurnState, deps: TurnDeps) -> dict:
@@ -131,6 +138,9 @@ def choose_route(state: TurnState, deps: TurnDeps) -> dict:
         update["context"] = context
         if not u.get("more"):
             return {**update, "route": "flow", "flow_intent": "acknowledge"}
+    if starts_new_task(context, u["intent"], u["slots"], u["confidence"] >= settings.intent_confidence_threshold, text):
+        context = {k: v for k, v in context.items() if k not in ("task", "pending", "failures")}
+        update["context"] = context
     if continues_task(context, u["intent"], u["slots"], text):
         return {**update, "route": "flow", "flow_intent": context["task"]["intent"]}
     if is_bare_answer(text):  # a yes, no or "all of it" with nothing waiting for it

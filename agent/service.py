@@ -12,6 +12,7 @@ from agent.intake import IntakeQueue, KafkaIntake, MemoryIntake
 from agent.llm import LLMClient
 from agent.nodes import TurnDeps
 from agent.push import MemoryReplyBus, RedisReplyBus, ReplyBus
+from agent.replies import templates
 from agent.sessions import MemorySessionStore, RedisSessionStore, SessionStore
 from agent.settings import Settings
 from agent.worker import TurnWorker
@@ -88,6 +89,7 @@ class ShopperMedia:
 
 def build_worker(settings: Settings, backends: Backends) -> TurnWorker:
     """Loads the fast tier, the answer cache and the rails once per worker process."""
+    templates()  # a broken reply catalogue stops the worker here, not mid-conversation
     cache = load_answer_cache(settings.faq_path, settings.redis_url, threshold=settings.cache_similarity_threshold,
                               agree_threshold=settings.cache_agree_threshold, cache_dir=settings.cache_dir)
     # one thread: a turn predicts one message, and idle pool threads spinning on a shared 2-core box

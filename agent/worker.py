@@ -13,7 +13,8 @@ import time
 from agent import metrics
 from agent.api import ErrorBody, Reply, RequestResult, Turn
 from agent.nodes import TurnDeps
-from agent.replies import dominant_language, say
+from agent.language import conversation_language
+from agent.replies import say
 from agent.sessions import Session
 from agent.state import TurnState
 
@@ -50,7 +51,7 @@ class TurnWorker:
             log.exception("turn %s failed in the graph", turn.request_id)
             metrics.ERRORS.labels(code="turn_failed").inc()
             record = running.model_copy(update={"status": "failed", "error": ErrorBody(
-                code="turn_failed", message=say("failed", dominant_language(turn.text)))})
+                code="turn_failed", message=say("failed", conversation_language(turn.text, None, turn.language or "en")))})
             await sessions.put_request(record)
             await push.publish(turn.session_id, _reply_event(record))
             return

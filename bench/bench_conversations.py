@@ -37,6 +37,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from agent.language import own_words  # Chinese characters and Latin words of a text, names and codes aside
 from fastmodels.text import INTENTS  # the intents of shared/intents.md
 
 SUITE = ROOT / "data" / "conversations"
@@ -47,7 +48,9 @@ ROUTES = {"flow", "cache", "llm", "llm_fallback", "handoff", "rails", "media", "
 ROUTE_ALIASES = {"fast": ROUTES - {"llm", "llm_fallback", "handoff"}, "llm": {"llm", "llm_fallback"}}
 NOT_AUTOMATED = {"llm", "llm_fallback", "handoff"}
 TURN_KEYS = {"say", "route", "intent", "handoff", "shows", "mentions", "not_mentions", "faq", "confirm", "note"}
-CONVERSATION_KEYS = {"id", "language", "capability", "tags", "note", "user", "shopper_id", "turns", "end_state", "rules"}
+CONVERSATION_KEYS = {"id", "language", "reply_language", "capability", "tags", "note", "user", "shopper_id", "turns",
+                     "end_state", "rules"}
+CJK = re.compile(r"[\u3400-\u9fff]")
 ORDER_CHECKS = {"status", "address", "items", "payment_method_id", "return_items", "exchange_new_items"}
 # status changes the shop allows (τ²-bench retail policy); anything else is a broken rule
 ALLOWED_TRANSITIONS = {("pending", "cancelled"), ("pending", "pending"), ("pending", "pending (item modified)"),
@@ -130,8 +133,9 @@ def _expected_changes(conversation: dict) -> set[str]:
     return {o for o, want in conversation.get("end_state", {}).get("orders", {}).items() if o not in keep}
 
 
-def validate(conversations: list[dict], shop: ShopData) -> list[str]:
-    """Every problem with the suite, as 'id: what'; [] when it is sound."""
+def validate(conversations: list[dict], shop: ShopData, whole_suite: bool = True) -> list[str]:
+    """Every problem with the suite, as 'id: what'; [] when it is sound (`whole_suite`: the project's own
+    suite, which must also cover every intent and language; a blind set need not)."""
     problems, users, owners, faq = [], shop.users(), shop.owners(), faq_answers()
     seen_ids, shopper_ids = set(), set()
     for c in conversations:
@@ -201,6 +205,8 @@ def validate(conversations: list[dict], shop: ShopData) -> list[str]:
         for order_id in _orders_named(c):
             if changers.get(order_id, c.get("id")) != c.get("id"):
                 problems.append(f"{c.get('id')}: order {order_id} is changed by {changers[order_id]}")
+    if not whole_suite:
+        return problems
     covered = {t["intent"] for c in conversations for t in c.get("turns", []) if "intent" in t}
     if missing := set(INTENTS) - covered:
         problems.append(f"suite: intents never expected: {sorted(missing)}")
@@ -229,6 +235,7 @@ class Outcome:
     failures: list[str] = field(default_factory=list)  # checks that did not hold, in order
     end_state_ok: bool = True
     violations: list[str] = field(default_factory=list)
+    wrong_language: int = 0  # replies not in the shopper's language
 
     @property
     def ok(self) -> bool:
@@ -272,6 +279,19 @@ def _mentions_order(text: str, order_id: str, names: set[str]) -> bool:
     return order_id[1:] in text and any(name in text for name in names)
 
 
+def reply_language(conversation: dict) -> str | None:
+    """The language every reply must be in: the conversation's own, or `reply_language` for mixed ones."""
+    wanted = conversation.get("reply_language") or conversation["language"]
+    return wanted if wanted in ("en", "zh") else None
+
+
+def in_language(text: str, language: str) -> bool:
+    """A zh reply is mostly Chinese (names, e-mails, addresses, codes and the catalogue's product and option
+    names aside: the shop's data is in English); an en one has no Chinese."""
+    cjk, latin = own_words(text)
+    return cjk >= latin if language == "zh" else not CJK.search(text)
+
+
 def _proves(text: str, who: dict) -> bool:
     lowered = text.lower()
     return who["email"] in lowered or (who["first"].lower() in lowered and who["last"].lower() in lowered
@@ -285,7 +305,7 @@ def play(conversation: dict, client: Client, shop: ShopData, facts: dict) -> Out
     user = c.get("user")
     before = shop.snapshot()
     session_id, channel = None, "app"
-    proven = user is None
+    proven, spoken = user is None, False
     own_named = {o for o in _orders_named(c) if user and owners.get(o) == user}
     typed = " ".join(t.get("say", "") for t in c["turns"])
     hidden_before_auth = {n for o in own_named for n in names[o] if n not in typed}
@@ -339,9 +359,13 @@ def play(conversation: dict, client: Client, shop: ShopData, facts: dict) -> Out
                 fail(f"turn {i}: reply does not show order {order_id} and its items")
         if t.get("faq") and reply.get("route") == "cache" and text.strip() not in facts["faq"][t["faq"]]:
             fail(f"turn {i}: a cached answer that is not the {t['faq']} entry's")
-        for token in t.get("mentions", []):
-            if token not in text:
+        for token in t.get("mentions", []):  # a list: any one of them will do
+            if not any(str(alt) in text for alt in (token if isinstance(token, list) else [token])):
                 fail(f"turn {i}: reply does not mention {token}")
+        spoken = spoken or any(own_words(t["say"]))  # an e-mail or an order id alone tells no language
+        if (wanted := reply_language(c)) and spoken and text and not in_language(text, wanted):
+            out.wrong_language += 1
+            fail(f"turn {i}: reply not in {wanted}")
         for token in t.get("not_mentions", []):
             if token in text:
                 fail(f"turn {i}: reply mentions {token}")
@@ -428,6 +452,7 @@ def figures(outcomes: list[Outcome]) -> dict:
             "task_success": pct(sum(o.ok for o in outcomes), len(outcomes)),
             "end_state_right": pct(sum(o.end_state_ok for o in outcomes), len(outcomes)),
             "rule_violations": sum(len(o.violations) for o in outcomes),
+            "right_language": pct(len(turns) - sum(o.wrong_language for o in outcomes), len(turns)),
             "cache_hit_rate": pct(len(hits) - len(wrong), len(faq)), "cache_wrong": len(wrong),
             "faq_turns": len(faq),
             "fast_p50_ms": percentile(fast, .5), "fast_p99_ms": percentile(fast, .99),
@@ -456,6 +481,7 @@ def report(outcomes: list[Outcome], stack: str) -> str:
              f"| task success (every check of the conversation) | {f['task_success']} | ≥ 90% |",
              f"| end state right (store checked) | {f['end_state_right']} | |",
              f"| rule violations | {f['rule_violations']} | 0 |",
+             f"| replies in the shopper's language | {f['right_language']} | 100% |",
              f"| answer-cache hit rate on FAQ-type turns ({f['faq_turns']}; right answers only) | {f['cache_hit_rate']} | ≥ 40% |",
              f"| cached answers of the wrong FAQ entry (or rewritten) | {f['cache_wrong']} | 0 |",
              f"| fast-path turn p50 over HTTP | {f['fast_p50_ms']:.1f} ms | ≤ 20 ms |",
@@ -519,9 +545,11 @@ def main() -> int:
     parser.add_argument("--stack", choices=["embedded", "kafka"], default="embedded")
     parser.add_argument("--llm", help="an OpenAI-compatible LLM base URL (default: none, LLM turns fall back)")
     parser.add_argument("--only", nargs="*", help="conversation ids, tags or capabilities to play")
+    parser.add_argument("--suite", type=Path, default=SUITE,
+                        help="folder of conversation files (default data/conversations; blind sets: data/blind/conversations/…)")
     parser.add_argument("--transcripts", type=Path, help="write every turn and its reply here (JSON lines)")
     args = parser.parse_args()
-    conversations = load_suite()
+    conversations = load_suite(args.suite)
     if args.only:
         wanted = set(args.only)
         conversations = [c for c in conversations
@@ -530,7 +558,7 @@ def main() -> int:
         shop_path = f"{tmp}/shop.db"
         with running_service(args.stack, args.llm, shop_path) as url:
             shop = ShopData(shop_path)
-            problems = validate(load_suite(), shop)
+            problems = validate(load_suite(args.suite), shop, whole_suite=args.suite == SUITE)
             shop.close()
             if problems:
                 print("The suite is not sound:\n" + "\n".join(problems[:40]), file=sys.stderr)

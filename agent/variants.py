@@ -1,0 +1,78 @@
+"""Which variant of a product the shopper means, from the option values they name in their own words.
+
+The catalogue's options are English ("space grey", "17-inch", "i7"); shoppers write "银色17寸的",
+"the 17 inch", "not the 13-inch, the 17-inch". Their words are brought to the catalogue's first, then a
+variant is the one whose options they named, the rest kept as close as possible to a reference.
+"""
+from __future__ import annotations
+
+import re
+
+# Chinese option words as the catalogue writes them (colours and sizes shoppers type in Chinese)
+_ZH_OPTIONS = {"黑": "black", "白": "white", "红": "red", "蓝": "blue", "绿": "green", "灰": "grey", "银": "silver",
+               "金": "gold", "粉": "pink", "紫": "purple", "黄": "yellow", "棕": "brown", "咖啡色": "brown",
+               "米色": "beige", "米白": "beige", "藏青": "navy", "玫瑰金": "rose gold", "大号": "large",
+               "中号": "medium", "小号": "small", "皮": "leather", "不锈钢": "stainless steel", "玻璃": "glass",
+               "塑料": "plastic", "无线": "wireless", "有线": "wired", "防水": "waterproof"}
+_INCH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-\s*)?(?:inches|inch|寸|英寸)", re.IGNORECASE)
+# what the shopper does not want: "not the 13-inch", "instead of white", "不是白色的"
+_NEGATED = re.compile(r"\b(?:not|instead of|rather than)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\bbut\b)"
+                      r"|(?:不是|不要|而不是)[^,.;!?，。；！？要换]*", re.IGNORECASE)
+
+
+def catalogue_words(text: str) -> str:
+    """The shopper's words as the catalogue writes options: lower case, inches as '17-inch', Chinese
+    colours and sizes in English, negated choices left out."""
+    text = _NEGATED.sub(" ", text.lower())
+    text = _INCH.sub(lambda m: f" {m[1]}-inch ", text)
+    # longest first: 玫瑰金 before 金
+    for zh in sorted(_ZH_OPTIONS, key=len, reverse=True):
+        if zh in text:
+            text = text.replace(zh, f" {_ZH_OPTIONS[zh]} ")
+    return text
+
+
+def _value(value: object) -> str:
+    """An option value as catalogue_words() writes the shopper's words ("28 inch" → "28-inch")."""
+    return _INCH.sub(lambda m: f"{m[1]}-inch", str(value).lower())
+
+
+def named_options(variants: list[dict], text: str) -> dict[str, str]:
+    """{option: value} of every option value of these variants that the text names."""
+    words = catalogue_words(text)
+    return {k: v for k, v in ((k, _value(v)) for variant in variants for k, v in variant["options"].items())
+            if re.search(rf"(?<![a-z0-9.]){re.escape(v)}(?![a-z0-9.])", words)}
+
+
+def fits(variant: dict, named: dict[str, str]) -> int:
+    """How many of the named option values this variant has."""
+    return sum(_value(variant["options"].get(k, "")) == value for k, value in named.items())
+
+
+def variant_named(choices: list[dict], current: dict, text: str) -> dict | None:
+    """The variant whose option values the shopper named (the rest as they are now), if exactly one fits."""
+    named = named_options(choices, text)
+    if not named:
+        return None
+    exact = [c for c in choices if fits(c, named) == len(named)]
+
+    def kept(variant: dict) -> int:  # how much of the current item the shopper keeps
+        return sum(variant["options"].get(k) == v for k, v in current.items() if k not in named)
+
+    most = max(map(kept, exact), default=0)
+    exact = [c for c in exact if kept(c) == most]
+    return exact[0] if len(exact) == 1 else None
+
+
+def asked_variants(variants: list[dict], text: str) -> tuple[list[dict], dict | None]:
+    """For a question about a product: (the variants that have every option named, the closest one in
+    stock when none of those is). ([], None) when the question names no option."""
+    named = named_options(variants, text)
+    if not named:
+        return [], None
+    exact = [v for v in variants if fits(v, named) == len(named)]
+    if any(v["available"] for v in exact):
+        return exact, None
+    in_stock = [v for v in variants if v["available"]]
+    closest = max(in_stock, key=lambda v: (fits(v, named), -float(v["price"])), default=None)
+    return exact, closest

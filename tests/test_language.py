@@ -1,0 +1,23 @@
+"""The conversation's language: the shopper's own words decide, names and catalogue words do not."""
+from agent.language import conversation_language as lang
+
+
+def test_the_first_message_sets_it():
+    assert lang("我的order W2378156 到哪了", None) == "zh"
+    assert lang("帮我check一下这个order", None) == "zh"
+    assert lang("where is my parcel", None) == "en"
+    assert lang("W2378156", None) == "en" and lang("W2378156", None, default="zh") == "zh"
+
+
+def test_names_emails_addresses_and_catalogue_words_keep_a_chinese_conversation():
+    for message in ("我叫Mia Chen 邮编10001", "我叫Mia Chen邮编10001", "Aarav Gonzalez 78268",
+                    "mia.chen@example.com", "退Air Purifier", "Vacuum Cleaner", "换成 type on-ear",
+                    "新地址 19 Birch Court, Suite 3, Boston, MA, 02108", "ok", "#W2378156", "yes"):
+        assert lang(message, "zh") == "zh", message
+
+
+def test_a_real_switch_is_followed():
+    assert lang("sorry can you answer in English please", "zh") == "en"
+    assert lang("还是说中文吧，我的订单到哪了", "en") == "zh"
+    assert lang("ok 谢谢", "en") == "zh"  # mostly Chinese
+    assert lang("thanks, and when does it arrive?", "en") == "en"
