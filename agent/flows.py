@@ -24,6 +24,7 @@ from agent import metrics
 from agent.replies import say
 from agent.seams import Shop
 from agent.variants import asked_variants, variant_named
+from agent.which_order import orders_described
 
 ORDER_INTENTS = {"order_status", "cancel_order", "return_item", "exchange_item", "refund_status", "modify_order"}
 FLOW_INTENTS = {"greeting", "thanks_bye", "out_of_scope", "complaint", "price_promo", "recommend",
@@ -45,11 +46,25 @@ _NO = re.compile(_HESITATION + r"(?:(?:no|nope|nah|n|cancel that|never ?mind|don
 _BARE = re.compile(r"^[\W\s]*(?:(?:yes|yep|yeah|ok|okay|sure|no|nope|nah|all|all of (?:it|them)|everything|"
                    r"wait|好的?|好吧|行|嗯+|对|是的?|确认|确定|不用了?|不要了?|算了|全部|都要|"
                    r"就这个|等一下|等等|[呀啊吧哈呢嘛])[\W\s]*)+$", re.IGNORECASE)
-_NAME_ZIP = re.compile(r"(?<![A-Za-z])([A-Z][a-z]+)\s+([A-Z][a-z]+)[\s\W]*(?:(?:[Zz]ip(?: ?code)?|邮编|邮政编码)[\s\W]*)?(\d{5})(?!\d)")
+# identity by name and zip, wherever in the message: "Aarav Gonzalez 78268", "我叫Mia Chen邮编10001",
+# "My name is Anya Kim and my zip code is 80218", "我叫Lei Gonzalez，郵遞區號92105"
+_FULL_NAME = re.compile(r"(?<![A-Za-z])([A-Z][a-z]+)\s+([A-Z][a-z]+)(?![A-Za-z])")
+_ZIP = re.compile(r"(?<![\d#Ww])(\d{5})(?!\d)")
 # the shopper drops the task under way, wherever in the message they say so
-_NEVER_MIND = re.compile(r"never ?mind|forget (?:it|about it)|don'?t bother|keep (?:the|my) (?:old|current|original)|"
-                         r"leave it as it is|no need (?:to|any ?more)|算了|不用了|不用改了|不改了|不需要改|先不改|不退了|"
-                         r"不换了|不取消了|不用取消|保持原来|保持不变|还是用原来的地址", re.IGNORECASE)
+_NEVER_MIND = re.compile(r"never ?mind|forget (?:it|about it)|don'?t bother|leave it as it is|no need (?:to|any ?more)|"
+                         r"not (?:for )?now|(?:don'?t|do not) (?:process|do it|go ahead)|算了|不用了|先不|保持不变",
+                         re.IGNORECASE)
+# declining one action in particular: "不取消" declines a cancellation, not the address change it asks for instead
+_KEEP = {"cancel": re.compile(r"不取消|不要取消|别取消|不用取消|(?:don'?t|do not) cancel", re.IGNORECASE),
+         "modify": re.compile(r"不用改|不改了|不需要改|先不改|不要改|别改|保持原来|还是用原来的地址|(?:don'?t|do not) change|"
+                               r"keep (?:the|my) (?:old|current|original)", re.IGNORECASE),
+         "return": re.compile(r"不退了|不用退|不要退|(?:don'?t|do not) return", re.IGNORECASE),
+         "exchange": re.compile(r"不换了|不用换|不要换|(?:don'?t|do not) exchange", re.IGNORECASE)}
+ACTION_OF = {"cancel_order": "cancel", "modify_order": "modify", "account": "modify", "return_item": "return",
+             "exchange_item": "exchange", "cancel_pending_order": "cancel", "modify_pending_order_address": "modify",
+             "modify_pending_order_payment": "modify", "modify_pending_order_items": "modify",
+             "modify_user_address": "modify", "return_delivered_order_items": "return",
+             "exchange_delivered_order_items": "exchange"}
 _MISTAKE = re.compile(r"mistake|wrong|accident|错|误", re.IGNORECASE)
 _NOT_NEEDED = re.compile(r"no longer|don'?t need|not need|changed my mind|不需要|不想要|用不上|不要了", re.IGNORECASE)
 _ADDRESS = re.compile(r"(\d+\s[A-Za-z0-9 .'-]+?),\s*(?:((?:apt|apartment|unit|suite|ste|#|floor|fl|room|rm|building|bldg)\b\.?[^,]*),\s*)?([A-Za-z .'-]+),\s*"
@@ -59,7 +74,8 @@ _ADDRESS_WORDS = re.compile(r"address|ship(ping)? to|deliver to|地址|寄到|�
 _ACCOUNT_WORDS = re.compile(r"default|\b(?:my|the) (?:account|profile)\b|账户|账号|默认|个人资料|个人信息", re.IGNORECASE)
 _PAYMENT_WORDS = {"gift_card": re.compile(r"gift ?card|礼品卡", re.IGNORECASE),
                   "paypal": re.compile(r"pay ?pal", re.IGNORECASE),
-                  "credit_card": re.compile(r"credit ?card|card|信用卡|银行卡", re.IGNORECASE)}
+                  "credit_card": re.compile(r"credit ?card|card|visa|master ?card|amex|信用卡|银行卡|借记卡", re.IGNORECASE)}
+_DIFFERENCE = re.compile(r"差价|price difference|the difference|补差|退差", re.IGNORECASE)
 _ORIGINAL_PAYMENT = re.compile(r"(?:原来|原本|之前|原)的?那?张?卡|original (?:card|payment)|same (?:card|payment)", re.IGNORECASE)
 _ORIGINAL = re.compile(r"\boriginal\b|the one I (?:have|had|ordered)|as it was|原来的|原来那|原本的", re.IGNORECASE)
 _OPTION_WORDS = re.compile(r"\b(?:colou?r|size|material|version|model|variant)\b|颜色|尺码|尺寸|款式|型号|大一码|小一码",
@@ -82,18 +98,44 @@ class FlowResult:
     handoff: bool = False  # the flow gave up: a human takes over
 
 
+_HOLD = re.compile(r"再想想|考虑一下|等一下|等等|hold on|let me think|\bwait\b", re.IGNORECASE)
+_EXPLICIT_YES = re.compile(r"confirm|go ahead|do it\b|please do(?![a-z'’])|确认|确定|可以的?[，,。 ]|就这样", re.IGNORECASE)
 _QUESTION = re.compile(r"[?？]|\b(?:when|where|what|how|why|which)\b|什么|怎么|为什么|多久|几天|哪|吗", re.IGNORECASE)
 
 
-def is_yes(text: str) -> bool:
-    """An explicit yes: it opens the message, and the rest asks nothing ("ok and when does it arrive?" is a
-    question, not a yes to what was stated)."""
+def declines(text: str, action: str | None = None) -> bool:
+    """The message drops what is under way: "never mind", or declining this action ("不取消"); with no
+    action named, declining any action counts."""
+    kept = [_KEEP[action]] if action in _KEEP else [] if action else list(_KEEP.values())
+    return bool(_NEVER_MIND.search(text) or any(p.search(text) for p in kept))
+
+
+def is_yes(text: str, action: str | None = None) -> bool:
+    """An explicit yes: it opens the message, nothing in it holds back or declines ("嗯…等一下 我再想想。算了
+    不取消了"), and what follows asks nothing, unless the yes is said in full first ("yes confirm. how long
+    does the refund take?" is a yes; "ok and when does it arrive?" a question). `action`: what the yes
+    is asked for (cancel, modify, return, exchange)."""
     m = _YES.match(text)
-    return bool(m) and not _QUESTION.search(text[m.end():])
+    if declines(text, action) or _HOLD.search(text):
+        return False
+    if not m:  # "就改这一个 确认", "the blue one, go ahead"
+        return bool(_EXPLICIT_YES.search(text)) and not _QUESTION.search(text)
+    rest = text[m.end():]
+    if not (question := _QUESTION.search(rest)):
+        return True
+    before = text[:m.end() + question.start()]
+    return bool(_EXPLICIT_YES.search(before) or re.search(r"[.!。！]", before))
 
 
-def is_no(text: str) -> bool:
-    return bool(_NO.match(text) or _NEVER_MIND.search(text)) and not is_yes(text)
+def adds_details(text: str) -> bool:
+    """A message that gives an order, an address, an item or a payment method: with a yes in it, it is no
+    plain yes to what was stated ("yes that's the one, W6443279", "yes but to my gift card")."""
+    return bool(_ORDER_ID.search(text) or _EMAIL.search(text) or _address_in(text) or _products_in(text)
+                or _payment_source(text))
+
+
+def is_no(text: str, action: str | None = None) -> bool:
+    return bool(_NO.match(text) or declines(text, action)) and not is_yes(text, action)
 
 
 def after_no(text: str) -> str | None:
@@ -140,7 +182,7 @@ def names_product(text: str) -> bool:
 
 
 def gives_identity(slots: dict, text: str) -> bool:
-    return bool(slots.get("email") or _NAME_ZIP.search(text))
+    return bool(slots.get("email") or names_with_zip(text))
 
 
 def starts_new_task(context: dict, intent: str | None, slots: dict, sure: bool, text: str) -> bool:
@@ -168,9 +210,10 @@ def drops_task(context: dict, intent: str | None, slots: dict, text: str, goes_o
     address" / "地址不用改了" drops it wherever it is said."""
     if not context.get("task") or context.get("pending"):
         return False
-    if _NEVER_MIND.search(text) and not goes_on:
+    action = ACTION_OF.get(context["task"]["intent"])
+    if declines(text, action) and not goes_on:
         return True
-    if not is_no(text) or _gives_details(context["task"], text):
+    if not is_no(text, action) or _gives_details(context["task"], text):
         return False
     return (goes_on and intent != context["task"]["intent"]) or not _names_who_or_which(slots, text)
 
@@ -181,7 +224,7 @@ def _answers_task(context: dict, slots: dict, text: str) -> bool:
 
 
 def _names_who_or_which(slots: dict, text: str) -> bool:
-    return bool({"email", "order_id", "zip"} & slots.keys()) or bool(_NAME_ZIP.search(text))
+    return bool({"email", "order_id", "zip"} & slots.keys()) or bool(names_with_zip(text))
 
 
 def _gives_details(task: dict, text: str) -> bool:
@@ -221,13 +264,16 @@ def run_flow(intent: str, slots: dict, text: str, language: str, context: dict, 
         if context.get("slots", {}).get("order_id"):
             task["order_id"] = context["slots"]["order_id"]
     if slots.get("order_id"):
-        task["order_id"] = slots["order_id"]
+        task["order_id"], task["order_named"] = slots["order_id"], True
     named = {name for name, _ in _products_in(text)}  # "return the headphones", said before the order id
     if named:
         task["products"] = sorted(named | set(task.get("products", [])))
     if named or _OPTION_WORDS.search(text):  # "the T-shirt in black instead", said before who they are
         task["wish"] = _EMAIL.sub(" ", text)[:200]
-    if intent == "modify_order":
+    if intent in ("modify_order", "exchange_item") and (source := _payment_source(text)) and (
+            _DIFFERENCE.search(text) or intent == "exchange_item" or task.get("change") == "items"):
+        task["difference_to"] = source  # "差价用原来那张信用卡": how the price difference is settled
+    elif intent == "modify_order":
         _note_change(task, text)
     if intent == "cancel_order" and (reason := _cancel_reason(text)):  # said before who they are, or later
         task["reason"] = reason
@@ -250,8 +296,16 @@ def _order_flow(task, slots, text, language, context, shop, request_id) -> FlowR
         return FlowResult(say(proven, language), context)
     if not context.get("user_id"):
         return FlowResult(say("ask_identity", language), context)
-    if not task.get("order_id"):
+    if not task.get("order_id") and task.get("order_named"):  # the number they gave is not theirs: no guessing
         return FlowResult(say("ask_order_id", language), context)
+    if not task.get("order_id"):  # "my desk lamp order": the shopper's own orders that fit
+        found = orders_described(task["intent"], task.get("products", []), context["user_id"], shop)
+        if len(found) != 1:
+            listed = "; ".join(f"{o['order_id']} ({', '.join(i['name'] for i in o['items'])}, {_status(o, language)})"
+                               for o in found[:5])
+            return FlowResult(say("ask_which_order", language, orders=listed) if found else say("ask_order_id", language),
+                              context)
+        task["order_id"] = found[0]["order_id"]
     try:
         order = shop.call("get_order_details", {"order_id": task["order_id"]}, as_shopper=context["user_id"])
     except Exception:  # not found, or not this shopper's order: the same answer, no leak
@@ -279,8 +333,9 @@ def _authenticate(slots, text, context, shop) -> str | None:
     if slots.get("email"):
         found = _find(shop, "find_user_id_by_email", {"email": slots["email"]})
         asked = True
-    elif (m := _NAME_ZIP.search(text)):
-        found = _find(shop, "find_user_id_by_name_zip", {"first_name": m[1], "last_name": m[2], "zip": m[3]})
+    elif (candidates := names_with_zip(text)):
+        found = next((user for first, last, zip_ in candidates[:3] if (user := _find(
+            shop, "find_user_id_by_name_zip", {"first_name": first, "last_name": last, "zip": zip_}))), None)
         asked = True
     else:
         asked = False
@@ -292,6 +347,16 @@ def _authenticate(slots, text, context, shop) -> str | None:
         return "one_shopper_per_session"
     context["user_id"] = found
     return None
+
+
+def names_with_zip(text: str) -> list[tuple[str, str, str]]:
+    """(first, last, zip) readings of a message that gives a full name and a 5-digit zip, likeliest first
+    (the name nearest before the zip); [] when it gives no such pair."""
+    addresses = list(_ADDRESS.finditer(text))  # a street is no name, an address's zip no identity
+    zips = [z for z in _ZIP.finditer(text) if not any(a.start(3) <= z.start() < a.end() for a in addresses)]
+    names = [n for n in _FULL_NAME.finditer(text) if not any(a.start() <= n.start() < a.end() for a in addresses)]
+    pairs = [(abs(z.start() - n.end()), n[1], n[2], z[1]) for z in zips for n in names]
+    return [(first, last, zip_) for _, first, last, zip_ in sorted(pairs)]
 
 
 def _find(shop, tool, args) -> str | None:
@@ -315,10 +380,10 @@ def _account_address(task, slots, text, language, context, shop, request_id) -> 
     if not context.get("user_id"):
         return FlowResult(say("ask_identity", language), context)
     pending = context.get("pending")
-    if pending and (is_yes(text) or is_no(text)):
+    if pending and (is_no(text, "modify") or (is_yes(text, "modify") and not adds_details(text))):
         context.pop("pending")
         context.pop("task")
-        if is_no(text):
+        if is_no(text, "modify"):
             return FlowResult(say("account_address_kept", language), context)
         user = shop.call(pending["tool"], pending["args"], as_shopper=context["user_id"], idempotency_key=request_id)
         shown = _shown(user["address"])  # the shopper's own address, said back to them (the rails let it through)
@@ -339,17 +404,30 @@ def _order_status(order, language, context, shop) -> FlowResult:
     numbers = ", ".join(f"{p['carrier']} {p['tracking_id']}" for p in tracking.get("parcels", []))
     reply = say("order_status", language, order_id=order["order_id"], status=_status(order, language),
                 items=", ".join(i["name"] for i in order["items"]))
-    if numbers:
+    if numbers and order["status"] != "cancelled":
         reply += say("tracking", language, numbers=numbers)
+    if (refund := _refunded(order)):  # a cancelled or returned order: where the money went
+        reply += say("refund_line", language, **refund)
     context.pop("task", None)
     return FlowResult(reply, context, facts={"order": order, "tracking": tracking})
+
+
+def _refunded(order: dict) -> dict | None:
+    """The order's refunds: their total and the methods they went to, if any."""
+    refunds = [p for p in order["payment_history"] if p["transaction_type"] == "refund"]
+    if not refunds:
+        return None
+    return {"amount": f"{sum(Decimal(p['amount']) for p in refunds):.2f}",
+            "method": ", ".join(dict.fromkeys(p["payment_method_id"] for p in refunds))}
 
 
 def _wrong_status(refusal: str, order, language, context) -> FlowResult:
     """The order's status forbids the request: say so with the status, and drop the task."""
     context.pop("task", None)
-    return FlowResult(say(refusal, language, order_id=order["order_id"], status=_status(order, language)), context,
-                      facts={"order": order})
+    reply = say(refusal, language, order_id=order["order_id"], status=_status(order, language))
+    if (refund := _refunded(order)):  # "cancel it" of a cancelled order: the shopper wants to know about the money
+        reply += say("refund_line", language, **refund)
+    return FlowResult(reply, context, facts={"order": order})
 
 
 def _cancel(order, task, text, language, context, shop, request_id) -> FlowResult:
@@ -379,11 +457,13 @@ def _settle(order, text, language, context, shop, request_id, kept: str, done: s
     """The shopper's answer to a stated action: "no" keeps the order as it is; "yes" runs the tool
     (the turn's request id as idempotency key) and says what happened. None when it is no answer."""
     pending = context.get("pending")
-    if not pending or not (is_yes(text) or is_no(text)):
-        return None
+    action = ACTION_OF.get(pending["tool"]) if pending else None
+    yes, no = is_yes(text, action), is_no(text, action)
+    if not pending or not (yes or no) or (yes and adds_details(text)):
+        return None  # no answer, or a yes that also says more: the change is stated again, with what it said
     context.pop("pending", None)
     context.pop("task", None)
-    if is_no(text):
+    if no:
         return FlowResult(say(kept, language, order_id=order["order_id"]), context)
     result = shop.call(pending["tool"], pending["args"], as_shopper=context["user_id"], idempotency_key=request_id)
     return FlowResult(say(pending.get("done", done), language, order_id=order["order_id"], **pending["say"]), context,
@@ -395,12 +475,10 @@ def _status(order: dict, language: str) -> str:
 
 
 def _refund_status(order, language, context) -> FlowResult:
-    refunds = [p for p in order["payment_history"] if p["transaction_type"] == "refund"]
     context.pop("task", None)
-    if refunds:
-        amount = sum(Decimal(p["amount"]) for p in refunds)
-        return FlowResult(say("refund_issued", language, order_id=order["order_id"], amount=f"{amount:.2f}"),
-                          context, facts={"order": order})
+    if (refund := _refunded(order)):
+        return FlowResult(say("refund_issued", language, order_id=order["order_id"], **refund), context,
+                          facts={"order": order})
     key = "refund_after_return" if order["status"] == "return requested" else "no_refund"
     return FlowResult(say(key, language, order_id=order["order_id"], status=_status(order, language)), context,
                       facts={"order": order})
@@ -436,6 +514,15 @@ def _return(order, task, text, language, context, shop, request_id) -> FlowResul
                                    "payment_method_id": refund_to}}
     return FlowResult(say("confirm_return", language, order_id=order["order_id"], amount=amount, method=refund_to,
                           items=", ".join(i["name"] for i in items)), context, facts={"order": order})
+
+
+def _method_of(source: str | None, order: dict, context: dict, shop: Shop) -> str:
+    """The shopper's payment method of the kind they named for a price difference; the order's own by default."""
+    original = order["payment_history"][0]["payment_method_id"]
+    if source is None or original.startswith(source):
+        return original
+    user = shop.call("get_user_details", {"user_id": context["user_id"]}, as_shopper=context["user_id"])
+    return next((m["id"] for m in user["payment_methods"].values() if m["source"] == source), original)
 
 
 def _refund_method(order: dict, wanted: str | None, context: dict, shop: Shop) -> str | None:
@@ -575,10 +662,11 @@ def _swap(order, task, text, language, context, shop, tool: str, confirm: str) -
     context["pending"] = {"tool": tool, "say": {}, "done": "items_modified" if tool.startswith("modify") else "exchanged",
                           "args": {
         "order_id": order["order_id"], "item_ids": [old["item_id"]], "new_item_ids": [new["item_id"]],
-        "payment_method_id": order["payment_history"][0]["payment_method_id"]}}
+        "payment_method_id": _method_of(task.get("difference_to"), order, context, shop)}}
     return FlowResult(say(confirm, language, order_id=order["order_id"], name=old["name"],
                           old=", ".join(map(str, old["options"].values())),
-                          new=", ".join(map(str, new["options"].values())), difference=f"{difference:+.2f}"),
+                          new=", ".join(map(str, new["options"].values())), difference=f"{difference:+.2f}",
+                          method=context["pending"]["args"]["payment_method_id"]),
                       context, facts={"order": order, "new_item": new})
 
 

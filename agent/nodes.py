@@ -15,6 +15,7 @@ from agent.llm import LLMClient, LLMUnavailable
 from agent.push import ReplyBus
 from agent.language import conversation_language
 from agent.replies import say
+from agent.shopper_text import canonical
 from agent.seams import NLU, AnswerCache, Media, Rails, Shop
 from agent.sessions import SessionStore
 from agent.settings import Settings
@@ -84,6 +85,7 @@ async def _read_media(state: TurnState, deps: TurnDeps) -> dict:
             reply = say("photo_matches", language, names=names) if names else say("photo_no_match", language)
             return {**update, "text": text, "language": language, "route": "photo", "reply": reply}
         text = f"{text} {seen.text}".strip()  # a screenshot with an order number reads like typing it
+    text = canonical(text)  # dictated e-mails, Chinese and full-width digits, as the rest of the turn reads them
     return {**update, "text": text, "language": _language(state, text)}
 
 
@@ -134,9 +136,12 @@ def choose_route(state: TurnState, deps: TurnDeps) -> dict:
         return _cache_or_llm(state, u, settings)
     update: dict = {}
     if drops_task(context, u["intent"], u["slots"], text, u.get("more", False)):  # "no, never mind"
+        dropped = context["task"]["intent"]
         context = {k: v for k, v in context.items() if k not in ("task", "failures")}
         update["context"] = context
-        if not u.get("more"):
+        # "不取消了，只改地址": the request that replaces it is taken up at once
+        instead = u["intent"] != dropped and _sure(u, context, text, settings) and can_close(u["intent"], text)
+        if not u.get("more") and not instead:
             return {**update, "route": "flow", "flow_intent": "acknowledge"}
     if starts_new_task(context, u["intent"], u["slots"], u["confidence"] >= settings.intent_confidence_threshold, text):
         context = {k: v for k, v in context.items() if k not in ("task", "pending", "failures")}

@@ -1,0 +1,31 @@
+"""Shoppers' ways of writing data, brought to one form before anything reads the message.
+
+Dictated and phone-typed messages spell e-mails out ("juan dot rossi2348 at example dot com",
+"ava点hernandez8232 艾特 example点com"), say digits in Chinese ("邮编四六二零五", "W四五零六一七三") and
+type full-width digits ("Ｗ１２３４５６７"). Identity and order numbers must be found in all of them.
+"""
+from __future__ import annotations
+
+import re
+
+_FULL_WIDTH = {**{0xFF10 + i: 0x30 + i for i in range(10)}, **{0xFF21 + i: 0x41 + i for i in range(26)},
+               **{0xFF41 + i: 0x61 + i for i in range(26)}, 0xFF20: 0x40, 0xFF03: 0x23}
+_ZH_DIGITS = str.maketrans("零〇一二三四五六七八九幺", "001234567891")
+_ZH_DIGIT_RUN = re.compile(r"[零〇一二三四五六七八九幺]{3,}")  # three or more: a number read out, not "一个"
+_DOT = r"\s*(?:\bdot\b|点|點)\s*"
+_AT = r"\s*(?:\bat\b|艾特|@)\s*"
+_SPOKEN_EMAIL = re.compile(rf"([A-Za-z0-9_+-]+(?:(?:{_DOT}|\.)[A-Za-z0-9_+-]+)*){_AT}([A-Za-z0-9-]+(?:{_DOT}[A-Za-z]{{2,}})+)",
+                           re.IGNORECASE)
+
+
+def _email(m: re.Match) -> str:
+    local, domain = (re.sub(_DOT, ".", part, flags=re.IGNORECASE) for part in (m[1], m[2]))
+    return f"{local}@{domain}"
+
+
+def canonical(text: str) -> str:
+    text = text.translate(_FULL_WIDTH)
+    text = _ZH_DIGIT_RUN.sub(lambda m: m[0].translate(_ZH_DIGITS), text)
+    if "@" in text and not re.search(_DOT, text, re.IGNORECASE):
+        return text
+    return _SPOKEN_EMAIL.sub(_email, text)
