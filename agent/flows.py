@@ -23,7 +23,7 @@ import yaml
 from agent import metrics
 from agent.replies import say
 from agent.seams import Shop
-from agent.variants import asked_variants, variant_named
+from agent.variants import asked_variants, asks_option, catalogue_words, variant_named
 from agent.which_order import orders_described
 
 ORDER_INTENTS = {"order_status", "cancel_order", "return_item", "exchange_item", "refund_status", "modify_order"}
@@ -80,6 +80,7 @@ _ORIGINAL_PAYMENT = re.compile(r"(?:原来|原本|之前|原)的?那?张?卡|ori
 _ORIGINAL = re.compile(r"\boriginal\b|the one I (?:have|had|ordered)|as it was|原来的|原来那|原本的", re.IGNORECASE)
 _OPTION_WORDS = re.compile(r"\b(?:colou?r|size|material|version|model|variant)\b|颜色|尺码|尺寸|款式|型号|大一码|小一码",
                            re.IGNORECASE)
+_NEGATION = re.compile(r"\bnot\b|instead of|rather than|不是|不要|而不是", re.IGNORECASE)
 _CHANGE_WORDS = re.compile(r"change|update|new|edit|set|move|modify|改|换|新|更新|修改|设置", re.IGNORECASE)
 _CHEAPER = re.compile(r"cheaper|less expensive|lower price|budget|便宜|实惠|性价比|划算", re.IGNORECASE)
 _ORDER_ID = re.compile(r"[Ww]\s?\d{7}")
@@ -127,11 +128,17 @@ def is_yes(text: str, action: str | None = None) -> bool:
     return bool(_EXPLICIT_YES.search(before) or re.search(r"[.!。！]", before))
 
 
-def adds_details(text: str) -> bool:
-    """A message that gives an order, an address, an item or a payment method: with a yes in it, it is no
-    plain yes to what was stated ("yes that's the one, W6443279", "yes but to my gift card")."""
-    return bool(_ORDER_ID.search(text) or _EMAIL.search(text) or _address_in(text) or _products_in(text)
-                or _payment_source(text))
+def adds_details(text: str, pending: dict) -> bool:
+    """A message that names an order, or another address, item or payment method than the change stated:
+    with a yes in it, it is no plain yes to what was stated ("yes that's the one, W6443279", "yes but to my
+    gift card"). A question about the same change ("yes confirm. refund回paypal要多久?") adds nothing."""
+    args = pending.get("args", {})
+    method = args.get("payment_method_id", "")
+    source = _payment_source(text)
+    return bool(_ORDER_ID.search(text) or _EMAIL.search(text)
+                or ((address := _address_in(text)) and address.get("address1") != args.get("address1"))
+                or (source and method and not method.startswith(source))
+                or bool({name for name, _ in _products_in(text)} - set(pending.get("items", []))))
 
 
 def is_no(text: str, action: str | None = None) -> bool:
@@ -147,17 +154,29 @@ def after_no(text: str) -> str | None:
     return rest if rest != text and len(rest) >= 4 and not is_bare_answer(rest) else None
 
 
+# a person asked for in so many words, whatever else the message says: always honoured
+_PERSON = re.compile(r"转人工|人工客服|真人|找人工|human (?:agent|being)|real (?:person|human|agent)|"
+                     r"(?:talk|speak) to (?:a |an )?(?:person|human|agent|someone)|live agent", re.IGNORECASE)
+
+
+def asks_for_person(text: str) -> bool:
+    return bool(_PERSON.search(text))
+
+
 def is_bare_answer(text: str) -> bool:
     """Nothing but a yes, a no or an "all of it": it answers the last question, it asks nothing."""
     return bool(_BARE.match(text))
 
 
-def can_close(intent: str | None, text: str) -> bool:
-    """Whether a templated flow can answer this intent (product facts need a product we can name; an
-    account question is a flow when it changes the default address, otherwise the FAQ's)."""
+def can_close(intent: str | None, text: str, context: dict | None = None) -> bool:
+    """Whether a templated flow can answer this intent (product facts need a product we can name, in this
+    message or the one talked about just before: "还有别的有货的吗"; an account question is a flow when it
+    changes the default address, otherwise the FAQ's)."""
     if intent == "account":
         return bool(_ADDRESS_WORDS.search(text) or _address_in(text))
-    return intent in FLOW_INTENTS and (intent != "product_info" or bool(_products_in(text)))
+    talked_about = bool((context or {}).get("product")) and bool(_OPTION_WORDS.search(catalogue_words(text))
+                                                                  or asks_option(text))
+    return intent in FLOW_INTENTS and (intent != "product_info" or bool(_products_in(text)) or talked_about)
 
 
 def account_not_order(intent: str | None, slots: dict, text: str, context: dict) -> bool:
@@ -261,7 +280,7 @@ def run_flow(intent: str, slots: dict, text: str, language: str, context: dict, 
     if task.get("intent") != intent:  # a new request: the order discussed earlier is the likely one,
         task = {"intent": intent}   # and the confirmation names it before anything changes
         context.pop("pending", None)
-        if context.get("slots", {}).get("order_id"):
+        if context.get("slots", {}).get("order_id") and not _products_in(text):  # "I meant the vacuum order"
             task["order_id"] = context["slots"]["order_id"]
     if slots.get("order_id"):
         task["order_id"], task["order_named"] = slots["order_id"], True
@@ -380,7 +399,7 @@ def _account_address(task, slots, text, language, context, shop, request_id) -> 
     if not context.get("user_id"):
         return FlowResult(say("ask_identity", language), context)
     pending = context.get("pending")
-    if pending and (is_no(text, "modify") or (is_yes(text, "modify") and not adds_details(text))):
+    if pending and (is_no(text, "modify") or (is_yes(text, "modify") and not adds_details(text, pending))):
         context.pop("pending")
         context.pop("task")
         if is_no(text, "modify"):
@@ -440,6 +459,7 @@ def _cancel(order, task, text, language, context, shop, request_id) -> FlowResul
         return FlowResult(say("ask_cancel_reason", language), context)
     task["reason"] = reason
     context["pending"] = {"tool": "cancel_pending_order", "say": {"amount": order["items_total"]},
+                          "items": [i["name"] for i in order["items"]],
                           "args": {"order_id": order["order_id"], "reason": reason}}
     return FlowResult(say("confirm_cancel", language, order_id=order["order_id"], amount=order["items_total"],
                           items=", ".join(i["name"] for i in order["items"])), context, facts={"order": order})
@@ -459,7 +479,7 @@ def _settle(order, text, language, context, shop, request_id, kept: str, done: s
     pending = context.get("pending")
     action = ACTION_OF.get(pending["tool"]) if pending else None
     yes, no = is_yes(text, action), is_no(text, action)
-    if not pending or not (yes or no) or (yes and adds_details(text)):
+    if not pending or not (yes or no) or (yes and adds_details(text, pending)):
         return None  # no answer, or a yes that also says more: the change is stated again, with what it said
     context.pop("pending", None)
     context.pop("task", None)
@@ -510,6 +530,7 @@ def _return(order, task, text, language, context, shop, request_id) -> FlowResul
         return FlowResult(say("refund_where", language, order_id=order["order_id"],
                               original=order["payment_history"][0]["payment_method_id"]), context, facts={"order": order})
     context["pending"] = {"tool": "return_delivered_order_items", "say": {"amount": amount, "method": refund_to},
+                          "items": [i["name"] for i in items],
                           "args": {"order_id": order["order_id"], "item_ids": task["item_ids"],
                                    "payment_method_id": refund_to}}
     return FlowResult(say("confirm_return", language, order_id=order["order_id"], amount=amount, method=refund_to,
@@ -641,7 +662,8 @@ def _exchange(order, task, text, language, context, shop, request_id) -> FlowRes
 def _swap(order, task, text, language, context, shop, tool: str, confirm: str) -> FlowResult:
     """One item of the order for another variant of the same product (an exchange of a delivered item,
     or a change to a pending order's items): which item, which variant, the price difference, a yes."""
-    items = [i for i in order["items"] if i["item_id"] in task.get("item_ids", [])] or _chosen_items(order, task, text)[:1]
+    items = _named_last(order, text) or [i for i in order["items"] if i["item_id"] in task.get("item_ids", [])] \
+        or _chosen_items(order, task, text)[:1]
     if not items:
         return FlowResult(say("ask_swap_item", language, items=", ".join(i["name"] for i in order["items"])),
                           context, facts={"order": order})
@@ -659,7 +681,7 @@ def _swap(order, task, text, language, context, shop, tool: str, confirm: str) -
         key = "ask_swap_option" if choices else "no_swap_option"
         return FlowResult(say(key, language, name=old["name"], options=offer), context, facts={"order": order})
     difference = Decimal(new["price"]) - Decimal(old["price"])
-    context["pending"] = {"tool": tool, "say": {}, "done": "items_modified" if tool.startswith("modify") else "exchanged",
+    context["pending"] = {"tool": tool, "say": {}, "items": [old["name"]], "done": "items_modified" if tool.startswith("modify") else "exchanged",
                           "args": {
         "order_id": order["order_id"], "item_ids": [old["item_id"]], "new_item_ids": [new["item_id"]],
         "payment_method_id": _method_of(task.get("difference_to"), order, context, shop)}}
@@ -670,10 +692,20 @@ def _swap(order, task, text, language, context, shop, tool: str, confirm: str) -
                       context, facts={"order": order, "new_item": new})
 
 
+def _named_last(order: dict, text: str) -> list[dict]:
+    """The order's item the shopper names last, not counting one they say they do not mean ("头盔没问题
+    是那件抓绒外套要换", "not the helmet, the jacket"): a correction of which item."""
+    words = catalogue_words(text) if _NEGATION.search(text) else text.lower()
+    spots = [(words.rfind(written), name) for name, written in _products_in(words)]
+    names = [name for at, name in sorted(spots) if at >= 0]
+    return [i for i in order["items"] if names and i["name"] == names[-1]][:1]
+
+
 def _product_facts(text, language, context, shop) -> FlowResult:
     """What the catalogue says of a named product: the options in stock and the price range."""
     catalogue = shop.call("list_all_product_types", {})
-    name = next(n for n, _ in _products_in(text) if n in catalogue)
+    name = next((n for n, _ in _products_in(text) if n in catalogue), context.get("product"))
+    context["product"] = name  # "and in silver?" next is about the same product
     product = shop.call("get_product_details", {"product_id": catalogue[name]})
     variants = list(product["variants"].values())
     asked, closest = asked_variants(variants, text)
@@ -713,6 +745,8 @@ def _modify(order, task, text, language, context, shop, request_id) -> FlowResul
         return _wrong_status("cannot_modify", order, language, context)
     if (answered := _settle(order, text, language, context, shop, request_id, "modify_kept", "modified")):
         return answered
+    if task.get("address") and (zip_ := _corrected_zip(text)):  # "the zip is 78702 not 78701"
+        task["address"] = {**task["address"], "zip": zip_}
     if task.get("address"):
         address = task["address"]
         shown = _shown(address)
@@ -739,6 +773,20 @@ def _note_change(task: dict, text: str) -> None:
         task["change"] = "address"
     elif _products_in(text) or _OPTION_WORDS.search(text) or _ORIGINAL.search(text):
         task["change"] = "items"
+
+
+_ZIP_WORD = re.compile(r"zip|postcode|邮编|郵編|郵遞區號", re.IGNORECASE)
+
+
+def _corrected_zip(text: str) -> str | None:
+    """The zip a message corrects an address to, outside a full address: the one it does not negate."""
+    if _address_in(text) or not _ZIP_WORD.search(text):
+        return None
+    zips = _ZIP.findall(_NEGATED_ZIP.sub(" ", text))
+    return zips[0] if zips else None
+
+
+_NEGATED_ZIP = re.compile(r"(?:\bnot\b|instead of|不是)\s*(?:the\s+)?\d{5}", re.IGNORECASE)
 
 
 def _address_in(text: str) -> dict | None:

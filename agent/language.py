@@ -20,7 +20,7 @@ _NOT_WORDS = re.compile(
     r"|\d+\s+[A-Za-z0-9 .'-]+?,[^\u3400-\u9fff]*?\b\d{5}\b"     # a street address up to its zip
     r"|\b[A-Z][a-z]+\s+[A-Z][a-z]+(?=\W*(?:[Zz]ip|邮编|\d{5}))"  # a name before a zip
     r"|(?<=叫|是)\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?")              # 我叫Mia Chen / 我是Mia
-SWITCH_TO_ENGLISH = 3  # own English words in a message with no Chinese that switch a Chinese conversation
+SWITCH_TO_ENGLISH = 4  # own English words in a message with no Chinese that switch a Chinese conversation
 
 
 def own_words(text: str) -> tuple[int, int]:

@@ -7,9 +7,9 @@ import logging
 from dataclasses import asdict, dataclass
 
 from agent import metrics
-from agent.flows import (ORDER_INTENTS, account_not_order, after_no, can_close, continues_task, drops_task,
-                         gives_identity, is_bare_answer, is_open_question, is_yes, names_product, run_flow,
-                         starts_new_task)
+from agent.flows import (ORDER_INTENTS, account_not_order, after_no, asks_for_person, can_close, continues_task,
+                         drops_task, gives_identity, is_bare_answer, is_open_question, is_yes, names_product,
+                         run_flow, starts_new_task)
 from agent.handoff import HandoffDesk
 from agent.llm import LLMClient, LLMUnavailable
 from agent.push import ReplyBus
@@ -129,7 +129,7 @@ async def answer_cache(state: TurnState, deps: TurnDeps) -> dict:
 def choose_route(state: TurnState, deps: TurnDeps) -> dict:
     """The policy router: a human, a task under way, the answer cache, a templated flow or the LLM."""
     u, context, settings, text = state["understanding"], state.get("context", {}), deps.settings, state["text"]
-    if u["intent"] == "human_agent" or u["frustration"] >= settings.frustration_threshold \
+    if u["intent"] == "human_agent" or u["frustration"] >= settings.frustration_threshold or asks_for_person(text) \
             or (is_yes(text) and _offered_a_colleague(state)):
         return {"route": "handoff"}
     if deps.shop is None:
@@ -140,7 +140,7 @@ def choose_route(state: TurnState, deps: TurnDeps) -> dict:
         context = {k: v for k, v in context.items() if k not in ("task", "failures")}
         update["context"] = context
         # "不取消了，只改地址": the request that replaces it is taken up at once
-        instead = u["intent"] != dropped and _sure(u, context, text, settings) and can_close(u["intent"], text)
+        instead = u["intent"] != dropped and _sure(u, context, text, settings) and can_close(u["intent"], text, context)
         if not u.get("more") and not instead:
             return {**update, "route": "flow", "flow_intent": "acknowledge"}
     if starts_new_task(context, u["intent"], u["slots"], u["confidence"] >= settings.intent_confidence_threshold, text):
@@ -150,9 +150,11 @@ def choose_route(state: TurnState, deps: TurnDeps) -> dict:
         return {**update, "route": "flow", "flow_intent": context["task"]["intent"]}
     if is_bare_answer(text):  # a yes, no or "all of it" with nothing waiting for it
         return {**update, "route": "flow", "flow_intent": "acknowledge"}
-    if is_open_question(text):  # several questions at once: grounded in the shop's current promotions
+    closable = _sure(u, context, text, settings) and can_close(u["intent"], text, context)
+    # several questions at once, grounded in the shop's current promotions (a polite, long way of asking
+    # for one order request is that request: "…想取消掉，不知道还来得及吗？")
+    if is_open_question(text) and not (closable and u["intent"] in ORDER_INTENTS):
         return {**update, "route": "llm", "tool": "list_promotions"}
-    closable = _sure(u, context, text, settings) and can_close(u["intent"], text)
     if state.get("cached_answer") and not (closable and u["intent"] == "account"):  # "update my address": do it
         return {**update, **_cache_or_llm(state, u, settings)}
     if not closable and u["slots"].get("order_id"):
@@ -178,7 +180,8 @@ def _sure(u: dict, context: dict, text: str, settings: Settings) -> bool:
     conversation (the topic of the turn before) or by the words (a product of ours named in a question
     about products). A wrong flow costs a question, never an action: every change waits for a yes."""
     threshold = settings.intent_confidence_threshold
-    backed = u["intent"] == context.get("last_intent") or (u["intent"] in CATALOGUE_INTENTS and names_product(text))
+    backed = u["intent"] == context.get("last_intent") or (u["intent"] in CATALOGUE_INTENTS and names_product(text)) \
+        or (u["intent"] in ORDER_INTENTS and (names_product(text) or gives_identity(u["slots"], text)))
     return u["confidence"] >= threshold or (backed and u["confidence"] >= threshold / 2)
 
 

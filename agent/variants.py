@@ -64,13 +64,22 @@ def variant_named(choices: list[dict], current: dict, text: str) -> dict | None:
     return exact[0] if len(exact) == 1 else None
 
 
+_OPTION_VALUE = re.compile(r"\d+(?:gb|tb|mah|ml|mm|-inch)\b|\bi[3579]\b|\b(?:xs|s|m|l|xl|xxl)\b", re.IGNORECASE)
+
+
+def asks_option(text: str) -> bool:
+    """The message names an option value of the kind the catalogue has ("13寸 i7", "XL码", "金色的")."""
+    words = catalogue_words(text)
+    return bool(_OPTION_VALUE.search(words)) or any(f" {en} " in words for en in _ZH_OPTIONS.values())
+
+
 def asked_variants(variants: list[dict], text: str) -> tuple[list[dict], dict | None]:
-    """For a question about a product: (the variants that have every option named, the closest one in
-    stock when none of those is). ([], None) when the question names no option."""
+    """For a question about a product: (the variants that have every option named, in stock first, the
+    closest one in stock when none of those is). ([], None) when the question names no option."""
     named = named_options(variants, text)
     if not named:
         return [], None
-    exact = [v for v in variants if fits(v, named) == len(named)]
+    exact = sorted((v for v in variants if fits(v, named) == len(named)), key=lambda v: not v["available"])
     if any(v["available"] for v in exact):
         return exact, None
     in_stock = [v for v in variants if v["available"]]

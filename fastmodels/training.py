@@ -151,6 +151,8 @@ def retrain(out_dir: Path = MODEL_DIR, data_dir: Path = DATA_DIR, limit: int | N
     out_dir.mkdir(parents=True, exist_ok=True)
     train, dev = read_jsonl(data_dir / "train.jsonl"), read_jsonl(data_dir / "dev.jsonl")
     more = read_jsonl(data_dir / "train_more.jsonl") if (data_dir / "train_more.jsonl").exists() else []
+    # messages written in shoppers' own voices, one writer per file, labelled from data/nlu/intent_guide.md
+    more += [r for path in sorted(data_dir.glob("train_voices_*.jsonl")) for r in read_jsonl(path)]
     unlabelled = [r["text"] for r in read_jsonl(data_dir / "unlabelled.jsonl")]
     reviews = [r["text"] for r in read_jsonl(data_dir / "unlabelled_reviews.jsonl")] \
         if (data_dir / "unlabelled_reviews.jsonl").exists() else []
