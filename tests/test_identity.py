@@ -403,18 +403,19 @@ def test_a_jwks_key_opens_a_proven_session_over_http_until_it_is_removed(gateway
 
 @pytest.mark.parametrize("backend", ["memory", "redis"])
 async def test_the_checks_cost_a_turn_under_a_millisecond_p50(backend, redis_url):
-    """The credential check and the address and session limits, as a turn pays them (issue goal: ≤ 1 ms p50)."""
+    """The credential check and the shipped address and session limits (two windows each), as a turn pays
+    them (issue goal: ≤ 1 ms p50; about 0.05 ms in process and 0.7 ms on a local Redis here)."""
     url = redis_url if backend == "redis" else ""
     store = RedisSessionStore(url) if url else MemorySessionStore()
-    limits = RateLimits(url, "100000/second", "100000/second", "")
+    limits = RateLimits(url, DEFAULTS["rate_limit_per_address"].default, DEFAULTS["rate_limit_per_session"].default, "")
     session, _ = await store.open(None, "app")
     token = await store.issue_credential(session.session_id)
     timings = []
-    for _ in range(300):
+    for i in range(300):  # a shopper each time, so that no limit is reached
         started = time.perf_counter()
-        await limits.hit("address", "10.0.0.1")
+        await limits.hit("address", f"10.{i}.{uuid.uuid4().int % 250}.1")
         assert await store.check_credential(session.session_id, token)
-        await limits.hit("session", session.session_id)
+        await limits.hit("session", f"s_{uuid.uuid4().hex}")
         timings.append(time.perf_counter() - started)
     await store.close()
     await limits.close()
