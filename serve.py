@@ -4,6 +4,9 @@
   python serve.py gateway      the HTTP/WebSocket gateway only (workers run elsewhere, via Kafka)
   python serve.py worker       a turn worker: joins the Kafka consumer group "agents"
   python serve.py llm          runs the local vLLM CPU server built by scripts/setup_llm.sh
+  python serve.py mint-token SHOPPER_ID
+                               development only: a shopper_token signed with SHOPPER_TOKEN_SECRET, as the
+                               shop's app backend would sign one for its logged-in shopper
 """
 from __future__ import annotations
 
@@ -18,6 +21,8 @@ from agent.settings import Settings
 
 
 def main(argv: list[str] | None = None) -> int:
+    if (argv if argv is not None else sys.argv[1:])[:1] == ["mint-token"]:
+        return mint_token((argv if argv is not None else sys.argv[1:])[1:])
     parser = argparse.ArgumentParser(description="Shop assistant service")
     parser.add_argument("role", nargs="?", default="all", choices=["all", "gateway", "worker", "llm"])
     parser.add_argument("--host", help="listen address (HOST)")
@@ -39,6 +44,25 @@ def main(argv: list[str] | None = None) -> int:
 
     uvicorn.run(create_app(settings, run_worker=args.role == "all"), host=settings.host, port=settings.port,
                 log_level=settings.log_level.lower())
+    return 0
+
+
+def mint_token(argv: list[str]) -> int:
+    """Development only: prints a shopper_token for local testing (production tokens come from the shop's
+    app backend, which holds the key; see the README)."""
+    from agent.identity import mint_shopper_token
+
+    parser = argparse.ArgumentParser(prog="serve.py mint-token", description=mint_token.__doc__)
+    parser.add_argument("shopper_id")
+    parser.add_argument("--ttl", type=int, default=300, help="seconds the token is valid (default 300)")
+    args = parser.parse_args(argv)
+    settings = Settings()
+    if not settings.shopper_token_secret:
+        print("Set SHOPPER_TOKEN_SECRET (the HS256 secret the service verifies with) to mint a token.",
+              file=sys.stderr)
+        return 2
+    print(mint_shopper_token(args.shopper_id, settings.shopper_token_secret, settings.shopper_token_audience,
+                             args.ttl))
     return 0
 
 

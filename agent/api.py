@@ -19,14 +19,21 @@ class ErrorResponse(BaseModel):
 
 
 class OpenSession(BaseModel):
-    shopper_id: str | None = Field(None, max_length=128, description="whose live session to resume")
+    shopper_id: str | None = Field(None, max_length=128, description="the shopper's id; on its own it resumes "
+                                   "nothing and names no one; with a shopper_token it must be the token's sub")
     channel: Channel = "app"
+    shopper_token: str | None = Field(None, max_length=4096, description="a JWT the shop's app backend signs for "
+                                      "its logged-in shopper: resumes their live session from any channel and "
+                                      "proves who they are; without it the session is a guest's")
 
 
 class SessionOpened(BaseModel):
     session_id: str
-    resumed: bool = Field(description="true when the shopper's live session was picked up")
+    resumed: bool = Field(description="true when the signed shopper's live session was picked up")
     channel: Channel
+    session_token: str = Field(description="the session's credential: send it as `Authorization: Bearer` on "
+                               "every call about this session (also set as an HttpOnly cookie; a WebSocket "
+                               "may pass it as ?token=)")
 
 
 class PastTurn(BaseModel):

@@ -6,25 +6,38 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import re
 import time
 import uuid
 
-from fastapi import FastAPI, Request, WebSocket, WebSocketDisconnect
+from fastapi import Depends, FastAPI, Request, WebSocket, WebSocketDisconnect
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agent import metrics
 from agent.api import (ChatRequest, ChatResponse, ErrorResponse, Health, OpenSession, Queued, RequestResult,
                        SessionOpened, SessionView, TextMessage, Turn)
+from agent.identity import ShopperTokenRejected, ShopperTokens
+from agent.ratelimits import RateLimited
 from agent.service import Backends, build_worker, open_backends
+from agent.sessions import Session
 from agent.settings import Settings
 from guardrails.admin import make_admin_router
 from guardrails.live import open_policy_store
 from multimodal import UploadRejected, check_upload
 
 log = logging.getLogger(__name__)
+
+SESSION_COOKIE = "shop_session"
+# operations endpoints answer load balancers and scrapers, never rate limited
+UNLIMITED_PATHS = {"/healthz", "/readyz", "/metrics"}
+NOT_FOUND = "This conversation was not found. Please start a new one."
+bearer = HTTPBearer(auto_error=False, description="the session_token that POST /v1/sessions returned")
+session_cookie = APIKeyCookie(name=SESSION_COOKIE, auto_error=False,
+                              description="the same credential, set HttpOnly by POST /v1/sessions (H5 pages)")
 
 
 class ApiError(Exception):
@@ -41,6 +54,53 @@ def _documented(*statuses: int) -> dict:
     return {status: {"model": ErrorResponse} for status in statuses}
 
 
+def _rate_limited(exc: RateLimited) -> JSONResponse:
+    return _error(429, "rate_limited", "Too many requests. Please wait a moment and try again.",
+                  {"Retry-After": str(exc.retry_after)})
+
+
+class AddressRateLimit:
+    """Counts every call from a client address before anything else is read (the body included). Behind a
+    load balancer, uvicorn's FORWARDED_ALLOW_IPS makes the address the shopper's, not the balancer's."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] in ("http", "websocket") and scope["path"] not in UNLIMITED_PATHS:
+            address = (scope.get("client") or ("unknown",))[0]
+            try:
+                await scope["app"].state.backends.rate_limits.hit("address", address)
+            except RateLimited as exc:
+                if scope["type"] == "websocket":  # refused before the handshake: the client sees 403
+                    await send({"type": "websocket.close", "code": 4429, "reason": "rate_limited"})
+                else:
+                    await _rate_limited(exc)(scope, receive, send)
+                return
+            except Exception as exc:  # the counter's store is down: the call goes on and meets the outage itself
+                log.warning("address rate limit not counted: %s", exc)
+        await self.app(scope, receive, send)
+
+
+class _HideCredentials(logging.Filter):
+    """uvicorn logs a WebSocket's path with its query string, where a browser's credential travels."""
+
+    TOKEN = re.compile(r"([?&]token=)[^&\s\"]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(self.TOKEN.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+def stream_credential(websocket: WebSocket) -> str | None:
+    """A WebSocket's session credential: ?token= (browsers cannot set a WebSocket's headers), a bearer
+    header, or the HttpOnly cookie."""
+    scheme, _, value = websocket.headers.get("authorization", "").partition(" ")
+    bearer_token = value.strip() if scheme.lower() == "bearer" else ""
+    return websocket.query_params.get("token") or bearer_token or websocket.cookies.get(SESSION_COOKIE) or None
+
+
 MESSAGE_BODY = {"requestBody": {"required": True, "content": {
     "application/json": {"schema": TextMessage.model_json_schema()},
     "multipart/form-data": {"schema": {"type": "object", "properties": {
@@ -52,6 +112,9 @@ MESSAGE_BODY = {"requestBody": {"required": True, "content": {
 def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
+        uvicorn_log = logging.getLogger("uvicorn.error")
+        if not any(isinstance(f, _HideCredentials) for f in uvicorn_log.filters):
+            uvicorn_log.addFilter(_HideCredentials())
         backends = await open_backends(settings, policies)
         app.state.backends = backends
         worker_task = None
@@ -71,6 +134,9 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
     app = FastAPI(title="Shop assistant API", version="1", lifespan=lifespan,
                   description="Chat with the shop's customer-service agent from an app, H5 page or mini-program.")
 
+    app.add_middleware(AddressRateLimit)
+    shopper_tokens = ShopperTokens(settings.shopper_token_secret, settings.shopper_token_jwks,
+                                   settings.shopper_token_audience, settings.shopper_token_leeway_seconds)
     policies = open_policy_store(settings.policy_dir, settings.redis_url)
     if settings.admin_token:  # the policy admin API for prompt engineers, off without a token
         app.include_router(make_admin_router(policies, settings.admin_token), prefix="/admin")
@@ -81,6 +147,10 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError):
         return _error(exc.status, exc.code, exc.message, exc.headers)
+
+    @app.exception_handler(RateLimited)
+    async def rate_limited(_: Request, exc: RateLimited):
+        return _rate_limited(exc)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError):
@@ -104,11 +174,26 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
         return _error(503, "backend_unavailable", "The service is busy right now. Please try again shortly.",
                       {"Retry-After": "2"})
 
-    async def live_session(request: Request, session_id: str):
-        session = await backends(request).sessions.get(session_id)
+    def credential(header: HTTPAuthorizationCredentials | None = Depends(bearer),
+                   cookie: str | None = Depends(session_cookie)) -> str:
+        """The call's session credential; 401 without one (the same whether or not the session exists)."""
+        token = header.credentials if header else cookie
+        if not token:
+            raise ApiError(401, "credential_required", "Please open the conversation again.",
+                           {"WWW-Authenticate": "Bearer"})
+        return token
+
+    async def authorized_session(connection: Request | WebSocket, session_id: str, token: str) -> Session:
+        """The session the credential opens; a wrong credential is answered as an unknown session."""
+        b = backends(connection)
+        session = await b.sessions.get(session_id) if await b.sessions.check_credential(session_id, token) else None
         if session is None:
-            raise ApiError(404, "session_not_found", "This conversation was not found. Please start a new one.")
+            raise ApiError(404, "session_not_found", NOT_FOUND)
+        await b.rate_limits.hit("session", session_id)
         return session
+
+    async def session_in_path(session_id: str, request: Request, token: str = Depends(credential)) -> Session:
+        return await authorized_session(request, session_id, token)
 
     def check_text(text: str) -> str:
         if len(text) > settings.max_text_chars:
@@ -136,27 +221,49 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
             return "r_" + hashlib.sha256(f"{session_id}:{idempotency_key}".encode()).hexdigest()[:32]
         return "r_" + uuid.uuid4().hex
 
-    @app.post("/v1/sessions", response_model=SessionOpened, tags=["sessions"], responses=_documented(400, 422, 503))
-    async def open_session(body: OpenSession, request: Request) -> SessionOpened:
-        """Open a conversation, or resume the shopper's live one from any channel."""
-        session, resumed = await backends(request).sessions.open(body.shopper_id, body.channel)
-        return SessionOpened(session_id=session.session_id, resumed=resumed, channel=session.channel)
+    def signed_shopper(body: OpenSession) -> str | None:
+        if body.shopper_token is None:
+            return None  # a guest: a bare shopper_id names no one
+        try:
+            if not shopper_tokens.enabled:
+                raise ShopperTokenRejected("no shopper token keys are configured")
+            shopper = shopper_tokens.verify(body.shopper_token)
+            if body.shopper_id is not None and body.shopper_id != shopper:
+                raise ShopperTokenRejected("shopper_id is not the token's sub")
+        except ShopperTokenRejected as exc:
+            log.info("shopper token refused: %s", exc)
+            raise ApiError(401, "invalid_shopper_token", "Please sign in again.") from exc
+        return shopper
 
-    @app.get("/v1/sessions/{session_id}", response_model=SessionView, tags=["sessions"], responses=_documented(404))
-    async def read_session(session_id: str, request: Request) -> SessionView:
+    @app.post("/v1/sessions", response_model=SessionOpened, tags=["sessions"],
+              responses=_documented(400, 401, 422, 429, 503))
+    async def open_session(body: OpenSession, request: Request, response: Response) -> SessionOpened:
+        """Open a guest's conversation, or with a signed `shopper_token` open or resume that shopper's live
+        one from any channel, the shopper proven. Returns the session's credential."""
+        b, shopper = backends(request), signed_shopper(body)
+        if shopper:
+            await b.rate_limits.hit("shopper", shopper)
+        session, resumed = await b.sessions.open(shopper, body.channel)
+        token = await b.sessions.issue_credential(session.session_id)
+        response.set_cookie(SESSION_COOKIE, token, max_age=settings.session_tombstone_seconds, path="/v1",
+                            httponly=True, samesite="strict", secure=request.url.scheme == "https")
+        return SessionOpened(session_id=session.session_id, resumed=resumed, channel=session.channel,
+                             session_token=token)
+
+    @app.get("/v1/sessions/{session_id}", response_model=SessionView, tags=["sessions"],
+             responses=_documented(401, 404, 429))
+    async def read_session(session: Session = Depends(session_in_path)) -> SessionView:
         """The conversation so far (recent turns, what is known), e.g. after switching channel."""
-        session = await live_session(request, session_id)
         return SessionView(session_id=session.session_id, shopper_id=session.shopper_id, channel=session.channel,
                            last_intent=session.context.get("last_intent"), slots=session.context.get("slots", {}),
                            turns=session.turns)
 
     @app.post("/v1/sessions/{session_id}/messages", status_code=202, response_model=Queued, tags=["turns"],
-              openapi_extra=MESSAGE_BODY, responses=_documented(400, 404, 413, 415, 422, 503))
-    async def post_message(session_id: str, request: Request) -> Queued:
+              openapi_extra=MESSAGE_BODY, responses=_documented(400, 401, 404, 413, 415, 422, 429, 503))
+    async def post_message(session_id: str, request: Request, _: Session = Depends(session_in_path)) -> Queued:
         """Queue a shopper's turn (text, voice note or photo) and acknowledge it at once.
 
         Send an `Idempotency-Key` header to make retries safe: the same key gives the same turn."""
-        await live_session(request, session_id)
         turn = await read_turn(request, session_id, request_id_for(session_id, request.headers.get("idempotency-key")))
         await enqueue(request, turn, only_new=True)
         return Queued(request_id=turn.request_id)
@@ -215,22 +322,25 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
         except UploadRejected as exc:
             raise ApiError(exc.status, exc.code, exc.message) from exc
 
-    @app.get("/v1/requests/{request_id}", response_model=RequestResult, tags=["turns"], responses=_documented(404))
-    async def get_request(request_id: str, request: Request) -> RequestResult:
-        """A turn's status and, once done, its reply."""
-        record = await backends(request).sessions.get_request(request_id)
-        if record is None:
+    @app.get("/v1/requests/{request_id}", response_model=RequestResult, tags=["turns"],
+             responses=_documented(401, 404, 429))
+    async def get_request(request_id: str, request: Request, token: str = Depends(credential)) -> RequestResult:
+        """A turn's status and, once done, its reply: readable with its session's credential only."""
+        b = backends(request)
+        record = await b.sessions.get_request(request_id)
+        if record is None or not await b.sessions.check_credential(record.session_id, token):
             raise ApiError(404, "request_not_found", "This message was not found; it may have expired.")
+        await b.rate_limits.hit("session", record.session_id)
         return record
 
     @app.post("/v1/chat", response_model=ChatResponse, tags=["turns"],
-              responses={**_documented(400, 404, 413, 422, 503),
+              responses={**_documented(400, 401, 404, 413, 422, 429, 503),
                          504: {"description": "no reply in time: poll GET /v1/requests/{request_id}",
                                "content": {"application/json": {"example": {"error": {
                                    "code": "reply_timeout", "message": "...", "request_id": "r_..."}}}}}})
-    async def chat(body: ChatRequest, request: Request):
+    async def chat(body: ChatRequest, request: Request, token: str = Depends(credential)):
         """Send a text turn and wait for its reply (for simple clients)."""
-        await live_session(request, body.session_id)
+        await authorized_session(request, body.session_id, token)
         turn = Turn(request_id=request_id_for(body.session_id, request.headers.get("idempotency-key")),
                     session_id=body.session_id, text=check_text(body.text), enqueued_at=time.time())
         b = backends(request)
@@ -255,11 +365,22 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
     @app.websocket("/v1/sessions/{session_id}/stream")
     async def stream(websocket: WebSocket, session_id: str):
         """Pushes the session's events as JSON: status, LLM tokens, the reply. The client may also send
-        {"text": "..."} to queue a turn; it is acknowledged with {"type": "queued", "request_id"}."""
+        {"text": "..."} to queue a turn; it is acknowledged with {"type": "queued", "request_id"}.
+        The session's credential: ?token=, the cookie or a bearer header; closed with 4401 without one,
+        4404 for an unknown session or a wrong credential, 4429 over the session's rate limit."""
         b = backends(websocket)
-        await websocket.accept()
-        if await b.sessions.get(session_id) is None:  # closed after accepting, so browsers see the code
+        await websocket.accept()  # closed after accepting, so browsers see the code
+        token = stream_credential(websocket)
+        if not token:
+            await websocket.close(code=4401, reason="credential_required")
+            return
+        try:
+            await authorized_session(websocket, session_id, token)
+        except ApiError:
             await websocket.close(code=4404, reason="session_not_found")
+            return
+        except RateLimited:
+            await websocket.close(code=4429, reason="rate_limited")
             return
         async with b.push.listen(session_id) as events:
             async def forward() -> None:
@@ -281,6 +402,12 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
         except (ValueError, ApiError) as exc:
             message = exc.message if isinstance(exc, ApiError) else 'Send {"text": "..."}.'
             await websocket.send_json({"type": "error", "error": {"code": "invalid_message", "message": message}})
+            return
+        try:
+            await backends(websocket).rate_limits.hit("session", session_id)
+        except RateLimited as exc:
+            await websocket.send_json({"type": "error", "retry_after": exc.retry_after, "error": {
+                "code": "rate_limited", "message": "Too many messages. Please wait a moment and try again."}})
             return
         turn = Turn(request_id=request_id_for(session_id, None), session_id=session_id, text=text,
                     enqueued_at=time.time())

@@ -12,6 +12,7 @@ from agent.intake import IntakeQueue, KafkaIntake, MemoryIntake
 from agent.llm import LLMClient
 from agent.nodes import TurnDeps
 from agent.push import MemoryReplyBus, RedisReplyBus, ReplyBus
+from agent.ratelimits import RateLimits
 from agent.replies import templates
 from agent.sessions import MemorySessionStore, RedisSessionStore, SessionStore
 from agent.settings import Settings
@@ -33,13 +34,15 @@ class Backends:
     llm: LLMClient
     policies: PolicyStore  # guardrails' policies: shared by the admin API and this process's rails
     handoffs: HandoffDesk
+    rate_limits: RateLimits  # the gateway's; counted in Redis when the sessions are
 
     def describe(self) -> dict[str, str]:
         return {"sessions": type(self.sessions).__name__, "push": type(self.push).__name__,
-                "intake": type(self.intake).__name__, "llm": str(self.llm.client.base_url)}
+                "intake": type(self.intake).__name__, "llm": str(self.llm.client.base_url),
+                "rate_limits": type(self.rate_limits.storage).__name__}
 
     async def close(self) -> None:
-        for part in (self.intake, self.push, self.sessions, self.llm, self.handoffs):
+        for part in (self.intake, self.push, self.sessions, self.llm, self.handoffs, self.rate_limits):
             await part.close()
         self.policies.close()
 
@@ -65,7 +68,9 @@ async def open_backends(settings: Settings, policies: PolicyStore | None = None)
         handoffs = KafkaHandoffDesk(settings.kafka_bootstrap_servers, settings.handoff_topic)
     else:
         handoffs = MemoryHandoffDesk()
-    backends = Backends(sessions, push, intake, llm, policies, handoffs)
+    rate_limits = RateLimits(settings.redis_url, settings.rate_limit_per_address, settings.rate_limit_per_session,
+                             settings.rate_limit_per_shopper)
+    backends = Backends(sessions, push, intake, llm, policies, handoffs, rate_limits)
     log.info("backends in use: %s", backends.describe())
     return backends
 

@@ -6,12 +6,17 @@ Redis (production). Both keep the same TTL semantics, so the same tests run agai
 Redis layout:
   session:{id}        JSON of the Session, sliding TTL (SESSION_TTL_SECONDS)
   session-known:{id}  shopper id + channel, kept longer, so an expired session restarts politely
-  shopper:{sid}       the shopper's live session id, same TTL as the session
+  shopper:{sid}       the shopper's live session id, same TTL as the session (signed shoppers only)
+  session-credentials:{id}  SHA-256 digests of the session's credentials (newest first), kept as long
+                      as session-known: an expired session restarts for whoever holds its credential
   request:{id}        JSON of the RequestResult (status, reply), REQUEST_TTL_SECONDS
   media:{key}         an uploaded voice note or photo, MEDIA_TTL_SECONDS
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 import time
 import uuid
 from typing import Any, Protocol
@@ -35,9 +40,24 @@ def new_session_id() -> str:
     return "s_" + uuid.uuid4().hex
 
 
+CREDENTIALS_KEPT = 8  # a credential per channel the shopper opened the session from; older ones lapse
+
+
+def credential_digest(token: str) -> str:
+    """Credentials are 256 random bits: a plain hash is enough to keep a stolen store from replaying them."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class SessionStore(Protocol):
     async def open(self, shopper_id: str | None, channel: Channel) -> tuple[Session, bool]:
-        """The shopper's live session (resumed=True, channel switched) or a new one."""
+        """For a shopper proven by a signed token: their live session (resumed=True, channel switched) or a
+        new one, the shopper proven in it. For None: a new guest session."""
+
+    async def issue_credential(self, session_id: str) -> str:
+        """A new bearer credential for the session; only its digest is stored."""
+
+    async def check_credential(self, session_id: str, token: str | None) -> bool:
+        """Whether the token is one of the session's credentials."""
 
     async def get(self, session_id: str) -> Session | None:
         """A live session, its TTL refreshed; for an expired one a fresh session flagged restarted."""
@@ -95,18 +115,35 @@ class _SessionLogic:
     async def _load(self, session_id: str) -> Session | None: ...
     async def _live_for_shopper(self, shopper_id: str) -> str | None: ...
     async def _known(self, session_id: str) -> dict | None: ...
+    async def _add_credential(self, session_id: str, digest: str) -> None: ...
+    async def _credentials(self, session_id: str) -> list[str]: ...
 
     async def open(self, shopper_id: str | None, channel: Channel) -> tuple[Session, bool]:
+        # shopper_id is only ever a signed shopper's: it counts as proven, under the same context key
+        # the chat's proof (e-mail, or name + zip) sets, so the flows ask for nothing more
         if shopper_id:
             live_id = await self._live_for_shopper(shopper_id)
             session = await self._load(live_id) if live_id else None
-            if session is not None:
+            if session is not None and session.context.get("user_id", shopper_id) == shopper_id:
                 session.channel = channel
+                session.context["user_id"] = shopper_id  # a restarted session is proven again
                 await self.save(session)
                 return session, True
-        session = Session(session_id=new_session_id(), shopper_id=shopper_id, channel=channel)
+        session = Session(session_id=new_session_id(), shopper_id=shopper_id, channel=channel,
+                          context={"user_id": shopper_id} if shopper_id else {})
         await self.save(session)
         return session, False
+
+    async def issue_credential(self, session_id: str) -> str:
+        token = secrets.token_urlsafe(32)
+        await self._add_credential(session_id, credential_digest(token))
+        return token
+
+    async def check_credential(self, session_id: str, token: str | None) -> bool:
+        if not token:
+            return False
+        digest = credential_digest(token)
+        return any(hmac.compare_digest(digest, known) for known in await self._credentials(session_id))
 
     async def get(self, session_id: str) -> Session | None:
         session = await self._load(session_id)
@@ -137,11 +174,20 @@ class MemorySessionStore(_SessionLogic):
     async def _known(self, session_id):
         return self._sessions.get(f"session-known:{session_id}")
 
+    async def _add_credential(self, session_id, digest):
+        kept = [digest, *await self._credentials(session_id)][:CREDENTIALS_KEPT]
+        self._sessions.set(f"session-credentials:{session_id}", kept, self.tombstone_ttl)
+
+    async def _credentials(self, session_id):
+        return self._sessions.get(f"session-credentials:{session_id}") or []
+
     async def save(self, session):
         session.restarted = False
         self._sessions.set(f"session:{session.session_id}", session.model_dump_json(), self.ttl)
         self._sessions.set(f"session-known:{session.session_id}",
                            {"shopper_id": session.shopper_id, "channel": session.channel}, self.tombstone_ttl)
+        if credentials := self._sessions.get(f"session-credentials:{session.session_id}"):
+            self._sessions.set(f"session-credentials:{session.session_id}", credentials, self.tombstone_ttl)
         if session.shopper_id:
             self._sessions.set(f"shopper:{session.shopper_id}", session.session_id, self.ttl)
 
@@ -197,6 +243,17 @@ class RedisSessionStore(_SessionLogic):
         raw = await self.redis.get(f"session-known:{session_id}")
         return json.loads(raw) if raw else None
 
+    async def _add_credential(self, session_id, digest):
+        key = f"session-credentials:{session_id}"
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.lpush(key, digest)
+            pipe.ltrim(key, 0, CREDENTIALS_KEPT - 1)
+            pipe.expire(key, self.tombstone_ttl)
+            await pipe.execute()
+
+    async def _credentials(self, session_id):
+        return [d.decode() for d in await self.redis.lrange(f"session-credentials:{session_id}", 0, -1)]
+
     def _save_into(self, pipe, session: Session) -> None:
         import json
 
@@ -204,6 +261,7 @@ class RedisSessionStore(_SessionLogic):
         pipe.set(f"session:{session.session_id}", session.model_dump_json(), ex=self.ttl)
         pipe.set(f"session-known:{session.session_id}",
                  json.dumps({"shopper_id": session.shopper_id, "channel": session.channel}), ex=self.tombstone_ttl)
+        pipe.expire(f"session-credentials:{session.session_id}", self.tombstone_ttl)
         if session.shopper_id:
             pipe.set(f"shopper:{session.shopper_id}", session.session_id, ex=self.ttl)
 

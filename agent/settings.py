@@ -5,7 +5,7 @@ the embedded backend (in-process), so `python serve.py` runs on a fresh machine 
 """
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -44,6 +44,17 @@ class Settings(BaseSettings):
     max_text_chars: int = 2000
     max_upload_bytes: int = 10 * 1024 * 1024
     max_audio_seconds: float = 60.0
+    # who the shopper is (agent/identity.py): the keys of the shopper_token the shop's app backend signs.
+    # Neither set: no token is accepted and every session is a guest's (identity proven in the chat)
+    shopper_token_secret: str = ""  # HS256 shared secret, at least 32 bytes; tokens signed with it may omit kid
+    shopper_token_jwks: str = ""  # path to a JWKS file (RSA/EC public keys, oct secrets), each with its kid
+    shopper_token_audience: str = "shop-assistant"  # the token's aud must be this
+    shopper_token_leeway_seconds: float = Field(30, ge=0, le=300)  # clock skew allowed on exp and iat
+    # rate limits (agent/ratelimits.py), limits' notation "N/second;M/minute": every one must pass; empty = off.
+    # In Redis when REDIS_URL is set, so every gateway counts together
+    rate_limit_per_address: str = "30/second;600/minute"  # all calls from one client address (NAT: be generous)
+    rate_limit_per_session: str = "10/second;300/minute"  # calls carrying one session's credential
+    rate_limit_per_shopper: str = "10/minute;100/hour"  # sessions opened with one shopper's token
     # fast tier (fastmodels/): empty dir = the models shipped in the repository
     nlu_model_dir: str = ""
     intent_confidence_threshold: float = 0.6  # below it the turn goes to the LLM tier
@@ -65,6 +76,14 @@ class Settings(BaseSettings):
     # worker
     metrics_port: int = 0  # a standalone worker serves /metrics here when > 0
     log_level: str = "INFO"
+
+    @field_validator("rate_limit_per_address", "rate_limit_per_session", "rate_limit_per_shopper")
+    @classmethod
+    def _limits_parse(cls, value: str) -> str:
+        from agent.ratelimits import parse_limits
+
+        parse_limits(value)  # a typo stops the start rather than turning a limit off
+        return value
 
     @property
     def embedded_sessions(self) -> bool:

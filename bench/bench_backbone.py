@@ -35,8 +35,11 @@ def pct(values: list[float], q: float) -> float:
 async def steady_load(url: str, rate: float, seconds: float, sessions: int = 16) -> dict:
     """Sends `rate` turns/s spread over `sessions` sessions; measures ack and push latency."""
     async with httpx.AsyncClient(base_url=url, timeout=30) as client:
-        ids = [(await client.post("/v1/sessions", json={"channel": "app"})).json()["session_id"] for _ in range(sessions)]
-        sockets = [await websockets.connect(url.replace("http", "ws") + f"/v1/sessions/{s}/stream") for s in ids]
+        opened = [(await client.post("/v1/sessions", json={"channel": "app"})).json() for _ in range(sessions)]
+        ids = [o["session_id"] for o in opened]
+        auth = {o["session_id"]: {"Authorization": f"Bearer {o['session_token']}"} for o in opened}
+        sockets = [await websockets.connect(url.replace("http", "ws") + f"/v1/sessions/{o['session_id']}/stream"
+                                            f"?token={o['session_token']}") for o in opened]
         sent: dict[str, float] = {}
         done: dict[str, float] = {}
         acks: list[float] = []
@@ -50,12 +53,12 @@ async def steady_load(url: str, rate: float, seconds: float, sessions: int = 16)
 
         readers = [asyncio.create_task(read(ws)) for ws in sockets]
         for text in FAQ_TURNS:  # warm the answer cache's exact tier and the worker's models
-            await client.post("/v1/chat", json={"session_id": ids[0], "text": text})
+            await client.post("/v1/chat", json={"session_id": ids[0], "text": text}, headers=auth[ids[0]])
 
         async def one(i: int) -> None:
             started = time.perf_counter()
             response = await client.post(f"/v1/sessions/{ids[i % sessions]}/messages",
-                                         json={"text": FAQ_TURNS[i % len(FAQ_TURNS)]})
+                                         json={"text": FAQ_TURNS[i % len(FAQ_TURNS)]}, headers=auth[ids[i % sessions]])
             acks.append(time.perf_counter() - started)
             sent[response.json()["request_id"]] = started
 
@@ -111,7 +114,9 @@ def main() -> None:
     args = parser.parse_args()
     header = "| stack | turns | answered | turns/s | ack p50 ms | ack p99 ms | e2e p50 ms | e2e p99 ms |\n|---|---|---|---|---|---|---|---|"
     lines = []
-    no_llm = {"LLM_BASE_URL": f"http://127.0.0.1:{services.free_port()}/v1", "LLM_MAX_RETRIES": "0"}
+    # 16 sessions carry the load of hundreds of shoppers (up to 20 turns/s each): no per-session limit
+    no_llm = {"LLM_BASE_URL": f"http://127.0.0.1:{services.free_port()}/v1", "LLM_MAX_RETRIES": "0",
+              "RATE_LIMIT_PER_SESSION": ""}
     with services.redis_server() as redis_url, services.kafka_broker("tansu") as bootstrap:
         with services.service_process({**no_llm, "REDIS_URL": "", "KAFKA_BOOTSTRAP_SERVERS": ""}) as (url, _):
             lines.append(row(f"embedded, {args.rate:.0f}/s", asyncio.run(steady_load(url, args.rate, args.seconds))))

@@ -253,20 +253,31 @@ class Client:
     def __init__(self, url: str, timeout: float = 120):
         self.http = httpx.Client(base_url=url, timeout=timeout)
         self.timeout = timeout
+        self.credentials: dict[str, dict] = {}  # session id → the Authorization header its calls carry
 
     def open(self, shopper_id: str | None, channel: str) -> dict:
-        response = self.http.post("/v1/sessions", json={"shopper_id": shopper_id, "channel": channel})
+        """A guest's session; for a shopper_id, that shopper's, with a token signed as the shop's app backend
+        signs one (the secret every service tests/services.py starts verifies with), so that it resumes
+        from another channel."""
+        from tests.services import shopper_token
+
+        body = {"channel": channel}
+        if shopper_id:
+            body.update(shopper_id=shopper_id, shopper_token=shopper_token(shopper_id))
+        response = self.http.post("/v1/sessions", json=body)
         response.raise_for_status()
-        return response.json()
+        opened = response.json()
+        self.credentials[opened["session_id"]] = {"Authorization": f"Bearer {opened['session_token']}"}
+        return opened
 
     def chat(self, session_id: str, text: str) -> tuple[dict, float]:
-        started = time.perf_counter()
-        response = self.http.post("/v1/chat", json={"session_id": session_id, "text": text})
+        started, headers = time.perf_counter(), self.credentials[session_id]
+        response = self.http.post("/v1/chat", json={"session_id": session_id, "text": text}, headers=headers)
         if response.status_code == 504:  # a slow LLM turn: poll until it is done
             request_id = response.json()["request_id"]
             deadline = time.monotonic() + self.timeout
             while time.monotonic() < deadline:
-                body = self.http.get(f"/v1/requests/{request_id}").json()
+                body = self.http.get(f"/v1/requests/{request_id}", headers=headers).json()
                 if body["status"] in ("done", "failed"):
                     return body.get("reply") or {"text": "", "route": "failed"}, time.perf_counter() - started
                 time.sleep(0.2)

@@ -21,6 +21,16 @@ import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("SHOP_CACHE_DIR", Path.home() / ".cache" / "shopagent"))
+# the HS256 secret every service started here verifies shopper tokens with, as a shop's app backend and
+# the service would share one; shopper_token() signs with it
+SHOPPER_TOKEN_SECRET = "tests-only-shopper-token-secret-not-for-production"
+
+
+def shopper_token(shopper_id: str, ttl_seconds: int = 300) -> str:
+    """What the shop's app backend hands its logged-in shopper's front end (`serve.py mint-token`'s function)."""
+    from agent.identity import mint_shopper_token
+
+    return mint_shopper_token(shopper_id, SHOPPER_TOKEN_SECRET, ttl_seconds=ttl_seconds)
 
 
 def free_port() -> int:
@@ -172,8 +182,11 @@ def vllm_server():
 def service_process(env: dict[str, str], role: str = "all"):
     """`python serve.py ROLE` as a real process on a free port; yields (base_url, process)."""
     port = free_port()
+    # every simulated shopper of the tests and benches comes from 127.0.0.1, one address carrying the load of
+    # thousands of shoppers: the per-address limit is off unless the test sets it (tests/test_identity.py)
     full_env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "LOG_LEVEL": "WARNING",
-                "PRELOAD_MEDIA_MODELS": "false", **env}
+                "PRELOAD_MEDIA_MODELS": "false", "SHOPPER_TOKEN_SECRET": SHOPPER_TOKEN_SECRET,
+                "RATE_LIMIT_PER_ADDRESS": "", **env}
     logpath = Path(tempfile.mkdtemp(prefix=f"serve-{role}-")) / "serve.log"
     log = open(logpath, "wb")
     proc = subprocess.Popen([sys.executable, str(ROOT / "serve.py"), role], env=full_env, cwd=ROOT,

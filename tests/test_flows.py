@@ -16,10 +16,12 @@ HARPER = "harper.johansson4006@example.com"  # harper_johansson_2663
 class Chat:
     def __init__(self, url: str) -> None:
         self.url = url
-        self.session_id = httpx.post(f"{url}/v1/sessions", json={"channel": "app"}).json()["session_id"]
+        opened = httpx.post(f"{url}/v1/sessions", json={"channel": "app"}).json()
+        self.session_id, self.headers = opened["session_id"], {"Authorization": f"Bearer {opened['session_token']}"}
 
     def say(self, text: str) -> dict:
-        response = httpx.post(f"{self.url}/v1/chat", json={"session_id": self.session_id, "text": text}, timeout=60)
+        response = httpx.post(f"{self.url}/v1/chat", json={"session_id": self.session_id, "text": text},
+                              headers=self.headers, timeout=60)
         assert response.status_code == 200, response.text
         return response.json()["reply"]
 

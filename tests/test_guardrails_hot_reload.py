@@ -26,8 +26,9 @@ def all_turns(metrics_url: str) -> float:
                                               httpx.get(metrics_url, timeout=5).text, re.M))
 
 
-def chat(client: httpx.Client, session_id: str, text: str) -> dict:
-    response = client.post("/v1/chat", json={"session_id": session_id, "text": text})
+def chat(client: httpx.Client, session: dict, text: str) -> dict:
+    response = client.post("/v1/chat", json={"session_id": session["session_id"], "text": text},
+                           headers={"Authorization": f"Bearer {session['session_token']}"})
     assert response.status_code == 200, response.text
     return response.json()["reply"]
 
@@ -48,12 +49,12 @@ def test_a_publish_and_a_rollback_reach_both_worker_processes_within_5s(kafka_br
                 httpx.Client(base_url=url, timeout=30) as client:
             # sessions until both workers have answered turns: the group has settled and the sessions'
             # partitions are spread over the two of them
-            sessions: list[str] = []
+            sessions: list[dict] = []
             deadline = time.monotonic() + 90
             while True:
-                sessions.append(client.post("/v1/sessions", json={"channel": "app"}).json()["session_id"])
-                for session_id in sessions:
-                    assert chat(client, session_id, PROBE)["route"] != "rails"
+                sessions.append(client.post("/v1/sessions", json={"channel": "app"}).json())
+                for session in sessions:
+                    assert chat(client, session, PROBE)["route"] != "rails"
                 try:
                     if all(all_turns(m) > 0 for m in metrics):
                         break

@@ -8,7 +8,7 @@ import websockets
 
 from agent.llm import LLMClient
 from tests import services
-from tests.test_api import open_session, wait_done
+from tests.test_api import open_session, stream_url, wait_done
 
 # these tests exercise the LLM tier: no turn of theirs may be handed to a human for its tone
 # (frustration routing is tried in test_flows.py and the conversation suite)
@@ -35,8 +35,7 @@ async def test_free_form_answer_streams_tokens_to_the_session(llm_base_url, tmp_
            "SHOP_DB_URL": f"sqlite:///{tmp_path}/shop.db",
            **OPEN_QUESTION}
     with services.service_process(env) as (url, _):
-        session_id = open_session(url)["session_id"]
-        async with websockets.connect(url.replace("http", "ws") + f"/v1/sessions/{session_id}/stream") as ws:
+        async with websockets.connect(stream_url(url, open_session(url))) as ws:
             await ws.send(json.dumps({"text": "Can you tell me a little about how your shop can help me?"}))
             tokens = []
             while (event := json.loads(await asyncio.wait_for(ws.recv(), 120)))["type"] != "reply":
@@ -51,11 +50,11 @@ def test_unresponsive_llm_gives_an_honest_fallback_not_a_hang(unresponsive_llm, 
            "SHOP_DB_URL": f"sqlite:///{tmp_path}/shop.db",
            **OPEN_QUESTION}
     with services.service_process(env) as (url, _):
-        session_id = open_session(url)["session_id"]
+        opened = open_session(url)
         started = time.monotonic()
-        response = httpx.post(f"{url}/v1/chat", json={"session_id": session_id,
+        response = httpx.post(f"{url}/v1/chat", json={"session_id": opened["session_id"],
                                                       "text": "Could you explain something complicated to me?"},
-                              timeout=30)
+                              headers=opened["headers"], timeout=30)
         assert response.status_code == 200 and time.monotonic() - started < 10
         reply = response.json()["reply"]
         assert reply["route"] == "llm_fallback" and "colleague" in reply["text"]
@@ -66,13 +65,14 @@ def test_chat_times_out_with_504_and_the_turn_still_completes(unresponsive_llm, 
            "CHAT_TIMEOUT_SECONDS": "0.5", "SHOP_DB_URL": f"sqlite:///{tmp_path}/shop.db",
            **OPEN_QUESTION}
     with services.service_process(env) as (url, _):
-        session_id = open_session(url)["session_id"]
-        response = httpx.post(f"{url}/v1/chat", json={"session_id": session_id,
-                                                      "text": "Could you explain something complicated to me?"})
+        opened = open_session(url)
+        response = httpx.post(f"{url}/v1/chat", json={"session_id": opened["session_id"],
+                                                      "text": "Could you explain something complicated to me?"},
+                              headers=opened["headers"])
         assert response.status_code == 504
         body = response.json()
         assert body["error"]["code"] == "reply_timeout" and body["request_id"].startswith("r_")
-        assert wait_done(url, body["request_id"])["reply"]["route"] == "llm_fallback"
+        assert wait_done(url, body["request_id"], opened["headers"])["reply"]["route"] == "llm_fallback"
 
 
 def test_product_question_is_answered_by_the_llm_with_a_named_tool_call(llm_base_url, tmp_path):
@@ -84,10 +84,10 @@ def test_product_question_is_answered_by_the_llm_with_a_named_tool_call(llm_base
            "SHOP_DB_URL": f"sqlite:///{tmp_path}/shop.db",
            **LLM_ROUTE}
     with services.service_process(env) as (url, _):
-        session_id = open_session(url)["session_id"]
-        response = httpx.post(f"{url}/v1/chat", json={"session_id": session_id,
+        opened = open_session(url)
+        response = httpx.post(f"{url}/v1/chat", json={"session_id": opened["session_id"],
                                                       "text": "how long does the battery last on the thing for brushing teeth?"},
-                              timeout=200)
+                              headers=opened["headers"], timeout=200)
         assert response.status_code == 200, response.text
         reply = response.json()["reply"]
         assert reply["intent"] == "product_info" and reply["route"] == "llm" and reply["text"]

@@ -4,7 +4,7 @@ import asyncio
 import pytest
 
 from agent.api import RequestResult
-from agent.sessions import MemorySessionStore, RedisSessionStore
+from agent.sessions import CREDENTIALS_KEPT, MemorySessionStore, RedisSessionStore
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -32,6 +32,51 @@ async def test_same_shopper_resumes_live_session_from_another_channel(make_store
     again, resumed = await store.open("shopper-resume", "h5")
     assert resumed and again.session_id == session.session_id and again.channel == "h5"
     assert again.context["slots"]["order_id"] == "#W2378156" and len(again.turns) == 1
+
+
+async def test_a_signed_shopper_is_proven_in_the_session_a_guest_is_not(make_store):
+    store = make_store()
+    signed, _ = await store.open("shopper-proven", "app")
+    guest, _ = await store.open(None, "app")
+    assert signed.context == {"user_id": "shopper-proven"} and guest.context == {} and guest.shopper_id is None
+
+
+async def test_a_session_proven_for_someone_else_is_not_resumed(make_store):
+    store = make_store()
+    session, _ = await store.open("shopper-a", "app")
+    session.context["user_id"] = "shopper-b"  # cannot happen through the flows (one shopper per session)
+    await store.save(session)
+    again, resumed = await store.open("shopper-a", "h5")
+    assert not resumed and again.session_id != session.session_id and again.context == {"user_id": "shopper-a"}
+
+
+async def test_credentials_are_bound_to_their_session_and_stored_hashed(make_store):
+    store = make_store()
+    first, _ = await store.open(None, "app")
+    second, _ = await store.open(None, "app")
+    token = await store.issue_credential(first.session_id)
+    assert len(token) >= 40
+    assert await store.check_credential(first.session_id, token)
+    assert not await store.check_credential(second.session_id, token)
+    assert not await store.check_credential(first.session_id, token[:-1] + ("A" if token[-1] != "A" else "B"))
+    assert not await store.check_credential(first.session_id, "") and not await store.check_credential("s_x", token)
+    assert token not in await store._credentials(first.session_id)  # only digests are kept
+
+
+async def test_each_channel_gets_its_own_credential_and_the_oldest_lapse(make_store):
+    store = make_store()
+    session, _ = await store.open("shopper-channels", "app")
+    tokens = [await store.issue_credential(session.session_id) for _ in range(CREDENTIALS_KEPT + 2)]
+    assert [await store.check_credential(session.session_id, t) for t in tokens] == [False] * 2 + [True] * CREDENTIALS_KEPT
+
+
+async def test_a_credential_outlives_the_sessions_context_to_restart_it(make_store):
+    store = make_store(ttl=1)
+    session, _ = await store.open(None, "app")
+    token = await store.issue_credential(session.session_id)
+    await asyncio.sleep(1.3)
+    assert (await store.get(session.session_id)).restarted
+    assert await store.check_credential(session.session_id, token)
 
 
 async def test_anonymous_sessions_are_never_shared(make_store):

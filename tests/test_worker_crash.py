@@ -24,25 +24,27 @@ def test_killed_worker_loses_no_turn_and_duplicates_none(broker, redis_url, kafk
             services.service_process(env, "worker") as (_, doomed), \
             services.service_process(env, "worker"):
         time.sleep(3)  # both workers join the group
-        sessions = [open_session(url)["session_id"] for _ in range(8)]
-        sent: dict[str, list[str]] = {s: [] for s in sessions}
-        request_ids = []
+        headers = {s["session_id"]: s["headers"] for s in (open_session(url) for _ in range(8))}
+        sent: dict[str, list[str]] = {s: [] for s in headers}
+        request_ids = {}  # request id → its session's credential
         for i in range(4):
-            for session_id in sessions:
+            for session_id in headers:
                 text = f"turn {i} of {session_id[-6:]}"
-                response = httpx.post(f"{url}/v1/sessions/{session_id}/messages", json={"text": text})
+                response = httpx.post(f"{url}/v1/sessions/{session_id}/messages", json={"text": text},
+                                      headers=headers[session_id])
                 assert response.status_code == 202
                 sent[session_id].append(text)
-                request_ids.append(response.json()["request_id"])
+                request_ids[response.json()["request_id"]] = headers[session_id]
 
         deadline = time.monotonic() + 20
-        while sum(httpx.get(f"{url}/v1/requests/{r}").json()["status"] == "done" for r in request_ids) < 4:
+        while sum(httpx.get(f"{url}/v1/requests/{r}", headers=h).json()["status"] == "done"
+                  for r, h in request_ids.items()) < 4:
             assert time.monotonic() < deadline, "no turn was answered"
             time.sleep(0.05)
         os.kill(doomed.pid, signal.SIGKILL)  # mid-stream: turns are queued and under way
 
-        results = [wait_done(url, r, timeout=90) for r in request_ids]
+        results = [wait_done(url, r, h, timeout=90) for r, h in request_ids.items()]
         assert all(r["status"] == "done" for r in results)
         for session_id, texts in sent.items():
-            turns = httpx.get(f"{url}/v1/sessions/{session_id}").json()["turns"]
+            turns = httpx.get(f"{url}/v1/sessions/{session_id}", headers=headers[session_id]).json()["turns"]
             assert [t["shopper"] for t in turns] == texts  # each turn once, in order
