@@ -7,7 +7,7 @@ import logging
 from dataclasses import asdict, dataclass
 
 from agent import metrics
-from agent.flows import (ORDER_INTENTS, account_not_order, after_no, asks_for_person, can_close, continues_task,
+from agent.dialogue import (ORDER_INTENTS, account_not_order, after_no, asks_for_person, can_close, continues_task,
                          drops_task, gives_identity, is_bare_answer, is_open_question, is_yes, names_product,
                          run_flow, starts_new_task)
 from agent.handoff import HandoffDesk

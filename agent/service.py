@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 
 import multimodal
+from agent.dialogue import check_flows
 from agent.graph import build_turn_graph
 from agent.handoff import HandoffDesk, KafkaHandoffDesk, MemoryHandoffDesk
 from agent.intake import IntakeQueue, KafkaIntake, MemoryIntake
@@ -18,6 +19,7 @@ from agent.sessions import MemorySessionStore, RedisSessionStore, SessionStore
 from agent.settings import Settings
 from agent.worker import TurnWorker
 from fastmodels import load_nlu
+from fastmodels.text import INTENTS
 from fastmodels.answer_cache import load_answer_cache
 from guardrails.live import load_guardrails, open_policy_store
 from guardrails.store import PolicyStore
@@ -94,7 +96,9 @@ class ShopperMedia:
 
 def build_worker(settings: Settings, backends: Backends) -> TurnWorker:
     """Loads the fast tier, the answer cache and the rails once per worker process."""
-    templates()  # a broken reply catalogue stops the worker here, not mid-conversation
+    # a broken reply catalogue, or an intent no flow closes, stops the worker here, not mid-conversation
+    if (problems := check_flows(INTENTS) if templates() else ["empty reply catalogue"]):
+        raise RuntimeError("dialogue: " + "; ".join(problems))
     cache = load_answer_cache(settings.faq_path, settings.redis_url, threshold=settings.cache_similarity_threshold,
                               agree_threshold=settings.cache_agree_threshold, cache_dir=settings.cache_dir)
     # one thread: a turn predicts one message, and idle pool threads spinning on a shared 2-core box

@@ -1,0 +1,42 @@
+"""The shopper's default address (orders already placed keep theirs): read it, or change it on a yes."""
+from __future__ import annotations
+
+from typing import Callable
+
+from agent.dialogue import reading
+from agent.dialogue.state import Pending, Task
+from agent.dialogue.turn import Answer, Turn
+
+
+def default_address(turn: Turn, authenticate: Callable[[Turn], str | None]) -> Answer:
+    dialogue, text = turn.dialogue, turn.text
+    if dialogue.task is None or dialogue.task.intent != "account":
+        dialogue.task, dialogue.pending = Task(intent="account"), None
+    task = dialogue.task
+    task.address = reading.address_in(text) or task.address
+    if not task.address and reading.QUESTION.search(text) and not reading.CHANGE_WORDS.search(text):
+        task.read = True  # "what's my default address?": read it once they are proven, change nothing
+    if (refusal := authenticate(turn)):
+        return turn.answer(refusal)
+    if not dialogue.user_id:
+        return turn.answer("ask_identity")
+    pending = dialogue.pending
+    yes, no = reading.is_yes(text, "modify"), reading.is_no(text, "modify")
+    if pending and (no or (yes and not reading.adds_details(text, pending.args, pending.items))):
+        dialogue.finish_task()
+        if no:
+            return turn.answer("account_address_kept")
+        user = turn.call(pending.tool, pending.args, idempotency_key=turn.request_id)
+        shown = reading.shown(user["address"])  # the shopper's own address, said back to them
+        return turn.answer("account_address_changed", {"new_address": shown}, address=shown)
+    if task.read and not task.address:  # the task stays: "yes, change it" goes on
+        task.read = False
+        shown = reading.shown(turn.profile()["address"])
+        return turn.answer("account_address_is", {"address": shown}, address=shown)
+    if not task.address:
+        return turn.answer("ask_account_address")
+    dialogue.pending = Pending(tool="modify_user_address", args={"user_id": dialogue.user_id, **task.address},
+                               done="account_address_changed", kept="account_address_kept")
+    shown = reading.shown(task.address)
+    return turn.answer("confirm_account_address", {"new_address": shown}, address=shown)
+

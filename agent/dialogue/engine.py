@@ -1,0 +1,194 @@
+"""One engine for every flow. On every turn it takes every detail the message gives, whatever was
+asked (volunteered early, out of order, corrected), then asks only for what is still missing.
+
+The rules the shop never breaks are enforced here, in code, whatever the shopper writes: who they are
+is proven before any order is read or changed; one shopper per session; a change is stated and runs
+only on an explicit yes to it; the tools themselves refuse wrong statuses and other shoppers' orders.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from agent.dialogue import account, reading, selling
+from agent.dialogue.flows import FLOWS, SAID
+from agent.dialogue.state import Dialogue, Task
+from agent.dialogue.turn import Answer, Turn, refunded
+from agent.dialogue.which_order import orders_described
+from agent.seams import Shop
+
+MAX_FAILURES = 2  # a task that fails this often goes to a human
+ACTION_OF = {"cancel_order": "cancel", "modify_order": "modify", "account": "modify", "return_item": "return",
+             "exchange_item": "exchange"}
+TOOL_ACTION = {"cancel_pending_order": "cancel", "return_delivered_order_items": "return",
+               "exchange_delivered_order_items": "exchange"}  # any other tool modifies
+
+
+@dataclass
+class FlowResult:
+    reply: str
+    context: dict[str, Any]
+    facts: dict[str, Any] = field(default_factory=dict)
+    handoff: bool = False  # the flow gave up: a human takes over
+
+
+def run_flow(intent: str, slots: dict, text: str, language: str, context: dict, shop: Shop,
+             request_id: str) -> FlowResult:
+    dialogue = Dialogue.of(context)
+    turn = Turn(text, language, dialogue, shop, request_id, slots, seen_order=context.get("slots", {}).get("order_id"))
+    answer = _answer(intent, turn)
+    if dialogue.failures >= MAX_FAILURES:
+        dialogue.finish_task()
+        answer = Answer(turn.say("handoff_after_failures"), handoff=True)
+    return FlowResult(answer.reply, dialogue.into(context), answer.facts, answer.handoff)
+
+
+def _answer(intent: str, turn: Turn) -> Answer:
+    if intent in SAID:
+        return turn.answer(SAID[intent])
+    if intent in ("price_promo", "recommend"):
+        return selling.sell(turn, intent)
+    if intent == "product_info":
+        return selling.product_facts(turn)
+    if intent == "identify":  # "it's me, x@y.com" before saying what for
+        return turn.answer(authenticate(turn) or "verified")
+    if intent == "account":
+        return account.default_address(turn, authenticate)
+    return _order_request(intent, turn)
+
+
+def authenticate(turn: Turn) -> str | None:
+    """Proves the shopper from an e-mail or a name + zip in the message; a refusal's reply key, or None."""
+    found, asked = None, False
+    if turn.slots.get("email"):
+        found, asked = _user(turn, "find_user_id_by_email", {"email": turn.slots["email"]}), True
+    elif (candidates := reading.names_with_zip(turn.text)):
+        asked = True
+        found = next((user for first, last, zip_ in candidates[:3] if (user := _user(
+            turn, "find_user_id_by_name_zip", {"first_name": first, "last_name": last, "zip": zip_}))), None)
+    if not asked:
+        return None
+    if found is None:
+        return "identity_not_found"
+    if turn.dialogue.user_id and turn.dialogue.user_id != found:
+        return "one_shopper_per_session"
+    turn.dialogue.user_id = found
+    return None
+
+
+def _user(turn: Turn, tool: str, args: dict) -> str | None:
+    try:
+        return turn.shop.call(tool, args)["user_id"]
+    except Exception:  # no such shopper
+        return None
+
+
+def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
+    """Every detail the message gives the task, whatever was asked: an order, products and the variant
+    wished for, the reason, the refund or price-difference method, the change wanted."""
+    text, slots = turn.text, turn.slots
+    named = [name for name, _ in reading.products_in(text)]
+    if slots.get("order_id"):
+        task.order_id, task.order_named = slots["order_id"], True
+    elif carried_order and not task.order_id and not named:  # the order talked about before; not "I meant the lamp"
+        task.order_id = carried_order
+    if named:
+        task.products = sorted(set(named) | set(task.products))
+    if named or reading.OPTION_WORDS.search(text):  # "the T-shirt in black instead", said before who they are
+        task.wish = reading.EMAIL.sub(" ", text)[:200]
+    source = reading.payment_source(text)
+    if task.intent == "cancel_order" and (reason := reading.cancel_reason(text)):
+        task.reason = reason
+    if task.intent == "return_item" and source:  # "refund it to my gift card"
+        task.refund_to = source
+    if task.intent in ("modify_order", "exchange_item") and source and (
+            reading.DIFFERENCE.search(text) or task.intent == "exchange_item" or task.change == "items"):
+        task.difference_to = source  # "差价用原来那张信用卡": how the price difference is settled
+    elif task.intent == "modify_order":
+        if (address := reading.address_in(text)):
+            task.change, task.address = "address", address
+        elif source:
+            task.change, task.source = "payment", source
+        elif reading.ADDRESS_WORDS.search(text):
+            task.change = "address"
+        elif named or reading.OPTION_WORDS.search(text) or reading.keeps_item(text):
+            task.change = "items"
+
+
+def _order_request(intent: str, turn: Turn) -> Answer:
+    dialogue = turn.dialogue
+    carried = None
+    if dialogue.task is None or dialogue.task.intent != intent:  # a new request: the order talked about
+        dialogue.task, dialogue.pending = Task(intent=intent), None  # before is the likely one (it is stated
+        carried = turn.seen_order                                     # before anything changes)
+    task = dialogue.task
+    note_details(task, turn, carried)
+    if (refusal := authenticate(turn)):
+        if refusal == "identity_not_found":  # a second shopper is refused, not a failed task
+            dialogue.failures += 1
+        return turn.answer(refusal)
+    if not dialogue.user_id:
+        return turn.answer("ask_identity")
+    order = _which_order(turn, task)
+    if isinstance(order, Answer):
+        return order
+    dialogue.failures = 0
+    if task.intent == "exchange_item" and order["status"] == "pending":
+        task.intent, task.change = "modify_order", "items"  # not shipped yet: the order itself is changed
+    flow = FLOWS[task.intent]
+    if flow.statuses and order["status"] not in flow.statuses:
+        return _refused(turn, flow.refusal, order, task)
+    if (settled := _settle(turn, order)):
+        return settled
+    for step in flow.steps:
+        if (answer := step(turn, order, task)):
+            return answer
+    raise AssertionError(f"flow {task.intent} ended without an answer")
+
+
+def _which_order(turn: Turn, task: Task) -> dict | Answer:
+    """The order the task is about: the one named, or the one the shopper's words describe."""
+    if not task.order_id and task.order_named:  # the number they gave is not theirs: no guessing
+        return turn.answer("ask_order_id")
+    if not task.order_id:  # "my desk lamp order": the shopper's own orders that fit
+        found = orders_described(task.intent, task.products, turn.dialogue.user_id, turn.shop)
+        if len(found) != 1:
+            listed = "; ".join(f"{o['order_id']} ({', '.join(i['name'] for i in o['items'])}, {turn.status(o)})"
+                               for o in found[:5])
+            return turn.answer("ask_which_order", orders=listed) if found else turn.answer("ask_order_id")
+        task.order_id = found[0]["order_id"]
+    try:
+        return turn.call("get_order_details", {"order_id": task.order_id})
+    except Exception:  # not found, or not this shopper's order: the same answer, no leak
+        task.order_id = None
+        turn.dialogue.failures += 1
+        return turn.answer("order_not_found")
+
+
+def _refused(turn: Turn, refusal: str, order: dict, task: Task) -> Answer:
+    """The order's status forbids the request: say so with the status (and where a refund went), drop it."""
+    turn.dialogue.finish_task()
+    if order["status"] == "pending (item modified)" and task.change == "items":
+        return turn.answer("items_changed_once", {"order": order}, order_id=order["order_id"])
+    reply = turn.say(refusal, order_id=order["order_id"], status=turn.status(order))
+    if (refund := refunded(order)):  # "cancel it" of a cancelled order: the shopper wants to know about the money
+        reply += turn.say("refund_line", **refund)
+    return Answer(reply, {"order": order})
+
+
+def _settle(turn: Turn, order: dict) -> Answer | None:
+    """The shopper's answer to a change stated before: no keeps everything as it is; yes runs the tool (the
+    turn's request id as idempotency key) and says what happened. None when it is no answer, or a yes that
+    also says more (the change is stated again with what it said)."""
+    pending = turn.dialogue.pending
+    if not pending:
+        return None
+    action = TOOL_ACTION.get(pending.tool, "modify")
+    yes, no = reading.is_yes(turn.text, action), reading.is_no(turn.text, action)
+    if not (yes or no) or (yes and reading.adds_details(turn.text, pending.args, pending.items)):
+        return None
+    turn.dialogue.finish_task()
+    if no:
+        return turn.answer(pending.kept, order_id=order["order_id"])
+    result = turn.call(pending.tool, pending.args, idempotency_key=turn.request_id)
+    return turn.answer(pending.done, {"order": result, **pending.facts}, order_id=order["order_id"], **pending.facts)

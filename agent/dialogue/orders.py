@@ -1,0 +1,188 @@
+"""The steps of the order flows. Each step asks for what is still missing, or states the change and
+waits for the shopper's yes; it returns None when the task already has what it asks for. Read-only
+answers (status, refund) end the task. Which steps run for which request is the table in flows.py.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from agent.dialogue import reading
+from agent.dialogue.state import Pending, Task
+from agent.dialogue.turn import Answer, Turn, options, refunded
+from agent.variants import variant_named
+
+
+# ---------------------------------------------------------------- read-only answers
+
+def tell_status(turn: Turn, order: dict, task: Task) -> Answer:
+    """Status, items, carrier and tracking id once shipped, and where a refund went."""
+    tracking = turn.call("track_order", {"order_id": order["order_id"]})
+    reply = turn.say("order_status", order_id=order["order_id"], status=turn.status(order),
+                     items=", ".join(i["name"] for i in order["items"]))
+    numbers = ", ".join(f"{p['carrier']} {p['tracking_id']}" for p in tracking.get("parcels", []))
+    if numbers and order["status"] != "cancelled":
+        reply += turn.say("tracking", numbers=numbers)
+    if (refund := refunded(order)):
+        reply += turn.say("refund_line", **refund)
+    turn.dialogue.finish_task()
+    return Answer(reply, {"order": order, "tracking": tracking})
+
+
+def tell_refund(turn: Turn, order: dict, task: Task) -> Answer:
+    """Amount, method and timing of the order's refund, or why there is none yet."""
+    turn.dialogue.finish_task()
+    if (refund := refunded(order)):
+        return turn.answer("refund_issued", {"order": order}, order_id=order["order_id"], **refund)
+    key = "refund_after_return" if order["status"] == "return requested" else "no_refund"
+    return turn.answer(key, {"order": order}, order_id=order["order_id"], status=turn.status(order))
+
+
+# ---------------------------------------------------------------- cancel
+
+def ask_reason(turn: Turn, order: dict, task: Task) -> Answer | None:
+    return None if task.reason else turn.answer("ask_cancel_reason")
+
+
+def state_cancel(turn: Turn, order: dict, task: Task) -> Answer:
+    items = [i["name"] for i in order["items"]]
+    turn.dialogue.pending = Pending(tool="cancel_pending_order", args={"order_id": order["order_id"], "reason": task.reason},
+                                    done="cancelled", kept="cancel_kept", facts={"amount": order["items_total"]},
+                                    items=items)
+    return turn.answer("confirm_cancel", {"order": order}, order_id=order["order_id"], amount=order["items_total"],
+                       items=", ".join(items))
+
+
+# ---------------------------------------------------------------- return
+
+def ask_return_items(turn: Turn, order: dict, task: Task) -> Answer | None:
+    items = [i for i in order["items"] if i["item_id"] in task.item_ids] or chosen_items(order, task, turn.text)
+    if not items:
+        return turn.answer("ask_return_items", {"order": order}, items=", ".join(i["name"] for i in order["items"]))
+    task.item_ids = [i["item_id"] for i in items]
+    return None
+
+
+def ask_refund_method(turn: Turn, order: dict, task: Task) -> Answer | None:
+    """The shop refunds to the original payment or a gift card of the shopper's, nowhere else."""
+    if refund_method(turn, order, task.refund_to):
+        return None
+    task.refund_to = None
+    turn.dialogue.pending = None
+    return turn.answer("refund_where", {"order": order}, order_id=order["order_id"], original=original_method(order))
+
+
+def state_return(turn: Turn, order: dict, task: Task) -> Answer:
+    items = [i for i in order["items"] if i["item_id"] in task.item_ids]
+    amount = f"{sum(Decimal(str(i['price'])) for i in items):.2f}"
+    method = refund_method(turn, order, task.refund_to)
+    turn.dialogue.pending = Pending(tool="return_delivered_order_items", done="returned", kept="return_kept",
+                                    args={"order_id": order["order_id"], "item_ids": task.item_ids,
+                                          "payment_method_id": method},
+                                    facts={"amount": amount, "method": method}, items=[i["name"] for i in items])
+    return turn.answer("confirm_return", {"order": order, "amount": amount}, order_id=order["order_id"], amount=amount, method=method,
+                       items=", ".join(i["name"] for i in items))
+
+
+# ---------------------------------------------------------------- exchange, or items of a pending order
+
+def ask_swap_item(turn: Turn, order: dict, task: Task) -> Answer | None:
+    """Which item: the one named last in this message (a correction), the one chosen, or the only one."""
+    names = [i["name"] for i in order["items"]]
+    named = reading.named_last(names, turn.text)
+    items = [i for i in order["items"] if i["name"] == named] or \
+        [i for i in order["items"] if i["item_id"] in task.item_ids] or chosen_items(order, task, turn.text)
+    if not items:
+        return turn.answer("ask_swap_item", {"order": order}, items=", ".join(names))
+    task.item_ids = [items[0]["item_id"]]
+    if reading.keeps_item(turn.text):  # "keep the one I have after all"
+        turn.dialogue.finish_task()
+        return turn.answer("modify_kept", order_id=order["order_id"])
+    return None
+
+
+def state_swap(turn: Turn, order: dict, task: Task) -> Answer:
+    """The variant named (the rest of the item as it is), the price difference and how it is settled."""
+    old = next(i for i in order["items"] if i["item_id"] == task.item_ids[0])
+    variants = turn.shop.call("get_product_details", {"product_id": old["product_id"]})["variants"].values()
+    choices = [v for v in variants if v["available"] and v["item_id"] != old["item_id"]]
+    new = variant_named(choices, old["options"], turn.text) or variant_named(choices, old["options"], task.wish)
+    if new is None:
+        key = "ask_swap_option" if choices else "no_swap_option"
+        return turn.answer(key, {"order": order}, name=old["name"], options="; ".join(map(options, choices[:4])))
+    exchange = task.intent == "exchange_item"
+    method = difference_method(turn, order, task.difference_to)
+    turn.dialogue.pending = Pending(
+        tool="exchange_delivered_order_items" if exchange else "modify_pending_order_items",
+        done="exchanged" if exchange else "items_modified", kept="exchange_kept" if exchange else "modify_kept",
+        args={"order_id": order["order_id"], "item_ids": [old["item_id"]], "new_item_ids": [new["item_id"]],
+              "payment_method_id": method}, items=[old["name"]])
+    difference = Decimal(str(new["price"])) - Decimal(str(old["price"]))
+    return turn.answer("confirm_exchange" if exchange else "confirm_items",
+                       {"order": order, "new_item": new, "difference": f"{difference:+.2f}"},
+                       order_id=order["order_id"], name=old["name"], old=options(old), new=options(new),
+                       difference=f"{difference:+.2f}", method=method)
+
+
+# ---------------------------------------------------------------- modify a pending order
+
+def state_modification(turn: Turn, order: dict, task: Task) -> Answer | None:
+    """A new address or payment method stated for a yes; items go on to the swap steps (None)."""
+    if task.address and (zip_ := reading.corrected_zip(turn.text)):  # "the zip is 78702 not 78701"
+        task.address = {**task.address, "zip": zip_}
+    if task.address:
+        shown = reading.shown(task.address)
+        turn.dialogue.pending = Pending(tool="modify_pending_order_address", done="modified", kept="modify_kept",
+                                        args={"order_id": order["order_id"], **task.address}, facts={"change": shown})
+        return turn.answer("confirm_address", {"order": order, "new_address": shown}, order_id=order["order_id"],
+                           address=shown)  # the shopper's own words, said back
+    if task.change == "payment":
+        return _state_payment(turn, order, task)
+    if task.change == "items":
+        return None
+    key = "ask_address" if task.change == "address" else "ask_change"
+    return turn.answer(key, {"order": order}, order_id=order["order_id"])
+
+
+def _state_payment(turn: Turn, order: dict, task: Task) -> Answer:
+    current = original_method(order)
+    others = [m for m in turn.profile()["payment_methods"].values() if m["id"] != current]
+    chosen = [m for m in others if m["source"] == task.source]
+    if len(chosen) != 1:
+        return turn.answer("ask_payment", {"order": order}, methods=", ".join(m["id"] for m in others) or "-")
+    turn.dialogue.pending = Pending(tool="modify_pending_order_payment", done="modified", kept="modify_kept",
+                                    args={"order_id": order["order_id"], "payment_method_id": chosen[0]["id"]},
+                                    facts={"change": chosen[0]["id"]})
+    return turn.answer("confirm_payment", {"order": order}, order_id=order["order_id"], method=chosen[0]["id"],
+                       current=current)
+
+
+# ---------------------------------------------------------------- shared
+
+def chosen_items(order: dict, task: Task, text: str) -> list[dict]:
+    """The order's items named in this task (by product name or alias), all of them, or the only one."""
+    items = order["items"]
+    if len(items) == 1 or reading.ALL_ITEMS.search(text):
+        return items
+    return [item for item in items if item["name"] in task.products]
+
+
+def original_method(order: dict) -> str:
+    return order["payment_history"][0]["payment_method_id"]
+
+
+def refund_method(turn: Turn, order: dict, wanted: str | None) -> str | None:
+    """Where a return's refund goes: the original payment method unless the shopper asked for a gift card
+    of theirs; None for any other method."""
+    original = original_method(order)
+    if wanted is None or original.startswith(wanted):
+        return original
+    cards = [m["id"] for m in turn.profile()["payment_methods"].values() if m["source"] == "gift_card"]
+    return cards[0] if wanted == "gift_card" and cards else None
+
+
+def difference_method(turn: Turn, order: dict, wanted: str | None) -> str:
+    """The shopper's method of the kind they named for a price difference; the order's own by default."""
+    original = original_method(order)
+    if wanted is None or original.startswith(wanted):
+        return original
+    return next((m["id"] for m in turn.profile()["payment_methods"].values() if m["source"] == wanted), original)

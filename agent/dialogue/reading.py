@@ -1,0 +1,210 @@
+"""What a shopper's message says, read from its words: yes, no, who they are, which order, item,
+address, payment method, reason. Pure functions of the text, in Chinese, English and both.
+
+A yes or a no opens the message. Latin words end at a non-letter; Chinese has no spaces, so a Chinese
+word ends at the message's end, punctuation, Latin text or a particle.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from agent.variants import catalogue_words
+
+ALIASES = Path(__file__).resolve().parents[2] / "data" / "shop" / "product_aliases.yaml"
+_ZH_END = r"(?=$|[\s\W\dA-Za-z]|[的吧啊呀了哈嗯就确])"
+_YES = re.compile(r"^\W*(?:(?:yes|yep|yeah|ya|y|ok|okay|k|sure|confirm(?:ed)?|please do|do it|go ahead|"
+                  r"sounds good|alright|correct|right)(?![a-z])|(?:确认|确定|是的|是|好的|好吧|好|可以|对的|对|行|嗯|"
+                  r"没问题|就这个|就这样)" + _ZH_END + ")", re.IGNORECASE)
+_HESITATION = r"^\W*(?:(?:wait|hmm+|emm+|um+|well|等一下|等等|嗯+)\W*)?"
+_NO = re.compile(_HESITATION + r"(?:(?:no|nope|nah|n|cancel that|never ?mind|don'?t|do not|stop|not now)(?![a-z])|"
+                 r"(?:不要|不用|不了|不需要|不必|先不|不是|不)" + _ZH_END + "|算了|不取消|不要取消|别取消|别改|别退)", re.IGNORECASE)
+_BARE = re.compile(r"^[\W\s]*(?:(?:yes|yep|yeah|ok|okay|sure|no|nope|nah|all|all of (?:it|them)|everything|"
+                   r"wait|好的?|好吧|行|嗯+|对|是的?|确认|确定|不用了?|不要了?|算了|全部|都要|"
+                   r"就这个|等一下|等等|[呀啊吧哈呢嘛])[\W\s]*)+$", re.IGNORECASE)
+_HOLD = re.compile(r"再想想|考虑一下|等一下|等等|hold on|let me think|\bwait\b", re.IGNORECASE)
+_EXPLICIT_YES = re.compile(r"confirm|go ahead|do it\b|please do(?![a-z'’])|确认|确定|可以的?[，,。 ]|就这样", re.IGNORECASE)
+QUESTION = re.compile(r"[?？]|\b(?:when|where|what|how|why|which)\b|什么|怎么|为什么|多久|几天|哪|吗", re.IGNORECASE)
+# dropping what is under way, wherever in the message it is said
+_NEVER_MIND = re.compile(r"never ?mind|forget (?:it|about it)|don'?t bother|leave it as it is|no need (?:to|any ?more)|"
+                         r"not (?:for )?now|(?:don'?t|do not) (?:process|do it|go ahead)|算了|不用了|先不|保持不变",
+                         re.IGNORECASE)
+# declining one action in particular: "不取消" declines a cancellation, not the address change asked for instead
+_KEEP = {"cancel": re.compile(r"不取消|不要取消|别取消|不用取消|(?:don'?t|do not) cancel", re.IGNORECASE),
+         "modify": re.compile(r"不用改|不改了|不需要改|先不改|不要改|别改|保持原来|还是用原来的地址|(?:don'?t|do not) change|"
+                               r"keep (?:the|my) (?:old|current|original)", re.IGNORECASE),
+         "return": re.compile(r"不退了|不用退|不要退|(?:don'?t|do not) return", re.IGNORECASE),
+         "exchange": re.compile(r"不换了|不用换|不要换|(?:don'?t|do not) exchange", re.IGNORECASE)}
+_PERSON = re.compile(r"转人工|人工客服|真人|找人工|human (?:agent|being)|real (?:person|human|agent)|"
+                     r"(?:talk|speak) to (?:a |an )?(?:person|human|agent|someone)|live agent", re.IGNORECASE)
+# identity by name and zip, wherever in the message: "Aarav Gonzalez 78268", "我叫Mia Chen邮编10001",
+# "My name is Anya Kim and my zip code is 80218", "我叫Lei Gonzalez，郵遞區號92105"
+_FULL_NAME = re.compile(r"(?<![A-Za-z])([A-Z][a-z]+)\s+([A-Z][a-z]+)(?![A-Za-z])")
+ZIP = re.compile(r"(?<![\d#Ww])(\d{5})(?!\d)")
+_ZIP_WORD = re.compile(r"zip|postcode|邮编|郵編|郵遞區號", re.IGNORECASE)
+_NEGATED_ZIP = re.compile(r"(?:\bnot\b|instead of|不是)\s*(?:the\s+)?\d{5}", re.IGNORECASE)
+ADDRESS = re.compile(r"(\d+\s[A-Za-z0-9 .'-]+?),\s*(?:((?:apt|apartment|unit|suite|ste|#|floor|fl|room|rm|building|bldg)"
+                     r"\b\.?[^,]*),\s*)?([A-Za-z .'-]+),\s*([A-Z]{2}),?\s*(\d{5})\b", re.IGNORECASE)
+ADDRESS_WORDS = re.compile(r"address|ship(ping)? to|deliver to|地址|寄到|送到", re.IGNORECASE)
+# the account's own address, not an order's: "update the default address on my account", "改一下账户的默认地址"
+ACCOUNT_WORDS = re.compile(r"default|\b(?:my|the) (?:account|profile)\b|账户|账号|默认|个人资料|个人信息", re.IGNORECASE)
+CHANGE_WORDS = re.compile(r"change|update|new|edit|set|move|modify|改|换|新|更新|修改|设置", re.IGNORECASE)
+_MISTAKE = re.compile(r"mistake|wrong|accident|错|误", re.IGNORECASE)
+_NOT_NEEDED = re.compile(r"no longer|don'?t need|not need|changed my mind|不需要|不想要|用不上|不要了", re.IGNORECASE)
+_PAYMENT_WORDS = {"gift_card": re.compile(r"gift ?card|礼品卡", re.IGNORECASE),
+                  "paypal": re.compile(r"pay ?pal", re.IGNORECASE),
+                  "credit_card": re.compile(r"credit ?card|card|visa|master ?card|amex|信用卡|银行卡|借记卡", re.IGNORECASE)}
+DIFFERENCE = re.compile(r"差价|price difference|the difference|补差|退差", re.IGNORECASE)
+ORIGINAL_PAYMENT = re.compile(r"(?:原来|原本|之前|原)的?那?张?卡|original (?:card|payment)|same (?:card|payment)", re.IGNORECASE)
+_KEEP_ITEM = re.compile(r"\boriginal\b|the one I (?:have|had|ordered)|as it was|原来的|原来那|原本的", re.IGNORECASE)
+OPTION_WORDS = re.compile(r"\b(?:colou?r|size|material|version|model|variant)\b|颜色|尺码|尺寸|款式|型号|大一码|小一码",
+                          re.IGNORECASE)
+_NEGATION = re.compile(r"\bnot\b|instead of|rather than|不是|不要|而不是", re.IGNORECASE)
+CHEAPER = re.compile(r"cheaper|less expensive|lower price|budget|便宜|实惠|性价比|划算", re.IGNORECASE)
+ORDER_ID = re.compile(r"[Ww]\s?\d{7}")
+EMAIL = re.compile(r"\S+@\S+")
+ALL_ITEMS = re.compile(r"\ball\b|everything|全部|所有|全都|整单", re.IGNORECASE)
+
+
+def declines(text: str, action: str | None = None) -> bool:
+    """The message drops what is under way: "never mind", or declining this action ("不取消"); with no
+    action named, declining any action counts."""
+    kept = [_KEEP[action]] if action in _KEEP else [] if action else list(_KEEP.values())
+    return bool(_NEVER_MIND.search(text) or any(p.search(text) for p in kept))
+
+
+def is_yes(text: str, action: str | None = None) -> bool:
+    """An explicit yes: nothing in the message holds back or declines ("嗯…等一下 我再想想。算了 不取消了"),
+    and what follows the yes asks nothing, unless the yes is said in full first ("yes confirm. how long
+    does the refund take?" is a yes; "ok and when does it arrive?" a question). `action`: what the yes
+    is asked for (cancel, modify, return, exchange)."""
+    if declines(text, action) or _HOLD.search(text):
+        return False
+    if not (m := _YES.match(text)):  # "就改这一个 确认", "the blue one, go ahead"
+        return bool(_EXPLICIT_YES.search(text)) and not QUESTION.search(text)
+    if not (question := QUESTION.search(text, m.end())):
+        return True
+    before = text[:question.start()]
+    return bool(_EXPLICIT_YES.search(before) or re.search(r"[.!。！]", before))
+
+
+def is_no(text: str, action: str | None = None) -> bool:
+    return bool(_NO.match(text) or declines(text, action)) and not is_yes(text, action)
+
+
+def is_bare_answer(text: str) -> bool:
+    """Nothing but a yes, a no or an "all of it": it answers the last question, it asks nothing."""
+    return bool(_BARE.match(text))
+
+
+def after_no(text: str) -> str | None:
+    """What a message says after it declines ("算了不取消了，告诉我#W… 到哪了" → "告诉我#W… 到哪了"), if anything."""
+    rest = text
+    while (m := _NO.match(rest)) and m.end() > 0:
+        rest = rest[m.end():]
+    rest = re.sub(r"^[\W\s了吧啊呀的]+", "", rest)
+    return rest if rest != text and len(rest) >= 4 and not is_bare_answer(rest) else None
+
+
+def asks_for_person(text: str) -> bool:
+    """A person asked for in so many words, whatever else the message says: always honoured."""
+    return bool(_PERSON.search(text))
+
+
+def is_open_question(text: str) -> bool:
+    """Several questions in one message, or a long one, with no order in it: no template answers all of it
+    ("going camping, what gear would help, is any on sale?"). The LLM tier does."""
+    if ORDER_ID.search(text) or EMAIL.search(text):
+        return False
+    questions = len(re.findall(r"[?？]|[吗呢](?=$|[\s，,。.!！])", text))
+    words = len(re.findall(r"[A-Za-z]+", text)) + len(re.findall(r"[\u3400-\u9fff]", text)) / 2
+    return questions >= 2 or (questions >= 1 and words >= 20)
+
+
+def names_with_zip(text: str) -> list[tuple[str, str, str]]:
+    """(first, last, zip) readings of a message that gives a full name and a 5-digit zip, likeliest first
+    (the name nearest the zip); [] when it gives no such pair. A street is no name, an address's zip
+    no identity."""
+    addresses = list(ADDRESS.finditer(text))
+    zips = [z for z in ZIP.finditer(text) if not any(a.start(3) <= z.start() < a.end() for a in addresses)]
+    names = [n for n in _FULL_NAME.finditer(text) if not any(a.start() <= n.start() < a.end() for a in addresses)]
+    pairs = [(abs(z.start() - n.end()), n[1], n[2], z[1]) for z in zips for n in names]
+    return [(first, last, zip_) for _, first, last, zip_ in sorted(pairs)]
+
+
+def address_in(text: str) -> dict | None:
+    if not (m := ADDRESS.search(text)):
+        return None
+    return {"address1": m[1].strip(), "address2": (m[2] or "").strip(), "city": m[3].strip(),
+            "state": m[4].upper(), "country": "USA", "zip": m[5]}
+
+
+def corrected_zip(text: str) -> str | None:
+    """The zip a message corrects an address to ("the zip is 78702 not 78701"): the one it does not negate."""
+    if address_in(text) or not _ZIP_WORD.search(text):
+        return None
+    zips = ZIP.findall(_NEGATED_ZIP.sub(" ", text))
+    return zips[0] if zips else None
+
+
+def shown(address: dict) -> str:
+    return ", ".join(v for v in (address["address1"], address["address2"], address["city"],
+                                 f"{address['state']} {address['zip']}") if v)
+
+
+def cancel_reason(text: str) -> str | None:
+    return "ordered by mistake" if _MISTAKE.search(text) else "no longer needed" if _NOT_NEEDED.search(text) else None
+
+
+def payment_source(text: str) -> str | None:
+    """The kind of payment method named: gift_card, paypal or credit_card."""
+    return next((kind for kind, words in _PAYMENT_WORDS.items() if words.search(text)), None)
+
+
+def keeps_item(text: str) -> bool:
+    """"Keep the one I have after all" (not "the original card")."""
+    return bool(_KEEP_ITEM.search(text)) and not payment_source(text) and not ORIGINAL_PAYMENT.search(text)
+
+
+@lru_cache(maxsize=1)
+def _product_names() -> list[tuple[str, str]]:
+    """(how shoppers write it, product name), longest first so 'smart watch' wins over 'watch'."""
+    aliases = yaml.safe_load(ALIASES.read_text(encoding="utf-8"))
+    pairs = [(name.lower(), name) for name in aliases] + [(a.lower(), name) for name, more in aliases.items()
+                                                            for a in more]
+    return sorted(pairs, key=lambda pair: -len(pair[0]))
+
+
+def products_in(text: str) -> list[tuple[str, str]]:
+    """Products named in the text, as (product name, the words used). Latin names match whole Latin
+    words (not 'watch' in 'watching', but 'chair' in 'office chair有货吗'); Chinese names as written."""
+    lowered, found = text.lower(), []
+    for written, name in _product_names():
+        pattern = rf"(?<![a-z0-9]){re.escape(written)}(e?s)?(?![a-z0-9])" if written.isascii() else re.escape(written)
+        if name not in (n for n, _ in found) and re.search(pattern, lowered):
+            found.append((name, written))
+            lowered = re.sub(pattern, " ", lowered)
+    return found
+
+
+def named_last(names: list[str], text: str) -> str | None:
+    """Of these product names, the one the shopper names last, not counting one they say they do not
+    mean ("头盔没问题 是那件抓绒外套要换", "not the helmet, the jacket"): a correction of which item."""
+    words = catalogue_words(text) if _NEGATION.search(text) else text.lower()
+    spots = sorted((words.rfind(written), name) for name, written in products_in(words) if name in names)
+    return spots[-1][1] if spots and spots[-1][0] >= 0 else None
+
+
+def adds_details(text: str, args: dict, items: list[str]) -> bool:
+    """A message that names an order, or another address, item or payment method than the change stated:
+    with a yes in it, it is no plain yes to what was stated ("yes that's the one, W6443279", "yes but to my
+    gift card"). A question about the same change ("yes confirm. refund回paypal要多久?") adds nothing."""
+    method, source = args.get("payment_method_id", ""), payment_source(text)
+    address = address_in(text)
+    return bool(ORDER_ID.search(text) or EMAIL.search(text)
+                or (address and address["address1"] != args.get("address1"))
+                or (source and method and not method.startswith(source))
+                or {name for name, _ in products_in(text)} - set(items))

@@ -1,0 +1,97 @@
+"""How a message stands to the conversation: does it answer the task under way, drop it, start a new
+one, or can a flow close it at all. The graph's router (agent/nodes.py) asks these questions."""
+from __future__ import annotations
+
+import re
+
+from agent.dialogue import reading
+from agent.dialogue.flows import FLOWS, ORDER_INTENTS, SAID
+from agent.dialogue.state import Dialogue, Task
+from agent.variants import asks_option, catalogue_words
+
+FLOW_INTENTS = set(FLOWS) | set(SAID) | {"price_promo", "recommend", "product_info"}
+ACTION_OF = {"cancel_order": "cancel", "modify_order": "modify", "account": "modify", "return_item": "return",
+             "exchange_item": "exchange"}
+
+
+def can_close(intent: str | None, text: str, context: dict | None = None) -> bool:
+    """Whether a flow can answer this intent: product facts need a product we can name, in this message or
+    the one talked about just before ("还有别的有货的吗"); an account question is a flow when it is about
+    the default address, otherwise the FAQ's."""
+    if intent == "account":
+        return bool(reading.ADDRESS_WORDS.search(text) or reading.address_in(text))
+    if intent == "product_info" and not reading.products_in(text):
+        return bool((context or {}).get("product")) and bool(
+            reading.OPTION_WORDS.search(catalogue_words(text)) or asks_option(text))
+    return intent in FLOW_INTENTS
+
+
+def account_not_order(intent: str | None, slots: dict, text: str, context: dict) -> bool:
+    """"Update the default address on my account" read as an order change: no order is named and the words
+    say the account's, so it is the account's address (unless an order change is already under way)."""
+    return intent == "modify_order" and not slots.get("order_id") and _task(context).intent != intent \
+        and bool(reading.ADDRESS_WORDS.search(text) and reading.ACCOUNT_WORDS.search(text))
+
+
+def names_product(text: str) -> bool:
+    return bool(reading.products_in(text))
+
+
+def gives_identity(slots: dict, text: str) -> bool:
+    return bool(slots.get("email") or reading.names_with_zip(text))
+
+
+def starts_new_task(context: dict, intent: str | None, slots: dict, sure: bool, text: str) -> bool:
+    """A new request in words of its own while a task waits ("cancel order #W2378156" while the account's
+    address is awaited): the new request is answered, not swallowed as an answer to the old question."""
+    task = _task(context)
+    if not task.intent or not sure or intent == task.intent or not (intent in ORDER_INTENTS or can_close(intent, text)):
+        return False
+    if reading.is_yes(text) or reading.is_no(text) or gives_identity(slots, text) or _gives_details(task, text):
+        return False
+    words = reading.EMAIL.sub(" ", reading.ORDER_ID.sub(" ", text))
+    return len(re.findall(r"[A-Za-z]{2,}", words)) + len(re.findall(r"[\u3400-\u9fff]", words)) / 2 >= 2
+
+
+def continues_task(context: dict, intent: str | None, slots: dict, text: str) -> bool:
+    """A message that answers what the flow asked (a yes, an e-mail, an order id, a detail) keeps the task."""
+    task = _task(context)
+    if not task.intent:
+        return False
+    return reading.is_yes(text) or reading.is_no(text) or intent == task.intent or _names_who_or_which(slots, text) \
+        or _gives_details(task, text)
+
+
+def drops_task(context: dict, intent: str | None, slots: dict, text: str, goes_on: bool) -> bool:
+    """"No, never mind" while the task waits for details (not for a yes): the shopper changed their mind,
+    and may go on to ask something else ("算了不取消了，告诉我#W… 到哪了"). "Forget it, keep the old
+    address" / "地址不用改了" drops it wherever it is said."""
+    task = _task(context)
+    if not task.intent or context.get("pending"):
+        return False
+    action = ACTION_OF.get(task.intent)
+    if reading.declines(text, action) and not goes_on:
+        return True
+    if not reading.is_no(text, action) or _gives_details(task, text):
+        return False
+    return (goes_on and intent != task.intent) or not _names_who_or_which(slots, text)
+
+
+def _task(context: dict) -> Task:
+    return Dialogue.of(context).task or Task(intent="")
+
+
+def _names_who_or_which(slots: dict, text: str) -> bool:
+    return bool({"email", "order_id", "zip"} & slots.keys()) or bool(reading.names_with_zip(text))
+
+
+def _gives_details(task: Task, text: str) -> bool:
+    """The message gives something this task uses: a reason, an item, a refund method, an option, a change."""
+    intent, source = task.intent, reading.payment_source(text)
+    return (intent == "cancel_order" and bool(reading.cancel_reason(text))) \
+        or (intent in ("return_item", "exchange_item") and bool(reading.products_in(text) or reading.ALL_ITEMS.search(text))) \
+        or (intent == "return_item" and bool(source or reading.ORIGINAL_PAYMENT.search(text))) \
+        or (intent in ("exchange_item", "modify_order") and bool(task.item_ids)) \
+        or (intent in ("modify_order", "account") and bool(reading.ADDRESS.search(text) or reading.ADDRESS_WORDS.search(text)
+                                                           or source)) \
+        or (intent == "recommend" and bool(reading.CHEAPER.search(text)))

@@ -1,0 +1,119 @@
+"""Products and offers: what the catalogue says of a product or one of its variants, recommendations,
+promotions, and the cross-sell with its coupon where the shop's rules allow. Offers are remembered, so
+none is made twice in a session, and a yes to one is counted as accepted."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from agent import metrics
+from agent.dialogue import reading
+from agent.dialogue.state import Offer, Task
+from agent.dialogue.turn import Answer, Turn, options
+from agent.variants import asked_variants
+
+
+def sell(turn: Turn, intent: str) -> Answer:
+    dialogue, text = turn.dialogue, turn.text
+    if dialogue.offer and (reading.is_yes(text) or reading.is_no(text)):
+        offer, dialogue.offer, dialogue.task = dialogue.offer, None, None
+        if reading.is_no(text):
+            return turn.answer("offer_declined")
+        metrics.OFFERS.labels(outcome="accepted").inc()
+        dialogue.accepted_offers = [*dialogue.accepted_offers, offer.coupon]
+        return turn.answer("offer_accepted", **offer.model_dump())
+    current = dialogue.task if dialogue.task and dialogue.task.intent in ("recommend", "price_promo") else None
+    if current and current.intent == intent and reading.is_bare_answer(text):  # "ok" to a suggestion asking nothing
+        dialogue.task = None
+        return turn.answer("anything_else")
+    task = current or Task(intent=intent)
+    catalogue = turn.shop.call("list_all_product_types", {})
+    products = [(name, catalogue[name]) for name, _ in reading.products_in(text) if name in catalogue]
+    if not products and task.intent == "recommend" and task.product in catalogue:
+        products = [(task.product, catalogue[task.product])]  # "any cheaper ones?" about the same thing
+    product_id = products[0][1] if products else None
+    dialogue.task = None
+    if intent == "recommend" and product_id:
+        reply, offer = _in_stock(turn, task, products[0][0], product_id)
+    elif intent == "recommend":
+        reply, offer = _picks(turn)
+    else:
+        reply, offer = _promotions(turn, products[0][0] if products else "", product_id)
+    if offer:  # the seed's example: a phone's discount comes with a matching power bank and its coupon
+        metrics.OFFERS.labels(outcome="offered").inc()
+        dialogue.offers = [*dialogue.offers, offer.coupon]
+        dialogue.offer = offer
+        dialogue.task = dialogue.task or Task(intent=intent)
+        reply += turn.say("cross_sell", **offer.model_dump())
+    return Answer(reply, {"products": products})
+
+
+def _in_stock(turn: Turn, task: Task, name: str, product_id: str) -> tuple[str, Offer | None]:
+    """"Recommend me headphones": the ones in stock, cheapest first; "any cheaper?" below those shown."""
+    variants = turn.shop.call("get_product_details", {"product_id": product_id})["variants"].values()
+    in_stock = sorted((v for v in variants if v["available"]), key=lambda v: Decimal(str(v["price"])))
+    below = task.cheapest if reading.CHEAPER.search(turn.text) and task.product == name else None
+    if below is not None:
+        in_stock = [v for v in in_stock if Decimal(str(v["price"])) < Decimal(below)]
+    in_stock = in_stock[:3]
+    lines = [turn.say("variant_line", options=options(v), price=v["price"]) for v in in_stock]
+    reply = turn.say("recommend_variants", name=name, lines="; ".join(lines)) if lines else \
+        turn.say("cheapest_shown" if below is not None else "out_of_stock", name=name)
+    turn.dialogue.task = Task(intent="recommend", product=name,
+                              cheapest=str(in_stock[0]["price"]) if in_stock else below)
+    return reply, _cross_sell(turn, turn.shop.call("list_promotions", {"product_id": product_id})["promotions"])
+
+
+def _picks(turn: Turn) -> tuple[str, Offer | None]:
+    picks = turn.shop.call("recommend_products", {"limit": 3}, as_shopper=turn.dialogue.user_id)["recommendations"]
+    lines = [turn.say("recommend_line", name=r["name"], price=r["price_from"]) for r in picks]
+    with_coupon = [r for r in picks if r.get("coupon") and r["coupon"]["code"] not in turn.dialogue.offers]
+    offer = with_coupon and Offer(name=with_coupon[0]["name"], coupon=with_coupon[0]["coupon"]["code"],
+                                  percent=with_coupon[0]["coupon"]["percent_off"]) or None
+    return turn.say("recommend", lines="; ".join(lines)), offer
+
+
+def _promotions(turn: Turn, name: str, product_id: str | None) -> tuple[str, Offer | None]:
+    promotions = turn.shop.call("list_promotions", {"product_id": product_id} if product_id else {})["promotions"]
+    fresh = [p for p in promotions if p["coupon"] not in turn.dialogue.offers]
+    if not fresh:  # none, or every one offered already in this session: no repeats
+        return turn.say("no_more_promotions" if promotions else "no_promotion", name=name), None
+    title = "title_zh" if turn.language == "zh" else "title"
+    reply = turn.say("promotions", lines="; ".join(f"{p[title]} ({p['coupon']})" for p in fresh[:2]))
+    return reply, _cross_sell(turn, promotions)
+
+
+def _cross_sell(turn: Turn, promotions: list[dict]) -> Offer | None:
+    """The first promotion not offered yet in this session, as an offer of its first product."""
+    fresh = [p for p in promotions if p["coupon"] not in turn.dialogue.offers]
+    return Offer(name=fresh[0]["offer"][0]["name"], coupon=fresh[0]["coupon"],
+                 percent=fresh[0]["percent_off"]) if fresh else None
+
+
+def product_facts(turn: Turn) -> Answer:
+    """What the catalogue says of a product: the variant asked about (its stock and price, or the closest
+    in stock), or every option in stock and the price range."""
+    catalogue = turn.shop.call("list_all_product_types", {})
+    name = next((n for n, _ in reading.products_in(turn.text) if n in catalogue), turn.dialogue.product)
+    turn.dialogue.product = name  # "and in silver?" next is about the same product
+    product = turn.shop.call("get_product_details", {"product_id": catalogue[name]})
+    variants = list(product["variants"].values())
+    asked, closest = asked_variants(variants, turn.text)
+    if asked or closest:
+        lines = "; ".join(turn.say("variant_stock", options=options(v), price=v["price"],
+                                   stock=turn.say("in_stock" if v["available"] else "sold_out")) for v in asked[:3])
+        reply = turn.say("variant_facts", name=name, lines=lines) if asked else turn.say("no_such_variant", name=name)
+        if closest:
+            reply += turn.say("closest_in_stock", options=options(closest), price=closest["price"])
+        return Answer(reply, {"product": product})
+    in_stock = [v for v in variants if v["available"]]
+    if not in_stock:
+        return turn.answer("out_of_stock", {"product": product}, name=name)
+    values: dict[str, list[str]] = {}
+    for variant in in_stock:
+        for key, value in variant["options"].items():
+            if str(value) not in values.setdefault(key, []):
+                values[key].append(str(value))
+    prices = sorted(Decimal(str(v["price"])) for v in in_stock)
+    lines = "; ".join(f"{key}: {', '.join(vals)}" for key, vals in values.items())
+    return turn.answer("product_facts", {"product": product}, name=name, lines=lines, low=f"{prices[0]:.2f}",
+                       high=f"{prices[-1]:.2f}")

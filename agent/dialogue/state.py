@@ -1,0 +1,79 @@
+"""The dialogue state, typed: who the shopper is, the task under way, the change stated and waiting for
+their yes, the offers made. Stored in the session's context as plain JSON, beside the turn's own keys
+(language, last_intent, slots) that the graph keeps there.
+"""
+from __future__ import annotations
+
+import logging
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+log = logging.getLogger(__name__)
+DIALOGUE_KEYS = ("user_id", "task", "pending", "offer", "offers", "accepted_offers", "failures", "product")
+
+
+class Task(BaseModel):
+    """The request being worked on, with every detail the shopper has given so far, in any order."""
+    intent: str
+    order_id: str | None = None
+    order_named: bool = False         # the shopper gave a number (never replaced by a guess)
+    products: list[str] = []          # products named while the task was under way
+    wish: str = ""                    # their words about the variant they want ("the black one in XL")
+    reason: str | None = None         # why cancel: "no longer needed" or "ordered by mistake"
+    refund_to: str | None = None      # a return's refund: a payment kind they named
+    difference_to: str | None = None  # a price difference: a payment kind they named
+    change: str | None = None         # what a modification changes: address, payment or items
+    address: dict | None = None       # a new address given
+    source: str | None = None         # a new payment kind for the order
+    item_ids: list[str] = []          # the items chosen
+    read: bool = False                # "what is my default address?": read it, change nothing
+    product: str | None = None        # recommend: the product shown, for "any cheaper?"
+    cheapest: str | None = None       # recommend: the cheapest price shown
+
+
+class Pending(BaseModel):
+    """A change stated to the shopper: it runs on their explicit yes, and on nothing else."""
+    tool: str
+    args: dict
+    done: str                         # reply key once done
+    kept: str                         # reply key when they say no
+    facts: dict = {}                  # what the done reply says (amount, new address…)
+    items: list[str] = []             # the product names it concerns
+
+
+class Offer(BaseModel):
+    """A cross-sell offered, waiting for a yes."""
+    name: str
+    coupon: str
+    percent: int | float
+
+
+class Dialogue(BaseModel):
+    model_config = ConfigDict(validate_assignment=True)
+    user_id: str | None = None        # the shopper proven in this session (signed token, e-mail, or name + zip)
+    task: Task | None = None
+    pending: Pending | None = None
+    offer: Offer | None = None
+    offers: list[str] = Field(default_factory=list)           # coupons offered in this session (no repeats)
+    accepted_offers: list[str] = Field(default_factory=list)
+    failures: int = 0                 # failed tries of the task under way
+    product: str | None = None        # the product talked about last
+
+    @classmethod
+    def of(cls, context: dict) -> Dialogue:
+        """The dialogue kept in a session's context (a task from an older shape is dropped, not fatal)."""
+        kept = {k: context[k] for k in DIALOGUE_KEYS if k in context}
+        try:
+            return cls.model_validate(kept)
+        except ValidationError:
+            log.warning("a session's dialogue state did not validate; its task is dropped")
+            return cls.model_validate({k: v for k, v in kept.items() if k not in ("task", "pending", "offer")})
+
+    def into(self, context: dict) -> dict:
+        """The context with this dialogue in it (the turn's own keys kept as they are)."""
+        out = {k: v for k, v in context.items() if k not in DIALOGUE_KEYS}
+        out.update(self.model_dump(exclude_defaults=True))
+        return out
+
+    def finish_task(self) -> None:
+        self.task, self.pending, self.failures = None, None, 0

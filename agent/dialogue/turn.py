@@ -1,0 +1,64 @@
+"""One turn of a flow: the message, the shopper's language, the dialogue state and the shop's tools."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from agent.dialogue.state import Dialogue
+from agent.replies import say
+from agent.seams import Shop
+
+STATUS_EN = {"processed": "processed (shipped)", "pending": "pending (not shipped yet)"}
+STATUS_ZH = {"pending": "待发货", "processed": "已发货", "delivered": "已签收", "cancelled": "已取消",
+             "return requested": "退货处理中", "exchange requested": "换货处理中",
+             "pending (item modified)": "待发货（商品已修改）"}
+
+
+@dataclass
+class Answer:
+    """What a flow says this turn, and the facts the output rails check the reply against."""
+    reply: str
+    facts: dict[str, Any] = field(default_factory=dict)
+    handoff: bool = False  # the flow gave up: a human takes over
+
+
+@dataclass
+class Turn:
+    text: str
+    language: str
+    dialogue: Dialogue
+    shop: Shop
+    request_id: str
+    slots: dict = field(default_factory=dict)  # what understanding found in the message (email, order_id…)
+    seen_order: str | None = None  # the order id talked about last in the conversation
+
+    def say(self, key: str, **facts: object) -> str:
+        return say(key, self.language, **facts)
+
+    def answer(self, key: str, facts: dict | None = None, **placeholders: object) -> Answer:
+        return Answer(self.say(key, **placeholders), facts or {})
+
+    def call(self, tool: str, args: dict, **kwargs) -> dict:
+        """A tool called as the proven shopper (the tools refuse another shopper's data)."""
+        return self.shop.call(tool, args, as_shopper=self.dialogue.user_id, **kwargs)
+
+    def profile(self) -> dict:
+        return self.call("get_user_details", {"user_id": self.dialogue.user_id})
+
+    def status(self, order: dict) -> str:
+        """An order's status in the shopper's words (已发货, not 'processed')."""
+        return (STATUS_ZH if self.language == "zh" else STATUS_EN).get(order["status"], order["status"])
+
+
+def refunded(order: dict) -> dict | None:
+    """The order's refunds: their total and the methods they went to, if any."""
+    refunds = [p for p in order["payment_history"] if p["transaction_type"] == "refund"]
+    if not refunds:
+        return None
+    return {"amount": f"{sum(Decimal(str(p['amount'])) for p in refunds):.2f}",
+            "method": ", ".join(dict.fromkeys(p["payment_method_id"] for p in refunds))}
+
+
+def options(variant: dict) -> str:
+    return ", ".join(map(str, variant["options"].values()))

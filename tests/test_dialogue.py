@@ -1,0 +1,143 @@
+"""The dialogue engine on its typed state, against a real τ²-bench shop (SQLite): every detail taken
+whenever it is given, corrections, dropping a task, and a change made only on an explicit yes to it."""
+from __future__ import annotations
+
+import pytest
+
+from agent.dialogue import check_flows, run_flow
+from agent.dialogue.flows import FLOWS
+from agent.dialogue.state import Dialogue
+from fastmodels.text import INTENTS
+from tools import open_shop
+
+EMAIL = "yusuf.rossi7301@example.com"  # yusuf_rossi_9620: #W6247578 and #W4776164 pending, #W6679257 delivered
+
+
+@pytest.fixture()
+def shop(tmp_path):
+    return open_shop(f"sqlite:///{tmp_path}/shop.db", seed="tau2")
+
+
+class Conversation:
+    """Turns straight into the engine, as the graph sends them (the NLU's slots given by hand)."""
+
+    def __init__(self, shop, language: str = "en"):
+        self.shop, self.language, self.context, self.n = shop, language, {}, 0
+
+    def say(self, intent: str, text: str, **slots) -> str:
+        self.n += 1
+        result = run_flow(intent, slots, text, self.language, self.context, self.shop, f"req-{self.n}")
+        self.context = result.context
+        return result.reply
+
+    @property
+    def dialogue(self) -> Dialogue:
+        return Dialogue.of(self.context)
+
+    def status(self, order_id: str) -> str:
+        return self.shop.call("get_order_details", {"order_id": order_id})["status"]
+
+
+def test_everything_volunteered_at_once_goes_straight_to_the_confirmation(shop):
+    chat = Conversation(shop)
+    reply = chat.say("cancel_order", f"cancel #W6247578, ordered it by mistake, {EMAIL}", email=EMAIL,
+                     order_id="#W6247578")
+    assert "#W6247578" in reply and "53.27" in reply and "yes" in reply
+    assert chat.dialogue.pending.args == {"order_id": "#W6247578", "reason": "ordered by mistake"}
+    assert chat.status("#W6247578") == "pending"
+    chat.say("cancel_order", "yes")
+    assert chat.status("#W6247578") == "cancelled"
+
+
+def test_a_reason_given_before_identity_is_not_asked_again(shop):
+    chat = Conversation(shop)
+    chat.say("cancel_order", "I don't need my T-shirt order any more, cancel it")
+    assert chat.dialogue.task.reason == "no longer needed"
+    reply = chat.say("cancel_order", EMAIL, email=EMAIL)
+    # two pending orders hold a T-shirt: both are offered, the reason is kept
+    assert "#W6247578" in reply and "#W4776164" in reply
+    reply = chat.say("cancel_order", "#W4776164", order_id="#W4776164")
+    assert "2772.44" in reply and "Reply yes" in reply
+
+
+@pytest.mark.parametrize("answer", ["ok and when does it arrive?", "嗯……等一下 我再想想", "wait", "which card was it?"])
+def test_only_an_explicit_yes_to_the_stated_change_runs_it(shop, answer):
+    chat = Conversation(shop)
+    chat.say("cancel_order", f"cancel #W6247578 ordered by mistake {EMAIL}", email=EMAIL, order_id="#W6247578")
+    chat.say("cancel_order", answer)
+    assert chat.status("#W6247578") == "pending" and chat.dialogue.pending is not None
+
+
+def test_a_yes_that_names_the_order_again_is_stated_again(shop):
+    chat = Conversation(shop)
+    chat.say("cancel_order", f"cancel #W6247578 ordered by mistake {EMAIL}", email=EMAIL, order_id="#W6247578")
+    again = chat.say("cancel_order", "yes that's the one, W6247578", order_id="#W6247578")
+    assert chat.status("#W6247578") == "pending" and "Reply yes" in again
+    chat.say("cancel_order", "yes, confirm")
+    assert chat.status("#W6247578") == "cancelled"
+
+
+def test_declining_one_action_is_not_declining_the_one_asked_for(shop):
+    chat = Conversation(shop, "zh")
+    chat.say("modify_order", f"W6247578 地址填错了 {EMAIL}", email=EMAIL, order_id="#W6247578")
+    chat.say("modify_order", "新地址 318 Hilltop Road, Apt 7, Columbus, OH 43215")
+    chat.say("modify_order", "对 改地址 不取消 确认")
+    order = shop.call("get_order_details", {"order_id": "#W6247578"})
+    assert order["status"] == "pending" and order["address"]["address1"] == "318 Hilltop Road"
+
+
+def test_a_zip_corrected_at_the_confirmation_is_stated_again(shop):
+    chat = Conversation(shop)
+    chat.say("modify_order", f"change the address of W6247578, {EMAIL}", email=EMAIL, order_id="#W6247578")
+    assert "78701" in chat.say("modify_order", "45 Maple Avenue, Unit 12, Austin, TX 78701")
+    again = chat.say("modify_order", "oh wait, the zip is 78702 not 78701")
+    assert "78702" in again and "78701" not in again
+    chat.say("modify_order", "yes")
+    assert shop.call("get_order_details", {"order_id": "#W6247578"})["address"]["zip"] == "78702"
+
+
+def test_never_mind_drops_the_task_and_nothing_changes(shop):
+    chat = Conversation(shop, "zh")
+    chat.say("modify_order", f"W6247578 要改地址 {EMAIL}", email=EMAIL, order_id="#W6247578")
+    chat.say("modify_order", "新地址 318 Hilltop Road, Columbus, OH 43215")
+    kept = chat.say("modify_order", "地址不用改了")
+    assert "保持不变" in kept and chat.dialogue.task is None
+    assert shop.call("get_order_details", {"order_id": "#W6247578"})["address"]["address1"] != "318 Hilltop Road"
+
+
+def test_the_status_rule_holds_whatever_is_said(shop):
+    chat = Conversation(shop)
+    reply = chat.say("cancel_order", f"cancel W6679257 ordered by mistake, yes confirm {EMAIL}", email=EMAIL,
+                     order_id="#W6679257")
+    assert "delivered" in reply and chat.status("#W6679257") == "delivered"
+
+
+def test_a_return_refund_goes_to_the_original_method_or_a_gift_card_only(shop):
+    chat = Conversation(shop)
+    chat.say("return_item", f"return the camera from W6679257 {EMAIL}", email=EMAIL, order_id="#W6679257")
+    asked = chat.say("return_item", "refund it to my paypal please")
+    assert "credit_card_9513926" in asked and chat.dialogue.pending is None  # Yusuf has no PayPal: asked where
+    confirm = chat.say("return_item", "the original card then")
+    assert "credit_card_9513926" in confirm and "2895.55" in confirm
+
+
+def test_an_order_number_that_is_not_theirs_is_never_replaced_by_a_guess(shop):
+    chat = Conversation(shop)
+    reply = chat.say("cancel_order", f"cancel #W8704143 ordered by mistake {EMAIL}", email=EMAIL, order_id="#W8704143")
+    assert "couldn't find" in reply
+    assert "order number" in chat.say("cancel_order", "ordered by mistake")
+    assert chat.dialogue.pending is None
+
+
+def test_the_state_keeps_the_turns_own_keys_and_drops_an_old_shape():
+    context = {"language": "zh", "slots": {"order_id": "#W1"}, "user_id": "u", "pending": {"offer": {"coupon": "X"}}}
+    dialogue = Dialogue.of(context)
+    assert dialogue.user_id == "u" and dialogue.pending is None
+    assert dialogue.into(context) == {"language": "zh", "slots": {"order_id": "#W1"}, "user_id": "u"}
+
+
+def test_every_intent_is_closed_somewhere_and_every_flow_reply_exists(monkeypatch):
+    assert check_flows(list(INTENTS)) == []
+    assert check_flows([*INTENTS, "loyalty_points"]) == ["intent loyalty_points: no flow, reply or route"]
+    monkeypatch.setitem(FLOWS, "cancel_order", FLOWS["cancel_order"].__class__((), ("pending",), "no_such_reply"))
+    assert check_flows(list(INTENTS)) == ["reply no_such_reply: not in the catalogue"]
