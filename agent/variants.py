@@ -67,6 +67,12 @@ def variant_named(choices: list[dict], current: dict, text: str) -> dict | None:
 _OPTION_VALUE = re.compile(r"\d+(?:gb|tb|mah|ml|mm|-inch)\b|\bi[3579]\b|\b(?:xs|s|m|l|xl|xxl)\b", re.IGNORECASE)
 
 
+def fitting(choices: list[dict], text: str) -> list[dict]:
+    """The choices that have every option value the text names ([] when it names none)."""
+    named = named_options(choices, text)
+    return [c for c in choices if named and fits(c, named) == len(named)]
+
+
 def asks_option(text: str) -> bool:
     """The message names an option value of the kind the catalogue has ("13寸 i7", "XL码", "金色的")."""
     words = catalogue_words(text)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from agent.dialogue import reading
 from agent.dialogue.state import Pending, Task
 from agent.dialogue.turn import Answer, Turn, options, refunded
-from agent.variants import variant_named
+from agent.variants import fitting, variant_named
 
 
 # ---------------------------------------------------------------- read-only answers
@@ -86,14 +86,18 @@ def state_return(turn: Turn, order: dict, task: Task) -> Answer:
 # ---------------------------------------------------------------- exchange, or items of a pending order
 
 def ask_swap_item(turn: Turn, order: dict, task: Task) -> Answer | None:
-    """Which item: the one named last in this message (a correction), the one chosen, or the only one."""
+    """Which items: those this message means to change, each with the words that say how (a correction
+    replaces the earlier choice), else the ones chosen before, else the only one."""
     names = [i["name"] for i in order["items"]]
-    named = reading.named_last(names, turn.text)
-    items = [i for i in order["items"] if i["name"] == named] or \
-        [i for i in order["items"] if i["item_id"] in task.item_ids] or chosen_items(order, task, turn.text)
-    if not items:
+    meant = reading.items_meant(names, turn.text)
+    if meant:
+        chosen = [next(i for i in order["items"] if i["name"] == name) for name, _ in meant]
+        task.item_ids = [i["item_id"] for i in chosen]
+        task.wishes = {i["item_id"]: clause for i, (_, clause) in zip(chosen, meant)}
+    elif not task.item_ids:
+        task.item_ids = [i["item_id"] for i in chosen_items(order, task, turn.text)[:1]]
+    if not task.item_ids:
         return turn.answer("ask_swap_item", {"order": order}, items=", ".join(names))
-    task.item_ids = [items[0]["item_id"]]
     if reading.keeps_item(turn.text):  # "keep the one I have after all"
         turn.dialogue.finish_task()
         return turn.answer("modify_kept", order_id=order["order_id"])
@@ -101,26 +105,33 @@ def ask_swap_item(turn: Turn, order: dict, task: Task) -> Answer | None:
 
 
 def state_swap(turn: Turn, order: dict, task: Task) -> Answer:
-    """The variant named (the rest of the item as it is), the price difference and how it is settled."""
-    old = next(i for i in order["items"] if i["item_id"] == task.item_ids[0])
-    variants = turn.shop.call("get_product_details", {"product_id": old["product_id"]})["variants"].values()
-    choices = [v for v in variants if v["available"] and v["item_id"] != old["item_id"]]
-    new = variant_named(choices, old["options"], turn.text) or variant_named(choices, old["options"], task.wish)
-    if new is None:
-        key = "ask_swap_option" if choices else "no_swap_option"
-        return turn.answer(key, {"order": order}, name=old["name"], options="; ".join(map(options, choices[:4])))
+    """For each item, the variant named (the rest of the item as it is); the price difference and how it
+    is settled. An item whose variant is not clear yet is asked about, with the variants that fit."""
+    swaps = []
+    for item_id in task.item_ids:
+        old = next(i for i in order["items"] if i["item_id"] == item_id)
+        variants = turn.shop.call("get_product_details", {"product_id": old["product_id"]})["variants"].values()
+        choices = [v for v in variants if v["available"] and v["item_id"] != old["item_id"]]
+        said = (task.wishes.get(item_id, ""), turn.text, task.wish)
+        new = next((v for words in said if words and (v := variant_named(choices, old["options"], words))), None)
+        if new is None:
+            shown = next((f for words in said if words and (f := fitting(choices, words))), choices)
+            key = "ask_swap_option" if choices else "no_swap_option"
+            return turn.answer(key, {"order": order}, name=old["name"], options="; ".join(map(options, shown[:4])))
+        swaps.append((old, new))
     exchange = task.intent == "exchange_item"
     method = difference_method(turn, order, task.difference_to)
     turn.dialogue.pending = Pending(
         tool="exchange_delivered_order_items" if exchange else "modify_pending_order_items",
         done="exchanged" if exchange else "items_modified", kept="exchange_kept" if exchange else "modify_kept",
-        args={"order_id": order["order_id"], "item_ids": [old["item_id"]], "new_item_ids": [new["item_id"]],
-              "payment_method_id": method}, items=[old["name"]])
-    difference = Decimal(str(new["price"])) - Decimal(str(old["price"]))
+        args={"order_id": order["order_id"], "item_ids": [old["item_id"] for old, _ in swaps],
+              "new_item_ids": [new["item_id"] for _, new in swaps], "payment_method_id": method},
+        items=[old["name"] for old, _ in swaps])
+    difference = sum(Decimal(str(new["price"])) - Decimal(str(old["price"])) for old, new in swaps)
+    lines = "; ".join(turn.say("swap_line", name=old["name"], old=options(old), new=options(new)) for old, new in swaps)
     return turn.answer("confirm_exchange" if exchange else "confirm_items",
-                       {"order": order, "new_item": new, "difference": f"{difference:+.2f}"},
-                       order_id=order["order_id"], name=old["name"], old=options(old), new=options(new),
-                       difference=f"{difference:+.2f}", method=method)
+                       {"order": order, "new_items": [new for _, new in swaps], "difference": f"{difference:+.2f}"},
+                       order_id=order["order_id"], swaps=lines, difference=f"{difference:+.2f}", method=method)
 
 
 # ---------------------------------------------------------------- modify a pending order

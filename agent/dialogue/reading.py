@@ -12,7 +12,6 @@ from pathlib import Path
 
 import yaml
 
-from agent.variants import catalogue_words
 
 ALIASES = Path(__file__).resolve().parents[2] / "data" / "shop" / "product_aliases.yaml"
 _ZH_END = r"(?=$|[\s\W\dA-Za-z]|[的吧啊呀了哈嗯就确])"
@@ -62,7 +61,6 @@ ORIGINAL_PAYMENT = re.compile(r"(?:原来|原本|之前|原)的?那?张?卡|orig
 _KEEP_ITEM = re.compile(r"\boriginal\b|the one I (?:have|had|ordered)|as it was|原来的|原来那|原本的", re.IGNORECASE)
 OPTION_WORDS = re.compile(r"\b(?:colou?r|size|material|version|model|variant)\b|颜色|尺码|尺寸|款式|型号|大一码|小一码",
                           re.IGNORECASE)
-_NEGATION = re.compile(r"\bnot\b|instead of|rather than|不是|不要|而不是", re.IGNORECASE)
 CHEAPER = re.compile(r"cheaper|less expensive|lower price|budget|便宜|实惠|性价比|划算", re.IGNORECASE)
 ORDER_ID = re.compile(r"[Ww]\s?\d{7}")
 EMAIL = re.compile(r"\S+@\S+")
@@ -190,12 +188,24 @@ def products_in(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def named_last(names: list[str], text: str) -> str | None:
-    """Of these product names, the one the shopper names last, not counting one they say they do not
-    mean ("头盔没问题 是那件抓绒外套要换", "not the helmet, the jacket"): a correction of which item."""
-    words = catalogue_words(text) if _NEGATION.search(text) else text.lower()
-    spots = sorted((words.rfind(written), name) for name, written in products_in(words) if name in names)
-    return spots[-1][1] if spots and spots[-1][0] >= 0 else None
+_CLAUSE = re.compile(r"[;；。!！\n]+")
+_UNCHANGED_AFTER = re.compile(r"^\W{0,2}(?:as is|as it is|is fine|stays|不换|不动|不用换|不变|没问题|不用动|保持)", re.IGNORECASE)
+_NOT_BEFORE = re.compile(r"(?:\bnot|\bkeep|不是|不要)\W{0,2}(?:the |my )?$", re.IGNORECASE)
+
+
+def items_meant(names: list[str], text: str) -> list[tuple[str, str]]:
+    """Of these product names, the ones the shopper means to change, with the clause that says how
+    ("登山靴换成10码防水的；智能手表换成黑色皮表带的。宠物床不换"): not one they keep or say they do not
+    mean ("头盔没问题 是那件抓绒外套要换", "not the helmet, the jacket", "keep the mouse as is")."""
+    meant = []
+    for clause in _CLAUSE.split(text):
+        lowered = clause.lower()
+        for name, written in products_in(clause):
+            at = lowered.find(written)
+            if name in names and at >= 0 and not _UNCHANGED_AFTER.search(lowered[at + len(written):]) \
+                    and not _NOT_BEFORE.search(lowered[:at]) and name not in (n for n, _ in meant):
+                meant.append((name, clause))
+    return meant
 
 
 def adds_details(text: str, args: dict, items: list[str]) -> bool:

@@ -26,6 +26,7 @@ class Task(BaseModel):
     address: dict | None = None       # a new address given
     source: str | None = None         # a new payment kind for the order
     item_ids: list[str] = []          # the items chosen
+    wishes: dict[str, str] = {}       # item id → the shopper's words about the variant wanted for it
     read: bool = False                # "what is my default address?": read it, change nothing
     product: str | None = None        # recommend: the product shown, for "any cheaper?"
     cheapest: str | None = None       # recommend: the cheapest price shown

@@ -22,8 +22,8 @@ def orders_described(intent: str, products: list[str], user_id: str, shop: Shop)
     them, if an order does), in a status the request can act on where some are."""
     user = shop.call("get_user_details", {"user_id": user_id}, as_shopper=user_id)
     orders = [shop.call("get_order_details", {"order_id": o}, as_shopper=user_id) for o in user["orders"]]
-    if products:
-        holding = [o for o in orders if {i["name"] for i in o["items"]} & set(products)]
+    holding = [o for o in orders if {i["name"] for i in o["items"]} & set(products)]
+    if holding:  # (products none of their orders holds were misnamed: "烧水壶" for their Tea Kettle)
         orders = [o for o in holding if set(products) <= {i["name"] for i in o["items"]}] or holding
     fitting = [o for o in orders if o["status"] in FITTING.get(intent, ())]
-    return fitting or (orders if products else [])
+    return fitting or (orders if holding else [])
