@@ -1,4 +1,5 @@
-"""The shopper's default address (orders already placed keep theirs): read it, or change it on a yes."""
+"""The shopper's account: the payment methods saved (cards by their last four digits, gift-card balances),
+and the default address (orders already placed keep theirs): read it, or change it on a yes."""
 from __future__ import annotations
 
 from typing import Callable
@@ -8,11 +9,13 @@ from agent.dialogue.state import Pending, Task
 from agent.dialogue.turn import Answer, Turn
 
 
-def default_address(turn: Turn, authenticate: Callable[[Turn], str | None]) -> Answer:
+def account_request(turn: Turn, authenticate: Callable[[Turn], str | None]) -> Answer:
     dialogue, text = turn.dialogue, turn.text
     if dialogue.task is None or dialogue.task.intent != "account":
         dialogue.task, dialogue.pending = Task(intent="account"), None
     task = dialogue.task
+    if reading.payment_source(text) and not reading.ADDRESS_WORDS.search(text):
+        task.change = "payment"  # "which cards do I have saved?", "how much is left on my gift card?"
     task.address = reading.address_in(text) or task.address
     if not task.address and reading.QUESTION.search(text) and not reading.CHANGE_WORDS.search(text):
         task.read = True  # "what's my default address?": read it once they are proven, change nothing
@@ -20,6 +23,9 @@ def default_address(turn: Turn, authenticate: Callable[[Turn], str | None]) -> A
         return turn.answer(refusal)
     if not dialogue.user_id:
         return turn.answer("ask_identity")
+    if task.change == "payment":
+        dialogue.finish_task()
+        return saved_methods(turn)
     pending = dialogue.pending
     yes, no = reading.is_yes(text, "modify"), reading.is_no(text, "modify")
     if pending and (no or (yes and not reading.adds_details(text, pending.args, pending.items))):
@@ -40,3 +46,11 @@ def default_address(turn: Turn, authenticate: Callable[[Turn], str | None]) -> A
     shown = reading.shown(task.address)
     return turn.answer("confirm_account_address", {"new_address": shown}, address=shown)
 
+
+def saved_methods(turn: Turn) -> Answer:
+    methods = turn.profile()["payment_methods"].values()
+    lines = [turn.say("card_line", brand=str(m.get("brand", "")).title(), last_four=m.get("last_four", "?"))
+             if m["source"] == "credit_card" else
+             turn.say("gift_card_line", id=m["id"], balance=m.get("balance", 0)) if m["source"] == "gift_card" else
+             turn.say("paypal_line", id=m["id"]) for m in methods]
+    return turn.answer("saved_methods", {"payment_methods": list(methods)}, methods="; ".join(lines))

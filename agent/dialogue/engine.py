@@ -46,14 +46,17 @@ def run_flow(intent: str, slots: dict, text: str, language: str, context: dict, 
 def _answer(intent: str, turn: Turn) -> Answer:
     if intent in SAID:
         return turn.answer(SAID[intent])
-    if intent in ("price_promo", "recommend"):
-        return selling.sell(turn, intent)
-    if intent == "product_info":
-        return selling.product_facts(turn)
+    if intent in ("price_promo", "recommend", "product_info"):
+        task = turn.dialogue.task if turn.dialogue.task and turn.dialogue.task.intent in FLOWS else None
+        answer = selling.product_facts(turn) if intent == "product_info" else selling.sell(turn, intent)
+        if task and turn.dialogue.task in (None, task):  # a question in the middle of an order task: back to it
+            turn.dialogue.task = task
+            answer.reply += turn.say("back_to_task", task=turn.say(f"task_{task.intent}"))
+        return answer
     if intent == "identify":  # "it's me, x@y.com" before saying what for
         return turn.answer(authenticate(turn) or "verified")
     if intent == "account":
-        return account.default_address(turn, authenticate)
+        return account.account_request(turn, authenticate)
     return _order_request(intent, turn)
 
 

@@ -31,6 +31,7 @@ class Flow:
 FLOWS: dict[str, Flow] = {
     "order_status": Flow((orders.tell_status,), replies=("order_status", "tracking", "refund_line")),
     "refund_status": Flow((orders.tell_refund,), replies=("refund_issued", "refund_after_return", "no_refund")),
+    "payment_issue": Flow((orders.tell_payments,), replies=("payments", "paid_line", "refunded_line")),
     "cancel_order": Flow((orders.ask_reason, orders.state_cancel), ("pending",), "cannot_cancel",
                          ("ask_cancel_reason", "confirm_cancel", "cancelled", "cancel_kept")),
     "return_item": Flow((orders.ask_return_items, orders.ask_refund_method, orders.state_return), ("delivered",),
@@ -49,9 +50,10 @@ SAID = {"greeting": "greeting", "thanks_bye": "thanks_bye", "out_of_scope": "out
         "acknowledge": "anything_else"}
 # closed by their own flows (selling.py, account.py) or by the answer cache, the LLM tier, a person
 OWN_FLOWS = {"price_promo", "recommend", "product_info", "account", "identify"}
-ELSEWHERE = {"shipping_policy", "return_policy", "payment_issue", "human_agent"}
+ELSEWHERE = {"shipping_policy", "return_policy", "human_agent"}
 SHARED = ("ask_identity", "identity_not_found", "one_shopper_per_session", "verified", "ask_order_id", "ask_which_order",
-          "order_not_found", "handoff_after_failures", "refund_line")
+          "order_not_found", "handoff_after_failures", "refund_line", "back_to_task", "saved_methods", "card_line",
+          "gift_card_line", "paypal_line", *(f"task_{intent}" for intent in FLOWS))
 
 
 def check_flows(intents: list[str]) -> list[str]:

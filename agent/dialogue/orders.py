@@ -37,6 +37,15 @@ def tell_refund(turn: Turn, order: dict, task: Task) -> Answer:
     return turn.answer(key, {"order": order}, order_id=order["order_id"], status=turn.status(order))
 
 
+def tell_payments(turn: Turn, order: dict, task: Task) -> Answer:
+    """"Charged twice?": every payment and refund on the order, as the shop recorded them."""
+    turn.dialogue.finish_task()
+    lines = "; ".join(turn.say("paid_line" if p["transaction_type"] == "payment" else "refunded_line",
+                               amount=f"{Decimal(str(p['amount'])):.2f}", method=p["payment_method_id"])
+                      for p in order["payment_history"])
+    return turn.answer("payments", {"order": order}, order_id=order["order_id"], lines=lines)
+
+
 # ---------------------------------------------------------------- cancel
 
 def ask_reason(turn: Turn, order: dict, task: Task) -> Answer | None:

@@ -18,8 +18,10 @@ def can_close(intent: str | None, text: str, context: dict | None = None) -> boo
     """Whether a flow can answer this intent: product facts need a product we can name, in this message or
     the one talked about just before ("还有别的有货的吗"); an account question is a flow when it is about
     the default address, otherwise the FAQ's."""
-    if intent == "account":
-        return bool(reading.ADDRESS_WORDS.search(text) or reading.address_in(text))
+    if intent == "account":  # the default address, or the payment methods saved
+        return bool(reading.ADDRESS_WORDS.search(text) or reading.address_in(text) or reading.payment_source(text))
+    if intent == "payment_issue":  # about one order's payments; the FAQ answers the rest
+        return bool(reading.ORDER_ID.search(text))
     if intent == "product_info" and not reading.products_in(text):
         return bool((context or {}).get("product")) and bool(
             reading.OPTION_WORDS.search(catalogue_words(text)) or asks_option(text))
@@ -54,12 +56,19 @@ def starts_new_task(context: dict, intent: str | None, slots: dict, sure: bool, 
 
 
 def continues_task(context: dict, intent: str | None, slots: dict, text: str) -> bool:
-    """A message that answers what the flow asked (a yes, an e-mail, an order id, a detail) keeps the task."""
+    """A message that answers what the flow asked (a yes, an e-mail, an order id, a detail) keeps the task;
+    a question about a product in the middle of it is answered first ("顺便问下 10寸的平板有金色的吗")."""
     task = _task(context)
-    if not task.intent:
+    if not task.intent or is_digression(context, intent, text):
         return False
     return reading.is_yes(text) or reading.is_no(text) or intent == task.intent or _names_who_or_which(slots, text) \
         or _gives_details(task, text)
+
+
+def is_digression(context: dict, intent: str | None, text: str) -> bool:
+    """A question about one of our products while an order task waits: answered, and the task kept."""
+    return _task(context).intent in ORDER_INTENTS and intent in ("product_info", "price_promo", "recommend") \
+        and bool(reading.QUESTION.search(text) and reading.products_in(text)) and not context.get("pending")
 
 
 def drops_task(context: dict, intent: str | None, slots: dict, text: str, goes_on: bool) -> bool:
