@@ -10,6 +10,7 @@ from agent import metrics
 from agent.dialogue import (ORDER_INTENTS, account_not_order, after_no, asks_for_person, can_close, continues_task,
                          drops_task, gives_identity, is_bare_answer, is_open_question, is_yes, names_product,
                          run_flow, starts_new_task)
+from agent.frustration import heard
 from agent.handoff import HandoffDesk
 from agent.llm import LLMClient, LLMUnavailable
 from agent.push import ReplyBus
@@ -111,8 +112,10 @@ async def understand(state: TurnState, deps: TurnDeps) -> dict:
     intent = u.intent
     if account_not_order(intent, u.slots, state["text"], state.get("context", {})):
         intent = "account"
+    frustration = heard(u.frustration, state["text"], state.get("history", []),
+                        state.get("context", {}).get("frustration", 0.0))
     return {"understanding": {"intent": intent, "confidence": u.confidence, "slots": dict(u.slots),
-                              "frustration": u.frustration, "scores": dict(getattr(u, "scores", {})),
+                              "frustration": frustration, "scores": dict(getattr(u, "scores", {})),
                               "more": rest is not None}}
 
 
@@ -315,6 +318,7 @@ async def finish(state: TurnState, deps: TurnDeps) -> dict:
     if understanding["intent"]:
         context["last_intent"] = understanding["intent"]
     context["language"] = state["language"]
+    context["frustration"] = round(understanding.get("frustration", 0.0), 3)
     kept = {k: v for k, v in understanding["slots"].items() if k not in PERSONAL_SLOTS}
     context["slots"] = {**context.get("slots", {}), **kept}
     masked_text, _ = deps.rails.mask_pii(state.get("text", ""))

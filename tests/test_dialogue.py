@@ -141,3 +141,12 @@ def test_every_intent_is_closed_somewhere_and_every_flow_reply_exists(monkeypatc
     assert check_flows([*INTENTS, "loyalty_points"]) == ["intent loyalty_points: no flow, reply or route"]
     monkeypatch.setitem(FLOWS, "cancel_order", FLOWS["cancel_order"].__class__((), ("pending",), "no_such_reply"))
     assert check_flows(list(INTENTS)) == ["reply no_such_reply: not in the catalogue"]
+
+
+def test_frustration_rises_with_a_request_typed_again_and_carries_over_turns():
+    from agent.frustration import heard
+    history = [{"shopper": "where is my order W2378156"}, {"shopper": "WHERE IS MY ORDER W2378156!!"}]
+    assert heard(0.2, "where is my order W2378156???", history) > 0.85  # the third time
+    assert heard(0.2, "where is my order W2378156", []) == 0.2
+    assert heard(0.5, "this is ridiculous", [], previous=0.5) >= 0.6  # annoyed twice in a row
+    assert heard(0.05, "thanks", [], previous=0.5) < 0.6  # calm words after an annoyed turn
