@@ -1,7 +1,8 @@
 """One shopper turn as a LangGraph state machine. This file is the table of contents:
 
 normalise input → input rails → understand → answer cache → route →
-    cache | templated flow (with tools) | LLM (with tools) | human handoff → output rails → finish
+    cache | clarifying question | templated flow (with tools) | LLM (with tools) | human handoff
+    → output rails → finish
 """
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ def _after_input_rails(state: TurnState) -> str:
 
 
 def _after_route(state: TurnState) -> str:
-    return {"cache": "output_rails", "flow": "follow_flow", "handoff": "hand_to_human"}.get(state["route"], "ask_llm")
+    return {"cache": "output_rails", "clarify": "output_rails", "flow": "follow_flow",
+            "handoff": "hand_to_human"}.get(state["route"], "ask_llm")
 
 
 def build_turn_graph(deps: TurnDeps):

@@ -7,7 +7,7 @@ import logging
 from dataclasses import asdict, dataclass
 
 from agent import metrics
-from agent.dialogue import (ORDER_INTENTS, account_not_order, after_no, asks_for_person, can_close, continues_task,
+from agent.dialogue import (ORDER_INTENTS, account_not_order, after_no, asks_for_person, can_close, questions_in, continues_task,
                          drops_task, gives_identity, is_bare_answer, is_open_question, is_yes, names_product,
                          run_flow, starts_new_task)
 from agent.frustration import heard
@@ -126,6 +126,11 @@ async def answer_cache(state: TurnState, deps: TurnDeps) -> dict:
     hit = await asyncio.to_thread(deps.cache.lookup, state["text"], state["language"],
                                   u["intent"] if confident else None)  # a sure intent must agree with the FAQ's
     metrics.CACHE_LOOKUPS.labels(outcome=hit.kind if hit else "miss").inc()
+    if hit is None and len(parts := questions_in(state["text"])) > 1:
+        # "包邮吗？一般下单后几天能到？": each question its entry's answer, when every one has an entry
+        hits = [await asyncio.to_thread(deps.cache.lookup, part, state["language"]) for part in parts]
+        if all(hits) and len({h.faq_id for h in hits}) == len(hits):
+            return {"cached_answer": " ".join(h.answer for h in hits)}
     return {"cached_answer": hit.answer if hit else None}
 
 
@@ -171,7 +176,21 @@ def choose_route(state: TurnState, deps: TurnDeps) -> dict:
         return {**update, "route": "flow", "flow_intent": "identify"}
     if closable:
         return {**update, "route": "flow", "flow_intent": u["intent"]}
+    if not state.get("cached_answer") and (pair := _two_readings(u, settings)):
+        return {**update, "route": "clarify", "reply": say("clarify", state["language"],
+                                                           first=say(f"means_{pair[0]}", state["language"]),
+                                                           second=say(f"means_{pair[1]}", state["language"]))}
     return {**update, **_cache_or_llm(state, u, settings)}
+
+
+def _two_readings(u: dict, settings: Settings) -> tuple[str, str] | None:
+    """Two close readings, neither sure ("can this jacket still go back?": return it, or the rules?):
+    a short question between them costs the shopper less than a wrong flow or a slow LLM answer."""
+    ranked = sorted(u["scores"].items(), key=lambda kv: -kv[1])[:2]
+    if len(ranked) < 2 or u["confidence"] >= settings.intent_confidence_threshold:
+        return None
+    (first, p1), (second, p2) = ranked
+    return (first, second) if p1 - p2 < settings.clarify_margin and p1 + p2 >= 0.6 else None
 
 
 # intents whose flow does something with the shopper's identity (the others are answered without it)

@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     # fast tier (fastmodels/): empty dir = the models shipped in the repository
     nlu_model_dir: str = ""
     intent_confidence_threshold: float = 0.6  # below it the turn goes to the LLM tier
+    clarify_margin: float = 0.25  # two readings closer than this (below the bar): a clarifying question
     # below it the e5 teacher's view is averaged in (~15 ms) before a turn would go to the LLM; 0 = never
     nlu_second_opinion_below: float = Field(0.6, ge=0, le=1)
     frustration_threshold: float = 0.6  # at or above it the shopper is handed to a human (best F1 on the test split)

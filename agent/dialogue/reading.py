@@ -122,6 +122,17 @@ def is_open_question(text: str) -> bool:
     return questions >= 2 or (questions >= 1 and words >= 20)
 
 
+_QUESTION_END = re.compile(r"(?<=[?？])\s*|(?<=[吗呢])[\s，,。]+|,?\s+and\s+(?=(?:what|how|when|where|do|does|is|are|can)\b)|"
+                           r"[:：]\s*", re.IGNORECASE)
+
+
+def questions_in(text: str) -> list[str]:
+    """The questions of a message that asks several ("包邮吗？一般下单后几天能到？", "what's your return
+    window, and do you ship to Canada?"); one item when it asks one."""
+    parts = [p.strip(" ,，。") for p in _QUESTION_END.split(text)]
+    return [p for p in parts if len(p) >= 3 and QUESTION.search(p)] or [text]
+
+
 def names_with_zip(text: str) -> list[tuple[str, str, str]]:
     """(first, last, zip) readings of a message that gives a full name and a 5-digit zip, likeliest first
     (the name nearest the zip); [] when it gives no such pair. A street is no name, an address's zip
