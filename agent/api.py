@@ -5,6 +5,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from fastmodels.text import INTENTS
+
+IntentId = Literal[tuple(INTENTS)]  # type: ignore[valid-type]
+
 Channel = Literal["app", "h5", "miniapp"]
 Status = Literal["queued", "running", "done", "failed"]
 
@@ -94,6 +98,13 @@ class RequestResult(BaseModel):
     transcript: str | None = None
     reply: Reply | None = None
     error: ErrorBody | None = None
+
+
+class Feedback(BaseModel):
+    """Whether a reply helped; an operator may give the intent it should have been read as."""
+    helpful: bool
+    intent: IntentId | None = Field(None, description="the right intent (an intent id of shared/intents.md)")
+    comment: str | None = Field(None, max_length=500)
 
 
 class ChatRequest(BaseModel):

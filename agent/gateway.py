@@ -18,15 +18,15 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agent import metrics
-from agent.api import (ChatRequest, ChatResponse, ErrorResponse, Health, OpenSession, Queued, RequestResult,
-                       SessionOpened, SessionView, TextMessage, Turn)
+from agent.api import (ChatRequest, ChatResponse, ErrorResponse, Feedback, Health, OpenSession, Queued,
+                       RequestResult, SessionOpened, SessionView, TextMessage, Turn)
 from agent.identity import ShopperTokenRejected, ShopperTokens
 from agent.ratelimits import RateLimited
 from agent.service import Backends, build_worker, open_backends
 from agent.sessions import Session
 from agent.settings import Settings
 from guardrails.admin import make_admin_router
-from guardrails.live import open_policy_store
+from guardrails.live import load_guardrails, open_policy_store
 from multimodal import UploadRejected, check_upload
 
 log = logging.getLogger(__name__)
@@ -138,6 +138,7 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
     shopper_tokens = ShopperTokens(settings.shopper_token_secret, settings.shopper_token_jwks,
                                    settings.shopper_token_audience, settings.shopper_token_leeway_seconds)
     policies = open_policy_store(settings.policy_dir, settings.redis_url)
+    rails = load_guardrails(store=policies)  # masks personal data in feedback comments
     if settings.admin_token:  # the policy admin API for prompt engineers, off without a token
         app.include_router(make_admin_router(policies, settings.admin_token), prefix="/admin")
 
@@ -332,6 +333,28 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
             raise ApiError(404, "request_not_found", "This message was not found; it may have expired.")
         await b.rate_limits.hit("session", record.session_id)
         return record
+
+    @app.post("/v1/requests/{request_id}/feedback", status_code=202, tags=["turns"],
+              responses=_documented(401, 404, 409, 422, 429))
+    async def give_feedback(request_id: str, body: Feedback, request: Request,
+                            token: str = Depends(credential)) -> dict:
+        """Whether a reply helped (from the shopper's thumbs, or an operator's correction of its intent): kept
+        for the weekly retrain with personal data masked (Kafka FEEDBACK_TOPIC, or var/feedback.jsonl)."""
+        b = backends(request)
+        record = await b.sessions.get_request(request_id)
+        if record is None or not await b.sessions.check_credential(record.session_id, token):
+            raise ApiError(404, "request_not_found", "This message was not found; it may have expired.")
+        await b.rate_limits.hit("session", record.session_id)
+        session = await b.sessions.get(record.session_id)
+        turn = next((t for t in (session.turns if session else []) if t.get("request_id") == request_id), None)
+        if record.status != "done" or turn is None:
+            raise ApiError(409, "no_reply_yet", "This message has no reply to rate yet (or it is too old).")
+        comment = rails.mask_pii(body.comment)[0] if body.comment else None
+        await b.feedback.record({"request_id": request_id, "session_id": record.session_id, "at": time.time(),
+                                 "text": turn["shopper"], "reply": turn["reply"], "intent": turn.get("intent"),
+                                 "helpful": body.helpful, "corrected_intent": body.intent, "comment": comment})
+        metrics.FEEDBACK.labels(helpful=str(body.helpful).lower()).inc()
+        return {"request_id": request_id, "status": "recorded"}
 
     @app.post("/v1/chat", response_model=ChatResponse, tags=["turns"],
               responses={**_documented(400, 401, 404, 413, 422, 429, 503),

@@ -10,6 +10,7 @@ TURN_END_TO_END = Histogram("shop_turn_end_to_end_seconds", "From the gateway's 
 QUEUE_WAIT = Histogram("shop_intake_wait_seconds", "Time a turn waited on the intake queue", buckets=_FAST)
 QUEUE_LAG = Gauge("shop_intake_lag", "Turns queued and not yet handled, as this node sees them")
 TURNS = Counter("shop_turns_total", "Turns closed, by route (automation = not llm, not handoff)", ["route"])
+FEEDBACK = Counter("shop_feedback_total", "Feedback on replies, by whether the reply helped", ["helpful"])
 DUPLICATES = Counter("shop_duplicate_turns_total", "Turns delivered again and answered from the first result")
 LLM_CALLS = Counter("shop_llm_calls_total", "Calls to the LLM tier", ["kind", "outcome"])
 LLM_SECONDS = Histogram("shop_llm_seconds", "LLM call duration", ["kind"], buckets=_FAST)

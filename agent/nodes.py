@@ -342,6 +342,6 @@ async def finish(state: TurnState, deps: TurnDeps) -> dict:
     context["slots"] = {**context.get("slots", {}), **kept}
     masked_text, _ = deps.rails.mask_pii(state.get("text", ""))
     masked_reply, _ = deps.rails.mask_pii(reply)
-    history = [*state.get("history", []), {"shopper": masked_text, "reply": masked_reply,
-                                           "intent": understanding["intent"]}]
+    history = [*state.get("history", []), {"request_id": state["request_id"], "shopper": masked_text,
+                                           "reply": masked_reply, "intent": understanding["intent"]}]
     return {"reply": reply, "context": context, "history": history[-deps.settings.recent_turns:]}

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import multimodal
 from agent.dialogue import check_flows
 from agent.graph import build_turn_graph
+from agent.feedback import FeedbackLog, JsonlFeedbackLog, KafkaFeedbackLog
 from agent.handoff import HandoffDesk, KafkaHandoffDesk, MemoryHandoffDesk
 from agent.intake import IntakeQueue, KafkaIntake, MemoryIntake
 from agent.llm import LLMClient
@@ -36,6 +37,7 @@ class Backends:
     llm: LLMClient
     policies: PolicyStore  # guardrails' policies: shared by the admin API and this process's rails
     handoffs: HandoffDesk
+    feedback: FeedbackLog
     rate_limits: RateLimits  # the gateway's; counted in Redis when the sessions are
 
     def describe(self) -> dict[str, str]:
@@ -44,7 +46,7 @@ class Backends:
                 "rate_limits": type(self.rate_limits.storage).__name__}
 
     async def close(self) -> None:
-        for part in (self.intake, self.push, self.sessions, self.llm, self.handoffs, self.rate_limits):
+        for part in (self.intake, self.push, self.sessions, self.llm, self.handoffs, self.feedback, self.rate_limits):
             await part.close()
         self.policies.close()
 
@@ -68,11 +70,12 @@ async def open_backends(settings: Settings, policies: PolicyStore | None = None)
     policies = policies or await asyncio.to_thread(open_policy_store, settings.policy_dir, settings.redis_url)
     if settings.kafka_bootstrap_servers:
         handoffs = KafkaHandoffDesk(settings.kafka_bootstrap_servers, settings.handoff_topic)
+        feedback = KafkaFeedbackLog(settings.kafka_bootstrap_servers, settings.feedback_topic)
     else:
-        handoffs = MemoryHandoffDesk()
+        handoffs, feedback = MemoryHandoffDesk(), JsonlFeedbackLog(settings.feedback_path)
     rate_limits = RateLimits(settings.redis_url, settings.rate_limit_per_address, settings.rate_limit_per_session,
                              settings.rate_limit_per_shopper)
-    backends = Backends(sessions, push, intake, llm, policies, handoffs, rate_limits)
+    backends = Backends(sessions, push, intake, llm, policies, handoffs, feedback, rate_limits)
     log.info("backends in use: %s", backends.describe())
     return backends
 

@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     # arrives (5 ms: ~2 ms added per turn, ~4% of a core per idle worker); Apache Kafka answers at once, so 100+ is fine there.
     kafka_fetch_wait_ms: int = Field(5, ge=0)
     handoff_topic: str = "chat.handoffs"
+    feedback_topic: str = "chat.feedback"  # feedback on replies (with Kafka)
+    feedback_path: str = "var/feedback.jsonl"  # feedback on replies (embedded)
     shop_db_url: str = "sqlite:///var/shop.db"
     # LLM tier: any OpenAI-compatible server (vLLM in production)
     llm_base_url: str = "http://127.0.0.1:8001/v1"

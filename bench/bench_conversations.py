@@ -520,12 +520,12 @@ def report(outcomes: list[Outcome], stack: str) -> str:
 # ---------------------------------------------------------------- the service
 
 @contextlib.contextmanager
-def running_service(stack: str, llm: str | None, shop_path: str):
+def running_service(stack: str, llm: str | None, shop_path: str, extra_env: dict | None = None):
     from tests import services  # the same real-service starters the tests use
 
     env = {"SHOP_DB_URL": f"sqlite:///{shop_path}",
            "LLM_BASE_URL": llm or f"http://127.0.0.1:{services.free_port()}/v1",
-           "LLM_MAX_RETRIES": "1" if llm else "0"}
+           "LLM_MAX_RETRIES": "1" if llm else "0", **(extra_env or {})}
     if stack == "embedded":
         with services.service_process({**env, "REDIS_URL": "", "KAFKA_BOOTSTRAP_SERVERS": ""}) as (url, _):
             yield url

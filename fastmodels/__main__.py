@@ -1,4 +1,4 @@
-"""python -m fastmodels corpus | train | eval | predict"""
+"""python -m fastmodels corpus | train | retrain | eval | predict"""
 from __future__ import annotations
 
 import argparse
@@ -26,6 +26,13 @@ def main(argv: list[str] | None = None) -> int:
                    help="leave data/nlu/lexicon.txt's everyday words out of the student's vocabulary")
     t.add_argument("--swaps", type=int, default=1,
                    help="copies of each labelled message with words swapped for the teacher's neighbours (0: none)")
+    r = sub.add_parser("retrain", help="the weekly retrain: train a candidate, ship it only if the eval gate passes")
+    r.add_argument("--with-feedback", type=Path, nargs="?", const=Path("var/feedback.jsonl"), metavar="FILE",
+                   help="add the turns operators corrected (POST /v1/requests/{id}/feedback; default var/feedback.jsonl)")
+    r.add_argument("--out", type=Path, help="where the candidate is trained (default: a temporary folder)")
+    r.add_argument("--quick", action="store_true", help="small subset, 3 epochs (a CI-time check of the path)")
+    r.add_argument("--suite-sample", type=int, help="play this many conversations of the suite in the gate")
+    r.add_argument("--record", action="store_true", help="append the gate's result to data/blind/nlu/RESULTS.md")
     e = sub.add_parser("eval", help="intent accuracy, macro-F1 and order-id F1 on labelled jsonl files")
     e.add_argument("files", nargs="*", type=Path, default=[DATA_DIR / "test.jsonl", DATA_DIR / "heldout.jsonl"])
     e.add_argument("--model", type=Path)
@@ -53,6 +60,17 @@ def main(argv: list[str] | None = None) -> int:
         epochs = args.epochs or (3 if args.quick else 8)
         retrain(args.out or MODEL_DIR, limit=limit, epochs=epochs, lexicon=args.lexicon, swaps=args.swaps,
                 log=lambda m: print(m, flush=True))
+    elif args.command == "retrain":
+        import tempfile
+
+        from fastmodels.gate import feedback_rows, gate
+        from fastmodels.training import MODEL_DIR, retrain
+        corrected = feedback_rows(args.with_feedback) if args.with_feedback else []
+        out = args.out or Path(tempfile.mkdtemp(prefix="candidate-"))
+        print(f"retrain: {len(corrected)} corrected turns from feedback; candidate in {out}", flush=True)
+        retrain(out, limit=600 if args.quick else None, epochs=3 if args.quick else 8, corrected=corrected,
+                log=lambda m: print(m, flush=True))
+        return 0 if gate(out, MODEL_DIR, args.suite_sample, args.record) else 1
     elif args.command == "eval":
         from fastmodels import load_nlu
         from fastmodels.evaluation import evaluate

@@ -125,7 +125,8 @@ def phrases(texts: list[str], n: int) -> list[str]:
 
 
 def retrain(out_dir: Path = MODEL_DIR, data_dir: Path = DATA_DIR, limit: int | None = None,
-            epochs: int = 8, lexicon: bool = True, swaps: int = 1, log=print) -> dict:
+            epochs: int = 8, lexicon: bool = True, swaps: int = 1, corrected: list[dict] | None = None,
+            log=print) -> dict:
     """Teacher head, student, ONNX export and INT8 quantization, from the corpus under data_dir.
 
     lexicon: the student's vocabulary also holds the everyday words of data/nlu/lexicon.txt, each
@@ -156,12 +157,13 @@ def retrain(out_dir: Path = MODEL_DIR, data_dir: Path = DATA_DIR, limit: int | N
     unlabelled = [r["text"] for r in read_jsonl(data_dir / "unlabelled.jsonl")]
     reviews = [r["text"] for r in read_jsonl(data_dir / "unlabelled_reviews.jsonl")] \
         if (data_dir / "unlabelled_reviews.jsonl").exists() else []
+    more += corrected or []  # turns operators corrected (python -m fastmodels retrain --with-feedback)
     if limit:  # a small subset for CI: same code path, minutes instead of a quarter hour
         rng = random.Random(0)
         train, dev = rng.sample(train, min(limit, len(train))), rng.sample(dev, min(limit // 4, len(dev)))
         unlabelled = rng.sample(unlabelled, min(limit // 4, len(unlabelled)))
         reviews = rng.sample(reviews, min(limit // 4, len(reviews)))
-        more = rng.sample(more, min(limit // 4, len(more)))
+        more = rng.sample(more, min(limit // 4, len(more))) + (corrected or [])
 
     # everyday words, from a frequency list: each gets a row in the student's vocabulary (see below)
     lexicon = read_lexicon(data_dir / "lexicon.txt") if lexicon else []
@@ -230,7 +232,9 @@ def retrain(out_dir: Path = MODEL_DIR, data_dir: Path = DATA_DIR, limit: int | N
     (out_dir / "student.fp32.onnx.data").unlink(missing_ok=True)
     meta = {"intents": INTENTS, "tags": TAGS, "temperature": temperature, "teacher_temperature": teacher_temperature,
             "parameters": sum(p.numel() for p in model.parameters()),
-            "lexicon_words": len(lexicon), "swapped_copies": len(swapped), "train_messages": len(train), "train_more_messages": len(more), "unlabelled_messages": len(extra), "epochs": epochs,
+            "lexicon_words": len(lexicon), "swapped_copies": len(swapped), "train_messages": len(train),
+            "train_more_messages": len(more), "feedback_messages": len(corrected or []),
+            "unlabelled_messages": len(extra), "epochs": epochs,
             "wide_weight": float(model.wide_weight),
             "dev_accuracy": float((dev_logits.argmax(1) == y_dev).mean()),
             "trained_seconds": round(time.time() - started)}

@@ -66,10 +66,11 @@ def stack(backend_env, tmp_path_factory):
     """The whole service (`python serve.py`) on one backend stack, with no LLM server behind it:
     {"url": its address, "shop_db_url": the shop it acts on, "env": the backend settings}."""
     shop_db_url = f"sqlite:///{tmp_path_factory.mktemp('shop')}/shop.db"
+    feedback_path = tmp_path_factory.mktemp("feedback") / "feedback.jsonl"
     env = {**backend_env, "LLM_BASE_URL": f"http://127.0.0.1:{services.free_port()}/v1", "LLM_MAX_RETRIES": "0",
-           "SHOP_DB_URL": shop_db_url}
+           "SHOP_DB_URL": shop_db_url, "FEEDBACK_PATH": str(feedback_path)}
     with services.service_process(env) as (url, _):
-        yield {"url": url, "shop_db_url": shop_db_url, "env": backend_env}
+        yield {"url": url, "shop_db_url": shop_db_url, "env": backend_env, "feedback_path": feedback_path}
 
 
 @pytest.fixture(scope="session")
