@@ -7,6 +7,7 @@ word ends at the message's end, punctuation, Latin text or a particle.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -77,7 +78,7 @@ def declines(text: str, action: str | None = None) -> bool:
 def is_yes(text: str, action: str | None = None) -> bool:
     """An explicit yes: nothing in the message holds back or declines ("嗯…等一下 我再想想。算了 不取消了"),
     and what follows the yes asks nothing, unless the yes is said in full first ("yes confirm. how long
-    does the refund take?" is a yes; "ok and when does it arrive?" a question). `action`: what the yes
+    does the refund take?" is a yes; "ok and when does it arrive?" and "ok. can I pay by card?" ask). `action`: what the yes
     is asked for (cancel, modify, return, exchange)."""
     if declines(text, action) or _HOLD.search(text):
         return False
@@ -85,8 +86,7 @@ def is_yes(text: str, action: str | None = None) -> bool:
         return bool(_EXPLICIT_YES.search(text)) and not QUESTION.search(text)
     if not (question := QUESTION.search(text, m.end())):
         return True
-    before = text[:question.start()]
-    return bool(_EXPLICIT_YES.search(before) or re.search(r"[.!。！]", before))
+    return bool(_EXPLICIT_YES.search(text[:question.start()]))  # "ok. can I pay half by card?" asks
 
 
 def is_no(text: str, action: str | None = None) -> bool:
@@ -162,6 +162,16 @@ def corrected_zip(text: str) -> str | None:
 def shown(address: dict) -> str:
     return ", ".join(v for v in (address["address1"], address["address2"], address["city"],
                                  f"{address['state']} {address['zip']}") if v)
+
+
+_BUDGET = re.compile(r"(?:budget|under|below|less than|up to|around|about|预算|以内|左右|不超过)\D{0,12}?\$?\s*(\d{2,6})"
+                     r"|\$\s*(\d{2,6})|(\d{2,6})\s*(?:dollars|bucks|usd|美元|美金|刀|块)", re.IGNORECASE)
+
+
+def budget(text: str) -> Decimal | None:
+    """The most a shopper says they will spend ("budget 200 dollars", "预算300美元左右"), if they say."""
+    m = _BUDGET.search(text)
+    return Decimal(next(g for g in m.groups() if g)) if m else None
 
 
 def cancel_reason(text: str) -> str | None:

@@ -95,9 +95,11 @@ def _names_who_or_which(slots: dict, text: str) -> bool:
 
 
 def _gives_details(task: Task, text: str) -> bool:
-    """The message gives something this task uses: a reason, an item, a refund method, an option, a change."""
+    """The message gives something this task uses: which order ("the headphones one"), a reason, an item,
+    a refund method, an option, a change."""
     intent, source = task.intent, reading.payment_source(text)
-    return (intent == "cancel_order" and bool(reading.cancel_reason(text))) \
+    return (intent in ORDER_INTENTS and not task.order_id and bool(reading.products_in(text))) \
+        or (intent == "cancel_order" and bool(reading.cancel_reason(text))) \
         or (intent in ("return_item", "exchange_item") and bool(reading.products_in(text) or reading.ALL_ITEMS.search(text))) \
         or (intent == "return_item" and bool(source or reading.ORIGINAL_PAYMENT.search(text))) \
         or (intent in ("exchange_item", "modify_order") and bool(task.item_ids)) \

@@ -64,7 +64,11 @@ def _in_stock(turn: Turn, task: Task, name: str, product_id: str) -> tuple[str, 
 
 
 def _picks(turn: Turn) -> tuple[str, Offer | None]:
-    picks = turn.shop.call("recommend_products", {"limit": 3}, as_shopper=turn.dialogue.user_id)["recommendations"]
+    """The recommender's picks for this shopper, within the budget they named ("预算300美元左右")."""
+    picks = turn.shop.call("recommend_products", {"limit": 10}, as_shopper=turn.dialogue.user_id)["recommendations"]
+    if (budget := reading.budget(turn.text)) is not None:
+        picks = [r for r in picks if Decimal(str(r["price_from"])) <= budget] or picks
+    picks = picks[:3]
     lines = [turn.say("recommend_line", name=r["name"], price=r["price_from"]) for r in picks]
     with_coupon = [r for r in picks if r.get("coupon") and r["coupon"]["code"] not in turn.dialogue.offers]
     offer = with_coupon and Offer(name=with_coupon[0]["name"], coupon=with_coupon[0]["coupon"]["code"],
