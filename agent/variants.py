@@ -37,21 +37,44 @@ def _value(value: object) -> str:
     return _INCH.sub(lambda m: f"{m[1]}-inch", str(value).lower())
 
 
-def named_options(variants: list[dict], text: str) -> dict[str, str]:
-    """{option: value} of every option value of these variants that the text names."""
-    words = catalogue_words(text)
-    return {k: v for k, v in ((k, _value(v)) for variant in variants for k, v in variant["options"].items())
-            if re.search(rf"(?<![a-z0-9.]){re.escape(v)}(?![a-z0-9.])", words)}
+def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
+    """{option: the values of it the text names} over these variants' options."""
+    words, found = catalogue_words(text), {}
+    for variant in variants:
+        for key, value in variant["options"].items():
+            value = _value(value)
+            if re.search(rf"(?<![a-z0-9.']){re.escape(value)}(?![a-z0-9.])", words):
+                found.setdefault(key, set()).add(value)
+    return found
 
 
-def fits(variant: dict, named: dict[str, str]) -> int:
-    """How many of the named option values this variant has."""
-    return sum(_value(variant["options"].get(k, "")) == value for k, value in named.items())
+def fits(variant: dict, named: dict[str, set[str]]) -> int:
+    """How many of the named options this variant has one of the named values of."""
+    return sum(_value(variant["options"].get(k, "")) in values for k, values in named.items())
+
+
+# what follows these names the variant wanted: "黑色M码那个改成黑色L码" wants black L, not M
+_CHANGE_TO = re.compile(r"改成|换成|改为|换为|变成|\b(?:change|switch|swap|exchange|make)\b[^,.;，。；]*?\b(?:to|for|into)\b",
+                        re.IGNORECASE)
+
+
+def _one_each(named: dict[str, set[str]]) -> dict[str, set[str]] | None:
+    """One value per option, or None. A word that is the only value named for one option is not also a
+    second value of another ("银色金属框、黑色镜片": black is the lens, silver the frame)."""
+    sole = {next(iter(v)) for v in named.values() if len(v) == 1}
+    out = {k: (v - sole if len(v) > 1 else v) for k, v in named.items()}
+    return out if out and all(len(v) == 1 for v in out.values()) else None
 
 
 def variant_named(choices: list[dict], current: dict, text: str) -> dict | None:
-    """The variant whose option values the shopper named (the rest as they are now), if exactly one fits."""
-    named = named_options(choices, text)
+    """The variant whose option values the shopper named (the rest as they are now), if exactly one fits.
+    Two values named for one option is no choice: the part after "改成 / change it to" is tried alone,
+    and if that names two as well, or the message asks two changes, nothing is chosen (the shopper is
+    asked)."""
+    changes = [text[m.end():] for m in _CHANGE_TO.finditer(text)]
+    if len(changes) > 1:  # "M码那个改成L码；S码那个改成…": two changes, one item — ask rather than guess
+        return None
+    named = next((n for words in changes + [text] if (n := _one_each(named_options(choices, words)))), None)
     if not named:
         return None
     exact = [c for c in choices if fits(c, named) == len(named)]

@@ -150,3 +150,19 @@ def test_frustration_rises_with_a_request_typed_again_and_carries_over_turns():
     assert heard(0.2, "where is my order W2378156", []) == 0.2
     assert heard(0.5, "this is ridiculous", [], previous=0.5) >= 0.6  # annoyed twice in a row
     assert heard(0.05, "thanks", [], previous=0.5) < 0.6  # calm words after an annoyed turn
+
+
+def test_a_variant_is_chosen_only_when_the_words_name_one(shop):
+    from agent.variants import variant_named
+    catalogue = shop.call("list_all_product_types", {})
+
+    def choices(name):
+        return [v for v in shop.call("get_product_details", {"product_id": catalogue[name]})["variants"].values()
+                if v["available"]]
+    helmet = {"size": "M", "color": "black", "ventilation": "medium"}
+    assert variant_named(choices("Cycling Helmet"), helmet, "改成L码 黑色 高通风")["options"] == \
+        {"size": "L", "color": "black", "ventilation": "high"}
+    # two changes asked in one message for one item: asked again, never a guess
+    assert variant_named(choices("Cycling Helmet"), helmet, "M码那个改成L码的；S码那个改成S码白色的") is None
+    glasses = variant_named(choices("Sunglasses"), {}, "换成银色金属框、黑色镜片、偏光的那款")
+    assert glasses["options"]["frame color"] == "silver" and glasses["options"]["lens color"] == "black"
