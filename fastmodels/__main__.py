@@ -1,4 +1,4 @@
-"""python -m fastmodels corpus | train | retrain | eval | predict"""
+"""python -m fastmodels corpus | train | retrain | calibrate | eval | predict"""
 from __future__ import annotations
 
 import argparse
@@ -33,6 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--quick", action="store_true", help="small subset, 3 epochs (a CI-time check of the path)")
     r.add_argument("--suite-sample", type=int, help="play this many conversations of the suite in the gate")
     r.add_argument("--record", action="store_true", help="append the gate's result to data/blind/nlu/RESULTS.md")
+    k = sub.add_parser("calibrate", help="fit the temperatures on blind messages; print the confidence-bar curve")
+    k.add_argument("file", nargs="?", type=Path, default=DATA_DIR.parent / "blind" / "nlu" / "working.jsonl")
+    k.add_argument("--model", type=Path)
+    k.add_argument("--write", action="store_true", help="write the temperatures into the model's meta.json")
     e = sub.add_parser("eval", help="intent accuracy, macro-F1 and order-id F1 on labelled jsonl files")
     e.add_argument("files", nargs="*", type=Path, default=[DATA_DIR / "test.jsonl", DATA_DIR / "heldout.jsonl"])
     e.add_argument("--model", type=Path)
@@ -71,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
         retrain(out, limit=600 if args.quick else None, epochs=3 if args.quick else 8, corrected=corrected,
                 log=lambda m: print(m, flush=True))
         return 0 if gate(out, MODEL_DIR, args.suite_sample, args.record) else 1
+    elif args.command == "calibrate":
+        from fastmodels.calibration import main as calibrate
+        from fastmodels.training import MODEL_DIR
+        calibrate(args.file, args.model or MODEL_DIR, args.write)
     elif args.command == "eval":
         from fastmodels import load_nlu
         from fastmodels.evaluation import evaluate
