@@ -14,19 +14,20 @@ from fastapi import Depends, FastAPI, Request, WebSocket, WebSocketDisconnect
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agent import metrics
 from agent.api import (ChatRequest, ChatResponse, ErrorResponse, Feedback, Health, OpenSession, Queued,
                        RequestResult, SessionOpened, SessionView, TextMessage, Turn)
 from agent.identity import ShopperTokenRejected, ShopperTokens
+from agent.operations import make_operations_router, prometheus
 from agent.ratelimits import RateLimited
 from agent.service import Backends, build_worker, open_backends
 from agent.sessions import Session
 from agent.settings import Settings
-from guardrails.admin import make_admin_router
+from guardrails.admin import StaffTokens, make_admin_router
 from guardrails.live import load_guardrails, open_policy_store
+from guardrails.store import PolicyStore
 from multimodal import UploadRejected, check_upload
 
 log = logging.getLogger(__name__)
@@ -109,6 +110,20 @@ MESSAGE_BODY = {"requestBody": {"required": True, "content": {
         "image": {"type": "string", "format": "binary", "description": "JPEG, PNG, WebP"}}}}}}}
 
 
+def admin_api(app: FastAPI, policies: PolicyStore, staff: StaffTokens) -> None:
+    """Everything under /admin needs a staff token of the right role: 401 without one, 403 with one that
+    is unknown or of another role, also for paths that do not exist (nothing is revealed to strangers)."""
+    app.include_router(make_admin_router(policies, staff), prefix="/admin")
+    app.include_router(make_operations_router(staff), prefix="/admin")
+
+    async def unknown():
+        raise ApiError(404, "not_found", "Not Found")
+
+    for path in ("/admin", "/admin/{path:path}"):
+        app.add_api_route(path, unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False,
+                          dependencies=[Depends(staff.require(None))])
+
+
 def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -139,8 +154,7 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
                                    settings.shopper_token_audience, settings.shopper_token_leeway_seconds)
     policies = open_policy_store(settings.policy_dir, settings.redis_url)
     rails = load_guardrails(store=policies)  # masks personal data in feedback comments
-    if settings.admin_token:  # the policy admin API for prompt engineers, off without a token
-        app.include_router(make_admin_router(policies, settings.admin_token), prefix="/admin")
+    admin_api(app, policies, StaffTokens(settings.admin_tokens, settings.admin_token))
 
     def backends(request: Request | WebSocket) -> Backends:
         return request.app.state.backends
@@ -455,9 +469,7 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
         health = Health(status="ok" if all(v == "up" for v in status.values()) else "degraded", backends=status)
         return JSONResponse(health.model_dump(), status_code=200 if ready else 503)
 
-    @app.get("/metrics", tags=["operations"], response_class=Response)
-    async def prometheus(request: Request) -> Response:
-        metrics.QUEUE_LAG.set(await backends(request).intake.lag())
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    app.add_api_route("/metrics", prometheus, tags=["operations"], response_class=Response,
+                      summary="Prometheus metrics, for the scraper on the internal network")
 
     return app

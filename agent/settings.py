@@ -69,7 +69,10 @@ class Settings(BaseSettings):
     faq_path: str = "data/faq.yaml"
     # guardrails/: policies prompt engineers edit, and the admin API that publishes them
     policy_dir: str = "guardrails/policies"
-    admin_token: str = ""  # empty disables the admin API
+    # the admin API's staff tokens, comma-separated NAME:ROLE:SHA256HEX (only the digest of each token is kept
+    # here); roles: prompt_engineer (policies), operator (metrics, hand-offs), admin (both). None: every call 403
+    admin_tokens: str = ""
+    admin_token: str = ""  # the older single token, in clear: kept working as a token named "admin", role admin
     # multimodal/: empty = the checkpoint that scripts/ builds under the cache directory
     whisper_model: str = ""
     whisper_language: str = ""  # empty: detected (multilingual models) or given by the client
@@ -86,6 +89,14 @@ class Settings(BaseSettings):
         from agent.ratelimits import parse_limits
 
         parse_limits(value)  # a typo stops the start rather than turning a limit off
+        return value
+
+    @field_validator("admin_tokens")
+    @classmethod
+    def _staff_tokens_parse(cls, value: str) -> str:
+        from guardrails.admin import parse_staff_tokens
+
+        parse_staff_tokens(value)  # a typo stops the start rather than locking a role out
         return value
 
     @property
