@@ -245,3 +245,18 @@ def test_publish_reaches_two_worker_processes_within_5s(redis_url):
             worker.stdin.close()
             worker.wait(timeout=10)
         store.close()
+
+
+async def test_the_kafka_desk_reads_the_latest_handoffs_from_its_topic(kafka_brokers):
+    from agent.handoff import KafkaHandoffDesk
+
+    desk = KafkaHandoffDesk(kafka_brokers("tansu"), f"chat.handoffs.{uuid.uuid4().hex[:8]}")
+    try:
+        assert await desk.recent(5) == []  # nothing handed over yet: no topic
+        for n in range(4):
+            await desk.hand_over({"session_id": f"s_{n}", "reason": "asked for a person"})
+        cases = await desk.recent(3)
+        assert len(cases) == 3 and {c["session_id"] for c in cases} <= {f"s_{n}" for n in range(4)}
+        assert all(c["reason"] == "asked for a person" and c["at"] > 0 for c in cases)
+    finally:
+        await desk.close()
