@@ -10,10 +10,13 @@ import re
 import time
 import uuid
 
+import redis.exceptions
 from fastapi import Depends, FastAPI, Request, WebSocket, WebSocketDisconnect
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agent import metrics
@@ -83,6 +86,68 @@ class AddressRateLimit:
         await self.app(scope, receive, send)
 
 
+class BodySizeLimits:
+    """Refuses a request body over its limit as it arrives, before anything reads or parses it (413 in the
+    shared envelope): an upload (multipart) over the uploads' limit, any other body (JSON) over MAX_JSON_BYTES.
+    A declared Content-Length over the limit is refused before a byte is read."""
+
+    def __init__(self, app, json_bytes: int, upload_bytes: int, upload_message: str) -> None:
+        self.app, self.json_bytes, self.upload_bytes, self.upload_message = app, json_bytes, upload_bytes, upload_message
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = Headers(scope=scope)
+        if headers.get("content-type", "").lower().startswith("multipart/"):
+            limit, code, message = self.upload_bytes, "file_too_large", self.upload_message
+        else:
+            limit, code, message = self.json_bytes, "body_too_large", "This request is too large."
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            return await _error(413, code, message)(scope, receive, send)
+        received = 0
+
+        async def receive_within_limit():
+            nonlocal received
+            event = await receive()
+            received += len(event.get("body", b""))
+            if received > limit:  # a chunked body: refused mid-way (FastAPI passes an HTTPException through)
+                raise StarletteHTTPException(413, {"code": code, "message": message})
+            return event
+
+        await self.app(scope, receive_within_limit, send)
+
+
+SECURITY_HEADERS = {"x-content-type-options": "nosniff", "referrer-policy": "no-referrer", "x-frame-options": "DENY"}
+API_CSP = "default-src 'none'; frame-ancestors 'none'"  # JSON and text: nothing in them may load or run
+PAGE_CSP = "frame-ancestors 'none'"  # an HTML page states its own stricter policy; no page may be framed
+
+
+class SecurityHeaders:
+    """Every HTTP response: no MIME sniffing, no referrer, never framed, a Content-Security-Policy (strict for
+    JSON), and personal data never cached (Cache-Control: no-store, pages excepted). A header a route set wins."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(event) -> None:
+            if event["type"] == "http.response.start":
+                headers = MutableHeaders(scope=event)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                page = headers.get("content-type", "").startswith("text/html")
+                headers.setdefault("content-security-policy", PAGE_CSP if page else API_CSP)
+                if not page:
+                    headers.setdefault("cache-control", "no-store")
+            await send(event)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 class _HideCredentials(logging.Filter):
     """uvicorn logs a WebSocket's path with its query string, where a browser's credential travels."""
 
@@ -149,7 +214,18 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
     app = FastAPI(title="Shop assistant API", version="1", lifespan=lifespan,
                   description="Chat with the shop's customer-service agent from an app, H5 page or mini-program.")
 
+    # outermost last: every response gets the security headers and (for allowed origins) CORS, 429s included;
+    # the address is counted before the body is read, and the body is bounded before anything parses it
+    upload_limit = 2 * settings.max_upload_bytes + settings.max_text_chars * 4  # two files and the text
+    app.add_middleware(BodySizeLimits, json_bytes=settings.max_json_bytes, upload_bytes=upload_limit,
+                       upload_message=f"Files can be at most {settings.max_upload_bytes // 1_000_000} MB.")
     app.add_middleware(AddressRateLimit)
+    if settings.cors_origin_list:  # the shop's H5 pages: credentials (the session cookie) allowed, no wildcard
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_credentials=True,
+                           allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type",
+                                                                         "Idempotency-Key"],
+                           expose_headers=["Retry-After"], max_age=600)
+    app.add_middleware(SecurityHeaders)
     shopper_tokens = ShopperTokens(settings.shopper_token_secret, settings.shopper_token_jwks,
                                    settings.shopper_token_audience, settings.shopper_token_leeway_seconds)
     policies = open_policy_store(settings.policy_dir, settings.redis_url)
@@ -180,11 +256,14 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
     async def http_error(_: Request, exc: StarletteHTTPException):
         if isinstance(exc.detail, dict) and {"code", "message"} <= exc.detail.keys():  # the admin API's errors
             return _error(exc.status_code, exc.detail["code"], exc.detail["message"], exc.headers)
-        codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 403: "forbidden"}
+        codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 403: "forbidden",
+                 413: "body_too_large"}
         return _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail), exc.headers)
 
     @app.exception_handler(ConnectionError)
-    async def backend_down(_: Request, exc: ConnectionError):
+    @app.exception_handler(redis.exceptions.ConnectionError)  # not Python's ConnectionError (issue #19)
+    @app.exception_handler(redis.exceptions.TimeoutError)
+    async def backend_down(_: Request, exc: Exception):
         log.warning("backend unavailable: %s", exc)
         return _error(503, "backend_unavailable", "The service is busy right now. Please try again shortly.",
                       {"Retry-After": "2"})
@@ -299,9 +378,6 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
         raise ApiError(415, "unsupported_media_type", "Send the message as application/json or multipart/form-data.")
 
     async def read_multipart(request: Request, session_id: str, request_id: str) -> Turn:
-        declared = int(request.headers.get("content-length") or 0)
-        if declared > 2 * settings.max_upload_bytes + settings.max_text_chars * 4:
-            raise ApiError(413, "file_too_large", f"Files can be at most {settings.max_upload_bytes // 1_000_000} MB.")
         form = await request.form(max_files=2, max_fields=4)
         text = form.get("text") or ""
         if not isinstance(text, str):
