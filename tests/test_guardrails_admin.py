@@ -151,6 +151,9 @@ def test_validate_reports_line_numbers(store):
     line = broken.splitlines().index("    action: blok") + 1
     result = client.post("/admin/guardrails/policies/topics/validate", json={"yaml": broken}, headers=AUTH).json()
     assert result["valid"] is False and result["errors"][0]["line"] == line
+    for unreadable, where in [("id: topics\nkind: \x01", 2), ("id: !!python/object:os.system x", 1)]:  # not a 500
+        result = client.post("/admin/guardrails/policies/topics/validate", json={"yaml": unreadable}, headers=AUTH)
+        assert result.status_code == 200 and result.json()["errors"][0]["line"] == where, result.text
     ok = client.post("/admin/guardrails/policies/topics/validate", json={"yaml": text}, headers=AUTH).json()
     assert ok == {"valid": True, "errors": []}
 
