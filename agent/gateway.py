@@ -175,6 +175,49 @@ MESSAGE_BODY = {"requestBody": {"required": True, "content": {
         "image": {"type": "string", "format": "binary", "description": "JPEG, PNG, WebP"}}}}}}}
 
 
+RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before trying again", "schema": {"type": "string"}}}
+ENVELOPE = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+SHARED_ERRORS = {  # status → (when the operation can meet it, its description)
+    400: ("body", "malformed_json: the body is not valid JSON"),
+    413: ("body", "body_too_large: the body is over MAX_JSON_BYTES (an upload: over its own limit)"),
+    429: ("limited", "rate_limited: too many calls from this address"),
+    503: ("backend", "backend_unavailable: a backend is down"),
+}
+
+
+def document_shared_errors(app: FastAPI) -> None:
+    """The OpenAPI document also states what the middlewares and shared handlers answer, on every operation
+    they can answer it: 400 and 413 where there is a body, 429 where the address is counted, 503 where a backend
+    is read, and 422 in the shared envelope (the handler's, not FastAPI's default shape)."""
+    build = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        spec = build()
+        for path, operations in spec["paths"].items():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                applies = {"body": "requestBody" in operation, "limited": path not in UNLIMITED_PATHS,
+                           "backend": path.startswith(("/v1/", "/admin/"))}
+                for status, (when, description) in SHARED_ERRORS.items():
+                    if applies[when] and str(status) not in responses:
+                        responses[str(status)] = {"description": description, "content": ENVELOPE}
+                for status in ("429", "503"):
+                    if status in responses:
+                        responses[status].setdefault("headers", RETRY_AFTER)
+                if "HTTPValidationError" in str(responses.get("422", "")):
+                    responses["422"] = {"description": "invalid_request: the input does not match the schema",
+                                        "content": ENVELOPE}
+        for unused in ("HTTPValidationError", "ValidationError"):
+            if unused not in str(spec["paths"]):
+                spec["components"]["schemas"].pop(unused, None)
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = openapi
+
+
 def admin_api(app: FastAPI, policies: PolicyStore, staff: StaffTokens) -> None:
     """Everything under /admin needs a staff token of the right role: 401 without one, 403 with one that
     is unknown or of another role, also for paths that do not exist (nothing is revealed to strangers)."""
@@ -256,6 +299,8 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
     async def http_error(_: Request, exc: StarletteHTTPException):
         if isinstance(exc.detail, dict) and {"code", "message"} <= exc.detail.keys():  # the admin API's errors
             return _error(exc.status_code, exc.detail["code"], exc.detail["message"], exc.headers)
+        if exc.status_code == 400:  # FastAPI could not read the body (bytes that are not text)
+            return _error(400, "malformed_json", "The request body is not valid JSON.")
         codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 403: "forbidden",
                  413: "body_too_large"}
         return _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail), exc.headers)
@@ -547,5 +592,6 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
 
     app.add_api_route("/metrics", prometheus, tags=["operations"], response_class=Response,
                       summary="Prometheus metrics, for the scraper on the internal network")
+    document_shared_errors(app)
 
     return app

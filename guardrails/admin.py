@@ -110,14 +110,15 @@ class StaffTokens:
         return staff
 
 
-class ErrorBody(BaseModel):
+class AdminErrorBody(BaseModel):
     code: str
     message: str
     errors: list[dict] = Field(default_factory=list, description="policy errors: line, path, message")
 
 
-class ErrorResponse(BaseModel):
-    error: ErrorBody
+class AdminErrorResponse(BaseModel):
+    """The shopper API's error envelope, with a policy's errors (line, path, message) when it does not validate."""
+    error: AdminErrorBody
 
 
 class PolicySummary(BaseModel):
@@ -208,8 +209,8 @@ def _invalid(exc: PolicyInvalid) -> JSONResponse:
                   [{"line": e.line, "path": e.path, "message": e.message} for e in exc.errors])
 
 
-ERRORS = {401: {"model": ErrorResponse, "description": "no bearer token"},
-          403: {"model": ErrorResponse, "description": "unknown token, a role without this permission, or the "
+ERRORS = {401: {"model": AdminErrorResponse, "description": "no bearer token"},
+          403: {"model": AdminErrorResponse, "description": "unknown token, a role without this permission, or the "
                                                        "admin API disabled"}}
 
 
@@ -234,7 +235,7 @@ def make_admin_router(store: PolicyStore, staff: StaffTokens) -> APIRouter:
         return out
 
     @router.get("/policies/{policy_id}", response_model=PolicyVersionOut,
-                responses={404: {"model": ErrorResponse}}, summary="A policy's current (or an earlier) version")
+                responses={404: {"model": AdminErrorResponse}}, summary="A policy's current (or an earlier) version")
     def read_policy(policy_id: str, version: int | None = Query(None, ge=1)):
         found = store.read(policy_id, version)
         if found is None:
@@ -252,7 +253,7 @@ def make_admin_router(store: PolicyStore, staff: StaffTokens) -> APIRouter:
         errors = store.validate(policy_id, draft.yaml)
         return Validation(valid=not errors, errors=[PolicyErrorOut(**asdict(e)) for e in errors])
 
-    @router.post("/dry-run", response_model=DryRunResult, responses={422: {"model": ErrorResponse}},
+    @router.post("/dry-run", response_model=DryRunResult, responses={422: {"model": AdminErrorResponse}},
                  summary="Run a sample message or reply through the published policies, or with a draft")
     def dry_run(body: DryRun):
         snapshot = store.snapshot()
@@ -272,7 +273,7 @@ def make_admin_router(store: PolicyStore, staff: StaffTokens) -> APIRouter:
         return DryRunResult(**asdict(verdict), version=policies.version)
 
     @router.put("/policies/{policy_id}", response_model=PolicyVersionOut,
-                responses={422: {"model": ErrorResponse}}, summary="Publish a new version to every worker")
+                responses={422: {"model": AdminErrorResponse}}, summary="Publish a new version to every worker")
     def publish(body: Publish, policy_id: str = Path(pattern=POLICY_ID, description="lower_snake_case"),
                 who: Staff = Depends(editor)):
         try:
@@ -283,7 +284,7 @@ def make_admin_router(store: PolicyStore, staff: StaffTokens) -> APIRouter:
         return PolicyVersionOut(**asdict(record))
 
     @router.post("/policies/{policy_id}/rollback", response_model=PolicyVersionOut,
-                 responses={404: {"model": ErrorResponse}}, summary="Restore an earlier version (as a new version)")
+                 responses={404: {"model": AdminErrorResponse}}, summary="Restore an earlier version (as a new version)")
     def rollback(policy_id: str, body: Rollback, who: Staff = Depends(editor)):
         try:
             record = store.rollback(policy_id, body.version, body.author, body.comment, actor=who.actor)
