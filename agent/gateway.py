@@ -29,7 +29,7 @@ from agent.service import Backends, build_worker, open_backends
 from agent.sessions import Session
 from agent.settings import Settings
 from guardrails.admin import StaffTokens, make_admin_router
-from guardrails.live import load_guardrails, open_policy_store
+from guardrails.live import load_guardrails, mask_personal_data_in_logs, open_policy_store
 from guardrails.store import PolicyStore
 from multimodal import UploadRejected, check_upload
 
@@ -238,6 +238,7 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
         uvicorn_log = logging.getLogger("uvicorn.error")
         if not any(isinstance(f, _HideCredentials) for f in uvicorn_log.filters):
             uvicorn_log.addFilter(_HideCredentials())
+        mask_personal_data_in_logs(rails)  # whatever a library or a traceback would write of a shopper's words
         backends = await open_backends(settings, policies)
         app.state.backends = backends
         worker_task = None
@@ -272,7 +273,7 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
     shopper_tokens = ShopperTokens(settings.shopper_token_secret, settings.shopper_token_jwks,
                                    settings.shopper_token_audience, settings.shopper_token_leeway_seconds)
     policies = open_policy_store(settings.policy_dir, settings.redis_url)
-    rails = load_guardrails(store=policies)  # masks personal data in feedback comments
+    rails = load_guardrails(store=policies)  # masks personal data in feedback comments and in the logs
     admin_api(app, policies, StaffTokens(settings.admin_tokens, settings.admin_token))
 
     def backends(request: Request | WebSocket) -> Backends:
