@@ -31,7 +31,9 @@ def opened(client) -> tuple[str, dict]:
 
 def test_every_response_carries_the_security_headers(client):
     session_id, auth = opened(client)
-    responses = [client.post("/v1/sessions", json={"channel": "app"}), client.cookies.clear() or client.get(f"/v1/sessions/{session_id}", headers=auth),
+    opened_again = client.post("/v1/sessions", json={"channel": "app"})
+    client.cookies.clear()
+    responses = [opened_again, client.get(f"/v1/sessions/{session_id}", headers=auth),
                  client.get("/v1/sessions/s_nope"), client.get("/v1/requests/r_nope", headers=auth),
                  client.post("/v1/sessions", json={"channel": "fax"}), client.get("/nowhere"), client.get("/healthz"),
                  client.get("/metrics"), client.get("/admin")]

@@ -49,7 +49,8 @@ def shoppers_values(shop_path: str) -> dict[str, set[str]]:
             values["email"].add(email.lower())
             values["zip"].add(zip_)
             values["street address"].add(json.loads(address)["address1"].lower())
-        values["payment-method id"] |= {pmid.lower() for (pmid,) in db.execute("SELECT payment_method_id FROM payment_methods")}
+        for (pmid,) in db.execute("SELECT payment_method_id FROM payment_methods"):
+            values["payment-method id"].add(pmid.lower())
     return values
 
 
