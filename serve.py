@@ -7,6 +7,9 @@
   python serve.py mint-token SHOPPER_ID
                                development only: a shopper_token signed with SHOPPER_TOKEN_SECRET, as the
                                shop's app backend would sign one for its logged-in shopper
+  python serve.py admin-token NAME ROLE
+                               a new admin-API token for a staff member (ROLE: prompt_engineer, operator or
+                               admin): prints the token to hand over and the ADMIN_TOKENS entry (its digest)
 """
 from __future__ import annotations
 
@@ -21,8 +24,11 @@ from agent.settings import Settings
 
 
 def main(argv: list[str] | None = None) -> int:
-    if (argv if argv is not None else sys.argv[1:])[:1] == ["mint-token"]:
-        return mint_token((argv if argv is not None else sys.argv[1:])[1:])
+    args_in = argv if argv is not None else sys.argv[1:]
+    if args_in[:1] == ["mint-token"]:
+        return mint_token(args_in[1:])
+    if args_in[:1] == ["admin-token"]:
+        return admin_token(args_in[1:])
     parser = argparse.ArgumentParser(description="Shop assistant service")
     parser.add_argument("role", nargs="?", default="all", choices=["all", "gateway", "worker", "llm"])
     parser.add_argument("--host", help="listen address (HOST)")
@@ -63,6 +69,28 @@ def mint_token(argv: list[str]) -> int:
         return 2
     print(mint_shopper_token(args.shopper_id, settings.shopper_token_secret, settings.shopper_token_audience,
                              args.ttl))
+    return 0
+
+
+def admin_token(argv: list[str]) -> int:
+    """Prints a new random admin-API token and the NAME:ROLE:SHA256 entry to add to ADMIN_TOKENS: the service
+    keeps only the digest, the staff member keeps the token."""
+    import secrets
+
+    from guardrails.admin import ROLES, parse_staff_tokens, token_digest
+
+    parser = argparse.ArgumentParser(prog="serve.py admin-token", description=admin_token.__doc__)
+    parser.add_argument("name", help="who holds it (named in the policy audit log), e.g. mei.lin")
+    parser.add_argument("role", choices=sorted(ROLES))
+    args = parser.parse_args(argv)
+    token = secrets.token_urlsafe(32)
+    entry = f"{args.name}:{args.role}:{token_digest(token)}"
+    try:
+        parse_staff_tokens(entry)  # the name must be one the setting accepts
+    except ValueError:
+        parser.error("NAME may hold letters, digits and . _ @ - (at most 64)")
+    print(f"token (give it to {args.name}; it is not stored anywhere): {token}")
+    print(f"ADMIN_TOKENS entry (comma-separate several): {entry}")
     return 0
 
 

@@ -10,23 +10,27 @@ import re
 import time
 import uuid
 
+import redis.exceptions
 from fastapi import Depends, FastAPI, Request, WebSocket, WebSocketDisconnect
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agent import metrics
 from agent.api import (ChatRequest, ChatResponse, ErrorResponse, Feedback, Health, OpenSession, Queued,
                        RequestResult, SessionOpened, SessionView, TextMessage, Turn)
 from agent.identity import ShopperTokenRejected, ShopperTokens
+from agent.operations import make_operations_router, prometheus
 from agent.ratelimits import RateLimited
 from agent.service import Backends, build_worker, open_backends
 from agent.sessions import Session
 from agent.settings import Settings
-from guardrails.admin import make_admin_router
-from guardrails.live import load_guardrails, open_policy_store
+from guardrails.admin import StaffTokens, make_admin_router
+from guardrails.live import load_guardrails, mask_personal_data_in_logs, open_policy_store
+from guardrails.store import PolicyStore
 from multimodal import UploadRejected, check_upload
 
 log = logging.getLogger(__name__)
@@ -82,6 +86,68 @@ class AddressRateLimit:
         await self.app(scope, receive, send)
 
 
+class BodySizeLimits:
+    """Refuses a request body over its limit as it arrives, before anything reads or parses it (413 in the
+    shared envelope): an upload (multipart) over the uploads' limit, any other body (JSON) over MAX_JSON_BYTES.
+    A declared Content-Length over the limit is refused before a byte is read."""
+
+    def __init__(self, app, json_bytes: int, upload_bytes: int, upload_message: str) -> None:
+        self.app, self.json_bytes, self.upload_bytes, self.upload_message = app, json_bytes, upload_bytes, upload_message
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = Headers(scope=scope)
+        if headers.get("content-type", "").lower().startswith("multipart/"):
+            limit, code, message = self.upload_bytes, "file_too_large", self.upload_message
+        else:
+            limit, code, message = self.json_bytes, "body_too_large", "This request is too large."
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            return await _error(413, code, message)(scope, receive, send)
+        received = 0
+
+        async def receive_within_limit():
+            nonlocal received
+            event = await receive()
+            received += len(event.get("body", b""))
+            if received > limit:  # a chunked body: refused mid-way (FastAPI passes an HTTPException through)
+                raise StarletteHTTPException(413, {"code": code, "message": message})
+            return event
+
+        await self.app(scope, receive_within_limit, send)
+
+
+SECURITY_HEADERS = {"x-content-type-options": "nosniff", "referrer-policy": "no-referrer", "x-frame-options": "DENY"}
+API_CSP = "default-src 'none'; frame-ancestors 'none'"  # JSON and text: nothing in them may load or run
+PAGE_CSP = "frame-ancestors 'none'"  # an HTML page states its own stricter policy; no page may be framed
+
+
+class SecurityHeaders:
+    """Every HTTP response: no MIME sniffing, no referrer, never framed, a Content-Security-Policy (strict for
+    JSON), and personal data never cached (Cache-Control: no-store, pages excepted). A header a route set wins."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(event) -> None:
+            if event["type"] == "http.response.start":
+                headers = MutableHeaders(scope=event)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                page = headers.get("content-type", "").startswith("text/html")
+                headers.setdefault("content-security-policy", PAGE_CSP if page else API_CSP)
+                if not page:
+                    headers.setdefault("cache-control", "no-store")
+            await send(event)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 class _HideCredentials(logging.Filter):
     """uvicorn logs a WebSocket's path with its query string, where a browser's credential travels."""
 
@@ -109,12 +175,70 @@ MESSAGE_BODY = {"requestBody": {"required": True, "content": {
         "image": {"type": "string", "format": "binary", "description": "JPEG, PNG, WebP"}}}}}}}
 
 
+RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before trying again", "schema": {"type": "string"}}}
+ENVELOPE = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+SHARED_ERRORS = {  # status → (when the operation can meet it, its description)
+    400: ("body", "malformed_json: the body is not valid JSON"),
+    413: ("body", "body_too_large: the body is over MAX_JSON_BYTES (an upload: over its own limit)"),
+    429: ("limited", "rate_limited: too many calls from this address"),
+    503: ("backend", "backend_unavailable: a backend is down"),
+}
+
+
+def document_shared_errors(app: FastAPI) -> None:
+    """The OpenAPI document also states what the middlewares and shared handlers answer, on every operation
+    they can answer it: 400 and 413 where there is a body, 429 where the address is counted, 503 where a backend
+    is read, and 422 in the shared envelope (the handler's, not FastAPI's default shape)."""
+    build = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        spec = build()
+        for path, operations in spec["paths"].items():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                applies = {"body": "requestBody" in operation, "limited": path not in UNLIMITED_PATHS,
+                           "backend": path.startswith(("/v1/", "/admin/"))}
+                for status, (when, description) in SHARED_ERRORS.items():
+                    if applies[when] and str(status) not in responses:
+                        responses[str(status)] = {"description": description, "content": ENVELOPE}
+                for status in ("429", "503"):
+                    if status in responses:
+                        responses[status].setdefault("headers", RETRY_AFTER)
+                if "HTTPValidationError" in str(responses.get("422", "")):
+                    responses["422"] = {"description": "invalid_request: the input does not match the schema",
+                                        "content": ENVELOPE}
+        for unused in ("HTTPValidationError", "ValidationError"):
+            if unused not in str(spec["paths"]):
+                spec["components"]["schemas"].pop(unused, None)
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = openapi
+
+
+def admin_api(app: FastAPI, policies: PolicyStore, staff: StaffTokens) -> None:
+    """Everything under /admin needs a staff token of the right role: 401 without one, 403 with one that
+    is unknown or of another role, also for paths that do not exist (nothing is revealed to strangers)."""
+    app.include_router(make_admin_router(policies, staff), prefix="/admin")
+    app.include_router(make_operations_router(staff), prefix="/admin")
+
+    async def unknown():
+        raise ApiError(404, "not_found", "Not Found")
+
+    for path in ("/admin", "/admin/{path:path}"):
+        app.add_api_route(path, unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False,
+                          dependencies=[Depends(staff.require(None))])
+
+
 def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
         uvicorn_log = logging.getLogger("uvicorn.error")
         if not any(isinstance(f, _HideCredentials) for f in uvicorn_log.filters):
             uvicorn_log.addFilter(_HideCredentials())
+        mask_personal_data_in_logs(rails)  # whatever a library or a traceback would write of a shopper's words
         backends = await open_backends(settings, policies)
         app.state.backends = backends
         worker_task = None
@@ -134,13 +258,23 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
     app = FastAPI(title="Shop assistant API", version="1", lifespan=lifespan,
                   description="Chat with the shop's customer-service agent from an app, H5 page or mini-program.")
 
+    # outermost last: every response gets the security headers and (for allowed origins) CORS, 429s included;
+    # the address is counted before the body is read, and the body is bounded before anything parses it
+    upload_limit = 2 * settings.max_upload_bytes + settings.max_text_chars * 4  # two files and the text
+    app.add_middleware(BodySizeLimits, json_bytes=settings.max_json_bytes, upload_bytes=upload_limit,
+                       upload_message=f"Files can be at most {settings.max_upload_bytes // 1_000_000} MB.")
     app.add_middleware(AddressRateLimit)
+    if settings.cors_origin_list:  # the shop's H5 pages: credentials (the session cookie) allowed, no wildcard
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_credentials=True,
+                           allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type",
+                                                                         "Idempotency-Key"],
+                           expose_headers=["Retry-After"], max_age=600)
+    app.add_middleware(SecurityHeaders)
     shopper_tokens = ShopperTokens(settings.shopper_token_secret, settings.shopper_token_jwks,
                                    settings.shopper_token_audience, settings.shopper_token_leeway_seconds)
     policies = open_policy_store(settings.policy_dir, settings.redis_url)
-    rails = load_guardrails(store=policies)  # masks personal data in feedback comments
-    if settings.admin_token:  # the policy admin API for prompt engineers, off without a token
-        app.include_router(make_admin_router(policies, settings.admin_token), prefix="/admin")
+    rails = load_guardrails(store=policies)  # masks personal data in feedback comments and in the logs
+    admin_api(app, policies, StaffTokens(settings.admin_tokens, settings.admin_token))
 
     def backends(request: Request | WebSocket) -> Backends:
         return request.app.state.backends
@@ -166,11 +300,16 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
     async def http_error(_: Request, exc: StarletteHTTPException):
         if isinstance(exc.detail, dict) and {"code", "message"} <= exc.detail.keys():  # the admin API's errors
             return _error(exc.status_code, exc.detail["code"], exc.detail["message"], exc.headers)
-        codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 403: "forbidden"}
+        if exc.status_code == 400:  # FastAPI could not read the body (bytes that are not text)
+            return _error(400, "malformed_json", "The request body is not valid JSON.")
+        codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 403: "forbidden",
+                 413: "body_too_large"}
         return _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail), exc.headers)
 
     @app.exception_handler(ConnectionError)
-    async def backend_down(_: Request, exc: ConnectionError):
+    @app.exception_handler(redis.exceptions.ConnectionError)  # not Python's ConnectionError (issue #19)
+    @app.exception_handler(redis.exceptions.TimeoutError)
+    async def backend_down(_: Request, exc: Exception):
         log.warning("backend unavailable: %s", exc)
         return _error(503, "backend_unavailable", "The service is busy right now. Please try again shortly.",
                       {"Retry-After": "2"})
@@ -285,9 +424,6 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
         raise ApiError(415, "unsupported_media_type", "Send the message as application/json or multipart/form-data.")
 
     async def read_multipart(request: Request, session_id: str, request_id: str) -> Turn:
-        declared = int(request.headers.get("content-length") or 0)
-        if declared > 2 * settings.max_upload_bytes + settings.max_text_chars * 4:
-            raise ApiError(413, "file_too_large", f"Files can be at most {settings.max_upload_bytes // 1_000_000} MB.")
         form = await request.form(max_files=2, max_fields=4)
         text = form.get("text") or ""
         if not isinstance(text, str):
@@ -455,9 +591,8 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
         health = Health(status="ok" if all(v == "up" for v in status.values()) else "degraded", backends=status)
         return JSONResponse(health.model_dump(), status_code=200 if ready else 503)
 
-    @app.get("/metrics", tags=["operations"], response_class=Response)
-    async def prometheus(request: Request) -> Response:
-        metrics.QUEUE_LAG.set(await backends(request).intake.lag())
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    app.add_api_route("/metrics", prometheus, tags=["operations"], response_class=Response,
+                      summary="Prometheus metrics, for the scraper on the internal network")
+    document_shared_errors(app)
 
     return app

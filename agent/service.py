@@ -22,7 +22,7 @@ from agent.worker import TurnWorker
 from fastmodels import load_nlu
 from fastmodels.text import INTENTS
 from fastmodels.answer_cache import load_answer_cache
-from guardrails.live import load_guardrails, open_policy_store
+from guardrails.live import load_guardrails, mask_personal_data_in_logs, open_policy_store
 from guardrails.store import PolicyStore
 from tools import open_shop
 
@@ -124,6 +124,7 @@ async def run_worker_process(settings: Settings) -> None:
         start_http_server(settings.metrics_port, addr=settings.host)
     backends = await open_backends(settings)
     worker = build_worker(settings, backends)
+    mask_personal_data_in_logs(worker.deps.rails)
     consuming = asyncio.create_task(backends.intake.run_worker(worker.handle))
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

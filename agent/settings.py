@@ -3,6 +3,7 @@
 Every variable is documented in the README. An empty REDIS_URL or KAFKA_BOOTSTRAP_SERVERS selects
 the embedded backend (in-process), so `python serve.py` runs on a fresh machine with nothing else.
 """
+import re
 from functools import lru_cache
 
 from pydantic import Field, field_validator
@@ -15,6 +16,9 @@ class Settings(BaseSettings):
     # gateway
     host: str = "127.0.0.1"
     port: int = 8000
+    # origins (scheme://host[:port], comma-separated) whose pages may call the API from a browser, e.g. the
+    # shop's H5 site; empty: no cross-origin calls (apps and mini-programs do not need any)
+    cors_origins: str = ""
     # backends: empty = embedded (in-process); production: redis://…, host:9092,…, postgresql://…
     redis_url: str = ""
     kafka_bootstrap_servers: str = ""
@@ -43,6 +47,7 @@ class Settings(BaseSettings):
     request_ttl_seconds: int = 86_400
     chat_timeout_seconds: float = 15.0
     # input limits
+    max_json_bytes: int = Field(65_536, ge=1024)  # any body but an upload's: refused with 413 while it is read
     max_text_chars: int = 2000
     max_upload_bytes: int = 10 * 1024 * 1024
     max_audio_seconds: float = 60.0
@@ -69,7 +74,10 @@ class Settings(BaseSettings):
     faq_path: str = "data/faq.yaml"
     # guardrails/: policies prompt engineers edit, and the admin API that publishes them
     policy_dir: str = "guardrails/policies"
-    admin_token: str = ""  # empty disables the admin API
+    # the admin API's staff tokens, comma-separated NAME:ROLE:SHA256HEX (only the digest of each token is kept
+    # here); roles: prompt_engineer (policies), operator (metrics, hand-offs), admin (both). None: every call 403
+    admin_tokens: str = ""
+    admin_token: str = ""  # the older single token, in clear: kept working as a token named "admin", role admin
     # multimodal/: empty = the checkpoint that scripts/ builds under the cache directory
     whisper_model: str = ""
     whisper_language: str = ""  # empty: detected (multilingual models) or given by the client
@@ -86,6 +94,26 @@ class Settings(BaseSettings):
         from agent.ratelimits import parse_limits
 
         parse_limits(value)  # a typo stops the start rather than turning a limit off
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins_parse(cls, value: str) -> str:
+        for origin in filter(None, (o.strip() for o in value.split(","))):
+            if not re.fullmatch(r"https?://[^/\s*]+", origin):
+                raise ValueError(f"CORS_ORIGINS: {origin!r} is not scheme://host[:port] (no path, no wildcard)")
+        return value
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+    @field_validator("admin_tokens")
+    @classmethod
+    def _staff_tokens_parse(cls, value: str) -> str:
+        from guardrails.admin import parse_staff_tokens
+
+        parse_staff_tokens(value)  # a typo stops the start rather than locking a role out
         return value
 
     @property

@@ -1,17 +1,23 @@
-"""The policy admin API for prompt engineers: list, read, validate, dry-run, publish, roll back, audit.
+"""The admin API's staff tokens and roles, and its policy part for prompt engineers: list, read, validate,
+dry-run, publish, roll back, audit.
 
-Separate from the shopper API and bearer-token protected; the gateway mounts it under /admin:
-    app.include_router(make_admin_router(store, settings.admin_token), prefix="/admin")
-Publishing goes through the PolicyStore, whose watchers reload every running engine.
-Errors are {"error": {"code", "message"}} like the shopper API (auth errors arrive as
-HTTPException detail; the gateway's handler wraps them the same way).
+Separate from the shopper API; every call carries a staff member's bearer token, and each token has a role:
+a prompt engineer edits policies, an operator reads metrics and hand-offs, an admin does both. Only the
+tokens' SHA-256 digests are configured (ADMIN_TOKENS). The gateway mounts it under /admin:
+    staff = StaffTokens(settings.admin_tokens, settings.admin_token)
+    app.include_router(make_admin_router(store, staff), prefix="/admin")
+Publishing goes through the PolicyStore, whose watchers reload every running engine; each change's audit
+entry names the token that made it. Errors are {"error": {"code", "message"}} like the shopper API (auth
+errors arrive as HTTPException detail; the gateway's handler wraps them the same way).
 """
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
-from dataclasses import asdict
-from typing import Any, Literal
+import re
+from dataclasses import asdict, dataclass
+from typing import Any, Callable, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
 from fastapi.responses import JSONResponse
@@ -23,16 +29,96 @@ from guardrails.policy_files import SCHEMA_PATH, PolicyInvalid, parse_policy
 from guardrails.store import PolicyStore
 
 POLICY_ID = r"^[a-z][a-z0-9_]*$"
+# what each role may do; a route asks for one permission
+ROLES: dict[str, frozenset[str]] = {
+    "prompt_engineer": frozenset({"policies"}),
+    "operator": frozenset({"metrics", "handoffs"}),
+    "admin": frozenset({"policies", "metrics", "handoffs"}),
+}
+_ENTRY = re.compile(r"^(?P<name>[\w.@-]{1,64}):(?P<role>[a-z_]+):(?P<digest>[0-9a-fA-F]{64})$")
 
 
-class ErrorBody(BaseModel):
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Staff:
+    """Who a token belongs to, as the audit log names them."""
+    name: str
+    role: str
+
+    @property
+    def actor(self) -> str:
+        return f"{self.name} ({self.role})"
+
+
+def parse_staff_tokens(text: str) -> dict[str, Staff]:
+    """ADMIN_TOKENS: comma-separated NAME:ROLE:SHA256HEX entries → digest → Staff. ValueError on any typo."""
+    tokens: dict[str, Staff] = {}
+    for raw in filter(None, (part.strip() for part in text.split(","))):
+        match = _ENTRY.match(raw)
+        if not match:
+            raise ValueError(f"ADMIN_TOKENS entry {raw[:24]!r}… is not NAME:ROLE:SHA256HEX")
+        name, role, digest = match["name"], match["role"], match["digest"].lower()
+        if role not in ROLES:
+            raise ValueError(f"ADMIN_TOKENS: {name}'s role {role!r} is not one of {', '.join(ROLES)}")
+        if digest in tokens or any(s.name == name for s in tokens.values()):
+            raise ValueError(f"ADMIN_TOKENS: {name} or its digest is listed twice")
+        tokens[digest] = Staff(name, role)
+    return tokens
+
+
+class StaffTokens:
+    """The admin API's tokens, known only by their SHA-256 digests. `admin_token` is the older single
+    ADMIN_TOKEN setting, kept working as a token named "admin" with the admin role."""
+
+    def __init__(self, entries: str = "", admin_token: str = "") -> None:
+        self._by_digest = parse_staff_tokens(entries)
+        if admin_token:
+            self._by_digest.setdefault(token_digest(admin_token), Staff("admin", "admin"))
+
+    def __bool__(self) -> bool:
+        return bool(self._by_digest)
+
+    def who(self, token: str) -> Staff | None:
+        digest, found = token_digest(token), None
+        for known, staff in self._by_digest.items():  # compared in constant time, every one
+            if hmac.compare_digest(known, digest):
+                found = staff
+        return found
+
+    def require(self, permission: str | None) -> Callable[..., Staff]:
+        """A dependency: the caller's Staff, 401 without a bearer token, 403 for an unknown token or a role
+        without `permission` (None: any role)."""
+        bearer = HTTPBearer(auto_error=False, description="a staff token of the admin API (ADMIN_TOKENS)")
+
+        def staff(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Staff:
+            if credentials is None:
+                raise HTTPException(status.HTTP_401_UNAUTHORIZED,
+                                    {"code": "unauthorized", "message": "bearer token required"},
+                                    headers={"WWW-Authenticate": "Bearer"})
+            who = self.who(credentials.credentials)
+            if who is None:
+                raise HTTPException(status.HTTP_403_FORBIDDEN,
+                                    {"code": "forbidden", "message": "unknown token, or the admin API is disabled"})
+            if permission is not None and permission not in ROLES[who.role]:
+                raise HTTPException(status.HTTP_403_FORBIDDEN, {
+                    "code": "forbidden", "message": f"the {who.role} role may not use {permission}"})
+            return who
+
+        return staff
+
+
+class AdminErrorBody(BaseModel):
     code: str
     message: str
     errors: list[dict] = Field(default_factory=list, description="policy errors: line, path, message")
 
 
-class ErrorResponse(BaseModel):
-    error: ErrorBody
+class AdminErrorResponse(BaseModel):
+    """The shopper API's error envelope, with a policy's errors (line, path, message) when it does not validate."""
+    error: AdminErrorBody
 
 
 class PolicySummary(BaseModel):
@@ -110,6 +196,7 @@ class AuditEntryOut(BaseModel):
     at: str
     comment: str
     diff: str
+    actor: str = Field(description="the admin-API token that made the change, as \"name (role)\"; empty for seeds")
 
 
 def _error(status_code: int, code: str, message: str, errors: list | None = None) -> JSONResponse:
@@ -122,20 +209,13 @@ def _invalid(exc: PolicyInvalid) -> JSONResponse:
                   [{"line": e.line, "path": e.path, "message": e.message} for e in exc.errors])
 
 
-ERRORS = {401: {"model": ErrorResponse, "description": "no bearer token"},
-          403: {"model": ErrorResponse, "description": "wrong token, or the admin API is disabled"}}
+ERRORS = {401: {"model": AdminErrorResponse, "description": "no bearer token"},
+          403: {"model": AdminErrorResponse, "description": "unknown token, a role without this permission, or the "
+                                                       "admin API disabled"}}
 
 
-def make_admin_router(store: PolicyStore, token: str) -> APIRouter:
-    bearer = HTTPBearer(auto_error=False)
-
-    def editor(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
-        if credentials is None:
-            raise HTTPException(status.HTTP_401_UNAUTHORIZED, {"code": "unauthorized", "message": "bearer token required"},
-                                headers={"WWW-Authenticate": "Bearer"})
-        if not token or not hmac.compare_digest(credentials.credentials.encode(), token.encode()):
-            raise HTTPException(status.HTTP_403_FORBIDDEN, {"code": "forbidden", "message": "this token may not edit policies"})
-
+def make_admin_router(store: PolicyStore, staff: StaffTokens) -> APIRouter:
+    editor = staff.require("policies")
     router = APIRouter(prefix="/guardrails", tags=["guardrails admin"], dependencies=[Depends(editor)],
                        responses=ERRORS)
 
@@ -155,7 +235,7 @@ def make_admin_router(store: PolicyStore, token: str) -> APIRouter:
         return out
 
     @router.get("/policies/{policy_id}", response_model=PolicyVersionOut,
-                responses={404: {"model": ErrorResponse}}, summary="A policy's current (or an earlier) version")
+                responses={404: {"model": AdminErrorResponse}}, summary="A policy's current (or an earlier) version")
     def read_policy(policy_id: str, version: int | None = Query(None, ge=1)):
         found = store.read(policy_id, version)
         if found is None:
@@ -173,7 +253,7 @@ def make_admin_router(store: PolicyStore, token: str) -> APIRouter:
         errors = store.validate(policy_id, draft.yaml)
         return Validation(valid=not errors, errors=[PolicyErrorOut(**asdict(e)) for e in errors])
 
-    @router.post("/dry-run", response_model=DryRunResult, responses={422: {"model": ErrorResponse}},
+    @router.post("/dry-run", response_model=DryRunResult, responses={422: {"model": AdminErrorResponse}},
                  summary="Run a sample message or reply through the published policies, or with a draft")
     def dry_run(body: DryRun):
         snapshot = store.snapshot()
@@ -193,20 +273,21 @@ def make_admin_router(store: PolicyStore, token: str) -> APIRouter:
         return DryRunResult(**asdict(verdict), version=policies.version)
 
     @router.put("/policies/{policy_id}", response_model=PolicyVersionOut,
-                responses={422: {"model": ErrorResponse}}, summary="Publish a new version to every worker")
-    def publish(body: Publish, policy_id: str = Path(pattern=POLICY_ID, description="lower_snake_case")):
+                responses={422: {"model": AdminErrorResponse}}, summary="Publish a new version to every worker")
+    def publish(body: Publish, policy_id: str = Path(pattern=POLICY_ID, description="lower_snake_case"),
+                who: Staff = Depends(editor)):
         try:
             compile_policies({**store.snapshot().policies, policy_id: body.yaml})  # the whole set must still work
-            record = store.publish(policy_id, body.yaml, body.author, body.comment)
+            record = store.publish(policy_id, body.yaml, body.author, body.comment, actor=who.actor)
         except PolicyInvalid as exc:
             return _invalid(exc)
         return PolicyVersionOut(**asdict(record))
 
     @router.post("/policies/{policy_id}/rollback", response_model=PolicyVersionOut,
-                 responses={404: {"model": ErrorResponse}}, summary="Restore an earlier version (as a new version)")
-    def rollback(policy_id: str, body: Rollback):
+                 responses={404: {"model": AdminErrorResponse}}, summary="Restore an earlier version (as a new version)")
+    def rollback(policy_id: str, body: Rollback, who: Staff = Depends(editor)):
         try:
-            record = store.rollback(policy_id, body.version, body.author, body.comment)
+            record = store.rollback(policy_id, body.version, body.author, body.comment, actor=who.actor)
         except KeyError:
             return _error(404, "version_not_found", f"{policy_id} has no version {body.version}")
         return PolicyVersionOut(**asdict(record))

@@ -3,6 +3,7 @@ store publishes a new revision, so a worker picks up a change without a restart.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from pathlib import Path
 
@@ -86,3 +87,57 @@ def load_guardrails(policy_dir: str | Path = "guardrails/policies", redis_url: s
     if store is not None:
         return Guardrails(store)
     return Guardrails(open_policy_store(policy_dir, redis_url, namespace), owns_store=True)
+
+
+# The shop's payment-method ids (credit_card_7815826): a shopper's, not in the privacy policy's kinds (a reply
+# may name the shopper's own), masked in logs only
+PAYMENT_METHOD_ID = re.compile(r"\b(?:credit_card|debit_card|paypal|gift_card|apple_pay)_\d+\b", re.I)
+_LOGGERS = ("", "uvicorn", "uvicorn.error", "uvicorn.access")  # whose handlers write this process's log
+
+
+class PersonalDataInLogs(logging.Filter):
+    """Masks personal data in every record a handler writes, whoever logged it: its message and arguments, the
+    traceback of an exception (whose message may quote a shopper's words) and the stack. The privacy policy's
+    kinds masked for `logs` (e-mail, phone, address, card, ID number), and payment-method ids."""
+
+    def __init__(self, rails: Guardrails) -> None:
+        super().__init__()
+        self.rails = rails
+
+    def mask(self, text: str) -> str:
+        return self.rails.mask_pii(PAYMENT_METHOD_ID.sub("[PAYMENT_METHOD]", text), purpose="logs")[0]
+
+    def _masked_argument(self, value):
+        """A string masked; any other value kept as it is (numbers for %d) unless its text holds personal data."""
+        if isinstance(value, (int, float)) or value is None:
+            return value
+        text = str(value)
+        masked = self.mask(text)
+        return masked if isinstance(value, str) or masked != text else value
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = self.mask(record.msg)
+        if isinstance(record.args, tuple):  # each argument on its own: formatters (uvicorn's) read them by place
+            record.args = tuple(map(self._masked_argument, record.args))
+        elif isinstance(record.args, dict):
+            record.args = {k: self._masked_argument(a) for k, a in record.args.items()}
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.mask(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.mask(record.stack_info)
+        return True
+
+
+def mask_personal_data_in_logs(rails: Guardrails) -> None:
+    """Puts the filter on every handler that writes this process's log (the root's and uvicorn's); again for
+    handlers added since, and with these rails for those that have it already."""
+    for name in _LOGGERS:
+        for handler in logging.getLogger(name).handlers:
+            present = [f for f in handler.filters if isinstance(f, PersonalDataInLogs)]
+            if present:
+                present[0].rails = rails
+            else:
+                handler.addFilter(PersonalDataInLogs(rails))

@@ -106,15 +106,19 @@ def parse_policy(text: str, source: str = "<policy>", expected_id: str | None = 
     """The policy as a dict, or PolicyInvalid listing every problem with its line."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        doc = yaml.SafeLoader("").construct_document(node) if node is not None else None  # e.g. an unknown tag
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise PolicyInvalid(source, [PolicyError(mark.line + 1 if mark else 0, "", f"YAML: {exc.problem}")])
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (control characters)
+        line = text.count("\n", 0, exc.position) + 1
+        raise PolicyInvalid(source, [PolicyError(line, "", f"YAML: character #x{exc.character:04x} is not allowed"
+                                                 if isinstance(exc.character, int) else f"YAML: {exc.reason}")])
     if node is None:
         raise PolicyInvalid(source, [PolicyError(0, "", "the file is empty")])
     lines: dict = {}
     errors: list[PolicyError] = []
     _index_lines(node, (), lines, errors)
-    doc = yaml.SafeLoader("").construct_document(node)
     if not isinstance(doc, dict):
         raise PolicyInvalid(source, [PolicyError(1, "", "a policy is a mapping of keys to values")])
     for err in sorted(_validator().iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):

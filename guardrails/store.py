@@ -42,6 +42,7 @@ class AuditEntry:
     at: str
     comment: str
     diff: str  # unified diff against the version it replaced
+    actor: str = ""  # the admin-API token that made the change, "name (role)"; "" for seeds and older entries
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ class PolicyStore(ABC):
         return []
 
     def publish(self, policy_id: str, yaml_text: str, author: str, comment: str = "",
-                action: str = "publish") -> PolicyVersion:
+                action: str = "publish", actor: str = "") -> PolicyVersion:
         """Validate and store a new version; PolicyInvalid (with line numbers) if it is broken."""
         parse_policy(yaml_text, policy_id, expected_id=policy_id)
         for _ in range(5):
@@ -115,19 +116,21 @@ class PolicyStore(ABC):
             record = PolicyVersion(policy_id, (current.version if current else 0) + 1, yaml_text, author, at,
                                    comment, 0)
             entry = AuditEntry(0, policy_id, record.version, action, author, at, comment,
-                               diff(policy_id, current, yaml_text))
+                               diff(policy_id, current, yaml_text), actor)
             try:
                 return self._commit(record, entry)
             except PolicyConflict:
                 continue
         raise PolicyConflict(f"{policy_id} kept changing while publishing; try again")
 
-    def rollback(self, policy_id: str, version: int, author: str, comment: str = "") -> PolicyVersion:
+    def rollback(self, policy_id: str, version: int, author: str, comment: str = "",
+                 actor: str = "") -> PolicyVersion:
         """Restore an earlier version by publishing its text again, so the history stays linear."""
         old = self.read(policy_id, version)
         if old is None:
             raise KeyError(f"{policy_id} has no version {version}")
-        return self.publish(policy_id, old.yaml, author, comment or f"rollback to v{version}", action="rollback")
+        return self.publish(policy_id, old.yaml, author, comment or f"rollback to v{version}", action="rollback",
+                            actor=actor)
 
     def seed(self, policy_dir: str | Path, author: str = "seed") -> None:
         """Load the files prompt engineers keep in git, once, into an empty store."""

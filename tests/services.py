@@ -179,15 +179,16 @@ def vllm_server():
 
 
 @contextmanager
-def service_process(env: dict[str, str], role: str = "all"):
-    """`python serve.py ROLE` as a real process on a free port; yields (base_url, process)."""
+def service_process(env: dict[str, str], role: str = "all", logpath: Path | None = None):
+    """`python serve.py ROLE` as a real process on a free port; yields (base_url, process). Its output goes to
+    `logpath` (a temporary file unless given)."""
     port = free_port()
     # every simulated shopper of the tests and benches comes from 127.0.0.1, one address carrying the load of
     # thousands of shoppers: the per-address limit is off unless the test sets it (tests/test_identity.py)
     full_env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "LOG_LEVEL": "WARNING",
                 "PRELOAD_MEDIA_MODELS": "false", "SHOPPER_TOKEN_SECRET": SHOPPER_TOKEN_SECRET,
                 "RATE_LIMIT_PER_ADDRESS": "", **env}
-    logpath = Path(tempfile.mkdtemp(prefix=f"serve-{role}-")) / "serve.log"
+    logpath = logpath or Path(tempfile.mkdtemp(prefix=f"serve-{role}-")) / "serve.log"
     log = open(logpath, "wb")
     proc = subprocess.Popen([sys.executable, str(ROOT / "serve.py"), role], env=full_env, cwd=ROOT,
                             stdout=log, stderr=subprocess.STDOUT)

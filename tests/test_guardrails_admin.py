@@ -1,4 +1,5 @@
-"""The policy admin API: auth, read, validate, dry-run, publish, rollback, audit; and a publish
+"""The admin API: staff tokens by role (prompt engineer, operator, admin) kept as digests, and its policy part:
+auth, read, validate, dry-run, publish, rollback, audit naming the token that made each change; and a publish
 reaching two separate worker processes within 5 s."""
 import json
 import os
@@ -12,13 +13,23 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from agent.gateway import create_app
+from agent.settings import Settings
 from guardrails import EmbeddedPolicyStore
-from guardrails.admin import make_admin_router
+from guardrails.admin import StaffTokens, make_admin_router, parse_staff_tokens, token_digest
 from guardrails.redis_store import RedisPolicyStore
 from tests.test_guardrails_store import POLICIES, PROBE, with_banned_probe
 
 TOKEN = "policy-editor-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+# one token per role, configured as ADMIN_TOKENS holds them: name, role and the SHA-256 of the token
+STAFF = {"prompt_engineer": ("mei.lin", "pe-token-0123456789"), "operator": ("ops.wang", "op-token-0123456789"),
+         "admin": ("root.li", "ad-token-0123456789")}
+ADMIN_TOKENS = ",".join(f"{name}:{role}:{token_digest(token)}" for role, (name, token) in STAFF.items())
+
+
+def bearer(role: str) -> dict:
+    return {"Authorization": f"Bearer {STAFF[role][1]}"}
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -32,9 +43,9 @@ def store(request):
         store.close()
 
 
-def admin_client(store, token=TOKEN) -> TestClient:
+def admin_client(store, token=TOKEN, entries=ADMIN_TOKENS) -> TestClient:
     app = FastAPI()
-    app.include_router(make_admin_router(store, token), prefix="/admin")
+    app.include_router(make_admin_router(store, StaffTokens(entries, token)), prefix="/admin")
     return TestClient(app)
 
 
@@ -47,14 +58,79 @@ def test_no_token_is_401_wrong_token_is_403(store):
         response = client.request(method, path, json={"yaml": "x", "author": "a"},
                                   headers={"Authorization": "Bearer not-the-token"})
         assert response.status_code == 403
+        response = client.request(method, path, json={"yaml": "x", "author": "a"}, headers=bearer("operator"))
+        assert response.status_code == 403  # a role without the policies permission
     assert store.read("topics").version == 1
 
 
 def test_empty_configured_token_disables_the_api(store):
-    response = admin_client(store, token="").get("/admin/guardrails/policies", headers={"Authorization": "Bearer "})
+    client = admin_client(store, token="", entries="")
+    response = client.get("/admin/guardrails/policies", headers={"Authorization": "Bearer "})
     assert response.status_code in (401, 403)
-    assert admin_client(store, token="").get("/admin/guardrails/policies",
-                                             headers={"Authorization": "Bearer x"}).status_code == 403
+    assert client.get("/admin/guardrails/policies", headers={"Authorization": "Bearer x"}).status_code == 403
+
+
+def test_staff_tokens_are_kept_as_digests_and_a_typo_stops_the_start():
+    staff = StaffTokens(ADMIN_TOKENS, admin_token="legacy-admin-token")
+    assert [(s.name, s.role) for s in map(staff.who, [t for _, t in STAFF.values()])] == [
+        ("mei.lin", "prompt_engineer"), ("ops.wang", "operator"), ("root.li", "admin")]
+    assert staff.who("legacy-admin-token").actor == "admin (admin)"  # the older ADMIN_TOKEN still works
+    assert staff.who(token_digest(STAFF["admin"][1])) is None  # the digest itself opens nothing
+    assert staff.who("") is None and not StaffTokens()
+    digest = "ab" * 32
+    for typo in [f"mei:editor:{digest}", f"mei:admin:{digest[:-1]}", f"mei admin {digest}",
+                 f"a:admin:{digest},b:operator:{digest}", f"a:admin:{digest},a:operator:{'cd' * 32}"]:
+        with pytest.raises(ValueError):
+            parse_staff_tokens(typo)
+    with pytest.raises(ValueError):
+        Settings(admin_tokens=f"mei:editor:{digest}")
+
+
+@pytest.fixture(scope="module")
+def gateway():
+    """The gateway's own /admin, every role configured (no worker: nothing here plays a turn)."""
+    app = create_app(Settings(admin_tokens=ADMIN_TOKENS, admin_token=TOKEN, rate_limit_per_address="",
+                              redis_url="", kafka_bootstrap_servers=""), run_worker=False)
+    with TestClient(app) as client:
+        yield client
+
+
+@pytest.mark.parametrize("path, permission", [
+    ("/admin/guardrails/policies", "policies"), ("/admin/guardrails/audit", "policies"),
+    ("/admin/metrics", "metrics"), ("/admin/handoffs", "handoffs")])
+def test_each_role_reaches_only_its_part(gateway, path, permission):
+    allowed = {"prompt_engineer": {"policies"}, "operator": {"metrics", "handoffs"},
+               "admin": {"policies", "metrics", "handoffs"}}
+    assert gateway.get(path).status_code == 401
+    assert gateway.get(path, headers={"Authorization": "Bearer not-a-staff-token"}).status_code == 403
+    for role in STAFF:
+        response = gateway.get(path, headers=bearer(role))
+        assert response.status_code == (200 if permission in allowed[role] else 403), (role, response.text)
+        if response.status_code == 403:
+            assert response.json()["error"] == {"code": "forbidden", "message": f"the {role} role may not use {permission}"}
+    assert gateway.get(path, headers=AUTH).status_code == 200  # ADMIN_TOKEN: the admin role
+
+
+def test_admin_answers_401_everywhere_without_a_token(gateway):
+    for method, path in [("get", "/admin"), ("get", "/admin/"), ("get", "/admin/nothing/here"),
+                         ("delete", "/admin/guardrails/policies/topics"), ("post", "/admin/metrics")]:
+        response = gateway.request(method, path)
+        assert response.status_code == 401 and response.headers["www-authenticate"] == "Bearer", (method, path)
+        assert gateway.request(method, path, headers={"Authorization": "Bearer nope"}).status_code == 403
+    assert gateway.get("/admin/nothing/here", headers=bearer("operator")).status_code == 404
+    assert "/admin/handoffs" in gateway.get("/openapi.json").json()["paths"]
+
+
+async def test_operators_read_the_latest_handoffs_and_the_metrics(gateway):
+    desk = gateway.app.state.backends.handoffs
+    for n in range(3):
+        await desk.hand_over({"session_id": f"s_{n}", "request_id": f"r_{n}", "reason": "asked for a person",
+                              "last_message": "a person please", "language": "en"})
+    cases = gateway.get("/admin/handoffs", params={"limit": 2}, headers=bearer("operator")).json()
+    assert [c["session_id"] for c in cases] == ["s_2", "s_1"] and cases[0]["reason"] == "asked for a person"
+    assert cases[0]["at"] >= cases[1]["at"] > 0
+    metrics = gateway.get("/admin/metrics", headers=bearer("operator"))
+    assert metrics.headers["content-type"].startswith("text/plain") and "shop_intake_lag" in metrics.text
 
 
 def test_list_read_and_schema(store):
@@ -75,6 +151,9 @@ def test_validate_reports_line_numbers(store):
     line = broken.splitlines().index("    action: blok") + 1
     result = client.post("/admin/guardrails/policies/topics/validate", json={"yaml": broken}, headers=AUTH).json()
     assert result["valid"] is False and result["errors"][0]["line"] == line
+    for unreadable, where in [("id: topics\nkind: \x01", 2), ("id: !!python/object:os.system x", 1)]:  # not a 500
+        result = client.post("/admin/guardrails/policies/topics/validate", json={"yaml": unreadable}, headers=AUTH)
+        assert result.status_code == 200 and result.json()["errors"][0]["line"] == where, result.text
     ok = client.post("/admin/guardrails/policies/topics/validate", json={"yaml": text}, headers=AUTH).json()
     assert ok == {"valid": True, "errors": []}
 
@@ -96,7 +175,7 @@ def test_dry_run_on_published_and_on_a_draft(store):
 def test_publish_rollback_and_audit_through_the_api(store):
     client = admin_client(store)
     draft = with_banned_probe(store.read("safety_abuse").yaml)
-    published = client.put("/admin/guardrails/policies/safety_abuse", headers=AUTH,
+    published = client.put("/admin/guardrails/policies/safety_abuse", headers=bearer("prompt_engineer"),
                            json={"yaml": draft, "author": "mei.lin", "comment": "probe"})
     assert published.status_code == 200 and published.json()["version"] == 2
     bad = client.put("/admin/guardrails/policies/safety_abuse", headers=AUTH,
@@ -110,8 +189,9 @@ def test_publish_rollback_and_audit_through_the_api(store):
                           json={"version": 9, "author": "ops.wang"})
     assert missing.status_code == 404
     audit = client.get("/admin/guardrails/audit", params={"policy_id": "safety_abuse"}, headers=AUTH).json()
-    assert [(e["action"], e["author"], e["version"]) for e in audit] == [
-        ("rollback", "ops.wang", 3), ("publish", "mei.lin", 2), ("seed", "seed", 1)]
+    assert [(e["action"], e["author"], e["version"], e["actor"]) for e in audit] == [
+        ("rollback", "ops.wang", 3, "admin (admin)"), ("publish", "mei.lin", 2, "mei.lin (prompt_engineer)"),
+        ("seed", "seed", 1, "")]
     assert "+  - id: probe_word" in audit[1]["diff"]
     versions = client.get("/admin/guardrails/policies/safety_abuse/versions", headers=AUTH).json()
     assert [v["version"] for v in versions] == [1, 2, 3]
@@ -168,3 +248,18 @@ def test_publish_reaches_two_worker_processes_within_5s(redis_url):
             worker.stdin.close()
             worker.wait(timeout=10)
         store.close()
+
+
+async def test_the_kafka_desk_reads_the_latest_handoffs_from_its_topic(kafka_brokers):
+    from agent.handoff import KafkaHandoffDesk
+
+    desk = KafkaHandoffDesk(kafka_brokers("tansu"), f"chat.handoffs.{uuid.uuid4().hex[:8]}")
+    try:
+        assert await desk.recent(5) == []  # nothing handed over yet: no topic
+        for n in range(4):
+            await desk.hand_over({"session_id": f"s_{n}", "reason": "asked for a person"})
+        cases = await desk.recent(3)
+        assert len(cases) == 3 and {c["session_id"] for c in cases} <= {f"s_{n}" for n in range(4)}
+        assert all(c["reason"] == "asked for a person" and c["at"] > 0 for c in cases)
+    finally:
+        await desk.close()

@@ -1,0 +1,53 @@
+"""The operators' part of the admin API (operator or admin role): the service's metrics and the
+conversations handed over to people. Mounted under /admin next to the prompt engineers' policies."""
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel, ConfigDict, Field
+
+from agent import metrics
+from guardrails.admin import ERRORS, StaffTokens
+
+
+class HandoffCase(BaseModel):
+    """What the human desk gets (agent/nodes.py): why, who, the task under way, the recent turns."""
+    model_config = ConfigDict(extra="allow")
+
+    session_id: str
+    request_id: str | None = None
+    reason: str
+    shopper_id: str | None = None
+    user_id: str | None = None
+    task: Any = None
+    slots: dict[str, Any] = Field(default_factory=dict)
+    last_message: str | None = Field(None, description="the shopper's last message, personal data masked")
+    recent_turns: list[dict[str, Any]] = Field(default_factory=list)
+    language: str | None = None
+    at: float = Field(description="when it was handed over, Unix seconds")
+
+
+async def prometheus(request: Request) -> Response:
+    """This process's metrics in Prometheus' text format (the intake lag read now)."""
+    metrics.QUEUE_LAG.set(await request.app.state.backends.intake.lag())
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+def make_operations_router(staff: StaffTokens) -> APIRouter:
+    router = APIRouter(tags=["operations admin"], responses=ERRORS)
+
+    @router.get("/metrics", response_class=Response, dependencies=[Depends(staff.require("metrics"))],
+                summary="The gateway's Prometheus metrics, for the operations dashboard",
+                responses={200: {"content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}}}})
+    async def operations_metrics(request: Request) -> Response:
+        return await prometheus(request)
+
+    @router.get("/handoffs", response_model=list[HandoffCase], dependencies=[Depends(staff.require("handoffs"))],
+                summary="The latest conversations handed over to a person, newest first")
+    async def handoffs(request: Request, limit: int = Query(50, ge=1, le=500)) -> list[dict]:
+        return await request.app.state.backends.handoffs.recent(limit)
+
+    return router
