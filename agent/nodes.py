@@ -7,9 +7,9 @@ import logging
 from dataclasses import asdict, dataclass
 
 from agent import metrics
-from agent.dialogue import (ORDER_INTENTS, account_not_order, after_no, asks_for_person, can_close, questions_in, continues_task,
-                         drops_task, gives_identity, is_bare_answer, is_open_question, is_yes, names_product,
-                         run_flow, starts_new_task)
+from agent.dialogue import (ORDER_INTENTS, account_not_order, after_no, asks_about_product, asks_for_person,
+                            can_close, continues_task, drops_task, gives_identity, is_bare_answer, is_open_question,
+                            is_yes, names_product, questions_in, run_flow, starts_new_task)
 from agent.frustration import heard
 from agent.handoff import HandoffDesk
 from agent.llm import LLMClient, LLMUnavailable
@@ -158,6 +158,8 @@ def choose_route(state: TurnState, deps: TurnDeps) -> dict:
         return {**update, "route": "flow", "flow_intent": context["task"]["intent"]}
     if is_bare_answer(text):  # a yes, no or "all of it" with nothing waiting for it
         return {**update, "route": "flow", "flow_intent": "acknowledge"}
+    if asks_about_product(context, text) and not continues_task(context, u["intent"], u["slots"], text):
+        return {**update, "route": "flow", "flow_intent": "product_info"}
     closable = _sure(u, context, text, settings) and can_close(u["intent"], text, context)
     # several questions at once, grounded in the shop's current promotions (a polite, long way of asking
     # for one order request is that request: "…想取消掉，不知道还来得及吗？")

@@ -43,7 +43,7 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
     for variant in variants:
         for key, value in variant["options"].items():
             value = _value(value)
-            if re.search(rf"(?<![a-z0-9.']){re.escape(value)}(?![a-z0-9.])", words):
+            if re.search(rf"(?<![a-z0-9.']){re.escape(value)}(?![a-z0-9]|\.\d)", words):  # "size 11." too
                 found.setdefault(key, set()).add(value)
     return found
 

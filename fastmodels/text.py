@@ -194,6 +194,8 @@ def normalise_slot(slot: str, written: str):
     if slot == "phone":
         digits = re.sub(r"\D", "", written)
         return digits if 5 <= len(digits) <= 15 else None
+    if slot == "email":  # a tagged span that is no address is no e-mail (the rules find the real ones)
+        return written if EMAIL.fullmatch(written) else None
     if slot == "quantity":
         w = written.lower().rstrip("个件双台只套")
         if w.isdigit():

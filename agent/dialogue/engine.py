@@ -90,13 +90,13 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
     """Every detail the message gives the task, whatever was asked: an order, products and the variant
     wished for, the reason, the refund or price-difference method, the change wanted."""
     text, slots = turn.text, turn.slots
-    named = [name for name, _ in reading.products_in(text)]
+    named = reading.products_meant(text)
     if slots.get("order_id"):
         task.order_id, task.order_named = slots["order_id"], True
     elif carried_order and not task.order_id and not named:  # the order talked about before; not "I meant the lamp"
         task.order_id = carried_order
-    if named:
-        task.products = sorted(set(named) | set(task.products))
+    if named:  # a correction replaces the products named before
+        task.products = sorted(set(named) | (set() if reading.corrects(text) else set(task.products)))
     if named or reading.OPTION_WORDS.search(text):  # "the T-shirt in black instead", said before who they are
         task.wish = reading.EMAIL.sub(" ", text)[:200]
     source = reading.payment_source(text)

@@ -214,6 +214,21 @@ _UNCHANGED_AFTER = re.compile(r"^\W{0,2}(?:as is|as it is|is fine|stays|不换|�
 _NOT_BEFORE = re.compile(r"(?:\bnot|\bkeep|不是|不要)\W{0,2}(?:the |my )?$", re.IGNORECASE)
 
 
+_CORRECTION = re.compile(r"\bI mean[t]?\b|\bI was talking about\b|不对|说错了|其实是|我是说|我指的是", re.IGNORECASE)
+
+
+def corrects(text: str) -> bool:
+    return bool(_CORRECTION.search(text))
+
+
+def products_meant(text: str) -> list[str]:
+    """The products a message is about: after a correction ("that one came already… I meant the vacuum
+    cleaner order", "不对 我说错了 是耳机那单"), only those named after it."""
+    corrections = list(_CORRECTION.finditer(text))
+    words = text[corrections[-1].end():] if corrections else text
+    return [name for name, _ in products_in(words)] or ([name for name, _ in products_in(text)] if not corrections else [])
+
+
 def items_meant(names: list[str], text: str) -> list[tuple[str, str]]:
     """Of these product names, the ones the shopper means to change, with the clause that says how
     ("登山靴换成10码防水的；智能手表换成黑色皮表带的。宠物床不换"): not one they keep or say they do not

@@ -65,6 +65,13 @@ def continues_task(context: dict, intent: str | None, slots: dict, text: str) ->
         or _gives_details(task, text)
 
 
+def asks_about_product(context: dict, text: str) -> bool:
+    """"如果没货的话 13寸i7还有别的有货的吗": a question naming options of the product talked about just
+    before is about that product, whatever else the words resemble."""
+    return bool(context.get("product")) and bool(reading.QUESTION.search(text)) and asks_option(text) \
+        and not reading.ORDER_ID.search(text)
+
+
 def is_digression(context: dict, intent: str | None, text: str) -> bool:
     """A question about one of our products while an order task waits: answered, and the task kept."""
     return _task(context).intent in ORDER_INTENTS and intent in ("product_info", "price_promo", "recommend") \
@@ -104,5 +111,5 @@ def _gives_details(task: Task, text: str) -> bool:
         or (intent == "return_item" and bool(source or reading.ORIGINAL_PAYMENT.search(text))) \
         or (intent in ("exchange_item", "modify_order") and bool(task.item_ids)) \
         or (intent in ("modify_order", "account") and bool(reading.ADDRESS.search(text) or reading.ADDRESS_WORDS.search(text)
-                                                           or source)) \
+                                                           or source or reading.corrected_zip(text))) \
         or (intent == "recommend" and bool(reading.CHEAPER.search(text)))

@@ -32,12 +32,16 @@ def sell(turn: Turn, intent: str) -> Answer:
         products = [(task.product, catalogue[task.product])]  # "any cheaper ones?" about the same thing
     product_id = products[0][1] if products else None
     dialogue.task = None
+    variants = _variant_answer(turn, products[0][0], product_id) if product_id else None
+    if intent == "recommend" and variants:  # "boots, size 11, waterproof?": that variant, not a list
+        return variants
     if intent == "recommend" and product_id:
         reply, offer = _in_stock(turn, task, products[0][0], product_id)
     elif intent == "recommend":
         reply, offer = _picks(turn)
-    else:
+    else:  # "白色的充电款电动牙刷多少钱 有优惠券吗": its price first, then the offers
         reply, offer = _promotions(turn, products[0][0] if products else "", product_id)
+        reply = (variants.reply + " " if variants else "") + reply
     if offer:  # the seed's example: a phone's discount comes with a matching power bank and its coupon
         metrics.OFFERS.labels(outcome="offered").inc()
         dialogue.offers = [*dialogue.offers, offer.coupon]
@@ -93,6 +97,22 @@ def _cross_sell(turn: Turn, promotions: list[dict]) -> Offer | None:
                  percent=fresh[0]["percent_off"]) if fresh else None
 
 
+def _variant_answer(turn: Turn, name: str, product_id: str, product: dict | None = None) -> Answer | None:
+    """The variants the message names by their options: their stock and price, or the closest in stock.
+    None when it names no option of the product."""
+    product = product or turn.shop.call("get_product_details", {"product_id": product_id})
+    asked, closest = asked_variants(list(product["variants"].values()), turn.text)
+    if not (asked or closest):
+        return None
+    turn.dialogue.product = name
+    lines = "; ".join(turn.say("variant_stock", options=options(v), price=v["price"],
+                               stock=turn.say("in_stock" if v["available"] else "sold_out")) for v in asked[:3])
+    reply = turn.say("variant_facts", name=name, lines=lines) if asked else turn.say("no_such_variant", name=name)
+    if closest:
+        reply += turn.say("closest_in_stock", options=options(closest), price=closest["price"])
+    return Answer(reply, {"product": product})
+
+
 def product_facts(turn: Turn) -> Answer:
     """What the catalogue says of a product: the variant asked about (its stock and price, or the closest
     in stock), or every option in stock and the price range."""
@@ -100,15 +120,9 @@ def product_facts(turn: Turn) -> Answer:
     name = next((n for n, _ in reading.products_in(turn.text) if n in catalogue), turn.dialogue.product)
     turn.dialogue.product = name  # "and in silver?" next is about the same product
     product = turn.shop.call("get_product_details", {"product_id": catalogue[name]})
+    if (answer := _variant_answer(turn, name, catalogue[name], product)):
+        return answer
     variants = list(product["variants"].values())
-    asked, closest = asked_variants(variants, turn.text)
-    if asked or closest:
-        lines = "; ".join(turn.say("variant_stock", options=options(v), price=v["price"],
-                                   stock=turn.say("in_stock" if v["available"] else "sold_out")) for v in asked[:3])
-        reply = turn.say("variant_facts", name=name, lines=lines) if asked else turn.say("no_such_variant", name=name)
-        if closest:
-            reply += turn.say("closest_in_stock", options=options(closest), price=closest["price"])
-        return Answer(reply, {"product": product})
     in_stock = [v for v in variants if v["available"]]
     if not in_stock:
         return turn.answer("out_of_stock", {"product": product}, name=name)
