@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 from typing import Any, Protocol
 
+from agent.topics import TopicWriter
+
 
 class FeedbackLog(Protocol):
     async def record(self, feedback: dict[str, Any]) -> None: ...
@@ -36,17 +38,10 @@ class JsonlFeedbackLog:
 
 class KafkaFeedbackLog:
     def __init__(self, bootstrap: str, topic: str) -> None:
-        self.bootstrap, self.topic, self.producer = bootstrap, topic, None
+        self.writer = TopicWriter(bootstrap, topic)
 
     async def record(self, feedback):
-        if self.producer is None:
-            from aiokafka import AIOKafkaProducer
-
-            self.producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all")
-            await self.producer.start()
-        await self.producer.send_and_wait(self.topic, json.dumps(feedback, ensure_ascii=False).encode(),
-                                          key=feedback["request_id"].encode())
+        await self.writer.send(feedback, key=feedback["request_id"])
 
     async def close(self):
-        if self.producer is not None:
-            await self.producer.stop()
+        await self.writer.close()

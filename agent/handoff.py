@@ -11,6 +11,8 @@ import logging
 import time
 from typing import Any, Protocol
 
+from agent.topics import TopicWriter
+
 log = logging.getLogger(__name__)
 KEPT_IN_MEMORY = 1000  # the embedded desk's latest cases
 
@@ -41,16 +43,10 @@ class MemoryHandoffDesk:
 
 class KafkaHandoffDesk:
     def __init__(self, bootstrap: str, topic: str) -> None:
-        self.bootstrap, self.topic, self.producer = bootstrap, topic, None
+        self.bootstrap, self.topic, self.writer = bootstrap, topic, TopicWriter(bootstrap, topic)
 
     async def hand_over(self, case):
-        if self.producer is None:
-            from aiokafka import AIOKafkaProducer
-
-            self.producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all")
-            await self.producer.start()
-        await self.producer.send_and_wait(self.topic, json.dumps(case, ensure_ascii=False).encode(),
-                                          key=case["session_id"].encode())
+        await self.writer.send(case, key=case["session_id"])
 
     async def recent(self, limit, timeout: float = 5.0):
         """Reads the last `limit` records of every partition of the topic (no consumer group: the desk's own
@@ -80,5 +76,4 @@ class KafkaHandoffDesk:
             await asyncio.shield(consumer.stop())
 
     async def close(self):
-        if self.producer is not None:
-            await self.producer.stop()
+        await self.writer.close()

@@ -199,3 +199,23 @@ def service_process(env: dict[str, str], role: str = "all", logpath: Path | None
     finally:
         stop(proc, grace=10)
         log.close()
+
+
+async def read_topic(bootstrap: str, topic: str, until) -> list[dict]:
+    """The JSON records of a Kafka topic from its start, read until one satisfies `until` (or ~10 s)."""
+    import json
+
+    from aiokafka import AIOKafkaConsumer
+
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None)
+    await consumer.start()
+    try:
+        found = []
+        for _ in range(20):
+            batch = await consumer.getmany(timeout_ms=500)
+            found += [json.loads(r.value) for records in batch.values() for r in records]
+            if any(until(r) for r in found):
+                break
+        return found
+    finally:
+        await consumer.stop()

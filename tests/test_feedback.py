@@ -5,6 +5,7 @@ import json
 
 import httpx
 
+from tests import services
 from tests.test_api import open_session, wait_done
 
 
@@ -13,20 +14,7 @@ async def feedback_records(stack, request_id: str) -> list[dict]:
     if not bootstrap:
         lines = stack["feedback_path"].read_text(encoding="utf-8").splitlines()
         return [r for r in map(json.loads, lines) if r["request_id"] == request_id]
-    from aiokafka import AIOKafkaConsumer
-
-    consumer = AIOKafkaConsumer("chat.feedback", bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                                group_id=None)
-    await consumer.start()
-    try:
-        found = []
-        for _ in range(20):
-            batch = await consumer.getmany(timeout_ms=500)
-            found += [json.loads(r.value) for records in batch.values() for r in records]
-            if any(r["request_id"] == request_id for r in found):
-                break
-    finally:
-        await consumer.stop()
+    found = await services.read_topic(bootstrap, "chat.feedback", lambda r: r["request_id"] == request_id)
     return [r for r in found if r["request_id"] == request_id]
 
 

@@ -5,6 +5,7 @@ import json
 import httpx
 import pytest
 
+from tests import services
 from tools import open_shop
 
 YUSUF = "yusuf.rossi7301@example.com"  # τ²-bench shopper yusuf_rossi_9620
@@ -161,20 +162,7 @@ async def desk_case(stack, session_id: str) -> dict | None:
     bootstrap = stack["env"]["KAFKA_BOOTSTRAP_SERVERS"]
     if not bootstrap:
         return None
-    from aiokafka import AIOKafkaConsumer
-
-    consumer = AIOKafkaConsumer("chat.handoffs", bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                                group_id=None)
-    await consumer.start()
-    try:
-        cases = []
-        for _ in range(20):
-            batch = await consumer.getmany(timeout_ms=500)
-            cases += [json.loads(r.value) for records in batch.values() for r in records]
-            if any(c["session_id"] == session_id for c in cases):
-                break
-    finally:
-        await consumer.stop()
+    cases = await services.read_topic(bootstrap, "chat.handoffs", lambda c: c["session_id"] == session_id)
     [case] = [c for c in cases if c["session_id"] == session_id]
     return case
 

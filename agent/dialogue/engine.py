@@ -18,8 +18,6 @@ from agent.dialogue.which_order import orders_described
 from agent.seams import Shop
 
 MAX_FAILURES = 2  # a task that fails this often goes to a human
-ACTION_OF = {"cancel_order": "cancel", "modify_order": "modify", "account": "modify", "return_item": "return",
-             "exchange_item": "exchange"}
 TOOL_ACTION = {"cancel_pending_order": "cancel", "return_delivered_order_items": "return",
                "exchange_delivered_order_items": "exchange"}  # any other tool modifies
 
