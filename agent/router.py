@@ -1,0 +1,105 @@
+"""The policy router, one node of the turn graph: a human, the task under way, the answer cache, a short
+question between two readings, a templated flow or the LLM tier."""
+from __future__ import annotations
+
+from agent.dialogue import (ORDER_INTENTS, asks_about_product, asks_for_person, can_close, continues_task,
+                            drops_task, gives_identity, is_bare_answer, is_open_question, is_yes, names_product,
+                            starts_new_task)
+from agent.replies import say
+from agent.settings import Settings
+from agent.state import TurnState
+
+# intents whose answer needs shop data the LLM must look up with a tool it is told to call
+LLM_TOOL_FOR_INTENT = {"product_info": "get_product_details", "recommend": "recommend_products",
+                       "price_promo": "get_product_details"}
+
+
+def choose_route(state: TurnState, deps) -> dict:
+    """The policy router: a human, a task under way, the answer cache, a templated flow or the LLM."""
+    u, context, settings, text = state["understanding"], state.get("context", {}), deps.settings, state["text"]
+    if u["intent"] == "human_agent" or u["frustration"] >= settings.frustration_threshold or asks_for_person(text) \
+            or (is_yes(text) and _offered_a_colleague(state)):
+        return {"route": "handoff"}
+    if deps.shop is None:
+        return _cache_or_llm(state, u, settings)
+    update: dict = {}
+    if drops_task(context, u["intent"], u["slots"], text, u.get("more", False)):  # "no, never mind"
+        dropped = context["task"]["intent"]
+        context = {k: v for k, v in context.items() if k not in ("task", "failures")}
+        update["context"] = context
+        # "不取消了，只改地址": the request that replaces it is taken up at once
+        instead = u["intent"] != dropped and _sure(u, context, text, settings) and can_close(u["intent"], text, context)
+        if not u.get("more") and not instead:
+            return {**update, "route": "flow", "flow_intent": "acknowledge"}
+    if starts_new_task(context, u["intent"], u["slots"], u["confidence"] >= settings.intent_confidence_threshold, text):
+        context = {k: v for k, v in context.items() if k not in ("task", "pending", "failures")}
+        update["context"] = context
+    if continues_task(context, u["intent"], u["slots"], text):
+        return {**update, "route": "flow", "flow_intent": context["task"]["intent"]}
+    if is_bare_answer(text):  # a yes, no or "all of it" with nothing waiting for it
+        return {**update, "route": "flow", "flow_intent": "acknowledge"}
+    if asks_about_product(context, text) and not continues_task(context, u["intent"], u["slots"], text):
+        return {**update, "route": "flow", "flow_intent": "product_info"}
+    closable = _sure(u, context, text, settings) and can_close(u["intent"], text, context)
+    # several questions at once, grounded in the shop's current promotions (a polite, long way of asking
+    # for one order request is that request: "…想取消掉，不知道还来得及吗？")
+    if is_open_question(text) and not (closable and u["intent"] in ORDER_INTENTS):
+        return {**update, "route": "llm", "tool": "list_promotions"}
+    if state.get("cached_answer") and not (closable and u["intent"] == "account"):  # "update my address": do it
+        return {**update, **_cache_or_llm(state, u, settings)}
+    if not closable and u["slots"].get("order_id"):
+        # an order id says the shopper means one of their orders: the likeliest order request, which
+        # states the order and waits for a yes before anything changes
+        best = max(ORDER_INTENTS, key=lambda intent: u["scores"].get(intent, 0.0))
+        if u["scores"].get(best, 0.0) > 0:
+            return {**update, "route": "flow", "flow_intent": best}
+    # an identity given without a request we can act on: verify it (or refuse a second shopper) here
+    if gives_identity(u["slots"], text) and not (closable and u["intent"] in ACTIONS):
+        return {**update, "route": "flow", "flow_intent": "identify"}
+    if closable:
+        return {**update, "route": "flow", "flow_intent": u["intent"]}
+    if not state.get("cached_answer") and (pair := _two_readings(u, settings)):
+        return {**update, "route": "clarify", "reply": say("clarify", state["language"],
+                                                           first=say(f"means_{pair[0]}", state["language"]),
+                                                           second=say(f"means_{pair[1]}", state["language"]))}
+    return {**update, **_cache_or_llm(state, u, settings)}
+
+
+def _two_readings(u: dict, settings: Settings) -> tuple[str, str] | None:
+    """Two close readings, neither sure ("can this jacket still go back?": return it, or the rules?):
+    a short question between them costs the shopper less than a wrong flow or a slow LLM answer."""
+    ranked = sorted(u["scores"].items(), key=lambda kv: -kv[1])[:2]
+    if len(ranked) < 2 or u["confidence"] >= settings.intent_confidence_threshold:
+        return None
+    (first, p1), (second, p2) = ranked
+    return (first, second) if p1 - p2 < settings.clarify_margin and p1 + p2 >= 0.6 else None
+
+
+# intents whose flow does something with the shopper's identity (the others are answered without it)
+ACTIONS = ORDER_INTENTS | {"account", "price_promo", "recommend", "product_info"}
+
+
+def _sure(u: dict, context: dict, text: str, settings: Settings) -> bool:
+    """Sure enough of the intent for a templated flow: confident, or half as confident and backed by the
+    conversation (the topic of the turn before) or by the words (a product of ours named in a question
+    about products). A wrong flow costs a question, never an action: every change waits for a yes."""
+    threshold = settings.intent_confidence_threshold
+    backed = u["intent"] == context.get("last_intent") or (u["intent"] in CATALOGUE_INTENTS and names_product(text)) \
+        or (u["intent"] in ORDER_INTENTS and (names_product(text) or gives_identity(u["slots"], text)))
+    return u["confidence"] >= threshold or (backed and u["confidence"] >= threshold / 2)
+
+
+CATALOGUE_INTENTS = {"product_info", "recommend", "price_promo"}
+
+
+def _cache_or_llm(state: TurnState, u: dict, settings: Settings) -> dict:
+    if state.get("cached_answer"):  # the FAQ's own words are the facts the output rails check against
+        return {"route": "cache", "reply": state["cached_answer"], "facts": {"faq_answer": state["cached_answer"]}}
+    confident = u["confidence"] >= settings.intent_confidence_threshold
+    return {"route": "llm", "tool": LLM_TOOL_FOR_INTENT.get(u["intent"] or "") if confident else None}
+
+
+def _offered_a_colleague(state: TurnState) -> bool:
+    """The last reply offered a person (the LLM tier could not answer): a yes takes the offer."""
+    history = state.get("history") or [{}]
+    return history[-1].get("reply") in (say("llm_down", "en"), say("llm_down", "zh"))
