@@ -57,7 +57,10 @@ def backend_env(request, redis_url, kafka_brokers):
     if request.param == "embedded":
         return {"REDIS_URL": "", "KAFKA_BOOTSTRAP_SERVERS": ""}
     broker = request.param.split("+")[1]
-    return {"REDIS_URL": redis_url, "KAFKA_BOOTSTRAP_SERVERS": kafka_brokers(broker),
+    # a Redis database of its own per stack: a signed shopper's live session (resumed by shopper id) must
+    # not carry one stack's conversation into the next stack's run of the same suite
+    database = {"tansu": 1, "noida": 2}[broker]
+    return {"REDIS_URL": redis_url.rsplit("/", 1)[0] + f"/{database}", "KAFKA_BOOTSTRAP_SERVERS": kafka_brokers(broker),
             "KAFKA_TOPIC": f"chat.requests.{broker}"}
 
 

@@ -200,8 +200,11 @@ def nlu_with_teacher():
     return load_nlu(second_opinion_below=0.6)
 
 
+BLIND_WORKING = DATA_DIR.parent / "blind" / "nlu" / "working.jsonl"  # shoppers' words, not the corpus's
+
+
 def test_the_teacher_is_asked_only_when_the_student_is_unsure(nlu, nlu_with_teacher):
-    rows = read_jsonl(DATA_DIR / "heldout.jsonl")
+    rows = read_jsonl(BLIND_WORKING)
     texts = [r["text"] for r in rows]
     alone, together = nlu.predict(texts), nlu_with_teacher.predict(texts)
     for a, t in zip(alone, together):
@@ -212,12 +215,14 @@ def test_the_teacher_is_asked_only_when_the_student_is_unsure(nlu, nlu_with_teac
         else:  # the intent comes from the mean of the two distributions; slots and tone stay the student's
             assert sum(t.scores.values()) == pytest.approx(1.0, abs=1e-4)
             assert t.confidence == max(t.scores.values()) and t.intent == max(t.scores, key=t.scores.get)
-    assert 0.05 < np.mean([t.second_opinion for t in together]) < 0.3
+    # calibrated on shoppers' words, the student is unsure of few messages (2.2% measured), not none
+    assert 0.01 < np.mean([t.second_opinion for t in together]) < 0.3
 
 
-def test_a_second_opinion_lifts_accuracy_on_the_held_out_set(nlu, nlu_with_teacher):
-    heldout = DATA_DIR / "heldout.jsonl"
-    alone, together = evaluate(nlu.predict, heldout), evaluate(nlu_with_teacher.predict, heldout)
-    # the student alone is close to the teacher now (0.911, measured), so the lift is a few messages
-    assert together["accuracy"] >= alone["accuracy"] + 0.01, (alone, together)
-    assert together["accuracy"] >= 0.90, together
+def test_a_second_opinion_lifts_accuracy_on_shoppers_words(nlu, nlu_with_teacher):
+    alone, together = evaluate(nlu.predict, BLIND_WORKING), evaluate(nlu_with_teacher.predict, BLIND_WORKING)
+    # measured: 0.955 alone, 0.969 with the teacher asked below 0.6
+    assert together["accuracy"] >= alone["accuracy"] + 0.007, (alone, together)
+    assert together["accuracy"] >= 0.95, together
+    heldout = evaluate(nlu_with_teacher.predict, DATA_DIR / "heldout.jsonl")
+    assert heldout["accuracy"] >= 0.95, heldout
