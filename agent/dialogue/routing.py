@@ -1,5 +1,5 @@
 """How a message stands to the conversation: does it answer the task under way, drop it, start a new
-one, or can a flow close it at all. The graph's router (agent/nodes.py) asks these questions."""
+one, or can a flow close it at all. The graph's router (agent/router.py) asks these questions."""
 from __future__ import annotations
 
 import re
@@ -17,7 +17,8 @@ ACTION_OF = {"cancel_order": "cancel", "modify_order": "modify", "account": "mod
 def can_close(intent: str | None, text: str, context: dict | None = None) -> bool:
     """Whether a flow can answer this intent: product facts need a product we can name, in this message or
     the one talked about just before ("还有别的有货的吗"); an account question is a flow when it is about
-    the default address, otherwise the FAQ's."""
+    the default address or the payment methods saved, a payment question when it names an order;
+    otherwise the FAQ answers them."""
     if intent == "account":  # the default address, or the payment methods saved
         return bool(reading.ADDRESS_WORDS.search(text) or reading.address_in(text) or reading.payment_source(text))
     if intent == "payment_issue":  # about one order's payments; the FAQ answers the rest
