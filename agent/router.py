@@ -38,7 +38,7 @@ def choose_route(state: TurnState, deps) -> dict:
         return {**update, "route": "flow", "flow_intent": context["task"]["intent"]}
     if is_bare_answer(text):  # a yes, no or "all of it" with nothing waiting for it
         return {**update, "route": "flow", "flow_intent": "acknowledge"}
-    if asks_about_product(context, text) and not continues_task(context, u["intent"], u["slots"], text):
+    if asks_about_product(context, text):
         return {**update, "route": "flow", "flow_intent": "product_info"}
     closable = _sure(u, context, text, settings) and can_close(u["intent"], text, context)
     # several questions at once, grounded in the shop's current promotions (a polite, long way of asking

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from fastmodels.corpus import read_jsonl
+from fastmodels.nlu import SecondOpinion
 from fastmodels.student import fit_temperature
 
 BARS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
@@ -28,8 +29,7 @@ def calibrate(model_dir: Path, rows: list[dict], write: bool = False, log=print)
     student = load_nlu(model_dir, threads=1)
     probs = np.array([[u.scores[i] for i in intents] for u in student.predict(texts)])
     t_student = fit_temperature(meta["temperature"] * np.log(np.clip(probs, 1e-12, 1)), gold)
-    teacher = load_nlu(model_dir, threads=1, second_opinion_below=1.01).teacher
-    t_probs = teacher.probabilities(texts)
+    t_probs = SecondOpinion(model_dir, meta.get("teacher_temperature", 1.0)).probabilities(texts)
     t_teacher = fit_temperature(meta.get("teacher_temperature", 1.0) * np.log(np.clip(t_probs, 1e-12, 1)), gold)
     log(f"temperatures: student {meta['temperature']:.2f} → {t_student:.2f}, "
         f"teacher {meta.get('teacher_temperature', 1.0):.2f} → {t_teacher:.2f} ({len(rows)} messages)")

@@ -158,6 +158,7 @@ def _which_order(turn: Turn, task: Task) -> dict | Answer:
                                for o in found[:5])
             return turn.answer("ask_which_order", orders=listed) if found else turn.answer("ask_order_id")
         task.order_id = found[0]["order_id"]
+        return found[0]  # read as the shopper's own a moment ago
     try:
         return turn.call("get_order_details", {"order_id": task.order_id})
     except Exception:  # not found, or not this shopper's order: the same answer, no leak

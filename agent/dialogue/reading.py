@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
 
 import yaml
 
+from agent.catalogue_words import ALIASES
 
-ALIASES = Path(__file__).resolve().parents[2] / "data" / "shop" / "product_aliases.yaml"
+
 _ZH_END = r"(?=$|[\s\W\dA-Za-z]|[的吧啊呀了哈嗯就确])"
 _YES = re.compile(r"^\W*(?:(?:yes|yep|yeah|ya|y|ok|okay|k|sure|confirm(?:ed)?|please do|do it|go ahead|"
                   r"sounds good|alright|correct|right)(?![a-z])|(?:确认|确定|是的|是|好的|好吧|好|可以|对的|对|行|嗯|"
