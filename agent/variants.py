@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 
-# Chinese option words as the catalogue writes them (colours and sizes shoppers type in Chinese)
-_ZH_OPTIONS = {"黑": "black", "白": "white", "红": "red", "蓝": "blue", "绿": "green", "灰": "grey", "银": "silver",
-               "金": "gold", "粉": "pink", "紫": "purple", "黄": "yellow", "棕": "brown", "咖啡色": "brown",
-               "米色": "beige", "米白": "beige", "藏青": "navy", "玫瑰金": "rose gold", "大号": "large",
+# Chinese option words as the catalogue writes them (colours and sizes shoppers type in Chinese); a
+# one-character colour counts only as a colour word ("黑色", "黑的"), not inside another ("蓝牙", "金额")
+_ZH_COLOURS = {"黑": "black", "白": "white", "红": "red", "蓝": "blue", "绿": "green", "灰": "grey", "银": "silver",
+               "金": "gold", "粉": "pink", "紫": "purple", "黄": "yellow", "棕": "brown"}
+_ZH_COLOUR = re.compile(f"([{''.join(_ZH_COLOURS)}])(?=[色的])")
+_ZH_OPTIONS = {"咖啡色": "brown", "米色": "beige", "米白": "beige", "藏青": "navy", "玫瑰金": "rose gold", "大号": "large",
                "中号": "medium", "小号": "small", "皮": "leather", "不锈钢": "stainless steel", "玻璃": "glass",
                "塑料": "plastic", "无线": "wireless", "有线": "wired", "防水": "waterproof"}
 _INCH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-\s*)?(?:inches|inch|寸|英寸)", re.IGNORECASE)
@@ -20,26 +22,26 @@ _NEGATED = re.compile(r"\b(?:not|instead of|rather than)\b(?: the| a| an)?\s+[^,
                       r"|(?:不是|不要|而不是)[^,.;!?，。；！？要换]*", re.IGNORECASE)
 
 
-def catalogue_words(text: str) -> str:
+def option_words(text: str) -> str:
     """The shopper's words as the catalogue writes options: lower case, inches as '17-inch', Chinese
     colours and sizes in English, negated choices left out."""
     text = _NEGATED.sub(" ", text.lower())
     text = _INCH.sub(lambda m: f" {m[1]}-inch ", text)
-    # longest first: 玫瑰金 before 金
+    # longest first: 玫瑰金 before a colour of one character
     for zh in sorted(_ZH_OPTIONS, key=len, reverse=True):
         if zh in text:
             text = text.replace(zh, f" {_ZH_OPTIONS[zh]} ")
-    return text
+    return _ZH_COLOUR.sub(lambda m: f" {_ZH_COLOURS[m[1]]} ", text)
 
 
 def _value(value: object) -> str:
-    """An option value as catalogue_words() writes the shopper's words ("28 inch" → "28-inch")."""
+    """An option value as option_words() writes the shopper's words ("28 inch" → "28-inch")."""
     return _INCH.sub(lambda m: f"{m[1]}-inch", str(value).lower())
 
 
 def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
     """{option: the values of it the text names} over these variants' options."""
-    words, found = catalogue_words(text), {}
+    words, found = option_words(text), {}
     for variant in variants:
         for key, value in variant["options"].items():
             value = _value(value)
@@ -98,8 +100,9 @@ def fitting(choices: list[dict], text: str) -> list[dict]:
 
 def asks_option(text: str) -> bool:
     """The message names an option value of the kind the catalogue has ("13寸 i7", "XL码", "金色的")."""
-    words = catalogue_words(text)
-    return bool(_OPTION_VALUE.search(words)) or any(f" {en} " in words for en in _ZH_OPTIONS.values())
+    words = option_words(text)
+    return bool(_OPTION_VALUE.search(words)) or any(f" {en} " in words
+                                                    for en in (*_ZH_OPTIONS.values(), *_ZH_COLOURS.values()))
 
 
 def asked_variants(variants: list[dict], text: str) -> tuple[list[dict], dict | None]:

@@ -166,3 +166,9 @@ def test_a_variant_is_chosen_only_when_the_words_name_one(shop):
     assert variant_named(choices("Cycling Helmet"), helmet, "M码那个改成L码的；S码那个改成S码白色的") is None
     glasses = variant_named(choices("Sunglasses"), {}, "换成银色金属框、黑色镜片、偏光的那款")
     assert glasses["options"]["frame color"] == "silver" and glasses["options"]["lens color"] == "black"
+
+
+def test_a_colour_of_one_character_is_read_only_as_a_colour_word():
+    from agent.variants import option_words
+    assert "blue" not in option_words("蓝牙音箱防水吗") and "gold" not in option_words("付了金额")
+    assert "black" in option_words("黑色M码") and "white" in option_words("要白的")

@@ -7,7 +7,7 @@ import re
 from agent.dialogue import reading
 from agent.dialogue.flows import FLOWS, ORDER_INTENTS, SAID
 from agent.dialogue.state import Dialogue, Task
-from agent.variants import asks_option, catalogue_words
+from agent.variants import asks_option, option_words
 
 FLOW_INTENTS = set(FLOWS) | set(SAID) | {"price_promo", "recommend", "product_info"}
 ACTION_OF = {"cancel_order": "cancel", "modify_order": "modify", "account": "modify", "return_item": "return",
@@ -25,7 +25,7 @@ def can_close(intent: str | None, text: str, context: dict | None = None) -> boo
         return bool(reading.ORDER_ID.search(text))
     if intent == "product_info" and not reading.products_in(text):
         return bool((context or {}).get("product")) and bool(
-            reading.OPTION_WORDS.search(catalogue_words(text)) or asks_option(text))
+            reading.OPTION_WORDS.search(option_words(text)) or asks_option(text))
     return intent in FLOW_INTENTS
 
 
