@@ -125,10 +125,12 @@ class ShopData:
         return state
 
 
-def _orders_named(conversation: dict) -> set[str]:
+def _orders_named(conversation: dict, typed: bool = True) -> set[str]:
+    """The orders a conversation names: in its checks, and (`typed`) in what the shopper types."""
     named = set()
     for turn in conversation["turns"]:
-        named |= {f"#W{m}" for m in ORDER_ID.findall(turn.get("say", ""))}
+        if typed:
+            named |= {f"#W{m}" for m in ORDER_ID.findall(canonical(turn.get("say", "")))}
         named |= set(turn.get("shows", []))
     end = conversation.get("end_state", {})
     named |= set(end.get("orders", {})) | set(end.get("must_not_change", []))
@@ -191,7 +193,8 @@ def validate(conversations: list[dict], shop: ShopData, whole_suite: bool = True
             for order_id in t.get("shows", []):
                 if c.get("user") and owners.get(order_id) != c["user"]:
                     say(f"turn {i}: shows {order_id}, not an order of {c.get('user')}")
-        for order_id in _orders_named(c):
+        # (in a blind set a shopper may mistype a number: only the orders its checks name must exist)
+        for order_id in _orders_named(c, typed=whole_suite):
             if order_id not in owners and c.get("capability") != "handoff_after_failures":
                 say(f"order {order_id} is not in the τ²-bench data")
         end = c.get("end_state", {})
@@ -412,8 +415,12 @@ def _check_end_state(c: dict, shop: ShopData) -> list[str]:
                 failures.append(f"end: {order_id} address {k} is {address.get(k)!r}, wanted {v!r}")
         if missing := set(want.get("items", [])) - items:
             failures.append(f"end: {order_id} lacks items {sorted(missing)}")
-        if "payment_method_id" in want and (last_payment or [None])[0] != want["payment_method_id"]:
-            failures.append(f"end: {order_id} is paid with {(last_payment or [None])[0]}, wanted {want['payment_method_id']}")
+        # a payment method: the order's (a modification), or where a return's refund or an exchange's price
+        # difference goes
+        method = extras.get("return_payment_method_id") or extras.get("exchange_payment_method_id") \
+            or (last_payment or [None])[0]
+        if "payment_method_id" in want and method != want["payment_method_id"]:
+            failures.append(f"end: {order_id} is paid with {method}, wanted {want['payment_method_id']}")
         for k in ("return_items", "exchange_new_items"):
             if k in want and sorted(extras.get(k, [])) != sorted(want[k]):
                 failures.append(f"end: {order_id} {k} {extras.get(k)}, wanted {want[k]}")
