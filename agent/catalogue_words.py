@@ -27,3 +27,13 @@ def catalogue_words() -> frozenset[str]:
             for key, value in variant["options"].items():
                 phrases += [key, str(value)]
     return frozenset(w.lower() for phrase in phrases for w in re.findall(r"[A-Za-z]{2,}", phrase))
+
+
+@lru_cache(maxsize=1)
+def option_values() -> frozenset[str]:
+    """The words of the catalogue's option values ("white", "17-inch", "leather"), and sizes in words:
+    words that pick one item or variant out of several."""
+    values = {str(value).lower() for product in json.loads(tau2_file("db.json"))["products"].values()
+              for variant in product["variants"].values() for value in variant["options"].values()}
+    words = {w for value in values for w in re.findall(r"[a-z0-9-]+", value) if len(w) > 1 and not w.isdigit()}
+    return frozenset(words | {"small", "medium", "large"})

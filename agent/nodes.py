@@ -4,10 +4,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from dataclasses import asdict, dataclass
+import re
+from dataclasses import asdict, dataclass, replace
 
 from agent import metrics
-from agent.dialogue import account_not_order, after_no, questions_in, run_flow
+from agent.dialogue import after_no, meant_intent, questions_in, run_flow, without_identity
 from agent.frustration import heard
 from agent.handoff import HandoffDesk
 from agent.llm import LLMClient, LLMUnavailable
@@ -105,9 +106,11 @@ async def understand(state: TurnState, deps: TurnDeps) -> dict:
     # "no, never mind — where is my parcel?": the request is what follows the no
     rest = after_no(state["text"])
     [u] = deps.nlu.predict([rest or state["text"]])
-    intent = u.intent
-    if account_not_order(intent, u.slots, state["text"], state.get("context", {})):
-        intent = "account"
+    request = without_identity(rest or state["text"])
+    if request != (rest or state["text"]) and len(re.findall(r"[A-Za-z]{2,}|[\u3400-\u9fff]{2}", request)) >= 3:
+        [r] = deps.nlu.predict([request])  # what they want, read without who they are
+        u = replace(u, intent=r.intent, confidence=r.confidence, scores=r.scores)
+    intent = meant_intent(u.intent, u.slots, state["text"], state.get("context", {}))
     frustration = heard(u.frustration, state["text"], state.get("history", []),
                         state.get("context", {}).get("frustration", 0.0))
     return {"understanding": {"intent": intent, "confidence": u.confidence, "slots": dict(u.slots),

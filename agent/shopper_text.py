@@ -3,10 +3,14 @@
 Dictated and phone-typed messages spell e-mails out ("juan dot rossi2348 at example dot com",
 "ava点hernandez8232 艾特 example点com"), say digits in Chinese ("邮编四六二零五", "W四五零六一七三") and
 type full-width digits ("Ｗ１２３４５６７"). Identity and order numbers must be found in all of them.
+Traditional characters ("請問我買的平板電腦到了沒有") are read in simplified, the models' and the
+catalogue's script.
 """
 from __future__ import annotations
 
 import re
+
+import zhconv
 
 _FULL_WIDTH = {**{0xFF10 + i: 0x30 + i for i in range(10)}, **{0xFF21 + i: 0x41 + i for i in range(26)},
                **{0xFF41 + i: 0x61 + i for i in range(26)}, 0xFF20: 0x40, 0xFF03: 0x23}
@@ -23,8 +27,13 @@ def _email(m: re.Match) -> str:
     return f"{local}@{domain}"
 
 
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
 def canonical(text: str) -> str:
     text = text.translate(_FULL_WIDTH)
+    if _HAN.search(text):
+        text = zhconv.convert(text, "zh-cn")
     text = _ZH_DIGIT_RUN.sub(lambda m: m[0].translate(_ZH_DIGITS), text)
     if "@" in text and not re.search(_DOT, text, re.IGNORECASE):
         return text

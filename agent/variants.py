@@ -34,7 +34,7 @@ def option_words(text: str) -> str:
     return _ZH_COLOUR.sub(lambda m: f" {_ZH_COLOURS[m[1]]} ", text)
 
 
-def _value(value: object) -> str:
+def option_value(value: object) -> str:
     """An option value as option_words() writes the shopper's words ("28 inch" → "28-inch")."""
     return _INCH.sub(lambda m: f"{m[1]}-inch", str(value).lower())
 
@@ -44,7 +44,7 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
     words, found = option_words(text), {}
     for variant in variants:
         for key, value in variant["options"].items():
-            value = _value(value)
+            value = option_value(value)
             if re.search(rf"(?<![a-z0-9.']){re.escape(value)}(?![a-z0-9]|\.\d)", words):  # "size 11." too
                 found.setdefault(key, set()).add(value)
     return found
@@ -52,7 +52,7 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
 
 def fits(variant: dict, named: dict[str, set[str]]) -> int:
     """How many of the named options this variant has one of the named values of."""
-    return sum(_value(variant["options"].get(k, "")) in values for k, values in named.items())
+    return sum(option_value(variant["options"].get(k, "")) in values for k, values in named.items())
 
 
 # what follows these names the variant wanted: "黑色M码那个改成黑色L码" wants black L, not M

@@ -172,3 +172,49 @@ def test_a_colour_of_one_character_is_read_only_as_a_colour_word():
     from agent.variants import option_words
     assert "blue" not in option_words("蓝牙音箱防水吗") and "gold" not in option_words("付了金额")
     assert "black" in option_words("黑色M码") and "white" in option_words("要白的")
+
+
+def test_an_address_without_a_comma_before_the_state_is_an_address_not_a_login(shop):
+    """"4417 Tennyson St, Unit 5, Denver CO 80212" from a proven shopper: "Tennyson St" + zip is no name."""
+    chat = Conversation(shop)
+    chat.say("modify_order", f"change the address of W6247578, {EMAIL}", email=EMAIL, order_id="#W6247578")
+    reply = chat.say("modify_order", "new one is 4417 Tennyson St, Unit 5, Denver CO 80212")
+    assert "4417 Tennyson St, Unit 5, Denver, CO 80212" in reply and chat.dialogue.user_id == "yusuf_rossi_9620"
+    chat.say("modify_order", "yes")
+    assert shop.call("get_order_details", {"order_id": "#W6247578"})["address"]["city"] == "Denver"
+
+
+def test_the_default_address_on_file_is_a_new_address_for_an_order(shop):
+    chat = Conversation(shop, "zh")
+    chat.say("modify_order", f"W6247578 帮我改成我账户里的默认地址 {EMAIL}", email=EMAIL, order_id="#W6247578")
+    assert "763 Broadway, Suite 135, Philadelphia, PA 19122" in str(chat.dialogue.pending.facts)
+    chat.say("modify_order", "确认")
+    assert shop.call("get_order_details", {"order_id": "#W6247578"})["address"]["address1"] == "763 Broadway"
+
+
+def test_an_order_is_found_by_a_word_that_may_mean_two_products_and_picked_by_place_or_option(shop):
+    chat = Conversation(shop, "zh")
+    # "咖啡机": the Coffee Maker or the Espresso Machine; Yusuf's order holding the latter is the one
+    assert "#W4776164" in chat.say("order_status", f"我买的那台咖啡机什么时候发货 {EMAIL}", email=EMAIL)
+    chat = Conversation(shop)
+    listed = chat.say("order_status", f"where is my t-shirt? {EMAIL}", email=EMAIL)
+    assert "#W6247578" in listed and "#W4776164" in listed and chat.dialogue.task.asked == "which_order"
+    assert "#W4776164" in chat.say("order_status", "the blue one") and chat.dialogue.task is None
+    chat.say("order_status", "and my t-shirt?")
+    assert "#W4776164" in chat.say("order_status", "the second one")
+
+
+def test_the_order_found_is_that_order_of_the_next_request(shop):
+    chat = Conversation(shop)
+    chat.say("order_status", f"has my camera arrived? {EMAIL}", email=EMAIL)
+    assert chat.context["slots"]["order_id"] == "#W6679257"
+    assert "2895.55" in chat.say("return_item", "ok then I want to return it, refund to the original card")
+
+
+def test_what_a_shopper_wants_is_read_without_who_they_are():
+    from agent.dialogue.reading import names_with_zip, without_identity
+
+    assert without_identity("hey where's my keyboard? email noah.martin8712@example.com") == "hey where's my keyboard?"
+    assert without_identity("Mia Chen 10001 where is my lamp") == "where is my lamp"
+    assert names_with_zip("我叫 raj li 邮编是20369") == [("Raj", "Li", "20369")]
+    assert names_with_zip("Hello I am going to Chicago 60601") == []

@@ -21,3 +21,9 @@ def test_a_real_switch_is_followed():
     assert lang("还是说中文吧，我的订单到哪了", "en") == "zh"
     assert lang("ok 谢谢", "en") == "zh"  # mostly Chinese
     assert lang("thanks, and when does it arrive?", "en") == "en"
+
+
+def test_traditional_characters_are_read_in_simplified():
+    from agent.shopper_text import canonical
+
+    assert canonical("請問我買的平板電腦到了沒有？Ｗ１２３４５６７") == "请问我买的平板电脑到了没有？W1234567"

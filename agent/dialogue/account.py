@@ -2,11 +2,15 @@
 and the default address (orders already placed keep theirs): read it, or change it on a yes."""
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from agent.dialogue import reading
 from agent.dialogue.state import Pending, Task
 from agent.dialogue.turn import Answer, Turn
+
+# "我的默认地址是哪个 我忘了有没有改过": a question about the address as it is, whatever else it says
+_ASKS_WHICH = re.compile(r"\bwhat(?:'s| is| was)\b|\bwhich\b|是哪|是什么|是啥|在哪", re.IGNORECASE)
 
 
 def account_request(turn: Turn, authenticate: Callable[[Turn], str | None]) -> Answer:
@@ -17,7 +21,8 @@ def account_request(turn: Turn, authenticate: Callable[[Turn], str | None]) -> A
     if reading.payment_source(text) and not reading.ADDRESS_WORDS.search(text):
         task.change = "payment"  # "which cards do I have saved?", "how much is left on my gift card?"
     task.address = reading.address_in(text) or task.address
-    if not task.address and reading.QUESTION.search(text) and not reading.CHANGE_WORDS.search(text):
+    if not task.address and reading.QUESTION.search(text) and (
+            _ASKS_WHICH.search(text) or not reading.CHANGE_WORDS.search(text)):
         task.read = True  # "what's my default address?": read it once they are proven, change nothing
     if (refusal := authenticate(turn)):
         return turn.answer(refusal)

@@ -14,7 +14,7 @@ from agent.dialogue import account, reading, selling
 from agent.dialogue.flows import FLOWS, SAID
 from agent.dialogue.state import Dialogue, Task
 from agent.dialogue.turn import Answer, Turn, refunded
-from agent.dialogue.which_order import orders_described
+from agent.dialogue.which_order import narrowed, orders_described
 from agent.seams import Shop
 
 MAX_FAILURES = 2  # a task that fails this often goes to a human
@@ -38,7 +38,10 @@ def run_flow(intent: str, slots: dict, text: str, language: str, context: dict, 
     if dialogue.failures >= MAX_FAILURES:
         dialogue.finish_task()
         answer = Answer(turn.say("handoff_after_failures"), handoff=True)
-    return FlowResult(answer.reply, dialogue.into(context), answer.facts, answer.handoff)
+    context = dialogue.into(context)
+    if turn.seen_order:  # the order found from a description is "that order" of the next turn
+        context["slots"] = {**context.get("slots", {}), "order_id": turn.seen_order}
+    return FlowResult(answer.reply, context, answer.facts, answer.handoff)
 
 
 def _answer(intent: str, turn: Turn) -> Answer:
@@ -67,8 +70,8 @@ def authenticate(turn: Turn) -> str | None:
         asked = True
         found = next((user for first, last, zip_ in candidates[:3] if (user := _user(
             turn, "find_user_id_by_name_zip", {"first_name": first, "last_name": last, "zip": zip_}))), None)
-    if not asked:
-        return None
+    if not asked or (found is None and turn.dialogue.user_id and not turn.slots.get("email")):
+        return None  # a proven shopper's "Tennyson St … 80212" is an address we could not read, not a new login
     if found is None:
         return "identity_not_found"
     if turn.dialogue.user_id and turn.dialogue.user_id != found:
@@ -108,6 +111,8 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
     elif task.intent == "modify_order":
         if (address := reading.address_in(text)):
             task.change, task.address = "address", address
+        elif reading.to_default_address(text):
+            task.change, task.address, task.to_default = "address", None, True
         elif source:
             task.change, task.source = "payment", source
         elif reading.ADDRESS_WORDS.search(text):
@@ -133,7 +138,7 @@ def _order_request(intent: str, turn: Turn) -> Answer:
     order = _which_order(turn, task)
     if isinstance(order, Answer):
         return order
-    dialogue.failures = 0
+    dialogue.failures, turn.seen_order = 0, order["order_id"]
     if task.intent == "exchange_item" and order["status"] == "pending":
         task.intent, task.change = "modify_order", "items"  # not shipped yet: the order itself is changed
     flow = FLOWS[task.intent]
@@ -152,12 +157,18 @@ def _which_order(turn: Turn, task: Task) -> dict | Answer:
     if not task.order_id and task.order_named:  # the number they gave is not theirs: no guessing
         return turn.answer("ask_order_id")
     if not task.order_id:  # "my desk lamp order": the shopper's own orders that fit
-        found = orders_described(task.intent, task.products, turn.dialogue.user_id, turn.shop)
+        found = orders_described(task.intent, task.products, turn.dialogue.user_id, turn.shop)[:5]
+        at = reading.place_in_list(turn.text, len(found)) if task.asked == "which_order" else None
+        # the item's options they name: in their answer to "which order?", or in their words about the item
+        # they have (not in an exchange's, which name the one they want instead)
+        described = turn.text if task.asked else "" if task.intent in ("exchange_item", "modify_order") else task.wish
+        found = [found[at]] if at is not None else narrowed(found, task.products, described)
         if len(found) != 1:
+            task.asked = "which_order" if found else None
             listed = "; ".join(f"{o['order_id']} ({', '.join(i['name'] for i in o['items'])}, {turn.status(o)})"
-                               for o in found[:5])
+                               for o in found)
             return turn.answer("ask_which_order", orders=listed) if found else turn.answer("ask_order_id")
-        task.order_id = found[0]["order_id"]
+        task.order_id, task.asked = found[0]["order_id"], None
         return found[0]  # read as the shopper's own a moment ago
     try:
         return turn.call("get_order_details", {"order_id": task.order_id})

@@ -24,8 +24,12 @@ def tell_status(turn: Turn, order: dict, task: Task) -> Answer:
         reply += turn.say("tracking", numbers=numbers)
     if (refund := refunded(order)):
         reply += turn.say("refund_line", **refund)
+    facts = {"order": order, "tracking": tracking}
+    if reading.ASKS_ADDRESS.search(turn.text) or reading.ADDRESS_WORDS.search(turn.text):
+        facts["address"] = reading.shown(order["address"])  # their own, once proven: the rails let it through
+        reply += turn.say("ship_to", address=facts["address"])
     turn.dialogue.finish_task()
-    return Answer(reply, {"order": order, "tracking": tracking})
+    return Answer(reply, facts)
 
 
 def tell_refund(turn: Turn, order: dict, task: Task) -> Answer:
@@ -147,6 +151,9 @@ def state_swap(turn: Turn, order: dict, task: Task) -> Answer:
 
 def state_modification(turn: Turn, order: dict, task: Task) -> Answer | None:
     """A new address or payment method stated for a yes; items go on to the swap steps (None)."""
+    if task.to_default and not task.address:  # "send it to my address on file instead"
+        task.address = {k: turn.profile()["address"].get(k, "") for k in ("address1", "address2", "city", "state",
+                                                                          "country", "zip")}
     if task.address and (zip_ := reading.corrected_zip(turn.text)):  # "the zip is 78702 not 78701"
         task.address = {**task.address, "zip": zip_}
     if task.address:

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import yaml
 
-from agent.catalogue_words import ALIASES
+from agent.catalogue_words import ALIASES, option_values
 
 
 _ZH_END = r"(?=$|[\s\W\dA-Za-z]|[的吧啊呀了哈嗯就确])"
@@ -42,13 +42,29 @@ _PERSON = re.compile(r"转人工|人工客服|真人|找人工|human (?:agent|be
                      r"(?:talk|speak) to (?:a |an )?(?:person|human|agent|someone)|live agent", re.IGNORECASE)
 # identity by name and zip, wherever in the message: "Aarav Gonzalez 78268", "我叫Mia Chen邮编10001",
 # "My name is Anya Kim and my zip code is 80218", "我叫Lei Gonzalez，郵遞區號92105"
-_FULL_NAME = re.compile(r"(?<![A-Za-z])([A-Z][a-z]+)\s+([A-Z][a-z]+)(?![A-Za-z])")
+_FULL_NAME = re.compile(r"(?<![A-Za-z])([A-Z][a-z]+)\s+([A-Z][a-z]+)(?![A-Za-z])"  # or typed in lower case after a cue
+                        r"|(?i:(?:我叫|我是|名字是|name is|this is)\s*([a-z]+)\s+([a-z]+))(?![A-Za-z])")
 ZIP = re.compile(r"(?<![\d#Ww])(\d{5})(?!\d)")
-_ZIP_WORD = re.compile(r"zip|postcode|邮编|郵編|郵遞區號", re.IGNORECASE)
+_ZIP_WORD = re.compile(r"zip|postcode|邮编|郵編|郵遞區號|油编", re.IGNORECASE)
 _NEGATED_ZIP = re.compile(r"(?:\bnot\b|instead of|不是)\s*(?:the\s+)?\d{5}", re.IGNORECASE)
 ADDRESS = re.compile(r"(\d+\s[A-Za-z0-9 .'-]+?),\s*(?:((?:apt|apartment|unit|suite|ste|#|floor|fl|room|rm|building|bldg)"
-                     r"\b\.?[^,]*),\s*)?([A-Za-z .'-]+),\s*([A-Z]{2}),?\s*(\d{5})\b", re.IGNORECASE)
+                     r"\b\.?[^,]*),\s*)?([A-Za-z .'-]+?),?\s+([A-Z]{2}),?\s*(\d{5})\b", re.IGNORECASE)  # "Denver CO 80212" too
 ADDRESS_WORDS = re.compile(r"address|ship(ping)? to|deliver to|地址|寄到|送到", re.IGNORECASE)
+# asking where an order goes, not changing it: "what address was it sent to?", "寄到哪个地址了"
+ASKS_ADDRESS = re.compile(r"\b(?:what|which) address\b|\baddress (?:is it|was it|it'?s) (?:going|being sent|sent|shipped)|"
+                          r"where (?:is|was|did) it (?:being |get )?(?:sent|shipped|going|go)\b|"
+                          r"(?:寄|送|发)(?:到|去)?(?:了)?哪|哪个地址|什么地址|地址是哪", re.IGNORECASE)
+# the account's default address as the new address of an order: "send it to my address on file instead",
+# "帮我改成账户里的默认地址" (not "update the default address on my account", which changes the account's)
+_DEFAULT_ADDRESS = re.compile(r"(?:default|saved|home) address|address (?:on file|in my account|of my account)|"
+                              r"(?:账户|账号)里?的?(?:默认)?(?:收货)?地址|默认(?:收货)?地址", re.IGNORECASE)
+_TO = re.compile(r"\bto\b|\bship|\bsend|\bdeliver|\binstead\b|改成|改到|改回|寄到|送到|发到|换成|用", re.IGNORECASE)
+
+
+def to_default_address(text: str) -> bool:
+    return bool((m := _DEFAULT_ADDRESS.search(text)) and _TO.search(text[max(0, m.start() - 25):m.start()]))
+
+
 # the account's own address, not an order's: "update the default address on my account", "改一下账户的默认地址"
 ACCOUNT_WORDS = re.compile(r"default|\b(?:my|the) (?:account|profile)\b|账户|账号|默认|个人资料|个人信息", re.IGNORECASE)
 CHANGE_WORDS = re.compile(r"change|update|new|edit|set|move|modify|改|换|新|更新|修改|设置", re.IGNORECASE)
@@ -64,6 +80,25 @@ OPTION_WORDS = re.compile(r"\b(?:colou?r|size|material|version|model|variant)\b|
                           re.IGNORECASE)
 CHEAPER = re.compile(r"cheaper|less expensive|lower price|budget|便宜|实惠|性价比|划算", re.IGNORECASE)
 ORDER_ID = re.compile(r"[Ww]\s?\d{7}")
+# "the second one", "第一个", "最后那单": a place in a list just shown
+ORDINAL = re.compile(r"\b(?:the )?(first|second|third|fourth|fifth|last)(?: one| order)?\b|^\W*#?([1-5])\W*$|"
+                     r"第?([一二三四五1-5])(?:个|单|笔)|最后(?:一个|那个|那单|一单)", re.IGNORECASE)
+_PLACES = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "一": 0, "二": 1, "三": 2, "四": 3, "五": 4}
+
+
+def place_in_list(text: str, size: int) -> int | None:
+    """The index of the list item a message picks ("the second one", "第二个", "最后那单"), if any."""
+    if not (m := ORDINAL.search(text)) or size < 2:
+        return None
+    word = next((g for g in m.groups() if g), "last")
+    at = size - 1 if word.lower() == "last" else int(word) - 1 if word.isdigit() else _PLACES[word.lower()]
+    return at if 0 <= at < size else None
+
+
+@lru_cache(maxsize=1)
+def option_vocabulary() -> set[str]:
+    """Every word of the catalogue's option values ("white", "17-inch", "small"): words that pick an item."""
+    return set(option_values())
 EMAIL = re.compile(r"\S+@\S+")
 ALL_ITEMS = re.compile(r"\ball\b|everything|全部|所有|全都|整单", re.IGNORECASE)
 
@@ -140,8 +175,25 @@ def names_with_zip(text: str) -> list[tuple[str, str, str]]:
     addresses = list(ADDRESS.finditer(text))
     zips = [z for z in ZIP.finditer(text) if not any(a.start(3) <= z.start() < a.end() for a in addresses)]
     names = [n for n in _FULL_NAME.finditer(text) if not any(a.start() <= n.start() < a.end() for a in addresses)]
-    pairs = [(abs(z.start() - n.end()), n[1], n[2], z[1]) for z in zips for n in names]
+    pairs = [(abs(z.start() - n.end()), (n[1] or n[3]).title(), (n[2] or n[4]).title(), z[1]) for z in zips for n in names]
     return [(first, last, zip_) for _, first, last, zip_ in sorted(pairs)]
+
+
+_IDENTITY_CUES = re.compile(r"\b(?:my )?(?:e-?mail|zip(?: ?code)?|post ?code)(?: address)?(?: is)?\b:?|\bmy name is\b|"
+                            r"(?:我的)?(?:邮箱|邮件|电邮|邮编|油编|邮政编码)(?:是|地址是)?[:：]?|我叫|我是", re.IGNORECASE)
+
+
+def without_identity(text: str) -> str:
+    """The message with who they are taken out ("hey where's my keyboard? email x@y.com" → "hey where's my
+    keyboard?"): an e-mail or a name and zip says nothing about what they want, and sways a model that
+    reads the whole message towards "account"."""
+    cut = [m.span() for m in EMAIL.finditer(text)]
+    if (readings := names_with_zip(text)):
+        first, last, zip_ = readings[0]
+        cut += [m.span() for m in re.finditer(rf"{first}\s+{last}|(?<!\d){zip_}(?!\d)", text, re.IGNORECASE)]
+    for start, end in sorted(cut, reverse=True):
+        text = text[:start] + " " + text[end:]
+    return re.sub(r"\s+", " ", _IDENTITY_CUES.sub(" ", text)).strip(" ,，.。")
 
 
 def address_in(text: str) -> dict | None:
@@ -189,22 +241,24 @@ def keeps_item(text: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _product_names() -> list[tuple[str, str]]:
-    """(how shoppers write it, product name), longest first so 'smart watch' wins over 'watch'."""
-    aliases = yaml.safe_load(ALIASES.read_text(encoding="utf-8"))
-    pairs = [(name.lower(), name) for name in aliases] + [(a.lower(), name) for name, more in aliases.items()
-                                                            for a in more]
-    return sorted(pairs, key=lambda pair: -len(pair[0]))
+def _product_names() -> list[tuple[str, tuple[str, ...]]]:
+    """(how shoppers write it, the products it may mean), longest first so 'smart watch' wins over
+    'watch'. A word may mean several products ("咖啡机": the Coffee Maker or the Espresso Machine)."""
+    meanings: dict[str, list[str]] = {}
+    for name, more in yaml.safe_load(ALIASES.read_text(encoding="utf-8")).items():
+        for written in (name, *more):
+            meanings.setdefault(written.lower(), []).append(name)
+    return sorted(((w, tuple(names)) for w, names in meanings.items()), key=lambda pair: -len(pair[0]))
 
 
 def products_in(text: str) -> list[tuple[str, str]]:
     """Products named in the text, as (product name, the words used). Latin names match whole Latin
     words (not 'watch' in 'watching', but 'chair' in 'office chair有货吗'); Chinese names as written."""
     lowered, found = text.lower(), []
-    for written, name in _product_names():
+    for written, names in _product_names():
         pattern = rf"(?<![a-z0-9]){re.escape(written)}(e?s)?(?![a-z0-9])" if written.isascii() else re.escape(written)
-        if name not in (n for n, _ in found) and re.search(pattern, lowered):
-            found.append((name, written))
+        if re.search(pattern, lowered):
+            found += [(name, written) for name in names if name not in (n for n, _ in found)]
             lowered = re.sub(pattern, " ", lowered)
     return found
 

@@ -29,11 +29,37 @@ def can_close(intent: str | None, text: str, context: dict | None = None) -> boo
     return intent in FLOW_INTENTS
 
 
+_SAVED = re.compile(r"\bsaved\b|on file|\bbalance\b|\bleft on\b|what (?:cards|payment)|绑|存了|有哪些|余额|还剩|剩多少|剩下多少",
+                    re.IGNORECASE)
+
+
 def account_not_order(intent: str | None, slots: dict, text: str, context: dict) -> bool:
-    """"Update the default address on my account" read as an order change: no order is named and the words
-    say the account's, so it is the account's address (unless an order change is already under way)."""
-    return intent == "modify_order" and not slots.get("order_id") and _task(context).intent != intent \
-        and bool(reading.ADDRESS_WORDS.search(text) and reading.ACCOUNT_WORDS.search(text))
+    """The account's own things read as an order's: "update the default address on my account" (no order
+    named, the account's words) or "which cards do I have saved, how much is left on my gift card" (a
+    payment method asked about, not a payment). Not while an order task of that intent is under way."""
+    if slots.get("order_id") or reading.ORDER_ID.search(text) or _task(context).intent == intent:
+        return False
+    if intent == "modify_order":
+        return bool(reading.ADDRESS_WORDS.search(text) and reading.ACCOUNT_WORDS.search(text)) \
+            and not reading.to_default_address(text)
+    return intent in ("payment_issue", "account") and bool(reading.payment_source(text)) \
+        and bool(_SAVED.search(text))
+
+
+def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> str | None:
+    """The request the words make, where the model's intent reads another: the account's address or
+    saved cards (account_not_order); "what address was it sent to?" asks for the order's status and
+    address; "send it to the default address on my account" changes the order in question."""
+    if account_not_order(intent, slots, text, context):
+        return "account"
+    if intent in ("modify_order", "account", "complaint", None) and reading.ASKS_ADDRESS.search(text) \
+            and not reading.address_in(text) and not reading.to_default_address(text) \
+            and not re.search(r"\bchange|\bupdate|改", text, re.IGNORECASE):
+        return "order_status"
+    if intent == "account" and reading.to_default_address(text) and (
+            slots.get("order_id") or context.get("slots", {}).get("order_id")):
+        return "modify_order"
+    return intent
 
 
 def names_product(text: str) -> bool:
@@ -63,7 +89,7 @@ def continues_task(context: dict, intent: str | None, slots: dict, text: str) ->
     if not task.intent or is_digression(context, intent, text):
         return False
     return reading.is_yes(text) or reading.is_no(text) or intent == task.intent or _names_who_or_which(slots, text) \
-        or _gives_details(task, text)
+        or _gives_details(task, text) or (task.asked == "which_order" and _picks_order(text))
 
 
 def asks_about_product(context: dict, text: str) -> bool:
@@ -100,6 +126,12 @@ def _task(context: dict) -> Task:
 
 def _names_who_or_which(slots: dict, text: str) -> bool:
     return bool({"email", "order_id", "zip"} & slots.keys()) or bool(reading.names_with_zip(text))
+
+
+def _picks_order(text: str) -> bool:
+    """An answer to "which order is it?": the first/second one, the white one, the one with the lamp."""
+    return bool(reading.ORDINAL.search(text) or reading.products_in(text)
+                or set(re.findall(r"[a-z0-9-]+", option_words(text))) & reading.option_vocabulary())
 
 
 def _gives_details(task: Task, text: str) -> bool:

@@ -8,7 +8,10 @@ with one order not yet shipped). The order is always stated back before anything
 """
 from __future__ import annotations
 
+import re
+
 from agent.seams import Shop
+from agent.variants import option_value, option_words
 
 # the statuses a request can act on, best first (order status: any, the ones still on their way first)
 FITTING = {"cancel_order": ("pending",), "modify_order": ("pending",),
@@ -18,12 +21,34 @@ FITTING = {"cancel_order": ("pending",), "modify_order": ("pending",),
 
 
 def orders_described(intent: str, products: list[str], user_id: str, shop: Shop) -> list[dict]:
-    """The shopper's orders that fit the description, best first: holding the products named (all of
-    them, if an order does), in a status the request can act on where some are."""
+    """The shopper's orders that fit the description, best first: holding the most of the products named
+    ("咖啡机" may be either coffee machine: the order holding one of them), in a status the request can
+    act on where some are."""
     user = shop.call("get_user_details", {"user_id": user_id}, as_shopper=user_id)
     orders = [shop.call("get_order_details", {"order_id": o}, as_shopper=user_id) for o in user["orders"]]
-    holding = [o for o in orders if {i["name"] for i in o["items"]} & set(products)]
-    if holding:  # (products none of their orders holds were misnamed: "烧水壶" for their Tea Kettle)
-        orders = [o for o in holding if set(products) <= {i["name"] for i in o["items"]}] or holding
+    held = {o["order_id"]: len({i["name"] for i in o["items"]} & set(products)) for o in orders}
+    most = max(held.values(), default=0)
+    if most:  # (products none of their orders holds were misnamed: "烧水壶" for their Tea Kettle)
+        orders = [o for o in orders if held[o["order_id"]] == most]
     fitting = [o for o in orders if o["status"] in FITTING.get(intent, ())]
-    return fitting or (orders if holding else [])
+    return fitting or (orders if most else [])
+
+
+def narrowed(orders: list[dict], products: list[str], words: str) -> list[dict]:
+    """Of several orders, the one whose items' options the shopper's words name best ("the white one,
+    small"), when one does; else all of them."""
+    wanted = set(re.findall(r"[a-z0-9-]+", option_words(words)))
+    named = {o["order_id"]: max((len(wanted & _options(i)) for i in o["items"] if not products or i["name"] in products),
+                                default=0) for o in orders}
+    best = max(named.values(), default=0)
+    return [o for o in orders if named[o["order_id"]] == best] if best and list(named.values()).count(best) == 1 \
+        else orders
+
+
+_SIZES = {"s": "small", "m": "medium", "l": "large"}
+
+
+def _options(item: dict) -> set[str]:
+    """An item's option values as option_words() writes a shopper's ("17-inch"), sizes also in words."""
+    values = {option_value(v) for v in item.get("options", {}).values()}
+    return values | {_SIZES[v] for v in values if v in _SIZES}
