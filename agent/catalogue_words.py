@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,3 +38,26 @@ def option_values() -> frozenset[str]:
               for variant in product["variants"].values() for value in variant["options"].values()}
     words = {w for value in values for w in re.findall(r"[a-z0-9-]+", value) if len(w) > 1 and not w.isdigit()}
     return frozenset(words | {"small", "medium", "large"})
+
+
+ATTRIBUTES = ALIASES.parent / "attributes.yaml"
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """Something shoppers ask of a product, and the catalogue's option names that answer it."""
+    label: dict[str, str]  # en / zh
+    words: re.Pattern
+    keys: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def attributes() -> tuple[Attribute, ...]:
+    table = yaml.safe_load(ATTRIBUTES.read_text(encoding="utf-8"))
+    return tuple(Attribute(spec["label"], re.compile("|".join(spec["words"]), re.IGNORECASE),
+                           frozenset(k.lower() for k in spec["keys"])) for spec in table.values())
+
+
+def asked_attributes(text: str) -> list[Attribute]:
+    """The attributes a message asks about ("is it waterproof", "续航多久"), data/shop/attributes.yaml."""
+    return [a for a in attributes() if a.words.search(text)]

@@ -8,7 +8,8 @@ import re
 from dataclasses import asdict, dataclass, replace
 
 from agent import metrics
-from agent.dialogue import after_no, meant_intent, questions_in, run_flow, without_identity
+from agent.dialogue import after_no, meant_intent, questions_in, requests_in, run_flow, without_identity
+from agent.dialogue.several import answer_others, set_apart
 from agent.frustration import heard
 from agent.handoff import HandoffDesk
 from agent.llm import LLMClient, LLMUnavailable
@@ -113,9 +114,12 @@ async def understand(state: TurnState, deps: TurnDeps) -> dict:
     intent = meant_intent(u.intent, u.slots, state["text"], state.get("context", {}))
     frustration = heard(u.frustration, state["text"], state.get("history", []),
                         state.get("context", {}).get("frustration", 0.0))
+    parts = requests_in(without_identity(state["text"]))  # "cancel the charger order, and when is my chair coming?"
+    others = [{"text": p, "intent": r.intent, "confidence": r.confidence, "slots": dict(r.slots)}
+              for p, r in zip(parts, deps.nlu.predict(parts) if parts else [])]
     return {"understanding": {"intent": intent, "confidence": u.confidence, "slots": dict(u.slots),
                               "frustration": frustration, "scores": dict(getattr(u, "scores", {})),
-                              "more": rest is not None}}
+                              "more": rest is not None, "requests": others}}
 
 
 async def answer_cache(state: TurnState, deps: TurnDeps) -> dict:
@@ -134,13 +138,30 @@ async def answer_cache(state: TurnState, deps: TurnDeps) -> dict:
 
 
 async def follow_flow(state: TurnState, deps: TurnDeps) -> dict:
-    """A templated flow closes the turn with the shop's tools (see agent/flows.py)."""
-    u = state["understanding"]
-    result = await asyncio.to_thread(run_flow, state["flow_intent"], u["slots"], state["text"], state["language"],
-                                     state.get("context", {}), deps.shop, state["request_id"])
+    """A templated flow closes the turn with the shop's tools (agent/dialogue/); the other questions of a
+    message that asks several are answered after it (agent/dialogue/several.py)."""
+    u, context, intent = state["understanding"], state.get("context", {}), state["flow_intent"]
+    apart, text = set_apart(intent, u.get("requests", []), state["text"], deps.settings.intent_confidence_threshold)
+    result = await asyncio.to_thread(run_flow, intent, u["slots"], text, state["language"], context, deps.shop,
+                                      state["request_id"])
     if result.handoff:
         await deps.handoffs.hand_over(_case(state, deps, "the task failed twice"))
-    return {"reply": result.reply, "context": result.context, "facts": result.facts, "handoff": result.handoff}
+        return {"reply": result.reply, "context": result.context, "facts": result.facts, "handoff": True}
+    if result.context.get("user_id"):  # asked before they were proven: answered now
+        apart = [*result.context.pop("later", []), *apart]
+    replies, more, later = await asyncio.to_thread(
+        answer_others, apart, context, result.context, state["language"], deps.shop, state["request_id"],
+        lambda question, language, faq_intent: _faq(deps, question, language, faq_intent))
+    replies = [r for i, r in enumerate(replies) if r not in result.reply and r not in replies[:i]]
+    if later:
+        result.context["later"] = [*result.context.get("later", []), *later]
+    facts = {**result.facts, "also": more} if more else result.facts
+    return {"reply": "\n".join([result.reply, *replies]), "context": result.context, "facts": facts, "handoff": False}
+
+
+def _faq(deps: TurnDeps, text: str, language: str, intent: str) -> str | None:
+    hit = deps.cache.lookup(text, language, intent)
+    return hit.answer if hit else None
 
 
 async def hand_to_human(state: TurnState, deps: TurnDeps) -> dict:

@@ -17,7 +17,11 @@ LLM_TOOL_FOR_INTENT = {"product_info": "get_product_details", "recommend": "reco
 def choose_route(state: TurnState, deps) -> dict:
     """The policy router: a human, a task under way, the answer cache, a templated flow or the LLM."""
     u, context, settings, text = state["understanding"], state.get("context", {}), deps.settings, state["text"]
-    if u["intent"] == "human_agent" or u["frustration"] >= settings.frustration_threshold or asks_for_person(text) \
+    # (a model's "human_agent" for a message that answers the task's question is no request for a person:
+    # "my e-mail is …, I'm afraid I don't have the order number")
+    model_asks = u["intent"] == "human_agent" and not (gives_identity(u["slots"], text) and continues_task(
+        context, u["intent"], u["slots"], text))
+    if model_asks or u["frustration"] >= settings.frustration_threshold or asks_for_person(text) \
             or (is_yes(text) and _offered_a_colleague(state)):
         return {"route": "handoff"}
     if deps.shop is None:
@@ -43,7 +47,8 @@ def choose_route(state: TurnState, deps) -> dict:
     closable = _sure(u, context, text, settings) and can_close(u["intent"], text, context)
     # several questions at once, grounded in the shop's current promotions (a polite, long way of asking
     # for one order request is that request: "…想取消掉，不知道还来得及吗？")
-    if is_open_question(text) and not (closable and u["intent"] in ORDER_INTENTS):
+    if is_open_question(text) and not (closable and (u["intent"] in ORDER_INTENTS or (
+            u["intent"] in CATALOGUE_INTENTS and names_product(text)))):  # "is the 17-inch one in stock? how much?"
         return {**update, "route": "llm", "tool": "list_promotions"}
     if state.get("cached_answer") and not (closable and u["intent"] == "account"):  # "update my address": do it
         return {**update, **_cache_or_llm(state, u, settings)}

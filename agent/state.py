@@ -11,6 +11,7 @@ class Understanding(TypedDict):
     frustration: float
     scores: dict[str, float]  # every intent's probability
     more: bool  # the message goes on after declining the task under way ("no, but where is my parcel")
+    requests: list[dict[str, Any]]  # the other requests of a message that makes several (text, intent, slots)
 
 
 class TurnState(TypedDict, total=False):

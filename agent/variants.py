@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from agent.catalogue_words import asked_attributes
+
 # Chinese option words as the catalogue writes them (colours and sizes shoppers type in Chinese); a
 # one-character colour counts only as a colour word ("黑色", "黑的"), not inside another ("蓝牙", "金额")
 _ZH_COLOURS = {"黑": "black", "白": "white", "红": "red", "蓝": "blue", "绿": "green", "灰": "grey", "银": "silver",
@@ -40,14 +42,21 @@ def option_value(value: object) -> str:
 
 
 def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
-    """{option: the values of it the text names} over these variants' options."""
+    """{option: the values of it the text names} over these variants' options. A yes/no option is named
+    by the attribute it stands for ("要waterproof的": waterproof yes), unless the text negates it."""
     words, found = option_words(text), {}
+    wanted = {key for a in asked_attributes(text) for key in a.keys} if not _NOT_ATTRIBUTE.search(text) else set()
     for variant in variants:
         for key, value in variant["options"].items():
             value = option_value(value)
             if re.search(rf"(?<![a-z0-9.']){re.escape(value)}(?![a-z0-9]|\.\d)", words):  # "size 11." too
                 found.setdefault(key, set()).add(value)
+            elif value == "yes" and key.lower() in wanted:
+                found.setdefault(key, set()).add("yes")
     return found
+
+
+_NOT_ATTRIBUTE = re.compile(r"\b(?:not|non|without|no need)\b|不(?:要|用|需要)?(?:防水|无线)|不防", re.IGNORECASE)
 
 
 def fits(variant: dict, named: dict[str, set[str]]) -> int:

@@ -242,3 +242,23 @@ def test_a_promotion_already_offered_is_not_repeated(stack):
     assert "LAPTOP-DESK12" in first and "笔记本电脑" in first  # the promotion's Chinese title
     chat.say("不用了")
     assert "LAPTOP-DESK12" not in chat.say("笔记本电脑还有别的优惠吗")["text"]
+
+
+def test_each_question_of_a_message_that_asks_several_is_answered(stack):
+    chat = Chat(stack["url"])
+    reply = chat.say(f"hi, two things: where is my camera order, and do you ship on weekends? {YUSUF}")["text"]
+    assert "#W6679257" in reply and "weekend" in reply.lower()
+    # an order question asked before the shopper is proven is answered once they are
+    chat = Chat(stack["url"])
+    assert "e-mail" in chat.say("First, where's my camera? Second, I want to return my headphones.")["text"]
+    both = chat.say(YUSUF)["text"]
+    assert "#W2378156" in both and "#W6679257" in both  # the return goes on; the camera's status is told
+
+
+def test_a_product_question_gets_the_option_that_answers_it_or_an_honest_not_listed(stack):
+    chat = Chat(stack["url"])
+    assert "water resistance" in chat.say("is the backpack waterproof?")["text"]  # not listed: never guessed
+    laptop = chat.say("is the 17-inch laptop with the i7 in stock? the black one. how much?")["text"]
+    assert "17-inch" in laptop and "$" in laptop
+    follow = chat.say("how much ram and storage does it have?")
+    assert follow["route"] == "flow" and "ram:" in follow["text"] and "storage:" in follow["text"]

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import yaml
 
-from agent.catalogue_words import ALIASES, option_values
+from agent.catalogue_words import ALIASES
 
 
 _ZH_END = r"(?=$|[\s\W\dA-Za-z]|[的吧啊呀了哈嗯就确])"
@@ -51,7 +51,7 @@ ADDRESS = re.compile(r"(\d+\s[A-Za-z0-9 .'-]+?),\s*(?:((?:apt|apartment|unit|sui
                      r"\b\.?[^,]*),\s*)?([A-Za-z .'-]+?),?\s+([A-Z]{2}),?\s*(\d{5})\b", re.IGNORECASE)  # "Denver CO 80212" too
 ADDRESS_WORDS = re.compile(r"address|ship(ping)? to|deliver to|地址|寄到|送到", re.IGNORECASE)
 # asking where an order goes, not changing it: "what address was it sent to?", "寄到哪个地址了"
-ASKS_ADDRESS = re.compile(r"\b(?:what|which) address\b|\baddress (?:is it|was it|it'?s) (?:going|being sent|sent|shipped)|"
+ASKS_ADDRESS = re.compile(r"\b(?:what|which) address\b|\baddress (?:is it|was it|it'?s|it is|it was) (?:going|being sent|sent|shipped)|"
                           r"where (?:is|was|did) it (?:being |get )?(?:sent|shipped|going|go)\b|"
                           r"(?:寄|送|发)(?:到|去)?(?:了)?哪|哪个地址|什么地址|地址是哪", re.IGNORECASE)
 # the account's default address as the new address of an order: "send it to my address on file instead",
@@ -95,10 +95,6 @@ def place_in_list(text: str, size: int) -> int | None:
     return at if 0 <= at < size else None
 
 
-@lru_cache(maxsize=1)
-def option_vocabulary() -> set[str]:
-    """Every word of the catalogue's option values ("white", "17-inch", "small"): words that pick an item."""
-    return set(option_values())
 EMAIL = re.compile(r"\S+@\S+")
 ALL_ITEMS = re.compile(r"\ball\b|everything|全部|所有|全都|整单", re.IGNORECASE)
 
@@ -166,6 +162,20 @@ def questions_in(text: str) -> list[str]:
     window, and do you ship to Canada?"); one item when it asks one."""
     parts = [p.strip(" ,，。") for p in _QUESTION_END.split(text)]
     return [p for p in parts if len(p) >= 3 and QUESTION.search(p)] or [text]
+
+
+_REQUEST_BREAK = re.compile(r"(?:^|\s)\d[.、)）]\s*|[?？；;:：]\s*|[.。!！]\s+(?=\S)|,?\s*\b(?:and )?also\b,?\s*|"
+                            r",?\s+and\s+(?=(?:what|how|when|where|which|do|does|did|is|are|can|could|has|have)\b)|"
+                            r"\b(?:one more thing|another thing|plus)\b,?\s*|[，,。\s]*(?:还有|另外|顺便问下|顺便|再问下)[，,\s]*",
+                            re.IGNORECASE)
+
+
+def requests_in(text: str) -> list[str]:
+    """The parts of a message that asks for several things ("cancel the charger order, and also when is my
+    chair arriving?", "1.退了多少钱 2.头盔那单到了没有 3.周末发货吗"), in order; [] when it asks one."""
+    parts = [p.strip(" ,，。.") for p in _REQUEST_BREAK.split(text)]
+    parts = [p for p in parts if len(re.findall(r"[A-Za-z]{2,}", p)) + len(re.findall(r"[\u3400-\u9fff]", p)) / 2 >= 3]
+    return parts if len(parts) > 1 else []
 
 
 def names_with_zip(text: str) -> list[tuple[str, str, str]]:
@@ -261,6 +271,14 @@ def products_in(text: str) -> list[tuple[str, str]]:
             found += [(name, written) for name in names if name not in (n for n, _ in found)]
             lowered = re.sub(pattern, " ", lowered)
     return found
+
+
+def without_products(text: str) -> str:
+    """The text with our products' names blanked ("蓝牙音箱续航多久" → " 续航多久"): what it asks of them."""
+    lowered = text.lower()
+    for _, written in products_in(text):
+        lowered = lowered.replace(written, " ")
+    return lowered
 
 
 _CLAUSE = re.compile(r"[;；。!！\n]+")

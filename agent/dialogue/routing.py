@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from agent.catalogue_words import asked_attributes, option_values
 from agent.dialogue import reading
 from agent.dialogue.flows import FLOWS, ORDER_INTENTS, SAID
 from agent.dialogue.state import Dialogue, Task
@@ -25,7 +26,7 @@ def can_close(intent: str | None, text: str, context: dict | None = None) -> boo
         return bool(reading.ORDER_ID.search(text))
     if intent == "product_info" and not reading.products_in(text):
         return bool((context or {}).get("product")) and bool(
-            reading.OPTION_WORDS.search(option_words(text)) or asks_option(text))
+            reading.OPTION_WORDS.search(option_words(text)) or asks_option(text) or asked_attributes(text))
     return intent in FLOW_INTENTS
 
 
@@ -53,13 +54,18 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if account_not_order(intent, slots, text, context):
         return "account"
     if intent in ("modify_order", "account", "complaint", None) and reading.ASKS_ADDRESS.search(text) \
-            and not reading.address_in(text) and not reading.to_default_address(text) \
+            and not reading.ACCOUNT_WORDS.search(text) and not reading.address_in(text) \
             and not re.search(r"\bchange|\bupdate|改", text, re.IGNORECASE):
         return "order_status"
     if intent == "account" and reading.to_default_address(text) and (
             slots.get("order_id") or context.get("slots", {}).get("order_id")):
         return "modify_order"
     return intent
+
+
+def names_target(text: str, slots: dict) -> bool:
+    """The message names an order or one of our products."""
+    return bool(slots.get("order_id") or reading.ORDER_ID.search(text) or reading.products_in(text))
 
 
 def names_product(text: str) -> bool:
@@ -95,8 +101,8 @@ def continues_task(context: dict, intent: str | None, slots: dict, text: str) ->
 def asks_about_product(context: dict, text: str) -> bool:
     """"如果没货的话 13寸i7还有别的有货的吗": a question naming options of the product talked about just
     before is about that product, whatever else the words resemble."""
-    return bool(context.get("product")) and bool(reading.QUESTION.search(text)) and asks_option(text) \
-        and not reading.ORDER_ID.search(text)
+    return bool(context.get("product")) and bool(reading.QUESTION.search(text)) \
+        and bool(asks_option(text) or asked_attributes(text)) and not reading.ORDER_ID.search(text)
 
 
 def is_digression(context: dict, intent: str | None, text: str) -> bool:
@@ -131,7 +137,7 @@ def _names_who_or_which(slots: dict, text: str) -> bool:
 def _picks_order(text: str) -> bool:
     """An answer to "which order is it?": the first/second one, the white one, the one with the lamp."""
     return bool(reading.ORDINAL.search(text) or reading.products_in(text)
-                or set(re.findall(r"[a-z0-9-]+", option_words(text))) & reading.option_vocabulary())
+                or set(re.findall(r"[a-z0-9-]+", option_words(text))) & option_values())
 
 
 def _gives_details(task: Task, text: str) -> bool:

@@ -9,6 +9,7 @@ from agent import metrics
 from agent.dialogue import reading
 from agent.dialogue.state import Offer, Task
 from agent.dialogue.turn import Answer, Turn, options
+from agent.catalogue_words import Attribute, asked_attributes
 from agent.variants import asked_variants
 
 
@@ -104,7 +105,7 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict | None
     asked, closest = asked_variants(list(product["variants"].values()), turn.text)
     if not (asked or closest):
         return None
-    turn.dialogue.product = name
+    turn.dialogue.product, turn.dialogue.variant = name, asked[0]["item_id"] if len(asked) == 1 else None
     lines = "; ".join(turn.say("variant_stock", options=options(v), price=v["price"],
                                stock=turn.say("in_stock" if v["available"] else "sold_out")) for v in asked[:3])
     reply = turn.say("variant_facts", name=name, lines=lines) if asked else turn.say("no_such_variant", name=name)
@@ -122,16 +123,42 @@ def product_facts(turn: Turn) -> Answer:
     product = turn.shop.call("get_product_details", {"product_id": catalogue[name]})
     if (answer := _variant_answer(turn, name, catalogue[name], product)):
         return answer
+    if (asked := asked_attributes(reading.without_products(turn.text))):
+        return _attributes_answer(turn, name, product, asked)
     variants = list(product["variants"].values())
     in_stock = [v for v in variants if v["available"]]
     if not in_stock:
         return turn.answer("out_of_stock", {"product": product}, name=name)
+    prices = sorted(Decimal(str(v["price"])) for v in in_stock)
+    lines = options_summary(in_stock)
+    return turn.answer("product_facts", {"product": product}, name=name, lines=lines, low=f"{prices[0]:.2f}",
+                       high=f"{prices[-1]:.2f}")
+
+
+def _attributes_answer(turn: Turn, name: str, product: dict, asked: list[Attribute]) -> Answer:
+    """"Is the backpack waterproof?", "how much RAM does it have?": the options that answer it, for the
+    variant talked about or over the ones in stock; an attribute the catalogue has no option for is said
+    to be not listed, never guessed."""
+    variants = list(product["variants"].values())
+    known = product["variants"].get(turn.dialogue.variant or "")
+    shown = [known] if known else [v for v in variants if v["available"]] or variants
+    lines, missing = [], []
+    for attribute in asked:
+        keys = [k for k in variants[0]["options"] if k.lower() in attribute.keys]
+        missing += [attribute.label[turn.language]] if not keys else []
+        lines += [f"{k}: {', '.join(dict.fromkeys(str(v['options'][k]) for v in shown))}" for k in keys]
+    label = f"{name} ({options(known)})" if known else name
+    reply = turn.say("attribute_facts", name=label, lines="; ".join(lines)) if lines else ""
+    if missing:
+        reply += turn.say("attribute_not_listed", name=name, what=", ".join(missing), options=options_summary(shown))
+    return Answer(reply.strip(), {"product": product})
+
+
+def options_summary(variants: list[dict]) -> str:
+    """Every option with the values these variants have: "color: black, green; size: large, small"."""
     values: dict[str, list[str]] = {}
-    for variant in in_stock:
+    for variant in variants:
         for key, value in variant["options"].items():
             if str(value) not in values.setdefault(key, []):
                 values[key].append(str(value))
-    prices = sorted(Decimal(str(v["price"])) for v in in_stock)
-    lines = "; ".join(f"{key}: {', '.join(vals)}" for key, vals in values.items())
-    return turn.answer("product_facts", {"product": product}, name=name, lines=lines, low=f"{prices[0]:.2f}",
-                       high=f"{prices[-1]:.2f}")
+    return "; ".join(f"{key}: {', '.join(vals)}" for key, vals in values.items())

@@ -9,7 +9,7 @@ import logging
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 log = logging.getLogger(__name__)
-DIALOGUE_KEYS = ("user_id", "task", "pending", "offer", "offers", "accepted_offers", "failures", "product")
+DIALOGUE_KEYS = ("user_id", "task", "pending", "offer", "offers", "accepted_offers", "failures", "product", "variant")
 
 
 class Task(BaseModel):
@@ -61,6 +61,7 @@ class Dialogue(BaseModel):
     accepted_offers: list[str] = Field(default_factory=list)
     failures: int = 0                 # failed tries of the task under way
     product: str | None = None        # the product talked about last
+    variant: str | None = None        # its variant talked about last (item id): "how much RAM does it have?"
 
     @classmethod
     def of(cls, context: dict) -> Dialogue:

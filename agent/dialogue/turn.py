@@ -61,4 +61,7 @@ def refunded(order: dict) -> dict | None:
 
 
 def options(variant: dict) -> str:
-    return ", ".join(map(str, variant["options"].values()))
+    """A variant's option values ("17-inch, i7, black"); a yes/no option by its name ("waterproof",
+    "no waterproof"), since a bare "yes" says nothing."""
+    return ", ".join(key if value == "yes" else f"no {key}" if value == "no" else str(value)
+                     for key, value in variant["options"].items())

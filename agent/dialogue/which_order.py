@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from agent.catalogue_words import option_values
 from agent.seams import Shop
 from agent.variants import option_value, option_words
 
@@ -37,7 +38,7 @@ def orders_described(intent: str, products: list[str], user_id: str, shop: Shop)
 def narrowed(orders: list[dict], products: list[str], words: str) -> list[dict]:
     """Of several orders, the one whose items' options the shopper's words name best ("the white one,
     small"), when one does; else all of them."""
-    wanted = set(re.findall(r"[a-z0-9-]+", option_words(words)))
+    wanted = set(re.findall(r"[a-z0-9-]+", option_words(words))) & option_values()  # not the "s" of "it's"
     named = {o["order_id"]: max((len(wanted & _options(i)) for i in o["items"] if not products or i["name"] in products),
                                 default=0) for o in orders}
     best = max(named.values(), default=0)
