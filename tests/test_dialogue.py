@@ -218,3 +218,25 @@ def test_what_a_shopper_wants_is_read_without_who_they_are():
     assert without_identity("Mia Chen 10001 where is my lamp") == "where is my lamp"
     assert names_with_zip("我叫 raj li 邮编是20369") == [("Raj", "Li", "20369")]
     assert names_with_zip("Hello I am going to Chicago 60601") == []
+
+
+def test_a_need_gets_the_products_made_for_it_within_the_budget_and_a_follow_up_the_one_it_fits(shop):
+    chat = Conversation(shop, "zh")
+    reply = chat.say("recommend", "想给我爸买个gift, 他很喜欢hiking, budget大概250 dollars, 有什么推荐吗")
+    assert "Hiking Boots" in reply and "Mechanical Keyboard" not in reply
+    follow = chat.say("product_info", "他穿11码, 要waterproof的, 有货吗 多少钱")
+    assert "259.75" in follow and "Hiking Boots" in follow  # size 11, waterproof, in stock
+
+
+def test_what_the_shop_does_not_sell_is_said_with_the_closest_it_does():
+    from agent.dialogue.reading import asks_if_sold
+
+    assert asks_if_sold("actually, do you sell tents?") == "tents" and asks_if_sold("你们有帐篷吗") == "帐篷"
+    for not_a_product in ("do you do free returns?", "gift card有有效期吗", "do you sell laptops?", "你们有发票吗"):
+        assert asks_if_sold(not_a_product) is None
+
+
+def test_an_attribute_the_catalogue_does_not_list_is_never_guessed(shop):
+    chat = Conversation(shop)
+    assert "does not list the water resistance of the Backpack" in chat.say("product_info", "is the backpack waterproof?")
+    assert "battery life: " in chat.say("product_info", "how long does the bluetooth speaker battery last?")

@@ -262,3 +262,5 @@ def test_a_product_question_gets_the_option_that_answers_it_or_an_honest_not_lis
     assert "17-inch" in laptop and "$" in laptop
     follow = chat.say("how much ram and storage does it have?")
     assert follow["route"] == "flow" and "ram:" in follow["text"] and "storage:" in follow["text"]
+    tents = chat.say("actually, do you sell tents?")
+    assert tents["route"] == "flow" and "don't sell tents" in tents["text"] and "$" in tents["text"]

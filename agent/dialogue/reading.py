@@ -273,6 +273,26 @@ def products_in(text: str) -> list[tuple[str, str]]:
     return found
 
 
+_SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)? (?:sell|have|carry|stock)\s+(?:any\s+)?(?:an? )?([a-z][a-z -]{1,30}?)"
+                   r"(?=\s*(?:[?.!,]|$|\bor\b|\bin\b|\bfor\b|\bat\b))|"
+                   r"(?:你们|你家|店里|贵店)(?:这里|这儿)?(?:有没有|有)卖?([\u4e00-\u9fff]{1,6}?)(?:卖)?(?:的?(?:吗|么|嘛)|的\s*(?:[?？]|$))|"
+                   r"(?:有没有卖|有卖|卖不卖)([\u4e00-\u9fff]{1,6}?)(?:的|吗|么|[?？]|$)", re.IGNORECASE)
+_NOT_A_PRODUCT = re.compile(r"货|库存|优惠|折扣|活动|券|发票|人|客服|问题|办法|时间|地址|运费|包邮|什|别的|其他|推荐|期|门店|"
+                            r"\b(?:it|them|this|that|one|any|stock|discounts?|coupons?|deals?|sales?|promo\w*|"
+                            r"(?:free |international |express )?(?:shipping|delivery|returns?|exchanges?|refunds?)|"
+                            r"gift (?:cards?|wrapping)|warranty|installments?|price match\w*|cash on delivery|cod|"
+                            r"stores?|shops?|a store|other colou?rs?|sizes?|colou?rs?)\b", re.IGNORECASE)
+
+
+def asks_if_sold(text: str) -> str | None:
+    """What a shopper asks whether we sell ("do you sell tents?", "你们有帐篷吗"), when it is none of our
+    products: the thing as they wrote it."""
+    if products_in(text) or ORDER_ID.search(text) or not (m := _SOLD.search(text)):
+        return None
+    thing = next(g for g in m.groups() if g).strip()
+    return None if _NOT_A_PRODUCT.search(thing) else thing
+
+
 def without_products(text: str) -> str:
     """The text with our products' names blanked ("蓝牙音箱续航多久" → " 续航多久"): what it asks of them."""
     lowered = text.lower()

@@ -25,7 +25,9 @@ def can_close(intent: str | None, text: str, context: dict | None = None) -> boo
     if intent == "payment_issue":  # about one order's payments; the FAQ answers the rest
         return bool(reading.ORDER_ID.search(text))
     if intent == "product_info" and not reading.products_in(text):
-        return bool((context or {}).get("product")) and bool(
+        context = context or {}
+        shown = context.get("product") or (context.get("task") or {}).get("products")  # talked about, or recommended
+        return bool(reading.asks_if_sold(text)) or bool(shown) and bool(
             reading.OPTION_WORDS.search(option_words(text)) or asks_option(text) or asked_attributes(text))
     return intent in FLOW_INTENTS
 
@@ -57,6 +59,8 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             and not reading.ACCOUNT_WORDS.search(text) and not reading.address_in(text) \
             and not re.search(r"\bchange|\bupdate|改", text, re.IGNORECASE):
         return "order_status"
+    if reading.asks_if_sold(text):  # "do you sell tents?": a question about the catalogue
+        return "product_info"
     if intent == "account" and reading.to_default_address(text) and (
             slots.get("order_id") or context.get("slots", {}).get("order_id")):
         return "modify_order"

@@ -9,6 +9,7 @@ from agent import metrics
 from agent.dialogue import reading
 from agent.dialogue.state import Offer, Task
 from agent.dialogue.turn import Answer, Turn, options
+from agent.catalogue_search import closest_products, products_for
 from agent.catalogue_words import Attribute, asked_attributes
 from agent.variants import asked_variants
 
@@ -38,6 +39,8 @@ def sell(turn: Turn, intent: str) -> Answer:
         return variants
     if intent == "recommend" and product_id:
         reply, offer = _in_stock(turn, task, products[0][0], product_id)
+    elif intent == "recommend" and (needed := products_for(turn.text)):  # "a gift for my dad who hikes"
+        reply, offer = _for_need(turn, needed, catalogue), None
     elif intent == "recommend":
         reply, offer = _picks(turn)
     else:  # "白色的充电款电动牙刷多少钱 有优惠券吗": its price first, then the offers
@@ -66,6 +69,33 @@ def _in_stock(turn: Turn, task: Task, name: str, product_id: str) -> tuple[str, 
     turn.dialogue.task = Task(intent="recommend", product=name,
                               cheapest=str(in_stock[0]["price"]) if in_stock else below)
     return reply, _cross_sell(turn, turn.shop.call("list_promotions", {"product_id": product_id})["promotions"])
+
+
+def _cheapest(turn: Turn, product_id: str, budget: Decimal | None = None) -> str | None:
+    """The lowest price in stock (within the budget), if any."""
+    variants = turn.shop.call("get_product_details", {"product_id": product_id})["variants"].values()
+    prices = [Decimal(str(v["price"])) for v in variants if v["available"] and (budget is None or Decimal(str(v["price"])) <= budget)]
+    return f"{min(prices):.2f}" if prices else None
+
+
+def _for_need(turn: Turn, needed: list[str], catalogue: dict) -> str:
+    """The products made for the need named, in stock within the budget, those shown remembered so that
+    "size 11, waterproof?" next is about the one of them it fits."""
+    budget = reading.budget(turn.text)
+    shown = [(n, p) for n in needed if n in catalogue and (p := _cheapest(turn, catalogue[n], budget))][:3]
+    if not shown:
+        return turn.say("nothing_within", budget=budget) if budget else _picks(turn)[0]
+    turn.dialogue.task = Task(intent="recommend", products=[n for n, _ in shown])
+    return turn.say("recommend", lines="; ".join(turn.say("recommend_line", name=n, price=p) for n, p in shown))
+
+
+def _fitting_shown(turn: Turn, catalogue: dict) -> str | None:
+    """Of the products just recommended, the one whose options the message names ("他穿11码 要防水的")."""
+    task = turn.dialogue.task
+    shown = task.products if task and task.intent == "recommend" else []
+    fits = [n for n in shown if asked_variants(list(turn.shop.call(
+        "get_product_details", {"product_id": catalogue[n]})["variants"].values()), turn.text)[0]]
+    return fits[0] if len(fits) == 1 else None
 
 
 def _picks(turn: Turn) -> tuple[str, Offer | None]:
@@ -118,7 +148,14 @@ def product_facts(turn: Turn) -> Answer:
     """What the catalogue says of a product: the variant asked about (its stock and price, or the closest
     in stock), or every option in stock and the price range."""
     catalogue = turn.shop.call("list_all_product_types", {})
-    name = next((n for n, _ in reading.products_in(turn.text) if n in catalogue), turn.dialogue.product)
+    name = next((n for n, _ in reading.products_in(turn.text) if n in catalogue), None)
+    if name is None and (thing := reading.asks_if_sold(turn.text)):  # "do you sell tents?": no, but…
+        near = products_for(turn.text) or closest_products(thing)
+        return turn.answer("not_sold", {"products": near}, thing=thing, lines="; ".join(
+            turn.say("recommend_line", name=n, price=price) for n in near[:3] if (price := _cheapest(turn, catalogue[n]))))
+    name = name or _fitting_shown(turn, catalogue) or turn.dialogue.product
+    if name not in catalogue:  # (several just recommended, and the words fit more than one)
+        return turn.answer("which_product")
     turn.dialogue.product = name  # "and in silver?" next is about the same product
     product = turn.shop.call("get_product_details", {"product_id": catalogue[name]})
     if (answer := _variant_answer(turn, name, catalogue[name], product)):

@@ -1,0 +1,56 @@
+"""Products by what they are for, when a shopper names a need instead of a product ("a gift for my dad who
+likes hiking", "适合露营的"), and the closest products to one the shop does not sell ("do you sell tents?").
+
+Needs are matched against data/shop/product_uses.yaml (words per product, en and zh); what the shop does
+not sell is compared in meaning (e5 vectors of each product's name, aliases and uses) with the catalogue.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from agent.catalogue_words import ALIASES
+
+USES = Path(__file__).resolve().parent.parent / "data" / "shop" / "product_uses.yaml"
+
+
+@lru_cache(maxsize=1)
+def _uses() -> dict[str, tuple[str, ...]]:
+    return {name: tuple(str(w).lower() for w in words)
+            for name, words in yaml.safe_load(USES.read_text(encoding="utf-8")).items()}
+
+
+def _said(word: str, text: str) -> bool:
+    return bool(re.search(rf"(?<![a-z]){re.escape(word)}(?:s|ing)?(?![a-z])", text)) if word.isascii() else word in text
+
+
+def products_for(text: str) -> list[str]:
+    """Products whose uses the text names, the most uses named first ([] when it names none)."""
+    lowered = text.lower()
+    hits = {name: sum(_said(w, lowered) for w in words) for name, words in _uses().items()}
+    return sorted((n for n, h in hits.items() if h), key=lambda n: -hits[n])
+
+
+@lru_cache(maxsize=1)
+def _product_vectors() -> tuple[list[str], np.ndarray]:
+    from fastmodels.encoder import shared_encoder
+
+    aliases = yaml.safe_load(ALIASES.read_text(encoding="utf-8"))
+    names = list(_uses())
+    docs = [f"{name}: {', '.join(map(str, aliases.get(name, [])))}; {', '.join(_uses()[name])}" for name in names]
+    vectors = shared_encoder().encode(docs)
+    return names, vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def closest_products(thing: str, k: int = 3) -> list[str]:
+    """The k products nearest in meaning to something the shop does not sell ("tent": Backpack, …)."""
+    from fastmodels.encoder import shared_encoder
+
+    names, vectors = _product_vectors()
+    query = shared_encoder().encode(f"buy a {thing} online")  # (a shopping phrase: "tent" alone reads as a word)
+    ranked = np.argsort(-(vectors @ (query / np.linalg.norm(query))))
+    return [names[i] for i in ranked[:k]]
