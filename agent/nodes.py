@@ -8,7 +8,7 @@ import re
 from dataclasses import asdict, dataclass, replace
 
 from agent import metrics
-from agent.dialogue import after_no, meant_intent, questions_in, requests_in, run_flow, without_identity
+from agent.dialogue import after_no, asks_change, meant_intent, products_in, questions_in, requests_in, run_flow, without_identity
 from agent.dialogue.several import answer_others, set_apart
 from agent.frustration import heard
 from agent.handoff import HandoffDesk
@@ -103,6 +103,9 @@ async def input_rails(state: TurnState, deps: TurnDeps) -> dict:
     return {}
 
 
+CHANGES = ("cancel_order", "return_item", "exchange_item", "modify_order")  # a message's request that acts comes first
+
+
 async def understand(state: TurnState, deps: TurnDeps) -> dict:
     # "no, never mind — where is my parcel?": the request is what follows the no
     rest = after_no(state["text"])
@@ -117,7 +120,11 @@ async def understand(state: TurnState, deps: TurnDeps) -> dict:
     parts = requests_in(without_identity(state["text"]))  # "cancel the charger order, and when is my chair coming?"
     others = [{"text": p, "intent": r.intent, "confidence": r.confidence, "slots": dict(r.slots)}
               for p, r in zip(parts, deps.nlu.predict(parts) if parts else [])]
-    return {"understanding": {"intent": intent, "confidence": u.confidence, "slots": dict(u.slots),
+    confidence = u.confidence
+    if intent not in CHANGES and (asked := next((o for o in others if o["intent"] in CHANGES and o[
+            "confidence"] >= deps.settings.intent_confidence_threshold and asks_change(o["text"])), None)):
+        intent, confidence = asked["intent"], asked["confidence"]  # "cancel my phone order. does the money go…?"
+    return {"understanding": {"intent": intent, "confidence": confidence, "slots": dict(u.slots),
                               "frustration": frustration, "scores": dict(getattr(u, "scores", {})),
                               "more": rest is not None, "requests": others}}
 
@@ -270,6 +277,8 @@ async def finish(state: TurnState, deps: TurnDeps) -> dict:
     context["language"] = state["language"]
     context["frustration"] = round(understanding.get("frustration", 0.0), 3)
     kept = {k: v for k, v in understanding["slots"].items() if k not in PERSONAL_SLOTS}
+    if "product" not in kept and (named := products_in(state.get("text", ""))):
+        kept["product"] = named[0][1]  # the shopper's word for it, as the slot holds it: "19 bar那款呢" next
     context["slots"] = {**context.get("slots", {}), **kept}
     masked_text, _ = deps.rails.mask_pii(state.get("text", ""))
     masked_reply, _ = deps.rails.mask_pii(reply)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from agent.dialogue import (ORDER_INTENTS, asks_about_product, asks_for_person, can_close, continues_task,
                             drops_task, gives_identity, is_bare_answer, is_open_question, is_yes, names_product,
                             starts_new_task)
+from agent.catalogue_search import products_for
 from agent.replies import say
 from agent.settings import Settings
 from agent.state import TurnState
@@ -47,8 +48,9 @@ def choose_route(state: TurnState, deps) -> dict:
     closable = _sure(u, context, text, settings) and can_close(u["intent"], text, context)
     # several questions at once, grounded in the shop's current promotions (a polite, long way of asking
     # for one order request is that request: "…想取消掉，不知道还来得及吗？")
+    # ("is the 17-inch one in stock? how much?", "a gift for my dad who loves hiking, what would you suggest?")
     if is_open_question(text) and not (closable and (u["intent"] in ORDER_INTENTS or (
-            u["intent"] in CATALOGUE_INTENTS and names_product(text)))):  # "is the 17-inch one in stock? how much?"
+            u["intent"] in CATALOGUE_INTENTS and names_product(text)) or (u["intent"] == "recommend" and products_for(text)))):
         return {**update, "route": "llm", "tool": "list_promotions"}
     if state.get("cached_answer") and not (closable and u["intent"] == "account"):  # "update my address": do it
         return {**update, **_cache_or_llm(state, u, settings)}

@@ -15,13 +15,14 @@ from agent.catalogue_words import asked_attributes
 _ZH_COLOURS = {"黑": "black", "白": "white", "红": "red", "蓝": "blue", "绿": "green", "灰": "grey", "银": "silver",
                "金": "gold", "粉": "pink", "紫": "purple", "黄": "yellow", "棕": "brown"}
 _ZH_COLOUR = re.compile(f"([{''.join(_ZH_COLOURS)}])(?=[色的])")
-_ZH_OPTIONS = {"咖啡色": "brown", "米色": "beige", "米白": "beige", "藏青": "navy", "玫瑰金": "rose gold", "大号": "large",
+_ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual", "咖啡色": "brown", "米色": "beige", "米白": "beige", "藏青": "navy", "玫瑰金": "rose gold", "大号": "large",
                "中号": "medium", "小号": "small", "皮": "leather", "不锈钢": "stainless steel", "玻璃": "glass",
                "塑料": "plastic", "无线": "wireless", "有线": "wired", "防水": "waterproof"}
 _INCH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-\s*)?(?:inches|inch|寸|英寸)", re.IGNORECASE)
+_LITRE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:升|litres?|liters?)", re.IGNORECASE)  # "1升" → "1l"
 # what the shopper does not want: "not the 13-inch", "instead of white", "不是白色的"
 _NEGATED = re.compile(r"\b(?:not|instead of|rather than)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\bbut\b)"
-                      r"|(?:不是|不要|而不是)[^,.;!?，。；！？要换]*", re.IGNORECASE)
+                      r"|(?:不是|不要|而不是|(?<!有)没有)[^,.;!?，。；！？要换…]*", re.IGNORECASE)
 
 
 def option_words(text: str) -> str:
@@ -29,6 +30,7 @@ def option_words(text: str) -> str:
     colours and sizes in English, negated choices left out."""
     text = _NEGATED.sub(" ", text.lower())
     text = _INCH.sub(lambda m: f" {m[1]}-inch ", text)
+    text = _LITRE.sub(lambda m: f" {m[1]}l ", text)
     # longest first: 玫瑰金 before a colour of one character
     for zh in sorted(_ZH_OPTIONS, key=len, reverse=True):
         if zh in text:

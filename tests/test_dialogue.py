@@ -240,3 +240,12 @@ def test_an_attribute_the_catalogue_does_not_list_is_never_guessed(shop):
     chat = Conversation(shop)
     assert "does not list the water resistance of the Backpack" in chat.say("product_info", "is the backpack waterproof?")
     assert "battery life: " in chat.say("product_info", "how long does the bluetooth speaker battery last?")
+
+
+def test_an_item_the_shopper_keeps_is_not_returned_and_a_variant_they_say_is_missing_is_not_wanted():
+    from agent.dialogue.reading import items_meant
+    from agent.variants import option_words
+
+    assert items_meant(["Wall Clock", "Water Bottle"], "挂钟想退掉 水杯留着 挺好用的") == [("Wall Clock", "挂钟想退掉 水杯留着 挺好用的")]
+    assert "silver" not in option_words("没有silver啊… 那gold的10 inch 128GB也行")
+    assert "black" in option_words("有没有黑色的")  # asking is not declining

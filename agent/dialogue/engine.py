@@ -33,7 +33,9 @@ class FlowResult:
 def run_flow(intent: str, slots: dict, text: str, language: str, context: dict, shop: Shop,
              request_id: str) -> FlowResult:
     dialogue = Dialogue.of(context)
-    turn = Turn(text, language, dialogue, shop, request_id, slots, seen_order=context.get("slots", {}).get("order_id"))
+    seen = context.get("slots", {})
+    turn = Turn(text, language, dialogue, shop, request_id, slots, seen_order=seen.get("order_id"),
+                seen_product=seen.get("product"))
     answer = _answer(intent, turn)
     if dialogue.failures >= MAX_FAILURES:
         dialogue.finish_task()
@@ -92,6 +94,8 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
     wished for, the reason, the refund or price-difference method, the change wanted."""
     text, slots = turn.text, turn.slots
     named = reading.products_meant(text)
+    if task.intent in ("return_item", "exchange_item", "modify_order") and len(named) > 1:
+        named = [n for n, _ in reading.items_meant(named, text)] or named  # "退挂钟 水杯留着": not the bottle
     if slots.get("order_id"):
         task.order_id, task.order_named = slots["order_id"], True
     elif carried_order and not task.order_id and not named:  # the order talked about before; not "I meant the lamp"

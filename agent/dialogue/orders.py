@@ -25,8 +25,8 @@ def tell_status(turn: Turn, order: dict, task: Task) -> Answer:
     if (refund := refunded(order)):
         reply += turn.say("refund_line", **refund)
     facts = {"order": order, "tracking": tracking}
-    if (reading.ASKS_ADDRESS.search(turn.text) or reading.ADDRESS_WORDS.search(turn.text)) \
-            and not reading.ACCOUNT_WORDS.search(turn.text):  # (the account's default address is not the order's)
+    if reading.ASKS_ADDRESS.search(turn.text) and not reading.ACCOUNT_WORDS.search(turn.text):
+        # (the account's default address is not the order's)
         facts["address"] = reading.shown(order["address"])  # their own, once proven: the rails let it through
         reply += turn.say("ship_to", address=facts["address"])
     turn.dialogue.finish_task()

@@ -170,6 +170,15 @@ _REQUEST_BREAK = re.compile(r"(?:^|\s)\d[.、)）]\s*|[?？；;:：]\s*|[.。!�
                             re.IGNORECASE)
 
 
+_CHANGE_VERB = re.compile(r"\b(?:cancel|return|send (?:it )?back|exchange|swap|change|modify|update)\b|取消|退货|退掉|退了|换|改",
+                          re.IGNORECASE)
+
+
+def asks_change(text: str) -> bool:
+    """The words ask for a change to an order in so many words (cancel, return, exchange, change)."""
+    return bool(_CHANGE_VERB.search(text))
+
+
 def requests_in(text: str) -> list[str]:
     """The parts of a message that asks for several things ("cancel the charger order, and also when is my
     chair arriving?", "1.退了多少钱 2.头盔那单到了没有 3.周末发货吗"), in order; [] when it asks one."""
@@ -302,7 +311,8 @@ def without_products(text: str) -> str:
 
 
 _CLAUSE = re.compile(r"[;；。!！\n]+")
-_UNCHANGED_AFTER = re.compile(r"^\W{0,2}(?:as is|as it is|is fine|stays|不换|不动|不用换|不变|没问题|不用动|保持)", re.IGNORECASE)
+_UNCHANGED_AFTER = re.compile(r"^\W{0,2}(?:as is|as it is|is fine|stays|i'?ll keep|不换|不动|不用换|不变|没问题|不用动|保持|留着|"
+                              r"留下|我留|不退|不用退|挺好)", re.IGNORECASE)
 _NOT_BEFORE = re.compile(r"(?:\bnot|\bkeep|不是|不要)\W{0,2}(?:the |my )?$", re.IGNORECASE)
 
 
@@ -345,4 +355,4 @@ def adds_details(text: str, args: dict, items: list[str]) -> bool:
     return bool(ORDER_ID.search(text) or EMAIL.search(text)
                 or (address and address["address1"] != args.get("address1"))
                 or (source and method and not method.startswith(source))
-                or {name for name, _ in products_in(text)} - set(items))
+                or bool(items and {name for name, _ in products_in(text)} - set(items)))  # (not "only the backpack one")

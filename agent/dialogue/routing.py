@@ -26,7 +26,8 @@ def can_close(intent: str | None, text: str, context: dict | None = None) -> boo
         return bool(reading.ORDER_ID.search(text))
     if intent == "product_info" and not reading.products_in(text):
         context = context or {}
-        shown = context.get("product") or (context.get("task") or {}).get("products")  # talked about, or recommended
+        shown = context.get("product") or (context.get("task") or {}).get("products") \
+            or context.get("slots", {}).get("product")  # talked about, recommended, or named before
         return bool(reading.asks_if_sold(text)) or bool(shown) and bool(
             reading.OPTION_WORDS.search(option_words(text)) or asks_option(text) or asked_attributes(text))
     return intent in FLOW_INTENTS

@@ -90,9 +90,11 @@ def _for_need(turn: Turn, needed: list[str], catalogue: dict) -> str:
 
 
 def _fitting_shown(turn: Turn, catalogue: dict) -> str | None:
-    """Of the products just recommended, the one whose options the message names ("他穿11码 要防水的")."""
+    """Of the products just recommended, or those an earlier message's product word may mean ("咖啡机" →
+    "19 bar 胶囊的那款"), the one whose options the message names ("他穿11码 要防水的")."""
     task = turn.dialogue.task
-    shown = task.products if task and task.intent == "recommend" else []
+    shown = task.products if task and task.intent == "recommend" else \
+        [n for n, _ in reading.products_in(turn.seen_product or "") if n in catalogue]
     fits = [n for n in shown if asked_variants(list(turn.shop.call(
         "get_product_details", {"product_id": catalogue[n]})["variants"].values()), turn.text)[0]]
     return fits[0] if len(fits) == 1 else None

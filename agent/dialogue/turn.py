@@ -32,6 +32,7 @@ class Turn:
     request_id: str
     slots: dict = field(default_factory=dict)  # what understanding found in the message (email, order_id…)
     seen_order: str | None = None  # the order id talked about last in the conversation
+    seen_product: str | None = None  # the product word of an earlier message ("咖啡机有优惠券吗" → "19 bar那款呢")
 
     def say(self, key: str, **facts: object) -> str:
         return say(key, self.language, **facts)
