@@ -14,7 +14,7 @@ from agent.frustration import heard
 from agent.handoff import HandoffDesk
 from agent.llm import LLMClient, LLMUnavailable
 from agent.push import ReplyBus
-from agent.language import conversation_language
+from agent.language import conversation_language, own_words
 from agent.replies import say
 from agent.router import choose_route  # noqa: F401  (a node of the graph)
 from agent.shopper_text import canonical
@@ -90,7 +90,9 @@ async def _read_media(state: TurnState, deps: TurnDeps) -> dict:
 
 def _language(state: TurnState, text: str) -> str:
     """The conversation's language after this message (agent/language.py): the shopper's own words decide."""
-    return conversation_language(text, state.get("context", {}).get("language"), state.get("language_hint") or "en")
+    context = state.get("context", {})
+    return conversation_language(text, context.get("language"), state.get("language_hint") or "en",
+                                 tuple(context.get("own_words", (0, 0))))
 
 
 async def input_rails(state: TurnState, deps: TurnDeps) -> dict:
@@ -275,6 +277,7 @@ async def finish(state: TurnState, deps: TurnDeps) -> dict:
     if understanding["intent"]:
         context["last_intent"] = understanding["intent"]
     context["language"] = state["language"]
+    context["own_words"] = [a + b for a, b in zip(context.get("own_words", (0, 0)), own_words(state.get("text", "")))]
     context["frustration"] = round(understanding.get("frustration", 0.0), 3)
     kept = {k: v for k, v in understanding["slots"].items() if k not in PERSONAL_SLOTS}
     if "product" not in kept and (named := products_in(state.get("text", ""))):

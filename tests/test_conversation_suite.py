@@ -95,14 +95,16 @@ def test_the_whole_suite_breaks_no_rule_and_meets_the_task_success_goal(suite, s
     assert [f for f in failing if "ci" in next(c for c in played if c["id"] == f[0])["tags"]] == []
 
 
-BLIND_WORKING = ROOT / "data" / "blind" / "conversations" / "working"
-GOAL_BLIND_WORKING = 0.80  # a floor under today's 86%: the blind final batch is played only for recorded runs
+# the blind batches read and fixed against (working-b was the first final batch); the final batch is played
+# only for the runs recorded in data/blind/conversations/RESULTS.md
+BLIND_WORKING = [ROOT / "data" / "blind" / "conversations" / name for name in ("working", "working-b")]
+GOAL_BLIND_WORKING = 0.85  # a floor under today's 90% over both
 
 
 def test_the_blind_working_batch_breaks_no_rule_and_keeps_its_floor(seeded, backend_env, tmp_path_factory):
     """Conversations written apart from the project (data/blind/conversations/BRIEF.md), on every stack:
     no rule broken, every reply in the shopper's language, and the share right kept above a floor."""
-    blind = load_suite(BLIND_WORKING)
+    blind = [c for batch in BLIND_WORKING for c in load_suite(batch)]
     assert validate(blind, seeded, whole_suite=False) == []
     with fresh_service(backend_env, tmp_path_factory) as service:
         outcomes = run_suite(service["url"], service["shop_path"], blind)

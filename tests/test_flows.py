@@ -264,3 +264,13 @@ def test_a_product_question_gets_the_option_that_answers_it_or_an_honest_not_lis
     assert follow["route"] == "flow" and "ram:" in follow["text"] and "storage:" in follow["text"]
     tents = chat.say("actually, do you sell tents?")
     assert tents["route"] == "flow" and "don't sell tents" in tents["text"] and "$" in tents["text"]
+
+
+def test_declining_a_stated_cancel_for_another_change_takes_that_change_up(stack):
+    chat = Chat(stack["url"])
+    assert "yes" in chat.say(f"cancel #W9962383, ordered it by mistake. {FATIMA}")["text"]
+    instead = chat.say("actually don't cancel, change the address to 12 Main St, Austin, TX 78701 instead")["text"]
+    assert "12 Main St" in instead and status_of(stack, "#W9962383") == "pending"
+    chat.say("yes")
+    order = open_shop(stack["shop_db_url"]).call("get_order_details", {"order_id": "#W9962383"})
+    assert order["status"] == "pending" and order["address"]["address1"] == "12 Main St"

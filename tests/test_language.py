@@ -27,3 +27,11 @@ def test_traditional_characters_are_read_in_simplified():
     from agent.shopper_text import canonical
 
     assert canonical("請問我買的平板電腦到了沒有？Ｗ１２３４５６７") == "请问我买的平板电脑到了没有？W1234567"
+
+
+def test_a_message_in_both_is_answered_in_the_language_written_most_so_far():
+    english_so_far = (4, 14)  # Chinese characters, English words of the shopper's earlier messages
+    assert lang("ok 那到了我再退吧", "en", before=english_so_far) == "en"
+    assert lang("what?? can't cancel? 那它现在到哪了", "en", before=english_so_far) == "en"
+    assert lang("帮我check一下这个order", "zh", before=(30, 2)) == "zh"
+    assert lang("那它现在到哪了", "en", before=english_so_far) == "zh"  # Chinese only: a real switch

@@ -121,9 +121,12 @@ def drops_task(context: dict, intent: str | None, slots: dict, text: str, goes_o
     and may go on to ask something else ("算了不取消了，告诉我#W… 到哪了"). "Forget it, keep the old
     address" / "地址不用改了" drops it wherever it is said."""
     task = _task(context)
-    if not task.intent or context.get("pending"):
-        return False
     action = ACTION_OF.get(task.intent)
+    if context.get("pending"):  # "don't cancel, change the address instead": the change stated is dropped
+        return intent != task.intent and intent in ACTION_OF and intent != "account" \
+            and reading.declines(text, action) and _gives_details(Task(intent=intent), text)
+    if not task.intent:
+        return False
     if reading.declines(text, action) and not goes_on:
         return True
     if not reading.is_no(text, action) or _gives_details(task, text):
