@@ -352,7 +352,9 @@ def adds_details(text: str, args: dict, items: list[str]) -> bool:
     gift card"). A question about the same change ("yes confirm. refund回paypal要多久?") adds nothing."""
     method, source = args.get("payment_method_id", ""), payment_source(text)
     address = address_in(text)
-    return bool(ORDER_ID.search(text) or EMAIL.search(text)
+    named = {f"#W{m[-7:]}" for m in ORDER_ID.findall(text)}  # the same order restated with "确认改" is a yes to it
+    other_order = named and (named != {args.get("order_id")} or not _EXPLICIT_YES.search(text))
+    return bool(other_order or EMAIL.search(text)
                 or (address and address["address1"] != args.get("address1"))
                 or (source and method and not method.startswith(source))
                 or bool(items and {name for name, _ in products_in(text)} - set(items)))  # (not "only the backpack one")
