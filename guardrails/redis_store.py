@@ -55,6 +55,9 @@ class RedisPolicyStore(PolicyStore):
     def _key(self, name: str) -> str:
         return f"{self._ns}:{name}"
 
+    def ping(self) -> None:
+        self._redis.ping()
+
     def revision(self) -> int:
         return int(self._redis.get(self._key("revision")) or 0)
 
