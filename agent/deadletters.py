@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from typing import Awaitable, Callable, Literal
 
-from pydantic import Base64Bytes, BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from tenacity import AsyncRetrying, RetryCallState, RetryError, wait_random_exponential
 
 from agent import metrics
@@ -37,10 +37,12 @@ class Record:
 
 
 class DeadLetter(BaseModel):
+    model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")  # any bytes survive JSON
+
     reason: Literal["unreadable", "failed"] = Field(description="unreadable: not a turn; failed: out of attempts")
     error: str
     attempts: int
-    value: Base64Bytes = Field(description="the record exactly as it was written, put back as it is on replay")
+    value: bytes = Field(description="the record exactly as it was written (base64 in JSON), put back as it is")
     key: str | None
     topic: str
     partition: int
