@@ -47,11 +47,12 @@ async def produce(bootstrap: str, topic: str, key: str, value: bytes) -> None:
 @pytest.mark.parametrize("broker", ["tansu"])
 async def test_dead_letters_on_kafka_tell_the_shopper_and_replay_with_one_command(broker, redis_url, kafka_brokers,
                                                                                   tmp_path):
-    topic, db = f"faults-{uuid.uuid4().hex[:8]}", tmp_path / "shop.db"
+    topic, db, metrics_port = f"faults-{uuid.uuid4().hex[:8]}", tmp_path / "shop.db", services.free_port()
     env = {"REDIS_URL": redis_url.rsplit("/", 1)[0] + "/3", "KAFKA_BOOTSTRAP_SERVERS": kafka_brokers(broker),
            "KAFKA_TOPIC": topic, "KAFKA_GROUP": f"agents-{topic}", "SHOP_DB_URL": f"sqlite:///{db}",
-           "LLM_BASE_URL": f"http://127.0.0.1:{services.free_port()}/v1", **QUICK_RETRIES}
-    with services.service_process(env) as (url, _):
+           "LLM_BASE_URL": f"http://127.0.0.1:{services.free_port()}/v1", "INTAKE_LAG_SECONDS": "0.2", **QUICK_RETRIES}
+    with services.service_process(env, "gateway") as (url, _), \
+            services.service_process({**env, "METRICS_PORT": str(metrics_port)}, "worker"):
         chat = Chat(url)
         chat.say(f"my email is {YUSUF}")  # proven before the fault
         with sqlite3.connect(db) as conn:  # a real defect: a table the order lookup needs is gone
@@ -73,6 +74,12 @@ async def test_dead_letters_on_kafka_tell_the_shopper_and_replay_with_one_comman
         assert [(x.reason, x.attempts, x.request_id) for x in letters] == [("failed", 3, failing),
                                                                             ("unreadable", 1, None)]
         assert "no such table: orders" in letters[0].error and letters[1].session_id == chat.session_id
+
+        worker_metrics = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics").text  # the worker's own process
+        for line in ('shop_dead_letters_total{reason="failed"} 1.0', 'shop_dead_letters_total{reason="unreadable"} 1.0',
+                     'shop_turn_retries_total{reason="failure"} 2.0', "shop_turns_in_flight 0.0"):
+            assert line in worker_metrics, line
+        assert 'shop_intake_lag{partition="' in worker_metrics
 
         with sqlite3.connect(db) as conn:  # fixed: the replay answers the dead turn
             conn.execute("ALTER TABLE orders_away RENAME TO orders")
