@@ -81,16 +81,18 @@ class TurnWorker:
         metrics.TURN_END_TO_END.labels(route=route).observe(time.time() - turn.enqueued_at)
 
     async def _tell_busy(self, turn: Turn, outage: BaseException) -> None:
-        """Once per turn: the request is kept and will be answered (polling shows it as queued with the
-        notice; the stream gets a status event). Best effort: the backend that is down may be the one that
-        would carry the notice, and then it is tried again on the next attempt."""
+        """Once per turn: the request is kept and will be answered (polling shows the notice as the request's
+        error while it waits; the stream gets a "delayed" status event). Best effort: the backend that is down
+        may be the one that would carry the notice, and then it is tried again on the next attempt."""
         if turn.request_id in self.told_busy:
             return
         language = await self._language(turn.session_id, turn.text, turn.language)
         notice = ErrorBody(code="backend_unavailable", message=say("busy", language))
         try:
-            await self.deps.sessions.put_request(RequestResult(request_id=turn.request_id, session_id=turn.session_id,
-                                                               status="queued", error=notice))
+            sessions, record = self.deps.sessions, await self.deps.sessions.get_request(turn.request_id)
+            if record is None or record.status not in ("done", "failed"):  # a stored answer is never undone
+                await sessions.put_request(RequestResult(request_id=turn.request_id, session_id=turn.session_id,
+                                                         status=record.status if record else "queued", error=notice))
             await self.deps.push.publish(turn.session_id, {"type": "status", "request_id": turn.request_id,
                                                            "status": "delayed", "error": notice.model_dump()})
         except OUTAGES:

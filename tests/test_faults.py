@@ -132,7 +132,8 @@ def test_postgres_stopped_mid_conversation_is_waited_out_and_nothing_happens_twi
         with open_shop(pg.url) as shop:  # cancelled once, under the turn's own idempotency key
             assert shop.call("get_order_details", {"order_id": "#W6247578"})["status"] == "cancelled"
             with shop.store.read() as tx:
-                assert tx.all("SELECT tool FROM tool_calls WHERE idempotency_key = ?", yes) == [("cancel_pending_order",)]
+                calls = tx.all("SELECT tool FROM tool_calls WHERE idempotency_key = ?", yes)
+            assert calls == [("cancel_pending_order",)]
 
 
 def test_redis_restarted_answers_503_then_the_retried_turn_once(tmp_path):
