@@ -284,17 +284,3 @@ class KafkaIntake(_Consuming):
         if self.producer:
             await self.producer.stop()
 
-
-async def report_lag(intake: IntakeQueue, every_seconds: float) -> None:
-    """Keeps this worker's shop_intake_lag{partition} current: what an autoscaler on lag reads, whichever
-    process the worker runs in. A partition handed to another worker stops being reported here."""
-    while True:
-        try:
-            lag = await intake.lag()
-        except Exception as exc:  # the broker is away: the last figures stand until it answers
-            log.debug("intake lag not read: %s", exc)
-        else:
-            metrics.INTAKE_LAG.clear()
-            for partition, turns in lag.items():
-                metrics.INTAKE_LAG.labels(partition=str(partition)).set(turns)
-        await asyncio.sleep(every_seconds)

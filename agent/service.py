@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from typing import Awaitable, Callable
 
 import multimodal
+from agent import metrics
 from agent.dialogue import check_flows
 from agent.graph import build_turn_graph
 from agent.feedback import FeedbackLog, JsonlFeedbackLog, KafkaFeedbackLog
 from agent.handoff import HandoffDesk, KafkaHandoffDesk, MemoryHandoffDesk
 from agent.deadletters import TurnRetries
-from agent.intake import IntakeQueue, KafkaIntake, MemoryIntake, report_lag
+from agent.intake import IntakeQueue, KafkaIntake, MemoryIntake
 from agent.llm import LLMClient
 from agent.nodes import TurnDeps
 from agent.push import MemoryReplyBus, RedisReplyBus, ReplyBus
@@ -140,6 +141,21 @@ async def consume(settings: Settings, backends: Backends, worker: TurnWorker) ->
         await backends.intake.run_worker(worker.handle, worker.dead_lettered)
     finally:
         reporting.cancel()
+
+
+async def report_lag(intake: IntakeQueue, every_seconds: float) -> None:
+    """Keeps this worker's shop_intake_lag{partition} current: what an autoscaler on lag reads, whichever
+    process the worker runs in. A partition handed to another worker stops being reported here."""
+    while True:
+        try:
+            lag = await intake.lag()
+        except Exception as exc:  # the broker is away: the last figures stand until it answers
+            log.debug("intake lag not read: %s", exc)
+        else:
+            metrics.INTAKE_LAG.clear()
+            for partition, turns in lag.items():
+                metrics.INTAKE_LAG.labels(partition=str(partition)).set(turns)
+        await asyncio.sleep(every_seconds)
 
 
 async def run_worker_process(settings: Settings) -> None:
