@@ -10,6 +10,7 @@
   python serve.py admin-token NAME ROLE
                                a new admin-API token for a staff member (ROLE: prompt_engineer, operator or
                                admin): prints the token to hand over and the ADMIN_TOKENS entry (its digest)
+  python serve.py replay-dlq   puts the dead letters (KAFKA_DEAD_LETTER_TOPIC) back on the intake
 """
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
         return mint_token(args_in[1:])
     if args_in[:1] == ["admin-token"]:
         return admin_token(args_in[1:])
+    if args_in[:1] == ["replay-dlq"]:
+        return replay_dead_letters(args_in[1:])
     parser = argparse.ArgumentParser(description="Shop assistant service")
     parser.add_argument("role", nargs="?", default="all", choices=["all", "gateway", "worker", "llm"])
     parser.add_argument("--host", help="listen address (HOST)")
@@ -91,6 +94,36 @@ def admin_token(argv: list[str]) -> int:
         parser.error("NAME may hold letters, digits and . _ @ - (at most 64)")
     print(f"token (give it to {args.name}; it is not stored anywhere): {token}")
     print(f"ADMIN_TOKENS entry (comma-separate several): {entry}")
+    return 0
+
+
+def replay_dead_letters(argv: list[str]) -> int:
+    """Puts every dead letter not replayed yet back on the intake, once what failed them is fixed. Their turns
+    run again under their own request ids, the idempotency key of every tool, so nothing happens twice."""
+    from agent.deadletters import requeue_records
+    from agent.service import open_intake, open_sessions
+
+    argparse.ArgumentParser(prog="serve.py replay-dlq", description=replay_dead_letters.__doc__).parse_args(argv)
+    settings = Settings()
+    if settings.embedded_intake:
+        print("The embedded intake keeps its dead letters inside the service's process; set "
+              "KAFKA_BOOTSTRAP_SERVERS to replay a dead-letter topic.", file=sys.stderr)
+        return 2
+
+    async def replay():
+        intake, sessions = open_intake(settings), open_sessions(settings)
+        await intake.start()
+        try:
+            return await intake.replay_dead_letters(requeue_records(sessions))
+        finally:
+            await intake.close()
+            await sessions.close()
+
+    letters = asyncio.run(replay())
+    for letter in letters:  # no error text: a parse error quotes the record, which holds the shopper's words
+        print(f"{letter.reason}\tattempts {letter.attempts}\t{letter.topic}/{letter.partition}@{letter.offset}\t"
+              f"request {letter.request_id or '-'}")
+    print(f"{len(letters)} dead letter(s) put back on {settings.kafka_topic}")
     return 0
 
 

@@ -10,7 +10,6 @@ import re
 import time
 import uuid
 
-import redis.exceptions
 from fastapi import Depends, FastAPI, Request, WebSocket, WebSocketDisconnect
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -24,8 +23,9 @@ from agent.api import (ChatRequest, ChatResponse, ErrorResponse, Feedback, Healt
                        RequestResult, SessionOpened, SessionView, TextMessage, Turn)
 from agent.identity import ShopperTokenRejected, ShopperTokens
 from agent.operations import make_operations_router, prometheus
+from agent.outages import OUTAGES
 from agent.ratelimits import RateLimited
-from agent.service import Backends, build_worker, open_backends
+from agent.service import Backends, build_worker, consume, open_backends
 from agent.sessions import Session
 from agent.settings import Settings
 from guardrails.admin import StaffTokens, make_admin_router
@@ -243,8 +243,7 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
         app.state.backends = backends
         worker_task = None
         if run_worker:
-            worker = build_worker(settings, backends)
-            worker_task = asyncio.create_task(backends.intake.run_worker(worker.handle))
+            worker_task = asyncio.create_task(consume(settings, backends, build_worker(settings, backends)))
         log.info("gateway on %s:%s, worker in process: %s", settings.host, settings.port, run_worker)
         try:
             yield
@@ -306,13 +305,13 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
                  413: "body_too_large"}
         return _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail), exc.headers)
 
-    @app.exception_handler(ConnectionError)
-    @app.exception_handler(redis.exceptions.ConnectionError)  # not Python's ConnectionError (issue #19)
-    @app.exception_handler(redis.exceptions.TimeoutError)
     async def backend_down(_: Request, exc: Exception):
         log.warning("backend unavailable: %s", exc)
         return _error(503, "backend_unavailable", "The service is busy right now. Please try again shortly.",
                       {"Retry-After": "2"})
+
+    for outage in OUTAGES:  # every backend's own error types (redis-py's ConnectionError is not Python's)
+        app.add_exception_handler(outage, backend_down)
 
     def credential(header: HTTPAuthorizationCredentials | None = Depends(bearer),
                    cookie: str | None = Depends(session_cookie)) -> str:
@@ -579,17 +578,22 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
 
     @app.get("/readyz", response_model=Health, tags=["operations"], responses={503: {"model": Health}})
     async def readyz(request: Request):
-        """Ready when the session store and intake answer; the LLM tier being down only degrades."""
-        b, status, ready = backends(request), {}, True
-        for name, part in (("sessions", b.sessions), ("intake", b.intake), ("llm", b.llm)):
+        """Ready when every backend answers (sessions, intake, shop store, policy store); the LLM tier being
+        down only degrades: turns it would take get an honest fallback."""
+        checks = backends(request).readiness_checks()
+
+        async def answers(ping) -> str:
             try:
-                await asyncio.wait_for(part.ping(), 3)
-                status[name] = "up"
+                await asyncio.wait_for(ping(), 3)
+                return "up"
             except Exception as exc:  # any failure to answer means down
-                status[name] = f"down: {type(exc).__name__}"
-                ready = ready and name == "llm"
+                return f"down: {type(exc).__name__}"
+
+        status = dict(zip(checks, await asyncio.gather(*(answers(ping) for ping in checks.values()))))
+        ready = all(state == "up" for name, state in status.items() if name != "llm")
         health = Health(status="ok" if all(v == "up" for v in status.values()) else "degraded", backends=status)
-        return JSONResponse(health.model_dump(), status_code=200 if ready else 503)
+        return JSONResponse(health.model_dump(), status_code=200 if ready else 503,
+                            headers=None if ready else {"Retry-After": "2"})
 
     app.add_api_route("/metrics", prometheus, tags=["operations"], response_class=Response,
                       summary="Prometheus metrics, for the scraper on the internal network")

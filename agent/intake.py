@@ -4,20 +4,24 @@ Turns are keyed by session id, so one session's turns stay in order on one parti
 is worked through one turn at a time; different partitions run concurrently. An offset is
 committed only after the turn's handler returned, i.e. after its result is stored: a worker that
 dies mid-turn leaves the turn to the next owner of the partition, and the handler dedupes by
-request_id. Two backends: in-process (embedded default) and Kafka (production).
+request_id. A record that is no turn, or a turn that keeps failing, is dead-lettered and the partition
+moves on (agent/deadletters.py). Two backends: in-process (embedded default) and Kafka (production);
+both carry the record as bytes, so the embedded service reads turns exactly as production does.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 import zlib
-from typing import Awaitable, Callable, Protocol
+from typing import Protocol
 
+from pydantic import ValidationError
+
+from agent import metrics
 from agent.api import Turn
+from agent.deadletters import DeadLetter, GaveUp, Handler, LetterHandler, Record, TurnRetries
 
 log = logging.getLogger(__name__)
-Handler = Callable[[Turn], Awaitable[None]]
-RETRY_SECONDS = 0.5
 
 
 class IntakeQueue(Protocol):
@@ -26,55 +30,101 @@ class IntakeQueue(Protocol):
     async def put(self, turn: Turn) -> None:
         """Returns once the turn is durably queued (Kafka: acks=all)."""
 
-    async def run_worker(self, handle: Handler) -> None:
-        """Consumes turns until cancelled; retries a turn whose handler failed."""
+    async def put_record(self, key: str | None, value: bytes) -> None:
+        """A record as any producer wrote it (a dead letter put back), keyed by session id."""
 
-    async def lag(self) -> int:
-        """Turns queued and not yet handled, as this node sees them."""
+    async def run_worker(self, handle: Handler, dead_lettered: LetterHandler | None = None) -> None:
+        """Consumes turns until cancelled; retries a turn whose handler failed; dead-letters what cannot be
+        handled and then calls `dead_lettered` (so the shopper is told)."""
+
+    async def replay_dead_letters(self, before_put: LetterHandler | None = None) -> list[DeadLetter]:
+        """Puts the dead letters not replayed yet back on the intake, oldest first; returns them."""
+
+    async def lag(self) -> dict[int, int]:
+        """Per partition this node works: turns queued and not yet handled."""
 
     async def ping(self) -> None: ...
 
     async def close(self) -> None: ...
 
 
-async def handle_until_done(handle: Handler, turn: Turn) -> None:
-    """A handler that raises (a backend down) is retried; the turn is never skipped."""
-    while True:
-        try:
-            await handle(turn)
-            return
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("turn %s failed; retrying in %.1fs", turn.request_id, RETRY_SECONDS)
-            await asyncio.sleep(RETRY_SECONDS)
-
-
 def partition_for(session_id: str, partitions: int) -> int:
     return zlib.crc32(session_id.encode()) % partitions
 
 
-class MemoryIntake:
-    def __init__(self, partitions: int = 8) -> None:
-        self.queues = [asyncio.Queue() for _ in range(partitions)]
+class _Consuming:
+    """What both backends do with a record they took: read it as a turn, run it with retries, and
+    dead-letter it when it is no turn or out of attempts."""
+
+    retries: TurnRetries
+
+    async def _send_dead_letter(self, letter: DeadLetter) -> None:
+        raise NotImplementedError
+
+    async def _work_on(self, record: Record, handle: Handler, dead_lettered: LetterHandler | None) -> None:
+        try:
+            turn = Turn.model_validate_json(record.value)
+        except ValidationError as exc:  # the same bytes never read otherwise: no retry
+            return await self._dead_letter(DeadLetter.of(record, "unreadable", exc, 1), dead_lettered)
+        metrics.TURNS_IN_FLIGHT.inc()
+        try:
+            await self.retries.run(handle, turn)
+        except GaveUp as exc:
+            await self._dead_letter(DeadLetter.of(record, "failed", exc.error, exc.attempts), dead_lettered)
+        finally:
+            metrics.TURNS_IN_FLIGHT.dec()
+
+    async def _dead_letter(self, letter: DeadLetter, dead_lettered: LetterHandler | None) -> None:
+        await self._send_dead_letter(letter)  # kept before anyone is told, and before the offset moves on
+        metrics.DEAD_LETTERS.labels(reason=letter.reason).inc()
+        log.error("dead letter (%s) from %s/%d@%d after %d attempt(s): %s", letter.reason, letter.topic,
+                  letter.partition, letter.offset, letter.attempts, letter.error)
+        if dead_lettered is not None:
+            try:
+                await dead_lettered(letter)
+            except Exception:  # the letter is kept; only the shopper's notice is lost (its backend is down)
+                log.warning("the shopper of dead letter %s was not told", letter.request_id, exc_info=True)
+
+
+class MemoryIntake(_Consuming):
+    def __init__(self, partitions: int = 8, retries: TurnRetries | None = None) -> None:
+        self.queues: list[asyncio.Queue[Record]] = [asyncio.Queue() for _ in range(partitions)]
+        self.offsets = [0] * partitions
+        self.retries = retries or TurnRetries()
+        self.dead_letters: list[DeadLetter] = []  # in the process, as the rest of the embedded intake
 
     async def start(self):
         return None
 
     async def put(self, turn):
-        self.queues[partition_for(turn.session_id, len(self.queues))].put_nowait(turn)
+        await self.put_record(turn.session_id, turn.model_dump_json().encode())
 
-    async def run_worker(self, handle):
+    async def put_record(self, key, value):
+        partition = partition_for(key or "", len(self.queues))
+        self.queues[partition].put_nowait(Record(key, value, "memory", partition, self.offsets[partition]))
+        self.offsets[partition] += 1
+
+    async def run_worker(self, handle, dead_lettered=None):
         async def drain(queue: asyncio.Queue) -> None:
             while True:
-                turn = await queue.get()
-                await handle_until_done(handle, turn)
+                await self._work_on(await queue.get(), handle, dead_lettered)
                 queue.task_done()
 
         await asyncio.gather(*(drain(q) for q in self.queues))
 
+    async def _send_dead_letter(self, letter):
+        self.dead_letters.append(letter)
+
+    async def replay_dead_letters(self, before_put=None):
+        letters, self.dead_letters = self.dead_letters, []
+        for letter in letters:
+            if before_put is not None:
+                await before_put(letter)
+            await self.put_record(letter.key, letter.value)
+        return letters
+
     async def lag(self):
-        return sum(q.qsize() for q in self.queues)
+        return {partition: queue.qsize() for partition, queue in enumerate(self.queues)}
 
     async def ping(self):
         return None
@@ -83,12 +133,16 @@ class MemoryIntake:
         return None
 
 
-class KafkaIntake:
-    def __init__(self, bootstrap: str, topic: str, group: str, partitions: int = 12, fetch_wait_ms: int = 5) -> None:
+class KafkaIntake(_Consuming):
+    def __init__(self, bootstrap: str, topic: str, group: str, partitions: int = 12, fetch_wait_ms: int = 5,
+                 retries: TurnRetries | None = None, dead_letter_topic: str | None = None) -> None:
         self.bootstrap, self.topic, self.group, self.partitions = bootstrap, topic, group, partitions
         self.fetch_wait_ms = fetch_wait_ms
+        self.retries = retries or TurnRetries()
+        self.dead_letter_topic = dead_letter_topic or f"{topic}.dlq"
         self.producer = None
         self.consumer = None
+        self.handled: dict = {}  # partition → the next offset to handle, known from this worker's own commits
 
     async def start(self):
         from aiokafka import AIOKafkaProducer
@@ -97,31 +151,40 @@ class KafkaIntake:
         admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
         await admin.start()
         try:
-            if self.topic not in await admin.list_topics():
-                try:
-                    await admin.create_topics([NewTopic(self.topic, self.partitions, 1)])
-                except Exception:  # another node created it first
-                    log.info("topic %s exists already", self.topic)
+            existing = await admin.list_topics()
+            for topic in (self.topic, self.dead_letter_topic):
+                if topic not in existing:
+                    try:
+                        await admin.create_topics([NewTopic(topic, self.partitions, 1)])
+                    except Exception:  # another node created it first
+                        log.info("topic %s exists already", topic)
         finally:
             await admin.close()
         self.producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all", linger_ms=0)
         await self.producer.start()
 
     async def put(self, turn):
-        await self.producer.send_and_wait(self.topic, turn.model_dump_json().encode(),
-                                          key=turn.session_id.encode())
+        await self.put_record(turn.session_id, turn.model_dump_json().encode())
 
-    async def run_worker(self, handle):
+    async def put_record(self, key, value):
+        await self.producer.send_and_wait(self.topic, value, key=key.encode() if key is not None else None)
+
+    async def run_worker(self, handle, dead_lettered=None):
         from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 
         in_flight: dict[TopicPartition, asyncio.Task] = {}
+        handled = self.handled
 
         class FinishBeforeHandingOver(ConsumerRebalanceListener):
             async def on_partitions_revoked(self, revoked):
-                # let the turns under way finish and commit, so the next owner does not redo them
+                # let the turns under way finish and commit, so the next owner does not redo them; one
+                # waiting out an outage stops here, as the next owner takes its turn over
                 pending = [in_flight[tp] for tp in revoked if tp in in_flight]
                 if pending:
-                    await asyncio.wait(pending, timeout=30)
+                    for task in (await asyncio.wait(pending, timeout=30))[1]:
+                        task.cancel()
+                for tp in revoked:
+                    handled.pop(tp, None)
 
             async def on_partitions_assigned(self, assigned):
                 return None
@@ -137,14 +200,16 @@ class KafkaIntake:
         async def work_through(tp: TopicPartition, records) -> None:
             uncommitted = records[0].offset
             try:
-                for record in records:
-                    await handle_until_done(handle, Turn.model_validate_json(record.value))
-                    await consumer.commit({tp: record.offset + 1})
-                    uncommitted = record.offset + 1
-            except Exception:  # e.g. a commit refused mid-rebalance
+                for r in records:
+                    key = r.key.decode(errors="replace") if r.key is not None else None
+                    await self._work_on(Record(key, r.value, tp.topic, tp.partition, r.offset), handle, dead_lettered)
+                    await consumer.commit({tp: r.offset + 1})
+                    uncommitted = handled[tp] = r.offset + 1
+            except Exception:  # e.g. a commit refused mid-rebalance, a dead letter the broker did not take
                 log.warning("partition %s: batch interrupted at offset %d", tp, uncommitted, exc_info=True)
                 if tp in consumer.assignment():  # still ours: fetch again from there (repeats are deduped)
                     consumer.seek(tp, uncommitted)
+                    await asyncio.sleep(self.retries.first_seconds)  # a broker in trouble is not asked in a tight loop
             finally:
                 in_flight.pop(tp, None)
                 if tp in consumer.assignment():
@@ -166,17 +231,51 @@ class KafkaIntake:
             self.consumer = None
             await consumer.stop()
 
+    async def _send_dead_letter(self, letter):
+        await self.producer.send_and_wait(self.dead_letter_topic, letter.model_dump_json().encode(),
+                                          key=letter.key.encode() if letter.key is not None else None)
+
+    async def replay_dead_letters(self, before_put=None):
+        """The replay's own consumer group remembers how far it got: each letter is put back once."""
+        from aiokafka import AIOKafkaConsumer, TopicPartition
+
+        consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, group_id=f"{self.group}.dlq-replay",
+                                    enable_auto_commit=False, auto_offset_reset="earliest")
+        await consumer.start()
+        try:
+            await consumer.topics()  # fresh metadata
+            partitions = sorted(consumer.partitions_for_topic(self.dead_letter_topic) or ())
+            tps = [TopicPartition(self.dead_letter_topic, p) for p in partitions]
+            consumer.assign(tps)  # no group membership: no rebalance to wait for; offsets still commit
+            end = await consumer.end_offsets(tps) if tps else {}
+            letters: list[DeadLetter] = []
+            pending = {tp for tp in tps if await consumer.position(tp) < end[tp]}
+            while pending:
+                for tp, records in (await consumer.getmany(*pending, timeout_ms=500)).items():
+                    for r in (r for r in records if r.offset < end[tp]):
+                        letter = DeadLetter.model_validate_json(r.value)
+                        if before_put is not None:
+                            await before_put(letter)
+                        await self.put_record(letter.key, letter.value)
+                        await consumer.commit({tp: r.offset + 1})
+                        letters.append(letter)
+                    if await consumer.position(tp) >= end[tp]:
+                        pending.discard(tp)
+            return letters
+        finally:
+            await consumer.stop()
+
     async def lag(self):
         consumer = self.consumer
         if consumer is None:
-            return 0
-        total = 0
-        for tp in consumer.assignment():
-            high = consumer.highwater(tp)
-            committed = await consumer.committed(tp)
-            if high is not None:
-                total += max(0, high - (committed or 0))
-        return total
+            return {}
+        assigned = list(consumer.assignment())
+        end = await consumer.end_offsets(assigned) if assigned else {}
+        for tp in assigned:
+            if tp not in self.handled:  # nothing handled here yet: where the group left it
+                self.handled.setdefault(tp, await consumer.committed(tp) or 0)
+        # a partition revoked while the offsets were read is no longer this worker's to report
+        return {tp.partition: max(0, end[tp] - self.handled[tp]) for tp in assigned if tp in self.handled}
 
     async def ping(self):
         await self.producer.client.fetch_all_metadata()
@@ -184,3 +283,4 @@ class KafkaIntake:
     async def close(self):
         if self.producer:
             await self.producer.stop()
+

@@ -1,4 +1,5 @@
-"""Prometheus metrics operators watch: latency by route, automation, queue lag, LLM calls, errors."""
+"""Prometheus metrics operators watch: latency by route, automation, queue lag, retries and dead letters,
+LLM calls, errors."""
 from prometheus_client import Counter, Gauge, Histogram
 
 _FAST = (0.001, 0.0025, 0.005, 0.01, 0.02, 0.04, 0.06, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30)
@@ -8,7 +9,13 @@ TURN_SECONDS = Histogram("shop_turn_seconds", "Worker time for one turn, by the 
 TURN_END_TO_END = Histogram("shop_turn_end_to_end_seconds", "From the gateway's ack to the reply stored",
                             ["route"], buckets=_FAST)
 QUEUE_WAIT = Histogram("shop_intake_wait_seconds", "Time a turn waited on the intake queue", buckets=_FAST)
-QUEUE_LAG = Gauge("shop_intake_lag", "Turns queued and not yet handled, as this node sees them")
+INTAKE_LAG = Gauge("shop_intake_lag", "Turns queued and not yet handled, per partition this worker works",
+                   ["partition"])
+TURNS_IN_FLIGHT = Gauge("shop_turns_in_flight", "Turns a worker has taken and not yet finished (retries included)")
+TURN_RETRIES = Counter("shop_turn_retries_total", "Turns tried again, by why: a backend outage or a failure",
+                       ["reason"])
+DEAD_LETTERS = Counter("shop_dead_letters_total", "Intake records dead-lettered: unreadable, or a turn out of "
+                       "attempts", ["reason"])
 TURNS = Counter("shop_turns_total", "Turns closed, by route (automation = not llm, not handoff)", ["route"])
 FEEDBACK = Counter("shop_feedback_total", "Feedback on replies, by whether the reply helped", ["helpful"])
 DUPLICATES = Counter("shop_duplicate_turns_total", "Turns delivered again and answered from the first result")

@@ -23,6 +23,7 @@ from agent.sessions import SessionStore
 from agent.settings import Settings
 from agent.state import TurnState
 from multimodal import UploadRejected
+from tools.errors import ToolError
 
 log = logging.getLogger(__name__)
 
@@ -250,8 +251,8 @@ async def _look_up_with_tool(state: TurnState, deps: TurnDeps, messages: list[di
     try:
         result = await asyncio.to_thread(shop.call, tool, arguments, as_shopper=shopper,
                                          idempotency_key=state["request_id"])
-    except Exception as refusal:  # a tool's refusal is a fact the answer must state
-        result = {"error": getattr(refusal, "message", str(refusal))}
+    except ToolError as refusal:  # a refusal is a fact the answer must state; an outage stops the turn
+        result = {"error": refusal.message}
     return {"tool": tool, "arguments": arguments, "result": result}
 
 

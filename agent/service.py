@@ -4,12 +4,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from typing import Awaitable, Callable
 
 import multimodal
+from agent import metrics
 from agent.dialogue import check_flows
 from agent.graph import build_turn_graph
 from agent.feedback import FeedbackLog, JsonlFeedbackLog, KafkaFeedbackLog
 from agent.handoff import HandoffDesk, KafkaHandoffDesk, MemoryHandoffDesk
+from agent.deadletters import TurnRetries
 from agent.intake import IntakeQueue, KafkaIntake, MemoryIntake
 from agent.llm import LLMClient
 from agent.nodes import TurnDeps
@@ -24,7 +27,7 @@ from fastmodels.text import INTENTS
 from fastmodels.answer_cache import load_answer_cache
 from guardrails.live import load_guardrails, mask_personal_data_in_logs, open_policy_store
 from guardrails.store import PolicyStore
-from tools import open_shop
+from tools import Shop, open_shop
 
 log = logging.getLogger(__name__)
 
@@ -39,30 +42,46 @@ class Backends:
     handoffs: HandoffDesk
     feedback: FeedbackLog
     rate_limits: RateLimits  # the gateway's; counted in Redis when the sessions are
+    shop: Shop  # the commerce store the tools act on
 
     def describe(self) -> dict[str, str]:
         return {"sessions": type(self.sessions).__name__, "push": type(self.push).__name__,
                 "intake": type(self.intake).__name__, "llm": str(self.llm.client.base_url),
-                "rate_limits": type(self.rate_limits.storage).__name__}
+                "rate_limits": type(self.rate_limits.storage).__name__, "shop": type(self.shop.store).__name__}
+
+    def readiness_checks(self) -> dict[str, Callable[[], Awaitable[None]]]:
+        """What /readyz asks, each raising when its backend does not answer (the stores' drivers block: a thread)."""
+        return {"sessions": self.sessions.ping, "intake": self.intake.ping, "llm": self.llm.ping,
+                "shop": lambda: asyncio.to_thread(self.shop.store.ping),
+                "policies": lambda: asyncio.to_thread(self.policies.ping)}
 
     async def close(self) -> None:
         for part in (self.intake, self.push, self.sessions, self.llm, self.handoffs, self.feedback, self.rate_limits):
             await part.close()
         self.policies.close()
+        self.shop.close()
+
+
+def open_sessions(settings: Settings) -> SessionStore:
+    ttl = dict(ttl=settings.session_ttl_seconds, tombstone_ttl=settings.session_tombstone_seconds,
+               request_ttl=settings.request_ttl_seconds, media_ttl=settings.media_ttl_seconds)
+    return RedisSessionStore(settings.redis_url, **ttl) if settings.redis_url else MemorySessionStore(**ttl)
+
+
+def open_intake(settings: Settings) -> IntakeQueue:
+    """Not started yet: start() creates the topics."""
+    retries = TurnRetries(settings.turn_attempts, settings.retry_first_seconds, settings.retry_max_seconds)
+    if settings.embedded_intake:
+        return MemoryIntake(retries=retries)
+    return KafkaIntake(settings.kafka_bootstrap_servers, settings.kafka_topic, settings.kafka_group,
+                       settings.kafka_partitions, settings.kafka_fetch_wait_ms, retries,
+                       settings.kafka_dead_letter_topic or None)
 
 
 async def open_backends(settings: Settings, policies: PolicyStore | None = None) -> Backends:
-    ttl = dict(ttl=settings.session_ttl_seconds, tombstone_ttl=settings.session_tombstone_seconds,
-               request_ttl=settings.request_ttl_seconds, media_ttl=settings.media_ttl_seconds)
-    if settings.redis_url:
-        sessions, push = RedisSessionStore(settings.redis_url, **ttl), RedisReplyBus(settings.redis_url)
-    else:
-        sessions, push = MemorySessionStore(**ttl), MemoryReplyBus()
-    if settings.kafka_bootstrap_servers:
-        intake = KafkaIntake(settings.kafka_bootstrap_servers, settings.kafka_topic, settings.kafka_group,
-                             settings.kafka_partitions, settings.kafka_fetch_wait_ms)
-    else:
-        intake = MemoryIntake()
+    sessions = open_sessions(settings)
+    push = RedisReplyBus(settings.redis_url) if settings.redis_url else MemoryReplyBus()
+    intake = open_intake(settings)
     await intake.start()
     llm = LLMClient(settings.llm_base_url, settings.llm_model, settings.llm_api_key,
                     settings.llm_timeout_seconds, settings.llm_max_retries, settings.llm_max_tokens,
@@ -75,7 +94,8 @@ async def open_backends(settings: Settings, policies: PolicyStore | None = None)
         handoffs, feedback = MemoryHandoffDesk(), JsonlFeedbackLog(settings.feedback_path)
     rate_limits = RateLimits(settings.redis_url, settings.rate_limit_per_address, settings.rate_limit_per_session,
                              settings.rate_limit_per_shopper)
-    backends = Backends(sessions, push, intake, llm, policies, handoffs, feedback, rate_limits)
+    shop = await asyncio.to_thread(open_shop, settings.shop_db_url, seed="tau2")
+    backends = Backends(sessions, push, intake, llm, policies, handoffs, feedback, rate_limits, shop)
     log.info("backends in use: %s", backends.describe())
     return backends
 
@@ -109,9 +129,33 @@ def build_worker(settings: Settings, backends: Backends) -> TurnWorker:
     nlu = load_nlu(settings.nlu_model_dir or None, threads=1, second_opinion_below=settings.nlu_second_opinion_below)
     deps = TurnDeps(settings=settings, sessions=backends.sessions, push=backends.push, llm=backends.llm,
                     nlu=nlu, cache=cache, rails=load_guardrails(store=backends.policies),
-                    handoffs=backends.handoffs, shop=open_shop(settings.shop_db_url, seed="tau2"),
+                    handoffs=backends.handoffs, shop=backends.shop,
                     media=ShopperMedia(settings))
     return TurnWorker(deps, build_turn_graph(deps))
+
+
+async def consume(settings: Settings, backends: Backends, worker: TurnWorker) -> None:
+    """Works the intake until cancelled: turns to the worker, dead letters' shoppers told, lag reported."""
+    reporting = asyncio.create_task(report_lag(backends.intake, settings.intake_lag_seconds))
+    try:
+        await backends.intake.run_worker(worker.handle, worker.dead_lettered)
+    finally:
+        reporting.cancel()
+
+
+async def report_lag(intake: IntakeQueue, every_seconds: float) -> None:
+    """Keeps this worker's shop_intake_lag{partition} current: what an autoscaler on lag reads, whichever
+    process the worker runs in. A partition handed to another worker stops being reported here."""
+    while True:
+        try:
+            lag = await intake.lag()
+        except Exception as exc:  # the broker is away: the last figures stand until it answers
+            log.debug("intake lag not read: %s", exc)
+        else:
+            metrics.INTAKE_LAG.clear()
+            for partition, turns in lag.items():
+                metrics.INTAKE_LAG.labels(partition=str(partition)).set(turns)
+        await asyncio.sleep(every_seconds)
 
 
 async def run_worker_process(settings: Settings) -> None:
@@ -125,7 +169,7 @@ async def run_worker_process(settings: Settings) -> None:
     backends = await open_backends(settings)
     worker = build_worker(settings, backends)
     mask_personal_data_in_logs(worker.deps.rails)
-    consuming = asyncio.create_task(backends.intake.run_worker(worker.handle))
+    consuming = asyncio.create_task(consume(settings, backends, worker))
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, consuming.cancel)

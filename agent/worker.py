@@ -4,6 +4,10 @@ A turn delivered twice (a worker died before committing, a rebalance) is answere
 request record says it is done, so the second delivery only re-pushes the stored reply. A turn
 whose first run died half-way is run again with the same request_id, which is also the
 idempotency key of every tool it calls, so no side effect happens twice.
+
+A turn that raises is retried by the intake (agent/deadletters.py). An outage tells the shopper once
+that the request is safe and will be answered; a turn out of attempts is dead-lettered and its shopper
+gets an honest failure (`dead_lettered`).
 """
 from __future__ import annotations
 
@@ -12,8 +16,10 @@ import time
 
 from agent import metrics
 from agent.api import ErrorBody, Reply, RequestResult, Turn
+from agent.deadletters import DeadLetter
 from agent.nodes import TurnDeps
 from agent.language import conversation_language
+from agent.outages import OUTAGES
 from agent.replies import say
 from agent.sessions import Session
 from agent.state import TurnState
@@ -24,8 +30,17 @@ log = logging.getLogger(__name__)
 class TurnWorker:
     def __init__(self, deps: TurnDeps, graph) -> None:
         self.deps, self.graph = deps, graph
+        self.told_busy: set[str] = set()  # turns under way whose shopper knows they wait for a backend
 
     async def handle(self, turn: Turn) -> None:
+        try:
+            await self._run(turn)
+        except OUTAGES as exc:
+            await self._tell_busy(turn, exc)
+            raise  # retried until the backend is back
+        self.told_busy.discard(turn.request_id)
+
+    async def _run(self, turn: Turn) -> None:
         sessions, push = self.deps.sessions, self.deps.push
         record = await sessions.get_request(turn.request_id)
         if record is not None and record.status in ("done", "failed"):
@@ -34,7 +49,9 @@ class TurnWorker:
             return
         started = time.time()
         metrics.QUEUE_WAIT.observe(max(0.0, started - turn.enqueued_at))
-        running = RequestResult(request_id=turn.request_id, session_id=turn.session_id, status="running")
+        # a try after an outage keeps the notice the shopper was given until the reply replaces it
+        running = RequestResult(request_id=turn.request_id, session_id=turn.session_id, status="running",
+                                error=record.error if record is not None else None)
         await sessions.put_request(running)
         await push.publish(turn.session_id, {"type": "status", "request_id": turn.request_id, "status": "running"})
 
@@ -45,16 +62,7 @@ class TurnWorker:
             "language_hint": turn.language, "restarted": session.restarted,
             "context": session.context, "history": session.turns, "rails": [], "handoff": False,
         }
-        try:
-            out = await self.graph.ainvoke(state)
-        except Exception:  # a defect in a node: the shopper gets an honest answer, the turn is kept
-            log.exception("turn %s failed in the graph", turn.request_id)
-            metrics.ERRORS.labels(code="turn_failed").inc()
-            record = running.model_copy(update={"status": "failed", "error": ErrorBody(
-                code="turn_failed", message=say("failed", conversation_language(turn.text, None, turn.language or "en")))})
-            await sessions.put_request(record)
-            await push.publish(turn.session_id, _reply_event(record))
-            return
+        out = await self.graph.ainvoke(state)  # raises: retried by the intake, dead-lettered when out of attempts
 
         understanding = out.get("understanding") or {}
         acted_on = out.get("flow_intent")  # the intent a flow acted on ("identify" is no shopper intent)
@@ -62,7 +70,8 @@ class TurnWorker:
         reply = Reply(text=out["reply"], intent=intent, slots=understanding.get("slots", {}),
                       matches=out.get("matches", []), handoff=out.get("handoff", False),
                       route=out.get("route"), language=out.get("language"), rails=out.get("rails", []))
-        record = running.model_copy(update={"status": "done", "reply": reply, "transcript": out.get("transcript")})
+        record = running.model_copy(update={"status": "done", "reply": reply, "transcript": out.get("transcript"),
+                                            "error": None})
         session.context, session.turns = out["context"], out["history"]
         await sessions.finish_turn(session, record)  # stored before the offset is committed
         await push.publish(turn.session_id, _reply_event(record))
@@ -70,6 +79,57 @@ class TurnWorker:
         metrics.TURNS.labels(route=route).inc()
         metrics.TURN_SECONDS.labels(route=route).observe(time.time() - started)
         metrics.TURN_END_TO_END.labels(route=route).observe(time.time() - turn.enqueued_at)
+
+    async def _tell_busy(self, turn: Turn, outage: BaseException) -> None:
+        """Once per turn: the request is kept and will be answered (polling shows the notice as the request's
+        error while it waits; the stream gets a "delayed" status event). Best effort: the backend that is down
+        may be the one that would carry the notice, and then it is tried again on the next attempt."""
+        if turn.request_id in self.told_busy:
+            return
+        language = await self._language(turn.session_id, turn.text, turn.language)
+        notice = ErrorBody(code="backend_unavailable", message=say("busy", language))
+        try:
+            sessions, record = self.deps.sessions, await self.deps.sessions.get_request(turn.request_id)
+            if record is None or record.status not in ("done", "failed"):  # a stored answer is never undone
+                await sessions.put_request(RequestResult(request_id=turn.request_id, session_id=turn.session_id,
+                                                         status=record.status if record else "queued", error=notice))
+            await self.deps.push.publish(turn.session_id, {"type": "status", "request_id": turn.request_id,
+                                                           "status": "delayed", "error": notice.model_dump()})
+        except OUTAGES:
+            log.info("turn %s waits for a backend (%s); its shopper is not told yet", turn.request_id, outage)
+            return
+        self.told_busy.add(turn.request_id)
+
+    async def dead_lettered(self, letter: DeadLetter) -> None:
+        """The shopper of a dead-lettered turn hears honestly that it failed, when the record says whose it is."""
+        self.told_busy.discard(letter.request_id)
+        if not letter.session_id:
+            return
+        metrics.ERRORS.labels(code="turn_failed").inc()
+        turn = _turn_in(letter)
+        language = await self._language(letter.session_id, turn.text if turn else "", turn.language if turn else None)
+        error = ErrorBody(code="turn_failed", message=say("failed", language))
+        if letter.request_id is None:  # no turn to answer: the conversation hears it
+            await self.deps.push.publish(letter.session_id, {"type": "error", "error": error.model_dump()})
+            return
+        record = RequestResult(request_id=letter.request_id, session_id=letter.session_id, status="failed", error=error)
+        await self.deps.sessions.put_request(record)
+        await self.deps.push.publish(letter.session_id, _reply_event(record))
+
+    async def _language(self, session_id: str, text: str, hint: str | None) -> str:
+        """The conversation's language so far, else the message's own (a session store that is down: the message's)."""
+        try:
+            session = await self.deps.sessions.get(session_id)
+        except OUTAGES:
+            session = None
+        return conversation_language(text, session.context.get("language") if session else None, hint or "en")
+
+
+def _turn_in(letter: DeadLetter) -> Turn | None:
+    try:
+        return Turn.model_validate_json(letter.value)
+    except ValueError:
+        return None
 
 
 def _reply_event(record: RequestResult) -> dict:

@@ -55,6 +55,9 @@ class RedisPolicyStore(PolicyStore):
     def _key(self, name: str) -> str:
         return f"{self._ns}:{name}"
 
+    def ping(self) -> None:
+        self._redis.ping()
+
     def revision(self) -> int:
         return int(self._redis.get(self._key("revision")) or 0)
 
@@ -107,7 +110,8 @@ class RedisPolicyStore(PolicyStore):
                         elif time.monotonic() - polled > POLL_SECONDS:
                             on_change(self.revision())
                             polled = time.monotonic()
-                except redis.RedisError as exc:
+                # ValueError: redis-py reading a socket a restarted server closed under it; the watch must outlive it
+                except (redis.RedisError, ValueError) as exc:
                     log.warning("policy watch lost Redis (%s); retrying", exc)
                     stop.wait(1.0)
                 finally:

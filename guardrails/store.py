@@ -87,6 +87,9 @@ class PolicyStore(ABC):
     def watch(self, on_change: OnChange) -> Callable[[], None]:
         """Call on_change(revision) after every commit, from any process; returns a stop function."""
 
+    def ping(self) -> None:
+        """Raises unless the store answers (readiness); an in-process store always does."""
+
     def close(self) -> None:
         pass
 

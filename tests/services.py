@@ -4,6 +4,7 @@ If a service cannot start, the fixture raises: the tests fail, they never skip.
 """
 from __future__ import annotations
 
+import contextlib
 import importlib.resources
 import os
 import shutil
@@ -91,10 +92,13 @@ def stop(proc: subprocess.Popen, grace: float = 5.0) -> None:
 
 
 @contextmanager
-def redis_server():
-    port = free_port()
+def redis_server(port: int | None = None, data_dir: str | None = None):
+    """With `data_dir`, Redis saves there when stopped and loads it when started again with the same
+    folder and port: a restart that keeps the sessions, as a production Redis with persistence does."""
+    port = port or free_port()
+    persistence = ["--dir", data_dir, "--save", "3600 1"] if data_dir else ["--save", ""]
     proc = subprocess.Popen(
-        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), *persistence, "--appendonly", "no"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for_port(port, proc, 10, "redis-server")
@@ -156,6 +160,43 @@ def postgres_database():
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class PostgresServer:
+    """A PostgreSQL server of the test's own, which it may stop and start: the machine's server is shared."""
+
+    def __init__(self, root: Path) -> None:
+        self.root, self.port = root, free_port()
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        self._as_postgres(["initdb", "-D", str(root / "data"), "-U", "postgres", "-A", "trust", "--no-sync"])
+
+    def _as_postgres(self, command: list[str]) -> None:
+        # the server refuses to run as root, which CI and these machines are
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run(prefix + command, check=True, capture_output=True)
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._as_postgres(["pg_ctl", "-D", str(self.root / "data"), "-l", str(self.root / "server.log"),
+                           "-o", options, "-w", "start"])
+
+    def stop(self) -> None:
+        self._as_postgres(["pg_ctl", "-D", str(self.root / "data"), "-m", "fast", "-w", "stop"])
+
+
+@contextmanager
+def postgres_server():
+    root = Path(tempfile.mkdtemp(prefix="pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+    server = PostgresServer(root)
+    server.start()
+    try:
+        yield server
+    finally:
+        with contextlib.suppress(subprocess.CalledProcessError):  # a test may leave it stopped
+            server.stop()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @contextmanager

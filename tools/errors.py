@@ -53,3 +53,9 @@ SamePaymentMethod = _error("SamePaymentMethod", "same_payment_method", PolicyRef
 PaymentAlreadyChanged = _error("PaymentAlreadyChanged", "payment_already_changed", PolicyRefusal)
 RefundMethodNotAllowed = _error("RefundMethodNotAllowed", "refund_method_not_allowed", PolicyRefusal)
 NothingSelected = _error("NothingSelected", "nothing_selected", PolicyRefusal)
+
+
+class StoreUnavailable(Exception):
+    """The shop's database cannot be reached (stopped, restarting, locked past its timeout): an outage, not a
+    refusal. Deliberately not a ToolError: nothing about the shopper's request is wrong, so no flow may answer
+    it as "not found" or count it as a failed task; the turn waits until the store is back."""

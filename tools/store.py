@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Iterator, Protocol
 from urllib.parse import urlparse
 
+from tools.errors import StoreUnavailable
+
 
 class Tx(Protocol):
     for_update: str  # appended to a SELECT that reads a row the transaction will change
@@ -29,6 +31,8 @@ class Store(Protocol):
 
     def read(self) -> Iterator[Tx]: ...
     def write(self, exclusive: bool = False) -> Iterator[Tx]: ...
+    def ping(self) -> None:
+        """Raises StoreUnavailable unless the database answers."""
     def close(self) -> None: ...
 
 
@@ -71,12 +75,37 @@ class _ConnectionPerThread:
                 self._opened.append(conn)
         return conn
 
+    def ping(self) -> None:
+        with self.read() as tx:
+            tx.one("SELECT 1")
+
     def close(self):
         with self._lock:
             for conn in self._opened:
                 conn.close()
             self._opened.clear()
         self._local = threading.local()
+
+
+# SQLite's primary result codes that say the file cannot be used right now, not that a statement is wrong
+# (SQLITE_ERROR: no such table, a syntax error, is a defect and stays one)
+_SQLITE_OUTAGES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR,
+                   sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PROTOCOL, sqlite3.SQLITE_NOMEM}
+
+
+@contextmanager
+def _outage_as_unavailable(is_outage):
+    """A driver's outage becomes the one typed StoreUnavailable the tools and the turn know, whichever backend."""
+    try:
+        yield
+    except Exception as exc:
+        if is_outage(exc):
+            raise StoreUnavailable(f"the shop store is unavailable: {type(exc).__name__}: {exc}") from exc
+        raise
+
+
+def _sqlite_outage(exc: Exception) -> bool:
+    return isinstance(exc, sqlite3.Error) and (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _SQLITE_OUTAGES
 
 
 class SqliteStore(_ConnectionPerThread):
@@ -96,24 +125,25 @@ class SqliteStore(_ConnectionPerThread):
 
     @contextmanager
     def read(self):
-        conn = self._conn()
-        conn.execute("BEGIN")  # one snapshot for every SELECT of the tool
-        try:
-            yield _SqliteTx(conn)
-        finally:
-            conn.execute("COMMIT")
+        with _outage_as_unavailable(_sqlite_outage):
+            conn = self._conn()
+            conn.execute("BEGIN")  # one snapshot for every SELECT of the tool
+            try:
+                yield _SqliteTx(conn)
+            finally:
+                conn.execute("COMMIT")
 
     @contextmanager
     def write(self, exclusive: bool = False):
-        conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield _SqliteTx(conn)
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-
+        with _outage_as_unavailable(_sqlite_outage):
+            conn = self._conn()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield _SqliteTx(conn)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
 
 
 class _PostgresTx:
@@ -142,6 +172,7 @@ class _PostgresTx:
 
 class PostgresStore(_ConnectionPerThread):
     SEED_LOCK = 7_362_001  # advisory lock id: one process creates and seeds the schema
+    CONNECT_TIMEOUT = 5  # seconds
 
     def __init__(self, url: str):
         import psycopg  # production driver, imported only when PostgreSQL is configured
@@ -151,20 +182,27 @@ class PostgresStore(_ConnectionPerThread):
         self.url = url
 
     def _open(self):
-        # autocommit: the store sends BEGIN/COMMIT itself, so a read can ask for one snapshot
-        return self._psycopg.connect(self.url, autocommit=True)
+        # autocommit: the store sends BEGIN/COMMIT itself, so a read can ask for one snapshot; a bounded
+        # connect, so a server that does not answer is an outage in seconds, not a worker hung for good
+        return self._psycopg.connect(self.url, autocommit=True, connect_timeout=self.CONNECT_TIMEOUT)
+
+    def _outage(self, exc: Exception) -> bool:
+        # OperationalError: the server is down, restarting, refusing or dropped the connection (and
+        # deadlocks/serialisation failures, which a retry also cures); a broken connection is reopened next time
+        return isinstance(exc, self._psycopg.OperationalError)
 
     @contextmanager
     def _tx(self, begin: str):
-        conn = self._conn()
-        conn.execute(begin)
-        try:
-            yield _PostgresTx(conn)
-        except BaseException:
-            if not conn.closed:
-                conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        with _outage_as_unavailable(self._outage):
+            conn = self._conn()
+            conn.execute(begin)
+            try:
+                yield _PostgresTx(conn)
+            except BaseException:
+                if not conn.closed:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
 
     def read(self):
         return self._tx("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")

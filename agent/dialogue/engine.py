@@ -16,6 +16,7 @@ from agent.dialogue.state import Dialogue, Task
 from agent.dialogue.turn import Answer, Turn, refunded
 from agent.dialogue.which_order import narrowed, orders_described
 from agent.seams import Shop
+from tools.errors import ToolError
 
 MAX_FAILURES = 2  # a task that fails this often goes to a human
 TOOL_ACTION = {"cancel_pending_order": "cancel", "return_delivered_order_items": "return",
@@ -85,7 +86,7 @@ def authenticate(turn: Turn) -> str | None:
 def _user(turn: Turn, tool: str, args: dict) -> str | None:
     try:
         return turn.shop.call(tool, args)["user_id"]
-    except Exception:  # no such shopper
+    except ToolError:  # no such shopper (a store outage is no answer about the shopper: it stops the turn)
         return None
 
 
@@ -176,7 +177,7 @@ def _which_order(turn: Turn, task: Task) -> dict | Answer:
         return found[0]  # read as the shopper's own a moment ago
     try:
         return turn.call("get_order_details", {"order_id": task.order_id})
-    except Exception:  # not found, or not this shopper's order: the same answer, no leak
+    except ToolError:  # not found, or not this shopper's order: the same answer, no leak (an outage stops the turn)
         task.order_id = None
         turn.dialogue.failures += 1
         return turn.answer("order_not_found")
