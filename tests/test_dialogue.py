@@ -229,7 +229,7 @@ def test_a_need_gets_the_products_made_for_it_within_the_budget_and_a_follow_up_
 
 
 def test_what_the_shop_does_not_sell_is_said_with_the_closest_it_does():
-    from agent.dialogue.reading import asks_if_sold
+    from agent.dialogue.products import asks_if_sold
 
     assert asks_if_sold("actually, do you sell tents?") == "tents" and asks_if_sold("你们有帐篷吗") == "帐篷"
     for not_a_product in ("do you do free returns?", "gift card有有效期吗", "do you sell laptops?", "你们有发票吗"):
@@ -243,7 +243,7 @@ def test_an_attribute_the_catalogue_does_not_list_is_never_guessed(shop):
 
 
 def test_an_item_the_shopper_keeps_is_not_returned_and_a_variant_they_say_is_missing_is_not_wanted():
-    from agent.dialogue.reading import items_meant
+    from agent.dialogue.products import items_meant
     from agent.variants import option_words
 
     assert items_meant(["Wall Clock", "Water Bottle"], "挂钟想退掉 水杯留着 挺好用的") == [("Wall Clock", "挂钟想退掉 水杯留着 挺好用的")]

@@ -1,10 +1,12 @@
 """The fast path's dialogue: a typed state (state.py), the flow table (flows.py), one engine that runs
-every flow (engine.py), the readers of what a message says (reading.py) and the router's questions
+every flow (engine.py), the readers of what a message says (reading.py) and of the products it names
+(products.py), the other requests of a message that makes several (several.py), and the router's questions
 about a message and the task under way (routing.py)."""
 from agent.dialogue.engine import FlowResult, run_flow
 from agent.dialogue.flows import ORDER_INTENTS, check_flows
-from agent.dialogue.reading import (after_no, asks_change, asks_for_person, is_bare_answer, is_open_question, is_yes, products_in,
+from agent.dialogue.reading import (after_no, asks_change, asks_for_person, is_bare_answer, is_open_question, is_yes,
                                     questions_in, requests_in, without_identity)
+from agent.dialogue.products import products_in
 from agent.dialogue.routing import (asks_about_product, meant_intent, can_close, continues_task, drops_task,
                                     gives_identity, names_product, names_target, starts_new_task)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from agent.dialogue import reading
+from agent.dialogue import products, reading
 from agent.dialogue.state import Pending, Task
 from agent.dialogue.turn import Answer, Turn
 
@@ -33,7 +33,7 @@ def account_request(turn: Turn, authenticate: Callable[[Turn], str | None]) -> A
         return saved_methods(turn)
     pending = dialogue.pending
     yes, no = reading.is_yes(text, "modify"), reading.is_no(text, "modify")
-    if pending and (no or (yes and not reading.adds_details(text, pending.args, pending.items))):
+    if pending and (no or (yes and not products.adds_details(text, pending.args, pending.items))):
         dialogue.finish_task()
         if no:
             return turn.answer("account_address_kept")

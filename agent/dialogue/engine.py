@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.dialogue import account, reading, selling
+from agent.dialogue import account, products, reading, selling
 from agent.dialogue.flows import FLOWS, SAID
 from agent.dialogue.state import Dialogue, Task
 from agent.dialogue.turn import Answer, Turn, refunded
@@ -94,15 +94,15 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
     """Every detail the message gives the task, whatever was asked: an order, products and the variant
     wished for, the reason, the refund or price-difference method, the change wanted."""
     text, slots = turn.text, turn.slots
-    named = reading.products_meant(text)
+    named = products.products_meant(text)
     if task.intent in ("return_item", "exchange_item", "modify_order") and len(named) > 1:
-        named = [n for n, _ in reading.items_meant(named, text)] or named  # "退挂钟 水杯留着": not the bottle
+        named = [n for n, _ in products.items_meant(named, text)] or named  # "退挂钟 水杯留着": not the bottle
     if slots.get("order_id"):
         task.order_id, task.order_named = slots["order_id"], True
     elif carried_order and not task.order_id and not named:  # the order talked about before; not "I meant the lamp"
         task.order_id = carried_order
     if named:  # a correction replaces the products named before
-        task.products = sorted(set(named) | (set() if reading.corrects(text) else set(task.products)))
+        task.products = sorted(set(named) | (set() if products.corrects(text) else set(task.products)))
     if named or reading.OPTION_WORDS.search(text):  # "the T-shirt in black instead", said before who they are
         task.wish = reading.EMAIL.sub(" ", text)[:200]
     source = reading.payment_source(text)
@@ -203,7 +203,7 @@ def _settle(turn: Turn, order: dict) -> Answer | None:
         return None
     action = TOOL_ACTION.get(pending.tool, "modify")
     yes, no = reading.is_yes(turn.text, action), reading.is_no(turn.text, action)
-    if not (yes or no) or (yes and reading.adds_details(turn.text, pending.args, pending.items)):
+    if not (yes or no) or (yes and products.adds_details(turn.text, pending.args, pending.items)):
         return None
     turn.dialogue.finish_task()
     if no:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from agent.dialogue import reading
+from agent.dialogue import products, reading
 from agent.dialogue.state import Pending, Task
 from agent.dialogue.turn import Answer, Turn, options, refunded
 from agent.variants import fitting, variant_named
@@ -103,7 +103,7 @@ def ask_swap_item(turn: Turn, order: dict, task: Task) -> Answer | None:
     """Which items: those this message means to change, each with the words that say how (a correction
     replaces the earlier choice), else the ones chosen before, else the only one."""
     names = [i["name"] for i in order["items"]]
-    meant = reading.items_meant(names, turn.text)
+    meant = products.items_meant(names, turn.text)
     if meant:
         chosen = [next(i for i in order["items"] if i["name"] == name) for name, _ in meant]
         task.item_ids = [i["item_id"] for i in chosen]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from agent.catalogue_words import asked_attributes, option_values
-from agent.dialogue import reading
+from agent.dialogue import products, reading
 from agent.dialogue.flows import FLOWS, ORDER_INTENTS, SAID
 from agent.dialogue.state import Dialogue, Task
 from agent.variants import asks_option, option_words
@@ -24,11 +24,11 @@ def can_close(intent: str | None, text: str, context: dict | None = None) -> boo
         return bool(reading.ADDRESS_WORDS.search(text) or reading.address_in(text) or reading.payment_source(text))
     if intent == "payment_issue":  # about one order's payments; the FAQ answers the rest
         return bool(reading.ORDER_ID.search(text))
-    if intent == "product_info" and not reading.products_in(text):
+    if intent == "product_info" and not products.products_in(text):
         context = context or {}
         shown = context.get("product") or (context.get("task") or {}).get("products") \
             or context.get("slots", {}).get("product")  # talked about, recommended, or named before
-        return bool(reading.asks_if_sold(text)) or bool(shown) and bool(
+        return bool(products.asks_if_sold(text)) or bool(shown) and bool(
             reading.OPTION_WORDS.search(option_words(text)) or asks_option(text) or asked_attributes(text))
     return intent in FLOW_INTENTS
 
@@ -60,7 +60,7 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             and not reading.ACCOUNT_WORDS.search(text) and not reading.address_in(text) \
             and not re.search(r"\bchange|\bupdate|改", text, re.IGNORECASE):
         return "order_status"
-    if reading.asks_if_sold(text):  # "do you sell tents?": a question about the catalogue
+    if products.asks_if_sold(text):  # "do you sell tents?": a question about the catalogue
         return "product_info"
     if intent == "account" and reading.to_default_address(text) and (
             slots.get("order_id") or context.get("slots", {}).get("order_id")):
@@ -70,11 +70,11 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
 
 def names_target(text: str, slots: dict) -> bool:
     """The message names an order or one of our products."""
-    return bool(slots.get("order_id") or reading.ORDER_ID.search(text) or reading.products_in(text))
+    return bool(slots.get("order_id") or reading.ORDER_ID.search(text) or products.products_in(text))
 
 
 def names_product(text: str) -> bool:
-    return bool(reading.products_in(text))
+    return bool(products.products_in(text))
 
 
 def gives_identity(slots: dict, text: str) -> bool:
@@ -113,7 +113,7 @@ def asks_about_product(context: dict, text: str) -> bool:
 def is_digression(context: dict, intent: str | None, text: str) -> bool:
     """A question about one of our products while an order task waits: answered, and the task kept."""
     return _task(context).intent in ORDER_INTENTS and intent in ("product_info", "price_promo", "recommend") \
-        and bool(reading.QUESTION.search(text) and reading.products_in(text)) and not context.get("pending")
+        and bool(reading.QUESTION.search(text) and products.products_in(text)) and not context.get("pending")
 
 
 def drops_task(context: dict, intent: str | None, slots: dict, text: str, goes_on: bool) -> bool:
@@ -144,7 +144,7 @@ def _names_who_or_which(slots: dict, text: str) -> bool:
 
 def _picks_order(text: str) -> bool:
     """An answer to "which order is it?": the first/second one, the white one, the one with the lamp."""
-    return bool(reading.ORDINAL.search(text) or reading.products_in(text)
+    return bool(reading.ORDINAL.search(text) or products.products_in(text)
                 or set(re.findall(r"[a-z0-9-]+", option_words(text))) & option_values())
 
 
@@ -152,9 +152,9 @@ def _gives_details(task: Task, text: str) -> bool:
     """The message gives something this task uses: which order ("the headphones one"), a reason, an item,
     a refund method, an option, a change."""
     intent, source = task.intent, reading.payment_source(text)
-    return (intent in ORDER_INTENTS and not task.order_id and bool(reading.products_in(text))) \
+    return (intent in ORDER_INTENTS and not task.order_id and bool(products.products_in(text))) \
         or (intent == "cancel_order" and bool(reading.cancel_reason(text))) \
-        or (intent in ("return_item", "exchange_item") and bool(reading.products_in(text) or reading.ALL_ITEMS.search(text))) \
+        or (intent in ("return_item", "exchange_item") and bool(products.products_in(text) or reading.ALL_ITEMS.search(text))) \
         or (intent == "return_item" and bool(source or reading.ORIGINAL_PAYMENT.search(text))) \
         or (intent in ("exchange_item", "modify_order") and bool(task.item_ids)) \
         or (intent in ("modify_order", "account") and bool(reading.ADDRESS.search(text) or reading.ADDRESS_WORDS.search(text)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from agent import metrics
-from agent.dialogue import reading
+from agent.dialogue import products, reading
 from agent.dialogue.state import Offer, Task
 from agent.dialogue.turn import Answer, Turn, options
 from agent.catalogue_search import closest_products, products_for
@@ -29,22 +29,22 @@ def sell(turn: Turn, intent: str) -> Answer:
         return turn.answer("anything_else")
     task = current or Task(intent=intent)
     catalogue = turn.shop.call("list_all_product_types", {})
-    products = [(name, catalogue[name]) for name, _ in reading.products_in(text) if name in catalogue]
-    if not products and task.intent == "recommend" and task.product in catalogue:
-        products = [(task.product, catalogue[task.product])]  # "any cheaper ones?" about the same thing
-    product_id = products[0][1] if products else None
+    named = [(name, catalogue[name]) for name, _ in products.products_in(text) if name in catalogue]
+    if not named and task.intent == "recommend" and task.product in catalogue:
+        named = [(task.product, catalogue[task.product])]  # "any cheaper ones?" about the same thing
+    product_id = named[0][1] if named else None
     dialogue.task = None
-    variants = _variant_answer(turn, products[0][0], product_id) if product_id else None
+    variants = _variant_answer(turn, named[0][0], product_id) if product_id else None
     if intent == "recommend" and variants:  # "boots, size 11, waterproof?": that variant, not a list
         return variants
     if intent == "recommend" and product_id:
-        reply, offer = _in_stock(turn, task, products[0][0], product_id)
+        reply, offer = _in_stock(turn, task, named[0][0], product_id)
     elif intent == "recommend" and (needed := products_for(turn.text)):  # "a gift for my dad who hikes"
         reply, offer = _for_need(turn, needed, catalogue), None
     elif intent == "recommend":
         reply, offer = _picks(turn)
     else:  # "白色的充电款电动牙刷多少钱 有优惠券吗": its price first, then the offers
-        reply, offer = _promotions(turn, products[0][0] if products else "", product_id)
+        reply, offer = _promotions(turn, named[0][0] if named else "", product_id)
         reply = (variants.reply + " " if variants else "") + reply
     if offer:  # the seed's example: a phone's discount comes with a matching power bank and its coupon
         metrics.OFFERS.labels(outcome="offered").inc()
@@ -52,7 +52,7 @@ def sell(turn: Turn, intent: str) -> Answer:
         dialogue.offer = offer
         dialogue.task = dialogue.task or Task(intent=intent)
         reply += turn.say("cross_sell", **offer.model_dump())
-    return Answer(reply, {"products": products})
+    return Answer(reply, {"products": named})
 
 
 def _in_stock(turn: Turn, task: Task, name: str, product_id: str) -> tuple[str, Offer | None]:
@@ -94,7 +94,7 @@ def _fitting_shown(turn: Turn, catalogue: dict) -> str | None:
     "19 bar 胶囊的那款"), the one whose options the message names ("他穿11码 要防水的")."""
     task = turn.dialogue.task
     shown = task.products if task and task.intent == "recommend" else \
-        [n for n, _ in reading.products_in(turn.seen_product or "") if n in catalogue]
+        [n for n, _ in products.products_in(turn.seen_product or "") if n in catalogue]
     fits = [n for n in shown if asked_variants(list(turn.shop.call(
         "get_product_details", {"product_id": catalogue[n]})["variants"].values()), turn.text)[0]]
     return fits[0] if len(fits) == 1 else None
@@ -150,8 +150,8 @@ def product_facts(turn: Turn) -> Answer:
     """What the catalogue says of a product: the variant asked about (its stock and price, or the closest
     in stock), or every option in stock and the price range."""
     catalogue = turn.shop.call("list_all_product_types", {})
-    name = next((n for n, _ in reading.products_in(turn.text) if n in catalogue), None)
-    if name is None and (thing := reading.asks_if_sold(turn.text)):  # "do you sell tents?": no, but…
+    name = next((n for n, _ in products.products_in(turn.text) if n in catalogue), None)
+    if name is None and (thing := products.asks_if_sold(turn.text)):  # "do you sell tents?": no, but…
         near = products_for(turn.text) or closest_products(thing)
         return turn.answer("not_sold", {"products": near}, thing=thing, lines="; ".join(
             turn.say("recommend_line", name=n, price=price) for n in near[:3] if (price := _cheapest(turn, catalogue[n]))))
@@ -162,7 +162,7 @@ def product_facts(turn: Turn) -> Answer:
     product = turn.shop.call("get_product_details", {"product_id": catalogue[name]})
     if (answer := _variant_answer(turn, name, catalogue[name], product)):
         return answer
-    if (asked := asked_attributes(reading.without_products(turn.text))):
+    if (asked := asked_attributes(products.without_products(turn.text))):
         return _attributes_answer(turn, name, product, asked)
     variants = list(product["variants"].values())
     in_stock = [v for v in variants if v["available"]]

@@ -1,0 +1,115 @@
+"""Which of the shop's products a message names, and which of them it means: "咖啡机" may be the Coffee
+Maker or the Espresso Machine; "that one came already… I meant the vacuum cleaner order" means only the
+vacuum cleaner; "退挂钟 水杯留着" keeps the bottle; "do you sell tents?" asks for one we do not sell. And
+whether a yes says more than the change it answers. Pure functions of the text, in Chinese and English.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import yaml
+
+from agent.catalogue_words import ALIASES
+from agent.dialogue.reading import EXPLICIT_YES, EMAIL, ORDER_ID, address_in, payment_source
+
+
+@lru_cache(maxsize=1)
+def _product_names() -> list[tuple[str, tuple[str, ...]]]:
+    """(how shoppers write it, the products it may mean), longest first so 'smart watch' wins over
+    'watch'. A word may mean several products ("咖啡机": the Coffee Maker or the Espresso Machine)."""
+    meanings: dict[str, list[str]] = {}
+    for name, more in yaml.safe_load(ALIASES.read_text(encoding="utf-8")).items():
+        for written in (name, *more):
+            meanings.setdefault(written.lower(), []).append(name)
+    return sorted(((w, tuple(names)) for w, names in meanings.items()), key=lambda pair: -len(pair[0]))
+
+
+def products_in(text: str) -> list[tuple[str, str]]:
+    """Products named in the text, as (product name, the words used). Latin names match whole Latin
+    words (not 'watch' in 'watching', but 'chair' in 'office chair有货吗'); Chinese names as written."""
+    lowered, found = text.lower(), []
+    for written, names in _product_names():
+        pattern = rf"(?<![a-z0-9]){re.escape(written)}(e?s)?(?![a-z0-9])" if written.isascii() else re.escape(written)
+        if re.search(pattern, lowered):
+            found += [(name, written) for name in names if name not in (n for n, _ in found)]
+            lowered = re.sub(pattern, " ", lowered)
+    return found
+
+
+_SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)? (?:sell|have|carry|stock)\s+(?:any\s+)?(?:an? )?([a-z][a-z -]{1,30}?)"
+                   r"(?=\s*(?:[?.!,]|$|\bor\b|\bin\b|\bfor\b|\bat\b))|"
+                   r"(?:你们|你家|店里|贵店)(?:这里|这儿)?(?:有没有|有)卖?([\u4e00-\u9fff]{1,6}?)(?:卖)?(?:的?(?:吗|么|嘛)|的\s*(?:[?？]|$))|"
+                   r"(?:有没有卖|有卖|卖不卖)([\u4e00-\u9fff]{1,6}?)(?:的|吗|么|[?？]|$)", re.IGNORECASE)
+_NOT_A_PRODUCT = re.compile(r"货|库存|优惠|折扣|活动|券|发票|人|客服|问题|办法|时间|地址|运费|包邮|什|别的|其他|推荐|期|门店|"
+                            r"\b(?:it|them|this|that|one|any|stock|discounts?|coupons?|deals?|sales?|promo\w*|"
+                            r"(?:free |international |express )?(?:shipping|delivery|returns?|exchanges?|refunds?)|"
+                            r"gift (?:cards?|wrapping)|warranty|installments?|price match\w*|cash on delivery|cod|"
+                            r"stores?|shops?|a store|other colou?rs?|sizes?|colou?rs?)\b", re.IGNORECASE)
+
+
+def asks_if_sold(text: str) -> str | None:
+    """What a shopper asks whether we sell ("do you sell tents?", "你们有帐篷吗"), when it is none of our
+    products: the thing as they wrote it."""
+    if products_in(text) or ORDER_ID.search(text) or not (m := _SOLD.search(text)):
+        return None
+    thing = next(g for g in m.groups() if g).strip()
+    return None if _NOT_A_PRODUCT.search(thing) else thing
+
+
+def without_products(text: str) -> str:
+    """The text with our products' names blanked ("蓝牙音箱续航多久" → " 续航多久"): what it asks of them."""
+    lowered = text.lower()
+    for _, written in products_in(text):
+        lowered = lowered.replace(written, " ")
+    return lowered
+
+
+_CLAUSE = re.compile(r"[;；。!！\n]+")
+_UNCHANGED_AFTER = re.compile(r"^\W{0,2}(?:as is|as it is|is fine|stays|i'?ll keep|不换|不动|不用换|不变|没问题|不用动|保持|留着|"
+                              r"留下|我留|不退|不用退|挺好)", re.IGNORECASE)
+_NOT_BEFORE = re.compile(r"(?:\bnot|\bkeep|不是|不要)\W{0,2}(?:the |my )?$", re.IGNORECASE)
+
+
+_CORRECTION = re.compile(r"\bI mean[t]?\b|\bI was talking about\b|不对|说错了|其实是|我是说|我指的是", re.IGNORECASE)
+
+
+def corrects(text: str) -> bool:
+    return bool(_CORRECTION.search(text))
+
+
+def products_meant(text: str) -> list[str]:
+    """The products a message is about: after a correction ("that one came already… I meant the vacuum
+    cleaner order", "不对 我说错了 是耳机那单"), only those named after it."""
+    corrections = list(_CORRECTION.finditer(text))
+    words = text[corrections[-1].end():] if corrections else text
+    return [name for name, _ in products_in(words)] or ([name for name, _ in products_in(text)] if not corrections else [])
+
+
+def items_meant(names: list[str], text: str) -> list[tuple[str, str]]:
+    """Of these product names, the ones the shopper means to change, with the clause that says how
+    ("登山靴换成10码防水的；智能手表换成黑色皮表带的。宠物床不换"): not one they keep or say they do not
+    mean ("头盔没问题 是那件抓绒外套要换", "not the helmet, the jacket", "keep the mouse as is")."""
+    meant = []
+    for clause in _CLAUSE.split(text):
+        lowered = clause.lower()
+        for name, written in products_in(clause):
+            at = lowered.find(written)
+            if name in names and at >= 0 and not _UNCHANGED_AFTER.search(lowered[at + len(written):]) \
+                    and not _NOT_BEFORE.search(lowered[:at]) and name not in (n for n, _ in meant):
+                meant.append((name, clause))
+    return meant
+
+
+def adds_details(text: str, args: dict, items: list[str]) -> bool:
+    """A message that names an order, or another address, item or payment method than the change stated:
+    with a yes in it, it is no plain yes to what was stated ("yes that's the one, W6443279", "yes but to my
+    gift card"). A question about the same change ("yes confirm. refund回paypal要多久?") adds nothing."""
+    method, source = args.get("payment_method_id", ""), payment_source(text)
+    address = address_in(text)
+    named = {f"#W{m[-7:]}" for m in ORDER_ID.findall(text)}  # the same order restated with "确认改" is a yes to it
+    other_order = named and (named != {args.get("order_id")} or not EXPLICIT_YES.search(text))
+    return bool(other_order or EMAIL.search(text)
+                or (address and address["address1"] != args.get("address1"))
+                or (source and method and not method.startswith(source))
+                or bool(items and {name for name, _ in products_in(text)} - set(items)))  # (not "only the backpack one")
