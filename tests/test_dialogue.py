@@ -249,3 +249,11 @@ def test_an_item_the_shopper_keeps_is_not_returned_and_a_variant_they_say_is_mis
     assert items_meant(["Wall Clock", "Water Bottle"], "挂钟想退掉 水杯留着 挺好用的") == [("Wall Clock", "挂钟想退掉 水杯留着 挺好用的")]
     assert "silver" not in option_words("没有silver啊… 那gold的10 inch 128GB也行")
     assert "black" in option_words("有没有黑色的")  # asking is not declining
+
+
+def test_all_my_orders_and_a_budget_no_product_meets(shop):
+    chat = Conversation(shop)
+    every = chat.say("order_status", f"where are my orders? all of them {EMAIL}", email=EMAIL)
+    assert all(o in every for o in ("#W6247578", "#W4776164", "#W6679257", "#W2378156"))
+    tablet = chat.say("recommend", "what about a tablet for my kid, under 300?")
+    assert "under $300" in tablet and "903.95" in tablet  # none within it: said so, and the cheapest

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.dialogue import account, products, reading, selling
+from agent.dialogue import account, orders, products, reading, selling
 from agent.dialogue.flows import FLOWS, SAID
 from agent.dialogue.state import Dialogue, Task
 from agent.dialogue.turn import Answer, Turn, refunded
@@ -140,6 +140,8 @@ def _order_request(intent: str, turn: Turn) -> Answer:
         return turn.answer(refusal)
     if not dialogue.user_id:
         return turn.answer("ask_identity")
+    if task.intent == "order_status" and not task.order_named and reading.ALL_ITEMS.search(turn.text):
+        return orders.tell_every_status(turn)  # "where are my orders? all of them"
     order = _which_order(turn, task)
     if isinstance(order, Answer):
         return order

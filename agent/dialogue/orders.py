@@ -33,6 +33,15 @@ def tell_status(turn: Turn, order: dict, task: Task) -> Answer:
     return Answer(reply, facts)
 
 
+def tell_every_status(turn: Turn, most: int = 5) -> Answer:
+    """"All my orders": each one's status and tracking, the latest first."""
+    ids = list(reversed(turn.profile()["orders"]))[:most]
+    answers = [tell_status(turn, turn.call("get_order_details", {"order_id": o}), Task(intent="order_status"))
+               for o in ids]
+    turn.dialogue.finish_task()
+    return Answer("\n".join(a.reply for a in answers), {"orders": [a.facts for a in answers]})
+
+
 def tell_refund(turn: Turn, order: dict, task: Task) -> Answer:
     """Amount, method and timing of the order's refund, or why there is none yet."""
     turn.dialogue.finish_task()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from agent.catalogue_search import products_for
 from agent.catalogue_words import asked_attributes, option_values
 from agent.dialogue import products, reading
 from agent.dialogue.flows import FLOWS, ORDER_INTENTS, SAID
@@ -60,6 +61,8 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             and not reading.ACCOUNT_WORDS.search(text) and not reading.address_in(text) \
             and not re.search(r"\bchange|\bupdate|改", text, re.IGNORECASE):
         return "order_status"
+    if _task(context).intent == "recommend" and intent not in ORDER_INTENTS and products_for(text):
+        return "recommend"  # "她平时喜欢瑜伽" after "a birthday gift for my girlfriend?": the need, narrowed
     if products.asks_if_sold(text):  # "do you sell tents?": a question about the catalogue
         return "product_info"
     if intent == "account" and reading.to_default_address(text) and (

@@ -62,10 +62,14 @@ def _in_stock(turn: Turn, task: Task, name: str, product_id: str) -> tuple[str, 
     below = task.cheapest if reading.CHEAPER.search(turn.text) and task.product == name else None
     if below is not None:
         in_stock = [v for v in in_stock if Decimal(str(v["price"])) < Decimal(below)]
+    budget, over = reading.budget(turn.text), ""
+    if budget is not None and in_stock and not (in_stock := [v for v in in_stock if Decimal(str(v["price"])) <= budget]):
+        in_stock = sorted((v for v in variants if v["available"]), key=lambda v: Decimal(str(v["price"])))[:1]
+        over = turn.say("nothing_within", budget=budget) + " "  # "a tablet under 300": none; the cheapest, said so
     in_stock = in_stock[:3]
     lines = [turn.say("variant_line", options=options(v), price=v["price"]) for v in in_stock]
-    reply = turn.say("recommend_variants", name=name, lines="; ".join(lines)) if lines else \
-        turn.say("cheapest_shown" if below is not None else "out_of_stock", name=name)
+    reply = over + (turn.say("recommend_variants", name=name, lines="; ".join(lines)) if lines else
+                    turn.say("cheapest_shown" if below is not None else "out_of_stock", name=name))
     turn.dialogue.task = Task(intent="recommend", product=name,
                               cheapest=str(in_stock[0]["price"]) if in_stock else below)
     return reply, _cross_sell(turn, turn.shop.call("list_promotions", {"product_id": product_id})["promotions"])
@@ -155,7 +159,8 @@ def product_facts(turn: Turn) -> Answer:
         near = products_for(turn.text) or closest_products(thing)
         return turn.answer("not_sold", {"products": near}, thing=thing, lines="; ".join(
             turn.say("recommend_line", name=n, price=price) for n in near[:3] if (price := _cheapest(turn, catalogue[n]))))
-    name = name or _fitting_shown(turn, catalogue) or turn.dialogue.product
+    task = turn.dialogue.task
+    name = name or _fitting_shown(turn, catalogue) or turn.dialogue.product or (task and task.product)
     if name not in catalogue:  # (several just recommended, and the words fit more than one)
         return turn.answer("which_product")
     turn.dialogue.product = name  # "and in silver?" next is about the same product
