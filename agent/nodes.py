@@ -112,17 +112,20 @@ CHANGES = ("cancel_order", "return_item", "exchange_item", "modify_order")  # a 
 async def understand(state: TurnState, deps: TurnDeps) -> dict:
     # "no, never mind — where is my parcel?": the request is what follows the no
     rest = after_no(state["text"])
-    [u] = deps.nlu.predict([rest or state["text"]])
-    request = without_identity(rest or state["text"])
-    if request != (rest or state["text"]) and len(re.findall(r"[A-Za-z]{2,}|[\u3400-\u9fff]{2}", request)) >= 3:
-        [r] = deps.nlu.predict([request])  # what they want, read without who they are
+    said = rest or state["text"]
+    # what they want, read without who they are: an e-mail or a name + zip sways the model to "account"
+    request = without_identity(said)
+    asks = request != said and len(re.findall(r"[A-Za-z]{2,}|[\u3400-\u9fff]{2}", request)) >= 3
+    parts = requests_in(without_identity(state["text"]))  # "cancel the charger order, and when is my chair coming?"
+    u, *read = deps.nlu.predict([said, *([request] if asks else []), *parts])  # one batch for all of them
+    if asks:
+        r = read.pop(0)
         u = replace(u, intent=r.intent, confidence=r.confidence, scores=r.scores)
     intent = meant_intent(u.intent, u.slots, state["text"], state.get("context", {}))
     frustration = heard(u.frustration, state["text"], state.get("history", []),
                         state.get("context", {}).get("frustration", 0.0))
-    parts = requests_in(without_identity(state["text"]))  # "cancel the charger order, and when is my chair coming?"
     others = [{"text": p, "intent": r.intent, "confidence": r.confidence, "slots": dict(r.slots)}
-              for p, r in zip(parts, deps.nlu.predict(parts) if parts else [])]
+              for p, r in zip(parts, read)]
     confidence = u.confidence
     if intent not in CHANGES and (asked := next((o for o in others if o["intent"] in CHANGES and o[
             "confidence"] >= deps.settings.intent_confidence_threshold and asks_change(o["text"])), None)):

@@ -25,7 +25,8 @@ def _product_names() -> list[tuple[str, tuple[str, ...]]]:
     return sorted(((w, tuple(names)) for w, names in meanings.items()), key=lambda pair: -len(pair[0]))
 
 
-def products_in(text: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=1024)  # asked of the same message many times in one turn (router, flows, finish)
+def products_in(text: str) -> tuple[tuple[str, str], ...]:
     """Products named in the text, as (product name, the words used). Latin names match whole Latin
     words (not 'watch' in 'watching', but 'chair' in 'office chair有货吗'); Chinese names as written."""
     lowered, found = text.lower(), []
@@ -34,7 +35,7 @@ def products_in(text: str) -> list[tuple[str, str]]:
         if re.search(pattern, lowered):
             found += [(name, written) for name in names if name not in (n for n, _ in found)]
             lowered = re.sub(pattern, " ", lowered)
-    return found
+    return tuple(found)
 
 
 _SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)? (?:sell|have|carry|stock)\s+(?:any\s+)?(?:an? )?([a-z][a-z -]{1,30}?)"
