@@ -67,7 +67,11 @@ def fits(variant: dict, named: dict[str, set[str]]) -> int:
 
 
 # what follows these names the variant wanted: "黑色M码那个改成黑色L码" wants black L, not M
-_CHANGE_TO = re.compile(r"改成|换成|改为|换为|变成|\b(?:change|switch|swap|exchange|make)\b[^,.;，。；]*?\b(?:to|for|into)\b",
+_CHANGE_TO = re.compile(r"改成|换成|改为|换为|变成|\b(?:change|switch|swap|exchange|make)\b[^,.;，。；]*?\b(?:to|for|into)\b"
+                        r"|\b(?:should|needs? to|has to) be\b", re.IGNORECASE)
+# a choice corrected in the same message: what follows the last of these replaces what came before
+# ("the blue one. actually no, sorry, the RED one", "换成15寸的……不对不对，是17寸的")
+_CORRECTED = re.compile(r"不对|说错了|其实是|我是说|\bI mean[t]?\b|\b(?:wait|actually|sorry),? no\b|\bno,? sorry\b",
                         re.IGNORECASE)
 
 
@@ -79,17 +83,29 @@ def _one_each(named: dict[str, set[str]]) -> dict[str, set[str]] | None:
     return out if out and all(len(v) == 1 for v in out.values()) else None
 
 
+def item_described(items: list[dict], text: str) -> dict:
+    """Of several items of one product in an order, the one whose options the shopper names as they are
+    now: the words before the change ("the white size S should be a size L": the white S one)."""
+    if (corrections := list(_CORRECTED.finditer(text))):
+        text = text[corrections[-1].end():]
+    now = text[:m.start()] if (m := _CHANGE_TO.search(text)) else text
+    return max(items, key=lambda item: fits(item, named_options([item], now)))
+
+
 def variant_named(choices: list[dict], current: dict, text: str) -> dict | None:
     """The variant whose option values the shopper named (the rest as they are now), if exactly one fits.
     Two values named for one option is no choice: the part after "改成 / change it to" is tried alone,
     and if that names two as well, or the message asks two changes, nothing is chosen (the shopper is
     asked)."""
+    if (corrections := list(_CORRECTED.finditer(text))):
+        text = text[corrections[-1].end():]
     changes = [text[m.end():] for m in _CHANGE_TO.finditer(text)]
     if len(changes) > 1:  # "M码那个改成L码；S码那个改成…": two changes, one item — ask rather than guess
         return None
     named = next((n for words in changes + [text] if (n := _one_each(named_options(choices, words)))), None)
-    if not named:
-        return None
+    if not named:  # one option named twice, yet one variant in stock has all that is named: that one
+        fit = fitting(choices, changes[-1] if changes else text)
+        return fit[0] if len(fit) == 1 else None
     exact = [c for c in choices if fits(c, named) == len(named)]
 
     def kept(variant: dict) -> int:  # how much of the current item the shopper keeps

@@ -257,3 +257,50 @@ def test_all_my_orders_and_a_budget_no_product_meets(shop):
     assert all(o in every for o in ("#W6247578", "#W4776164", "#W6679257", "#W2378156"))
     tablet = chat.say("recommend", "what about a tablet for my kid, under 300?")
     assert "under $300" in tablet and "903.95" in tablet  # none within it: said so, and the cheapest
+
+
+def test_a_stated_address_is_corrected_in_part(shop):
+    chat = Conversation(shop)
+    chat.say("modify_order", f"change the shipping address of #W6247578 {EMAIL}", email=EMAIL, order_id="#W6247578")
+    chat.say("modify_order", "Ship it to 1200 Elm Street, Fort Worth, TX 76102")
+    fixed = chat.say("modify_order", "Sorry, wrong house number. It's 1020 Elm Street, not 1200. And add Unit 4 as the "
+                                     "second line. Oh and the zip is 76104 not 76102")
+    assert "1020 Elm Street, Unit 4, Fort Worth, TX 76104" in fixed and "yes" in fixed
+    chat.say("modify_order", "yes")
+    address = shop.call("get_order_details", {"order_id": "#W6247578"})["address"]
+    assert (address["address1"], address["address2"], address["zip"]) == ("1020 Elm Street", "Unit 4", "76104")
+
+
+def test_an_address_without_commas_and_digits_read_out_in_english_are_read(shop):
+    chat = Conversation(shop)
+    asked = chat.say("modify_order", "change the address of my order W six two four seven five seven eight. "
+                                     f"{EMAIL}", email=EMAIL, order_id="#W6247578")
+    assert "address" in asked
+    confirm = chat.say("modify_order", "新地址是456 Oak Street Floor 3 Charlotte NC 28209")
+    assert "456 Oak Street, Floor 3, Charlotte, NC 28209" in confirm
+
+
+def test_a_card_is_chosen_by_its_last_four_digits_and_named_as_the_shopper_knows_it(shop):
+    chat = Conversation(shop)
+    chat.say("modify_order", "我的订单W8855135想换一种付款方式 sofia.li7352@example.com", email="sofia.li7352@example.com",
+             order_id="#W8855135")
+    confirm = chat.say("modify_order", "不要用visa了，改成尾号8484的那张卡")
+    assert "8484" in confirm and "credit_card_8105988" not in confirm
+    assert chat.dialogue.pending.args["payment_method_id"] == "credit_card_8105988"
+
+
+def test_a_variant_corrected_in_the_same_message_is_the_one_after_the_correction():
+    from agent.variants import item_described, variant_named
+
+    choices = [{"item_id": str(i), "available": True, "price": 1, "options": dict(zip(("size", "color", "ventilation"), o))}
+               for i, o in enumerate([("S", "red", "low"), ("M", "red", "medium"), ("L", "white", "medium"),
+                                      ("S", "white", "medium")])]
+    now = {"size": "M", "color": "red", "ventilation": "low"}
+    said = "the blue one. actually no, sorry, the RED one, size M, same red M but medium ventilation instead of low"
+    assert variant_named(choices, now, said)["options"] == {"size": "M", "color": "red", "ventilation": "medium"}
+    said = "the black one should be size L... wait no sorry, the white size S should be a size L, same medium ventilation"
+    assert variant_named(choices, now, said)["options"]["size"] == "L"
+    # of two helmets in an order, the one they describe as it is now
+    helmets = [{"item_id": "a", "options": {"size": "M", "color": "red", "ventilation": "low"}},
+               {"item_id": "b", "options": {"size": "S", "color": "white", "ventilation": "medium"}}]
+    assert item_described(helmets, said)["item_id"] == "b"

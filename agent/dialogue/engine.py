@@ -119,7 +119,7 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
         elif reading.to_default_address(text):
             task.change, task.address, task.to_default = "address", None, True
         elif source:
-            task.change, task.source = "payment", source
+            task.change, task.source, task.card = "payment", source, reading.card_named(text)
         elif reading.ADDRESS_WORDS.search(text):
             task.change = "address"
         elif named or reading.OPTION_WORDS.search(text) or reading.keeps_item(text):

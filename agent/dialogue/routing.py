@@ -161,5 +161,5 @@ def _gives_details(task: Task, text: str) -> bool:
         or (intent == "return_item" and bool(source or reading.ORIGINAL_PAYMENT.search(text))) \
         or (intent in ("exchange_item", "modify_order") and bool(task.item_ids)) \
         or (intent in ("modify_order", "account") and bool(reading.ADDRESS.search(text) or reading.ADDRESS_WORDS.search(text)
-                                                           or source or reading.corrected_zip(text))) \
+                                                           or source or reading.amends_address(text))) \
         or (intent == "recommend" and bool(reading.CHEAPER.search(text)))
