@@ -270,6 +270,9 @@ async def output_rails(state: TurnState, deps: TurnDeps) -> dict:
                                                        "rule": verdict.rule or "", "action": verdict.action}]
         if verdict.action == "handoff":
             update.update(handoff=True, reply=say("handoff", state["language"]))
+        if verdict.action in ("block", "rewrite", "handoff") and state.get("context", {}).get("pending"):
+            # the change the reply stated was not shown as stated: no later yes may run it
+            update["context"] = {k: v for k, v in state["context"].items() if k != "pending"}
     return update
 
 

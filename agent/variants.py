@@ -83,13 +83,15 @@ def _one_each(named: dict[str, set[str]]) -> dict[str, set[str]] | None:
     return out if out and all(len(v) == 1 for v in out.values()) else None
 
 
-def item_described(items: list[dict], text: str) -> dict:
+def item_described(items: list[dict], text: str, at_least: int = 0) -> dict | None:
     """Of several items of one product in an order, the one whose options the shopper names as they are
-    now: the words before the change ("the white size S should be a size L": the white S one)."""
+    now: the words before the change ("the white size S should be a size L": the white S one). None when
+    none has `at_least` of its options named."""
     if (corrections := list(_CORRECTED.finditer(text))):
         text = text[corrections[-1].end():]
     now = text[:m.start()] if (m := _CHANGE_TO.search(text)) else text
-    return max(items, key=lambda item: fits(item, named_options([item], now)))
+    best = max(items, key=lambda item: fits(item, named_options([item], now)))
+    return best if fits(best, named_options([best], now)) >= at_least else None
 
 
 def variant_named(choices: list[dict], current: dict, text: str) -> dict | None:

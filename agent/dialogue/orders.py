@@ -121,6 +121,11 @@ def ask_swap_item(turn: Turn, order: dict, task: Task) -> Answer | None:
         task.wishes = {i["item_id"]: clause for i, (_, clause) in zip(chosen, meant)}
     elif not task.item_ids:
         task.item_ids = [i["item_id"] for i in chosen_items(order, task, turn.text)[:1]]
+    if not meant and len(task.item_ids) == 1:  # two helmets in the order: "the white size S should be a size L"
+        name = next(i["name"] for i in order["items"] if i["item_id"] == task.item_ids[0])
+        twins = [i for i in order["items"] if i["name"] == name]
+        if len(twins) > 1 and (described := item_described(twins, turn.text, at_least=1)):
+            task.item_ids = [described["item_id"]]
     if not task.item_ids:
         return turn.answer("ask_swap_item", {"order": order}, items=", ".join(names))
     if reading.keeps_item(turn.text):  # "keep the one I have after all"
@@ -194,20 +199,22 @@ def _state_payment(turn: Turn, order: dict, task: Task) -> Answer:
     if len(chosen) != 1:
         return turn.answer("ask_payment", {"order": order},
                            methods="; ".join(method_name(turn, m) for m in others) or "-")
-    method = method_name(turn, chosen[0])
+    method = method_name(turn, chosen[0], balance=False)
     turn.dialogue.pending = Pending(tool="modify_pending_order_payment", done="modified", kept="modify_kept",
                                     args={"order_id": order["order_id"], "payment_method_id": chosen[0]["id"]},
                                     facts={"change": method})
     return turn.answer("confirm_payment", {"order": order}, order_id=order["order_id"], method=method,
-                       current=method_name(turn, methods.get(current, {"id": current, "source": ""})))
+                       current=method_name(turn, methods.get(current, {"id": current, "source": ""}), balance=False))
 
 
-def method_name(turn: Turn, method: dict) -> str:
-    """A payment method as the shopper knows it: "Visa card ending in 4204", a gift card with its balance."""
+def method_name(turn: Turn, method: dict, balance: bool = True) -> str:
+    """A payment method as the shopper knows it: "Visa card ending in 4204", a gift card (with its balance
+    when they ask what they have; not in a change, where an amount reads as a refund promised)."""
     if method["source"] == "credit_card":
         return turn.say("card_line", brand=str(method.get("brand", "")).title(), last_four=method.get("last_four", "?"))
     if method["source"] == "gift_card":
-        return turn.say("gift_card_line", id=method["id"], balance=method.get("balance", 0))
+        return turn.say("gift_card_line", id=method["id"], balance=method.get("balance", 0)) if balance \
+            else turn.say("gift_card_named", id=method["id"])
     return turn.say("paypal_line", id=method["id"]) if method["source"] == "paypal" else method["id"]
 
 

@@ -102,9 +102,6 @@ def items_meant(names: list[str], text: str) -> list[tuple[str, str]]:
     return meant
 
 
-_FIRM_YES = re.compile(r"\s*(?:yes|yep|yeah|是的|是|对|对的)(?![a-z])", re.IGNORECASE)
-
-
 def adds_details(text: str, args: dict, items: list[str]) -> bool:
     """A message that names an order, or another address, item or payment method than the change stated:
     with a yes in it, it is no plain yes to what was stated ("yes that's the one, W6443279", "yes but to my
@@ -113,9 +110,9 @@ def adds_details(text: str, args: dict, items: list[str]) -> bool:
     address = address_in(text)
     named = {f"#W{m[-7:]}" for m in ORDER_ID.findall(text)}  # the same order restated with "确认改" is a yes to it
     other_order = named and (named != {args.get("order_id")} or not EXPLICIT_YES.search(text))
-    # a soft "ok" that says the details again ("ok. refund to paypal pls, just the sunglasses") is no
-    # explicit yes: the change is stated once more for one
-    soft = not EXPLICIT_YES.search(text) and not _FIRM_YES.match(text)
+    # a yes that says the details again without "confirm / go ahead" ("ok. refund to paypal pls, just the
+    # sunglasses", "对 就是那张尾号7159的mastercard") is no explicit yes: the change is stated once more
+    soft = not EXPLICIT_YES.search(text)
     restated = bool(source or address or products_in(text))
     return bool(other_order or EMAIL.search(text) or (soft and restated)
                 or (address and address["address1"] != args.get("address1"))

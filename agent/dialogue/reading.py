@@ -58,8 +58,8 @@ _UNIT = r"(?:apt|apartment|unit|suite|ste|floor|fl|room|rm|building|bldg)\b\.?\s
 # written without commas: "456 Oak Street Floor 3 Charlotte NC 28209" (the street's own word ends it)
 _ADDRESS_NO_COMMAS = re.compile(rf"({_STREET})\s*,?\s*({_UNIT})?\s*,?\s*([A-Za-z .'-]+?),?\s+([A-Z]{{2}}),?\s*(\d{{5}})\b",
                                 re.IGNORECASE)
-_STREET_LINE = re.compile(rf"(?<!not )(?<!instead of )\b({_STREET})", re.IGNORECASE)
-_UNIT_LINE = re.compile(rf"\b({_UNIT})", re.IGNORECASE)
+_STREET_LINE = re.compile(rf"(?<!not )(?<!instead of )(?<![A-Za-z0-9])({_STREET})", re.IGNORECASE)
+_UNIT_LINE = re.compile(rf"(?<![A-Za-z0-9])({_UNIT})", re.IGNORECASE)  # "我搬到了Suite 1108" too
 ADDRESS_WORDS = re.compile(r"address|ship(ping)? to|deliver to|地址|寄到|送到", re.IGNORECASE)
 # asking where an order goes, not changing it: "what address was it sent to?", "寄到哪个地址了"
 ASKS_ADDRESS = re.compile(r"\b(?:what|which) address\b|\baddress (?:is it|was it|it'?s|it is|it was) (?:going|being sent|sent|shipped)|"
@@ -83,7 +83,7 @@ _MISTAKE = re.compile(r"mistake|wrong|accident|错|误", re.IGNORECASE)
 _NOT_NEEDED = re.compile(r"no longer|don'?t need|not need|changed my mind|不需要|不想要|用不上|不要了", re.IGNORECASE)
 _PAYMENT_WORDS = {"gift_card": re.compile(r"gift ?card|礼品卡", re.IGNORECASE),
                   "paypal": re.compile(r"pay ?pal", re.IGNORECASE),
-                  "credit_card": re.compile(r"credit ?card|card|visa|master ?card|amex|信用卡|银行卡|借记卡", re.IGNORECASE)}
+                  "credit_card": re.compile(r"credit ?card|(?<!gift )(?<!gift)card|visa|master ?card|amex|信用卡|银行卡|借记卡", re.IGNORECASE)}
 DIFFERENCE = re.compile(r"差价|price difference|the difference|补差|退差", re.IGNORECASE)
 ORIGINAL_PAYMENT = re.compile(r"原路|(?:原来|原本|之前|原)的?那?张?卡|original (?:card|payment)|same (?:card|payment)", re.IGNORECASE)
 _KEEP_ITEM = re.compile(r"\boriginal\b|the one I (?:have|had|ordered)|as it was|原来的|原来那|原本的", re.IGNORECASE)
@@ -302,11 +302,14 @@ def payment_source(text: str) -> str | None:
     kept = _NOT_THIS_METHOD.sub(" ", text)
     if card_named(kept):
         return "credit_card"
-    return next((kind for kind, words in _PAYMENT_WORDS.items() if words.search(kept)), None)
+    # the last one named is the choice: "only PayPal or gift card? ok then PayPal"
+    said = [(m.start(), kind) for kind, words in _PAYMENT_WORDS.items() for m in words.finditer(kept)]
+    return max(said)[1] if said else None
 
 
-_NOT_THIS_METHOD = re.compile(r"(?:不要|不用|别用|不想用)(?:再)?用?(?:礼品卡|paypal|信用卡|visa)|(?:not|instead of|no more|rather than)"
-                              r" (?:the |my )?(?:gift ?card|pay ?pal|(?:visa|master ?card|amex|credit) ?(?:card)?)", re.IGNORECASE)
+_NOT_THIS_METHOD = re.compile(r"(?:不要|不用|别用|不想用)(?:再)?用?\s*(?:礼品卡|信用卡|gift ?card|pay ?pal|visa|credit ?card)|"
+                              r"(?:not|instead of|no more|rather than) (?:the |my )?(?:gift ?card|pay ?pal|"
+                              r"(?:visa|master ?card|amex|credit)? ?card\b|visa|master ?card|amex)", re.IGNORECASE)
 _CARD_DIGITS = re.compile(r"(?:尾号|末四位|后四位|结尾|ending(?: in| with)?|ends? (?:in|with)|last (?:four|4)(?: digits)?(?: are| is)?)"
                           r"\s*[:：是为]?\s*(\d{4})(?!\d)|(\d{4})\s*(?:结尾|的那张|那张)", re.IGNORECASE)
 _CARD_BRAND = re.compile(r"\b(visa|master ?card|amex|american express|discover)\b", re.IGNORECASE)

@@ -65,10 +65,17 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "recommend"  # "她平时喜欢瑜伽" after "a birthday gift for my girlfriend?": the need, narrowed
     if products.asks_if_sold(text):  # "do you sell tents?": a question about the catalogue
         return "product_info"
+    if intent in ("product_info", "recommend", "price_promo") and context.get("last_intent") in ORDER_INTENTS \
+            and _ORDER_BY_ITEMS.search(text) and products.products_in(text):
+        return context["last_intent"]  # "是台灯和拼图那一单": which order the last request is about
     if intent == "account" and reading.to_default_address(text) and (
             slots.get("order_id") or context.get("slots", {}).get("order_id")):
         return "modify_order"
     return intent
+
+
+_ORDER_BY_ITEMS = re.compile(r"那一?单|那个订单|那笔|的订单|\bthe (?:order|one) with\b|\bthat order\b|\bwhich had\b",
+                             re.IGNORECASE)
 
 
 def names_target(text: str, slots: dict) -> bool:

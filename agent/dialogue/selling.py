@@ -3,6 +3,7 @@ promotions, and the cross-sell with its coupon where the shop's rules allow. Off
 none is made twice in a session, and a yes to one is counted as accepted."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from agent import metrics
@@ -134,6 +135,10 @@ def _cross_sell(turn: Turn, promotions: list[dict]) -> Offer | None:
                  percent=fresh[0]["percent_off"]) if fresh else None
 
 
+_IN_STOCK = re.compile(r"in stock|\bbuy\b.{0,20}\bnow\b|\bavailable\b|有货|现货|能买|可以买", re.IGNORECASE)
+_CHEAPEST = re.compile(r"cheapest|lowest price|least expensive|最便宜|最低价", re.IGNORECASE)
+
+
 def _variant_answer(turn: Turn, name: str, product_id: str, product: dict | None = None) -> Answer | None:
     """The variants the message names by their options: their stock and price, or the closest in stock.
     None when it names no option of the product."""
@@ -141,6 +146,10 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict | None
     asked, closest = asked_variants(list(product["variants"].values()), turn.text)
     if not (asked or closest):
         return None
+    if _IN_STOCK.search(turn.text) and any(v["available"] for v in asked):  # "which one can I buy right now?"
+        asked = [v for v in asked if v["available"]]
+    if reading.CHEAPER.search(turn.text) or _CHEAPEST.search(turn.text):  # "the cheapest wireless ones in stock"
+        asked = sorted(asked, key=lambda v: (not v["available"], float(v["price"])))
     turn.dialogue.product, turn.dialogue.variant = name, asked[0]["item_id"] if len(asked) == 1 else None
     lines = "; ".join(turn.say("variant_stock", options=options(v), price=v["price"],
                                stock=turn.say("in_stock" if v["available"] else "sold_out")) for v in asked[:3])
