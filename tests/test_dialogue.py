@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.dialogue import check_flows, run_flow
+from agent.dialogue import check_flows, continues_task, run_flow
 from agent.dialogue.flows import FLOWS
 from agent.dialogue.state import Dialogue
 from fastmodels.text import INTENTS
@@ -304,3 +304,21 @@ def test_a_variant_corrected_in_the_same_message_is_the_one_after_the_correction
     helmets = [{"item_id": "a", "options": {"size": "M", "color": "red", "ventilation": "low"}},
                {"item_id": "b", "options": {"size": "S", "color": "white", "ventilation": "medium"}}]
     assert item_described(helmets, said)["item_id"] == "b"
+
+
+def test_two_orders_asked_about_at_once_are_both_told(shop):
+    chat = Conversation(shop)
+    reply = chat.say("order_status", f"where r my orders W6247578 and #w6679257?? {EMAIL}", email=EMAIL,
+                     order_id="#W6247578")
+    assert "#W6247578" in reply and "#W6679257" in reply
+
+
+def test_a_reason_that_is_neither_of_the_two_gets_both_offered_again(shop):
+    chat = Conversation(shop)
+    assert "mistake" in chat.say("cancel_order", f"cancel #W6247578 {EMAIL}", email=EMAIL, order_id="#W6247578")
+    said = "because I found it cheaper somewhere else"
+    assert continues_task(chat.context, "recommend", {}, said)  # what the router asks: an answer to "why?"
+    again = chat.say("cancel_order", said)
+    assert "no longer needed" in again and chat.dialogue.pending is None
+    stated = chat.say("cancel_order", "fine, no longer needed then")
+    assert "Reply yes" in stated and chat.status("#W6247578") == "pending"

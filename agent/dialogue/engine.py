@@ -107,7 +107,7 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
         task.wish = reading.EMAIL.sub(" ", text)[:200]
     source = reading.payment_source(text)
     if task.intent == "cancel_order" and (reason := reading.cancel_reason(text)):
-        task.reason = reason
+        task.reason, task.asked = reason, None if task.asked == "reason" else task.asked
     if task.intent == "return_item" and source:  # "refund it to my gift card"
         task.refund_to = source
     if task.intent in ("modify_order", "exchange_item") and source and (
@@ -142,6 +142,9 @@ def _order_request(intent: str, turn: Turn) -> Answer:
         return turn.answer("ask_identity")
     if task.intent == "order_status" and not task.order_named and reading.ALL_ITEMS.search(turn.text):
         return orders.tell_every_status(turn)  # "where are my orders? all of them"
+    named = {f"#W{m[-7:]}" for m in reading.ORDER_ID.findall(turn.text)}
+    if task.intent == "order_status" and len(named) > 1 and named <= set(turn.profile()["orders"]):
+        return orders.tell_every_status(turn, ids=sorted(named))  # "where are W3779151 and #w1504875?"
     order = _which_order(turn, task)
     if isinstance(order, Answer):
         return order
@@ -170,6 +173,8 @@ def _which_order(turn: Turn, task: Task) -> dict | Answer:
         # they have (not in an exchange's, which name the one they want instead)
         described = turn.text if task.asked else "" if task.intent in ("exchange_item", "modify_order") else task.wish
         found = [found[at]] if at is not None else narrowed(found, task.products, described)
+        if task.intent == "order_status" and 1 < len(found) <= len(task.products) and not task.asked:
+            return orders.tell_every_status(turn, ids=[o["order_id"] for o in found])  # "my tablet and my luggage set"
         if len(found) != 1:
             task.asked = "which_order" if found else None
             listed = "; ".join(f"{o['order_id']} ({', '.join(i['name'] for i in o['items'])}, {turn.status(o)})"

@@ -33,9 +33,11 @@ def tell_status(turn: Turn, order: dict, task: Task) -> Answer:
     return Answer(reply, facts)
 
 
-def tell_every_status(turn: Turn, most: int = 5) -> Answer:
-    """"All my orders": each one's status and tracking, the latest first."""
-    ids = list(reversed(turn.profile()["orders"]))[:most]
+def tell_every_status(turn: Turn, most: int = 5, ids: list[str] | None = None) -> Answer:
+    """"All my orders": each one's status and tracking, the latest first; or those of `ids` ("where are
+    W3779151 and W1504875?", "my tablet and my luggage set"), of the shopper's own only."""
+    own = list(reversed(turn.profile()["orders"]))
+    ids = [o for o in own if o in ids][:most] if ids else own[:most]
     answers = [tell_status(turn, turn.call("get_order_details", {"order_id": o}), Task(intent="order_status"))
                for o in ids]
     turn.dialogue.finish_task()
@@ -63,7 +65,10 @@ def tell_payments(turn: Turn, order: dict, task: Task) -> Answer:
 # ---------------------------------------------------------------- cancel
 
 def ask_reason(turn: Turn, order: dict, task: Task) -> Answer | None:
-    return None if task.reason else turn.answer("ask_cancel_reason")
+    if task.reason:
+        return None
+    task.asked = "reason"  # what comes back is read as the answer, or the two reasons are offered again
+    return turn.answer("ask_cancel_reason")
 
 
 def state_cancel(turn: Turn, order: dict, task: Task) -> Answer:

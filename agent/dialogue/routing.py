@@ -105,12 +105,15 @@ def starts_new_task(context: dict, intent: str | None, slots: dict, sure: bool, 
 
 def continues_task(context: dict, intent: str | None, slots: dict, text: str) -> bool:
     """A message that answers what the flow asked (a yes, an e-mail, an order id, a detail) keeps the task;
-    a question about a product in the middle of it is answered first ("顺便问下 10寸的平板有金色的吗")."""
+    a question about a product in the middle of it is answered first ("顺便问下 10寸的平板有金色的吗").
+    After "why cancel?", a statement that is no other order request is the answer, even one that is not
+    one of the two reasons ("because I found it cheaper somewhere else": the two are offered again)."""
     task = _task(context)
     if not task.intent or is_digression(context, intent, text):
         return False
     return reading.is_yes(text) or reading.is_no(text) or intent == task.intent or _names_who_or_which(slots, text) \
-        or _gives_details(task, text) or (task.asked == "which_order" and _picks_order(text))
+        or _gives_details(task, text) or (task.asked == "which_order" and _picks_order(text)) \
+        or (task.asked == "reason" and intent not in ORDER_INTENTS and not reading.QUESTION.search(text))
 
 
 def asks_about_product(context: dict, text: str) -> bool:
