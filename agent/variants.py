@@ -51,7 +51,8 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
     for variant in variants:
         for key, value in variant["options"].items():
             value = option_value(value)
-            if re.search(rf"(?<![a-z0-9.']){re.escape(value)}(?![a-z0-9]|\.\d)", words):  # "size 11." too
+            written = re.escape(value).replace("\\-", "[- ]?").replace("\\ ", "\\s*")  # "in ear", "wifi+cellular"
+            if re.search(rf"(?<![a-z0-9.']){written}(?![a-z0-9]|\.\d)", words):  # "size 11." too
                 found.setdefault(key, set()).add(value)
             elif value == "yes" and key.lower() in wanted:
                 found.setdefault(key, set()).add("yes")

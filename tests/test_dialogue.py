@@ -2,6 +2,8 @@
 whenever it is given, corrections, dropping a task, and a change made only on an explicit yes to it."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from agent.dialogue import check_flows, continues_task, run_flow
@@ -322,3 +324,14 @@ def test_a_reason_that_is_neither_of_the_two_gets_both_offered_again(shop):
     assert "no longer needed" in again and chat.dialogue.pending is None
     stated = chat.say("cancel_order", "fine, no longer needed then")
     assert "Reply yes" in stated and chat.status("#W6247578") == "pending"
+
+
+def test_product_questions_by_option_values_and_by_an_attribute_get_prices(shop):
+    chat = Conversation(shop)
+    types = chat.say("product_info", "wireless headphones: in ear or over ear?")
+    assert "in-ear" in types and "over-ear" in types and "$" in types
+    ram = chat.say("product_info", "which smartphone has more RAM?")
+    assert "RAM: " in ram and "GB ($" in ram
+    cheapest = chat.say("product_info", "wats the cheapest wireless headphones u have in stock")
+    prices = [float(p) for p in re.findall(r"\$(\d+\.\d\d)", cheapest)]
+    assert prices == sorted(prices) and "sold out" not in cheapest

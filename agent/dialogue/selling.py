@@ -73,6 +73,7 @@ def _in_stock(turn: Turn, task: Task, name: str, product_id: str) -> tuple[str, 
                     turn.say("cheapest_shown" if below is not None else "out_of_stock", name=name))
     turn.dialogue.task = Task(intent="recommend", product=name,
                               cheapest=str(in_stock[0]["price"]) if in_stock else below)
+    turn.dialogue.product = name  # "the 11, leather, waterproof one: how much?" is about it
     return reply, _cross_sell(turn, turn.shop.call("list_promotions", {"product_id": product_id})["promotions"])
 
 
@@ -199,12 +200,22 @@ def _attributes_answer(turn: Turn, name: str, product: dict, asked: list[Attribu
     for attribute in asked:
         keys = [k for k in variants[0]["options"] if k.lower() in attribute.keys]
         missing += [attribute.label[turn.language]] if not keys else []
-        lines += [f"{k}: {', '.join(dict.fromkeys(str(v['options'][k]) for v in shown))}" for k in keys]
+        lines += [f"{k}: {_values(shown, k, priced=known is None)}" for k in keys]
     label = f"{name} ({options(known)})" if known else name
     reply = turn.say("attribute_facts", name=label, lines="; ".join(lines)) if lines else ""
     if missing:
         reply += turn.say("attribute_not_listed", name=name, what=", ".join(missing), options=options_summary(shown))
     return Answer(reply.strip(), {"product": product})
+
+
+def _values(variants: list[dict], key: str, priced: bool) -> str:
+    """An option's values over these variants; with the lowest price of each when several are shown
+    ("which has more RAM?": "4GB ($1128.99), 8GB ($1157.86)")."""
+    low: dict[str, Decimal] = {}
+    for v in variants:
+        value = str(v["options"][key])
+        low[value] = min(low.get(value, Decimal(str(v["price"]))), Decimal(str(v["price"])))
+    return ", ".join(f"{value} (${price:.2f})" if priced and len(low) > 1 else value for value, price in low.items())
 
 
 def options_summary(variants: list[dict]) -> str:
