@@ -335,3 +335,22 @@ def test_product_questions_by_option_values_and_by_an_attribute_get_prices(shop)
     cheapest = chat.say("product_info", "wats the cheapest wireless headphones u have in stock")
     prices = [float(p) for p in re.findall(r"\$(\d+\.\d\d)", cheapest)]
     assert prices == sorted(prices) and "sold out" not in cheapest
+
+
+def test_a_product_wanted_is_no_exchange_and_a_broken_item_gets_its_options_first(shop):
+    from agent.dialogue.routing import meant_intent
+
+    assert meant_intent("exchange_item", {}, "要一个大一点的背包 能装15寸电脑的", {}) == "recommend"
+    assert meant_intent("exchange_item", {}, "我的背包太小了 想换一个大一点的", {}) == "exchange_item"
+    chat = Conversation(shop, "zh")
+    shown = chat.say("recommend", "要一个大一点的背包 能装15寸电脑的")
+    assert "large" in shown.split("；")[0] and "small" not in shown
+    first = Conversation(shop, "zh").say("return_item", "我上周买的耳机坏了怎么办")
+    assert "退货" in first and "换" in first and "邮箱" in first
+
+
+def test_a_parcel_delivered_but_not_received_gets_a_person_offered(shop):
+    chat = Conversation(shop)
+    chat.say("order_status", "my camera order says delivered but I never got it")
+    reply = chat.say("order_status", EMAIL, email=EMAIL)
+    assert "#W6679257" in reply and "agent" in reply and "trace" in reply

@@ -106,6 +106,7 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
     if named or reading.OPTION_WORDS.search(text):  # "the T-shirt in black instead", said before who they are
         task.wish = reading.EMAIL.sub(" ", text)[:200]
     source = reading.payment_source(text)
+    task.missing = task.missing or bool(reading.NOT_RECEIVED.search(text))
     if task.intent == "cancel_order" and (reason := reading.cancel_reason(text)):
         task.reason, task.asked = reason, None if task.asked == "reason" else task.asked
     if task.intent == "return_item" and source:  # "refund it to my gift card"
@@ -139,6 +140,9 @@ def _order_request(intent: str, turn: Turn) -> Answer:
             dialogue.failures += 1
         return turn.answer(refusal)
     if not dialogue.user_id:
+        if task.intent in ("return_item", "exchange_item") and reading.ASKS_WHAT_TO_DO.search(turn.text):
+            # "我上周买的耳机坏了怎么办": what can be done, then who they are
+            return Answer(turn.say("broken_options") + turn.say("ask_identity"), {})
         return turn.answer("ask_identity")
     if task.intent == "order_status" and not task.order_named and reading.ALL_ITEMS.search(turn.text):
         return orders.tell_every_status(turn)  # "where are my orders? all of them"

@@ -24,6 +24,8 @@ def tell_status(turn: Turn, order: dict, task: Task) -> Answer:
         reply += turn.say("tracking", numbers=numbers)
     if (refund := refunded(order)):
         reply += turn.say("refund_line", **refund)
+    if task.missing and order["status"] == "delivered":  # "says delivered but I never got it": a person traces it
+        reply += turn.say("not_received")
     facts = {"order": order, "tracking": tracking}
     if reading.ASKS_ADDRESS.search(turn.text) and not reading.ACCOUNT_WORDS.search(turn.text):
         # (the account's default address is not the order's)

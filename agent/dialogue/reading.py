@@ -78,6 +78,16 @@ def to_default_address(text: str) -> bool:
 
 # the account's own address, not an order's: "update the default address on my account", "改一下账户的默认地址"
 ACCOUNT_WORDS = re.compile(r"default|\b(?:my|the) (?:account|profile)\b|账户|账号|默认|个人资料|个人信息", re.IGNORECASE)
+NOT_RECEIVED = re.compile(r"never (?:got|received|arrived|came)|(?:didn'?t|did not|haven'?t|have not|hasn'?t) "
+                          r"(?:get|got|receive|received|arrive|arrived|come)|没(?:有)?收到|没到|显示(?:已)?签收|不是我签收",
+                          re.IGNORECASE)
+ASKS_WHAT_TO_DO = re.compile(r"怎么办|怎么处理|咋办|能退吗|能换吗|what (?:can|should|do) I do|what are my options|"
+                             r"can I (?:get it )?(?:return|exchange|replace)", re.IGNORECASE)
+# wanting something new, not something of theirs changed: "要一个大一点的背包", "looking for a bigger backpack"
+WANTS_NEW = re.compile(r"要一个|想买|想要一个|想找|找一个|求推荐|\bi(?:'m| am) looking for\b|\blooking for an?\b|"
+                       r"\bi (?:want|need) to buy\b|\bdo you (?:have|sell) an?\b", re.IGNORECASE)
+OWNS = re.compile(r"买的|我的|订单|收到|签收|\border\b|\bmy\b|\bbought\b|\bpurchased\b|\breceived\b|\bgot\b",
+                  re.IGNORECASE)
 CHANGE_WORDS = re.compile(r"change|update|new|edit|set|move|modify|改|换|新|更新|修改|设置", re.IGNORECASE)
 _MISTAKE = re.compile(r"mistake|wrong|accident|错|误", re.IGNORECASE)
 _NOT_NEEDED = re.compile(r"no longer|don'?t need|not need|changed my mind|不需要|不想要|用不上|不要了", re.IGNORECASE)

@@ -12,7 +12,7 @@ from agent.dialogue.state import Offer, Task
 from agent.dialogue.turn import Answer, Turn, options
 from agent.catalogue_search import closest_products, products_for
 from agent.catalogue_words import Attribute, asked_attributes
-from agent.variants import asked_variants
+from agent.variants import asked_variants, fitting
 
 
 def sell(turn: Turn, intent: str) -> Answer:
@@ -67,7 +67,7 @@ def _in_stock(turn: Turn, task: Task, name: str, product_id: str) -> tuple[str, 
     if budget is not None and in_stock and not (in_stock := [v for v in in_stock if Decimal(str(v["price"])) <= budget]):
         in_stock = sorted((v for v in variants if v["available"]), key=lambda v: Decimal(str(v["price"])))[:1]
         over = turn.say("nothing_within", budget=budget) + " "  # "a tablet under 300": none; the cheapest, said so
-    in_stock = in_stock[:3]
+    in_stock = (fitting(in_stock, turn.text) or in_stock)[:3]  # "大一点的": the large ones first
     lines = [turn.say("variant_line", options=options(v), price=v["price"]) for v in in_stock]
     reply = over + (turn.say("recommend_variants", name=name, lines="; ".join(lines)) if lines else
                     turn.say("cheapest_shown" if below is not None else "out_of_stock", name=name))

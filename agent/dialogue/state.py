@@ -30,6 +30,7 @@ class Task(BaseModel):
     item_ids: list[str] = []          # the items chosen
     wishes: dict[str, str] = {}       # item id → the shopper's words about the variant wanted for it
     read: bool = False                # "what is my default address?": read it, change nothing
+    missing: bool = False             # "it says delivered but I never got it"
     asked: str | None = None          # the question put to the shopper that is not a change ("which_order")
     product: str | None = None        # recommend: the product shown, for "any cheaper?"
     cheapest: str | None = None       # recommend: the cheapest price shown
