@@ -354,3 +354,21 @@ def test_a_parcel_delivered_but_not_received_gets_a_person_offered(shop):
     chat.say("order_status", "my camera order says delivered but I never got it")
     reply = chat.say("order_status", EMAIL, email=EMAIL)
     assert "#W6679257" in reply and "agent" in reply and "trace" in reply
+
+
+def test_a_change_the_shop_refuses_as_it_is_made_changes_nothing_and_says_why(shop):
+    """A gift card too small for the price difference: the tool refuses on the yes; the shopper hears it."""
+    order = shop.call("get_order_details", {"order_id": "#W7634667"})  # amelia_kim_4338, gift card with $17
+    lamp = next(i for i in order["items"] if i["name"] == "Desk Lamp")
+    variants = shop.call("get_product_details", {"product_id": lamp["product_id"]})["variants"].values()
+    dear = max((v for v in variants if v["available"]), key=lambda v: float(v["price"]))
+    assert float(dear["price"]) - float(lamp["price"]) > 17
+    chat = Conversation(shop)
+    wanted = ", ".join(str(v) for v in dear["options"].values())
+    stated = chat.say("modify_order", f"on #W7634667 change the desk lamp to the {wanted} one, pay the difference "
+                      "with my gift card. amelia.kim6460@example.com", email="amelia.kim6460@example.com",
+                      order_id="#W7634667")
+    assert "Reply yes" in stated and "gift_card" in stated
+    refused = chat.say("modify_order", "yes")
+    assert "17.00" in refused and "nothing was changed" in refused
+    assert shop.call("get_order_details", {"order_id": "#W7634667"})["items"] == order["items"]

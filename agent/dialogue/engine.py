@@ -16,7 +16,7 @@ from agent.dialogue.state import Dialogue, Task
 from agent.dialogue.turn import Answer, Turn, refunded
 from agent.dialogue.which_order import narrowed, orders_described
 from agent.seams import Shop
-from tools.errors import ToolError
+from tools.errors import InsufficientGiftCardBalance, PolicyRefusal, ToolError
 
 MAX_FAILURES = 2  # a task that fails this often goes to a human
 TOOL_ACTION = {"cancel_pending_order": "cancel", "return_delivered_order_items": "return",
@@ -103,8 +103,8 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
         task.order_id = carried_order
     if named:  # a correction replaces the products named before
         task.products = sorted(set(named) | (set() if products.corrects(text) else set(task.products)))
-    if named or reading.OPTION_WORDS.search(text):  # "the T-shirt in black instead", said before who they are
-        task.wish = reading.EMAIL.sub(" ", text)[:200]
+    if (named or reading.OPTION_WORDS.search(text)) and task.asked != "which_order":
+        task.wish = reading.EMAIL.sub(" ", text)[:200]  # "the T-shirt in black instead", said before who they are
     source = reading.payment_source(text)
     task.missing = task.missing or bool(reading.NOT_RECEIVED.search(text))
     if task.intent == "cancel_order" and (reason := reading.cancel_reason(text)):
@@ -114,6 +114,8 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
     if task.intent in ("modify_order", "exchange_item") and source and (
             reading.DIFFERENCE.search(text) or task.intent == "exchange_item" or task.change == "items"):
         task.difference_to = source  # "差价用原来那张信用卡": how the price difference is settled
+        if task.intent == "modify_order" and not task.change and (named or reading.OPTION_WORDS.search(text)):
+            task.change = "items"  # "change the lamp to the silver one, the difference on my gift card"
     elif task.intent == "modify_order":
         if (address := reading.address_in(text)):
             task.change, task.address = "address", address
@@ -184,7 +186,7 @@ def _which_order(turn: Turn, task: Task) -> dict | Answer:
             listed = "; ".join(f"{o['order_id']} ({', '.join(i['name'] for i in o['items'])}, {turn.status(o)})"
                                for o in found)
             return turn.answer("ask_which_order", orders=listed) if found else turn.answer("ask_order_id")
-        task.order_id, task.asked = found[0]["order_id"], None
+        task.order_id, task.asked, turn.picked_order = found[0]["order_id"], None, task.asked == "which_order"
         return found[0]  # read as the shopper's own a moment ago
     try:
         return turn.call("get_order_details", {"order_id": task.order_id})
@@ -216,8 +218,18 @@ def _settle(turn: Turn, order: dict) -> Answer | None:
     yes, no = reading.is_yes(turn.text, action), reading.is_no(turn.text, action)
     if not (yes or no) or (yes and products.adds_details(turn.text, pending.args, pending.items)):
         return None
-    turn.dialogue.finish_task()
     if no:
+        turn.dialogue.finish_task()
         return turn.answer(pending.kept, order_id=order["order_id"])
-    result = turn.call(pending.tool, pending.args, idempotency_key=turn.request_id)
+    turn.dialogue.pending = None
+    try:
+        result = turn.call(pending.tool, pending.args, idempotency_key=turn.request_id)
+    except PolicyRefusal as refusal:  # the shop's rules, checked again as the change is made: nothing changed
+        task = turn.dialogue.task
+        if isinstance(refusal, InsufficientGiftCardBalance) and task:  # another method can pay: the task stays
+            task.difference_to = None
+            return turn.answer("gift_card_short", {"error": refusal.as_dict()}, **refusal.details)
+        turn.dialogue.finish_task()
+        return turn.answer("change_refused", {"error": refusal.as_dict()}, order_id=order["order_id"])
+    turn.dialogue.finish_task()
     return turn.answer(pending.done, {"order": result, **pending.facts}, order_id=order["order_id"], **pending.facts)

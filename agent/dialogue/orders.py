@@ -9,7 +9,7 @@ from decimal import Decimal
 from agent.dialogue import products, reading
 from agent.dialogue.state import Pending, Task
 from agent.dialogue.turn import Answer, Turn, options, refunded
-from agent.variants import fitting, item_described, variant_named
+from agent.variants import asks_option, fitting, item_described, variant_named
 
 
 # ---------------------------------------------------------------- read-only answers
@@ -121,7 +121,8 @@ def ask_swap_item(turn: Turn, order: dict, task: Task) -> Answer | None:
     """Which items: those this message means to change, each with the words that say how (a correction
     replaces the earlier choice), else the ones chosen before, else the only one."""
     names = [i["name"] for i in order["items"]]
-    meant = products.items_meant(names, turn.text)
+    # ("the one with the espresso machine" picks the order; the item is the one wished for before)
+    meant = products.items_meant(names, task.wish if turn.picked_order else turn.text)
     if meant:
         chosen = [item_described([i for i in order["items"] if i["name"] == name], clause) for name, clause in meant]
         task.item_ids = [i["item_id"] for i in chosen]
@@ -133,6 +134,8 @@ def ask_swap_item(turn: Turn, order: dict, task: Task) -> Answer | None:
         twins = [i for i in order["items"] if i["name"] == name]
         if len(twins) > 1 and (described := item_described(twins, turn.text, at_least=1)):
             task.item_ids = [described["item_id"]]
+        if asks_option(turn.text):  # "make it size M then": the latest words about the one item
+            task.wishes = {task.item_ids[0]: turn.text}
     if not task.item_ids:
         return turn.answer("ask_swap_item", {"order": order}, items=", ".join(names))
     if reading.keeps_item(turn.text):  # "keep the one I have after all"
