@@ -372,3 +372,10 @@ def test_a_change_the_shop_refuses_as_it_is_made_changes_nothing_and_says_why(sh
     refused = chat.say("modify_order", "yes")
     assert "17.00" in refused and "nothing was changed" in refused
     assert shop.call("get_order_details", {"order_id": "#W7634667"})["items"] == order["items"]
+
+
+def test_an_email_after_chinese_text_takes_only_the_address_with_it():
+    from agent.dialogue import requests_in, without_identity
+
+    said = "1. 自行车那单退款到了没有 2. W1170711 帮我取消 3. 跑鞋那单什么时候发货。邮箱a.b8893@example.com"
+    assert requests_in(without_identity(said))[-1] == "跑鞋那单什么时候发货"

@@ -116,7 +116,7 @@ def place_in_list(text: str, size: int) -> int | None:
     return at if 0 <= at < size else None
 
 
-EMAIL = re.compile(r"\S+@\S+")
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")  # (ASCII: "发货。邮箱a@b.com" is no address)
 ALL_ITEMS = re.compile(r"\ball\b|everything|全部|所有|全都|整单", re.IGNORECASE)
 
 

@@ -68,7 +68,7 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if intent in ("exchange_item", "return_item", "modify_order") and reading.WANTS_NEW.search(text) \
             and not reading.OWNS.search(text) and not slots.get("order_id") and products.products_in(text):
         return "recommend"  # "要一个大一点的背包 能装15寸电脑的": a product wanted, nothing of theirs
-    if intent in ("product_info", "recommend", "price_promo") and context.get("last_intent") in ORDER_INTENTS \
+    if intent not in ORDER_INTENTS and context.get("last_intent") in ORDER_INTENTS \
             and _ORDER_BY_ITEMS.search(text) and products.products_in(text):
         return context["last_intent"]  # "是台灯和拼图那一单": which order the last request is about
     if intent == "account" and reading.to_default_address(text) and (

@@ -66,5 +66,7 @@ def _only_asks(intent: str, main: str, text: str) -> bool:
     if intent == "account":  # "what default address do you have for me?"
         return bool(reading.QUESTION.search(text) and reading.ADDRESS_WORDS.search(text)) \
             and not reading.address_in(text) and not reading.CHANGE_WORDS.search(text)
-    # (the refund of an order being cancelled or returned is that task's)
-    return intent in READ_ONLY and not (intent == "refund_status" and main in ORDER_INTENTS - set(READ_ONLY))
+    # (the refund of the order being cancelled or returned is that task's; another order's, named, is not:
+    # "1. 之前取消的那个自行车订单，退款到了没有 2. W1170711 帮我取消")
+    return intent in READ_ONLY and not (intent == "refund_status" and main in ORDER_INTENTS - set(READ_ONLY)
+                                        and not names_target(text, {}))
