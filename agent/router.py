@@ -62,7 +62,7 @@ def _task_cache_or_llm(state: TurnState, deps) -> dict:
     # several questions at once, grounded in the shop's current promotions (a polite, long way of asking
     # for one order request is that request: "…想取消掉，不知道还来得及吗？")
     # ("is the 17-inch one in stock? how much?", "a gift for my dad who loves hiking, what would you suggest?")
-    if is_open_question(text) and not (closable and (u["intent"] in ORDER_INTENTS or (
+    if is_open_question(text) and not (closable and (u["intent"] in ORDER_INTENTS | {"account"} or (
             u["intent"] in CATALOGUE_INTENTS and names_product(text)) or (u["intent"] == "recommend" and products_for(text)))):
         return {**update, "route": "llm", "tool": "list_promotions"}
     # "update my address": do it; "那refund多少钱？多久到账？" about the order just talked about: its refund
