@@ -48,9 +48,9 @@ def _weighed(text: str, cjk: int, latin: int) -> tuple[float, float]:
 def conversation_language(text: str, previous: str | None, default: str = "en") -> str:
     """The language to answer this message in, given the conversation's language so far (None: first).
     A first message in both scripts is weighed by its words, its grammar's counting twice ("hi
-    我要cancel order" is Chinese); later a message in one script only can switch, one in both never does:
-    an English writer's "ok 那到了我再退吧" stays English, a Chinese writer's "reason是ordered by mistake"
-    Chinese."""
+    我要cancel order" is Chinese); later a message in one script only can switch, one in both does not
+    (an English writer's "ok 那到了我再退吧" stays English, a Chinese writer's "reason是ordered by mistake"
+    Chinese) unless it is an English sentence around a Chinese name ("can you scrape 淘宝 prices?")."""
     cjk, latin = own_words(text)
     if previous is None:
         if not cjk and not latin:
@@ -61,4 +61,12 @@ def conversation_language(text: str, previous: str | None, default: str = "en") 
         if cjk >= 2:
             return "zh"
         return "en" if latin and (previous == "en" or latin >= SWITCH_TO_ENGLISH) else previous
+    if previous == "zh" and _english_frame(text):  # "can you write me a script to scrape 淘宝 prices?"
+        return "en"
     return previous
+
+
+def _english_frame(text: str) -> bool:
+    """An English sentence around a Chinese name or two: English function words, no Chinese ones."""
+    text = _NOT_WORDS.sub(" ", text)
+    return len(_EN_FRAME.findall(text)) >= 3 and not _ZH_FRAME.search(text)
