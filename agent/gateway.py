@@ -558,19 +558,24 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
         except RateLimited:
             await websocket.close(code=4429, reason="rate_limited")
             return
-        after = websocket.query_params.get("after", "")
+        after, acking = websocket.query_params.get("after", ""), asyncio.Lock()
+
+        async def send(event: dict) -> None:  # a turn's ack goes out before its own events (receive_turn)
+            async with acking:
+                await websocket.send_json(event)
+
         async with b.push.listen(session_id) as events:
             pusher = asyncio.create_task(resume(b.push, session_id, int(after) if after.isdigit() else None,
-                                                events, websocket.send_json))
+                                                events, send))
             try:
                 while True:
-                    await receive_turn(websocket, session_id, await websocket.receive_text())
+                    await receive_turn(websocket, session_id, await websocket.receive_text(), acking)
             except WebSocketDisconnect:
                 pass
             finally:
                 pusher.cancel()
 
-    async def receive_turn(websocket: WebSocket, session_id: str, raw: str) -> None:
+    async def receive_turn(websocket: WebSocket, session_id: str, raw: str, acking: asyncio.Lock) -> None:
         try:
             text = check_text(TextMessage.model_validate_json(raw).text)
         except (ValueError, ApiError) as exc:
@@ -585,8 +590,9 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
             return
         turn = Turn(request_id=request_id_for(session_id, None), session_id=session_id, text=text,
                     enqueued_at=time.time())
-        await enqueue(websocket, turn)
-        await websocket.send_json({"type": "queued", "request_id": turn.request_id})
+        async with acking:
+            await enqueue(websocket, turn)
+            await websocket.send_json({"type": "queued", "request_id": turn.request_id})
 
     @app.get("/healthz", response_model=Health, tags=["operations"])
     async def healthz() -> Health:
