@@ -38,8 +38,8 @@ class MemoryEventFeed:
 
     async def append(self, session_id, event):
         expires, seq, events = self.feeds.get(session_id) or (0, 0, collections.deque(maxlen=KEPT_PER_SESSION))
-        if expires and expires < time.monotonic():  # an expired session's feed starts again
-            seq, events = 0, collections.deque(maxlen=KEPT_PER_SESSION)
+        if expires and expires < time.monotonic():  # kept events expire; the numbering goes on (see _APPEND)
+            events = collections.deque(maxlen=KEPT_PER_SESSION)
         event = {**event, "seq": seq + 1, "at": time.time()}
         events.append(event)
         self.feeds[session_id] = (time.monotonic() + self.ttl, seq + 1, events)
@@ -55,19 +55,21 @@ class MemoryEventFeed:
         return None
 
 
-# numbered and kept in one step: two workers appending at once never share a number or reorder a list
+# numbered and kept in one step: two workers appending at once never share a number or reorder a list. The
+# number outlives the events by a day: a client that still holds a high number must not miss events that
+# would be numbered from 1 again
 _APPEND = """
 local seq = redis.call('INCR', KEYS[1])
 redis.call('RPUSH', KEYS[2], seq .. '\\n' .. ARGV[1])
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
-redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]) + 86400)
 redis.call('EXPIRE', KEYS[2], ARGV[2])
 return seq
 """
 
 
 class RedisEventFeed:
-    """`feed-seq:{id}` counts, `feed:{id}` keeps "seq\\njson" entries (capped); both live as long as the session."""
+    """`feed-seq:{id}` counts, `feed:{id}` keeps "seq\\njson" entries (capped) as long as the session lives."""
 
     def __init__(self, url: str, ttl: int = 900) -> None:
         import redis.asyncio as redis

@@ -35,7 +35,7 @@ def bubbles(page, who: str) -> list[str]:
     return page.locator(f".sc-{who} .sc-text").all_inner_texts()
 
 
-def wait_for_count(page, who: str, count: int, timeout: float = 20) -> list[str]:
+def wait_for_count(page, who: str, count: int, timeout: float = 30) -> list[str]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         found = bubbles(page, who)

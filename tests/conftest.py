@@ -81,9 +81,10 @@ def service(stack):
     return stack["url"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
-    """Debian's Chromium driven by Playwright (tests/browser.py)."""
+    """Debian's Chromium driven by Playwright (tests/browser.py). One per test: the sync API runs an event loop
+    of its own while it is started, and the async tests that follow need the thread's loop free."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

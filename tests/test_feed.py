@@ -30,6 +30,16 @@ async def test_events_are_numbered_per_session_and_read_after_a_number(feed):
     await feed.close()
 
 
+async def test_the_numbering_goes_on_after_the_events_expire(request):
+    for feed in (MemoryEventFeed(ttl=1), RedisEventFeed(request.getfixturevalue("redis_url"), ttl=1)):
+        session = f"s_{uuid.uuid4().hex}"
+        await feed.append(session, {"type": "reply"})
+        await asyncio.sleep(1.2)
+        assert await feed.after(session, 0) == []  # expired with the session
+        assert (await feed.append(session, {"type": "reply"}))["seq"] == 2  # a client holding 1 misses nothing
+        await feed.close()
+
+
 async def test_a_resumed_stream_sends_each_numbered_event_once():
     bus = SequencedBus(MemoryReplyBus(), MemoryEventFeed(ttl=60))
     for n in range(3):

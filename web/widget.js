@@ -111,6 +111,7 @@ class ShopChat {
   }
 
   ownMessage(event) {
+    this.log.querySelectorAll('.sc-quick').forEach((q) => q.remove());  // answered
     let bubble = event.client_key && this.mine.get(event.client_key);
     if (bubble) {
       this.mine.delete(event.client_key);
