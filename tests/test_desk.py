@@ -122,3 +122,23 @@ def test_no_bot_reply_while_a_person_holds_the_session(service):
     back = httpx.post(f"{service}/v1/chat", json={"session_id": session_id, "text": "where is my parcel?"},
                       headers=shopper, timeout=30).json()["reply"]
     assert back["text"] and back["route"] != "human"
+
+
+def test_with_kafka_the_desk_reads_hand_offs_from_the_topic_and_keeps_its_place_in_redis(stack):
+    if not stack["env"]["KAFKA_BOOTSTRAP_SERVERS"]:
+        return  # embedded: hand-offs go straight onto the in-process desk (the tests above)
+    import asyncio
+
+    import redis
+
+    from tests import services
+
+    session_id, _ = handed_over(stack["url"])
+    wait_for_case(stack["url"], session_id)
+    on_topic = asyncio.run(services.read_topic(stack["env"]["KAFKA_BOOTSTRAP_SERVERS"], "chat.handoffs",
+                                               lambda case: case["session_id"] == session_id))
+    assert any(case["session_id"] == session_id for case in on_topic)
+    kept = redis.Redis.from_url(stack["env"]["REDIS_URL"])
+    assert kept.hexists("desk:cases", session_id)
+    offsets = {int(p): int(o) for p, o in kept.hgetall("desk:offsets").items()}
+    assert offsets and sum(offsets.values()) >= 1  # where a restarted gateway picks up

@@ -97,3 +97,43 @@ def test_the_widget_is_at_most_60_kb_gzipped():
     imports = set(re.findall(r"from '\./([\w.]+)'", (WEB / "widget.js").read_text()))
     assert imports <= {"i18n.js", "dom.js", "media.js"}  # every module it loads is counted
     assert widget_bytes() <= 60_000
+
+
+MEDIA = Path(__file__).resolve().parent / "media"
+
+
+def test_a_shopper_sends_a_photo_and_sees_the_product_as_a_card(service, context):
+    page = open_chat(context, service)
+    page.set_input_files(".sc-file", str(MEDIA / "running_shoe_phone.jpg"))  # downscaled in the page first
+    assert "Running Shoes" in wait_for_count(page, "bot", 1, timeout=60)[-1]
+    assert bubbles(page, "me") == ["📷 Photo"]
+    card = page.locator(".sc-card", has_text="Running Shoes")
+    card.wait_for()
+    assert "$" in card.inner_text()
+
+
+def test_a_shopper_sends_a_voice_note_and_sees_the_transcript(service, tmp_path):
+    """Chromium's fake microphone plays a recorded question; the widget records it with MediaRecorder."""
+    import subprocess
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, LAUNCH_ARGS
+
+    wav = tmp_path / "question.wav"
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-i", str(MEDIA / "return_shoes.webm"), "-ar", "48000",
+                    "-ac", "1", "-sample_fmt", "s16", str(wav)], check=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            *LAUNCH_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-audio-capture={wav}%noloop"])
+        context = browser.new_context(locale="en-US", permissions=["microphone"])
+        page = open_chat(context, service)
+        page.click(".sc-voice")
+        page.wait_for_timeout(4200)  # the question is 3.7 s long
+        page.click(".sc-voice")
+        wait_for_count(page, "bot", 1, timeout=90)
+        transcript = page.locator(".sc-me .sc-transcript")
+        transcript.wait_for(timeout=10000)
+        assert {"return", "shoes"} <= {w.strip(".,?!").lower() for w in transcript.inner_text().split()}
+        browser.close()
