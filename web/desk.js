@@ -135,9 +135,9 @@ async function loadEvents() {
   for (const e of events) {
     if (e.seq <= lastSeq) continue;
     lastSeq = e.seq;
-    if (e.type === 'shopper_message') line('dk-shopper', `${t('shopper')}: ${e.text || (e.audio ? '🎤' : '📷')}`);
+    if (e.type === 'shopper_message') line('dk-shopper', `${t('shopper')}: ${e.text || (e.audio ? '[voice]' : '[photo]')}`);
     else if (e.type === 'reply' && e.reply?.text) line('dk-bot', `${t('bot')}: ${e.reply.text}`);
-    else if (e.type === 'reply' && e.transcript) line('dk-shopper', `🎤 ${e.transcript}`);
+    else if (e.type === 'reply' && e.transcript) line('dk-shopper', `[voice] ${e.transcript}`);
     else if (e.type === 'agent_message') line('dk-agent', `${e.agent}: ${e.text}`);
     else if (e.type === 'human_joined') note(t('joined', e.agent));
     else if (e.type === 'human_left') note(t('left', e.agent));

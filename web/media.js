@@ -3,6 +3,17 @@ import { t, language } from './i18n.js';
 import { el } from './dom.js';
 
 const LONGEST_SIDE = 1280;
+// drawn here, not emoji: phones and kiosks without a colour-emoji font show those as empty boxes
+const ICONS = {
+  camera: '<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d="M9 3 7.2 5H4a2 2 0 0 0-2 2v11a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2h-3.2L15 3H9zm3 5a4.5 4.5 0 1 1 0 9 4.5 4.5 0 0 1 0-9zm0 2a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5z"/></svg>',
+  mic: '<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d="M12 2a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V5a3 3 0 0 0-3-3zm-7 9a1 1 0 0 1 2 0 5 5 0 0 0 10 0 1 1 0 1 1 2 0 7 7 0 0 1-6 6.93V21h3a1 1 0 1 1 0 2H8a1 1 0 1 1 0-2h3v-3.07A7 7 0 0 1 5 11z"/></svg>',
+};
+
+function iconButton(name, className, label) {
+  const button = el('button', { type: 'button', class: className, title: label, 'aria-label': label });
+  button.innerHTML = ICONS[name];  // constant markup of this file
+  return button;
+}
 const MAX_BYTES = 10 * 1024 * 1024;
 
 async function downscaled(file) {
@@ -28,9 +39,9 @@ export function attachMedia(chat) {
     picker.value = '';
     if (file) upload(chat, 'image', await downscaled(file), 'photo.jpg', t('photo'));
   });
-  const photo = el('button', { type: 'button', class: 'sc-photo', title: t('camera'), 'aria-label': t('camera'),
-    onclick: () => picker.click() }, '📷');
-  const voice = el('button', { type: 'button', class: 'sc-voice', title: t('record'), 'aria-label': t('record') }, '🎤');
+  const photo = iconButton('camera', 'sc-photo', t('camera'));
+  photo.addEventListener('click', () => picker.click());
+  const voice = iconButton('mic', 'sc-voice', t('record'));
   let recorder = null;
   voice.addEventListener('click', async () => {
     if (recorder) return recorder.stop();
