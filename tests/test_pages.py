@@ -87,6 +87,12 @@ def test_the_pages_are_served_with_their_own_policy(service):
                                                                                       "application/javascript"))
 
 
+def test_the_demo_page_paints_within_a_second(service, context):
+    page = open_chat(context, service)
+    painted = page.evaluate("performance.getEntriesByName('first-contentful-paint').map(e => e.startTime)")
+    assert painted and painted[0] <= 1000
+
+
 def widget_bytes() -> int:
     """What the widget's embedders load: its modules and stylesheet, gzipped as a server would send them."""
     files = ["widget.js", "i18n.js", "dom.js", "media.js", "widget.css"]
