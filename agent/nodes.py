@@ -203,10 +203,11 @@ def _case(state: TurnState, deps: TurnDeps, reason: str) -> dict:
     """What the human desk gets: why, who, the task under way and the recent turns (masked)."""
     context = state.get("context", {})
     masked, _ = deps.rails.mask_pii(state["text"])
+    frustration = (state.get("understanding") or {}).get("frustration", context.get("frustration", 0.0))
     return {"session_id": state["session_id"], "request_id": state["request_id"], "reason": reason,
             "shopper_id": state.get("shopper_id"), "user_id": context.get("user_id"), "task": context.get("task"),
             "slots": context.get("slots", {}), "last_message": masked,
-            "frustration": round((state.get("understanding") or {}).get("frustration", context.get("frustration", 0.0)), 3),
+            "frustration": round(frustration, 3),
             "recent_turns": state.get("history", [])[-5:], "language": state["language"]}
 
 

@@ -16,7 +16,8 @@ PHONE = dict(viewport={"width": 390, "height": 780}, device_scale_factor=2, is_m
 def main(url: str, token: str, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                             args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_context(locale="en-US", **PHONE).new_page()
         page.goto(f"{url}/chat")
         page.wait_for_selector(".sc-form")
@@ -51,7 +52,7 @@ def main(url: str, token: str, out: Path) -> None:
         page.fill(".sc-input", "hello? anyone?")
         page.press(".sc-input", "Enter")
         desk.locator(".dk-shopper", has_text="anyone").wait_for()
-        desk.fill(".dk-compose textarea", "Hi, I'm Ann from the service team. I'm sorry about this, let me sort it out.")
+        desk.fill(".dk-compose textarea", "Hi, I'm Ann from the service team. Sorry about this, let me sort it out.")
         desk.click(".dk-compose button")
         page.locator(".sc-agent").wait_for()
         desk.wait_for_timeout(1200)
