@@ -77,6 +77,15 @@ def test_an_expired_conversation_is_said_plainly_and_a_new_one_starts(service, c
     assert wait_for_count(page, "bot", 1)  # the new conversation answers
 
 
+def test_too_many_messages_at_once_are_refused_plainly(service, context):
+    """The session's real rate limit (10 a second): the refused messages are marked and the reason is said."""
+    page = open_chat(context, service)
+    page.evaluate("""() => { const input = document.querySelector('.sc-input'), form = document.querySelector('.sc-form');
+                     for (let i = 0; i < 25; i++) { input.value = `hi ${i}`; form.requestSubmit(); } }""")
+    page.locator(".sc-notice.sc-error", has_text="Too many").first.wait_for(timeout=10000)
+    assert page.locator(".sc-me.sc-failed").count() >= 1
+
+
 def test_the_pages_are_served_with_their_own_policy(service):
     for path in ("/chat", "/desk"):
         response = httpx.get(f"{service}{path}")
