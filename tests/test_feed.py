@@ -148,3 +148,30 @@ def test_the_conversation_survives_a_reload(service, context):
     wait_for_count(page, "bot", 3)
     page.wait_for_timeout(500)
     assert len(bubbles(page, "bot")) == 3
+
+
+def test_llm_tokens_stream_into_one_bubble_that_the_reply_completes(browser, tmp_path):
+    """A scripted OpenAI-compatible model (tests/rogue_llm.py) streams its answer word by word."""
+    from tests import services
+    from tests.rogue_llm import rogue_llm_server
+
+    answer = "Thanks for asking. A colleague can confirm the battery details for you."
+    with rogue_llm_server() as (llm_url, rogue):
+        rogue.answer = answer
+        env = {"REDIS_URL": "", "KAFKA_BOOTSTRAP_SERVERS": "", "SHOP_DB_URL": f"sqlite:///{tmp_path}/shop.db",
+               "LLM_BASE_URL": llm_url, "LLM_MAX_RETRIES": "0"}
+        with services.service_process(env) as (url, _):
+            context = browser.new_context(locale="en-US")
+            page = context.new_page()
+            seen = []
+            DroppableSocket(page, drop_when=lambda event: seen.append(event["type"]) and False)
+            page.goto(f"{url}/chat")
+            page.wait_for_selector(".sc-form")
+            say(page, "how long does the battery last on the thing for brushing teeth?")
+            wait_for_count(page, "bot", 1)
+            page.locator(".sc-bot:not(.sc-streaming)").first.wait_for()
+            page.wait_for_timeout(500)
+            shown = bubbles(page, "bot")
+            context.close()
+    assert seen.count("token") >= 5 and seen.index("token") < seen.index("reply")  # streamed before the reply
+    assert len(shown) == 1 and shown[0].startswith("Thanks for asking")  # one bubble: tokens, then the reply
