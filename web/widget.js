@@ -41,6 +41,8 @@ class ShopChat {
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); this.sendText(this.input.value); }
     });
     attachMedia(this);
+    window.addEventListener('online', () => this.reconnectNow());
+    document.addEventListener('visibilitychange', () => document.hidden || this.reconnectNow());
   }
 
   async start() {
@@ -77,8 +79,15 @@ class ShopChat {
       if (e.code === 4404 || e.code === 4401) return this.restart();
       this.setState(t('reconnecting'));
       const wait = Math.min(500 * 2 ** this.retry++, 5000);
-      setTimeout(() => this.connect(), wait);
+      this.reconnecting = setTimeout(() => this.connect(), wait);
     };
+  }
+
+  reconnectNow() {  // back online, or the page shown again: no need to wait out the backoff
+    if (this.session && this.ws?.readyState === WebSocket.CLOSED) {
+      clearTimeout(this.reconnecting);
+      this.connect();
+    }
   }
 
   async restart() {  // the conversation expired: a new one
