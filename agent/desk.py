@@ -194,17 +194,31 @@ class QueueingHandoffDesk:
         await self.desk.close()
 
 
+async def _reader_of(bootstrap: str, topic: str):
+    """A started consumer that knows the topic's partitions: until the first hand-off the topic does not exist,
+    and a consumer's metadata names only the topics there were when it started."""
+    from aiokafka import AIOKafkaConsumer
+
+    while True:
+        consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+        await consumer.start()
+        try:
+            if (await consumer.topics()) and (partitions := consumer.partitions_for_topic(topic)):
+                return consumer, partitions
+        except BaseException:  # cancelled or failed: not left open
+            await asyncio.shield(consumer.stop())
+            raise
+        await asyncio.shield(consumer.stop())
+        await asyncio.sleep(1)
+
+
 async def follow_handoffs(bootstrap: str, topic: str, queue: MemoryDeskQueue | RedisDeskQueue) -> None:
     """Puts every case of the hand-off topic on the desk's queue, from the offsets the queue keeps (no consumer
     group: any number of gateways may follow the topic; a case read twice is merged). Runs until cancelled."""
-    from aiokafka import AIOKafkaConsumer, TopicPartition
+    from aiokafka import TopicPartition
 
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
+    consumer, partitions = await _reader_of(bootstrap, topic)
     try:
-        while not (partitions := (await consumer.topics()) and consumer.partitions_for_topic(topic)):
-            await asyncio.sleep(1)  # nothing handed over yet: the topic does not exist
-            await consumer._client.force_metadata_update()
         tps = [TopicPartition(topic, p) for p in partitions]
         consumer.assign(tps)
         offsets, first = await queue.read_offsets(), await consumer.beginning_offsets(tps)
