@@ -120,7 +120,7 @@ MEDIA = Path(__file__).resolve().parent / "media"
 def test_a_shopper_sends_a_photo_and_sees_the_product_as_a_card(service, context):
     page = open_chat(context, service)
     page.set_input_files(".sc-file", str(MEDIA / "running_shoe_phone.jpg"))  # downscaled in the page first
-    assert "Running Shoes" in wait_for_count(page, "bot", 1, timeout=60)[-1]
+    assert "Running Shoes" in wait_for_count(page, "bot", 1, timeout=120)[-1]  # the photo models load on first use
     assert bubbles(page, "me") == ["[Photo]"]
     card = page.locator(".sc-card", has_text="Running Shoes")
     card.wait_for()
@@ -147,7 +147,7 @@ def test_a_shopper_sends_a_voice_note_and_sees_the_transcript(service, tmp_path)
         page.click(".sc-voice")
         page.wait_for_timeout(4200)  # the question is 3.7 s long
         page.click(".sc-voice")
-        wait_for_count(page, "bot", 1, timeout=90)
+        wait_for_count(page, "bot", 1, timeout=120)
         transcript = page.locator(".sc-me .sc-transcript")
         transcript.wait_for(timeout=10000)
         assert {"return", "shoes"} <= {w.strip(".,?!").lower() for w in transcript.inner_text().split()}
