@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from agent import metrics
 from agent.api import SessionEvents
 from agent.desk import CaseNotFound, CaseTaken
 from agent.operations import HandoffCase
@@ -60,7 +61,10 @@ def make_desk_router(staff: StaffTokens, rails) -> APIRouter:
 
     @router.get("/cases", response_model=list[DeskCase], summary="The open cases, oldest hand-off first")
     async def cases(request: Request, _: Staff = operator) -> list[dict]:
-        return await backends(request).desk.cases()
+        found = await backends(request).desk.cases()
+        for status in ("waiting", "claimed"):
+            metrics.DESK_OPEN.labels(status=status).set(sum(c.get("status") == status for c in found))
+        return found
 
     @router.get("/cases/{session_id}/events", response_model=SessionEvents,
                 summary="The conversation's events after `after`: its history, and what is new since")
@@ -81,6 +85,8 @@ def make_desk_router(staff: StaffTokens, rails) -> APIRouter:
         except CaseTaken as taken:
             raise _refused(409, "claimed", f"{taken.agent} is already handling this conversation.") from None
         if not before or before.get("agent") != who.name:
+            metrics.DESK_CASES.labels(outcome="claimed").inc()
+            metrics.DESK_WAIT.observe(max(0.0, case["claimed_at"] - case["since"]))
             await b.push.publish(session_id, {"type": "human_joined", "agent": who.name})
         return case
 
@@ -104,6 +110,7 @@ def make_desk_router(staff: StaffTokens, rails) -> APIRouter:
             case = await b.desk.remove(session_id)
         except CaseNotFound:
             raise _refused(404, "case_not_found", "This conversation is no longer on the desk.") from None
+        metrics.DESK_CASES.labels(outcome="closed" if closed else "returned").inc()
         await b.push.publish(session_id, {"type": "human_left", "agent": who.name, "closed": closed})
         return {**case, "status": "closed" if closed else "returned"}
 

@@ -106,6 +106,8 @@ def test_one_agent_holds_a_case_and_their_words_pass_the_pii_check(service):
     said = [e["text"] for e in events if e["type"] == "agent_message"]
     assert said == [leaked["text"]] and "jane.doe" not in str(events)
     assert httpx.post(f"{case}/close", headers=staff_headers("ann")).json()["status"] == "closed"
+    figures = httpx.get(f"{service}/metrics").text
+    assert 'shop_desk_cases_total{outcome="claimed"}' in figures and "shop_desk_wait_seconds_count" in figures
     assert httpx.post(f"{case}/claim", headers=staff_headers("bob")).status_code == 404
     left = httpx.get(f"{service}/v1/sessions/{session_id}/events", headers=shopper).json()["events"][-1]
     assert left["type"] == "human_left" and left["closed"] is True
