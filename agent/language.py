@@ -4,8 +4,7 @@ A Chinese shopper types Latin script all the time without switching language: na
 e-mails, addresses, order ids, product and option names ("退Air Purifier", "换成 on-ear"). Those say
 nothing of the language they want answers in, so they are taken out before counting. A conversation in
 Chinese turns English only on a message with no Chinese at all and a few English words of the shopper's
-own; one in English turns Chinese on a message with no English; a message in both is answered in the
-language the shopper has written most in the conversation.
+own; one in English turns Chinese on a message with no English; a message in both keeps the language.
 """
 from __future__ import annotations
 
@@ -33,20 +32,33 @@ def own_words(text: str) -> tuple[int, int]:
     return len(_CJK.findall(text)), len(words)
 
 
-def conversation_language(text: str, previous: str | None, default: str = "en",
-                          before: tuple[int, int] = (0, 0)) -> str:
-    """The language to answer this message in, given the conversation's language so far (None: first) and
-    the shopper's own words before it (Chinese characters, Latin words). A message in one script only
-    can switch; one that mixes both is answered in the language the shopper has written most in this
-    conversation (a character weighs 0.75 of a word): a mostly English writer's "ok 那到了我再退吧" stays
-    English, a Chinese writer's "帮我check一下这个order" Chinese."""
+_ZH_FRAME = re.compile(r"[我你您的了吗呢吧是要想帮这那个能请怎么什么还没不在就把给也都啊呀哪]")
+_EN_FRAME = re.compile(r"\b(?:i|you|my|me|your|the|a|an|is|are|was|can|could|please|to|do|does|did|it|of|for"
+                       r"|with|what|where|when|how|this|that|and|but|want|need|would|have|has|in|on|at|not)\b", re.I)
+
+
+def _weighed(text: str, cjk: int, latin: int) -> tuple[float, float]:
+    """Chinese and English in a message, its grammar's function words counting twice: "hi 我要cancel
+    order" is Chinese with English nouns, which Chinese shoppers often type (cancel, order, email)."""
+    text = _NOT_WORDS.sub(" ", text)
+    zh_frame, en_frame = len(_ZH_FRAME.findall(text)), len(_EN_FRAME.findall(text))
+    return (cjk + zh_frame) * CHARACTER_WEIGHT, latin + en_frame
+
+
+def conversation_language(text: str, previous: str | None, default: str = "en") -> str:
+    """The language to answer this message in, given the conversation's language so far (None: first).
+    A first message in both scripts is weighed by its words, its grammar's counting twice ("hi
+    我要cancel order" is Chinese); later a message in one script only can switch, one in both never does:
+    an English writer's "ok 那到了我再退吧" stays English, a Chinese writer's "reason是ordered by mistake"
+    Chinese."""
     cjk, latin = own_words(text)
     if previous is None:
         if not cjk and not latin:
             return default
-        return "zh" if cjk and cjk >= latin else "en"
+        zh, en = _weighed(text, cjk, latin)
+        return "zh" if cjk and zh >= en else "en"
     if not cjk or not latin:
         if cjk >= 2:
             return "zh"
         return "en" if latin and (previous == "en" or latin >= SWITCH_TO_ENGLISH) else previous
-    return "zh" if (before[0] + cjk) * CHARACTER_WEIGHT >= before[1] + latin else "en"
+    return previous

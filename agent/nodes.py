@@ -8,14 +8,14 @@ import re
 from dataclasses import asdict, dataclass, replace
 
 from agent import metrics
-from agent.dialogue import after_no, asks_change, meant_intent, products_in, questions_in, requests_in, run_flow, without_identity
+from agent.dialogue import after_no, after_thanks, asks_change, meant_intent, products_in, questions_in, requests_in, run_flow, without_identity
 from agent.dialogue.several import answer_others, set_apart
 from agent.desk import DeskQueue
 from agent.frustration import heard
 from agent.handoff import HandoffDesk
 from agent.llm import LLMClient, LLMUnavailable
 from agent.push import ReplyBus
-from agent.language import conversation_language, own_words
+from agent.language import conversation_language
 from agent.replies import say
 from agent.router import choose_route  # noqa: F401  (a node of the graph)
 from agent.shopper_text import canonical
@@ -94,8 +94,7 @@ async def _read_media(state: TurnState, deps: TurnDeps) -> dict:
 def _language(state: TurnState, text: str) -> str:
     """The conversation's language after this message (agent/language.py): the shopper's own words decide."""
     context = state.get("context", {})
-    return conversation_language(text, context.get("language"), state.get("language_hint") or "en",
-                                 tuple(context.get("own_words", (0, 0))))
+    return conversation_language(text, context.get("language"), state.get("language_hint") or "en")
 
 
 async def human_owns(state: TurnState, deps: TurnDeps) -> dict:
@@ -122,7 +121,7 @@ CHANGES = ("cancel_order", "return_item", "exchange_item", "modify_order")  # a 
 async def understand(state: TurnState, deps: TurnDeps) -> dict:
     # "no, never mind — where is my parcel?": the request is what follows the no
     rest = after_no(state["text"])
-    said = rest or state["text"]
+    said = rest or after_thanks(state["text"]) or state["text"]  # "好的谢谢 那滑板那单呢…": the question
     # what they want, read without who they are: an e-mail or a name + zip sways the model to "account"
     request = without_identity(said)
     asks = request != said and len(re.findall(r"[A-Za-z]{2,}|[\u3400-\u9fff]{2}", request)) >= 3
@@ -190,13 +189,16 @@ def _faq(deps: TurnDeps, text: str, language: str, intent: str) -> str | None:
 async def hand_to_human(state: TurnState, deps: TurnDeps) -> dict:
     """Tells the shopper honestly and puts the case on the human desk's queue, with its state."""
     u = state.get("understanding")
+    # a change stated and waiting for a yes is not the bot's to make any more: a later "yes" to the person
+    # (or to another request) must not carry it out
+    context = {k: v for k, v in state.get("context", {}).items() if k != "pending"}
     if u is None:  # a guardrails policy handed off before understanding: its own words to the shopper
         rule = state["rails"][-1]
         await deps.handoffs.hand_over(_case(state, deps, f"policy {rule['policy_id']}/{rule['rule']}"))
-        return {"handoff": True}
+        return {"handoff": True, "context": context}
     reason = "asked for a person" if u["intent"] == "human_agent" else f"frustration {u['frustration']:.2f}"
     await deps.handoffs.hand_over(_case(state, deps, reason))
-    return {"handoff": True, "reply": say("handoff", state["language"])}
+    return {"handoff": True, "reply": say("handoff", state["language"]), "context": context}
 
 
 def _case(state: TurnState, deps: TurnDeps, reason: str) -> dict:
@@ -280,12 +282,17 @@ async def output_rails(state: TurnState, deps: TurnDeps) -> dict:
                                                        "rule": verdict.rule or "", "action": verdict.action}]
         if verdict.action == "handoff":
             update.update(handoff=True, reply=say("handoff", state["language"]))
+        if verdict.action in ("block", "rewrite", "handoff") and state.get("context", {}).get("pending"):
+            # the change the reply stated was not shown as stated: no later yes may run it
+            update["context"] = {k: v for k, v in state["context"].items() if k != "pending"}
     return update
 
 
 async def finish(state: TurnState, deps: TurnDeps) -> dict:
     """Carries what was learned into the session's dialogue state and recent history."""
     reply = state["reply"]
+    if state.get("apologise") and not state.get("handoff"):
+        reply = say("sorry_first", state["language"]) + reply
     if state.get("restarted") and state.get("route") != "human":  # no word from the bot while a person holds it
         reply = say("restarted", state["language"]) + reply
     understanding = state.get("understanding") or {"intent": None, "slots": {}}
@@ -293,7 +300,6 @@ async def finish(state: TurnState, deps: TurnDeps) -> dict:
     if understanding["intent"]:
         context["last_intent"] = understanding["intent"]
     context["language"] = state["language"]
-    context["own_words"] = [a + b for a, b in zip(context.get("own_words", (0, 0)), own_words(state.get("text", "")))]
     context["frustration"] = round(understanding.get("frustration", 0.0), 3)
     kept = {k: v for k, v in understanding["slots"].items() if k not in PERSONAL_SLOTS}
     if "product" not in kept and (named := products_in(state.get("text", ""))):

@@ -22,9 +22,22 @@ def choose_route(state: TurnState, deps) -> dict:
     # "my e-mail is …, I'm afraid I don't have the order number")
     model_asks = u["intent"] == "human_agent" and not (gives_identity(u["slots"], text) and continues_task(
         context, u["intent"], u["slots"], text))
-    if model_asks or u["frustration"] >= settings.frustration_threshold or asks_for_person(text) \
-            or (is_yes(text) and _offered_a_colleague(state)):
+    # (a yes after the offer of a colleague takes it, unless a change stated before waits for that yes)
+    if model_asks or asks_for_person(text) or (is_yes(text) and _offered_a_colleague(state) and not context.get("pending")):
         return {"route": "handoff"}
+    if u["frustration"] >= settings.frustration_threshold:
+        # angry about something we can look up or do now ("WHERE IS MY THERMOSTAT??? … #W7677118"): an
+        # apology and the answer, with a person one word away; angry with nothing to act on, or stuck
+        # (a task that failed before), a person at once
+        if deps.shop is None or context.get("failures") or not _can_act_on(u, context, text, settings):
+            return {"route": "handoff"}
+        return {**_task_cache_or_llm(state, deps), "apologise": True}
+    return _task_cache_or_llm(state, deps)
+
+
+def _task_cache_or_llm(state: TurnState, deps) -> dict:
+    """No person asked for: the task under way, the answer cache, a templated flow or the LLM."""
+    u, context, settings, text = state["understanding"], state.get("context", {}), deps.settings, state["text"]
     if deps.shop is None:
         return _cache_or_llm(state, u, settings)
     update: dict = {}
@@ -52,7 +65,9 @@ def choose_route(state: TurnState, deps) -> dict:
     if is_open_question(text) and not (closable and (u["intent"] in ORDER_INTENTS or (
             u["intent"] in CATALOGUE_INTENTS and names_product(text)) or (u["intent"] == "recommend" and products_for(text)))):
         return {**update, "route": "llm", "tool": "list_promotions"}
-    if state.get("cached_answer") and not (closable and u["intent"] == "account"):  # "update my address": do it
+    # "update my address": do it; "那refund多少钱？多久到账？" about the order just talked about: its refund
+    about_order = u["intent"] in ORDER_INTENTS and context.get("user_id") and context.get("slots", {}).get("order_id")
+    if state.get("cached_answer") and not (closable and (u["intent"] == "account" or about_order)):
         return {**update, **_cache_or_llm(state, u, settings)}
     if not closable and u["slots"].get("order_id"):
         # an order id says the shopper means one of their orders: the likeliest order request, which
@@ -104,6 +119,15 @@ def _cache_or_llm(state: TurnState, u: dict, settings: Settings) -> dict:
         return {"route": "cache", "reply": state["cached_answer"], "facts": {"faq_answer": state["cached_answer"]}}
     confident = u["confidence"] >= settings.intent_confidence_threshold
     return {"route": "llm", "tool": LLM_TOOL_FOR_INTENT.get(u["intent"] or "") if confident else None}
+
+
+def _can_act_on(u: dict, context: dict, text: str, settings: Settings) -> bool:
+    """The message carries the task under way on or asks for an order request with something to find the
+    order by (its id, the shopper's identity, a product of theirs)."""
+    if continues_task(context, u["intent"], u["slots"], text):
+        return True
+    concrete = u["slots"].get("order_id") or gives_identity(u["slots"], text) or names_product(text)
+    return u["intent"] in ORDER_INTENTS and bool(concrete) and _sure(u, context, text, settings)
 
 
 def _offered_a_colleague(state: TurnState) -> bool:

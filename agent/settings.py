@@ -5,9 +5,12 @@ the embedded backend (in-process), so `python serve.py` runs on a fresh machine 
 """
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class Settings(BaseSettings):
@@ -69,12 +72,14 @@ class Settings(BaseSettings):
     clarify_margin: float = 0.25  # two readings closer than this (below the bar): a clarifying question
     # below it the e5 teacher's view is averaged in (~15 ms) before a turn would go to the LLM; 0 = never
     nlu_second_opinion_below: float = Field(0.6, ge=0, le=1)
-    frustration_threshold: float = 0.6  # at or above it the shopper is handed to a human (best F1 on the test split)
+    # at or above it the shopper is angry (best F1 on the test split): handed to a human, unless their request
+    # can be answered or done at once (then an apology and the answer, a person one word away)
+    frustration_threshold: float = 0.6
     cache_similarity_threshold: float = 0.92  # precision first: a wrong cached answer is worse than a miss
     cache_agree_threshold: float = 0.91  # when the NLU's sure intent names the same topic as the FAQ entry
-    faq_path: str = "data/faq.yaml"
+    faq_path: str = str(ROOT / "data" / "faq.yaml")
     # guardrails/: policies prompt engineers edit, and the admin API that publishes them
-    policy_dir: str = "guardrails/policies"
+    policy_dir: str = str(ROOT / "guardrails" / "policies")  # (the shipped files, wherever the service starts)
     # the admin API's staff tokens, comma-separated NAME:ROLE:SHA256HEX (only the digest of each token is kept
     # here); roles: prompt_engineer (policies), operator (metrics, hand-offs), admin (both). None: every call 403
     admin_tokens: str = ""

@@ -1,7 +1,8 @@
 """Shoppers' ways of writing data, brought to one form before anything reads the message.
 
 Dictated and phone-typed messages spell e-mails out ("juan dot rossi2348 at example dot com",
-"ava点hernandez8232 艾特 example点com"), say digits in Chinese ("邮编四六二零五", "W四五零六一七三") and
+"ava点hernandez8232 艾特 example点com"), say digits in Chinese ("邮编四六二零五", "W四五零六一七三") or English ("W eight nine nine one eight three
+six") and
 type full-width digits ("Ｗ１２３４５６７"). Identity and order numbers must be found in all of them.
 Traditional characters ("請問我買的平板電腦到了沒有") are read in simplified, the models' and the
 catalogue's script.
@@ -16,6 +17,21 @@ _FULL_WIDTH = {**{0xFF10 + i: 0x30 + i for i in range(10)}, **{0xFF21 + i: 0x41 
                **{0xFF41 + i: 0x61 + i for i in range(26)}, 0xFF20: 0x40, 0xFF03: 0x23}
 _ZH_DIGITS = str.maketrans("零〇一二三四五六七八九幺", "001234567891")
 _ZH_DIGIT_RUN = re.compile(r"[零〇一二三四五六七八九幺]{3,}")  # three or more: a number read out, not "一个"
+_EN_DIGIT = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
+             "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+_EN_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|\d)"
+# digits read out one by one, three or more ("zip code two eight two one six", "W eight nine nine one …"),
+# with the order id's W glued on ("W 8991836")
+_EN_DIGIT_RUN = re.compile(rf"\b(?:(W)[\s-]+)?({_EN_WORD}(?:[\s-]+{_EN_WORD}){{2,}})\b", re.IGNORECASE)
+
+
+def _digits(m: re.Match) -> str:
+    digits = "".join(_EN_DIGIT.get(w.lower(), w) for w in re.split(r"[\s-]+", m[2]))
+    if not re.search(r"[a-z]", m[2], re.IGNORECASE) and not m[1]:
+        return m[0]  # "3 4 5" typed as digits: left as typed
+    return (m[1].upper() if m[1] else "") + digits
+
+
 _DOT = r"\s*(?:\bdot\b|点|點)\s*"
 _AT = r"\s*(?:\bat\b|艾特|@)\s*"
 _SPOKEN_EMAIL = re.compile(rf"([A-Za-z0-9_+-]+(?:(?:{_DOT}|\.)[A-Za-z0-9_+-]+)*){_AT}([A-Za-z0-9-]+(?:{_DOT}[A-Za-z]{{2,}})+)",
@@ -35,6 +51,7 @@ def canonical(text: str) -> str:
     if _HAN.search(text):
         text = zhconv.convert(text, "zh-cn")
     text = _ZH_DIGIT_RUN.sub(lambda m: m[0].translate(_ZH_DIGITS), text)
+    text = _EN_DIGIT_RUN.sub(_digits, text)
     if "@" in text and not re.search(_DOT, text, re.IGNORECASE):
         return text
     return _SPOKEN_EMAIL.sub(_email, text)

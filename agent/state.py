@@ -24,6 +24,7 @@ class TurnState(TypedDict, total=False):
     image_ref: str | None
     language_hint: str | None
     restarted: bool  # the shopper's earlier session expired
+    apologise: bool  # an angry shopper whose request is answered: the reply says sorry first
     # carried across turns (the session's dialogue state) and recent history
     context: dict[str, Any]
     history: list[dict[str, Any]]

@@ -15,7 +15,7 @@ from agent.catalogue_words import asked_attributes
 _ZH_COLOURS = {"黑": "black", "白": "white", "红": "red", "蓝": "blue", "绿": "green", "灰": "grey", "银": "silver",
                "金": "gold", "粉": "pink", "紫": "purple", "黄": "yellow", "棕": "brown"}
 _ZH_COLOUR = re.compile(f"([{''.join(_ZH_COLOURS)}])(?=[色的])")
-_ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual", "咖啡色": "brown", "米色": "beige", "米白": "beige", "藏青": "navy", "玫瑰金": "rose gold", "大号": "large",
+_ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual", "咖啡色": "brown", "米色": "beige", "米白": "beige", "藏青": "navy", "玫瑰金": "rose gold", "大号": "large", "大一点": "large", "小一点": "small",
                "中号": "medium", "小号": "small", "皮": "leather", "不锈钢": "stainless steel", "玻璃": "glass",
                "塑料": "plastic", "无线": "wireless", "有线": "wired", "防水": "waterproof"}
 _INCH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-\s*)?(?:inches|inch|寸|英寸)", re.IGNORECASE)
@@ -51,7 +51,8 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
     for variant in variants:
         for key, value in variant["options"].items():
             value = option_value(value)
-            if re.search(rf"(?<![a-z0-9.']){re.escape(value)}(?![a-z0-9]|\.\d)", words):  # "size 11." too
+            written = re.escape(value).replace("\\-", "[- ]?").replace("\\ ", "\\s*")  # "in ear", "wifi+cellular"
+            if re.search(rf"(?<![a-z0-9.']){written}(?![a-z0-9]|\.\d)", words):  # "size 11." too
                 found.setdefault(key, set()).add(value)
             elif value == "yes" and key.lower() in wanted:
                 found.setdefault(key, set()).add("yes")
@@ -67,7 +68,11 @@ def fits(variant: dict, named: dict[str, set[str]]) -> int:
 
 
 # what follows these names the variant wanted: "黑色M码那个改成黑色L码" wants black L, not M
-_CHANGE_TO = re.compile(r"改成|换成|改为|换为|变成|\b(?:change|switch|swap|exchange|make)\b[^,.;，。；]*?\b(?:to|for|into)\b",
+_CHANGE_TO = re.compile(r"改成|换成|改为|换为|变成|\b(?:change|switch|swap|exchange|make)\b[^,.;，。；]*?\b(?:to|for|into)\b"
+                        r"|\b(?:should|needs? to|has to) be\b", re.IGNORECASE)
+# a choice corrected in the same message: what follows the last of these replaces what came before
+# ("the blue one. actually no, sorry, the RED one", "换成15寸的……不对不对，是17寸的")
+_CORRECTED = re.compile(r"不对|说错了|其实是|我是说|\bI mean[t]?\b|\b(?:wait|actually|sorry),? no\b|\bno,? sorry\b",
                         re.IGNORECASE)
 
 
@@ -79,17 +84,31 @@ def _one_each(named: dict[str, set[str]]) -> dict[str, set[str]] | None:
     return out if out and all(len(v) == 1 for v in out.values()) else None
 
 
+def item_described(items: list[dict], text: str, at_least: int = 0) -> dict | None:
+    """Of several items of one product in an order, the one whose options the shopper names as they are
+    now: the words before the change ("the white size S should be a size L": the white S one). None when
+    none has `at_least` of its options named."""
+    if (corrections := list(_CORRECTED.finditer(text))):
+        text = text[corrections[-1].end():]
+    now = text[:m.start()] if (m := _CHANGE_TO.search(text)) else text
+    best = max(items, key=lambda item: fits(item, named_options([item], now)))
+    return best if fits(best, named_options([best], now)) >= at_least else None
+
+
 def variant_named(choices: list[dict], current: dict, text: str) -> dict | None:
     """The variant whose option values the shopper named (the rest as they are now), if exactly one fits.
     Two values named for one option is no choice: the part after "改成 / change it to" is tried alone,
     and if that names two as well, or the message asks two changes, nothing is chosen (the shopper is
     asked)."""
+    if (corrections := list(_CORRECTED.finditer(text))):
+        text = text[corrections[-1].end():]
     changes = [text[m.end():] for m in _CHANGE_TO.finditer(text)]
     if len(changes) > 1:  # "M码那个改成L码；S码那个改成…": two changes, one item — ask rather than guess
         return None
     named = next((n for words in changes + [text] if (n := _one_each(named_options(choices, words)))), None)
-    if not named:
-        return None
+    if not named:  # one option named twice, yet one variant in stock has all that is named: that one
+        fit = fitting(choices, changes[-1] if changes else text)
+        return fit[0] if len(fit) == 1 else None
     exact = [c for c in choices if fits(c, named) == len(named)]
 
     def kept(variant: dict) -> int:  # how much of the current item the shopper keeps

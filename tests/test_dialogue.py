@@ -2,9 +2,11 @@
 whenever it is given, corrections, dropping a task, and a change made only on an explicit yes to it."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from agent.dialogue import check_flows, run_flow
+from agent.dialogue import check_flows, continues_task, run_flow
 from agent.dialogue.flows import FLOWS
 from agent.dialogue.state import Dialogue
 from fastmodels.text import INTENTS
@@ -257,3 +259,116 @@ def test_all_my_orders_and_a_budget_no_product_meets(shop):
     assert all(o in every for o in ("#W6247578", "#W4776164", "#W6679257", "#W2378156"))
     tablet = chat.say("recommend", "what about a tablet for my kid, under 300?")
     assert "under $300" in tablet and "903.95" in tablet  # none within it: said so, and the cheapest
+
+
+def test_a_stated_address_is_corrected_in_part(shop):
+    chat = Conversation(shop)
+    chat.say("modify_order", f"change the shipping address of #W6247578 {EMAIL}", email=EMAIL, order_id="#W6247578")
+    chat.say("modify_order", "Ship it to 1200 Elm Street, Fort Worth, TX 76102")
+    fixed = chat.say("modify_order", "Sorry, wrong house number. It's 1020 Elm Street, not 1200. And add Unit 4 as the "
+                                     "second line. Oh and the zip is 76104 not 76102")
+    assert "1020 Elm Street, Unit 4, Fort Worth, TX 76104" in fixed and "yes" in fixed
+    chat.say("modify_order", "yes")
+    address = shop.call("get_order_details", {"order_id": "#W6247578"})["address"]
+    assert (address["address1"], address["address2"], address["zip"]) == ("1020 Elm Street", "Unit 4", "76104")
+
+
+def test_an_address_without_commas_and_digits_read_out_in_english_are_read(shop):
+    chat = Conversation(shop)
+    asked = chat.say("modify_order", "change the address of my order W six two four seven five seven eight. "
+                                     f"{EMAIL}", email=EMAIL, order_id="#W6247578")
+    assert "address" in asked
+    confirm = chat.say("modify_order", "新地址是456 Oak Street Floor 3 Charlotte NC 28209")
+    assert "456 Oak Street, Floor 3, Charlotte, NC 28209" in confirm
+
+
+def test_a_card_is_chosen_by_its_last_four_digits_and_named_as_the_shopper_knows_it(shop):
+    chat = Conversation(shop)
+    chat.say("modify_order", "我的订单W8855135想换一种付款方式 sofia.li7352@example.com", email="sofia.li7352@example.com",
+             order_id="#W8855135")
+    confirm = chat.say("modify_order", "不要用visa了，改成尾号8484的那张卡")
+    assert "8484" in confirm and "credit_card_8105988" not in confirm
+    assert chat.dialogue.pending.args["payment_method_id"] == "credit_card_8105988"
+
+
+def test_a_variant_corrected_in_the_same_message_is_the_one_after_the_correction():
+    from agent.variants import item_described, variant_named
+
+    choices = [{"item_id": str(i), "available": True, "price": 1, "options": dict(zip(("size", "color", "ventilation"), o))}
+               for i, o in enumerate([("S", "red", "low"), ("M", "red", "medium"), ("L", "white", "medium"),
+                                      ("S", "white", "medium")])]
+    now = {"size": "M", "color": "red", "ventilation": "low"}
+    said = "the blue one. actually no, sorry, the RED one, size M, same red M but medium ventilation instead of low"
+    assert variant_named(choices, now, said)["options"] == {"size": "M", "color": "red", "ventilation": "medium"}
+    said = "the black one should be size L... wait no sorry, the white size S should be a size L, same medium ventilation"
+    assert variant_named(choices, now, said)["options"]["size"] == "L"
+    # of two helmets in an order, the one they describe as it is now
+    helmets = [{"item_id": "a", "options": {"size": "M", "color": "red", "ventilation": "low"}},
+               {"item_id": "b", "options": {"size": "S", "color": "white", "ventilation": "medium"}}]
+    assert item_described(helmets, said)["item_id"] == "b"
+
+
+def test_two_orders_asked_about_at_once_are_both_told(shop):
+    chat = Conversation(shop)
+    reply = chat.say("order_status", f"where r my orders W6247578 and #w6679257?? {EMAIL}", email=EMAIL,
+                     order_id="#W6247578")
+    assert "#W6247578" in reply and "#W6679257" in reply
+
+
+def test_a_reason_that_is_neither_of_the_two_gets_both_offered_again(shop):
+    chat = Conversation(shop)
+    assert "mistake" in chat.say("cancel_order", f"cancel #W6247578 {EMAIL}", email=EMAIL, order_id="#W6247578")
+    said = "because I found it cheaper somewhere else"
+    assert continues_task(chat.context, "recommend", {}, said)  # what the router asks: an answer to "why?"
+    again = chat.say("cancel_order", said)
+    assert "no longer needed" in again and chat.dialogue.pending is None
+    stated = chat.say("cancel_order", "fine, no longer needed then")
+    assert "Reply yes" in stated and chat.status("#W6247578") == "pending"
+
+
+def test_product_questions_by_option_values_and_by_an_attribute_get_prices(shop):
+    chat = Conversation(shop)
+    types = chat.say("product_info", "wireless headphones: in ear or over ear?")
+    assert "in-ear" in types and "over-ear" in types and "$" in types
+    ram = chat.say("product_info", "which smartphone has more RAM?")
+    assert "RAM: " in ram and "GB ($" in ram
+    cheapest = chat.say("product_info", "wats the cheapest wireless headphones u have in stock")
+    prices = [float(p) for p in re.findall(r"\$(\d+\.\d\d)", cheapest)]
+    assert prices == sorted(prices) and "sold out" not in cheapest
+
+
+def test_a_product_wanted_is_no_exchange_and_a_broken_item_gets_its_options_first(shop):
+    from agent.dialogue.routing import meant_intent
+
+    assert meant_intent("exchange_item", {}, "要一个大一点的背包 能装15寸电脑的", {}) == "recommend"
+    assert meant_intent("exchange_item", {}, "我的背包太小了 想换一个大一点的", {}) == "exchange_item"
+    chat = Conversation(shop, "zh")
+    shown = chat.say("recommend", "要一个大一点的背包 能装15寸电脑的")
+    assert "large" in shown.split("；")[0] and "small" not in shown
+    first = Conversation(shop, "zh").say("return_item", "我上周买的耳机坏了怎么办")
+    assert "退货" in first and "换" in first and "邮箱" in first
+
+
+def test_a_parcel_delivered_but_not_received_gets_a_person_offered(shop):
+    chat = Conversation(shop)
+    chat.say("order_status", "my camera order says delivered but I never got it")
+    reply = chat.say("order_status", EMAIL, email=EMAIL)
+    assert "#W6679257" in reply and "agent" in reply and "trace" in reply
+
+
+def test_a_change_the_shop_refuses_as_it_is_made_changes_nothing_and_says_why(shop):
+    """A gift card too small for the price difference: the tool refuses on the yes; the shopper hears it."""
+    order = shop.call("get_order_details", {"order_id": "#W7634667"})  # amelia_kim_4338, gift card with $17
+    lamp = next(i for i in order["items"] if i["name"] == "Desk Lamp")
+    variants = shop.call("get_product_details", {"product_id": lamp["product_id"]})["variants"].values()
+    dear = max((v for v in variants if v["available"]), key=lambda v: float(v["price"]))
+    assert float(dear["price"]) - float(lamp["price"]) > 17
+    chat = Conversation(shop)
+    wanted = ", ".join(str(v) for v in dear["options"].values())
+    stated = chat.say("modify_order", f"on #W7634667 change the desk lamp to the {wanted} one, pay the difference "
+                      "with my gift card. amelia.kim6460@example.com", email="amelia.kim6460@example.com",
+                      order_id="#W7634667")
+    assert "Reply yes" in stated and "gift_card" in stated
+    refused = chat.say("modify_order", "yes")
+    assert "17.00" in refused and "nothing was changed" in refused
+    assert shop.call("get_order_details", {"order_id": "#W7634667"})["items"] == order["items"]

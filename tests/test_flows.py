@@ -274,3 +274,26 @@ def test_declining_a_stated_cancel_for_another_change_takes_that_change_up(stack
     chat.say("yes")
     order = open_shop(stack["shop_db_url"]).call("get_order_details", {"order_id": "#W9962383"})
     assert order["status"] == "pending" and order["address"]["address1"] == "12 Main St"
+
+
+def test_a_change_waiting_for_a_yes_is_dropped_when_a_person_takes_over(stack):
+    chat = Chat(stack["url"])
+    assert "yes" in chat.say(f"cancel #W3525030, ordered it by mistake. {HARPER}")["text"]
+    assert chat.say("forget it, get me a manager. NOW.")["handoff"]
+    chat.say("yes")  # to the person, not to the cancellation stated before
+    assert status_of(stack, "#W3525030") == "pending"
+
+
+def test_an_angry_shopper_with_a_request_we_can_answer_gets_an_apology_and_the_answer(stack):
+    chat = Chat(stack["url"])
+    first = chat.say("WHERE IS MY CAMERA??? ordered it weeks ago and still NOTHING. ridiculous")
+    assert not first["handoff"] and "sorry" in first["text"].lower() and "e-mail" in first["text"]
+    answer = chat.say(f"{YUSUF} order #W6679257. and dont send me some copy paste garbage")
+    assert not answer["handoff"] and "#W6679257" in answer["text"]
+
+
+def test_a_question_after_thanks_is_answered(stack):
+    chat = Chat(stack["url"])
+    chat.say(f"where is my order #W6679257? {YUSUF}")
+    reply = chat.say("ok thanks! and is my t-shirt order shipped yet?")
+    assert reply["intent"] == "order_status" and "#W" in reply["text"] and "welcome" not in reply["text"].lower()

@@ -10,7 +10,6 @@ import hashlib
 import hmac
 import json
 import os
-import statistics
 import time
 import uuid
 
@@ -23,8 +22,6 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from agent.identity import ShopperTokenRejected, ShopperTokens, mint_shopper_token
-from agent.ratelimits import RateLimits
-from agent.sessions import MemorySessionStore, RedisSessionStore
 from agent.settings import Settings
 from tests import services
 from tests.test_api import open_session, stream_url, wait_done
@@ -397,26 +394,3 @@ def test_a_jwks_key_opens_a_proven_session_over_http_until_it_is_removed(gateway
         assert resumed["resumed"] and resumed["session_id"] == opened.json()["session_id"]
     finally:
         write_jwks(jwks_file, [public_jwk(RSA_OLD, "k-rsa-1")])
-
-
-# ---------------------------------------------------------------- what the checks cost a turn
-
-@pytest.mark.parametrize("backend", ["memory", "redis"])
-async def test_the_checks_cost_a_turn_under_a_millisecond_p50(backend, redis_url):
-    """The credential check and the shipped address and session limits (two windows each), as a turn pays
-    them (issue goal: ≤ 1 ms p50; about 0.05 ms in process and 0.7 ms on a local Redis here)."""
-    url = redis_url if backend == "redis" else ""
-    store = RedisSessionStore(url) if url else MemorySessionStore()
-    limits = RateLimits(url, DEFAULTS["rate_limit_per_address"].default, DEFAULTS["rate_limit_per_session"].default, "")
-    session, _ = await store.open(None, "app")
-    token = await store.issue_credential(session.session_id)
-    timings = []
-    for i in range(300):  # a shopper each time, so that no limit is reached
-        started = time.perf_counter()
-        await limits.hit("address", f"10.{i}.{uuid.uuid4().int % 250}.1")
-        assert await store.check_credential(session.session_id, token)
-        await limits.hit("session", f"s_{uuid.uuid4().hex}")
-        timings.append(time.perf_counter() - started)
-    await store.close()
-    await limits.close()
-    assert statistics.median(timings) < 0.001, f"{statistics.median(timings) * 1000:.2f} ms"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import time
 
 import psycopg
 import pytest
@@ -60,9 +59,7 @@ def test_reopening_does_not_reseed(shop, make_shop):
     shop.call("modify_user_address", {"user_id": "yusuf_rossi_9620", "address1": "1 New St", "address2": "",
                                       "city": "Austin", "state": "TX", "country": "USA", "zip": "73301"},
               idempotency_key="r1")
-    started = time.perf_counter()
     again = make_shop()
-    assert time.perf_counter() - started < 1.0
     assert again.export()["users"]["yusuf_rossi_9620"]["address"]["zip"] == "73301"
     assert len(again.export()["orders"]) == 1000
 

@@ -6,11 +6,17 @@ import re
 from typing import Callable
 
 from agent.dialogue import products, reading
+from agent.dialogue.orders import method_name
 from agent.dialogue.state import Pending, Task
 from agent.dialogue.turn import Answer, Turn
 
 # "我的默认地址是哪个 我忘了有没有改过": a question about the address as it is, whatever else it says
 _ASKS_WHICH = re.compile(r"\bwhat(?:'s| is| was)\b|\bwhich\b|是哪|是什么|是啥|在哪", re.IGNORECASE)
+# "帮我看下默认地址对不对", "can you check my default address": read it to them
+_READS = re.compile(r"看下|看一下|查一下|查下|对不对|对吗|是不是|\bcheck\b|\blook at\b|\bconfirm what\b|\bstill\b", re.IGNORECASE)
+# "地址没问题，谢谢", "that's right, thanks": the address read to them stays
+_FINE = re.compile(r"没问题|没错|是对的|对的|正确|不用改|不需要改|\bthat'?s (?:right|correct|it)\b|\bcorrect\b|"
+                   r"\blooks? (?:good|right|fine)\b|\ball good\b", re.IGNORECASE)
 
 
 def account_request(turn: Turn, authenticate: Callable[[Turn], str | None]) -> Answer:
@@ -20,8 +26,9 @@ def account_request(turn: Turn, authenticate: Callable[[Turn], str | None]) -> A
     task = dialogue.task
     if reading.payment_source(text) and not reading.ADDRESS_WORDS.search(text):
         task.change = "payment"  # "which cards do I have saved?", "how much is left on my gift card?"
-    task.address = reading.address_in(text) or task.address
-    if not task.address and reading.QUESTION.search(text) and (
+    task.address = reading.address_in(text) or (task.address and reading.corrected_address(text, task.address)) \
+        or task.address
+    if not task.address and (reading.QUESTION.search(text) or _READS.search(text)) and (
             _ASKS_WHICH.search(text) or not reading.CHANGE_WORDS.search(text)):
         task.read = True  # "what's my default address?": read it once they are proven, change nothing
     if (refusal := authenticate(turn)):
@@ -31,6 +38,8 @@ def account_request(turn: Turn, authenticate: Callable[[Turn], str | None]) -> A
     if task.change == "payment":
         dialogue.finish_task()
         return saved_methods(turn)
+    if not task.address and reading.amends_address(text):  # "同一栋楼我搬到了Suite 1108，其他不变"
+        task.address = reading.corrected_address(text, {k: v for k, v in turn.profile()["address"].items()})
     pending = dialogue.pending
     yes, no = reading.is_yes(text, "modify"), reading.is_no(text, "modify")
     if pending and (no or (yes and not products.adds_details(text, pending.args, pending.items))):
@@ -44,6 +53,9 @@ def account_request(turn: Turn, authenticate: Callable[[Turn], str | None]) -> A
         task.read = False
         shown = reading.shown(turn.profile()["address"])
         return turn.answer("account_address_is", {"address": shown}, address=shown)
+    if not task.address and _FINE.search(text) and not reading.CHANGE_WORDS.search(_FINE.sub(" ", text)):
+        dialogue.finish_task()
+        return turn.answer("account_address_kept")
     if not task.address:
         return turn.answer("ask_account_address")
     dialogue.pending = Pending(tool="modify_user_address", args={"user_id": dialogue.user_id, **task.address},
@@ -54,8 +66,5 @@ def account_request(turn: Turn, authenticate: Callable[[Turn], str | None]) -> A
 
 def saved_methods(turn: Turn) -> Answer:
     methods = turn.profile()["payment_methods"].values()
-    lines = [turn.say("card_line", brand=str(m.get("brand", "")).title(), last_four=m.get("last_four", "?"))
-             if m["source"] == "credit_card" else
-             turn.say("gift_card_line", id=m["id"], balance=m.get("balance", 0)) if m["source"] == "gift_card" else
-             turn.say("paypal_line", id=m["id"]) for m in methods]
+    lines = [method_name(turn, m) for m in methods]
     return turn.answer("saved_methods", {"payment_methods": list(methods)}, methods="; ".join(lines))

@@ -16,7 +16,7 @@ from agent.dialogue.state import Dialogue, Task
 from agent.dialogue.turn import Answer, Turn, refunded
 from agent.dialogue.which_order import narrowed, orders_described
 from agent.seams import Shop
-from tools.errors import ToolError
+from tools.errors import InsufficientGiftCardBalance, PolicyRefusal, ToolError
 
 MAX_FAILURES = 2  # a task that fails this often goes to a human
 TOOL_ACTION = {"cancel_pending_order": "cancel", "return_delivered_order_items": "return",
@@ -103,23 +103,26 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
         task.order_id = carried_order
     if named:  # a correction replaces the products named before
         task.products = sorted(set(named) | (set() if products.corrects(text) else set(task.products)))
-    if named or reading.OPTION_WORDS.search(text):  # "the T-shirt in black instead", said before who they are
-        task.wish = reading.EMAIL.sub(" ", text)[:200]
+    if (named or reading.OPTION_WORDS.search(text)) and task.asked != "which_order":
+        task.wish = reading.EMAIL.sub(" ", text)[:200]  # "the T-shirt in black instead", said before who they are
     source = reading.payment_source(text)
+    task.missing = task.missing or bool(reading.NOT_RECEIVED.search(text))
     if task.intent == "cancel_order" and (reason := reading.cancel_reason(text)):
-        task.reason = reason
+        task.reason, task.asked = reason, None if task.asked == "reason" else task.asked
     if task.intent == "return_item" and source:  # "refund it to my gift card"
         task.refund_to = source
     if task.intent in ("modify_order", "exchange_item") and source and (
             reading.DIFFERENCE.search(text) or task.intent == "exchange_item" or task.change == "items"):
         task.difference_to = source  # "差价用原来那张信用卡": how the price difference is settled
+        if task.intent == "modify_order" and not task.change and (named or reading.OPTION_WORDS.search(text)):
+            task.change = "items"  # "change the lamp to the silver one, the difference on my gift card"
     elif task.intent == "modify_order":
         if (address := reading.address_in(text)):
             task.change, task.address = "address", address
         elif reading.to_default_address(text):
             task.change, task.address, task.to_default = "address", None, True
         elif source:
-            task.change, task.source = "payment", source
+            task.change, task.source, task.card = "payment", source, reading.card_named(text)
         elif reading.ADDRESS_WORDS.search(text):
             task.change = "address"
         elif named or reading.OPTION_WORDS.search(text) or reading.keeps_item(text):
@@ -139,9 +142,15 @@ def _order_request(intent: str, turn: Turn) -> Answer:
             dialogue.failures += 1
         return turn.answer(refusal)
     if not dialogue.user_id:
+        if task.intent in ("return_item", "exchange_item") and reading.ASKS_WHAT_TO_DO.search(turn.text):
+            # "我上周买的耳机坏了怎么办": what can be done, then who they are
+            return Answer(turn.say("broken_options") + turn.say("ask_identity"), {})
         return turn.answer("ask_identity")
     if task.intent == "order_status" and not task.order_named and reading.ALL_ITEMS.search(turn.text):
         return orders.tell_every_status(turn)  # "where are my orders? all of them"
+    named = {f"#W{m[-7:]}" for m in reading.ORDER_ID.findall(turn.text)}
+    if task.intent == "order_status" and len(named) > 1 and named <= set(turn.profile()["orders"]):
+        return orders.tell_every_status(turn, ids=sorted(named))  # "where are W3779151 and #w1504875?"
     order = _which_order(turn, task)
     if isinstance(order, Answer):
         return order
@@ -170,12 +179,14 @@ def _which_order(turn: Turn, task: Task) -> dict | Answer:
         # they have (not in an exchange's, which name the one they want instead)
         described = turn.text if task.asked else "" if task.intent in ("exchange_item", "modify_order") else task.wish
         found = [found[at]] if at is not None else narrowed(found, task.products, described)
+        if task.intent == "order_status" and 1 < len(found) <= len(task.products) and not task.asked:
+            return orders.tell_every_status(turn, ids=[o["order_id"] for o in found])  # "my tablet and my luggage set"
         if len(found) != 1:
             task.asked = "which_order" if found else None
             listed = "; ".join(f"{o['order_id']} ({', '.join(i['name'] for i in o['items'])}, {turn.status(o)})"
                                for o in found)
             return turn.answer("ask_which_order", orders=listed) if found else turn.answer("ask_order_id")
-        task.order_id, task.asked = found[0]["order_id"], None
+        task.order_id, task.asked, turn.picked_order = found[0]["order_id"], None, task.asked == "which_order"
         return found[0]  # read as the shopper's own a moment ago
     try:
         return turn.call("get_order_details", {"order_id": task.order_id})
@@ -207,8 +218,18 @@ def _settle(turn: Turn, order: dict) -> Answer | None:
     yes, no = reading.is_yes(turn.text, action), reading.is_no(turn.text, action)
     if not (yes or no) or (yes and products.adds_details(turn.text, pending.args, pending.items)):
         return None
-    turn.dialogue.finish_task()
     if no:
+        turn.dialogue.finish_task()
         return turn.answer(pending.kept, order_id=order["order_id"])
-    result = turn.call(pending.tool, pending.args, idempotency_key=turn.request_id)
+    turn.dialogue.pending = None
+    try:
+        result = turn.call(pending.tool, pending.args, idempotency_key=turn.request_id)
+    except PolicyRefusal as refusal:  # the shop's rules, checked again as the change is made: nothing changed
+        task = turn.dialogue.task
+        if isinstance(refusal, InsufficientGiftCardBalance) and task:  # another method can pay: the task stays
+            task.difference_to = None
+            return turn.answer("gift_card_short", {"error": refusal.as_dict()}, **refusal.details)
+        turn.dialogue.finish_task()
+        return turn.answer("change_refused", {"error": refusal.as_dict()}, order_id=order["order_id"])
+    turn.dialogue.finish_task()
     return turn.answer(pending.done, {"order": result, **pending.facts}, order_id=order["order_id"], **pending.facts)

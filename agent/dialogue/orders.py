@@ -9,7 +9,7 @@ from decimal import Decimal
 from agent.dialogue import products, reading
 from agent.dialogue.state import Pending, Task
 from agent.dialogue.turn import Answer, Turn, options, refunded
-from agent.variants import fitting, variant_named
+from agent.variants import asks_option, fitting, item_described, variant_named
 
 
 # ---------------------------------------------------------------- read-only answers
@@ -24,6 +24,8 @@ def tell_status(turn: Turn, order: dict, task: Task) -> Answer:
         reply += turn.say("tracking", numbers=numbers)
     if (refund := refunded(order)):
         reply += turn.say("refund_line", **refund)
+    if task.missing and order["status"] == "delivered":  # "says delivered but I never got it": a person traces it
+        reply += turn.say("not_received")
     facts = {"order": order, "tracking": tracking}
     if reading.ASKS_ADDRESS.search(turn.text) and not reading.ACCOUNT_WORDS.search(turn.text):
         # (the account's default address is not the order's)
@@ -33,9 +35,11 @@ def tell_status(turn: Turn, order: dict, task: Task) -> Answer:
     return Answer(reply, facts)
 
 
-def tell_every_status(turn: Turn, most: int = 5) -> Answer:
-    """"All my orders": each one's status and tracking, the latest first."""
-    ids = list(reversed(turn.profile()["orders"]))[:most]
+def tell_every_status(turn: Turn, most: int = 5, ids: list[str] | None = None) -> Answer:
+    """"All my orders": each one's status and tracking, the latest first; or those of `ids` ("where are
+    W3779151 and W1504875?", "my tablet and my luggage set"), of the shopper's own only."""
+    own = list(reversed(turn.profile()["orders"]))
+    ids = [o for o in own if o in ids][:most] if ids else own[:most]
     answers = [tell_status(turn, turn.call("get_order_details", {"order_id": o}), Task(intent="order_status"))
                for o in ids]
     turn.dialogue.finish_task()
@@ -63,7 +67,10 @@ def tell_payments(turn: Turn, order: dict, task: Task) -> Answer:
 # ---------------------------------------------------------------- cancel
 
 def ask_reason(turn: Turn, order: dict, task: Task) -> Answer | None:
-    return None if task.reason else turn.answer("ask_cancel_reason")
+    if task.reason:
+        return None
+    task.asked = "reason"  # what comes back is read as the answer, or the two reasons are offered again
+    return turn.answer("ask_cancel_reason")
 
 
 def state_cancel(turn: Turn, order: dict, task: Task) -> Answer:
@@ -102,8 +109,10 @@ def state_return(turn: Turn, order: dict, task: Task) -> Answer:
                                     args={"order_id": order["order_id"], "item_ids": task.item_ids,
                                           "payment_method_id": method},
                                     facts={"amount": amount, "method": method}, items=[i["name"] for i in items])
-    return turn.answer("confirm_return", {"order": order, "amount": amount}, order_id=order["order_id"], amount=amount, method=method,
-                       items=", ".join(i["name"] for i in items))
+    listed = ", ".join(f"{i['name']} (${Decimal(str(i['price'])):.2f})" for i in items) if len(items) > 1 \
+        else items[0]["name"]  # each item's part of the refund
+    return turn.answer("confirm_return", {"order": order, "amount": amount}, order_id=order["order_id"], amount=amount,
+                       method=method, items=listed)
 
 
 # ---------------------------------------------------------------- exchange, or items of a pending order
@@ -112,13 +121,21 @@ def ask_swap_item(turn: Turn, order: dict, task: Task) -> Answer | None:
     """Which items: those this message means to change, each with the words that say how (a correction
     replaces the earlier choice), else the ones chosen before, else the only one."""
     names = [i["name"] for i in order["items"]]
-    meant = products.items_meant(names, turn.text)
+    # ("the one with the espresso machine" picks the order; the item is the one wished for before)
+    meant = products.items_meant(names, task.wish if turn.picked_order else turn.text)
     if meant:
-        chosen = [next(i for i in order["items"] if i["name"] == name) for name, _ in meant]
+        chosen = [item_described([i for i in order["items"] if i["name"] == name], clause) for name, clause in meant]
         task.item_ids = [i["item_id"] for i in chosen]
         task.wishes = {i["item_id"]: clause for i, (_, clause) in zip(chosen, meant)}
     elif not task.item_ids:
         task.item_ids = [i["item_id"] for i in chosen_items(order, task, turn.text)[:1]]
+    if not meant and len(task.item_ids) == 1:  # two helmets in the order: "the white size S should be a size L"
+        name = next(i["name"] for i in order["items"] if i["item_id"] == task.item_ids[0])
+        twins = [i for i in order["items"] if i["name"] == name]
+        if len(twins) > 1 and (described := item_described(twins, turn.text, at_least=1)):
+            task.item_ids = [described["item_id"]]
+        if asks_option(turn.text):  # "make it size M then": the latest words about the one item
+            task.wishes = {task.item_ids[0]: turn.text}
     if not task.item_ids:
         return turn.answer("ask_swap_item", {"order": order}, items=", ".join(names))
     if reading.keeps_item(turn.text):  # "keep the one I have after all"
@@ -151,7 +168,9 @@ def state_swap(turn: Turn, order: dict, task: Task) -> Answer:
               "new_item_ids": [new["item_id"] for _, new in swaps], "payment_method_id": method},
         items=[old["name"] for old, _ in swaps])
     difference = sum(Decimal(str(new["price"])) - Decimal(str(old["price"])) for old, new in swaps)
-    lines = "; ".join(turn.say("swap_line", name=old["name"], old=options(old), new=options(new)) for old, new in swaps)
+    lines = "; ".join(turn.say("swap_line", name=old["name"], old=options(old), new=options(new),
+                               old_price=f"{Decimal(str(old['price'])):.2f}", new_price=f"{Decimal(str(new['price'])):.2f}")
+                      for old, new in swaps)
     return turn.answer("confirm_exchange" if exchange else "confirm_items",
                        {"order": order, "new_items": [new for _, new in swaps], "difference": f"{difference:+.2f}"},
                        order_id=order["order_id"], swaps=lines, difference=f"{difference:+.2f}", method=method)
@@ -164,8 +183,8 @@ def state_modification(turn: Turn, order: dict, task: Task) -> Answer | None:
     if task.to_default and not task.address:  # "send it to my address on file instead"
         task.address = {k: turn.profile()["address"].get(k, "") for k in ("address1", "address2", "city", "state",
                                                                           "country", "zip")}
-    if task.address and (zip_ := reading.corrected_zip(turn.text)):  # "the zip is 78702 not 78701"
-        task.address = {**task.address, "zip": zip_}
+    if task.address and (fixed := reading.corrected_address(turn.text, task.address)):  # "the zip is 78702 not 78701"
+        task.address = fixed
     if task.address:
         shown = reading.shown(task.address)
         turn.dialogue.pending = Pending(tool="modify_pending_order_address", done="modified", kept="modify_kept",
@@ -181,16 +200,32 @@ def state_modification(turn: Turn, order: dict, task: Task) -> Answer | None:
 
 
 def _state_payment(turn: Turn, order: dict, task: Task) -> Answer:
+    methods = turn.profile()["payment_methods"]
     current = original_method(order)
-    others = [m for m in turn.profile()["payment_methods"].values() if m["id"] != current]
+    others = [m for m in methods.values() if m["id"] != current]
     chosen = [m for m in others if m["source"] == task.source]
+    if task.card:  # "尾号4204的那张", "the visa": the card they mean among them
+        chosen = [m for m in chosen if task.card in (m.get("last_four"), str(m.get("brand", "")).lower())]
     if len(chosen) != 1:
-        return turn.answer("ask_payment", {"order": order}, methods=", ".join(m["id"] for m in others) or "-")
+        return turn.answer("ask_payment", {"order": order},
+                           methods="; ".join(method_name(turn, m) for m in others) or "-")
+    method = method_name(turn, chosen[0], balance=False)
     turn.dialogue.pending = Pending(tool="modify_pending_order_payment", done="modified", kept="modify_kept",
                                     args={"order_id": order["order_id"], "payment_method_id": chosen[0]["id"]},
-                                    facts={"change": chosen[0]["id"]})
-    return turn.answer("confirm_payment", {"order": order}, order_id=order["order_id"], method=chosen[0]["id"],
-                       current=current)
+                                    facts={"change": method})
+    return turn.answer("confirm_payment", {"order": order}, order_id=order["order_id"], method=method,
+                       current=method_name(turn, methods.get(current, {"id": current, "source": ""}), balance=False))
+
+
+def method_name(turn: Turn, method: dict, balance: bool = True) -> str:
+    """A payment method as the shopper knows it: "Visa card ending in 4204", a gift card (with its balance
+    when they ask what they have; not in a change, where an amount reads as a refund promised)."""
+    if method["source"] == "credit_card":
+        return turn.say("card_line", brand=str(method.get("brand", "")).title(), last_four=method.get("last_four", "?"))
+    if method["source"] == "gift_card":
+        return turn.say("gift_card_line", id=method["id"], balance=method.get("balance", 0)) if balance \
+            else turn.say("gift_card_named", id=method["id"])
+    return turn.say("paypal_line", id=method["id"]) if method["source"] == "paypal" else method["id"]
 
 
 # ---------------------------------------------------------------- shared

@@ -110,7 +110,11 @@ def adds_details(text: str, args: dict, items: list[str]) -> bool:
     address = address_in(text)
     named = {f"#W{m[-7:]}" for m in ORDER_ID.findall(text)}  # the same order restated with "确认改" is a yes to it
     other_order = named and (named != {args.get("order_id")} or not EXPLICIT_YES.search(text))
-    return bool(other_order or EMAIL.search(text)
+    # a yes that says the details again without "confirm / go ahead" ("ok. refund to paypal pls, just the
+    # sunglasses", "对 就是那张尾号7159的mastercard") is no explicit yes: the change is stated once more
+    soft = not EXPLICIT_YES.search(text)
+    restated = bool(source or address or products_in(text))
+    return bool(other_order or EMAIL.search(text) or (soft and restated)
                 or (address and address["address1"] != args.get("address1"))
                 or (source and method and not method.startswith(source))
                 or bool(items and {name for name, _ in products_in(text)} - set(items)))  # (not "only the backpack one")

@@ -27,13 +27,22 @@ _NEVER_MIND = re.compile(r"never ?mind|forget (?:it|about it)|don'?t bother|leav
                          r"not (?:for )?now|(?:don'?t|do not) (?:process|do it|go ahead)|算了|不用了|先不|保持不变",
                          re.IGNORECASE)
 # declining one action in particular: "不取消" declines a cancellation, not the address change asked for instead
-_KEEP = {"cancel": re.compile(r"不取消|不要取消|别取消|不用取消|(?:don'?t|do not) cancel", re.IGNORECASE),
+# ("forget the exchange, just return it", "scrap the cancellation")
+_DROP_THE = r"|(?:forget|scrap|skip|drop|cancel) (?:about )?the {0}|instead of {1}"
+_KEEP = {"cancel": re.compile(r"不取消|不要取消|别取消|不用取消|(?:don'?t|do not) cancel"
+                              + _DROP_THE.format("cancell?ation", "cancell?ing"), re.IGNORECASE),
          "modify": re.compile(r"不用改|不改了|不需要改|先不改|不要改|别改|保持原来|还是用原来的地址|(?:don'?t|do not) change|"
-                               r"keep (?:the|my) (?:old|current|original)", re.IGNORECASE),
-         "return": re.compile(r"不退了|不用退|不要退|(?:don'?t|do not) return", re.IGNORECASE),
-         "exchange": re.compile(r"不换了|不用换|不要换|(?:don'?t|do not) exchange", re.IGNORECASE)}
+                              r"keep (?:the|my) (?:old|current|original)" + _DROP_THE.format("change", "changing"),
+                              re.IGNORECASE),
+         "return": re.compile(r"不退了|不用退|不要退|(?:don'?t|do not) return" + _DROP_THE.format("return", "returning"),
+                              re.IGNORECASE),
+         "exchange": re.compile(r"不换了|不用换|不要换|(?:don'?t|do not) exchange" + _DROP_THE.format("exchange", "exchanging"),
+                                re.IGNORECASE)}
 _PERSON = re.compile(r"转人工|人工客服|真人|找人工|human (?:agent|being)|real (?:person|human|agent)|"
-                     r"(?:talk|speak) to (?:a |an )?(?:person|human|agent|someone)|live agent", re.IGNORECASE)
+                     r"(?:talk|speak) to (?:a |an )?(?:person|human|agent|someone)|live agent|"
+                     r"(?:get|give|want|need|put) (?:me )?(?:through to )?(?:a|the|your) (?:manager|supervisor)|"
+                     r"(?:talk|speak) to (?:a|the|your) (?:manager|supervisor)|"
+                     r"(?:找|叫|要|让)(?:你们|你们的)?(?:主管|经理|领导|负责人)", re.IGNORECASE)
 # identity by name and zip, wherever in the message: "Aarav Gonzalez 78268", "我叫Mia Chen邮编10001",
 # "My name is Anya Kim and my zip code is 80218", "我叫Lei Gonzalez，郵遞區號92105"
 _FULL_NAME = re.compile(r"(?<![A-Za-z])([A-Z][a-z]+)\s+([A-Z][a-z]+)(?![A-Za-z])"  # or typed in lower case after a cue
@@ -43,6 +52,14 @@ _ZIP_WORD = re.compile(r"zip|postcode|邮编|郵編|郵遞區號|油编", re.IGN
 _NEGATED_ZIP = re.compile(r"(?:\bnot\b|instead of|不是)\s*(?:the\s+)?\d{5}", re.IGNORECASE)
 ADDRESS = re.compile(r"(\d+\s[A-Za-z0-9 .'-]+?),\s*(?:((?:apt|apartment|unit|suite|ste|#|floor|fl|room|rm|building|bldg)"
                      r"\b\.?[^,]*),\s*)?([A-Za-z .'-]+?),?\s+([A-Z]{2}),?\s*(\d{5})\b", re.IGNORECASE)  # "Denver CO 80212" too
+_STREET = (r"\d+\s(?:[A-Za-z0-9.'-]+\s){0,4}?(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Court|Ct|"
+           r"Way|Place|Pl|Terrace|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq)\b\.?")
+_UNIT = r"(?:apt|apartment|unit|suite|ste|floor|fl|room|rm|building|bldg)\b\.?\s*#?\s*(?:\d[\w-]*|[A-Za-z]\d*)\b"
+# written without commas: "456 Oak Street Floor 3 Charlotte NC 28209" (the street's own word ends it)
+_ADDRESS_NO_COMMAS = re.compile(rf"({_STREET})\s*,?\s*({_UNIT})?\s*,?\s*([A-Za-z .'-]+?),?\s+([A-Z]{{2}}),?\s*(\d{{5}})\b",
+                                re.IGNORECASE)
+_STREET_LINE = re.compile(rf"(?<!not )(?<!instead of )(?<![A-Za-z0-9])({_STREET})", re.IGNORECASE)
+_UNIT_LINE = re.compile(rf"(?<![A-Za-z0-9])({_UNIT})", re.IGNORECASE)  # "我搬到了Suite 1108" too
 ADDRESS_WORDS = re.compile(r"address|ship(ping)? to|deliver to|地址|寄到|送到", re.IGNORECASE)
 # asking where an order goes, not changing it: "what address was it sent to?", "寄到哪个地址了"
 ASKS_ADDRESS = re.compile(r"\b(?:what|which) address\b|\baddress (?:is it|was it|it'?s|it is|it was) (?:going|being sent|sent|shipped)|"
@@ -61,14 +78,24 @@ def to_default_address(text: str) -> bool:
 
 # the account's own address, not an order's: "update the default address on my account", "改一下账户的默认地址"
 ACCOUNT_WORDS = re.compile(r"default|\b(?:my|the) (?:account|profile)\b|账户|账号|默认|个人资料|个人信息", re.IGNORECASE)
+NOT_RECEIVED = re.compile(r"never (?:got|received|arrived|came)|(?:didn'?t|did not|haven'?t|have not|hasn'?t) "
+                          r"(?:get|got|receive|received|arrive|arrived|come)|没(?:有)?收到|没到|显示(?:已)?签收|不是我签收",
+                          re.IGNORECASE)
+ASKS_WHAT_TO_DO = re.compile(r"怎么办|怎么处理|咋办|能退吗|能换吗|what (?:can|should|do) I do|what are my options|"
+                             r"can I (?:get it )?(?:return|exchange|replace)", re.IGNORECASE)
+# wanting something new, not something of theirs changed: "要一个大一点的背包", "looking for a bigger backpack"
+WANTS_NEW = re.compile(r"要一个|想买|想要一个|想找|找一个|求推荐|\bi(?:'m| am) looking for\b|\blooking for an?\b|"
+                       r"\bi (?:want|need) to buy\b|\bdo you (?:have|sell) an?\b", re.IGNORECASE)
+OWNS = re.compile(r"买的|我的|订单|收到|签收|\border\b|\bmy\b|\bbought\b|\bpurchased\b|\breceived\b|\bgot\b",
+                  re.IGNORECASE)
 CHANGE_WORDS = re.compile(r"change|update|new|edit|set|move|modify|改|换|新|更新|修改|设置", re.IGNORECASE)
 _MISTAKE = re.compile(r"mistake|wrong|accident|错|误", re.IGNORECASE)
 _NOT_NEEDED = re.compile(r"no longer|don'?t need|not need|changed my mind|不需要|不想要|用不上|不要了", re.IGNORECASE)
 _PAYMENT_WORDS = {"gift_card": re.compile(r"gift ?card|礼品卡", re.IGNORECASE),
                   "paypal": re.compile(r"pay ?pal", re.IGNORECASE),
-                  "credit_card": re.compile(r"credit ?card|card|visa|master ?card|amex|信用卡|银行卡|借记卡", re.IGNORECASE)}
+                  "credit_card": re.compile(r"credit ?card|(?<!gift )(?<!gift)card|visa|master ?card|amex|信用卡|银行卡|借记卡", re.IGNORECASE)}
 DIFFERENCE = re.compile(r"差价|price difference|the difference|补差|退差", re.IGNORECASE)
-ORIGINAL_PAYMENT = re.compile(r"(?:原来|原本|之前|原)的?那?张?卡|original (?:card|payment)|same (?:card|payment)", re.IGNORECASE)
+ORIGINAL_PAYMENT = re.compile(r"原路|(?:原来|原本|之前|原)的?那?张?卡|original (?:card|payment)|same (?:card|payment)", re.IGNORECASE)
 _KEEP_ITEM = re.compile(r"\boriginal\b|the one I (?:have|had|ordered)|as it was|原来的|原来那|原本的", re.IGNORECASE)
 OPTION_WORDS = re.compile(r"\b(?:colou?r|size|material|version|model|variant)\b|颜色|尺码|尺寸|款式|型号|大一码|小一码",
                           re.IGNORECASE)
@@ -130,6 +157,19 @@ def after_no(text: str) -> str | None:
         rest = rest[m.end():]
     rest = re.sub(r"^[\W\s了吧啊呀的]+", "", rest)
     return rest if rest != text and len(rest) >= 4 and not is_bare_answer(rest) else None
+
+
+_THANKS_FIRST = re.compile(r"\s*(?:(?:ok(?:ay)?|好的|好|嗯|行|got it|great|perfect)[\s,，.。!！]*)?"
+                           r"(?:thanks?(?: you)?|thx|ty|谢谢(?:你|您|啦)?|多谢|感谢)[\s,，.。!！~]*", re.IGNORECASE)
+
+
+def after_thanks(text: str) -> str | None:
+    """The question a message asks after thanking ("好的谢谢 那滑板那单呢是不是已经到了"), if it asks one."""
+    if not (m := _THANKS_FIRST.match(text)) or not m.group().strip():
+        return None
+    rest = re.sub(r"^(?:and|also|btw|那|还有|另外)\s*", "", text[m.end():], flags=re.IGNORECASE)
+    asks = QUESTION.search(rest) or re.search(r"呢|是不是|有没有|了没|没有$", rest)
+    return rest if asks and len(re.findall(r"[A-Za-z]{2,}|[\u3400-\u9fff]", rest)) >= 3 else None
 
 
 def asks_for_person(text: str) -> bool:
@@ -210,7 +250,7 @@ def without_identity(text: str) -> str:
 
 
 def address_in(text: str) -> dict | None:
-    if not (m := ADDRESS.search(text)):
+    if not (m := ADDRESS.search(text) or _ADDRESS_NO_COMMAS.search(text)):
         return None
     return {"address1": m[1].strip(), "address2": (m[2] or "").strip(), "city": m[3].strip(),
             "state": m[4].upper(), "country": "USA", "zip": m[5]}
@@ -222,6 +262,29 @@ def corrected_zip(text: str) -> str | None:
         return None
     zips = ZIP.findall(_NEGATED_ZIP.sub(" ", text))
     return zips[0] if zips else None
+
+
+def amends_address(text: str) -> bool:
+    """A part of an address without the whole: a zip corrected, a street line, an apartment."""
+    return bool(corrected_zip(text) or _STREET_LINE.search(text) or _UNIT_LINE.search(text))
+
+
+def corrected_address(text: str, address: dict) -> dict | None:
+    """The address stated before, corrected by a message that is no new address: "the zip is 92116 not
+    92103", "it's 1020 Elm Street, not 1200", "please add Unit 4 as the second line"."""
+    if address_in(text):
+        return None
+    fixed = dict(address)
+    if (zip_ := corrected_zip(text)):
+        fixed["zip"] = zip_
+    if (street := _STREET_LINE.search(text)):
+        fixed["address1"] = street[1].strip()
+    if (unit := _UNIT_LINE.search(text)) and not _NEGATED_UNIT.search(text):
+        fixed["address2"] = unit[1].strip()
+    return fixed if fixed != address else None
+
+
+_NEGATED_UNIT = re.compile(r"\b(?:no|without|remove|drop|delete) (?:the )?(?:apt|apartment|unit|suite|floor|room)", re.I)
 
 
 def shown(address: dict) -> str:
@@ -244,8 +307,30 @@ def cancel_reason(text: str) -> str | None:
 
 
 def payment_source(text: str) -> str | None:
-    """The kind of payment method named: gift_card, paypal or credit_card."""
-    return next((kind for kind, words in _PAYMENT_WORDS.items() if words.search(text)), None)
+    """The kind of payment method named (gift_card, paypal or credit_card), not one declined ("不要用礼品卡
+    了，改成visa"): a card named by its last four digits is a card."""
+    kept = _NOT_THIS_METHOD.sub(" ", text)
+    if card_named(kept):
+        return "credit_card"
+    # the last one named is the choice: "only PayPal or gift card? ok then PayPal"
+    said = [(m.start(), kind) for kind, words in _PAYMENT_WORDS.items() for m in words.finditer(kept)]
+    return max(said)[1] if said else None
+
+
+_NOT_THIS_METHOD = re.compile(r"(?:不要|不用|别用|不想用)(?:再)?用?\s*(?:礼品卡|信用卡|gift ?card|pay ?pal|visa|credit ?card)|"
+                              r"(?:not|instead of|no more|rather than) (?:the |my )?(?:gift ?card|pay ?pal|"
+                              r"(?:visa|master ?card|amex|credit)? ?card\b|visa|master ?card|amex)", re.IGNORECASE)
+_CARD_DIGITS = re.compile(r"(?:尾号|末四位|后四位|结尾|ending(?: in| with)?|ends? (?:in|with)|last (?:four|4)(?: digits)?(?: are| is)?)"
+                          r"\s*[:：是为]?\s*(\d{4})(?!\d)|(\d{4})\s*(?:结尾|的那张|那张)", re.IGNORECASE)
+_CARD_BRAND = re.compile(r"\b(visa|master ?card|amex|american express|discover)\b", re.IGNORECASE)
+
+
+def card_named(text: str) -> str | None:
+    """A card as the shopper names it: its last four digits ("尾号4204", "the one ending 4204") or its brand."""
+    text = _NOT_THIS_METHOD.sub(" ", text)
+    if (m := _CARD_DIGITS.search(text)):
+        return m[1] or m[2]
+    return m[1].lower().replace(" ", "") if (m := _CARD_BRAND.search(text)) else None
 
 
 def keeps_item(text: str) -> bool:

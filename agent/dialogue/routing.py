@@ -65,10 +65,20 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "recommend"  # "她平时喜欢瑜伽" after "a birthday gift for my girlfriend?": the need, narrowed
     if products.asks_if_sold(text):  # "do you sell tents?": a question about the catalogue
         return "product_info"
+    if intent in ("exchange_item", "return_item", "modify_order") and reading.WANTS_NEW.search(text) \
+            and not reading.OWNS.search(text) and not slots.get("order_id") and products.products_in(text):
+        return "recommend"  # "要一个大一点的背包 能装15寸电脑的": a product wanted, nothing of theirs
+    if intent in ("product_info", "recommend", "price_promo") and context.get("last_intent") in ORDER_INTENTS \
+            and _ORDER_BY_ITEMS.search(text) and products.products_in(text):
+        return context["last_intent"]  # "是台灯和拼图那一单": which order the last request is about
     if intent == "account" and reading.to_default_address(text) and (
             slots.get("order_id") or context.get("slots", {}).get("order_id")):
         return "modify_order"
     return intent
+
+
+_ORDER_BY_ITEMS = re.compile(r"那一?单|那个订单|那笔|的订单|\bthe (?:order|one) with\b|\bthat order\b|\bwhich had\b",
+                             re.IGNORECASE)
 
 
 def names_target(text: str, slots: dict) -> bool:
@@ -98,12 +108,15 @@ def starts_new_task(context: dict, intent: str | None, slots: dict, sure: bool, 
 
 def continues_task(context: dict, intent: str | None, slots: dict, text: str) -> bool:
     """A message that answers what the flow asked (a yes, an e-mail, an order id, a detail) keeps the task;
-    a question about a product in the middle of it is answered first ("顺便问下 10寸的平板有金色的吗")."""
+    a question about a product in the middle of it is answered first ("顺便问下 10寸的平板有金色的吗").
+    After "why cancel?", a statement that is no other order request is the answer, even one that is not
+    one of the two reasons ("because I found it cheaper somewhere else": the two are offered again)."""
     task = _task(context)
     if not task.intent or is_digression(context, intent, text):
         return False
     return reading.is_yes(text) or reading.is_no(text) or intent == task.intent or _names_who_or_which(slots, text) \
-        or _gives_details(task, text) or (task.asked == "which_order" and _picks_order(text))
+        or _gives_details(task, text) or (task.asked == "which_order" and _picks_order(text)) \
+        or (task.asked == "reason" and intent not in ORDER_INTENTS and not reading.QUESTION.search(text))
 
 
 def asks_about_product(context: dict, text: str) -> bool:
@@ -161,5 +174,5 @@ def _gives_details(task: Task, text: str) -> bool:
         or (intent == "return_item" and bool(source or reading.ORIGINAL_PAYMENT.search(text))) \
         or (intent in ("exchange_item", "modify_order") and bool(task.item_ids)) \
         or (intent in ("modify_order", "account") and bool(reading.ADDRESS.search(text) or reading.ADDRESS_WORDS.search(text)
-                                                           or source or reading.corrected_zip(text))) \
+                                                           or source or reading.amends_address(text))) \
         or (intent == "recommend" and bool(reading.CHEAPER.search(text)))

@@ -3,6 +3,7 @@ promotions, and the cross-sell with its coupon where the shop's rules allow. Off
 none is made twice in a session, and a yes to one is counted as accepted."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from agent import metrics
@@ -11,7 +12,7 @@ from agent.dialogue.state import Offer, Task
 from agent.dialogue.turn import Answer, Turn, options
 from agent.catalogue_search import closest_products, products_for
 from agent.catalogue_words import Attribute, asked_attributes
-from agent.variants import asked_variants
+from agent.variants import asked_variants, fitting
 
 
 def sell(turn: Turn, intent: str) -> Answer:
@@ -66,12 +67,13 @@ def _in_stock(turn: Turn, task: Task, name: str, product_id: str) -> tuple[str, 
     if budget is not None and in_stock and not (in_stock := [v for v in in_stock if Decimal(str(v["price"])) <= budget]):
         in_stock = sorted((v for v in variants if v["available"]), key=lambda v: Decimal(str(v["price"])))[:1]
         over = turn.say("nothing_within", budget=budget) + " "  # "a tablet under 300": none; the cheapest, said so
-    in_stock = in_stock[:3]
+    in_stock = (fitting(in_stock, turn.text) or in_stock)[:3]  # "大一点的": the large ones first
     lines = [turn.say("variant_line", options=options(v), price=v["price"]) for v in in_stock]
     reply = over + (turn.say("recommend_variants", name=name, lines="; ".join(lines)) if lines else
                     turn.say("cheapest_shown" if below is not None else "out_of_stock", name=name))
     turn.dialogue.task = Task(intent="recommend", product=name,
                               cheapest=str(in_stock[0]["price"]) if in_stock else below)
+    turn.dialogue.product = name  # "the 11, leather, waterproof one: how much?" is about it
     return reply, _cross_sell(turn, turn.shop.call("list_promotions", {"product_id": product_id})["promotions"])
 
 
@@ -134,6 +136,10 @@ def _cross_sell(turn: Turn, promotions: list[dict]) -> Offer | None:
                  percent=fresh[0]["percent_off"]) if fresh else None
 
 
+_IN_STOCK = re.compile(r"in stock|\bbuy\b.{0,20}\bnow\b|\bavailable\b|有货|现货|能买|可以买", re.IGNORECASE)
+_CHEAPEST = re.compile(r"cheapest|lowest price|least expensive|最便宜|最低价", re.IGNORECASE)
+
+
 def _variant_answer(turn: Turn, name: str, product_id: str, product: dict | None = None) -> Answer | None:
     """The variants the message names by their options: their stock and price, or the closest in stock.
     None when it names no option of the product."""
@@ -141,6 +147,10 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict | None
     asked, closest = asked_variants(list(product["variants"].values()), turn.text)
     if not (asked or closest):
         return None
+    if _IN_STOCK.search(turn.text) and any(v["available"] for v in asked):  # "which one can I buy right now?"
+        asked = [v for v in asked if v["available"]]
+    if reading.CHEAPER.search(turn.text) or _CHEAPEST.search(turn.text):  # "the cheapest wireless ones in stock"
+        asked = sorted(asked, key=lambda v: (not v["available"], float(v["price"])))
     turn.dialogue.product, turn.dialogue.variant = name, asked[0]["item_id"] if len(asked) == 1 else None
     lines = "; ".join(turn.say("variant_stock", options=options(v), price=v["price"],
                                stock=turn.say("in_stock" if v["available"] else "sold_out")) for v in asked[:3])
@@ -190,12 +200,22 @@ def _attributes_answer(turn: Turn, name: str, product: dict, asked: list[Attribu
     for attribute in asked:
         keys = [k for k in variants[0]["options"] if k.lower() in attribute.keys]
         missing += [attribute.label[turn.language]] if not keys else []
-        lines += [f"{k}: {', '.join(dict.fromkeys(str(v['options'][k]) for v in shown))}" for k in keys]
+        lines += [f"{k}: {_values(shown, k, priced=known is None)}" for k in keys]
     label = f"{name} ({options(known)})" if known else name
     reply = turn.say("attribute_facts", name=label, lines="; ".join(lines)) if lines else ""
     if missing:
         reply += turn.say("attribute_not_listed", name=name, what=", ".join(missing), options=options_summary(shown))
     return Answer(reply.strip(), {"product": product})
+
+
+def _values(variants: list[dict], key: str, priced: bool) -> str:
+    """An option's values over these variants; with the lowest price of each when several are shown
+    ("which has more RAM?": "4GB ($1128.99), 8GB ($1157.86)")."""
+    low: dict[str, Decimal] = {}
+    for v in variants:
+        value = str(v["options"][key])
+        low[value] = min(low.get(value, Decimal(str(v["price"]))), Decimal(str(v["price"])))
+    return ", ".join(f"{value} (${price:.2f})" if priced and len(low) > 1 else value for value, price in low.items())
 
 
 def options_summary(variants: list[dict]) -> str:

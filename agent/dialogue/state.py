@@ -26,9 +26,11 @@ class Task(BaseModel):
     address: dict | None = None       # a new address given
     to_default: bool = False          # the new address is the account's default one
     source: str | None = None         # a new payment kind for the order
+    card: str | None = None           # a card's last four digits or brand, as the shopper named it
     item_ids: list[str] = []          # the items chosen
     wishes: dict[str, str] = {}       # item id → the shopper's words about the variant wanted for it
     read: bool = False                # "what is my default address?": read it, change nothing
+    missing: bool = False             # "it says delivered but I never got it"
     asked: str | None = None          # the question put to the shopper that is not a change ("which_order")
     product: str | None = None        # recommend: the product shown, for "any cheaper?"
     cheapest: str | None = None       # recommend: the cheapest price shown

@@ -33,6 +33,7 @@ class Turn:
     slots: dict = field(default_factory=dict)  # what understanding found in the message (email, order_id…)
     seen_order: str | None = None  # the order id talked about last in the conversation
     seen_product: str | None = None  # the product word of an earlier message ("咖啡机有优惠券吗" → "19 bar那款呢")
+    picked_order: bool = False  # this message answered "which order?": its products name the order, not the item
 
     def say(self, key: str, **facts: object) -> str:
         return say(key, self.language, **facts)
