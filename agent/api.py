@@ -57,6 +57,13 @@ class SessionView(BaseModel):
     turns: list[PastTurn] = Field(default_factory=list)
 
 
+class SessionEvents(BaseModel):
+    """A conversation's kept events, in order: each has `type` (shopper_message, reply, human_joined,
+    human_left, agent_message, error), `seq` (1, 2, … per session) and `at` (Unix seconds); a reply's
+    event is the request's result (GET /v1/requests/{id}) with those keys added."""
+    events: list[dict[str, Any]]
+
+
 class TextMessage(BaseModel):
     text: str = Field(min_length=1)
 
@@ -79,6 +86,21 @@ class RailsAction(BaseModel):
     action: str = Field(description="block, rewrite or handoff")
 
 
+class QuickReply(BaseModel):
+    label: str = Field(description="what the button says, in the conversation's language")
+    text: str = Field(description="the message a tap sends")
+
+
+class ProductCard(BaseModel):
+    product_id: str
+    item_id: str | None = Field(None, description="set when the card is one variant")
+    name: str
+    price: float | None = Field(None, description="the lowest price of its options")
+    price_to: float | None = Field(None, description="the highest, when the options' prices differ")
+    options: int = Field(description="how many options (variants) the card covers")
+    in_stock: int = Field(description="how many of them are in stock")
+
+
 class Reply(BaseModel):
     text: str
     intent: str | None = None
@@ -89,6 +111,9 @@ class Reply(BaseModel):
     language: str | None = None
     rails: list[RailsAction] = Field(default_factory=list, description="guardrails policies that blocked, "
                                      "rewrote or handed off this turn")
+    quick_replies: list[QuickReply] = Field(default_factory=list, description="answers the shopper may tap: "
+                                            "a yes to a change stated, the order asked about, a coupon offered")
+    cards: list[ProductCard] = Field(default_factory=list, description="the products this turn is about")
 
 
 class RequestResult(BaseModel):

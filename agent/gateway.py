@@ -20,12 +20,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agent import metrics
 from agent.api import (ChatRequest, ChatResponse, ErrorResponse, Feedback, Health, OpenSession, Queued,
-                       RequestResult, SessionOpened, SessionView, TextMessage, Turn)
+                       RequestResult, SessionEvents, SessionOpened, SessionView, TextMessage, Turn)
+from agent.desk_api import make_desk_router
+from agent.events import resume
 from agent.identity import ShopperTokenRejected, ShopperTokens
 from agent.operations import make_operations_router, prometheus
 from agent.outages import OUTAGES
 from agent.ratelimits import RateLimited
-from agent.service import Backends, build_worker, consume, open_backends
+from agent.pages import mount_pages
+from agent.service import Backends, build_worker, consume, follow_desk, open_backends
 from agent.sessions import Session
 from agent.settings import Settings
 from guardrails.admin import StaffTokens, make_admin_router
@@ -218,11 +221,12 @@ def document_shared_errors(app: FastAPI) -> None:
     app.openapi = openapi
 
 
-def admin_api(app: FastAPI, policies: PolicyStore, staff: StaffTokens) -> None:
+def admin_api(app: FastAPI, policies: PolicyStore, staff: StaffTokens, rails) -> None:
     """Everything under /admin needs a staff token of the right role: 401 without one, 403 with one that
     is unknown or of another role, also for paths that do not exist (nothing is revealed to strangers)."""
     app.include_router(make_admin_router(policies, staff), prefix="/admin")
     app.include_router(make_operations_router(staff), prefix="/admin")
+    app.include_router(make_desk_router(staff, rails), prefix="/admin/desk")
 
     async def unknown():
         raise ApiError(404, "not_found", "Not Found")
@@ -244,14 +248,15 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
         worker_task = None
         if run_worker:
             worker_task = asyncio.create_task(consume(settings, backends, build_worker(settings, backends)))
+        desk_task = follow_desk(settings, backends)
         log.info("gateway on %s:%s, worker in process: %s", settings.host, settings.port, run_worker)
         try:
             yield
         finally:
-            if worker_task:
-                worker_task.cancel()
+            for task in filter(None, (worker_task, desk_task)):
+                task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await worker_task
+                    await task
             await backends.close()
 
     app = FastAPI(title="Shop assistant API", version="1", lifespan=lifespan,
@@ -273,7 +278,8 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
                                    settings.shopper_token_audience, settings.shopper_token_leeway_seconds)
     policies = open_policy_store(settings.policy_dir, settings.redis_url)
     rails = load_guardrails(store=policies)  # masks personal data in feedback comments and in the logs
-    admin_api(app, policies, StaffTokens(settings.admin_tokens, settings.admin_token))
+    admin_api(app, policies, StaffTokens(settings.admin_tokens, settings.admin_token), rails)
+    mount_pages(app)
 
     def backends(request: Request | WebSocket) -> Backends:
         return request.app.state.backends
@@ -347,7 +353,11 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
         record = RequestResult(request_id=turn.request_id, session_id=turn.session_id, status="queued")
         if not await b.sessions.put_request(record, only_new=only_new):
             return False  # the client retried a turn it had already sent
-        try:
+        try:  # in the feed before the worker can answer it: the message is numbered before its reply
+            await b.push.publish(turn.session_id, {"type": "shopper_message", "request_id": turn.request_id,
+                                                   "text": turn.text, "audio": bool(turn.audio_ref),
+                                                   "image": bool(turn.image_ref),  # the client's key: its own bubble
+                                                   "client_key": request.headers.get("idempotency-key")})
             await b.intake.put(turn)
         except Exception as exc:
             await b.sessions.delete_request(turn.request_id)
@@ -396,6 +406,13 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
         return SessionView(session_id=session.session_id, shopper_id=session.shopper_id, channel=session.channel,
                            last_intent=session.context.get("last_intent"), slots=session.context.get("slots", {}),
                            turns=session.turns)
+
+    @app.get("/v1/sessions/{session_id}/events", response_model=SessionEvents, tags=["sessions"],
+             responses=_documented(401, 404, 429))
+    async def read_events(request: Request, after: int = 0, session: Session = Depends(session_in_path)):
+        """The conversation's events numbered over `after` (its messages, replies, a person joining or leaving,
+        a person's messages): what a client missed while offline, each with its `seq`."""
+        return SessionEvents(events=await backends(request).push.feed.after(session.session_id, after))
 
     @app.post("/v1/sessions/{session_id}/messages", status_code=202, response_model=Queued, tags=["turns"],
               openapi_extra=MESSAGE_BODY, responses=_documented(400, 401, 404, 413, 415, 422, 429, 503))
@@ -522,7 +539,8 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
 
     @app.websocket("/v1/sessions/{session_id}/stream")
     async def stream(websocket: WebSocket, session_id: str):
-        """Pushes the session's events as JSON: status, LLM tokens, the reply. The client may also send
+        """Pushes the session's events as JSON: status, LLM tokens, the reply. With `?after=N` the kept events
+        numbered over N come first (agent/events.py: a reconnecting client misses nothing). The client may also send
         {"text": "..."} to queue a turn; it is acknowledged with {"type": "queued", "request_id"}.
         The session's credential: ?token=, the cookie or a bearer header; closed with 4401 without one,
         4404 for an unknown session or a wrong credential, 4429 over the session's rate limit."""
@@ -540,21 +558,24 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
         except RateLimited:
             await websocket.close(code=4429, reason="rate_limited")
             return
-        async with b.push.listen(session_id) as events:
-            async def forward() -> None:
-                while True:
-                    await websocket.send_json(await events.get())
+        after, acking = websocket.query_params.get("after", ""), asyncio.Lock()
 
-            pusher = asyncio.create_task(forward())
+        async def send(event: dict) -> None:  # a turn's ack goes out before its own events (receive_turn)
+            async with acking:
+                await websocket.send_json(event)
+
+        async with b.push.listen(session_id) as events:
+            pusher = asyncio.create_task(resume(b.push, session_id, int(after) if after.isdigit() else None,
+                                                events, send))
             try:
                 while True:
-                    await receive_turn(websocket, session_id, await websocket.receive_text())
+                    await receive_turn(websocket, session_id, await websocket.receive_text(), acking)
             except WebSocketDisconnect:
                 pass
             finally:
                 pusher.cancel()
 
-    async def receive_turn(websocket: WebSocket, session_id: str, raw: str) -> None:
+    async def receive_turn(websocket: WebSocket, session_id: str, raw: str, acking: asyncio.Lock) -> None:
         try:
             text = check_text(TextMessage.model_validate_json(raw).text)
         except (ValueError, ApiError) as exc:
@@ -569,8 +590,9 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
             return
         turn = Turn(request_id=request_id_for(session_id, None), session_id=session_id, text=text,
                     enqueued_at=time.time())
-        await enqueue(websocket, turn)
-        await websocket.send_json({"type": "queued", "request_id": turn.request_id})
+        async with acking:
+            await enqueue(websocket, turn)
+            await websocket.send_json({"type": "queued", "request_id": turn.request_id})
 
     @app.get("/healthz", response_model=Health, tags=["operations"])
     async def healthz() -> Health:

@@ -1,6 +1,6 @@
 """One shopper turn as a LangGraph state machine. This file is the table of contents:
 
-normalise input → input rails → understand → answer cache → route →
+normalise input → a person holds it? (the bot stays silent) → input rails → understand → answer cache → route →
     cache | clarifying question | templated flow (with tools) | LLM (with tools) | human handoff
     → output rails → finish
 """
@@ -33,12 +33,13 @@ def _after_route(state: TurnState) -> str:
 
 def build_turn_graph(deps: TurnDeps):
     graph = StateGraph(TurnState)
-    for name in ("normalise_input", "input_rails", "understand", "answer_cache", "choose_route",
+    for name in ("normalise_input", "human_owns", "input_rails", "understand", "answer_cache", "choose_route",
                  "follow_flow", "hand_to_human", "ask_llm", "output_rails", "finish"):
         graph.add_node(name, partial(getattr(nodes, name), deps=deps))
 
     graph.add_edge(START, "normalise_input")
-    graph.add_conditional_edges("normalise_input", _answered_already("input_rails"), ["finish", "input_rails"])
+    graph.add_conditional_edges("normalise_input", _answered_already("human_owns"), ["finish", "human_owns"])
+    graph.add_conditional_edges("human_owns", _answered_already("input_rails"), ["finish", "input_rails"])
     graph.add_conditional_edges("input_rails", _after_input_rails, ["finish", "hand_to_human", "understand"])
     graph.add_edge("understand", "answer_cache")
     graph.add_edge("answer_cache", "choose_route")

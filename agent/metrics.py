@@ -16,7 +16,8 @@ TURN_RETRIES = Counter("shop_turn_retries_total", "Turns tried again, by why: a 
                        ["reason"])
 DEAD_LETTERS = Counter("shop_dead_letters_total", "Intake records dead-lettered: unreadable, or a turn out of "
                        "attempts", ["reason"])
-TURNS = Counter("shop_turns_total", "Turns closed, by route (automation = not llm, not handoff)", ["route"])
+TURNS = Counter("shop_turns_total", "Turns closed, by route (automation = not llm, handoff or human: a person at "
+                "the desk held the conversation)", ["route"])
 FEEDBACK = Counter("shop_feedback_total", "Feedback on replies, by whether the reply helped", ["helpful"])
 DUPLICATES = Counter("shop_duplicate_turns_total", "Turns delivered again and answered from the first result")
 LLM_CALLS = Counter("shop_llm_calls_total", "Calls to the LLM tier", ["kind", "outcome"])
@@ -25,3 +26,9 @@ LLM_FIRST_TOKEN = Histogram("shop_llm_first_token_seconds", "LLM time to first t
 ERRORS = Counter("shop_errors_total", "Errors answered to clients or raised in turns", ["code"])
 CACHE_LOOKUPS = Counter("shop_answer_cache_lookups_total", "Answer cache lookups, by outcome", ["outcome"])
 OFFERS = Counter("shop_offers_total", "Cross-sell offers with a coupon: offered, accepted (conversion)", ["outcome"])
+DESK_WAIT = Histogram("shop_desk_wait_seconds", "From a conversation's hand-off to a person claiming it",
+                      buckets=(1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600))
+DESK_CASES = Counter("shop_desk_cases_total", "Desk cases by what a person did: claimed, returned (to the bot), "
+                     "closed", ["outcome"])
+DESK_OPEN = Gauge("shop_desk_open_cases", "Desk cases open (waiting or claimed), as the desk last listed them",
+                  ["status"])

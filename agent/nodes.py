@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, replace
 from agent import metrics
 from agent.dialogue import after_no, after_thanks, asks_change, meant_intent, products_in, questions_in, requests_in, run_flow, without_identity
 from agent.dialogue.several import answer_others, set_apart
+from agent.desk import DeskQueue
 from agent.frustration import heard
 from agent.handoff import HandoffDesk
 from agent.llm import LLMClient, LLMUnavailable
@@ -43,6 +44,7 @@ class TurnDeps:
     handoffs: HandoffDesk
     media: Media | None = None
     shop: Shop | None = None
+    desk: DeskQueue | None = None
 
 
 async def normalise_input(state: TurnState, deps: TurnDeps) -> dict:
@@ -93,6 +95,14 @@ def _language(state: TurnState, text: str) -> str:
     """The conversation's language after this message (agent/language.py): the shopper's own words decide."""
     context = state.get("context", {})
     return conversation_language(text, context.get("language"), state.get("language_hint") or "en")
+
+
+async def human_owns(state: TurnState, deps: TurnDeps) -> dict:
+    """While a person at the desk holds the conversation the bot says nothing: the shopper's message is in the
+    session's feed and history for them (agent/desk_api.py), and the turn's reply is empty."""
+    if deps.desk is None or not await deps.desk.owner(state["session_id"]):
+        return {}
+    return {"route": "human", "reply": ""}
 
 
 async def input_rails(state: TurnState, deps: TurnDeps) -> dict:
@@ -195,9 +205,11 @@ def _case(state: TurnState, deps: TurnDeps, reason: str) -> dict:
     """What the human desk gets: why, who, the task under way and the recent turns (masked)."""
     context = state.get("context", {})
     masked, _ = deps.rails.mask_pii(state["text"])
+    frustration = (state.get("understanding") or {}).get("frustration", context.get("frustration", 0.0))
     return {"session_id": state["session_id"], "request_id": state["request_id"], "reason": reason,
             "shopper_id": state.get("shopper_id"), "user_id": context.get("user_id"), "task": context.get("task"),
             "slots": context.get("slots", {}), "last_message": masked,
+            "frustration": round(frustration, 3),
             "recent_turns": state.get("history", [])[-5:], "language": state["language"]}
 
 
@@ -281,7 +293,7 @@ async def finish(state: TurnState, deps: TurnDeps) -> dict:
     reply = state["reply"]
     if state.get("apologise") and not state.get("handoff"):
         reply = say("sorry_first", state["language"]) + reply
-    if state.get("restarted"):
+    if state.get("restarted") and state.get("route") != "human":  # no word from the bot while a person holds it
         reply = say("restarted", state["language"]) + reply
     understanding = state.get("understanding") or {"intent": None, "slots": {}}
     context = dict(state.get("context", {}))

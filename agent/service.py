@@ -13,10 +13,12 @@ from agent.graph import build_turn_graph
 from agent.feedback import FeedbackLog, JsonlFeedbackLog, KafkaFeedbackLog
 from agent.handoff import HandoffDesk, KafkaHandoffDesk, MemoryHandoffDesk
 from agent.deadletters import TurnRetries
+from agent.desk import DeskQueue, MemoryDeskQueue, QueueingHandoffDesk, RedisDeskQueue, keep_following
+from agent.events import MemoryEventFeed, RedisEventFeed, SequencedBus
 from agent.intake import IntakeQueue, KafkaIntake, MemoryIntake
 from agent.llm import LLMClient
 from agent.nodes import TurnDeps
-from agent.push import MemoryReplyBus, RedisReplyBus, ReplyBus
+from agent.push import MemoryReplyBus, RedisReplyBus
 from agent.ratelimits import RateLimits
 from agent.replies import templates
 from agent.sessions import MemorySessionStore, RedisSessionStore, SessionStore
@@ -35,7 +37,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class Backends:
     sessions: SessionStore
-    push: ReplyBus
+    push: SequencedBus  # the reply bus, with the events shoppers must see once numbered and kept (agent/events.py)
     intake: IntakeQueue
     llm: LLMClient
     policies: PolicyStore  # guardrails' policies: shared by the admin API and this process's rails
@@ -43,6 +45,7 @@ class Backends:
     feedback: FeedbackLog
     rate_limits: RateLimits  # the gateway's; counted in Redis when the sessions are
     shop: Shop  # the commerce store the tools act on
+    desk: DeskQueue  # the human desk's queue (agent/desk.py)
 
     def describe(self) -> dict[str, str]:
         return {"sessions": type(self.sessions).__name__, "push": type(self.push).__name__,
@@ -56,7 +59,8 @@ class Backends:
                 "policies": lambda: asyncio.to_thread(self.policies.ping)}
 
     async def close(self) -> None:
-        for part in (self.intake, self.push, self.sessions, self.llm, self.handoffs, self.feedback, self.rate_limits):
+        for part in (self.intake, self.push, self.sessions, self.llm, self.handoffs, self.feedback, self.rate_limits,
+                     self.desk):
             await part.close()
         self.policies.close()
         self.shop.close()
@@ -80,7 +84,12 @@ def open_intake(settings: Settings) -> IntakeQueue:
 
 async def open_backends(settings: Settings, policies: PolicyStore | None = None) -> Backends:
     sessions = open_sessions(settings)
-    push = RedisReplyBus(settings.redis_url) if settings.redis_url else MemoryReplyBus()
+    ttl = settings.session_ttl_seconds
+    if settings.redis_url:
+        push = SequencedBus(RedisReplyBus(settings.redis_url), RedisEventFeed(settings.redis_url, ttl))
+        desk: DeskQueue = RedisDeskQueue(settings.redis_url)
+    else:
+        push, desk = SequencedBus(MemoryReplyBus(), MemoryEventFeed(ttl)), MemoryDeskQueue()
     intake = open_intake(settings)
     await intake.start()
     llm = LLMClient(settings.llm_base_url, settings.llm_model, settings.llm_api_key,
@@ -91,11 +100,11 @@ async def open_backends(settings: Settings, policies: PolicyStore | None = None)
         handoffs = KafkaHandoffDesk(settings.kafka_bootstrap_servers, settings.handoff_topic)
         feedback = KafkaFeedbackLog(settings.kafka_bootstrap_servers, settings.feedback_topic)
     else:
-        handoffs, feedback = MemoryHandoffDesk(), JsonlFeedbackLog(settings.feedback_path)
+        handoffs, feedback = QueueingHandoffDesk(MemoryHandoffDesk(), desk), JsonlFeedbackLog(settings.feedback_path)
     rate_limits = RateLimits(settings.redis_url, settings.rate_limit_per_address, settings.rate_limit_per_session,
                              settings.rate_limit_per_shopper)
     shop = await asyncio.to_thread(open_shop, settings.shop_db_url, seed="tau2")
-    backends = Backends(sessions, push, intake, llm, policies, handoffs, feedback, rate_limits, shop)
+    backends = Backends(sessions, push, intake, llm, policies, handoffs, feedback, rate_limits, shop, desk)
     log.info("backends in use: %s", backends.describe())
     return backends
 
@@ -129,9 +138,17 @@ def build_worker(settings: Settings, backends: Backends) -> TurnWorker:
     nlu = load_nlu(settings.nlu_model_dir or None, threads=1, second_opinion_below=settings.nlu_second_opinion_below)
     deps = TurnDeps(settings=settings, sessions=backends.sessions, push=backends.push, llm=backends.llm,
                     nlu=nlu, cache=cache, rails=load_guardrails(store=backends.policies),
-                    handoffs=backends.handoffs, shop=backends.shop,
+                    handoffs=backends.handoffs, shop=backends.shop, desk=backends.desk,
                     media=ShopperMedia(settings))
     return TurnWorker(deps, build_turn_graph(deps))
+
+
+def follow_desk(settings: Settings, backends: Backends) -> asyncio.Task | None:
+    """With Kafka, the gateway keeps the desk's queue fed from the hand-off topic (embedded: put there directly)."""
+    if not settings.kafka_bootstrap_servers:
+        return None
+    return asyncio.create_task(keep_following(settings.kafka_bootstrap_servers, settings.handoff_topic,
+                                              backends.desk))
 
 
 async def consume(settings: Settings, backends: Backends, worker: TurnWorker) -> None:

@@ -21,6 +21,7 @@ from agent.nodes import TurnDeps
 from agent.language import conversation_language
 from agent.outages import OUTAGES
 from agent.replies import say
+from agent.reply_extras import reply_extras
 from agent.sessions import Session
 from agent.state import TurnState
 
@@ -69,7 +70,8 @@ class TurnWorker:
         intent = acted_on if acted_on and acted_on != "identify" else understanding.get("intent")
         reply = Reply(text=out["reply"], intent=intent, slots=understanding.get("slots", {}),
                       matches=out.get("matches", []), handoff=out.get("handoff", False),
-                      route=out.get("route"), language=out.get("language"), rails=out.get("rails", []))
+                      route=out.get("route"), language=out.get("language"), rails=out.get("rails", []),
+                      **await reply_extras(out, intent, self.deps.shop))
         record = running.model_copy(update={"status": "done", "reply": reply, "transcript": out.get("transcript"),
                                             "error": None})
         session.context, session.turns = out["context"], out["history"]

@@ -13,6 +13,7 @@ done
 [ -d /usr/share/sounds/alsa ] || need_apt+=(alsa-utils)
 dpkg -s libsox-fmt-all >/dev/null 2>&1 || need_apt+=(libsox-fmt-all)  # sox writes AMR test audio
 dpkg -s libgl1 >/dev/null 2>&1 || need_apt+=(libgl1)  # opencv (OCR) loads libGL
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)  # the pages' Playwright tests: Debian's browser, not a download
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "install: apt packages ${need_apt[*]}"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from tests import services
+from tests import browser as pages, services
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +71,7 @@ def stack(backend_env, tmp_path_factory):
     shop_db_url = f"sqlite:///{tmp_path_factory.mktemp('shop')}/shop.db"
     feedback_path = tmp_path_factory.mktemp("feedback") / "feedback.jsonl"
     env = {**backend_env, "LLM_BASE_URL": f"http://127.0.0.1:{services.free_port()}/v1", "LLM_MAX_RETRIES": "0",
-           "SHOP_DB_URL": shop_db_url, "FEEDBACK_PATH": str(feedback_path)}
+           "SHOP_DB_URL": shop_db_url, "FEEDBACK_PATH": str(feedback_path), "ADMIN_TOKENS": pages.ADMIN_TOKENS}
     with services.service_process(env) as (url, _):
         yield {"url": url, "shop_db_url": shop_db_url, "env": backend_env, "feedback_path": feedback_path}
 
@@ -79,6 +79,18 @@ def stack(backend_env, tmp_path_factory):
 @pytest.fixture(scope="session")
 def service(stack):
     return stack["url"]
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium driven by Playwright (tests/browser.py). One per test: the sync API runs an event loop
+    of its own while it is started, and the async tests that follow need the thread's loop free."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=pages.CHROMIUM, args=pages.LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture
