@@ -8,7 +8,8 @@ import re
 from dataclasses import asdict, dataclass, replace
 
 from agent import metrics
-from agent.dialogue import after_no, after_thanks, asks_change, meant_intent, products_in, questions_in, requests_in, run_flow, without_identity
+from agent.dialogue import (after_no, after_thanks, asks_change, asks_for_person, meant_intent, products_in, questions_in,
+                            requests_in, run_flow, without_identity)
 from agent.dialogue.several import answer_others, set_apart
 from agent.desk import DeskQueue
 from agent.frustration import heard
@@ -196,7 +197,8 @@ async def hand_to_human(state: TurnState, deps: TurnDeps) -> dict:
         rule = state["rails"][-1]
         await deps.handoffs.hand_over(_case(state, deps, f"policy {rule['policy_id']}/{rule['rule']}"))
         return {"handoff": True, "context": context}
-    reason = "asked for a person" if u["intent"] == "human_agent" else f"frustration {u['frustration']:.2f}"
+    asked = u["intent"] == "human_agent" or asks_for_person(state["text"])
+    reason = "asked for a person" if asked else f"frustration {u['frustration']:.2f}"
     await deps.handoffs.hand_over(_case(state, deps, reason))
     return {"handoff": True, "reply": say("handoff", state["language"]), "context": context}
 
