@@ -102,6 +102,9 @@ def items_meant(names: list[str], text: str) -> list[tuple[str, str]]:
     return meant
 
 
+_CONFIRMS = re.compile(r"confirm|go ahead|do it\b|确认|确定|就这样", re.IGNORECASE)
+
+
 def adds_details(text: str, args: dict, items: list[str]) -> bool:
     """A message that names an order, or another address, item or payment method than the change stated:
     with a yes in it, it is no plain yes to what was stated ("yes that's the one, W6443279", "yes but to my
@@ -112,7 +115,7 @@ def adds_details(text: str, args: dict, items: list[str]) -> bool:
     other_order = named and (named != {args.get("order_id")} or not EXPLICIT_YES.search(text))
     # a yes that says the details again without "confirm / go ahead" ("ok. refund to paypal pls, just the
     # sunglasses", "对 就是那张尾号7159的mastercard") is no explicit yes: the change is stated once more
-    soft = not EXPLICIT_YES.search(text)
+    soft = not _CONFIRMS.search(text)  # ("可以，差价退回我那张信用卡就行" restates; "确认，改吧" confirms)
     restated = bool(source or address or products_in(text))
     return bool(other_order or EMAIL.search(text) or (soft and restated)
                 or (address and address["address1"] != args.get("address1"))
