@@ -164,7 +164,10 @@ async def follow_flow(state: TurnState, deps: TurnDeps) -> dict:
     """A templated flow closes the turn with the shop's tools (agent/dialogue/); the other questions of a
     message that asks several are answered after it (agent/dialogue/several.py)."""
     u, context, intent = state["understanding"], state.get("context", {}), state["flow_intent"]
-    apart, text = set_apart(intent, u.get("requests", []), state["text"], deps.settings.intent_confidence_threshold)
+    # (a message answering a change stated for a yes is read whole: cut, "Yes, it was ordered by mistake. I
+    # don't know the order number…" would lose what makes it more than a yes)
+    requests = [] if context.get("pending") else u.get("requests", [])
+    apart, text = set_apart(intent, requests, state["text"], deps.settings.intent_confidence_threshold)
     result = await asyncio.to_thread(run_flow, intent, u["slots"], text, state["language"], context, deps.shop,
                                       state["request_id"])
     if result.handoff:

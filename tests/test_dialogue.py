@@ -379,3 +379,13 @@ def test_an_email_after_chinese_text_takes_only_the_address_with_it():
 
     said = "1. 自行车那单退款到了没有 2. W1170711 帮我取消 3. 跑鞋那单什么时候发货。邮箱a.b8893@example.com"
     assert requests_in(without_identity(said))[-1] == "跑鞋那单什么时候发货"
+
+
+def test_a_yes_that_says_part_of_the_address_again_is_asked_once_more(shop):
+    chat = Conversation(shop, "zh")
+    home = shop.call("get_user_details", {"user_id": "yusuf_rossi_9620"})["address"]
+    chat.say("modify_order", f"订单W6247578改成我账户里的默认地址 {EMAIL}", email=EMAIL, order_id="#W6247578")
+    again = chat.say("modify_order", f"对，就是那个 {home['address1']}，邮编{home['zip']}")
+    assert "确认" in again and chat.dialogue.pending is not None
+    chat.say("modify_order", "没错，确认修改")
+    assert shop.call("get_order_details", {"order_id": "#W6247578"})["address"]["zip"] == home["zip"]

@@ -297,3 +297,10 @@ def test_a_question_after_thanks_is_answered(stack):
     chat.say(f"where is my order #W6679257? {YUSUF}")
     reply = chat.say("ok thanks! and is my t-shirt order shipped yet?")
     assert reply["intent"] == "order_status" and "#W" in reply["text"] and "welcome" not in reply["text"].lower()
+
+
+def test_a_yes_with_more_said_after_it_is_read_whole(stack):
+    chat = Chat(stack["url"])
+    assert "yes" in chat.say(f"please cancel #W3525030, I ordered it by accident. {HARPER}")["text"]
+    chat.say("Yes, it was ordered by mistake. I do not know the order number, sorry, it is the only one I ordered.")
+    assert status_of(stack, "#W3525030") == "pending"

@@ -11,7 +11,7 @@ from functools import lru_cache
 import yaml
 
 from agent.catalogue_words import ALIASES
-from agent.dialogue.reading import EXPLICIT_YES, EMAIL, ORDER_ID, address_in, payment_source
+from agent.dialogue.reading import EXPLICIT_YES, EMAIL, ORDER_ID, address_in, amends_address, cancel_reason, payment_source
 
 
 @lru_cache(maxsize=1)
@@ -116,7 +116,8 @@ def adds_details(text: str, args: dict, items: list[str]) -> bool:
     # a yes that says the details again without "confirm / go ahead" ("ok. refund to paypal pls, just the
     # sunglasses", "对 就是那张尾号7159的mastercard") is no explicit yes: the change is stated once more
     soft = not _CONFIRMS.search(text)  # ("可以，差价退回我那张信用卡就行" restates; "确认，改吧" confirms)
-    restated = bool(source or address or products_in(text))
+    restated = bool(source or address or amends_address(text) or products_in(text)
+                    or ("reason" in args and cancel_reason(text)))  # ("没错" is no reason for a cancel)
     return bool(other_order or EMAIL.search(text) or (soft and restated)
                 or (address and address["address1"] != args.get("address1"))
                 or (source and method and not method.startswith(source))

@@ -89,7 +89,7 @@ WANTS_NEW = re.compile(r"要一个|想买|想要一个|想找|找一个|求推�
 OWNS = re.compile(r"买的|我的|订单|收到|签收|\border\b|\bmy\b|\bbought\b|\bpurchased\b|\breceived\b|\bgot\b",
                   re.IGNORECASE)
 CHANGE_WORDS = re.compile(r"change|update|new|edit|set|move|modify|改|换|新|更新|修改|设置", re.IGNORECASE)
-_MISTAKE = re.compile(r"mistake|wrong|accident|错|误", re.IGNORECASE)
+_MISTAKE = re.compile(r"mistake|wrong|accident|(?<![没不])错|误", re.IGNORECASE)  # (not "没错": right)
 _NOT_NEEDED = re.compile(r"no longer|don'?t need|not need|changed my mind|不需要|不想要|用不上|不要了", re.IGNORECASE)
 _PAYMENT_WORDS = {"gift_card": re.compile(r"gift ?card|礼品卡", re.IGNORECASE),
                   "paypal": re.compile(r"pay ?pal", re.IGNORECASE),
