@@ -8,8 +8,8 @@ import re
 from dataclasses import asdict, dataclass, replace
 
 from agent import metrics
-from agent.dialogue import (after_no, after_thanks, asks_change, asks_for_person, meant_intent, products_in, questions_in,
-                            requests_in, run_flow, without_identity)
+from agent.dialogue import (after_no, after_thanks, asks_change, asks_for_person, meant_intent, products_in,
+                            questions_in, requests_in, run_flow, without_identity)
 from agent.dialogue.several import answer_others, set_apart
 from agent.desk import DeskQueue
 from agent.frustration import heard

@@ -23,7 +23,8 @@ def choose_route(state: TurnState, deps) -> dict:
     model_asks = u["intent"] == "human_agent" and not (gives_identity(u["slots"], text) and continues_task(
         context, u["intent"], u["slots"], text))
     # (a yes after the offer of a colleague takes it, unless a change stated before waits for that yes)
-    if model_asks or asks_for_person(text) or (is_yes(text) and _offered_a_colleague(state) and not context.get("pending")):
+    takes_offer = is_yes(text) and _offered_a_colleague(state) and not context.get("pending")
+    if model_asks or asks_for_person(text) or takes_offer:
         return {"route": "handoff"}
     if u["frustration"] >= settings.frustration_threshold:
         # angry about something we can look up or do now ("WHERE IS MY THERMOSTAT??? … #W7677118"): an
