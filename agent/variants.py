@@ -84,12 +84,17 @@ def _one_each(named: dict[str, set[str]]) -> dict[str, set[str]] | None:
     return out if out and all(len(v) == 1 for v in out.values()) else None
 
 
+def _after_correction(text: str) -> str:
+    """What follows the last correction in the message, or all of it."""
+    corrections = list(_CORRECTED.finditer(text))
+    return text[corrections[-1].end():] if corrections else text
+
+
 def item_described(items: list[dict], text: str, at_least: int = 0) -> dict | None:
     """Of several items of one product in an order, the one whose options the shopper names as they are
     now: the words before the change ("the white size S should be a size L": the white S one). None when
     none has `at_least` of its options named."""
-    if (corrections := list(_CORRECTED.finditer(text))):
-        text = text[corrections[-1].end():]
+    text = _after_correction(text)
     now = text[:m.start()] if (m := _CHANGE_TO.search(text)) else text
     best = max(items, key=lambda item: fits(item, named_options([item], now)))
     return best if fits(best, named_options([best], now)) >= at_least else None
@@ -100,8 +105,7 @@ def variant_named(choices: list[dict], current: dict, text: str) -> dict | None:
     Two values named for one option is no choice: the part after "改成 / change it to" is tried alone,
     and if that names two as well, or the message asks two changes, nothing is chosen (the shopper is
     asked)."""
-    if (corrections := list(_CORRECTED.finditer(text))):
-        text = text[corrections[-1].end():]
+    text = _after_correction(text)
     changes = [text[m.end():] for m in _CHANGE_TO.finditer(text)]
     if len(changes) > 1:  # "M码那个改成L码；S码那个改成…": two changes, one item — ask rather than guess
         return None

@@ -39,7 +39,7 @@ def account_request(turn: Turn, authenticate: Callable[[Turn], str | None]) -> A
         dialogue.finish_task()
         return saved_methods(turn)
     if not task.address and reading.amends_address(text):  # "同一栋楼我搬到了Suite 1108，其他不变"
-        task.address = reading.corrected_address(text, {k: v for k, v in turn.profile()["address"].items()})
+        task.address = reading.corrected_address(text, turn.profile()["address"])
     pending = dialogue.pending
     yes, no = reading.is_yes(text, "modify"), reading.is_no(text, "modify")
     if pending and (no or (yes and not products.adds_details(text, pending.args, pending.items))):

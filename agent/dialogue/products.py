@@ -11,7 +11,8 @@ from functools import lru_cache
 import yaml
 
 from agent.catalogue_words import ALIASES
-from agent.dialogue.reading import EXPLICIT_YES, EMAIL, ORDER_ID, address_in, amends_address, cancel_reason, payment_source
+from agent.dialogue.reading import (EXPLICIT_YES, EMAIL, ORDER_ID, address_in, amends_address, cancel_reason,
+                                    order_ids, payment_source)
 
 
 @lru_cache(maxsize=1)
@@ -111,7 +112,7 @@ def adds_details(text: str, args: dict, items: list[str]) -> bool:
     gift card"). A question about the same change ("yes confirm. refund回paypal要多久?") adds nothing."""
     method, source = args.get("payment_method_id", ""), payment_source(text)
     address = address_in(text)
-    named = {f"#W{m[-7:]}" for m in ORDER_ID.findall(text)}  # the same order restated with "确认改" is a yes to it
+    named = order_ids(text)  # the same order restated with "确认改" is a yes to it
     other_order = named and (named != {args.get("order_id")} or not EXPLICIT_YES.search(text))
     # a yes that says the details again without "confirm / go ahead" ("ok. refund to paypal pls, just the
     # sunglasses", "对 就是那张尾号7159的mastercard") is no explicit yes: the change is stated once more

@@ -101,6 +101,11 @@ OPTION_WORDS = re.compile(r"\b(?:colou?r|size|material|version|model|variant)\b|
                           re.IGNORECASE)
 CHEAPER = re.compile(r"cheaper|less expensive|lower price|budget|便宜|实惠|性价比|划算", re.IGNORECASE)
 ORDER_ID = re.compile(r"[Ww]\s?\d{7}")
+
+
+def order_ids(text: str) -> set[str]:
+    """The order numbers a message names, as the shop writes them ("w 1234567" → "#W1234567")."""
+    return {f"#W{m[-7:]}" for m in ORDER_ID.findall(text)}
 # "the second one", "第一个", "最后那单": a place in a list just shown
 ORDINAL = re.compile(r"\b(?:the )?(first|second|third|fourth|fifth|last)(?: one| order)?\b|^\W*#?([1-5])\W*$|"
                      r"第?([一二三四五1-5])(?:个|单|笔)|最后(?:一个|那个|那单|一单)", re.IGNORECASE)
