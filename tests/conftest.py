@@ -94,6 +94,14 @@ def browser():
 
 
 @pytest.fixture
+def context(browser):
+    """A browser context with an English locale (tests/test_pages.py, tests/test_feed.py)."""
+    context = browser.new_context(locale="en-US")
+    yield context
+    context.close()
+
+
+@pytest.fixture
 def unresponsive_llm():
     """Fault injection: an LLM endpoint that accepts connections and never answers, so each turn
     takes LLM_TIMEOUT_SECONDS and a worker can be killed while turns are under way."""

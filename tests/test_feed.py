@@ -72,13 +72,6 @@ def test_the_events_endpoint_needs_the_session_credential(service):
     assert [e["type"] for e in httpx.get(path, params={"after": 1}, headers=mine).json()["events"]] == ["reply"]
 
 
-@pytest.fixture
-def context(browser):
-    context = browser.new_context(locale="en-US")
-    yield context
-    context.close()
-
-
 def test_a_reply_sent_while_the_network_is_down_shows_exactly_once(service, context):
     page = context.new_page()
     # the socket drops when the worker starts on the turn: the reply is published while the page is away

@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import httpx
-import pytest
 
 from tests.browser import bubbles, open_chat, say, wait_for_count
 
@@ -14,13 +13,6 @@ from tests.browser import bubbles, open_chat, say, wait_for_count
 # service changes (test_flows cancels one of yusuf_rossi_9620's, which left him one to choose from)
 JAMES = "james.martin9857@example.com"
 WEB = Path(__file__).resolve().parent.parent / "web"
-
-
-@pytest.fixture
-def context(browser):
-    context = browser.new_context(locale="en-US")
-    yield context
-    context.close()
 
 
 def test_a_shopper_chats_by_text_and_by_quick_reply(service, context):
