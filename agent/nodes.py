@@ -302,8 +302,10 @@ async def finish(state: TurnState, deps: TurnDeps) -> dict:
         reply = say("restarted", state["language"]) + reply
     understanding = state.get("understanding") or {"intent": None, "slots": {}}
     context = dict(state.get("context", {}))
-    if understanding["intent"]:
-        context["last_intent"] = understanding["intent"]
+    # the request answered: a flow's own ("harper@…" answers the order-status flow, though it reads as account)
+    handled = state.get("flow_intent") if state.get("route") == "flow" else None
+    if handled not in (None, "acknowledge", "identify") or understanding["intent"]:
+        context["last_intent"] = handled if handled not in (None, "acknowledge", "identify") else understanding["intent"]
     context["language"] = state["language"]
     context["frustration"] = round(understanding.get("frustration", 0.0), 3)
     kept = {k: v for k, v in understanding["slots"].items() if k not in PERSONAL_SLOTS}

@@ -39,8 +39,8 @@ def option_words(text: str) -> str:
 
 
 def option_value(value: object) -> str:
-    """An option value as option_words() writes the shopper's words ("28 inch" → "28-inch")."""
-    return _INCH.sub(lambda m: f"{m[1]}-inch", str(value).lower())
+    """An option value as option_words() writes the shopper's words ("28 inch" → "28-inch", "1.5 liters" → "1.5l")."""
+    return _LITRE.sub(lambda m: f"{m[1]}l", _INCH.sub(lambda m: f"{m[1]}-inch", str(value).lower()))
 
 
 def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
@@ -84,6 +84,12 @@ def _one_each(named: dict[str, set[str]]) -> dict[str, set[str]] | None:
     return out if out and all(len(v) == 1 for v in out.values()) else None
 
 
+def _leaving(named: dict[str, set[str]], current: dict) -> dict[str, set[str]]:
+    """Of two values named for one option, the item's own is the one left ("it only works on induction …
+    the gas version"): the other is wanted."""
+    return {k: v - {option_value(current.get(k, ""))} if len(v) > 1 else v for k, v in named.items()}
+
+
 def _after_correction(text: str) -> str:
     """What follows the last correction in the message, or all of it."""
     corrections = list(_CORRECTED.finditer(text))
@@ -109,7 +115,8 @@ def variant_named(choices: list[dict], current: dict, text: str) -> dict | None:
     changes = [text[m.end():] for m in _CHANGE_TO.finditer(text)]
     if len(changes) > 1:  # "M码那个改成L码；S码那个改成…": two changes, one item — ask rather than guess
         return None
-    named = next((n for words in changes + [text] if (n := _one_each(named_options(choices, words)))), None)
+    named = next((n for words in changes + [text] if (n := _one_each(_leaving(named_options(choices, words), current)))),
+                 None)
     if not named:  # one option named twice, yet one variant in stock has all that is named: that one
         fit = fitting(choices, changes[-1] if changes else text)
         return fit[0] if len(fit) == 1 else None

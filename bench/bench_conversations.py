@@ -327,7 +327,7 @@ def play(conversation: dict, client: Client, shop: ShopData, facts: dict) -> Out
     before = shop.snapshot()
     session_id, channel = None, "app"
     # (a conversation with a shopper_id is a logged-in shopper's: the session opens with their signed token)
-    proven, spoken = user is None or "shopper_id" in c, False
+    proven, spoken, said = user is None or "shopper_id" in c, False, ""
     own_named = {o for o in _orders_named(c) if user and owners.get(o) == user}
     typed = " ".join(t.get("say", "") for t in c["turns"])
     hidden_before_auth = {n for o in own_named for n in names[o] if n not in typed}
@@ -353,7 +353,8 @@ def play(conversation: dict, client: Client, shop: ShopData, facts: dict) -> Out
         changed = sorted(k for k in after if after[k] != before.get(k))
         text = reply.get("text") or ""
         out.turns.append(Turn(t["say"], reply, seconds, t.get("faq"), changed))
-        if user and not proven and _proves(canonical(t["say"]), users[user]):  # e-mails spelled out count
+        said += " " + canonical(t["say"])  # a name in one message and the zip in the next prove it too
+        if user and not proven and _proves(said, users[user]):  # e-mails spelled out count
             proven = True
         # the shop's rules, whatever the conversation expects
         for key in changed:

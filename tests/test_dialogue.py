@@ -389,3 +389,30 @@ def test_a_yes_that_says_part_of_the_address_again_is_asked_once_more(shop):
     assert "确认" in again and chat.dialogue.pending is not None
     chat.say("modify_order", "没错，确认修改")
     assert shop.call("get_order_details", {"order_id": "#W6247578"})["address"]["zip"] == home["zip"]
+
+
+def test_a_name_and_a_zip_in_two_messages_prove_the_shopper(shop):
+    chat = Conversation(shop, "zh")
+    chat.say("return_item", "我要退耳机")
+    assert "邮编" in chat.say("return_item", "Yusuf Rossi")
+    assert chat.dialogue.user_id is None
+    chat.say("return_item", "邮编19122")
+    assert chat.dialogue.user_id == "yusuf_rossi_9620"
+    assert chat.dialogue.pending.args["item_ids"] == ["4202497723"]  # the headphones of #W2378156
+
+
+def test_items_listed_as_kept_are_not_returned(shop):
+    chat = Conversation(shop, "zh")
+    chat.say("return_item", f"{EMAIL} 订单W2378156退耳机，吸尘器、键盘和手表都留着", email=EMAIL, order_id="#W2378156")
+    assert chat.dialogue.pending.items == ["Headphones"]
+    chat = Conversation(shop)
+    chat.say("return_item", f"{EMAIL} W2378156: return the headphones, keep the vacuum cleaner and the smart watch",
+             email=EMAIL, order_id="#W2378156")
+    assert chat.dialogue.pending.items == ["Headphones"]
+
+
+def test_products_that_only_say_which_order_are_not_the_items_to_change(shop):
+    chat = Conversation(shop)
+    chat.say("return_item", "I want to return my smart watch")
+    chat.say("return_item", f"{EMAIL}, it's the order with the vacuum cleaner and the keyboard", email=EMAIL)
+    assert chat.dialogue.pending.items == ["Smart Watch"]

@@ -69,10 +69,13 @@ def authenticate(turn: Turn) -> str | None:
     found, asked = None, False
     if turn.slots.get("email"):
         found, asked = _user(turn, "find_user_id_by_email", {"email": turn.slots["email"]}), True
-    elif (candidates := reading.names_with_zip(turn.text)):
+    elif (candidates := reading.names_with_zip(turn.text) or _completed(turn)):
         asked = True
         found = next((user for first, last, zip_ in candidates[:3] if (user := _user(
             turn, "find_user_id_by_name_zip", {"first_name": first, "last_name": last, "zip": zip_}))), None)
+    elif turn.dialogue.said_identity and not turn.dialogue.user_id:
+        return "ask_zip" if "zip" not in turn.dialogue.said_identity else "ask_name"
+    turn.dialogue.said_identity = {}
     if not asked or (found is None and turn.dialogue.user_id and not turn.slots.get("email")):
         return None  # a proven shopper's "Tennyson St … 80212" is an address we could not read, not a new login
     if found is None:
@@ -81,6 +84,20 @@ def authenticate(turn: Turn) -> str | None:
         return "one_shopper_per_session"
     turn.dialogue.user_id = found
     return None
+
+
+def _completed(turn: Turn) -> list[tuple[str, str, str]]:
+    """Half a name + zip in this message and the other half said before ("Ethan Johnson" … "zip 80298"):
+    the whole; the half is kept until the other comes."""
+    if turn.dialogue.user_id:
+        return []
+    said = dict(turn.dialogue.said_identity)
+    if (name := reading.name_alone(turn.text)) and not products.products_in(turn.text):
+        said.update(first=name[0], last=name[1])
+    elif (zip_ := reading.zip_alone(turn.text)):
+        said["zip"] = zip_
+    turn.dialogue.said_identity = said
+    return [(said["first"], said["last"], said["zip"])] if {"first", "last", "zip"} <= said.keys() else []
 
 
 def _user(turn: Turn, tool: str, args: dict) -> str | None:
@@ -97,14 +114,20 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
     named = products.products_meant(text)
     if task.intent in ("return_item", "exchange_item", "modify_order") and len(named) > 1:
         named = [n for n, _ in products.items_meant(named, text)] or named  # "退挂钟 水杯留着": not the bottle
+    if named and task.products and task.intent in ("return_item", "exchange_item", "modify_order") \
+            and reading.ORDER_BY_ITEMS.search(text) and not set(named) & set(task.products):
+        task.order_products, named = named, []  # "订单是有laptop和camera的那个": which order, not what to change
     if slots.get("order_id"):
         task.order_id, task.order_named = slots["order_id"], True
     elif carried_order and not task.order_id and not named:  # the order talked about before; not "I meant the lamp"
         task.order_id = carried_order
+    # the shopper's words about the variant: "the T-shirt in black instead", said before who they are (not
+    # replaced by "gift card for the difference, only the kettle", which names no option of it)
+    if (named and not set(named) & set(task.products) or reading.OPTION_WORDS.search(text)) \
+            and task.asked != "which_order":
+        task.wish = reading.EMAIL.sub(" ", text)[:200]
     if named:  # a correction replaces the products named before
         task.products = sorted(set(named) | (set() if products.corrects(text) else set(task.products)))
-    if (named or reading.OPTION_WORDS.search(text)) and task.asked != "which_order":
-        task.wish = reading.EMAIL.sub(" ", text)[:200]  # "the T-shirt in black instead", said before who they are
     source = reading.payment_source(text)
     task.missing = task.missing or bool(reading.NOT_RECEIVED.search(text))
     if task.intent == "cancel_order" and (reason := reading.cancel_reason(text)):
@@ -173,7 +196,8 @@ def _which_order(turn: Turn, task: Task) -> dict | Answer:
     if not task.order_id and task.order_named:  # the number they gave is not theirs: no guessing
         return turn.answer("ask_order_id")
     if not task.order_id:  # "my desk lamp order": the shopper's own orders that fit
-        found = orders_described(task.intent, task.products, turn.dialogue.user_id, turn.shop)[:5]
+        found = orders_described(task.intent, task.products + task.order_products, turn.dialogue.user_id,
+                                 turn.shop)[:5]
         at = reading.place_in_list(turn.text, len(found)) if task.asked == "which_order" else None
         # the item's options they name: in their answer to "which order?", or in their words about the item
         # they have (not in an exchange's, which name the one they want instead)

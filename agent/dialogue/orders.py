@@ -122,7 +122,9 @@ def ask_swap_item(turn: Turn, order: dict, task: Task) -> Answer | None:
     replaces the earlier choice), else the ones chosen before, else the only one."""
     names = [i["name"] for i in order["items"]]
     # ("the one with the espresso machine" picks the order; the item is the one wished for before)
-    meant = products.items_meant(names, task.wish if turn.picked_order else turn.text)
+    # ("订单是有laptop和camera的那个" names the order's other items: not the ones to change)
+    changeable = [n for n in names if n not in task.order_products or n in task.products]
+    meant = products.items_meant(changeable, task.wish if turn.picked_order else turn.text)
     if meant:
         chosen = [item_described([i for i in order["items"] if i["name"] == name], clause) for name, clause in meant]
         task.item_ids = [i["item_id"] for i in chosen]

@@ -68,7 +68,7 @@ def without_products(text: str) -> str:
 
 
 _CLAUSE = re.compile(r"[;；。!！\n]+")
-_UNCHANGED_AFTER = re.compile(r"^\W{0,2}(?:as is|as it is|is fine|stays|i'?ll keep|不换|不动|不用换|不变|没问题|不用动|保持|留着|"
+_UNCHANGED_AFTER = re.compile(r"^\W{0,2}(?:as is|as it is|is fine|stays?\b|can stay|i'?ll keep|不换|不动|不用换|不变|没问题|不用动|保持|留着|"
                               r"留下|我留|不退|不用退|挺好)", re.IGNORECASE)
 _NOT_BEFORE = re.compile(r"(?:\bnot|\bkeep|不是|不要)\W{0,2}(?:the |my )?$", re.IGNORECASE)
 
@@ -94,13 +94,26 @@ def items_meant(names: list[str], text: str) -> list[tuple[str, str]]:
     mean ("头盔没问题 是那件抓绒外套要换", "not the helmet, the jacket", "keep the mouse as is")."""
     meant = []
     for clause in _CLAUSE.split(text):
-        lowered = clause.lower()
-        for name, written in products_in(clause):
+        lowered, found = clause.lower(), products_in(clause)
+        listed = lowered  # the others' names blanked: "吸尘器、音箱和牙刷留着" keeps all three
+        for _, written in found:
+            listed = listed.replace(written, "\0" * len(written))
+        for name, written in found:
             at = lowered.find(written)
-            if name in names and at >= 0 and not _UNCHANGED_AFTER.search(lowered[at + len(written):]) \
+            # (a comma joins a list, unless an action comes before the name: "只退平板，行李箱和耳机不退")
+            acted = _ACTION.search(re.split(r"[，,]", lowered[:at])[-1])
+            rest = (_LIST_GLUE if acted else _LIST_GLUE_COMMAS).sub("", listed[at + len(written):])
+            before = _LIST_GLUE_BEFORE.sub("", listed[:at])  # "keep the luggage set and headphones"
+            if name in names and at >= 0 and not _UNCHANGED_AFTER.search(rest) and not _NOT_BEFORE.search(before) \
                     and not _NOT_BEFORE.search(lowered[:at]) and name not in (n for n, _ in meant):
                 meant.append((name, clause))
     return meant
+
+
+_LIST_GLUE = re.compile(r"^(?:[\0\s、/&和跟与及]|还有|以及|\band\b|都|也|全部?|就)*")
+_LIST_GLUE_COMMAS = re.compile(r"^(?:[\0\s、，,/&和跟与及]|还有|以及|\band\b|都|也|全部?|就)*")
+_LIST_GLUE_BEFORE = re.compile(r"(?:[\0\s、，,/&和跟与及]|\band\b|\bthe\b|\bmy\b)*$")
+_ACTION = re.compile(r"退|换|\b(?:return|exchange|swap|send back)", re.IGNORECASE)
 
 
 _CONFIRMS = re.compile(r"confirm|go ahead|do it\b|确认|确定|就这样", re.IGNORECASE)

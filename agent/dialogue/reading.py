@@ -88,6 +88,9 @@ WANTS_NEW = re.compile(r"要一个|想买|想要一个|想找|找一个|求推�
                        r"\bi (?:want|need) to buy\b|\bdo you (?:have|sell) an?\b", re.IGNORECASE)
 OWNS = re.compile(r"买的|我的|订单|收到|签收|\border\b|\bmy\b|\bbought\b|\bpurchased\b|\breceived\b|\bgot\b",
                   re.IGNORECASE)
+# an order described by what it holds: "是台灯和拼图那一单", "订单是有laptop和camera的那个", "the one with the lamp"
+ORDER_BY_ITEMS = re.compile(r"那一?单|那个订单|那笔|的订单|有[^，。,.;；]{1,30}?的那(?:个|一?单)|\bthe (?:order|one) with\b|"
+                            r"\bthat order\b|\bwhich had\b|\bthe (?:order|one) (?:that |which )?(?:had|has)\b", re.IGNORECASE)
 CHANGE_WORDS = re.compile(r"change|update|new|edit|set|move|modify|改|换|新|更新|修改|设置", re.IGNORECASE)
 _MISTAKE = re.compile(r"mistake|wrong|accident|(?<![没不])错|误", re.IGNORECASE)  # (not "没错": right)
 _NOT_NEEDED = re.compile(r"no longer|don'?t need|not need|changed my mind|不需要|不想要|用不上|不要了", re.IGNORECASE)
@@ -235,6 +238,31 @@ def names_with_zip(text: str) -> list[tuple[str, str, str]]:
     names = [n for n in _FULL_NAME.finditer(text) if not any(a.start() <= n.start() < a.end() for a in addresses)]
     pairs = [(abs(z.start() - n.end()), (n[1] or n[3]).title(), (n[2] or n[4]).title(), z[1]) for z in zips for n in names]
     return [(first, last, zip_) for _, first, last, zip_ in sorted(pairs)]
+
+
+# half of a name + zip, the other half to come in another message: "Ethan Johnson" … "zip 80298"
+_NAME_CUE = re.compile(r"^\W*(?:(?:hi|hello|hey|oh|ok|okay|sorry|yes|sure)\W+)*(?:(?:my )?name(?: is|'s|:)|i'?m|i am|this is|"
+                       r"it'?s|我叫|我是|名字是|名字叫|我的名字是)?\s*", re.IGNORECASE)
+_NOT_NAMES = {"thank", "thanks", "you", "hello", "hi", "hey", "ok", "okay", "yes", "no", "good", "morning", "sure",
+              "please", "sorry", "great", "fine", "cool", "the", "my", "and", "order", "zip", "email", "not", "never", "mind"}
+
+
+def name_alone(text: str) -> tuple[str, str] | None:
+    """A full name given on its own ("Ethan Johnson", "name is Daiki Moore", "我叫mei johansson"), no zip."""
+    cue = _NAME_CUE.match(text.strip())
+    rest = text.strip()[cue.end():]
+    m = re.fullmatch(r"([A-Za-z][a-z'-]+)\s+([A-Za-z][a-z'-]+)[\s.,!。，！]*", rest)
+    if not m or {m[1].lower(), m[2].lower()} & _NOT_NAMES or not (cue[0].strip() or (m[1].istitle() and m[2].istitle())):
+        return None
+    return m[1].title(), m[2].title()
+
+
+def zip_alone(text: str) -> str | None:
+    """A zip given without a name or an address ("zip 28226", "oh sorry zip is 10187", "邮编10187")."""
+    zips = ZIP.findall(text)
+    if len(zips) != 1 or address_in(text) or _FULL_NAME.search(text):
+        return None
+    return zips[0] if _ZIP_WORD.search(text) or re.fullmatch(r"\W*\d{5}\W*", text) else None
 
 
 _IDENTITY_CUES = re.compile(r"\b(?:my )?(?:e-?mail|zip(?: ?code)?|post ?code)(?: address)?(?: is)?\b:?|\bmy name is\b|"

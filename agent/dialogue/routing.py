@@ -68,8 +68,8 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if intent in ("exchange_item", "return_item", "modify_order") and reading.WANTS_NEW.search(text) \
             and not reading.OWNS.search(text) and not slots.get("order_id") and products.products_in(text):
         return "recommend"  # "要一个大一点的背包 能装15寸电脑的": a product wanted, nothing of theirs
-    if intent not in ORDER_INTENTS and context.get("last_intent") in ORDER_INTENTS \
-            and _ORDER_BY_ITEMS.search(text) and products.products_in(text):
+    if (intent not in ORDER_INTENTS or not _ACTS.search(text)) and context.get("last_intent") in ORDER_INTENTS \
+            and reading.ORDER_BY_ITEMS.search(text) and products.products_in(text):
         return context["last_intent"]  # "是台灯和拼图那一单": which order the last request is about
     if intent == "account" and reading.to_default_address(text) and (
             slots.get("order_id") or context.get("slots", {}).get("order_id")):
@@ -77,8 +77,8 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     return intent
 
 
-_ORDER_BY_ITEMS = re.compile(r"那一?单|那个订单|那笔|的订单|\bthe (?:order|one) with\b|\bthat order\b|\bwhich had\b",
-                             re.IGNORECASE)
+# a request of its own in a description of an order ("退掉耳机那单" asks for a return; "就瑜伽垫跟电热水壶那单" only says which)
+_ACTS = re.compile(r"退|取消|换|改|\b(?:return|cancel|exchange|refund|modify|change|swap)", re.IGNORECASE)
 
 
 def names_target(text: str, slots: dict) -> bool:
@@ -91,7 +91,9 @@ def names_product(text: str) -> bool:
 
 
 def gives_identity(slots: dict, text: str) -> bool:
-    return bool(slots.get("email") or reading.names_with_zip(text))
+    """An e-mail, a name and zip, or half of the two ("Ethan Johnson", then "zip 80298")."""
+    return bool(slots.get("email") or reading.names_with_zip(text) or reading.zip_alone(text)
+                or (reading.name_alone(text) and not products.products_in(text)))
 
 
 def starts_new_task(context: dict, intent: str | None, slots: dict, sure: bool, text: str) -> bool:
@@ -155,7 +157,7 @@ def _task(context: dict) -> Task:
 
 
 def _names_who_or_which(slots: dict, text: str) -> bool:
-    return bool({"email", "order_id", "zip"} & slots.keys()) or bool(reading.names_with_zip(text))
+    return bool({"email", "order_id", "zip"} & slots.keys()) or gives_identity(slots, text)
 
 
 def _picks_order(text: str) -> bool:

@@ -9,7 +9,8 @@ import logging
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 log = logging.getLogger(__name__)
-DIALOGUE_KEYS = ("user_id", "task", "pending", "offer", "offers", "accepted_offers", "failures", "product", "variant")
+DIALOGUE_KEYS = ("user_id", "task", "pending", "offer", "offers", "accepted_offers", "failures", "product", "variant",
+                 "said_identity")
 
 
 class Task(BaseModel):
@@ -18,6 +19,7 @@ class Task(BaseModel):
     order_id: str | None = None
     order_named: bool = False         # the shopper gave a number (never replaced by a guess)
     products: list[str] = []          # products named while the task was under way
+    order_products: list[str] = []    # products that only say which order ("the one with the laptop")
     wish: str = ""                    # their words about the variant they want ("the black one in XL")
     reason: str | None = None         # why cancel: "no longer needed" or "ordered by mistake"
     refund_to: str | None = None      # a return's refund: a payment kind they named
@@ -64,6 +66,7 @@ class Dialogue(BaseModel):
     failures: int = 0                 # failed tries of the task under way
     product: str | None = None        # the product talked about last
     variant: str | None = None        # its variant talked about last (item id): "how much RAM does it have?"
+    said_identity: dict[str, str] = {}  # half a name + zip given so far ({"first", "last"} or {"zip"})
 
     @classmethod
     def of(cls, context: dict) -> Dialogue:
