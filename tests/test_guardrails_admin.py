@@ -285,7 +285,8 @@ def test_a_drafts_examples_conflicts_and_diff_before_publishing(store):
     assert client.post(f"{base}/conflicts", json={"yaml": fixed}, headers=AUTH).json()["conflicts"] == []
     changed = client.post(f"{base}/diff", json={"yaml": fixed}, headers=AUTH).json()
     assert changed["published_version"] == 1 and "+  - id: probe_word" in changed["diff"]
-    assert client.post(f"{base}/diff", json={"yaml": store.read("safety_abuse").yaml}, headers=AUTH).json()["diff"] == ""
+    unchanged = client.post(f"{base}/diff", json={"yaml": store.read("safety_abuse").yaml}, headers=AUTH).json()
+    assert unchanged["diff"] == ""
     broken = client.post(f"{base}/conflicts", json={"yaml": fixed.replace("action: block", "action: blok", 1)},
                          headers=AUTH)
     assert broken.status_code == 422 and broken.json()["error"]["errors"][0]["line"] > 1

@@ -103,7 +103,9 @@ async function openPolicy(policyId) {
 }
 
 async function validate() {
-  try { ({ errors } = await call(`/policies/${current.policy_id}/validate`, 'POST', { yaml: draft() })); } catch (err) { return fail(err); }
+  try {
+    ({ errors } = await call(`/policies/${current.policy_id}/validate`, 'POST', { yaml: draft() }));
+  } catch (err) { return fail(err); }
   mark();
 }
 
