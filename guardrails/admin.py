@@ -1,5 +1,5 @@
 """The admin API's staff tokens and roles, and its policy part for prompt engineers: list, read, validate,
-dry-run, publish, roll back, audit.
+run a draft's examples, check it for conflicts (guardrails/review.py), diff, dry-run, publish, roll back, audit.
 
 Separate from the shopper API; every call carries a staff member's bearer token, and each token has a role:
 a prompt engineer edits policies, an operator reads metrics and hand-offs, an admin does both. Only the
@@ -25,8 +25,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from guardrails.engine import compile_policies
+from guardrails.examples import run_all
 from guardrails.policy_files import SCHEMA_PATH, PolicyInvalid, parse_policy
-from guardrails.store import PolicyStore
+from guardrails.review import conflicts, with_draft
+from guardrails.store import PolicyStore, diff
 
 POLICY_ID = r"^[a-z][a-z0-9_]*$"
 # what each role may do; a route asks for one permission
@@ -199,6 +201,50 @@ class AuditEntryOut(BaseModel):
     actor: str = Field(description="the admin-API token that made the change, as \"name (role)\"; empty for seeds")
 
 
+class StaffOut(BaseModel):
+    name: str
+    role: str
+
+
+class ExampleOut(BaseModel):
+    number: int = Field(description="1-based position in the policy's examples")
+    direction: Literal["input", "output", "mask"]
+    expected: str
+    got: str
+    ok: bool
+    detail: str = Field(description="why it failed beyond the action, e.g. the reply it became")
+    rule: str = Field(description="the first \"policy_id/rule\" that acted on it; empty when none did")
+
+
+class ExampleRun(BaseModel):
+    version: str = Field(description="the policy set the examples ran on (the draft in place)")
+    passed: int
+    failed: int
+    results: list[ExampleOut]
+
+
+class ConflictOut(BaseModel):
+    source: Literal["example", "legitimate", "conversation"] = Field(
+        description="a policy's `expect: pass` example, data/attacks/legitimate.jsonl, or a shopper turn of "
+                    "data/conversations")
+    case: str = Field(description="where it is kept: \"topics#3\", \"ok-001\", \"cancel-en-001#2\"")
+    text: str
+    direction: Literal["input", "output", "mask"]
+    action: str = Field(description="what the draft does to it")
+    rule: str = Field(description="the \"policy_id/rule\" that acted")
+
+
+class ConflictCheck(BaseModel):
+    checked: int = Field(description="legitimate cases played with the draft in place")
+    conflicts: list[ConflictOut] = Field(description="those the draft stops and the published policies let through")
+
+
+class DraftDiff(BaseModel):
+    policy_id: str
+    published_version: int | None = Field(description="the version the draft is compared with; null for a new policy")
+    diff: str = Field(description="unified diff, published → draft; empty when they are the same")
+
+
 def _error(status_code: int, code: str, message: str, errors: list | None = None) -> JSONResponse:
     body = {"error": {"code": code, "message": message, "errors": errors or []}}
     return JSONResponse(status_code=status_code, content=body)
@@ -252,6 +298,40 @@ def make_admin_router(store: PolicyStore, staff: StaffTokens) -> APIRouter:
     def validate(policy_id: str, draft: PolicyDraft) -> Validation:
         errors = store.validate(policy_id, draft.yaml)
         return Validation(valid=not errors, errors=[PolicyErrorOut(**asdict(e)) for e in errors])
+
+    @router.get("/me", response_model=StaffOut, summary="Who the token belongs to (the console names the author)")
+    def me(who: Staff = Depends(editor)) -> StaffOut:
+        return StaffOut(name=who.name, role=who.role)
+
+    @router.post("/policies/{policy_id}/examples", response_model=ExampleRun,
+                 responses={422: {"model": AdminErrorResponse}},
+                 summary="Run a draft's own examples through every policy, the draft in place of the published one")
+    def examples(body: PolicyDraft, policy_id: str = Path(pattern=POLICY_ID)):
+        try:
+            _, draft = with_draft(store, policy_id, body.yaml)
+        except PolicyInvalid as exc:
+            return _invalid(exc)
+        results = [ExampleOut(**asdict(r)) for r in run_all(draft, policy_id)]
+        failed = sum(not r.ok for r in results)
+        return ExampleRun(version=draft.version, passed=len(results) - failed, failed=failed, results=results)
+
+    @router.post("/policies/{policy_id}/conflicts", response_model=ConflictCheck,
+                 responses={422: {"model": AdminErrorResponse}},
+                 summary="The legitimate examples and conversation-suite turns a draft would stop")
+    def conflict_check(body: PolicyDraft, policy_id: str = Path(pattern=POLICY_ID)):
+        try:
+            published, draft = with_draft(store, policy_id, body.yaml)
+        except PolicyInvalid as exc:
+            return _invalid(exc)
+        checked, found = conflicts(published, draft)
+        return ConflictCheck(checked=checked, conflicts=[ConflictOut(**asdict(c)) for c in found])
+
+    @router.post("/policies/{policy_id}/diff", response_model=DraftDiff,
+                 summary="A draft against the published version, as the audit log will keep it")
+    def draft_diff(body: PolicyDraft, policy_id: str = Path(pattern=POLICY_ID)) -> DraftDiff:
+        current = store.read(policy_id)
+        return DraftDiff(policy_id=policy_id, published_version=current.version if current else None,
+                         diff=diff(policy_id, current, body.yaml))
 
     @router.post("/dry-run", response_model=DryRunResult, responses={422: {"model": AdminErrorResponse}},
                  summary="Run a sample message or reply through the published policies, or with a draft")

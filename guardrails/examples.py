@@ -15,6 +15,7 @@ class ExampleResult:
     got: str
     ok: bool
     detail: str = ""
+    rule: str = ""  # the first "policy_id/rule" that acted on it, "" when none did
 
 
 def _outcome(action: str) -> str:
@@ -45,10 +46,12 @@ def run_example(policies: PolicySet, policy_id: str, number: int, ex: dict) -> E
         problems.append(f"became {text!r}")
     problems += [f"missing {s!r}" for s in ex.get("contains", []) if s not in text]
     problems += [f"still has {s!r}" for s in ex.get("not_contains", []) if s in text]
+    rule = "" if direction == "mask" or not verdict.hits else verdict.hits[0]
     return ExampleResult(policy_id, number, direction, expected, got,
-                         got == expected and not problems, "; ".join(problems))
+                         got == expected and not problems, "; ".join(problems), rule)
 
 
-def run_all(policies: PolicySet) -> list[ExampleResult]:
+def run_all(policies: PolicySet, policy_id: str | None = None) -> list[ExampleResult]:
+    """Every enabled policy's examples, or one policy's."""
     return [run_example(policies, pid, i, ex) for pid, doc in sorted(policies.docs.items())
-            for i, ex in enumerate(doc.get("examples") or [], start=1)]
+            if policy_id in (None, pid) for i, ex in enumerate(doc.get("examples") or [], start=1)]

@@ -263,3 +263,33 @@ async def test_the_kafka_desk_reads_the_latest_handoffs_from_its_topic(kafka_bro
         assert all(c["reason"] == "asked for a person" and c["at"] > 0 for c in cases)
     finally:
         await desk.close()
+
+
+def test_a_drafts_examples_conflicts_and_diff_before_publishing(store):
+    """The console's checks: a too-broad rule fails its policy's own examples and stops legitimate shopper
+    messages and conversation-suite turns; the fixed rule passes both; the diff is what the audit will keep."""
+    client = admin_client(store)
+    base = "/admin/guardrails/policies/safety_abuse"
+    broad = with_banned_probe(store.read("safety_abuse").yaml).replace("[zanzibar]", "[zanzibar, parcel]")
+    ran = client.post(f"{base}/examples", json={"yaml": broad}, headers=bearer("prompt_engineer")).json()
+    failing = [r for r in ran["results"] if not r["ok"]]
+    assert ran["failed"] == len(failing) >= 1 and ran["passed"] + ran["failed"] == len(ran["results"])
+    assert failing[0]["expected"] == "pass" and failing[0]["rule"] == "safety_abuse/probe_word"
+    checked = client.post(f"{base}/conflicts", json={"yaml": broad}, headers=AUTH).json()
+    assert checked["checked"] > 1000  # every pass example, legitimate.jsonl and the conversation suite's turns
+    assert {c["source"] for c in checked["conflicts"]} == {"example", "legitimate", "conversation"}
+    assert all(c["rule"] == "safety_abuse/probe_word" and "parcel" in c["text"].lower() for c in checked["conflicts"])
+
+    fixed = with_banned_probe(store.read("safety_abuse").yaml)
+    assert client.post(f"{base}/examples", json={"yaml": fixed}, headers=AUTH).json()["failed"] == 0
+    assert client.post(f"{base}/conflicts", json={"yaml": fixed}, headers=AUTH).json()["conflicts"] == []
+    changed = client.post(f"{base}/diff", json={"yaml": fixed}, headers=AUTH).json()
+    assert changed["published_version"] == 1 and "+  - id: probe_word" in changed["diff"]
+    unchanged = client.post(f"{base}/diff", json={"yaml": store.read("safety_abuse").yaml}, headers=AUTH).json()
+    assert unchanged["diff"] == ""
+    broken = client.post(f"{base}/conflicts", json={"yaml": fixed.replace("action: block", "action: blok", 1)},
+                         headers=AUTH)
+    assert broken.status_code == 422 and broken.json()["error"]["errors"][0]["line"] > 1
+    assert store.read("safety_abuse").version == 1  # checking publishes nothing
+    assert client.get("/admin/guardrails/me", headers=bearer("prompt_engineer")).json() == {
+        "name": "mei.lin", "role": "prompt_engineer"}
