@@ -1,6 +1,8 @@
 """The pages people use, served by the gateway with nothing from elsewhere: the H5 chat widget's demo page
-(`/chat`) and the human desk (`/desk`), plain ES modules and CSS under /web (no build step). The desk's page is
-a shell: everything it shows comes from /admin/desk, which needs an operator's staff token."""
+(`/chat`), the human desk (`/desk`) and the operations dashboard (`/dashboard`), plain ES modules and CSS under
+/web (no build step; the dashboard's chart library is the npm package scripts/install.sh puts in
+web/node_modules). The staff pages are shells: what they show comes from /admin, which needs an operator's
+staff token."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,5 +28,6 @@ def mount_pages(app: FastAPI) -> None:
     router = APIRouter(include_in_schema=False)
     router.add_api_route("/chat", _page("chat.html"), methods=["GET"])
     router.add_api_route("/desk", _page("desk.html"), methods=["GET"])
+    router.add_api_route("/dashboard", _page("dashboard.html"), methods=["GET"])
     app.include_router(router)
     app.mount("/web", StaticFiles(directory=WEB), name="web")
