@@ -11,6 +11,7 @@ import logging
 import time
 from typing import Any, Protocol
 
+from agent import metrics
 from agent.handoff import HandoffDesk
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,15 @@ class DeskQueue(Protocol):
     async def ping(self) -> None: ...
 
     async def close(self) -> None: ...
+
+
+async def open_cases(desk: DeskQueue) -> list[dict[str, Any]]:
+    """The desk's open cases, their counts recorded in shop_desk_open_cases{status} as they are listed (the desk's
+    page and the dashboard list them every few seconds)."""
+    found = await desk.cases()
+    for status in ("waiting", "claimed"):
+        metrics.DESK_OPEN.labels(status=status).set(sum(c.get("status") == status for c in found))
+    return found
 
 
 class MemoryDeskQueue:

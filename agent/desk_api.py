@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agent import metrics
 from agent.api import SessionEvents
-from agent.desk import CaseNotFound, CaseTaken
+from agent.desk import CaseNotFound, CaseTaken, open_cases
 from agent.operations import HandoffCase
 from guardrails.admin import ERRORS, AdminErrorResponse, Staff, StaffTokens
 
@@ -61,10 +61,7 @@ def make_desk_router(staff: StaffTokens, rails) -> APIRouter:
 
     @router.get("/cases", response_model=list[DeskCase], summary="The open cases, oldest hand-off first")
     async def cases(request: Request, _: Staff = operator) -> list[dict]:
-        found = await backends(request).desk.cases()
-        for status in ("waiting", "claimed"):
-            metrics.DESK_OPEN.labels(status=status).set(sum(c.get("status") == status for c in found))
-        return found
+        return await open_cases(backends(request).desk)
 
     @router.get("/cases/{session_id}/events", response_model=SessionEvents,
                 summary="The conversation's events after `after`: its history, and what is new since")

@@ -16,8 +16,8 @@ TURN_RETRIES = Counter("shop_turn_retries_total", "Turns tried again, by why: a 
                        ["reason"])
 DEAD_LETTERS = Counter("shop_dead_letters_total", "Intake records dead-lettered: unreadable, or a turn out of "
                        "attempts", ["reason"])
-TURNS = Counter("shop_turns_total", "Turns closed, by route (automation = not llm, handoff or human: a person at "
-                "the desk held the conversation)", ["route"])
+TURNS = Counter("shop_turns_total", "Turns closed, by route (automation = not llm, llm_fallback, handoff or human: "
+                "a person at the desk held the conversation)", ["route"])
 FEEDBACK = Counter("shop_feedback_total", "Feedback on replies, by whether the reply helped", ["helpful"])
 DUPLICATES = Counter("shop_duplicate_turns_total", "Turns delivered again and answered from the first result")
 LLM_CALLS = Counter("shop_llm_calls_total", "Calls to the LLM tier", ["kind", "outcome"])

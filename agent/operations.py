@@ -1,5 +1,6 @@
-"""The operators' part of the admin API (operator or admin role): the service's metrics and the
-conversations handed over to people. Mounted under /admin next to the prompt engineers' policies."""
+"""The operators' part of the admin API (operator or admin role): the service's metrics (as Prometheus text, and
+summed up for the dashboard page) and the conversations handed over to people. Mounted under /admin next to the
+prompt engineers' policies."""
 from __future__ import annotations
 
 from typing import Any
@@ -9,6 +10,8 @@ from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, Field
 
+from agent.dashboard import DashboardFigures, read_figures
+from agent.desk import open_cases
 from guardrails.admin import ERRORS, StaffTokens
 
 
@@ -42,6 +45,12 @@ def make_operations_router(staff: StaffTokens) -> APIRouter:
                 responses={200: {"content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}}}})
     async def operations_metrics() -> Response:
         return await prometheus()
+
+    @router.get("/metrics/summary", response_model=DashboardFigures, dependencies=[Depends(staff.require("metrics"))],
+                summary="This process's figures for the operations dashboard (GET /dashboard polls it)")
+    async def metrics_summary(request: Request) -> DashboardFigures:
+        await open_cases(request.app.state.backends.desk)  # the desk's queue as it is now, not as last listed
+        return read_figures()
 
     @router.get("/handoffs", response_model=list[HandoffCase], dependencies=[Depends(staff.require("handoffs"))],
                 summary="The latest conversations handed over to a person, newest first")

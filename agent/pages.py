@@ -1,7 +1,8 @@
 """The pages people use, served by the gateway with nothing from elsewhere: the H5 chat widget's demo page
-(`/chat`), the human desk (`/desk`) and the policy console (`/console`), plain ES modules and CSS under /web (no
-build step). The desk and the console are shells: everything they show comes from /admin/desk and
-/admin/guardrails, which need a staff token of an operator and of a prompt engineer."""
+(`/chat`), the human desk (`/desk`), the policy console (`/console`) and the operations dashboard (`/dashboard`),
+plain ES modules and CSS under /web (no build step; the dashboard's chart library is the npm package
+scripts/install.sh puts in web/node_modules). The staff pages are shells: what they show comes from /admin,
+which needs a staff token (an operator's for the desk and dashboard, a prompt engineer's for the console)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,5 +29,6 @@ def mount_pages(app: FastAPI) -> None:
     router.add_api_route("/chat", _page("chat.html"), methods=["GET"])
     router.add_api_route("/desk", _page("desk.html"), methods=["GET"])
     router.add_api_route("/console", _page("console.html"), methods=["GET"])
+    router.add_api_route("/dashboard", _page("dashboard.html"), methods=["GET"])
     app.include_router(router)
     app.mount("/web", StaticFiles(directory=WEB), name="web")

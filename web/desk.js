@@ -1,7 +1,8 @@
 // The human desk: the queue of handed-over conversations; claim one, answer the shopper in their live session,
-// hand it back to the bot or close it. Every call carries the operator's staff token (kept for this tab only).
-import { language } from './i18n.js';
-import { el, apiError } from './dom.js';
+// hand it back to the bot or close it. Every call carries the operator's staff token (web/staff.js).
+import { language, translator } from './i18n.js';
+import { el } from './dom.js';
+import { signIn, signedIn, staffCall } from './staff.js';
 
 const TEXT = {
   en: { title: 'Handed-over conversations', token: 'Staff token (operator)', signIn: 'Sign in', empty: 'No one is waiting.',
@@ -15,33 +16,16 @@ const TEXT = {
     shopper: '顾客', bot: '机器人', joined: (a) => `${a} 已接入`, left: (a) => `${a} 已离开`, pick: '请选择一个会话。',
     rewritten: '已发送，个人信息已被输出检查遮盖。' },
 };
-const t = (key, ...args) => { const v = TEXT[language][key]; return typeof v === 'function' ? v(...args) : v; };
+const t = translator(TEXT);
 const root = document.getElementById('desk');
 document.documentElement.lang = language;
-let token = sessionStorage.getItem('desk-token') || '';
 let cases = [];
 let current = null;   // the session id open on the right
 let lastSeq = 0;
 let polling = null;
 
-async function call(path, init = {}) {
-  const res = await fetch('/admin/desk' + path, { ...init, headers: { ...init.headers, Authorization: `Bearer ${token}` } });
-  if (!res.ok) throw await apiError(res);
-  return res.json();
-}
-
-function signIn(message) {
-  const input = el('input', { type: 'password', autocomplete: 'off', placeholder: t('token'), 'aria-label': t('token') });
-  const form = el('form', { class: 'dk-login' }, el('h2', {}, t('title')), input, el('button', {}, t('signIn')),
-    message ? el('div', { class: 'dk-error', role: 'alert' }, message) : null);
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    token = input.value.trim();
-    sessionStorage.setItem('desk-token', token);
-    start();
-  });
-  root.replaceChildren(form);
-}
+const call = (path, init) => staffCall('/admin/desk' + path, init);
+const askToken = (message) => signIn(root, { title: t('title'), label: t('token'), button: t('signIn') }, start, message);
 
 function layout() {
   root.replaceChildren(
@@ -53,7 +37,7 @@ async function start() {
   try {
     cases = await call('/cases');
   } catch (err) {
-    return signIn(err.status === 401 || err.status === 403 ? err.message : err.message);
+    return askToken(err.message);
   }
   layout();
   renderQueue();
@@ -152,4 +136,4 @@ function line(kind, text) {
 function note(text) { document.getElementById('dk-log')?.append(el('div', { class: 'dk-note' }, text)); }
 function showError(text) { const box = document.getElementById('dk-error'); if (box) box.textContent = text; }
 
-if (token) start(); else signIn();
+if (signedIn()) start(); else askToken();

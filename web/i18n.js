@@ -26,7 +26,13 @@ const TEXT = {
   },
 };
 
-export function t(key, ...args) {
-  const value = TEXT[language][key] ?? TEXT.en[key] ?? key;
-  return typeof value === 'function' ? value(...args) : value;
+// a page's table of words ({en: {...}, zh: {...}}) as t(key, ...args) in the browser's language; an entry that
+// is a function takes the arguments
+export function translator(table) {
+  return (key, ...args) => {
+    const value = table[language][key] ?? table.en[key] ?? key;
+    return typeof value === 'function' ? value(...args) : value;
+  };
 }
+
+export const t = translator(TEXT);
