@@ -100,7 +100,7 @@ def test_the_console_needs_a_prompt_engineer_and_speaks_chinese(service, browser
     context = browser.new_context(locale="zh-CN")
     try:
         page = sign_in(context, service, "ann")  # an operator
-        page.locator(".pc-error", has_text="operator role may not use policies").wait_for()
+        page.locator(".staff-error", has_text="operator role may not use policies").wait_for()
         page.fill("input[type=password]", STAFF["pat"][1])
         page.click("button")
         page.click(".pc-item[data-policy=topics]")

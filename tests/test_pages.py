@@ -81,7 +81,7 @@ def test_too_many_messages_at_once_are_refused_plainly(service, context):
 
 
 def test_the_pages_are_served_with_their_own_policy(service):
-    for path in ("/chat", "/desk", "/dashboard"):
+    for path in ("/chat", "/desk", "/dashboard", "/console"):
         response = httpx.get(f"{service}{path}")
         assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
         assert "default-src 'self'" in response.headers["content-security-policy"]

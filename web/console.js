@@ -2,7 +2,8 @@
 // examples, checks the draft against the legitimate cases, dry-runs a message, reviews the diff, publishes and
 // rolls back. Everything goes through /admin/guardrails with the staff token (kept for this tab only).
 import { language } from './i18n.js';
-import { el, apiError } from './dom.js';
+import { el } from './dom.js';
+import { signIn, signedIn, staffCall } from './staff.js';
 
 const TEXT = {
   en: { title: 'Policies', token: 'Staff token (prompt engineer)', signIn: 'Sign in', pick: 'Pick a policy.',
@@ -32,38 +33,22 @@ const t = (key, ...args) => { const v = TEXT[language][key]; return typeof v ===
 const when = (at) => new Date(at).toLocaleString(language === 'zh' ? 'zh-CN' : 'en-US');
 const root = document.getElementById('console');
 document.documentElement.lang = language;
-let token = sessionStorage.getItem('console-token') || '';
 let me = null;
 let current = null;   // the published version of the open policy
 let errors = [];      // the draft's schema errors, shown at their lines
 let checking = null;
 
-async function call(path, method = 'GET', body) {
-  const res = await fetch('/admin/guardrails' + path, { method, headers: { Authorization: `Bearer ${token}`,
-    ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body && JSON.stringify(body) });
-  if (!res.ok) throw await apiError(res);
-  return res.json();
-}
+const call = (path, method = 'GET', body) => staffCall('/admin/guardrails' + path, { method,
+  headers: body ? { 'Content-Type': 'application/json' } : {}, body: body && JSON.stringify(body) });
 const $ = (id) => document.getElementById(id);
 const draft = () => $('pc-yaml').value;
 const out = (...nodes) => $('pc-out').replaceChildren(...nodes);
 const fail = (err) => out(el('div', { class: 'pc-error', role: 'alert' }, err.message));
 
-function signIn(message) {
-  const input = el('input', { type: 'password', autocomplete: 'off', placeholder: t('token'), 'aria-label': t('token') });
-  const form = el('form', { class: 'pc-login' }, el('h2', {}, t('title')), input, el('button', {}, t('signIn')),
-    message ? el('div', { class: 'pc-error', role: 'alert' }, message) : null);
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    token = input.value.trim();
-    sessionStorage.setItem('console-token', token);
-    start();
-  });
-  root.replaceChildren(form);
-}
+const askToken = (message) => signIn(root, { title: t('title'), label: t('token'), button: t('signIn') }, start, message);
 
 async function start() {
-  try { me = await call('/me'); } catch (err) { return signIn(err.message); }
+  try { me = await call('/me'); } catch (err) { return askToken(err.message); }
   root.replaceChildren(el('aside', { class: 'pc-list' }, el('h2', {}, t('title')), el('div', { id: 'pc-policies' }),
     el('small', { class: 'pc-me' }, `${me.name} (${me.role})`)),
   el('section', { class: 'pc-main', id: 'pc-main' }, el('div', { class: 'pc-empty' }, t('pick'))));
@@ -215,4 +200,4 @@ function dryRunForm() {
   return form;
 }
 
-if (token) start(); else signIn();
+if (signedIn()) start(); else askToken();

@@ -1,4 +1,4 @@
-// The staff pages (the desk, the dashboard): an admin-API staff token, kept for this browser tab only and sent
+// The staff pages (the desk, the dashboard, the policy console): an admin-API staff token, kept for this browser tab only and sent
 // with every call, and the sign-in form that asks for it when it is missing or refused.
 import { el, apiError } from './dom.js';
 
