@@ -230,7 +230,7 @@ def report(kind: str, f: dict) -> str:
              "| per turn | figure |", "|---|---|",
              f"| Redis round trips | {trips / n:.2f} |",
              f"| Redis commands executed (Lua's included) | {sum(f['commands'].values()) / n:.2f} |",
-             f"| Redis time executing commands (INFO commandstats): scripts (the rate limits' EVALSHA) / "
+             f"| Redis time executing commands (INFO commandstats): Lua scripts (rate limits, event feed) / "
              f"the other commands (scripts' own included) | {f['executing'][1] / n * 1e6:.0f} / "
              f"{f['executing'][0] / n * 1e6:.0f} µs |",
              f"| Redis server CPU (inflated by MONITOR, which copies every command out) | "
