@@ -34,7 +34,7 @@ def check(policy_dir: str) -> int:
             compile_policies(texts)  # the files are fine one by one; does the set hold together?
         except PolicyInvalid as exc:
             failed += 1
-            print(f"FAIL  the set of policies\n      " + "\n      ".join(str(e) for e in exc.errors))
+            print("FAIL  the set of policies\n      " + "\n      ".join(str(e) for e in exc.errors))
     print(f"{len(texts) - failed} valid, {failed} invalid")
     return 1 if failed else 0
 

@@ -28,6 +28,9 @@ fi
 .venv/bin/pip install -q --disable-pip-version-check torch==2.13.0 2>&1 | quiet
 .venv/bin/pip install -q --disable-pip-version-check -e ".[media,train,test]" 2>&1 | quiet
 .venv/bin/pip install -q --disable-pip-version-check --no-deps openai-whisper==20250625 2>&1 | quiet
+# the Compose Specification's JSON Schema for tests/test_deploy_manifests.py, as the registry's docker-compose
+# wheel ships it (downloaded, not installed: its pins would clash with ours)
+.venv/bin/pip download -q --disable-pip-version-check --no-deps --dest .venv/share/compose docker-compose==1.29.2 2>&1 | quiet
 
 # the dashboard's charts (uPlot), exactly as web/package-lock.json pins them; served from web/node_modules
 npm ci --prefix web --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
