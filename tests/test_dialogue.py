@@ -118,9 +118,9 @@ def test_a_return_refund_goes_to_the_original_method_or_a_gift_card_only(shop):
     chat = Conversation(shop)
     chat.say("return_item", f"return the camera from W6679257 {EMAIL}", email=EMAIL, order_id="#W6679257")
     asked = chat.say("return_item", "refund it to my paypal please")
-    assert "credit_card_9513926" in asked and chat.dialogue.pending is None  # Yusuf has no PayPal: asked where
+    assert "ending in 2478" in asked and chat.dialogue.pending is None  # Yusuf has no PayPal: asked where
     confirm = chat.say("return_item", "the original card then")
-    assert "credit_card_9513926" in confirm and "2895.55" in confirm
+    assert "ending in 2478" in confirm and "2895.55" in confirm
 
 
 def test_an_order_number_that_is_not_theirs_is_never_replaced_by_a_guess(shop):
@@ -416,3 +416,21 @@ def test_products_that_only_say_which_order_are_not_the_items_to_change(shop):
     chat.say("return_item", "I want to return my smart watch")
     chat.say("return_item", f"{EMAIL}, it's the order with the vacuum cleaner and the keyboard", email=EMAIL)
     assert chat.dialogue.pending.items == ["Smart Watch"]
+
+
+def test_the_refund_names_the_card_not_its_id_and_one_of_two_twins_is_picked_by_colour(shop):
+    chat = Conversation(shop, "zh")  # fatima_wilson_7472: #W5272531 holds two electric toothbrushes
+    chat.say("return_item", "我要退一支电动牙刷")
+    chat.say("return_item", "Fatima Wilson 邮编92183")
+    reply = chat.say("return_item", "订单里有两支牙刷，我要退蓝色那支，黑色的留着")
+    assert "188.67" in reply and "192.15" not in reply and "尾号8991" in reply and "credit_card_" not in reply
+
+
+def test_the_current_default_address_is_read_while_a_new_one_is_awaited(shop):
+    chat = Conversation(shop)
+    chat.say("account", "hi I want to change my default shipping address")
+    assert "new default address" in chat.say("account", EMAIL, email=EMAIL)
+    context = {"task": chat.dialogue.task.model_dump()}
+    assert continues_task(context, "out_of_scope", {}, "what's the current one on file?")
+    reply = chat.say("account", "what's the current one on file?")
+    assert shop.call("get_user_details", {"user_id": "yusuf_rossi_9620"})["address"]["address1"] in reply

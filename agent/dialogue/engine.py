@@ -13,7 +13,7 @@ from typing import Any
 from agent.dialogue import account, orders, products, reading, selling
 from agent.dialogue.flows import FLOWS, SAID
 from agent.dialogue.state import Dialogue, Task
-from agent.dialogue.turn import Answer, Turn, refunded
+from agent.dialogue.turn import Answer, Turn
 from agent.dialogue.which_order import narrowed, orders_described
 from agent.seams import Shop
 from tools.errors import InsufficientGiftCardBalance, PolicyRefusal, ToolError
@@ -226,7 +226,7 @@ def _refused(turn: Turn, refusal: str, order: dict, task: Task) -> Answer:
     if order["status"] == "pending (item modified)" and task.change == "items":
         return turn.answer("items_changed_once", {"order": order}, order_id=order["order_id"])
     reply = turn.say(refusal, order_id=order["order_id"], status=turn.status(order))
-    if (refund := refunded(order)):  # "cancel it" of a cancelled order: the shopper wants to know about the money
+    if (refund := orders.refund_said(turn, order)):  # "cancel it" of a cancelled order: the money
         reply += turn.say("refund_line", **refund)
     return Answer(reply, {"order": order})
 

@@ -22,7 +22,7 @@ def tell_status(turn: Turn, order: dict, task: Task) -> Answer:
     numbers = ", ".join(f"{p['carrier']} {p['tracking_id']}" for p in tracking.get("parcels", []))
     if numbers and order["status"] != "cancelled":
         reply += turn.say("tracking", numbers=numbers)
-    if (refund := refunded(order)):
+    if (refund := refund_said(turn, order)):
         reply += turn.say("refund_line", **refund)
     if task.missing and order["status"] == "delivered":  # "says delivered but I never got it": a person traces it
         reply += turn.say("not_received")
@@ -49,7 +49,7 @@ def tell_every_status(turn: Turn, most: int = 5, ids: list[str] | None = None) -
 def tell_refund(turn: Turn, order: dict, task: Task) -> Answer:
     """Amount, method and timing of the order's refund, or why there is none yet."""
     turn.dialogue.finish_task()
-    if (refund := refunded(order)):
+    if (refund := refund_said(turn, order)):
         return turn.answer("refund_issued", {"order": order}, order_id=order["order_id"], **refund)
     key = "refund_after_return" if order["status"] == "return requested" else "no_refund"
     return turn.answer(key, {"order": order}, order_id=order["order_id"], status=turn.status(order))
@@ -59,7 +59,7 @@ def tell_payments(turn: Turn, order: dict, task: Task) -> Answer:
     """"Charged twice?": every payment and refund on the order, as the shop recorded them."""
     turn.dialogue.finish_task()
     lines = "; ".join(turn.say("paid_line" if p["transaction_type"] == "payment" else "refunded_line",
-                               amount=f"{Decimal(str(p['amount'])):.2f}", method=p["payment_method_id"])
+                               amount=f"{Decimal(str(p['amount'])):.2f}", method=shown_method(turn, p["payment_method_id"]))
                       for p in order["payment_history"])
     return turn.answer("payments", {"order": order}, order_id=order["order_id"], lines=lines)
 
@@ -86,6 +86,7 @@ def state_cancel(turn: Turn, order: dict, task: Task) -> Answer:
 
 def ask_return_items(turn: Turn, order: dict, task: Task) -> Answer | None:
     items = [i for i in order["items"] if i["item_id"] in task.item_ids] or chosen_items(order, task, turn.text)
+    items = _one_of_twins(items, products.without_kept(turn.text))
     if not items:
         return turn.answer("ask_return_items", {"order": order}, items=", ".join(i["name"] for i in order["items"]))
     task.item_ids = [i["item_id"] for i in items]
@@ -98,7 +99,8 @@ def ask_refund_method(turn: Turn, order: dict, task: Task) -> Answer | None:
         return None
     task.refund_to = None
     turn.dialogue.pending = None
-    return turn.answer("refund_where", {"order": order}, order_id=order["order_id"], original=original_method(order))
+    return turn.answer("refund_where", {"order": order}, order_id=order["order_id"],
+                       original=shown_method(turn, original_method(order)))
 
 
 def state_return(turn: Turn, order: dict, task: Task) -> Answer:
@@ -108,11 +110,14 @@ def state_return(turn: Turn, order: dict, task: Task) -> Answer:
     turn.dialogue.pending = Pending(tool="return_delivered_order_items", done="returned", kept="return_kept",
                                     args={"order_id": order["order_id"], "item_ids": task.item_ids,
                                           "payment_method_id": method},
-                                    facts={"amount": amount, "method": method}, items=[i["name"] for i in items])
-    listed = ", ".join(f"{i['name']} (${Decimal(str(i['price'])):.2f})" for i in items) if len(items) > 1 \
-        else items[0]["name"]  # each item's part of the refund
+                                    facts={"amount": amount, "method": shown_method(turn, method)},
+                                    items=[i["name"] for i in items])
+    names = [i["name"] for i in order["items"]]  # (of two toothbrushes, which: "Electric Toothbrush (blue, …)")
+    listed = ", ".join(f"{i['name']} ({options(i) + ', ' if names.count(i['name']) > 1 else ''}"
+                       f"${Decimal(str(i['price'])):.2f})" for i in items) if len(items) > 1 or names.count(
+        items[0]["name"]) > 1 else items[0]["name"]  # each item's part of the refund
     return turn.answer("confirm_return", {"order": order, "amount": amount}, order_id=order["order_id"], amount=amount,
-                       method=method, items=listed)
+                       method=shown_method(turn, method), items=listed)
 
 
 # ---------------------------------------------------------------- exchange, or items of a pending order
@@ -175,7 +180,8 @@ def state_swap(turn: Turn, order: dict, task: Task) -> Answer:
                       for old, new in swaps)
     return turn.answer("confirm_exchange" if exchange else "confirm_items",
                        {"order": order, "new_items": [new for _, new in swaps], "difference": f"{difference:+.2f}"},
-                       order_id=order["order_id"], swaps=lines, difference=f"{difference:+.2f}", method=method)
+                       order_id=order["order_id"], swaps=lines, difference=f"{difference:+.2f}",
+                       method=shown_method(turn, method))
 
 
 # ---------------------------------------------------------------- modify a pending order
@@ -232,12 +238,37 @@ def method_name(turn: Turn, method: dict, balance: bool = True) -> str:
 
 # ---------------------------------------------------------------- shared
 
+def shown_method(turn: Turn, method_id: str) -> str:
+    """A payment method of the shopper's as they know it ("Visa card ending in 7930"), not its id."""
+    method = turn.profile()["payment_methods"].get(method_id)
+    return method_name(turn, method, balance=False) if method else method_id
+
+
+def refund_said(turn: Turn, order: dict) -> dict | None:
+    """The order's refunds as the shopper reads them: the total and the methods by name."""
+    if not (refund := refunded(order)):
+        return None
+    return {**refund, "method": ", ".join(shown_method(turn, m) for m in refund["method"].split(", "))}
+
+
 def chosen_items(order: dict, task: Task, text: str) -> list[dict]:
     """The order's items named in this task (by product name or alias), all of them, or the only one."""
     items = order["items"]
     if len(items) == 1 or reading.ALL_ITEMS.search(text):
         return items
     return [item for item in items if item["name"] in task.products]
+
+
+def _one_of_twins(items: list[dict], text: str) -> list[dict]:
+    """Two items of one product in the order, and the words name the options of one ("我要退蓝色那支"):
+    that one."""
+    out = []
+    for item in items:
+        twins = [i for i in items if i["name"] == item["name"]]
+        described = item_described(twins, text, at_least=1) if len(twins) > 1 else None
+        if described is None or described is item:
+            out.append(item)
+    return out
 
 
 def original_method(order: dict) -> str:

@@ -116,6 +116,14 @@ _LIST_GLUE_BEFORE = re.compile(r"(?:[\0\s、，,/&和跟与及]|\band\b|\bthe\b|
 _ACTION = re.compile(r"退|换|\b(?:return|exchange|swap|send back)", re.IGNORECASE)
 
 
+_KEPT_PART = re.compile(r"[^，,;；。.!！]*(?:留着|留下|不退|不换|\bkeep\b|\bstays?\b)[^，,;；。.!！]*", re.IGNORECASE)
+
+
+def without_kept(text: str) -> str:
+    """The text without the parts that say what stays ("我要退蓝色那支，黑色的留着" → "我要退蓝色那支，")."""
+    return _KEPT_PART.sub(" ", text)
+
+
 _CONFIRMS = re.compile(r"confirm|go ahead|do it\b|确认|确定|就这样", re.IGNORECASE)
 
 

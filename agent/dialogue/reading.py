@@ -67,15 +67,23 @@ ASKS_ADDRESS = re.compile(r"\b(?:what|which) address\b|\baddress (?:is it|was it
                           r"(?:寄|送|发)(?:到|去)?(?:了)?哪|哪个地址|什么地址|地址是哪", re.IGNORECASE)
 # the account's default address as the new address of an order: "send it to my address on file instead",
 # "帮我改成账户里的默认地址" (not "update the default address on my account", which changes the account's)
-_DEFAULT_ADDRESS = re.compile(r"(?:default|saved|home) address|address (?:on file|in my account|of my account)|"
+_DEFAULT_ADDRESS = re.compile(r"(?:default|saved|home)(?: shipping| delivery| mailing)? address|address (?:on file|in my account|of my account)|"
                               r"(?:账户|账号)里?的?(?:默认)?(?:收货)?地址|默认(?:收货)?地址", re.IGNORECASE)
 _TO = re.compile(r"\bto\b|\bship|\bsend|\bdeliver|\binstead\b|改成|改到|改回|寄到|送到|发到|换成|用", re.IGNORECASE)
 
 
 def to_default_address(text: str) -> bool:
-    return bool((m := _DEFAULT_ADDRESS.search(text)) and _TO.search(text[max(0, m.start() - 25):m.start()]))
+    return bool((m := _DEFAULT_ADDRESS.search(text)) and _TO.search(text[max(0, m.start() - 25):m.start()])
+                and not _CHANGES_IT.search(text[:m.start()]))
 
 
+# the default address itself is what changes: "I want to change my default shipping address", "修改一下默认地址"
+_CHANGES_IT = re.compile(r"\b(?:change|update|edit|modify|set)\s+(?:my |the |our )?$|"
+                         r"(?:改|更新|修改|换)(?:一下)?(?:我的|账户的?|账号的?)?$", re.IGNORECASE)
+
+
+# what is there now: "what's the current one on file?", "现在的默认地址是哪个"
+ASKS_CURRENT = re.compile(r"\b(?:current|on file|existing|right now)\b|现在的|目前的|当前|原来的", re.IGNORECASE)
 # the account's own address, not an order's: "update the default address on my account", "改一下账户的默认地址"
 ACCOUNT_WORDS = re.compile(r"default|\b(?:my|the) (?:account|profile)\b|账户|账号|默认|个人资料|个人信息", re.IGNORECASE)
 NOT_RECEIVED = re.compile(r"never (?:got|received|arrived|came)|(?:didn'?t|did not|haven'?t|have not|hasn'?t) "

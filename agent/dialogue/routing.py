@@ -177,4 +177,5 @@ def _gives_details(task: Task, text: str) -> bool:
         or (intent in ("exchange_item", "modify_order") and bool(task.item_ids)) \
         or (intent in ("modify_order", "account") and bool(reading.ADDRESS.search(text) or reading.ADDRESS_WORDS.search(text)
                                                            or source or reading.amends_address(text))) \
+        or (intent == "account" and bool(reading.QUESTION.search(text) and reading.ASKS_CURRENT.search(text))) \
         or (intent == "recommend" and bool(reading.CHEAPER.search(text)))
