@@ -19,6 +19,9 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "中号": "medium", "小号": "small", "皮": "leather", "不锈钢": "stainless steel", "玻璃": "glass",
                "塑料": "plastic", "无线": "wireless", "有线": "wired", "防水": "waterproof"}
 _INCH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-\s*)?(?:inches|inch|寸|英寸)", re.IGNORECASE)
+_HOURS = re.compile(r"(\d+)\s*(?:个)?(?:小时|hrs?\b)", re.IGNORECASE)  # "续航20小时" → "20 hours"
+_SIZED = re.compile(r"^(\d+(?:gb|tb))\s+(ssd|hdd|emmc)$")
+_CELLULAR = re.compile(r"(?:wi-?fi\s*\+\s*)?(?:\bcellular\b|蜂窝(?:网络)?|插卡上网|能插卡|\b4g\b|\blte\b)", re.IGNORECASE)
 _LITRE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:升|litres?|liters?)", re.IGNORECASE)  # "1升" → "1l"
 # what the shopper does not want: "not the 13-inch", "instead of white", "不是白色的"
 _NEGATED = re.compile(r"\b(?:not|instead of|rather than)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\bbut\b)"
@@ -31,6 +34,8 @@ def option_words(text: str) -> str:
     text = _NEGATED.sub(" ", text.lower())
     text = _INCH.sub(lambda m: f" {m[1]}-inch ", text)
     text = _LITRE.sub(lambda m: f" {m[1]}l ", text)
+    text = _HOURS.sub(lambda m: f" {m[1]} hours ", text)
+    text = _CELLULAR.sub(" wi-fi + cellular ", text)
     # longest first: 玫瑰金 before a colour of one character
     for zh in sorted(_ZH_OPTIONS, key=len, reverse=True):
         if zh in text:
@@ -46,16 +51,24 @@ def option_value(value: object) -> str:
 def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
     """{option: the values of it the text names} over these variants' options. A yes/no option is named
     by the attribute it stands for ("要waterproof的": waterproof yes), unless the text negates it."""
-    words, found = option_words(text), {}
+    words, found, spans = option_words(text), {}, {}
     wanted = {key for a in asked_attributes(text) for key in a.keys} if not _NOT_ATTRIBUTE.search(text) else set()
     for variant in variants:
         for key, value in variant["options"].items():
             value = option_value(value)
             written = re.escape(value).replace("\\-", "[- ]?").replace("\\ ", "\\s*")  # "in ear", "wifi+cellular"
-            if re.search(rf"(?<![a-z0-9.']){written}(?![a-z0-9]|\.\d)", words):  # "size 11." too
+            if (sized := _SIZED.match(value)):  # "1TB" names "1TB SSD"
+                written = rf"{re.escape(sized[1])}(?:\s*{re.escape(sized[2])})?"
+            if (m := re.search(rf"(?<![a-z0-9.']){written}(?![a-z0-9]|\.\d)", words)):  # "size 11." too
                 found.setdefault(key, set()).add(value)
+                spans[key, value] = m.span()
             elif value == "yes" and key.lower() in wanted:
                 found.setdefault(key, set()).add("yes")
+    # a value inside a longer one the words name is not named itself ("wi-fi" of "wi-fi + cellular")
+    for (key, value), (start, end) in spans.items():
+        if any(k == key and v != value and s <= start and end <= e and e - s > end - start
+               for (k, v), (s, e) in spans.items()):
+            found[key].discard(value)
     return found
 
 
@@ -146,12 +159,16 @@ def asks_option(text: str) -> bool:
                                                     for en in (*_ZH_OPTIONS.values(), *_ZH_COLOURS.values()))
 
 
-def asked_variants(variants: list[dict], text: str) -> tuple[list[dict], dict | None]:
+def asked_variants(variants: list[dict], text: str, before: dict[str, list[str]] | None = None
+                   ) -> tuple[list[dict], dict | None]:
     """For a question about a product: (the variants that have every option named, in stock first, the
-    closest one in stock when none of those is). ([], None) when the question names no option."""
+    closest one in stock when none of those is). ([], None) when the question names no option. `before`:
+    the options named in the question before about the same product, kept where this one names no other
+    value of them ("红色防水的多少钱" … "续航20小时那款呢": red, water-resistant, 20 hours)."""
     named = named_options(variants, text)
     if not named:
         return [], None
+    named = {**{k: set(v) for k, v in (before or {}).items()}, **named}
     exact = sorted((v for v in variants if fits(v, named) == len(named)), key=lambda v: not v["available"])
     if any(v["available"] for v in exact):
         return exact, None

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from agent.dialogue import check_flows, continues_task, run_flow
+from agent.dialogue import check_flows, continues_task, run_flow, starts_new_task
 from agent.dialogue.flows import FLOWS
 from agent.dialogue.state import Dialogue
 from fastmodels.text import INTENTS
@@ -434,3 +434,18 @@ def test_the_current_default_address_is_read_while_a_new_one_is_awaited(shop):
     assert continues_task(context, "out_of_scope", {}, "what's the current one on file?")
     reply = chat.say("account", "what's the current one on file?")
     assert shop.call("get_user_details", {"user_id": "yusuf_rossi_9620"})["address"]["address1"] in reply
+
+
+def test_a_follow_up_about_a_product_keeps_the_options_asked_before(shop):
+    chat = Conversation(shop, "zh")
+    chat.say("product_info", "红色的防水蓝牙音箱多少钱？")
+    reply = chat.say("product_info", "那续航20小时那款是哪个价格？")
+    assert "285.94" in reply and "271.89" not in reply  # red, water-resistant, 20 hours; not the other colours
+    reply = chat.say("product_info", "电子书阅读器有能插卡上网的吗 就是带蜂窝网络的")
+    assert "244.95" in reply and "252.06" not in reply  # Wi-Fi + Cellular only, not the Wi-Fi ones
+    assert "32GB ($244.95)" in chat.say("product_info", "哪个容量大")  # over the cellular ones asked about
+
+
+def test_an_exchange_given_up_for_a_return_becomes_the_return(shop):
+    context = {"task": {"intent": "exchange_item", "order_id": "#W2378156"}}
+    assert starts_new_task(context, "return_item", {}, True, "不能换成别的商品啊…那耳机直接退了吧")

@@ -143,4 +143,5 @@ def adds_details(text: str, args: dict, items: list[str]) -> bool:
     return bool(other_order or EMAIL.search(text) or (soft and restated)
                 or (address and address["address1"] != args.get("address1"))
                 or (source and method and not method.startswith(source))
-                or bool(items and {name for name, _ in products_in(text)} - set(items)))  # (not "only the backpack one")
+                # (not "only the backpack one", nor "只退平板，行李箱和耳机不退。确认")
+                or bool(items and {name for name, _ in products_in(without_kept(text))} - set(items)))

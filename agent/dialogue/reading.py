@@ -82,6 +82,9 @@ _CHANGES_IT = re.compile(r"\b(?:change|update|edit|modify|set)\s+(?:my |the |our
                          r"(?:改|更新|修改|换)(?:一下)?(?:我的|账户的?|账号的?)?$", re.IGNORECASE)
 
 
+# an exchange given up for a return: "那平板直接退了吧", "ok then just return it", "refund instead"
+RETURN_INSTEAD = re.compile(r"直接退|退了吧|退掉吧|那就退|还是退|改成退货|退货吧|\b(?:just|then) return\b|\breturn it instead\b|"
+                            r"\brefund instead\b|\bjust (?:a |get a )?refund\b", re.IGNORECASE)
 # what is there now: "what's the current one on file?", "现在的默认地址是哪个"
 ASKS_CURRENT = re.compile(r"\b(?:current|on file|existing|right now)\b|现在的|目前的|当前|原来的", re.IGNORECASE)
 # the account's own address, not an order's: "update the default address on my account", "改一下账户的默认地址"

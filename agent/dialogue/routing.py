@@ -65,6 +65,10 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "recommend"  # "她平时喜欢瑜伽" after "a birthday gift for my girlfriend?": the need, narrowed
     if products.asks_if_sold(text):  # "do you sell tents?": a question about the catalogue
         return "product_info"
+    if intent in ("exchange_item", "modify_order", "return_item") and context.get("product") \
+            and context.get("last_intent") in ("product_info", "price_promo", "recommend") and not _task(context).intent \
+            and asks_option(text) and not reading.OWNS.search(text) and not slots.get("order_id"):
+        return "product_info"  # "不对，我要的是i7的17寸，不是i9" after a question about a laptop: the question, corrected
     if intent in ("exchange_item", "return_item", "modify_order") and reading.WANTS_NEW.search(text) \
             and not reading.OWNS.search(text) and not slots.get("order_id") and products.products_in(text):
         return "recommend"  # "要一个大一点的背包 能装15寸电脑的": a product wanted, nothing of theirs
@@ -100,6 +104,8 @@ def starts_new_task(context: dict, intent: str | None, slots: dict, sure: bool, 
     """A new request in words of its own while a task waits ("cancel order #W2378156" while the account's
     address is awaited): the new request is answered, not swallowed as an answer to the old question."""
     task = _task(context)
+    if task.intent == "exchange_item" and intent == "return_item" and reading.RETURN_INSTEAD.search(text):
+        return True  # "不能换成别的商品啊…那平板直接退了吧": the exchange given up for a return
     if not task.intent or not sure or intent == task.intent or not (intent in ORDER_INTENTS or can_close(intent, text)):
         return False
     if reading.is_yes(text) or reading.is_no(text) or gives_identity(slots, text) or _gives_details(task, text):

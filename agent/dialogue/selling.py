@@ -12,7 +12,7 @@ from agent.dialogue.state import Offer, Task
 from agent.dialogue.turn import Answer, Turn, options
 from agent.catalogue_search import closest_products, products_for
 from agent.catalogue_words import Attribute, asked_attributes
-from agent.variants import asked_variants, fitting
+from agent.variants import asked_variants, fits, fitting, named_options
 
 
 def sell(turn: Turn, intent: str) -> Answer:
@@ -73,7 +73,7 @@ def _in_stock(turn: Turn, task: Task, name: str, product_id: str) -> tuple[str, 
                     turn.say("cheapest_shown" if below is not None else "out_of_stock", name=name))
     turn.dialogue.task = Task(intent="recommend", product=name,
                               cheapest=str(in_stock[0]["price"]) if in_stock else below)
-    turn.dialogue.product = name  # "the 11, leather, waterproof one: how much?" is about it
+    turn.dialogue.product, turn.dialogue.asked_options = name, {}  # "the 11, leather, waterproof one: how much?"
     return reply, _cross_sell(turn, turn.shop.call("list_promotions", {"product_id": product_id})["promotions"])
 
 
@@ -144,9 +144,12 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict | None
     """The variants the message names by their options: their stock and price, or the closest in stock.
     None when it names no option of the product."""
     product = product or turn.shop.call("get_product_details", {"product_id": product_id})
-    asked, closest = asked_variants(list(product["variants"].values()), turn.text)
+    variants = list(product["variants"].values())
+    before = turn.dialogue.asked_options if turn.dialogue.product == name else {}
+    asked, closest = asked_variants(variants, turn.text, before)
     if not (asked or closest):
         return None
+    turn.dialogue.asked_options = {k: sorted(v) for k, v in {**before, **named_options(variants, turn.text)}.items()}
     if _IN_STOCK.search(turn.text) and any(v["available"] for v in asked):  # "which one can I buy right now?"
         asked = [v for v in asked if v["available"]]
     if reading.CHEAPER.search(turn.text) or _CHEAPEST.search(turn.text):  # "the cheapest wireless ones in stock"
@@ -173,6 +176,8 @@ def product_facts(turn: Turn) -> Answer:
     name = name or _fitting_shown(turn, catalogue) or turn.dialogue.product or (task and task.product)
     if name not in catalogue:  # (several just recommended, and the words fit more than one)
         return turn.answer("which_product")
+    if turn.dialogue.product != name:  # the options asked about another product say nothing of this one
+        turn.dialogue.asked_options = {}
     turn.dialogue.product = name  # "and in silver?" next is about the same product
     product = turn.shop.call("get_product_details", {"product_id": catalogue[name]})
     if (answer := _variant_answer(turn, name, catalogue[name], product)):
@@ -181,6 +186,7 @@ def product_facts(turn: Turn) -> Answer:
         return _attributes_answer(turn, name, product, asked)
     variants = list(product["variants"].values())
     in_stock = [v for v in variants if v["available"]]
+    turn.dialogue.variant, turn.dialogue.asked_options = None, {}  # "what can I buy today then?": all of them again
     if not in_stock:
         return turn.answer("out_of_stock", {"product": product}, name=name)
     prices = sorted(Decimal(str(v["price"])) for v in in_stock)
@@ -195,7 +201,9 @@ def _attributes_answer(turn: Turn, name: str, product: dict, asked: list[Attribu
     to be not listed, never guessed."""
     variants = list(product["variants"].values())
     known = product["variants"].get(turn.dialogue.variant or "")
-    shown = [known] if known else [v for v in variants if v["available"]] or variants
+    in_stock = [v for v in variants if v["available"]] or variants
+    asked_before = {k: set(v) for k, v in turn.dialogue.asked_options.items()}  # "带蜂窝网络的" … "哪个容量大"
+    shown = [known] if known else [v for v in in_stock if fits(v, asked_before) == len(asked_before)] or in_stock
     lines, missing = [], []
     for attribute in asked:
         keys = [k for k in variants[0]["options"] if k.lower() in attribute.keys]

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 log = logging.getLogger(__name__)
 DIALOGUE_KEYS = ("user_id", "task", "pending", "offer", "offers", "accepted_offers", "failures", "product", "variant",
-                 "said_identity")
+                 "said_identity", "asked_options")
 
 
 class Task(BaseModel):
@@ -66,6 +66,7 @@ class Dialogue(BaseModel):
     failures: int = 0                 # failed tries of the task under way
     product: str | None = None        # the product talked about last
     variant: str | None = None        # its variant talked about last (item id): "how much RAM does it have?"
+    asked_options: dict[str, list[str]] = {}  # the options asked about the product talked about last
     said_identity: dict[str, str] = {}  # half a name + zip given so far ({"first", "last"} or {"zip"})
 
     @classmethod
