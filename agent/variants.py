@@ -17,8 +17,16 @@ _ZH_COLOURS = {"黑": "black", "白": "white", "红": "red", "蓝": "blue", "绿
 _ZH_COLOUR = re.compile(f"([{''.join(_ZH_COLOURS)}])(?=[色的])")
 _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual", "咖啡色": "brown", "米色": "beige", "米白": "beige", "藏青": "navy", "玫瑰金": "rose gold", "大号": "large", "大一点": "large", "小一点": "small",
                "中号": "medium", "小号": "small", "皮": "leather", "不锈钢": "stainless steel", "玻璃": "glass",
-               "塑料": "plastic", "无线": "wireless", "有线": "wired", "防水": "waterproof"}
+               "塑料": "plastic", "无线": "wireless", "有线": "wired", "防水": "waterproof", "陶瓷": "ceramic",
+               "枫木": "maple", "竹": "bamboo", "图案": "graphic", "纯色": "plain", "定制": "custom", "尼龙": "nylon",
+               "涤纶": "polyester", "法压": "french press", "滴滤": "drip", "意式": "espresso", "定时": "timer",
+               "燃气": "gas", "电磁炉": "induction", "硬皮": "hard cover", "软皮": "soft cover", "深空灰": "space grey",
+               "cf卡": "cf card", "sd卡": "sd card"}
 _INCH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-\s*)?(?:inches|inch|寸|英寸)", re.IGNORECASE)
+# numbers as Chinese shoppers write them: "3000万像素" → 30MP, "5倍变焦" → 5x, "4杯" → 4 cups
+_MEGAPIXELS = re.compile(r"(\d+)\s*万像素")
+_ZOOM = re.compile(r"(\d+)\s*倍(?:变焦|光学变焦)?")
+_CUPS = re.compile(r"(\d+)\s*杯")
 _HOURS = re.compile(r"(\d+)\s*(?:个)?(?:小时|hrs?\b)", re.IGNORECASE)  # "续航20小时" → "20 hours"
 _SIZED = re.compile(r"^(\d+(?:gb|tb))\s+(ssd|hdd|emmc)$")
 _CELLULAR = re.compile(r"(?:wi-?fi\s*\+\s*)?(?:\bcellular\b|蜂窝(?:网络)?|插卡上网|能插卡|\b4g\b|\blte\b)", re.IGNORECASE)
@@ -35,6 +43,9 @@ def option_words(text: str) -> str:
     text = _INCH.sub(lambda m: f" {m[1]}-inch ", text)
     text = _LITRE.sub(lambda m: f" {m[1]}l ", text)
     text = _HOURS.sub(lambda m: f" {m[1]} hours ", text)
+    text = _MEGAPIXELS.sub(lambda m: f" {int(m[1]) // 100}mp ", text)
+    text = _ZOOM.sub(lambda m: f" {m[1]}x ", text)
+    text = _CUPS.sub(lambda m: f" {m[1]} {'cup' if m[1] == '1' else 'cups'} ", text)
     text = _CELLULAR.sub(" wi-fi + cellular ", text)
     # longest first: 玫瑰金 before a colour of one character
     for zh in sorted(_ZH_OPTIONS, key=len, reverse=True):
@@ -143,6 +154,7 @@ def variant_named(choices: list[dict], current: dict, text: str) -> dict | None:
     return exact[0] if len(exact) == 1 else None
 
 
+_NOT_WORD = re.compile(r"[^\w+-]+")
 _OPTION_VALUE = re.compile(r"\d+(?:gb|tb|mah|ml|mm|-inch)\b|\bi[3579]\b|\b(?:xs|s|m|l|xl|xxl)\b", re.IGNORECASE)
 
 
@@ -154,7 +166,7 @@ def fitting(choices: list[dict], text: str) -> list[dict]:
 
 def asks_option(text: str) -> bool:
     """The message names an option value of the kind the catalogue has ("13寸 i7", "XL码", "金色的")."""
-    words = option_words(text)
+    words = " " + _NOT_WORD.sub(" ", option_words(text)) + " "  # "and in black?" too
     return bool(_OPTION_VALUE.search(words)) or any(f" {en} " in words
                                                     for en in (*_ZH_OPTIONS.values(), *_ZH_COLOURS.values()))
 

@@ -449,3 +449,12 @@ def test_a_follow_up_about_a_product_keeps_the_options_asked_before(shop):
 def test_an_exchange_given_up_for_a_return_becomes_the_return(shop):
     context = {"task": {"intent": "exchange_item", "order_id": "#W2378156"}}
     assert starts_new_task(context, "return_item", {}, True, "不能换成别的商品啊…那耳机直接退了吧")
+
+
+def test_the_cheapest_and_the_dearest_of_a_product_and_two_variants_side_by_side(shop):
+    chat = Conversation(shop, "zh")
+    assert "226.05" in chat.say("product_info", "最便宜的咖啡机多少钱")
+    reply = Conversation(shop).say("product_info", "most expensive digital camera you sell?")
+    assert "3280.31" in reply and "2714.51" not in reply
+    reply = Conversation(shop, "zh").say("product_info", "数码相机 3000万像素3倍SD卡的 和 2000万像素3倍SD卡的 差多少")
+    assert "2875.61" in reply and "2823.96" in reply

@@ -50,6 +50,14 @@ _NOT_A_PRODUCT = re.compile(r"货|库存|优惠|折扣|活动|券|发票|人|客
                             r"stores?|shops?|a store|other colou?rs?|sizes?|colou?rs?)\b", re.IGNORECASE)
 
 
+def asks_whether_sold(text: str) -> bool:
+    """"do you sell skateboards?", "你们卖不卖扫地机器人": whatever the thing is."""
+    return bool(_SOLD.search(text) or _SELL_WORDS.search(text))
+
+
+_SELL_WORDS = re.compile(r"\b(?:do |does )?(?:you|u|y'?all)(?: guys)? (?:sell|carry|stock)\b|卖不卖|有没有卖|有卖", re.IGNORECASE)
+
+
 def asks_if_sold(text: str) -> str | None:
     """What a shopper asks whether we sell ("do you sell tents?", "你们有帐篷吗"), when it is none of our
     products: the thing as they wrote it."""

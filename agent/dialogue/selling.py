@@ -33,6 +33,8 @@ def sell(turn: Turn, intent: str) -> Answer:
     named = [(name, catalogue[name]) for name, _ in products.products_in(text) if name in catalogue]
     if not named and task.intent == "recommend" and task.product in catalogue:
         named = [(task.product, catalogue[task.product])]  # "any cheaper ones?" about the same thing
+    elif not named and reading.CHEAPER.search(text) and dialogue.product in catalogue:
+        named = [(dialogue.product, catalogue[dialogue.product])]  # the same, after a question about its price
     product_id = named[0][1] if named else None
     dialogue.task = None
     variants = _variant_answer(turn, named[0][0], product_id) if product_id else None
@@ -46,6 +48,8 @@ def sell(turn: Turn, intent: str) -> Answer:
         reply, offer = _picks(turn)
     else:  # "白色的充电款电动牙刷多少钱 有优惠券吗": its price first, then the offers
         reply, offer = _promotions(turn, named[0][0] if named else "", product_id)
+        if product_id and not variants:  # "你们电水壶多少钱一个": what it costs, then the offers
+            variants = product_facts(turn)
         reply = (variants.reply + " " if variants else "") + reply
     if offer:  # the seed's example: a phone's discount comes with a matching power bank and its coupon
         metrics.OFFERS.labels(outcome="offered").inc()
@@ -136,6 +140,39 @@ def _cross_sell(turn: Turn, promotions: list[dict]) -> Offer | None:
                  percent=fresh[0]["percent_off"]) if fresh else None
 
 
+_DEAREST = re.compile(r"most expensive|priciest|highest price|最贵|价格最高", re.IGNORECASE)
+# two variants side by side: "the upright one vs the canister one", "灰色10码 跟 黑色6码 price分别是?"
+_VERSUS = re.compile(r"\bvs\.?|\bversus\b|\bcompared (?:to|with)\b|\bor\b|跟|还是|对比|比起|和")
+
+
+def _extreme(turn: Turn, name: str, variants: list[dict]) -> str | None:
+    """"最便宜的咖啡机多少钱", "most expensive digital camera?": the one in stock at that end (of those whose
+    options the words name), not a list."""
+    dearest = _DEAREST.search(turn.text)
+    if not (dearest or _CHEAPEST.search(turn.text)):
+        return None
+    in_stock = [v for v in variants if v["available"]]
+    if not (shown := fitting(in_stock, turn.text) or in_stock):
+        return None
+    pick = (max if dearest else min)(shown, key=lambda v: Decimal(str(v["price"])))
+    turn.dialogue.product, turn.dialogue.variant = name, pick["item_id"]
+    return turn.say("dearest_variant" if dearest else "cheapest_variant", name=name, options=options(pick),
+                    price=pick["price"])
+
+
+def _compared(variants: list[dict], text: str) -> tuple[list[dict], None] | None:
+    """Two variants the message sets side by side, each by two options or more: both, to compare."""
+    parts = [p for p in _VERSUS.split(text) if p.strip()]
+    picks = []
+    for part in parts if len(parts) > 1 else []:
+        named = named_options(variants, part)
+        exact = sorted((v for v in variants if fits(v, named) == len(named)), key=lambda v: not v["available"])
+        if len(named) < 2 or not exact:
+            return None
+        picks.append(exact[0])
+    return (picks, None) if len({v["item_id"] for v in picks}) > 1 else None
+
+
 _IN_STOCK = re.compile(r"in stock|\bbuy\b.{0,20}\bnow\b|\bavailable\b|有货|现货|能买|可以买", re.IGNORECASE)
 _CHEAPEST = re.compile(r"cheapest|lowest price|least expensive|最便宜|最低价", re.IGNORECASE)
 
@@ -145,13 +182,17 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict | None
     None when it names no option of the product."""
     product = product or turn.shop.call("get_product_details", {"product_id": product_id})
     variants = list(product["variants"].values())
+    if (extreme := _extreme(turn, name, variants)):
+        return Answer(extreme, {"product": product})
     before = turn.dialogue.asked_options if turn.dialogue.product == name else {}
-    asked, closest = asked_variants(variants, turn.text, before)
+    asked, closest = _compared(variants, turn.text) or asked_variants(variants, turn.text, before)
     if not (asked or closest):
         return None
     turn.dialogue.asked_options = {k: sorted(v) for k, v in {**before, **named_options(variants, turn.text)}.items()}
     if _IN_STOCK.search(turn.text) and any(v["available"] for v in asked):  # "which one can I buy right now?"
         asked = [v for v in asked if v["available"]]
+    if (budget := reading.budget(turn.text)) is not None and any(Decimal(str(v["price"])) <= budget for v in asked):
+        asked = sorted((v for v in asked if Decimal(str(v["price"])) <= budget), key=lambda v: not v["available"])
     if reading.CHEAPER.search(turn.text) or _CHEAPEST.search(turn.text):  # "the cheapest wireless ones in stock"
         asked = sorted(asked, key=lambda v: (not v["available"], float(v["price"])))
     turn.dialogue.product, turn.dialogue.variant = name, asked[0]["item_id"] if len(asked) == 1 else None
