@@ -29,10 +29,29 @@ def _said(word: str, text: str) -> bool:
 
 
 def products_for(text: str) -> list[str]:
-    """Products whose uses the text names, the most uses named first ([] when it names none)."""
+    """Products whose uses the text names, the most uses named first ([] when it names none); among as
+    many, the nearest in meaning to the whole message ("我老婆开始练瑜伽了…想给她买点啥": the Yoga Mat, not
+    the Perfume her being a wife suggests)."""
+    return list(_products_for(text))
+
+
+@lru_cache(maxsize=256)  # asked of the same message by the router and the flow
+def _products_for(text: str) -> tuple[str, ...]:
     lowered = text.lower()
     hits = {name: sum(_said(w, lowered) for w in words) for name, words in _uses().items()}
-    return sorted((n for n, h in hits.items() if h), key=lambda n: -hits[n])
+    found = sorted((n for n, h in hits.items() if h), key=lambda n: -hits[n])
+    if len(found) > 1 and hits[found[0]] == hits[found[1]]:
+        nearness = dict(zip(*_nearness(text)))
+        found.sort(key=lambda n: (-hits[n], -nearness[n]))
+    return tuple(found)
+
+
+def _nearness(text: str) -> tuple[list[str], np.ndarray]:
+    from fastmodels.encoder import shared_encoder
+
+    names, vectors = _product_vectors()
+    query = shared_encoder().encode(text)
+    return names, vectors @ (query / np.linalg.norm(query))
 
 
 @lru_cache(maxsize=1)
@@ -48,9 +67,5 @@ def _product_vectors() -> tuple[list[str], np.ndarray]:
 
 def closest_products(thing: str, k: int = 3) -> list[str]:
     """The k products nearest in meaning to something the shop does not sell ("tent": Backpack, …)."""
-    from fastmodels.encoder import shared_encoder
-
-    names, vectors = _product_vectors()
-    query = shared_encoder().encode(f"buy a {thing} online")  # (a shopping phrase: "tent" alone reads as a word)
-    ranked = np.argsort(-(vectors @ (query / np.linalg.norm(query))))
-    return [names[i] for i in ranked[:k]]
+    names, near = _nearness(f"buy a {thing} online")  # (a shopping phrase: "tent" alone reads as a word)
+    return [names[i] for i in np.argsort(-near)[:k]]

@@ -458,3 +458,14 @@ def test_the_cheapest_and_the_dearest_of_a_product_and_two_variants_side_by_side
     assert "3280.31" in reply and "2714.51" not in reply
     reply = Conversation(shop, "zh").say("product_info", "数码相机 3000万像素3倍SD卡的 和 2000万像素3倍SD卡的 差多少")
     assert "2875.61" in reply and "2823.96" in reply
+
+
+def test_the_longest_or_tallest_variant_and_the_product_a_shared_word_means(shop):
+    assert "100ft" in Conversation(shop).say("product_info", "how long is your longest garden hose")
+    reply = Conversation(shop, "zh").say("product_info", "陶瓷的烧水壶 2升 燃气灶用的 有货吗")
+    assert "Tea Kettle" in reply and "ceramic" in reply  # 烧水壶 may be either kettle: the options say which
+
+
+def test_a_need_with_several_readings_takes_the_nearest_in_meaning():
+    from agent.catalogue_search import products_for
+    assert products_for("我老婆最近开始练瑜伽了，天天在客厅地板上练，想给她买点啥")[0] == "Yoga Mat"

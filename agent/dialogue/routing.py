@@ -61,6 +61,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             and not reading.ACCOUNT_WORDS.search(text) and not reading.address_in(text) \
             and not re.search(r"\bchange|\bupdate|改", text, re.IGNORECASE):
         return "order_status"
+    if _task(context).intent == "recommend" and not reading.OWNS.search(text) and not slots.get("order_id") \
+            and (names_option(text) and not reading.ORDER_ID.search(text)):
+        return "recommend"  # "he wears a size 10 and needs them waterproof", "要黑色的 最好能定时": narrowed
     if _task(context).intent == "recommend" and intent not in ORDER_INTENTS and products_for(text):
         return "recommend"  # "她平时喜欢瑜伽" after "a birthday gift for my girlfriend?": the need, narrowed
     if products.asks_if_sold(text):  # "do you sell tents?": a question about the catalogue

@@ -208,7 +208,7 @@ def product_facts(turn: Turn) -> Answer:
     """What the catalogue says of a product: the variant asked about (its stock and price, or the closest
     in stock), or every option in stock and the price range."""
     catalogue = turn.shop.call("list_all_product_types", {})
-    name = next((n for n, _ in products.products_in(turn.text) if n in catalogue), None)
+    name = _best_named(turn, [n for n, _ in products.products_in(turn.text) if n in catalogue], catalogue)
     if name is None and (thing := products.asks_if_sold(turn.text)):  # "do you sell tents?": no, but…
         near = products_for(turn.text) or closest_products(thing)
         return turn.answer("not_sold", {"products": near}, thing=thing, lines="; ".join(
@@ -236,6 +236,17 @@ def product_facts(turn: Turn) -> Answer:
                        high=f"{prices[-1]:.2f}")
 
 
+def _best_named(turn: Turn, names: list[str], catalogue: dict) -> str | None:
+    """Of the products a word may mean ("烧水壶": the Electric or the Tea Kettle; "笔记本": the Laptop or the
+    Notebook), the one whose options the message names most ("陶瓷的 燃气灶用的", "A4硬皮的")."""
+    if len(names) < 2:
+        return names[0] if names else None
+    def named(name: str) -> int:
+        variants = turn.shop.call("get_product_details", {"product_id": catalogue[name]})["variants"].values()
+        return len(named_options(list(variants), turn.text))
+    return max(names, key=named)  # (the first named on a tie)
+
+
 def _attributes_answer(turn: Turn, name: str, product: dict, asked: list[Attribute]) -> Answer:
     """"Is the backpack waterproof?", "how much RAM does it have?": the options that answer it, for the
     variant talked about or over the ones in stock; an attribute the catalogue has no option for is said
@@ -245,6 +256,10 @@ def _attributes_answer(turn: Turn, name: str, product: dict, asked: list[Attribu
     in_stock = [v for v in variants if v["available"]] or variants
     asked_before = {k: set(v) for k, v in turn.dialogue.asked_options.items()}  # "带蜂窝网络的" … "哪个容量大"
     shown = [known] if known else [v for v in in_stock if fits(v, asked_before) == len(asked_before)] or in_stock
+    if (most := _MOST.search(turn.text)) and (pick := _at_the_end(shown, asked, least=bool(most["least"]))):
+        turn.dialogue.variant = pick["item_id"]  # "书架最高的有多高", "longest garden hose", "变焦倍数最大"
+        return turn.answer("variant_facts", {"product": product}, name=name, lines=turn.say(
+            "variant_stock", options=options(pick), price=pick["price"], stock=turn.say("in_stock")))
     lines, missing = [], []
     for attribute in asked:
         keys = [k for k in variants[0]["options"] if k.lower() in attribute.keys]
@@ -255,6 +270,22 @@ def _attributes_answer(turn: Turn, name: str, product: dict, asked: list[Attribu
     if missing:
         reply += turn.say("attribute_not_listed", name=name, what=", ".join(missing), options=options_summary(shown))
     return Answer(reply.strip(), {"product": product})
+
+
+_MOST = re.compile(r"(?P<least>最小|最短|最轻|最低|最少|smallest|shortest|lightest|lowest|least)|最大|最长|最高|最多|最重|"
+                   r"biggest|largest|longest|highest|tallest|heaviest|most\b|\bmax", re.IGNORECASE)
+
+
+def _at_the_end(variants: list[dict], asked: list[Attribute], least: bool) -> dict | None:
+    """The variant in stock with the largest (or smallest) number for the attribute asked, where its values
+    are numbers ("6 ft", "100ft", "10x", "32GB")."""
+    in_stock = [v for v in variants if v["available"]]
+    for attribute in asked:
+        key = next((k for k in (in_stock[0]["options"] if in_stock else {}) if k.lower() in attribute.keys), None)
+        numbers = {v["item_id"]: float(m[0]) for v in in_stock if key and (m := re.match(r"\d+(?:\.\d+)?", str(v["options"][key])))}
+        if key and len(numbers) == len(in_stock):
+            return (min if least else max)(in_stock, key=lambda v: numbers[v["item_id"]])
+    return None
 
 
 def _values(variants: list[dict], key: str, priced: bool) -> str:
