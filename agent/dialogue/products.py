@@ -61,10 +61,16 @@ _SELL_WORDS = re.compile(r"\b(?:do |does )?(?:you|u|y'?all)(?: guys)? (?:sell|ca
 def asks_if_sold(text: str) -> str | None:
     """What a shopper asks whether we sell ("do you sell tents?", "你们有帐篷吗"), when it is none of our
     products: the thing as they wrote it."""
-    if products_in(text) or ORDER_ID.search(text) or not (m := _SOLD.search(text)):
+    if ORDER_ID.search(text) or not (m := _SOLD.search(text)):
         return None
     thing = next(g for g in m.groups() if g).strip()
+    if products_in(text) and not _ACCESSORY.search(thing):  # ("phone cases" are no phone)
+        return None
     return None if _NOT_A_PRODUCT.search(thing) else thing
+
+
+_ACCESSORY = re.compile(r"\b(?:cases?|covers?|screen protectors?|protectors?|stands?|straps?|sleeves?|mounts?|holders?|"
+                        r"cables?|refills?|spare parts?|accessor(?:y|ies))\b|壳|套|膜|支架|配件|表带|充电线", re.IGNORECASE)
 
 
 def without_products(text: str) -> str:

@@ -76,7 +76,8 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             and not reading.OWNS.search(text) and products_for(text):
         return "recommend"  # "想在家workout 但是房子很小 any ideas", "出国玩两周 装东西用的有啥"
     if products.products_in(text) and not reading.OWNS.search(text) and not slots.get("order_id") and (
-            products.asks_whether_sold(text) or (intent in ("complaint", "out_of_scope", None) and _PRICE_ASKED.search(text))):
+            products.asks_whether_sold(text) or (intent in ("complaint", "out_of_scope", None) and _PRICE_ASKED.search(text))
+            or (intent in ("out_of_scope", None) and reading.QUESTION.search(text))):  # "longest garden hose?"
         return "product_info"  # "yo u sell skateboards?"; "WHAT is the cheapest grill you have???" (angry, yet a question)
     if intent in ("exchange_item", "modify_order", "return_item") and context.get("product") \
             and context.get("last_intent") in ("product_info", "price_promo", "recommend") and not _task(context).intent \
@@ -144,12 +145,13 @@ def asks_about_product(context: dict, text: str) -> bool:
     """"如果没货的话 13寸i7还有别的有货的吗": a question naming options of the product talked about just
     before is about that product, whatever else the words resemble."""
     return bool(context.get("product")) and bool(reading.QUESTION.search(text) or _FOLLOW_UP.search(text)) \
-        and bool(names_option(text) or asked_attributes(text)) and not reading.ORDER_ID.search(text) \
+        and bool(names_option(text) or asked_attributes(text) or _ENDS.search(text)) and not reading.ORDER_ID.search(text) \
         and not reading.OWNS.search(text) and all(n == context["product"] for n, _ in products.products_in(text))
 
 
 _WANTS = re.compile(r"推荐|买点|买个|买件|想买|有啥|有什么|有没有|你们有|any ideas|recommend|suggest|what would you get|"
                     r"looking for|\bgift\b|送(?:给|他|她)", re.IGNORECASE)
+_ENDS = re.compile(r"cheapest|most expensive|最便宜|最贵", re.IGNORECASE)  # "最便宜那个多少钱" of the product just shown
 _PRICE_ASKED = re.compile(r"cheapest|most expensive|how much|price|多少钱|价格|最便宜|最贵", re.IGNORECASE)
 # a short follow-up about the product just talked about: "and in navy?", "capsule 1L那个多少", "要最重的 55-75 lbs那种"
 _FOLLOW_UP = re.compile(r"多少|价格|价钱|那种|那个|那款|这款|呢|\bhow much\b|\bprice\b|^\W*(?:and|what about|how about)\b|"
