@@ -279,8 +279,9 @@ async def _look_up_with_tool(state: TurnState, deps: TurnDeps, messages: list[di
 
 
 async def output_rails(state: TurnState, deps: TurnDeps) -> dict:
+    # (the shopper's message too: a reply that says back what they dictated is read against it)
     verdict = deps.rails.check_output(state["reply"], language=state["language"], facts=state.get("facts"),
-                                      by_llm=state.get("route") == "llm")
+                                      by_llm=state.get("route") == "llm", asked=state.get("text"))
     update: dict = {"reply": verdict.text if verdict.text is not None else state["reply"]}
     if verdict.action != "allow":
         update["rails"] = [*state.get("rails", []), {"policy_id": verdict.policy_id or "",

@@ -106,8 +106,8 @@ class ReplyJudge:
                                 for oid, a in shop.conn.execute("SELECT order_id, address FROM orders")}
         self.parcels = dict(shop.conn.execute("SELECT tracking_id, order_id FROM parcels"))
         self.input_replies = {text for rule in policies.input_rules for text in rule.reply.values()}
-        self.output_replies = {text for rule in policies.output_rewrites + policies.output_stops
-                               for text in rule.reply.values()} | {b["fallback_reply"] for b in policies.brand.values()}
+        self.output_replies = {text for rule in policies.output_rewrites + policies.output_stops + policies.llm_rewrites
+                               + policies.llm_stops for text in rule.reply.values()} | {b["fallback_reply"] for b in policies.brand.values()}
         self.canary = f"gr-{policies.digest}"
         self.prompt_en, self.prompt_zh = set(), set()
         for language in ("en", "zh"):
