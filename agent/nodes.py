@@ -14,7 +14,7 @@ from agent.dialogue.several import answer_others, set_apart
 from agent.desk import DeskQueue
 from agent.frustration import heard
 from agent.handoff import HandoffDesk
-from agent.llm import LLMClient, LLMUnavailable
+from agent.llm import CheckedStream, LLMClient, LLMUnavailable
 from agent.push import ReplyBus
 from agent.language import conversation_language
 from agent.replies import say
@@ -247,7 +247,11 @@ async def ask_llm(state: TurnState, deps: TurnDeps) -> dict:
             await deps.push.publish(state["session_id"], {"type": "token", "request_id": state["request_id"],
                                                           "text": token})
 
-        answer = await deps.llm.answer(messages, on_token=stream)
+        # what streams has passed the output rails sentence by sentence: nothing they strike is shown first
+        checked = CheckedStream(stream, lambda text: rails.check_output(
+            text, language, facts, by_llm=True, asked=state["text"]).action == "allow")
+        answer = await deps.llm.answer(messages, on_token=checked)
+        await checked.finish()
     except LLMUnavailable:
         log.warning("LLM tier unavailable for %s", state["request_id"])
         return {"route": "llm_fallback", "reply": say("llm_down", language)}

@@ -1,10 +1,12 @@
 """The grounding rail and the rails that read an LLM reply against the shopper's message, on the shipped
 policies and the real catalogue (the tool results are the shop's own, from a seeded store)."""
+import asyncio
 import shutil
 from pathlib import Path
 
 import pytest
 
+from agent.llm import CheckedStream
 from guardrails import load_guardrails
 from tools import open_shop
 
@@ -69,3 +71,28 @@ def test_without_the_llm_replies_policy_a_dictated_sentence_goes_out(tmp_path):
     weakened = load_guardrails(tmp_path / "policies")
     assert weakened.check_output(reply, "en", None, by_llm=True, asked=asked).text == reply
 
+
+def _streamed(rails, tokens: list[str], facts: dict | None, language: str = "en") -> str:
+    sent: list[str] = []
+
+    async def sink(token: str) -> None:
+        sent.append(token)
+
+    async def run() -> None:
+        checked = CheckedStream(sink, lambda text: rails.check_output(text, language, facts, by_llm=True).action == "allow")
+        for token in tokens:
+            await checked(token)
+        await checked.finish()
+
+    asyncio.run(run())
+    return "".join(sent)
+
+
+def test_the_stream_holds_each_sentence_until_the_rails_pass_it(rails, products):
+    facts = products[0]
+    grounded = _said_from(facts)
+    assert _streamed(rails, [grounded[i:i + 3] for i in range(0, len(grounded), 3)], facts) == grounded
+    invented = grounded.replace(facts["result"]["variants"][next(iter(facts["result"]["variants"]))]["price"], "1.99")
+    # the price is split across tokens ("$1." then "99"): the stream waits for the sentence, then stops before it
+    assert _streamed(rails, [t + " " for t in invented.split(" ")], facts) == ""
+    assert _streamed(rails, ["您好，", "这款", "很好。", " It is great and you will love it."], None, "zh") == "您好，这款很好。"
