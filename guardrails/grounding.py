@@ -53,7 +53,7 @@ def ungrounded_dates(sentence: str, facts_text: str) -> list[str]:
 
 def ungrounded_amounts(sentence: str, facts_text: str, facts: dict | None) -> list[str]:
     limit = _limit(facts)
-    known = {float(n) for n in _NUMBER.findall(facts_text.replace(",", ""))}
+    known = known_numbers(facts_text)
     out = []
     for m in AMOUNT.finditer(sentence):
         value = float((m.group(1) or m.group(2)).replace(",", ""))
@@ -67,8 +67,8 @@ def known_numbers(facts_text: str) -> set[float]:
 
 
 # a price without a currency sign, by the words around it; a discount as a percentage or as 折
-_PRICE_WORDS = re.compile(r"(?:\bprice[sd]?\b|\bcosts?\b|\bpriced\b|\bsells? for\b|\bfor only\b|\bjust\b|售价|价格|价钱|"
-                          r"定价|到手价|仅售|只要|只需|卖)\D{0,12}?(\d+(?:,\d{3})*(?:\.\d+)?)")
+_PRICE_WORDS = re.compile(r"(?:\bprice[sd]?\b|\bcosts?\b|\bpriced\b|\bsells? for\b|\bfor only\b|售价|价格|价钱|定价|"
+                          r"到手价|仅售)\D{0,12}?(\d+(?:,\d{3})*(?:\.\d+)?)")
 _DISCOUNT = re.compile(r"(\d+(?:\.\d+)?)\s?(?:%|percent\b)|打\s?(\d+(?:\.\d+)?)\s?折|(\d+(?:\.\d+)?)\s?折")
 
 
