@@ -136,9 +136,10 @@ def ungrounded_attributes(sentence: str, known: str, keys: set[str]) -> list[str
     return out
 
 
-# a sentence that asks or offers to look rather than says: "I can check the battery for you", "需要什么颜色吗"
-_OFFER = re.compile(r"\b(?:if|which|what|whether|would you|do you|tell me|let me|i can|i'll|i will|check|look up)\b"
-                    r"|哪|吗|如果|是否|帮您查|可以帮|需要")
+# a sentence that asks or offers to look rather than says: "I can check the battery for you", "a colleague can
+# confirm the battery details", "需要什么颜色吗"
+_OFFER = re.compile(r"\b(?:if|which|what|whether|would you|do you|tell me|let me|i can|i'll|i will|check|look up|"
+                    r"confirm|colleague|details|information|info)\b|哪|吗|如果|是否|帮您查|可以帮|需要|确认|同事|人工")
 
 
 def fact_keys(facts) -> set[str]:
