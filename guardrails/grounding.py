@@ -112,8 +112,8 @@ def ungrounded_products(sentence: str, known: str, asked: str) -> list[str]:
 
 
 _MEASURE = re.compile(r"(\d+(?:\.\d+)?)\s?-?\s?(?:mah|gb|tb|mp|megapixels?|inch(?:es)?|cm|mm|kg|lbs?|pounds|oz|ml|"
-                      r"lit(?:er|re)s?|l\b|watts?|w\b|hours?|hrs?|minutes?|mins?|days?|weeks?|months?|years?|feet|ft|"
-                      r"meters?|毫安时?|英寸|寸|厘米|毫米|公斤|千克|斤|毫升|升|瓦|小时|分钟|天|周|个月|年)", re.I)
+                      r"lit(?:er|re)s?|l\b|watts?|w\b|seconds?|secs?|hours?|hrs?|minutes?|mins?|days?|weeks?|months?|"
+                      r"years?|feet|ft|meters?|毫安时?|英寸|寸|厘米|毫米|公斤|千克|斤|毫升|升|瓦|毫秒|秒|小时|分钟|天|周|个月|年)", re.I)
 
 
 def ungrounded_attributes(sentence: str, known: str, keys: set[str]) -> list[str]:
@@ -127,13 +127,16 @@ def ungrounded_attributes(sentence: str, known: str, keys: set[str]) -> list[str
     numbers = known_numbers(known)
     out = [m.group() for m in _MEASURE.finditer(plain) if float(m.group(1)) not in numbers]
     words = option_words(plain)  # Chinese colours in the catalogue's words; "not red" left out
-    out += [v for v in catalogue.claim_values if re.search(rf"(?<![a-z0-9-]){re.escape(v)}(?![a-z0-9-])", words)
-            and v not in known]
+    out += [v for v in catalogue.claim_values if _said(v, words) and not _said(v, known)]  # "red", not "powered"
     if not _OFFER.search(words):
         for said in sorted((k for k in keys if len(k) > 2), key=len, reverse=True):  # "memory foam" is no RAM
             words = words.replace(said, " ")
         out += [a.label["en"] for a in asked_attributes(words) if a.keys and not a.keys & keys]
     return out
+
+
+def _said(value: str, text: str) -> bool:
+    return re.search(rf"(?<![a-z0-9-]){re.escape(value)}(?![a-z0-9-])", text) is not None
 
 
 # a sentence that asks or offers to look rather than says: "I can check the battery for you", "a colleague can
