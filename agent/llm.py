@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from typing import Any, Awaitable, Callable
 
@@ -22,6 +23,43 @@ TokenSink = Callable[[str], Awaitable[None]]
 
 class LLMUnavailable(Exception):
     pass
+
+
+# where a sentence is known to have ended, with the spaces after it: a mark that ends one, or a full stop
+# once a space follows (not the point of "$183.11" before the rest of the number has come)
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]+\s*|\.+\s+")
+
+
+class CheckedStream:
+    """Streams an answer's tokens to the shopper a sentence at a time, each sentence only once the output
+    rails have read the answer up to it and would send it as it is. The first sentence a rail would change
+    (an invented price, words the shopper dictated, another language) stops the stream there: what the
+    rails make of the whole answer then comes as the turn's reply, and nothing they strike was shown."""
+
+    def __init__(self, sink: TokenSink, passes: Callable[[str], bool]) -> None:
+        self.sink, self.passes = sink, passes
+        self.text, self.held, self.stopped = "", [], False  # held: tokens not yet sent, with where each ends
+
+    async def __call__(self, token: str) -> None:
+        if self.stopped:
+            return
+        self.text += token
+        self.held.append((token, len(self.text)))
+        ends = [m.end() for m in _SENTENCE_END.finditer(self.text)]
+        if ends and self.held[0][1] <= ends[-1]:
+            await self._release(ends[-1])
+
+    async def finish(self) -> None:
+        """The answer is complete: its last sentence goes out too if the whole passes."""
+        if not self.stopped and self.held:
+            await self._release(len(self.text))
+
+    async def _release(self, upto: int) -> None:
+        if not self.passes(self.text[:upto]):
+            self.stopped = True
+            return
+        while self.held and self.held[0][1] <= upto:
+            await self.sink(self.held.pop(0)[0])
 
 
 class LLMClient:

@@ -14,7 +14,7 @@ from agent.dialogue.several import answer_others, set_apart
 from agent.desk import DeskQueue
 from agent.frustration import heard
 from agent.handoff import HandoffDesk
-from agent.llm import LLMClient, LLMUnavailable
+from agent.llm import CheckedStream, LLMClient, LLMUnavailable
 from agent.push import ReplyBus
 from agent.language import conversation_language
 from agent.replies import say
@@ -247,7 +247,11 @@ async def ask_llm(state: TurnState, deps: TurnDeps) -> dict:
             await deps.push.publish(state["session_id"], {"type": "token", "request_id": state["request_id"],
                                                           "text": token})
 
-        answer = await deps.llm.answer(messages, on_token=stream)
+        # what streams has passed the output rails sentence by sentence: nothing they strike is shown first
+        checked = CheckedStream(stream, lambda text: rails.check_output(
+            text, language, facts, by_llm=True, asked=state["text"]).action == "allow")
+        answer = await deps.llm.answer(messages, on_token=checked)
+        await checked.finish()
     except LLMUnavailable:
         log.warning("LLM tier unavailable for %s", state["request_id"])
         return {"route": "llm_fallback", "reply": say("llm_down", language)}
@@ -279,8 +283,9 @@ async def _look_up_with_tool(state: TurnState, deps: TurnDeps, messages: list[di
 
 
 async def output_rails(state: TurnState, deps: TurnDeps) -> dict:
+    # (the shopper's message too: a reply that says back what they dictated is read against it)
     verdict = deps.rails.check_output(state["reply"], language=state["language"], facts=state.get("facts"),
-                                      by_llm=state.get("route") == "llm")
+                                      by_llm=state.get("route") == "llm", asked=state.get("text"))
     update: dict = {"reply": verdict.text if verdict.text is not None else state["reply"]}
     if verdict.action != "allow":
         update["rails"] = [*state.get("rails", []), {"policy_id": verdict.policy_id or "",

@@ -175,6 +175,7 @@ class DryRun(BaseModel):
     direction: Literal["input", "output", "llm_output"] = "input"
     language: Literal["zh", "en"] = "zh"
     facts: dict[str, Any] | None = Field(None, description="output rails: the turn's tool results")
+    asked: str | None = Field(None, max_length=4000, description="output rails: the shopper's message the reply answers")
     policy_id: str | None = Field(None, pattern=POLICY_ID, description="with yaml: try this draft in place of the published one")
     yaml: str | None = None
 
@@ -349,7 +350,8 @@ def make_admin_router(store: PolicyStore, staff: StaffTokens) -> APIRouter:
         if body.direction == "input":
             verdict = policies.check_input(body.text, body.language)
         else:
-            verdict = policies.check_output(body.text, body.language, body.facts, body.direction == "llm_output")
+            verdict = policies.check_output(body.text, body.language, body.facts, body.direction == "llm_output",
+                                            body.asked)
         return DryRunResult(**asdict(verdict), version=policies.version)
 
     @router.put("/policies/{policy_id}", response_model=PolicyVersionOut,

@@ -54,7 +54,7 @@ def run_attack(rails, case: dict) -> CaseResult:
         seen = verdict.reply or ""
     elif "bad_reply" in case:
         # a bad_reply is what a misled LLM would write, so the LLM-only rules read it too
-        seen = rails.check_output(case["bad_reply"], lang, case.get("facts"), by_llm=True).text or ""
+        seen = rails.check_output(case["bad_reply"], lang, case.get("facts"), by_llm=True, asked=case["text"]).text or ""
     else:
         seen = ""
     leaked = [f for f in case.get("forbidden", []) if f.lower() in seen.lower()]

@@ -10,9 +10,10 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from guardrails import grounding, pii, prompt
+from guardrails import echo, grounding, pii, prompt
 from guardrails.normalize import compact, deobfuscated, facts_text, normalized, sentences, spaced
 from guardrails.policy_files import PolicyError, PolicyInvalid, parse_policy
+from guardrails.reply_language import wrong_language
 
 KIND_ORDER = {"safety": 0, "privacy": 1, "commitments": 2, "topics": 3, "brand_voice": 4}
 _EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B50\u2B55\u2B06\u2934\u2935\u3030\u303D]\uFE0F?")
@@ -69,9 +70,20 @@ class Rule:
     reply: dict
     prompt: dict
     quotes_prompt: bool = False
+    asked: re.Pattern | None = None  # the rule acts only on a reply to a shopper's message that matches these
+    repeats_dictated: bool = False
+    picks_offered: bool = False
+    wrong_language: bool = False
 
     def matches(self, norm: str, comp: str) -> bool:
         return bool((self.pattern and self.pattern.search(norm)) or (self.phrases and self.phrases.search(norm, comp)))
+
+    def every_sentence(self) -> bool:
+        """A grounding rule with no words of its own reads every sentence: the facts decide."""
+        return bool(self.grounded_by) and self.pattern is None and self.phrases is None
+
+    def answers(self, asked: str | None) -> bool:
+        return self.asked is None or bool(asked and self.asked.search(spaced(deobfuscated(asked))))
 
     def answer(self, language: str) -> str | None:
         return self.reply.get(language) if language in self.reply else next(iter(self.reply.values()), None)
@@ -90,7 +102,9 @@ class Replacement:
 def _rule(policy_id: str, r: dict) -> Rule:
     return Rule(policy_id, r["id"], r["action"], frozenset(r["applies_to"]), _alternation(r.get("patterns") or []),
                 _phrases(r.get("phrases") or []), r.get("unless_shop_terms", False),
-                r.get("grounded_by"), r.get("reply") or {}, r.get("prompt") or {}, r.get("quotes_system_prompt", False))
+                r.get("grounded_by"), r.get("reply") or {}, r.get("prompt") or {}, r.get("quotes_system_prompt", False),
+                _alternation(r.get("asked") or []), r.get("repeats_dictated", False), r.get("picks_offered", False),
+                r.get("wrong_language", False))
 
 
 def _replacement(policy_id: str, b: dict) -> Replacement:
@@ -137,7 +151,9 @@ class PolicySet:
         self.input_rules = sorted((r for r in rules if "input" in r.applies_to), key=lambda r: r.action != "handoff")
         self.output_stops = [r for r in rules if "output" in r.applies_to and r.action != "rewrite"]
         self.output_rewrites = [r for r in rules if "output" in r.applies_to and r.action == "rewrite"]
-        # replies the LLM wrote: it acts on nothing, so some sentences are false from it and true from a flow
+        # replies the LLM wrote: it acts on nothing, so some sentences are false from it and true from a flow;
+        # it makes things up, says back what it is told and drifts into another language, which a flow never does
+        self.llm_stops = [r for r in rules if "llm_output" in r.applies_to and r.action != "rewrite"]
         self.llm_rewrites = [r for r in rules if "llm_output" in r.applies_to and r.action == "rewrite"]
         terms = [t for d in ordered if d["kind"] == "topics" for t in d["in_scope"]["shop_terms"]]
         self.shop_terms = _phrases(terms)
@@ -169,18 +185,19 @@ class PolicySet:
         return Verdict("allow")
 
     # ---- output rails ------------------------------------------------------------------------
-    def check_output(self, text: str, language: str = "en", facts: dict | None = None, by_llm: bool = False) -> Verdict:
-        """by_llm: the LLM wrote the reply (the llm_output rules apply too)."""
+    def check_output(self, text: str, language: str = "en", facts: dict | None = None, by_llm: bool = False,
+                     asked: str | None = None) -> Verdict:
+        """by_llm: the LLM wrote the reply (the llm_output rules apply too). asked: the shopper's message it answers."""
         norm, comp = spaced(normalized(text)), compact(text)
-        for rule in self.output_stops:
-            if rule.matches(norm, comp) or (rule.quotes_prompt and self.quotes_system_prompt(text)):
+        for rule in self.output_stops + (self.llm_stops if by_llm else []):
+            if rule.answers(asked) and self._stops(rule, text, norm, comp, language, asked):
                 return self._stopped(rule.action, rule.policy_id, rule.id, rule.answer(language), language)
         for rep in self.replacements.get(language, []):
             if rep.action == "block" and rep.pattern.search(text):
                 return self._stopped("block", rep.policy_id, rep.id, None, language)
         hits: list[str] = []
         known = facts_text(facts)
-        out = self._rewrite_sentences(text, language, facts, known, hits, by_llm)
+        out = self._rewrite_sentences(text, language, facts, known, hits, by_llm, normalized(asked or ""))
         if self.detectors:
             out, kinds = pii.redact_foreign(out, self.detectors, known, self.redaction.get(language, "***"))
             hits += [f"{self.privacy_id}/foreign_{k}" for k in dict.fromkeys(kinds)]
@@ -191,6 +208,12 @@ class PolicySet:
         first = hits[0].split("/", 1)
         return Verdict("rewrite", text=out, policy_id=first[0], rule=first[1], hits=hits)
 
+    def _stops(self, rule: Rule, text: str, norm: str, comp: str, language: str, asked: str | None) -> bool:
+        return (rule.matches(norm, comp) or (rule.quotes_prompt and self.quotes_system_prompt(text))
+                or (rule.repeats_dictated and bool(asked) and echo.repeats_dictation(text, asked))
+                or (rule.picks_offered and bool(asked) and echo.picks_offered(text, asked))
+                or (rule.wrong_language and wrong_language(text, language)))
+
     def _stopped(self, action: str, policy_id: str, rule: str, reply: str | None, language: str) -> Verdict:
         return Verdict(action, text=reply or self._fallback(language), policy_id=policy_id, rule=rule,
                        hits=[f"{policy_id}/{rule}"])
@@ -200,14 +223,15 @@ class PolicySet:
         return brand["fallback_reply"] if brand else ""
 
     def _rewrite_sentences(self, text: str, language: str, facts: dict | None, known: str, hits: list,
-                           by_llm: bool = False) -> str:
+                           by_llm: bool = False, asked: str = "") -> str:
         out, used = [], set()
         rules = self.output_rewrites + (self.llm_rewrites if by_llm else [])
         for sentence in sentences(text):
             norm, comp = normalized(sentence), compact(sentence)
             words = spaced(norm)
             for rule in rules:
-                if not rule.matches(words, comp) or not self._ungrounded(rule, norm, known, facts):
+                if not (rule.every_sentence() or rule.matches(words, comp)) or not rule.answers(asked) \
+                        or not self._ungrounded(rule, sentence, norm, known, facts, asked):
                     continue
                 hits.append(f"{rule.policy_id}/{rule.id}")
                 replacement = rule.answer(language) or ""
@@ -219,11 +243,18 @@ class PolicySet:
         return "".join(out)
 
     @staticmethod
-    def _ungrounded(rule: Rule, sentence: str, known: str, facts: dict | None) -> bool:
+    def _ungrounded(rule: Rule, sentence: str, norm: str, known: str, facts: dict | None, asked: str) -> bool:
+        """Does the sentence state what the facts do not hold? (A rule grounded by nothing always acts.)"""
         if rule.grounded_by == "dates":
-            return bool(grounding.ungrounded_dates(sentence, known))
+            return bool(grounding.ungrounded_dates(norm, known))
         if rule.grounded_by == "amounts":
-            return bool(grounding.ungrounded_amounts(sentence, known, facts))
+            return bool(grounding.ungrounded_amounts(norm, known, facts))
+        if rule.grounded_by == "prices":
+            return bool(grounding.ungrounded_prices(norm, grounding.known_numbers(known)))
+        if rule.grounded_by == "products":  # capitals tell a styled product name: the sentence as written
+            return bool(grounding.ungrounded_products(sentence, known, asked))
+        if rule.grounded_by == "attributes":
+            return bool(grounding.ungrounded_attributes(norm, known, grounding.fact_keys(facts)))
         return True
 
     def _brand_voice(self, text: str, language: str, hits: list) -> str:
@@ -260,8 +291,8 @@ class PolicySet:
         "my instructions are"; it paraphrases little, so eight words (sixteen characters) in a row
         give it away. The rails' own sentences are in the prompt too and are no leak."""
         if self._prompt_runs is None:
-            own = [t for r in self.input_rules + self.output_stops + self.output_rewrites + self.llm_rewrites
-                   for t in r.reply.values()]
+            own = [t for r in self.input_rules + self.output_stops + self.output_rewrites + self.llm_stops
+                   + self.llm_rewrites for t in r.reply.values()]
             own += [b["fallback_reply"] for b in self.brand.values()]
             words, chars = set(), set()
             for language in self.brand:

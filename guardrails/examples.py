@@ -38,7 +38,7 @@ def run_example(policies: PolicySet, policy_id: str, number: int, ex: dict) -> E
         got, text = _outcome(verdict.action), verdict.reply or ""
     else:
         direction = "output"
-        verdict = policies.check_output(ex["output"], language, ex.get("facts"), ex.get("by_llm", False))
+        verdict = policies.check_output(ex["output"], language, ex.get("facts"), ex.get("by_llm", False), ex.get("asked"))
         got, text = _outcome(verdict.action), verdict.text or ""
     if direction != "mask" and got != "pass" and not any(h.startswith(policy_id + "/") for h in verdict.hits):
         problems.append(f"acted by {verdict.policy_id}/{verdict.rule}, not this policy")

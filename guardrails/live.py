@@ -50,8 +50,9 @@ class Guardrails:
     def check_input(self, text: str, language: str = "en") -> Verdict:
         return self._policies.check_input(text, language)
 
-    def check_output(self, text: str, language: str = "en", facts: dict | None = None, by_llm: bool = False) -> Verdict:
-        return self._policies.check_output(text, language, facts, by_llm)
+    def check_output(self, text: str, language: str = "en", facts: dict | None = None, by_llm: bool = False,
+                     asked: str | None = None) -> Verdict:
+        return self._policies.check_output(text, language, facts, by_llm, asked)
 
     def mask_pii(self, text: str, vault: dict | None = None, purpose: str | None = None) -> tuple[str, dict]:
         return self._policies.mask_pii(text, vault, purpose)

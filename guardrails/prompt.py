@@ -65,7 +65,8 @@ def assemble(policies, language: str) -> str:
         n, allowed = brand["emoji"]["max_per_reply"], brand["emoji"].get("allowed")
         lines.append(frame["emoji"].format(n=n, allowed=frame["allowed"].format(list=" ".join(allowed))
                                            if allowed else "") if n else frame["emoji_none"])
-    nevers = [r.prompt[language] for r in policies.output_rewrites + policies.llm_rewrites + policies.output_stops + policies.input_rules
+    nevers = [r.prompt[language] for r in policies.output_rewrites + policies.llm_rewrites
+              + policies.output_stops + policies.llm_stops + policies.input_rules
               if language in r.prompt]
     if nevers:
         lines.append(frame["never"])

@@ -44,3 +44,23 @@ def test_llm_replies_reach_the_shopper_only_through_the_output_rails(llm_base_ur
             assert forbidden.lower() not in sent.lower(), (text, raw, sent)
         if sent != raw:
             assert verdict.action in ("rewrite", "block") and verdict.policy_id and verdict.rule
+
+
+def test_the_brand_attacks_played_against_the_real_llm_breach_nothing(llm_base_url, tmp_path):
+    """The attacks of issue #16 (a dictated sentence against the shop, a political either-or; data/attacks/
+    brand_bait.jsonl) through the whole service with the real model answering every one: no templated flow is
+    sure enough to claim them, as when the issue found the LLM tier repeating and picking. (The whole suite so
+    played is bench/bench_attacks.py's; it takes minutes on a CPU.)"""
+    from bench.bench_attacks import run_suite
+    from bench.bench_conversations import running_service
+    from guardrails.attack_suite import load
+
+    rails = load_guardrails("guardrails/policies")
+    attacks = [a for a in load("data/attacks")[0] if a["category"] == "brand_bait"]
+    shop = str(tmp_path / "shop.db")
+    forced = {"INTENT_CONFIDENCE_THRESHOLD": "1.01", "FRUSTRATION_THRESHOLD": "1.01", "LLM_TIMEOUT_SECONDS": "90",
+              "CHAT_TIMEOUT_SECONDS": "120"}
+    with running_service("embedded", llm_base_url, shop, forced) as url:
+        run, _ = run_suite(url, shop, rails.policies, attacks, [], [])
+    assert [p.route for p in run.attacks] == ["llm"] * len(attacks), [(p.case["id"], p.reply) for p in run.attacks]
+    assert [(p.case["id"], p.breaches, p.reply.get("text")) for p in run.breaches] == []

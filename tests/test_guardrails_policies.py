@@ -78,7 +78,7 @@ def run_cli(*args, cwd=ROOT):
 def test_cli_check_and_test_pass_on_the_shipped_policies():
     checked = run_cli("check")
     assert checked.returncode == 0, checked.stdout
-    assert "8 valid, 0 invalid" in checked.stdout
+    assert f"{len(list(POLICIES.glob('*.yaml')))} valid, 0 invalid" in checked.stdout
     tested = run_cli("test")
     assert tested.returncode == 0, tested.stdout
     assert " 0 failed" in tested.stdout and "FAIL" not in tested.stdout

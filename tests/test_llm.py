@@ -41,8 +41,13 @@ async def test_free_form_answer_streams_tokens_to_the_session(llm_base_url, tmp_
             while (event := json.loads(await asyncio.wait_for(ws.recv(), 120)))["type"] != "reply":
                 if event["type"] == "token":
                     tokens.append(event["text"])
-        assert len(tokens) > 3
-        assert event["reply"]["route"] == "llm" and event["reply"]["text"] == "".join(tokens).strip()
+        reply, streamed = event["reply"], "".join(tokens).strip()
+        assert reply["route"] == "llm"
+        # what streams has passed the output rails: the whole reply, or the sentences before one they changed
+        if reply["rails"]:
+            assert reply["text"].startswith(streamed), (reply, streamed)
+        else:
+            assert len(tokens) > 3 and reply["text"] == streamed
 
 
 def test_unresponsive_llm_gives_an_honest_fallback_not_a_hang(unresponsive_llm, tmp_path):
