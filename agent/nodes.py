@@ -125,7 +125,7 @@ async def understand(state: TurnState, deps: TurnDeps) -> dict:
     said = rest or after_thanks(state["text"]) or state["text"]  # "好的谢谢 那滑板那单呢…": the question
     # what they want, read without who they are: an e-mail or a name + zip sways the model to "account"
     request = without_identity(said)
-    asks = request != said and len(re.findall(r"[A-Za-z]{2,}|[\u3400-\u9fff]{2}", request)) >= 3
+    asks = request != said and len(re.findall(r"[A-Za-z]{2,}|[\u3400-\u9fff]{2}", request)) >= 2  # ("查下物流")
     parts = requests_in(without_identity(state["text"]))  # "cancel the charger order, and when is my chair coming?"
     u, *read = deps.nlu.predict([said, *([request] if asks else []), *parts])  # one batch for all of them
     if asks:

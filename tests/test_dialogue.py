@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from agent.dialogue import check_flows, continues_task, run_flow, starts_new_task
+from agent.dialogue import check_flows, continues_task, products, run_flow, starts_new_task
 from agent.dialogue.flows import FLOWS
 from agent.dialogue.state import Dialogue
 from fastmodels.text import INTENTS
@@ -469,3 +469,18 @@ def test_the_longest_or_tallest_variant_and_the_product_a_shared_word_means(shop
 def test_a_need_with_several_readings_takes_the_nearest_in_meaning():
     from agent.catalogue_search import products_for
     assert products_for("我老婆最近开始练瑜伽了，天天在客厅地板上练，想给她买点啥")[0] == "Yoga Mat"
+
+
+def test_just_one_item_of_three_is_returned_and_a_yes_naming_fewer_is_no_yes_to_all(shop):
+    chat = Conversation(shop)
+    chat.say("return_item", f"{EMAIL} W2378156: the vacuum cleaner and the keyboard are great, I'd like to return "
+                            "just the headphones", email=EMAIL, order_id="#W2378156")
+    assert chat.dialogue.pending.items == ["Headphones"]
+    assert products.adds_details("Yes, just the headphones. Go ahead.", {"order_id": "#W1"},
+                                 ["Headphones", "Vacuum Cleaner"])
+
+
+def test_an_order_number_corrected_in_the_same_message_is_the_later_one(shop):
+    chat = Conversation(shop, "zh")
+    reply = chat.say("order_status", f"{EMAIL} 订单W6247578 啊不对不对 是W6679257", email=EMAIL, order_id="#W6247578")
+    assert "#W6679257" in reply and "#W6247578" not in reply

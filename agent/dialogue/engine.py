@@ -7,6 +7,7 @@ only on an explicit yes to it; the tools themselves refuse wrong statuses and ot
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,7 +119,7 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
             and reading.ORDER_BY_ITEMS.search(text) and not set(named) & set(task.products):
         task.order_products, named = named, []  # "订单是有laptop和camera的那个": which order, not what to change
     if slots.get("order_id"):
-        task.order_id, task.order_named = slots["order_id"], True
+        task.order_id, task.order_named = _corrected_order(text) or slots["order_id"], True
     elif carried_order and not task.order_id and not named:  # the order talked about before; not "I meant the lamp"
         task.order_id = carried_order
     # the shopper's words about the variant: "the T-shirt in black instead", said before who they are (not
@@ -150,6 +151,13 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
             task.change = "address"
         elif named or reading.OPTION_WORDS.search(text) or reading.keeps_item(text):
             task.change = "items"
+
+
+def _corrected_order(text: str) -> str | None:
+    """"订单W2768383 啊不对不对 是W9538924": the order number after the correction."""
+    if not (fixed := products.CORRECTION.search(text)) or not (after := reading.ORDER_ID.findall(text[fixed.end():])):
+        return None
+    return "#W" + re.sub(r"\D", "", after[0])
 
 
 def _order_request(intent: str, turn: Turn) -> Answer:

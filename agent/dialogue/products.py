@@ -82,22 +82,22 @@ def without_products(text: str) -> str:
 
 
 _CLAUSE = re.compile(r"[;；。!！\n]+")
-_UNCHANGED_AFTER = re.compile(r"^\W{0,2}(?:as is|as it is|is fine|stays?\b|can stay|i'?ll keep|不换|不动|不用换|不变|没问题|不用动|保持|留着|"
+_UNCHANGED_AFTER = re.compile(r"^\W{0,2}(?:as is|as it is|(?:is|are) (?:fine|great|good|ok|okay|perfect)\b|stays?\b|can stay|i'?ll keep|不换|不动|不用换|不变|没问题|不用动|保持|留着|"
                               r"留下|我留|不退|不用退|挺好)", re.IGNORECASE)
 _NOT_BEFORE = re.compile(r"(?:\bnot|\bkeep|不是|不要)\W{0,2}(?:the |my )?$", re.IGNORECASE)
 
 
-_CORRECTION = re.compile(r"\bI mean[t]?\b|\bI was talking about\b|不对|说错了|其实是|我是说|我指的是", re.IGNORECASE)
+CORRECTION = re.compile(r"\bI mean[t]?\b|\bI was talking about\b|不对|说错了|其实是|我是说|我指的是", re.IGNORECASE)
 
 
 def corrects(text: str) -> bool:
-    return bool(_CORRECTION.search(text))
+    return bool(CORRECTION.search(text))
 
 
 def products_meant(text: str) -> list[str]:
     """The products a message is about: after a correction ("that one came already… I meant the vacuum
     cleaner order", "不对 我说错了 是耳机那单"), only those named after it."""
-    corrections = list(_CORRECTION.finditer(text))
+    corrections = list(CORRECTION.finditer(text))
     words = text[corrections[-1].end():] if corrections else text
     return [name for name, _ in products_in(words)] or ([name for name, _ in products_in(text)] if not corrections else [])
 
@@ -106,6 +106,9 @@ def items_meant(names: list[str], text: str) -> list[tuple[str, str]]:
     """Of these product names, the ones the shopper means to change, with the clause that says how
     ("登山靴换成10码防水的；智能手表换成黑色皮表带的。宠物床不换"): not one they keep or say they do not
     mean ("头盔没问题 是那件抓绒外套要换", "not the helmet, the jacket", "keep the mouse as is")."""
+    only = [n for n, written in products_in(text) if n in names and re.search(_ONLY.format(re.escape(written)), text.lower())]
+    if only:  # "return just the headphones", "只退平板": those, whatever else is named
+        return [(n, text) for n in only]
     meant = []
     for clause in _CLAUSE.split(text):
         lowered, found = clause.lower(), products_in(clause)
@@ -124,6 +127,7 @@ def items_meant(names: list[str], text: str) -> list[tuple[str, str]]:
     return meant
 
 
+_ONLY = r"(?:\bjust|\bonly)\s+(?:the |my |that |those )?(?:\w+[- ])?{0}|只(?:退|换|要|改)?(?:那个|这个)?{0}"
 _LIST_GLUE = re.compile(r"^(?:[\0\s、/&和跟与及]|还有|以及|\band\b|都|也|全部?|就)*")
 _LIST_GLUE_COMMAS = re.compile(r"^(?:[\0\s、，,/&和跟与及]|还有|以及|\band\b|都|也|全部?|就)*")
 _LIST_GLUE_BEFORE = re.compile(r"(?:[\0\s、，,/&和跟与及]|\band\b|\bthe\b|\bmy\b)*$")
@@ -158,4 +162,7 @@ def adds_details(text: str, args: dict, items: list[str]) -> bool:
                 or (address and address["address1"] != args.get("address1"))
                 or (source and method and not method.startswith(source))
                 # (not "only the backpack one", nor "只退平板，行李箱和耳机不退。确认")
-                or bool(items and {name for name, _ in products_in(without_kept(text))} - set(items)))
+                or bool(items and {name for name, _ in products_in(without_kept(text))} - set(items))
+                # ("yes, just the headphones" to a return of three items: fewer than stated)
+                or bool(items and (named_now := {n for n, _ in products_in(without_kept(text))} & set(items))
+                        and named_now < set(items)))
