@@ -179,7 +179,7 @@ def _order_request(intent: str, turn: Turn) -> Answer:
         return turn.answer("ask_identity")
     if task.intent == "order_status" and not task.order_named and reading.ALL_ITEMS.search(turn.text):
         return orders.tell_every_status(turn)  # "where are my orders? all of them"
-    named = reading.order_ids(turn.text)
+    named = {fixed} if (fixed := _corrected_order(turn.text)) else reading.order_ids(turn.text)
     if task.intent == "order_status" and len(named) > 1 and named <= set(turn.profile()["orders"]):
         return orders.tell_every_status(turn, ids=sorted(named))  # "where are W3779151 and #w1504875?"
     order = _which_order(turn, task)
