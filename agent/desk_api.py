@@ -1,7 +1,8 @@
 """The human desk's part of the admin API (operator or admin role), mounted under /admin/desk: the queue of
 handed-over conversations, claiming one, writing into the shopper's live session (through the same PII output
 check as the bot's replies), handing it back to the bot or closing it. The shopper's stream shows a person
-joining, their messages and their leaving; the bot says nothing in between (agent/nodes.py `human_owns`)."""
+joining, their messages and their leaving; the bot says nothing in between (agent/nodes.py `human_owns`), and
+their messages join the session's history, so that the bot knows them once it has the conversation back."""
 from __future__ import annotations
 
 from typing import Any
@@ -11,10 +12,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agent import metrics
 from agent.api import SessionEvents
-from agent.dependencies import backends
+from agent.dependencies import backends, gateway_settings
 from agent.desk import CaseNotFound, CaseTaken, open_cases
 from agent.operations import HandoffCase
 from agent.service import Backends
+from agent.settings import Settings
 from guardrails.admin import ERRORS, AdminErrorResponse, Staff, StaffTokens
 
 MAX_AGENT_MESSAGE = 2000
@@ -89,13 +91,18 @@ def make_desk_router(staff: StaffTokens, rails) -> APIRouter:
     @router.post("/cases/{session_id}/messages", response_model=AgentMessageSent,
                  responses={422: {"model": AdminErrorResponse, "description": "message_blocked by the output rails"}},
                  summary="Write into the shopper's live session (checked like the bot's replies)")
-    async def message(session_id: str, body: AgentMessage, who: Staff = operator, b: Backends = Depends(backends)):
+    async def message(session_id: str, body: AgentMessage, who: Staff = operator, b: Backends = Depends(backends),
+                      settings: Settings = Depends(gateway_settings)):
         case = await held(b, session_id, who)
         verdict = rails.check_output(body.text, language=case.get("language") or "en")
         if verdict.action in ("block", "handoff"):
             raise _refused(422, "message_blocked", f"This message cannot be sent ({verdict.policy_id}/{verdict.rule}).")
         text = verdict.text if verdict.text is not None else body.text
         event = await b.push.publish(session_id, {"type": "agent_message", "agent": who.name, "text": text})
+        # in the history the bot's turns read, as the bot's own replies are kept (agent/nodes.py `finish`): once the
+        # person hands back, the bot and the LLM tier know what they told the shopper
+        await b.sessions.add_to_history(session_id, {"shopper": "", "reply": rails.mask_pii(text)[0], "intent": None,
+                                                     "agent": who.name, "seq": event["seq"]}, settings.recent_turns)
         return AgentMessageSent(text=text, seq=event["seq"], rewritten=text != body.text)
 
     async def leave(b: Backends, session_id: str, who: Staff, closed: bool) -> dict:
