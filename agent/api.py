@@ -41,9 +41,11 @@ class SessionOpened(BaseModel):
 
 
 class PastTurn(BaseModel):
-    shopper: str
-    reply: str
+    shopper: str = Field(description="empty for a message a person at the desk wrote")
+    reply: str = Field(description="personal data masked; empty for a shopper's message while a person held the "
+                       "conversation")
     intent: str | None = None
+    agent: str | None = Field(None, description="the person at the desk who wrote `reply`, if one did")
 
 
 class SessionView(BaseModel):

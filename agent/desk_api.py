@@ -1,18 +1,22 @@
 """The human desk's part of the admin API (operator or admin role), mounted under /admin/desk: the queue of
 handed-over conversations, claiming one, writing into the shopper's live session (through the same PII output
 check as the bot's replies), handing it back to the bot or closing it. The shopper's stream shows a person
-joining, their messages and their leaving; the bot says nothing in between (agent/nodes.py `human_owns`)."""
+joining, their messages and their leaving; the bot says nothing in between (agent/nodes.py `human_owns`), and
+their messages join the session's history, so that the bot knows them once it has the conversation back."""
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent import metrics
 from agent.api import SessionEvents
+from agent.dependencies import backends, gateway_settings
 from agent.desk import CaseNotFound, CaseTaken, open_cases
 from agent.operations import HandoffCase
+from agent.service import Backends
+from agent.settings import Settings
 from guardrails.admin import ERRORS, AdminErrorResponse, Staff, StaffTokens
 
 MAX_AGENT_MESSAGE = 2000
@@ -48,11 +52,8 @@ def make_desk_router(staff: StaffTokens, rails) -> APIRouter:
         409: {**documented, "description": "claimed / not_claimed: another person holds it, or no one yet"}})
     operator = Depends(staff.require("handoffs"))
 
-    def backends(request: Request):
-        return request.app.state.backends
-
-    async def held(request: Request, session_id: str, who: Staff) -> dict[str, Any]:
-        case = await backends(request).desk.get(session_id)
+    async def held(b: Backends, session_id: str, who: Staff) -> dict[str, Any]:
+        case = await b.desk.get(session_id)
         if case is None:
             raise _refused(404, "case_not_found", "This conversation is no longer on the desk.")
         if case.get("agent") != who.name:
@@ -60,20 +61,20 @@ def make_desk_router(staff: StaffTokens, rails) -> APIRouter:
         return case
 
     @router.get("/cases", response_model=list[DeskCase], summary="The open cases, oldest hand-off first")
-    async def cases(request: Request, _: Staff = operator) -> list[dict]:
-        return await open_cases(backends(request).desk)
+    async def cases(_: Staff = operator, b: Backends = Depends(backends)) -> list[dict]:
+        return await open_cases(b.desk)
 
     @router.get("/cases/{session_id}/events", response_model=SessionEvents,
                 summary="The conversation's events after `after`: its history, and what is new since")
-    async def events(session_id: str, request: Request, after: int = Query(0, ge=0), _: Staff = operator):
-        if await backends(request).desk.get(session_id) is None:
+    async def events(session_id: str, after: int = Query(0, ge=0), _: Staff = operator,
+                     b: Backends = Depends(backends)):
+        if await b.desk.get(session_id) is None:
             raise _refused(404, "case_not_found", "This conversation is no longer on the desk.")
-        return SessionEvents(events=await backends(request).push.feed.after(session_id, after))
+        return SessionEvents(events=await b.push.feed.after(session_id, after))
 
     @router.post("/cases/{session_id}/claim", response_model=DeskCase,
                  summary="Take the conversation: the bot falls silent and the shopper sees a person joined")
-    async def claim(session_id: str, request: Request, who: Staff = operator) -> dict:
-        b = backends(request)
+    async def claim(session_id: str, who: Staff = operator, b: Backends = Depends(backends)) -> dict:
         try:
             before = await b.desk.get(session_id)
             case = await b.desk.claim(session_id, who.name)
@@ -90,19 +91,22 @@ def make_desk_router(staff: StaffTokens, rails) -> APIRouter:
     @router.post("/cases/{session_id}/messages", response_model=AgentMessageSent,
                  responses={422: {"model": AdminErrorResponse, "description": "message_blocked by the output rails"}},
                  summary="Write into the shopper's live session (checked like the bot's replies)")
-    async def message(session_id: str, body: AgentMessage, request: Request, who: Staff = operator):
-        case = await held(request, session_id, who)
+    async def message(session_id: str, body: AgentMessage, who: Staff = operator, b: Backends = Depends(backends),
+                      settings: Settings = Depends(gateway_settings)):
+        case = await held(b, session_id, who)
         verdict = rails.check_output(body.text, language=case.get("language") or "en")
         if verdict.action in ("block", "handoff"):
             raise _refused(422, "message_blocked", f"This message cannot be sent ({verdict.policy_id}/{verdict.rule}).")
         text = verdict.text if verdict.text is not None else body.text
-        event = await backends(request).push.publish(session_id, {"type": "agent_message", "agent": who.name,
-                                                                  "text": text})
+        event = await b.push.publish(session_id, {"type": "agent_message", "agent": who.name, "text": text})
+        # in the history the bot's turns read, as the bot's own replies are kept (agent/nodes.py `finish`): once the
+        # person hands back, the bot and the LLM tier know what they told the shopper
+        await b.sessions.add_to_history(session_id, {"shopper": "", "reply": rails.mask_pii(text)[0], "intent": None,
+                                                     "agent": who.name, "seq": event["seq"]}, settings.recent_turns)
         return AgentMessageSent(text=text, seq=event["seq"], rewritten=text != body.text)
 
-    async def leave(request: Request, session_id: str, who: Staff, closed: bool) -> dict:
-        await held(request, session_id, who)
-        b = backends(request)
+    async def leave(b: Backends, session_id: str, who: Staff, closed: bool) -> dict:
+        await held(b, session_id, who)
         try:
             case = await b.desk.remove(session_id)
         except CaseNotFound:
@@ -113,11 +117,11 @@ def make_desk_router(staff: StaffTokens, rails) -> APIRouter:
 
     @router.post("/cases/{session_id}/release", response_model=DeskCase,
                  summary="Hand the conversation back to the bot")
-    async def release(session_id: str, request: Request, who: Staff = operator) -> dict:
-        return await leave(request, session_id, who, closed=False)
+    async def release(session_id: str, who: Staff = operator, b: Backends = Depends(backends)) -> dict:
+        return await leave(b, session_id, who, closed=False)
 
     @router.post("/cases/{session_id}/close", response_model=DeskCase, summary="Close the case: resolved")
-    async def close(session_id: str, request: Request, who: Staff = operator) -> dict:
-        return await leave(request, session_id, who, closed=True)
+    async def close(session_id: str, who: Staff = operator, b: Backends = Depends(backends)) -> dict:
+        return await leave(b, session_id, who, closed=True)
 
     return router

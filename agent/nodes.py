@@ -219,10 +219,14 @@ def _case(state: TurnState, deps: TurnDeps, reason: str) -> dict:
 
 
 def _history_messages(state: TurnState) -> list[dict]:
+    """The recent turns as chat messages. A person's message at the desk speaks for the shop as the bot's replies
+    do (agent/desk_api.py); a shopper's message while that person held the conversation got no reply from the bot."""
     messages = []
     for turn in state.get("history", [])[-6:]:
-        messages.append({"role": "user", "content": f"<shopper>{turn['shopper']}</shopper>"})
-        messages.append({"role": "assistant", "content": turn["reply"]})
+        if not turn.get("agent"):
+            messages.append({"role": "user", "content": f"<shopper>{turn['shopper']}</shopper>"})
+        if turn["reply"]:
+            messages.append({"role": "assistant", "content": turn["reply"]})
     return messages
 
 

@@ -72,7 +72,12 @@ class SessionStore(Protocol):
     async def delete_request(self, request_id: str) -> None: ...
 
     async def finish_turn(self, session: Session, record: RequestResult) -> None:
-        """Store the session and the turn's result together."""
+        """Store the session and the turn's result together, keeping the history entries the store gained while
+        the turn ran (add_to_history)."""
+
+    async def add_to_history(self, session_id: str, entry: dict[str, Any], keep: int) -> bool:
+        """Append an entry to a live session's recent history (a person's message at the desk), keeping the
+        newest `keep`, in one step; False when the session has expired."""
 
     async def put_media(self, key: str, data: bytes) -> None: ...
 
@@ -106,8 +111,18 @@ class _Expiring:
         self._data.pop(key, None)
 
 
+def _added_meanwhile(written: list[dict], stored: list[dict]) -> list[dict]:
+    """The history entries the store gained while a turn ran: those after the newest entry that the turn's history
+    (what it read, cut to RECENT_TURNS ≥ 2, and its own) shares with the store's; all of them when they share none.
+    Entries are told apart by value: a turn's holds its request id, a person's message its feed `seq`."""
+    for i in range(len(stored) - 1, -1, -1):
+        if stored[i] in written:
+            return stored[i + 1:]
+    return stored
+
+
 class _SessionLogic:
-    """What both backends share: how sessions open, resume and restart."""
+    """What both backends share: how sessions open, resume and restart, and how their history grows."""
 
     ttl: int
     tombstone_ttl: int
@@ -117,6 +132,10 @@ class _SessionLogic:
     async def _known(self, session_id: str) -> dict | None: ...
     async def _add_credential(self, session_id: str, digest: str) -> None: ...
     async def _credentials(self, session_id: str) -> list[str]: ...
+
+    async def _change(self, session_id: str, change, record: RequestResult | None = None) -> Session | None:
+        """Reads the session (None when expired), and writes what `change` makes of it (unless None) and the record,
+        in one step: another writer's change in between is never lost."""
 
     async def open(self, shopper_id: str | None, channel: Channel) -> tuple[Session, bool]:
         # shopper_id is only ever a signed shopper's: it counts as proven, under the same context key
@@ -153,6 +172,24 @@ class _SessionLogic:
         if known is None:
             return None
         return Session(session_id=session_id, restarted=True, **known)
+
+    async def finish_turn(self, session: Session, record: RequestResult) -> None:
+        turns = session.turns
+
+        def finished(stored: Session | None) -> Session:
+            # a person at the desk may have written while the turn ran: the turn's history goes first
+            session.turns = [*turns, *_added_meanwhile(turns, stored.turns if stored else [])]
+            return session
+
+        await self._change(session.session_id, finished, record)
+
+    async def add_to_history(self, session_id: str, entry: dict[str, Any], keep: int) -> bool:
+        def added(stored: Session | None) -> Session | None:
+            if stored is not None:
+                stored.turns = [*stored.turns, entry][-keep:]
+            return stored
+
+        return await self._change(session_id, added) is not None
 
 
 class MemorySessionStore(_SessionLogic):
@@ -204,9 +241,15 @@ class MemorySessionStore(_SessionLogic):
     async def delete_request(self, request_id):
         self._requests.pop(request_id)
 
-    async def finish_turn(self, session, record):
-        await self.save(session)
-        await self.put_request(record)
+    async def _change(self, session_id, change, record=None):
+        # nothing here waits: no other task of the process runs between the read and the writes
+        raw = self._sessions.get(f"session:{session_id}")
+        session = change(Session.model_validate_json(raw) if raw else None)
+        if session is not None:
+            await self.save(session)
+        if record is not None:
+            await self.put_request(record)
+        return session
 
     async def put_media(self, key, data):
         self._media.set(key, data, self.media_ttl)
@@ -282,11 +325,24 @@ class RedisSessionStore(_SessionLogic):
     async def delete_request(self, request_id):
         await self.redis.delete(f"request:{request_id}")
 
-    async def finish_turn(self, session, record):
-        async with self.redis.pipeline(transaction=True) as pipe:  # MULTI/EXEC: both or neither
-            self._save_into(pipe, session)
-            pipe.set(f"request:{record.request_id}", record.model_dump_json(), ex=self.request_ttl)
-            await pipe.execute()
+    async def _change(self, session_id, change, record=None):
+        from redis.exceptions import WatchError
+
+        while True:  # WATCH, then MULTI/EXEC: all or nothing, and again if the session changed since the read
+            async with self.redis.pipeline(transaction=True) as pipe:
+                try:
+                    await pipe.watch(f"session:{session_id}")
+                    raw = await pipe.get(f"session:{session_id}")
+                    session = change(Session.model_validate_json(raw) if raw else None)
+                    pipe.multi()
+                    if session is not None:
+                        self._save_into(pipe, session)
+                    if record is not None:
+                        pipe.set(f"request:{record.request_id}", record.model_dump_json(), ex=self.request_ttl)
+                    await pipe.execute()
+                    return session
+                except WatchError:
+                    continue
 
     async def put_media(self, key, data):
         await self.redis.set(f"media:{key}", data, ex=self.media_ttl)

@@ -47,7 +47,9 @@ class Settings(BaseSettings):
     # conversation
     session_ttl_seconds: int = Field(900, ge=1)
     session_tombstone_seconds: int = 86_400  # how long an expired session is still recognised
-    recent_turns: int = 10
+    # turns kept in the session; at least 2, for a finished turn's history shares an entry with the stored one's,
+    # which tells what a person at the desk added while the turn ran (agent/sessions.py)
+    recent_turns: int = Field(10, ge=2)
     request_ttl_seconds: int = 86_400
     chat_timeout_seconds: float = 15.0
     # input limits

@@ -126,6 +126,60 @@ def test_no_bot_reply_while_a_person_holds_the_session(service):
     assert back["text"] and back["route"] != "human"
 
 
+def test_after_hand_back_the_bot_reads_what_the_person_said(service):
+    session_id, shopper = handed_over(service)
+    wait_for_case(service, session_id)
+    case, ann = f"{service}/admin/desk/cases/{session_id}", staff_headers("ann")
+    httpx.post(f"{case}/claim", headers=ann)
+    chat = f"{service}/v1/chat"
+    held = httpx.post(chat, json={"session_id": session_id, "text": "hello? anyone?"}, headers=shopper, timeout=30)
+    assert held.json()["reply"]["route"] == "human"
+    sent = httpx.post(f"{case}/messages", headers=ann, json={
+        "text": "I'm Ann. A new charger is on its way; write to jane.doe1234@example.com or call 415-555-0134"}).json()
+    httpx.post(f"{case}/release", headers=ann)
+
+    turns = httpx.get(f"{service}/v1/sessions/{session_id}", headers=shopper).json()["turns"]
+    assert turns[-2]["shopper"] == "hello? anyone?" and turns[-2]["reply"] == ""  # read by the person, not the bot
+    # as the shopper saw it: the output check hid the e-mail and the phone, and the history keeps no personal data
+    assert turns[-1] == {"shopper": "", "reply": sent["text"], "intent": None, "agent": "ann"}
+    assert "A new charger" in sent["text"] and "jane.doe1234" not in str(turns) and "555-0134" not in str(turns)
+
+    back = httpx.post(chat, json={"session_id": session_id, "text": "do you ship to Canada?"}, headers=shopper,
+                      timeout=30).json()["reply"]
+    assert back["text"] and back["route"] != "human"
+    after = httpx.get(f"{service}/v1/sessions/{session_id}", headers=shopper).json()["turns"]
+    # the turn read the person's message: its own entry follows it (finish_turn puts what it did not read after)
+    assert after[-2] == turns[-1] and after[-1]["shopper"] == "do you ship to Canada?"
+
+
+def test_after_hand_back_the_llm_tier_is_shown_what_the_person_said(tmp_path):
+    """With a scripted OpenAI-compatible model (tests/rogue_llm.py), which records what it was shown."""
+    from tests import services
+    from tests.browser import ADMIN_TOKENS
+    from tests.rogue_llm import rogue_llm_server
+
+    with rogue_llm_server() as (llm_url, rogue):
+        rogue.answer = "It lasts about three weeks on a charge."
+        env = {"REDIS_URL": "", "KAFKA_BOOTSTRAP_SERVERS": "", "SHOP_DB_URL": f"sqlite:///{tmp_path}/shop.db",
+               "LLM_BASE_URL": llm_url, "LLM_MAX_RETRIES": "0", "ADMIN_TOKENS": ADMIN_TOKENS}
+        with services.service_process(env) as (url, _):
+            session_id, shopper = handed_over(url)
+            case, ann = f"{url}/admin/desk/cases/{session_id}", staff_headers("ann")
+            wait_for_case(url, session_id)
+            httpx.post(f"{case}/claim", headers=ann)
+            httpx.post(f"{url}/v1/chat", headers=shopper, timeout=30, json={"session_id": session_id, "text": "hello?"})
+            httpx.post(f"{case}/messages", headers=ann, json={"text": "I'm Ann. Your refund of 20.00 is on its way."})
+            httpx.post(f"{case}/release", headers=ann)
+            reply = httpx.post(f"{url}/v1/chat", headers=shopper, timeout=30, json={
+                "session_id": session_id,
+                "text": "how long does the battery last on the thing for brushing teeth?"}).json()["reply"]
+    assert reply["route"] == "llm", reply
+    shown = rogue.requests[-1]["messages"]
+    said = [m for m in shown if "Your refund of 20.00 is on its way" in (m["content"] or "")]
+    assert [m["role"] for m in said] == ["assistant"]  # the shop's side of the conversation, as the bot's replies
+    assert all(m["content"] for m in shown)  # no empty turn for the shopper's message the bot did not answer
+
+
 def test_with_kafka_the_desk_reads_hand_offs_from_the_topic_and_keeps_its_place_in_redis(stack):
     if not stack["env"]["KAFKA_BOOTSTRAP_SERVERS"]:
         return  # embedded: hand-offs go straight onto the in-process desk (the tests above)

@@ -131,3 +131,49 @@ async def test_media_is_kept_until_its_ttl(make_store):
     assert await store.get_media("r_media:image") == b"\xff\xd8\xffjpeg"
     await asyncio.sleep(1.3)
     assert await store.get_media("r_media:image") is None
+
+
+def said_by(agent: str, text: str, seq: int) -> dict:
+    """A person's message at the desk as agent/desk_api.py keeps it in the history."""
+    return {"shopper": "", "reply": text, "intent": None, "agent": agent, "seq": seq}
+
+
+async def test_a_persons_messages_join_the_history_newest_kept(make_store):
+    store = make_store()
+    session, _ = await store.open(None, "app")
+    for seq in (1, 2, 3):
+        assert await store.add_to_history(session.session_id, said_by("ann", f"message {seq}", seq), keep=2)
+    assert [t["reply"] for t in (await store.get(session.session_id)).turns] == ["message 2", "message 3"]
+    assert not await store.add_to_history("s_never_existed", said_by("ann", "hello?", 1), keep=2)
+    assert await store.get("s_never_existed") is None
+
+
+async def test_messages_written_at_once_are_all_kept(make_store):
+    store = make_store()
+    session, _ = await store.open(None, "app")
+    await asyncio.gather(*(store.add_to_history(session.session_id, said_by("ann", f"message {seq}", seq), keep=50)
+                           for seq in range(1, 21)))
+    assert sorted(t["seq"] for t in (await store.get(session.session_id)).turns) == list(range(1, 21))
+
+
+async def test_a_turn_finishing_keeps_what_a_person_wrote_while_it_ran(make_store):
+    store = make_store()
+    session, _ = await store.open(None, "app")
+    session.turns = [{"request_id": "r_meanwhile_1", "shopper": "I want a person", "reply": "…", "intent": "human_agent"}]
+    await store.save(session)
+    running = await store.get(session.session_id)  # the worker read the session, then a person wrote
+    assert await store.add_to_history(session.session_id, said_by("ann", "Hi, I'm Ann.", 7), keep=10)
+    running.turns = [*running.turns, {"request_id": "r_meanwhile_2", "shopper": "hello?", "reply": "", "intent": None}]
+    await store.finish_turn(running, RequestResult(request_id="r_meanwhile_2", session_id=session.session_id,
+                                                   status="done"))
+    turns = (await store.get(session.session_id)).turns
+    assert [t.get("request_id") or t["agent"] for t in turns] == ["r_meanwhile_1", "r_meanwhile_2", "ann"]
+    assert (await store.get_request("r_meanwhile_2")).status == "done"
+
+    following = await store.get(session.session_id)  # the next turn read it: nothing is added twice
+    following.turns = [*following.turns, {"request_id": "r_meanwhile_3", "shopper": "ok", "reply": "…", "intent": None}]
+    await store.finish_turn(following, RequestResult(request_id="r_meanwhile_3", session_id=session.session_id,
+                                                     status="done"))
+    turns = (await store.get(session.session_id)).turns
+    assert [t.get("request_id") or t["agent"] for t in turns] == ["r_meanwhile_1", "r_meanwhile_2", "ann",
+                                                                  "r_meanwhile_3"]
