@@ -329,8 +329,8 @@ def play(conversation: dict, client: Client, shop: ShopData, facts: dict) -> Out
     # (a conversation with a shopper_id is a logged-in shopper's: the session opens with their signed token)
     proven, spoken, said = user is None or "shopper_id" in c, False, ""
     own_named = {o for o in _orders_named(c) if user and owners.get(o) == user}
-    typed = " ".join(t.get("say", "") for t in c["turns"])
-    hidden_before_auth = {n for o in own_named for n in names[o] if n not in typed}
+    typed = " ".join(t.get("say", "") for t in c["turns"]).lower()  # ("a perfume" names the Perfume: no secret)
+    hidden_before_auth = {n for o in own_named for n in names[o] if n.lower() not in typed}
     not_shown = set()
     mine = {n for o, u in owners.items() if u == user for n in names[o]} if user else set()
     for order_id in c.get("rules", {}).get("not_shown", []):

@@ -484,3 +484,9 @@ def test_an_order_number_corrected_in_the_same_message_is_the_later_one(shop):
     chat = Conversation(shop, "zh")
     reply = chat.say("order_status", f"{EMAIL} 订单W6247578 啊不对不对 是W6679257", email=EMAIL, order_id="#W6247578")
     assert "#W6679257" in reply and "#W6247578" not in reply
+
+
+def test_by_the_way_and_an_a_not_a_question_are_no_yes():
+    from agent.dialogue.reading import is_yes
+    assert not is_yes("对了退货是不是有时间限制啊我收到有一阵子了", "return")
+    assert is_yes("对就这两个确认退", "return") and is_yes("对", "return")

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 _ZH_END = r"(?=$|[\s\W\dA-Za-z]|[的吧啊呀了哈嗯就确])"
 _YES = re.compile(r"^\W*(?:(?:yes|yep|yeah|ya|y|ok|okay|k|sure|confirm(?:ed)?|please do|do it|go ahead|"
-                  r"sounds good|alright|correct|right)(?![a-z])|(?:确认|确定|是的|是|好的|好吧|好|可以|对的|对|行|嗯|"
+                  r"sounds good|alright|correct|right)(?![a-z])|(?:确认|确定|是的|是|好的|好吧|好|可以|对的|对(?!了)|行|嗯|"
                   r"没问题|就这个|就这样)" + _ZH_END + ")", re.IGNORECASE)
 _HESITATION = r"^\W*(?:(?:wait|hmm+|emm+|um+|well|等一下|等等|嗯+)\W*)?"
 _NO = re.compile(_HESITATION + r"(?:(?:no|nope|nah|n|cancel that|never ?mind|don'?t|do not|stop|not now)(?![a-z])|"
@@ -21,7 +21,9 @@ _BARE = re.compile(r"^[\W\s]*(?:(?:yes|yep|yeah|ok|okay|sure|no|nope|nah|all|all
                    r"就这个|等一下|等等|[呀啊吧哈呢嘛])[\W\s]*)+$", re.IGNORECASE)
 _HOLD = re.compile(r"再想想|考虑一下|等一下|等等|hold on|let me think|\bwait\b", re.IGNORECASE)
 EXPLICIT_YES = re.compile(r"confirm|go ahead|do it\b|please do(?![a-z'’])|确认|确定|可以的?[，,。 ]|就这样", re.IGNORECASE)
-QUESTION = re.compile(r"[?？]|\b(?:when|where|what|how|why|which)\b|什么|怎么|为什么|多久|几天|哪|吗", re.IGNORECASE)
+# (A-not-A questions too: "退货是不是有时间限制啊", "能不能退")
+QUESTION = re.compile(r"[?？]|\b(?:when|where|what|how|why|which)\b|什么|怎么|为什么|多久|几天|哪|吗|是不是|有没有|能不能|"
+                      r"可不可以|会不会|要不要", re.IGNORECASE)
 # dropping what is under way, wherever in the message it is said
 _NEVER_MIND = re.compile(r"never ?mind|forget (?:it|about it)|don'?t bother|leave it as it is|no need (?:to|any ?more)|"
                          r"not (?:for )?now|(?:don'?t|do not) (?:process|do it|go ahead)|算了|不用了|先不|保持不变",
@@ -39,6 +41,7 @@ _KEEP = {"cancel": re.compile(r"不取消|不要取消|别取消|不用取消|(?
          "exchange": re.compile(r"不换了|不用换|不要换|(?:don'?t|do not) exchange" + _DROP_THE.format("exchange", "exchanging"),
                                 re.IGNORECASE)}
 _PERSON = re.compile(r"转人工|人工客服|真人|找人工|human (?:agent|being)|real (?:person|human|agent)|"
+                     r"transfer me|put me through to|connect me (?:to|with) (?:someone|a person|an agent|a human)|"
                      r"(?:talk|speak) to (?:a |an )?(?:person|human|agent|someone)|live agent|"
                      r"(?:get|give|want|need|put) (?:me )?(?:through to )?(?:a|the|your) (?:manager|supervisor)|"
                      r"(?:talk|speak) to (?:a|the|your) (?:manager|supervisor)|"
