@@ -476,7 +476,7 @@ def test_just_one_item_of_three_is_returned_and_a_yes_naming_fewer_is_no_yes_to_
     chat.say("return_item", f"{EMAIL} W2378156: the vacuum cleaner and the keyboard are great, I'd like to return "
                             "just the headphones", email=EMAIL, order_id="#W2378156")
     assert chat.dialogue.pending.items == ["Headphones"]
-    assert products.adds_details("Yes, just the headphones. Go ahead.", {"order_id": "#W1"},
+    assert products.adds_details("Yes, just the headphones. Go ahead.", {"order_id": "#W1", "item_ids": ["1", "2"]},
                                  ["Headphones", "Vacuum Cleaner"])
 
 

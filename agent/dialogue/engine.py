@@ -93,7 +93,7 @@ def _completed(turn: Turn) -> list[tuple[str, str, str]]:
     if turn.dialogue.user_id:
         return []
     said = dict(turn.dialogue.said_identity)
-    if (name := reading.name_alone(turn.text)) and not products.products_in(turn.text):
+    if (name := reading.name_alone(turn.text)) and not products.products_in(" ".join(name)):  # (not "Bluetooth Speaker")
         said.update(first=name[0], last=name[1])
     elif (zip_ := reading.zip_alone(turn.text)):
         said["zip"] = zip_

@@ -142,7 +142,9 @@ def without_kept(text: str) -> str:
     return _KEPT_PART.sub(" ", text)
 
 
-_CONFIRMS = re.compile(r"confirm|go ahead|do it\b|确认|确定|就这样", re.IGNORECASE)
+_CONFIRMS = re.compile(r"confirm|go ahead|do it\b|确认|确定|就这样|"
+                       r"\b(?:yes|yep|yeah|ok|okay|sure)\W+(?:please\s+)?(?:cancel|return|exchange|change|swap|update)\b",
+                       re.IGNORECASE)  # ("yes cancel the charger one")
 
 
 def adds_details(text: str, args: dict, items: list[str]) -> bool:
@@ -163,6 +165,8 @@ def adds_details(text: str, args: dict, items: list[str]) -> bool:
                 or (source and method and not method.startswith(source))
                 # (not "only the backpack one", nor "只退平板，行李箱和耳机不退。确认")
                 or bool(items and {name for name, _ in products_in(without_kept(text))} - set(items))
-                # ("yes, just the headphones" to a return of three items: fewer than stated)
-                or bool(items and (named_now := {n for n, _ in products_in(without_kept(text))} & set(items))
+                # ("yes, just the headphones" to a return of three items: fewer than stated; not for a cancel,
+                # where an item says which order: "有平板的那个订单 确认取消")
+                or bool("item_ids" in args and items
+                        and (named_now := {n for n, _ in products_in(without_kept(text))} & set(items))
                         and named_now < set(items)))

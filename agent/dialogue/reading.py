@@ -262,13 +262,20 @@ _NOT_NAMES = {"thank", "thanks", "you", "hello", "hi", "hey", "ok", "okay", "yes
 
 
 def name_alone(text: str) -> tuple[str, str] | None:
-    """A full name given on its own ("Ethan Johnson", "name is Daiki Moore", "我叫mei johansson"), no zip."""
+    """A full name given on its own ("Ethan Johnson", "name is Daiki Moore", "我叫mei johansson") or after
+    "my name is" in a longer message ("I ordered a lamp, my name is Yusuf Rossi"), no zip."""
     cue = _NAME_CUE.match(text.strip())
     rest = text.strip()[cue.end():]
     m = re.fullmatch(r"([A-Za-z][a-z'-]+)\s+([A-Za-z][a-z'-]+)[\s.,!。，！]*", rest)
-    if not m or {m[1].lower(), m[2].lower()} & _NOT_NAMES or not (cue[0].strip() or (m[1].istitle() and m[2].istitle())):
+    if not m or not (cue[0].strip() or (m[1].istitle() and m[2].istitle())):
+        m = _NAMED.search(text)
+    if not m or {m[1].lower(), m[2].lower()} & _NOT_NAMES:
         return None
     return m[1].title(), m[2].title()
+
+
+_NAMED = re.compile(r"(?:\bmy name is|\bmy name's|我叫|名字是|我的名字是)\s*([A-Za-z][a-z'-]+)\s+([A-Za-z][a-z'-]+)(?![A-Za-z])",
+                    re.IGNORECASE)
 
 
 def zip_alone(text: str) -> str | None:

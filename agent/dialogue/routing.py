@@ -111,7 +111,7 @@ def names_product(text: str) -> bool:
 def gives_identity(slots: dict, text: str) -> bool:
     """An e-mail, a name and zip, or half of the two ("Ethan Johnson", then "zip 80298")."""
     return bool(slots.get("email") or reading.names_with_zip(text) or reading.zip_alone(text)
-                or (reading.name_alone(text) and not products.products_in(text)))
+                or bool((name := reading.name_alone(text)) and not products.products_in(" ".join(name))))
 
 
 def starts_new_task(context: dict, intent: str | None, slots: dict, sure: bool, text: str) -> bool:

@@ -29,6 +29,8 @@ def sell(turn: Turn, intent: str) -> Answer:
         dialogue.task = None
         return turn.answer("anything_else")
     task = current or Task(intent=intent)
+    if _OTHER_SHOPS.search(text):  # "你们和别家比哪个便宜": no comparison with other shops, and no price matching
+        return turn.answer("other_shops")
     catalogue = turn.shop.call("list_all_product_types", {})
     named = [(name, catalogue[name]) for name, _ in products.products_in(text) if name in catalogue]
     if not named and task.intent == "recommend" and task.product in catalogue:
@@ -140,6 +142,8 @@ def _cross_sell(turn: Turn, promotions: list[dict]) -> Offer | None:
                  percent=fresh[0]["percent_off"]) if fresh else None
 
 
+_OTHER_SHOPS = re.compile(r"别家|别的(?:店|家|平台)|其他(?:店|家|平台|商家)|淘宝|京东|拼多多|\bother (?:shops?|stores?|sites?)\b|"
+                          r"\bamazon\b|\bcompetitors?\b|\bprice ?match", re.IGNORECASE)
 _DEAREST = re.compile(r"most expensive|priciest|highest price|最贵|价格最高", re.IGNORECASE)
 # two variants side by side: "the upright one vs the canister one", "灰色10码 跟 黑色6码 price分别是?"
 _VERSUS = re.compile(r"\bvs\.?|\bversus\b|\bcompared (?:to|with)\b|\bor\b|跟|还是|对比|比起|和")
@@ -209,7 +213,7 @@ def product_facts(turn: Turn) -> Answer:
     in stock), or every option in stock and the price range."""
     catalogue = turn.shop.call("list_all_product_types", {})
     name = _best_named(turn, [n for n, _ in products.products_in(turn.text) if n in catalogue], catalogue)
-    if name is None and (thing := products.asks_if_sold(turn.text)):  # "do you sell tents?": no, but…
+    if (thing := products.asks_if_sold(turn.text)):  # "do you sell tents / phone cases?": no, but…
         near = products_for(turn.text) or closest_products(thing)
         return turn.answer("not_sold", {"products": near}, thing=thing, lines="; ".join(
             turn.say("recommend_line", name=n, price=price) for n in near[:3] if (price := _cheapest(turn, catalogue[n]))))
