@@ -319,9 +319,10 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
     for outage in OUTAGES:  # every backend's own error types (redis-py's ConnectionError is not Python's)
         app.add_exception_handler(outage, backend_down)
 
-    def credential(header: HTTPAuthorizationCredentials | None = Depends(bearer),
-                   cookie: str | None = Depends(session_cookie)) -> str:
-        """The call's session credential; 401 without one (the same whether or not the session exists)."""
+    async def credential(header: HTTPAuthorizationCredentials | None = Depends(bearer),
+                         cookie: str | None = Depends(session_cookie)) -> str:
+        """The call's session credential; 401 without one (the same whether or not the session exists). A
+        coroutine: FastAPI runs a plain function dependency in a worker thread, a hop on every call."""
         token = header.credentials if header else cookie
         if not token:
             raise ApiError(401, "credential_required", "Please open the conversation again.",
