@@ -50,7 +50,7 @@ class Backends:
     def describe(self) -> dict[str, str]:
         return {"sessions": type(self.sessions).__name__, "push": type(self.push).__name__,
                 "intake": type(self.intake).__name__, "llm": str(self.llm.client.base_url),
-                "rate_limits": type(self.rate_limits.storage).__name__, "shop": type(self.shop.store).__name__}
+                "rate_limits": "redis" if self.rate_limits.redis else "memory", "shop": type(self.shop.store).__name__}
 
     def readiness_checks(self) -> dict[str, Callable[[], Awaitable[None]]]:
         """What /readyz asks, each raising when its backend does not answer (the stores' drivers block: a thread)."""
