@@ -332,7 +332,7 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
     async def authorized_session(connection: Request | WebSocket, session_id: str, token: str) -> Session:
         """The session the credential opens; a wrong credential is answered as an unknown session."""
         b = backends(connection)
-        session = await b.sessions.get(session_id) if await b.sessions.check_credential(session_id, token) else None
+        session = await b.sessions.authorized(session_id, token)
         if session is None:
             raise ApiError(404, "session_not_found", NOT_FOUND)
         await b.rate_limits.hit("session", session_id)
