@@ -86,7 +86,8 @@ async def open_backends(settings: Settings, policies: PolicyStore | None = None)
     sessions = open_sessions(settings)
     ttl = settings.session_ttl_seconds
     if settings.redis_url:
-        push = SequencedBus(RedisReplyBus(settings.redis_url), RedisEventFeed(settings.redis_url, ttl))
+        bus = RedisReplyBus(settings.redis_url)
+        push = SequencedBus(bus, RedisEventFeed(settings.redis_url, ttl, publish_to=bus.channel))
         desk: DeskQueue = RedisDeskQueue(settings.redis_url)
     else:
         push, desk = SequencedBus(MemoryReplyBus(), MemoryEventFeed(ttl)), MemoryDeskQueue()

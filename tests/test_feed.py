@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from agent.events import MemoryEventFeed, RedisEventFeed, SequencedBus, resume
-from agent.push import MemoryReplyBus
+from agent.push import MemoryReplyBus, RedisReplyBus
 from tests.browser import DroppableSocket, bubbles, open_chat, say, session_of, wait_for_count
 
 
@@ -38,6 +38,20 @@ async def test_the_numbering_goes_on_after_the_events_expire(request):
         assert await feed.after(session, 0) == []  # expired with the session
         assert (await feed.append(session, {"type": "reply"}))["seq"] == 2  # a client holding 1 misses nothing
         await feed.close()
+
+
+async def test_the_redis_feed_publishes_what_it_numbers_in_the_same_step(redis_url):
+    """On Redis the event is numbered, kept and published by one script: listeners get what the feed keeps."""
+    bus = RedisReplyBus(redis_url)
+    sequenced = SequencedBus(bus, RedisEventFeed(redis_url, ttl=60, publish_to=bus.channel))
+    session = f"s_{uuid.uuid4().hex}"
+    async with sequenced.listen(session) as events:
+        sent = [await sequenced.publish(session, {"type": "reply", "text": "包邮 \"ok\"", "n": n}) for n in range(2)]
+        await sequenced.publish(session, {"type": "token", "text": "hi"})  # passing news: the bus alone
+        heard = [await asyncio.wait_for(events.get(), 5) for _ in range(3)]
+    assert heard == [*sent, {"type": "token", "text": "hi"}] and [e["seq"] for e in sent] == [1, 2]
+    assert await sequenced.feed.after(session, 0) == sent
+    await sequenced.close()
 
 
 async def test_a_resumed_stream_sends_each_numbered_event_once():
