@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Awaitable, Callable
 
 import multimodal
-from agent import metrics
+from agent import catalogue_search, metrics
 from agent.dialogue import check_flows
 from agent.graph import build_turn_graph
 from agent.feedback import FeedbackLog, JsonlFeedbackLog, KafkaFeedbackLog
@@ -134,6 +134,7 @@ def build_worker(settings: Settings, backends: Backends) -> TurnWorker:
         raise RuntimeError("dialogue: " + "; ".join(problems))
     cache = load_answer_cache(settings.faq_path, settings.redis_url, threshold=settings.cache_similarity_threshold,
                               agree_threshold=settings.cache_agree_threshold, cache_dir=settings.cache_dir)
+    catalogue_search.preload(settings.cache_dir)
     # one thread: a turn predicts one message, and idle pool threads spinning on a shared 2-core box
     # cost more than they save
     nlu = load_nlu(settings.nlu_model_dir or None, threads=1, second_opinion_below=settings.nlu_second_opinion_below)
