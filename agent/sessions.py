@@ -287,7 +287,7 @@ class RedisSessionStore(_SessionLogic):
 
     async def start_turn(self, record):
         session_id = record.session_id
-        async with self.redis.pipeline(transaction=False) as pipe:  # one round trip
+        async with self.redis.pipeline(transaction=True) as pipe:  # one round trip
             pipe.set(f"request:{record.request_id}", record.model_dump_json(), ex=self.request_ttl)
             pipe.getex(f"session:{session_id}", ex=self.ttl)
             pipe.get(f"session-known:{session_id}")
