@@ -6,6 +6,7 @@ not sell is compared in meaning (e5 vectors of each product's name, aliases and 
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -54,6 +55,18 @@ def _nearness(text: str) -> tuple[list[str], np.ndarray]:
     return names, vectors @ (query / np.linalg.norm(query))
 
 
+VECTORS_DIR = Path("~/.cache/shopagent").expanduser()  # CACHE_DIR: preload() sets it from the settings
+
+
+def preload(cache_dir: str | Path) -> None:
+    """At a worker's start, not on the first shopper who asks for something the shop does not sell: the
+    catalogue's vectors (about 4 s of CPU to encode, then kept under CACHE_DIR and read in milliseconds)."""
+    global VECTORS_DIR
+    VECTORS_DIR = Path(cache_dir).expanduser()
+    _product_vectors.cache_clear()
+    _product_vectors()
+
+
 @lru_cache(maxsize=1)
 def _product_vectors() -> tuple[list[str], np.ndarray]:
     from fastmodels.encoder import shared_encoder
@@ -61,7 +74,9 @@ def _product_vectors() -> tuple[list[str], np.ndarray]:
     aliases = yaml.safe_load(ALIASES.read_text(encoding="utf-8"))
     names = list(_uses())
     docs = [f"{name}: {', '.join(map(str, aliases.get(name, [])))}; {', '.join(_uses()[name])}" for name in names]
-    vectors = shared_encoder().encode(docs)
+    encoder = shared_encoder()
+    version = hashlib.sha256("\n".join(docs).encode()).hexdigest()[:16]
+    vectors = encoder.encode_kept(docs, VECTORS_DIR / f"product-vectors-{encoder.name}-{version}.npy")
     return names, vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 

@@ -37,9 +37,10 @@ def rails(connection: HTTPConnection):
     return connection.app.state.rails
 
 
-def credential(header: HTTPAuthorizationCredentials | None = Depends(bearer),
-               cookie: str | None = Depends(session_cookie)) -> str:
-    """The call's session credential; 401 without one (the same whether or not the session exists)."""
+async def credential(header: HTTPAuthorizationCredentials | None = Depends(bearer),
+                     cookie: str | None = Depends(session_cookie)) -> str:
+    """The call's session credential; 401 without one (the same whether or not the session exists). A
+    coroutine: FastAPI runs a plain function dependency in a worker thread, a hop on every call."""
     token = header.credentials if header else cookie
     if not token:
         raise ApiError(401, "credential_required", "Please open the conversation again.",
@@ -57,7 +58,7 @@ def stream_credential(websocket: WebSocket) -> str | None:
 
 async def authorized_session(b: Backends, session_id: str, token: str) -> Session:
     """The session the credential opens; a wrong credential is answered as an unknown session."""
-    session = await b.sessions.get(session_id) if await b.sessions.check_credential(session_id, token) else None
+    session = await b.sessions.authorized(session_id, token)
     if session is None:
         raise ApiError(404, "session_not_found", NOT_FOUND)
     await b.rate_limits.hit("session", session_id)

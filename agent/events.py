@@ -13,7 +13,7 @@ import collections
 import contextlib
 import json
 import time
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 from agent.push import ReplyBus
 
@@ -22,6 +22,8 @@ KEPT_PER_SESSION = 500  # the newest events of a session; older ones a client ha
 
 
 class EventFeed(Protocol):
+    publishes: bool  # append also publishes the numbered event on the reply bus (in the same step)
+
     async def append(self, session_id: str, event: dict[str, Any]) -> dict[str, Any]:
         """The event with its `seq` (1, 2, … per session) and `at`, kept."""
 
@@ -32,6 +34,8 @@ class EventFeed(Protocol):
 
 
 class MemoryEventFeed:
+    publishes = False
+
     def __init__(self, ttl: float = 900) -> None:
         self.ttl = ttl
         self.feeds: dict[str, tuple[float, int, collections.deque]] = {}  # session → (expires, last seq, events)
@@ -57,31 +61,38 @@ class MemoryEventFeed:
 
 # numbered and kept in one step: two workers appending at once never share a number or reorder a list. The
 # number outlives the events by a day: a client that still holds a high number must not miss events that
-# would be numbered from 1 again
+# would be numbered from 1 again. Given a channel (ARGV[4]), the numbered event is published there too, in the
+# same round trip: the JSON object ARGV[1] with "seq" added as its last member
 _APPEND = """
 local seq = redis.call('INCR', KEYS[1])
 redis.call('RPUSH', KEYS[2], seq .. '\\n' .. ARGV[1])
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]) + 86400)
 redis.call('EXPIRE', KEYS[2], ARGV[2])
+if ARGV[4] ~= '' then
+    redis.call('PUBLISH', ARGV[4], string.sub(ARGV[1], 1, -2) .. ',"seq":' .. seq .. '}')
+end
 return seq
 """
 
 
 class RedisEventFeed:
-    """`feed-seq:{id}` counts, `feed:{id}` keeps "seq\\njson" entries (capped) as long as the session lives."""
+    """`feed-seq:{id}` counts, `feed:{id}` keeps "seq\\njson" entries (capped) as long as the session lives.
+    With `publish_to` (the RedisReplyBus's channel of a session) each appended event is also published there."""
 
-    def __init__(self, url: str, ttl: int = 900) -> None:
+    def __init__(self, url: str, ttl: int = 900, publish_to: Callable[[str], str] | None = None) -> None:
         import redis.asyncio as redis
 
-        self.redis, self.ttl = redis.from_url(url), ttl
+        self.redis, self.ttl, self.channel = redis.from_url(url), ttl, publish_to
+        self.publishes = publish_to is not None
         self._append = self.redis.register_script(_APPEND)
 
     async def append(self, session_id, event):
         event = {**event, "at": time.time()}
         body = json.dumps(event, ensure_ascii=False)
         seq = await self._append(keys=[f"feed-seq:{session_id}", f"feed:{session_id}"],
-                                 args=[body, self.ttl, KEPT_PER_SESSION])
+                                 args=[body, self.ttl, KEPT_PER_SESSION,
+                                       self.channel(session_id) if self.channel else ""])
         return {**event, "seq": int(seq)}
 
     async def after(self, session_id, seq):
@@ -105,6 +116,8 @@ class SequencedBus:
     async def publish(self, session_id: str, event: dict[str, Any]) -> dict[str, Any]:
         if event.get("type") in KEPT:
             event = await self.feed.append(session_id, event)
+            if self.feed.publishes:  # on the bus already (Redis: numbered, kept and published in one script)
+                return event
         await self.bus.publish(session_id, event)
         return event
 

@@ -15,18 +15,24 @@ from agent.nodes import TurnDeps
 from agent.state import TurnState
 
 
+# Every node and edge function is a coroutine: LangGraph runs a plain function in a thread pool, and that hop
+# (and the GIL handed back and forth) costs a turn more than the function itself.
+
 def _answered_already(next_node: str):
     """Media that could not be heard and blocked input are answered already: straight to finish."""
-    return lambda state: "finish" if state.get("route") else next_node
+    async def answered_already(state: TurnState) -> str:
+        return "finish" if state.get("route") else next_node
+
+    return answered_already
 
 
-def _after_input_rails(state: TurnState) -> str:
+async def _after_input_rails(state: TurnState) -> str:
     """Blocked input is answered already; a policy that hands off (a shopper in crisis, a threat) puts
     the case on the human desk's queue like any other handoff."""
     return {"rails": "finish", "handoff": "hand_to_human"}.get(state.get("route", ""), "understand")
 
 
-def _after_route(state: TurnState) -> str:
+async def _after_route(state: TurnState) -> str:
     return {"cache": "output_rails", "clarify": "output_rails", "flow": "follow_flow",
             "handoff": "hand_to_human"}.get(state["route"], "ask_llm")
 

@@ -71,20 +71,29 @@ class RedisReplyBus(_LocalFanout):
         super().__init__()
         self.redis = redis.from_url(url)
         self.pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+        # one (un)subscribe at a time: redis-py's PubSub opens its connection on the first one, and several at once
+        # each opened their own, all but the last unread (sessions whose sockets opened together heard nothing)
+        self._subscribing = asyncio.Lock()
         self._reader: asyncio.Task | None = None
         self._listening = asyncio.Event()  # set when a channel is subscribed: the reader has something to read
 
+    @staticmethod
+    def channel(session_id: str) -> str:
+        return f"events:{session_id}"
+
     async def publish(self, session_id, event):
-        await self.redis.publish(f"events:{session_id}", json.dumps(event, ensure_ascii=False))
+        await self.redis.publish(self.channel(session_id), json.dumps(event, ensure_ascii=False))
 
     async def _subscribe(self, session_id: str) -> None:
-        await self.pubsub.subscribe(f"events:{session_id}")
+        async with self._subscribing:
+            await self.pubsub.subscribe(self.channel(session_id))
         self._listening.set()
         if self._reader is None or self._reader.done():
             self._reader = asyncio.create_task(self._read())
 
     async def _unsubscribe(self, session_id: str) -> None:
-        await self.pubsub.unsubscribe(f"events:{session_id}")
+        async with self._subscribing:
+            await self.pubsub.unsubscribe(self.channel(session_id))
 
     async def _read(self) -> None:
         while True:

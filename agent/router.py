@@ -15,8 +15,9 @@ LLM_TOOL_FOR_INTENT = {"product_info": "get_product_details", "recommend": "reco
                        "price_promo": "get_product_details"}
 
 
-def choose_route(state: TurnState, deps) -> dict:
-    """The policy router: a human, a task under way, the answer cache, a templated flow or the LLM."""
+async def choose_route(state: TurnState, deps) -> dict:
+    """The policy router: a human, a task under way, the answer cache, a templated flow or the LLM. (A coroutine
+    with nothing to await: see agent/graph.py.)"""
     u, context, settings, text = state["understanding"], state.get("context", {}), deps.settings, state["text"]
     # (a model's "human_agent" for a message that answers the task's question is no request for a person:
     # "my e-mail is …, I'm afraid I don't have the order number")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Awaitable, Callable
 
 import multimodal
-from agent import metrics
+from agent import catalogue_search, metrics
 from agent.dialogue import check_flows
 from agent.graph import build_turn_graph
 from agent.feedback import FeedbackLog, JsonlFeedbackLog, KafkaFeedbackLog
@@ -50,7 +50,7 @@ class Backends:
     def describe(self) -> dict[str, str]:
         return {"sessions": type(self.sessions).__name__, "push": type(self.push).__name__,
                 "intake": type(self.intake).__name__, "llm": str(self.llm.client.base_url),
-                "rate_limits": type(self.rate_limits.storage).__name__, "shop": type(self.shop.store).__name__}
+                "rate_limits": "redis" if self.rate_limits.redis else "memory", "shop": type(self.shop.store).__name__}
 
     def readiness_checks(self) -> dict[str, Callable[[], Awaitable[None]]]:
         """What /readyz asks, each raising when its backend does not answer (the stores' drivers block: a thread)."""
@@ -86,7 +86,8 @@ async def open_backends(settings: Settings, policies: PolicyStore | None = None)
     sessions = open_sessions(settings)
     ttl = settings.session_ttl_seconds
     if settings.redis_url:
-        push = SequencedBus(RedisReplyBus(settings.redis_url), RedisEventFeed(settings.redis_url, ttl))
+        bus = RedisReplyBus(settings.redis_url)
+        push = SequencedBus(bus, RedisEventFeed(settings.redis_url, ttl, publish_to=bus.channel))
         desk: DeskQueue = RedisDeskQueue(settings.redis_url)
     else:
         push, desk = SequencedBus(MemoryReplyBus(), MemoryEventFeed(ttl)), MemoryDeskQueue()
@@ -133,6 +134,7 @@ def build_worker(settings: Settings, backends: Backends) -> TurnWorker:
         raise RuntimeError("dialogue: " + "; ".join(problems))
     cache = load_answer_cache(settings.faq_path, settings.redis_url, threshold=settings.cache_similarity_threshold,
                               agree_threshold=settings.cache_agree_threshold, cache_dir=settings.cache_dir)
+    catalogue_search.preload(settings.cache_dir)
     # one thread: a turn predicts one message, and idle pool threads spinning on a shared 2-core box
     # cost more than they save
     nlu = load_nlu(settings.nlu_model_dir or None, threads=1, second_opinion_below=settings.nlu_second_opinion_below)

@@ -62,6 +62,13 @@ class SessionStore(Protocol):
     async def get(self, session_id: str) -> Session | None:
         """A live session, its TTL refreshed; for an expired one a fresh session flagged restarted."""
 
+    async def authorized(self, session_id: str, token: str | None) -> Session | None:
+        """`get` for a holder of one of the session's credentials; None for anyone else (nothing is read or
+        refreshed for them)."""
+
+    async def start_turn(self, record: RequestResult) -> Session | None:
+        """Stores a turn's record (running) and reads its session as `get` does."""
+
     async def save(self, session: Session) -> None: ...
 
     async def put_request(self, record: RequestResult, only_new: bool = False) -> bool:
@@ -168,10 +175,19 @@ class _SessionLogic:
         session = await self._load(session_id)
         if session is not None:
             return session
-        known = await self._known(session_id)
-        if known is None:
-            return None
-        return Session(session_id=session_id, restarted=True, **known)
+        return _restarted(session_id, await self._known(session_id))
+
+    async def authorized(self, session_id: str, token: str | None) -> Session | None:
+        return await self.get(session_id) if await self.check_credential(session_id, token) else None
+
+    async def start_turn(self, record: RequestResult) -> Session | None:
+        await self.put_request(record)
+        return await self.get(record.session_id)
+
+
+def _restarted(session_id: str, known: dict | None) -> Session | None:
+    """What is left of an expired session (its shopper and channel), to start again politely; None if unknown."""
+    return Session(session_id=session_id, restarted=True, **known) if known is not None else None
 
     async def finish_turn(self, session: Session, record: RequestResult) -> None:
         turns = session.turns
@@ -264,6 +280,23 @@ class MemorySessionStore(_SessionLogic):
         return None
 
 
+# check_credential and get in one round trip: the session is read (and its TTL slid) only for a holder of one
+# of its credentials. The digests are compared in Redis, not in constant time: what leaks is how much of a
+# stored SHA-256 digest a guess's digest shares, which brings no closer a token that hashes to it.
+_AUTHORIZED = """
+for _, known in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+    if known == ARGV[1] then
+        local session = redis.call('GETEX', KEYS[2], 'EX', ARGV[2])
+        if session then
+            return {1, session}
+        end
+        return {0, redis.call('GET', KEYS[3])}
+    end
+end
+return false
+"""
+
+
 class RedisSessionStore(_SessionLogic):
     def __init__(self, url: str, ttl: int = 900, tombstone_ttl: int = 86_400, request_ttl: int = 86_400,
                  media_ttl: int = 3600) -> None:
@@ -271,10 +304,38 @@ class RedisSessionStore(_SessionLogic):
 
         self.redis = redis.from_url(url)
         self.ttl, self.tombstone_ttl, self.request_ttl, self.media_ttl = ttl, tombstone_ttl, request_ttl, media_ttl
+        self._authorized = self.redis.register_script(_AUTHORIZED)
 
     async def _load(self, session_id):
         raw = await self.redis.getex(f"session:{session_id}", ex=self.ttl)  # read and slide the TTL
         return Session.model_validate_json(raw) if raw else None
+
+    @staticmethod
+    def _read(session_id: str, live: bytes | None, known: bytes | None) -> Session | None:
+        import json
+
+        if live:
+            return Session.model_validate_json(live)
+        return _restarted(session_id, json.loads(known) if known else None)
+
+    async def authorized(self, session_id, token):
+        if not token:
+            return None
+        found = await self._authorized(keys=[f"session-credentials:{session_id}", f"session:{session_id}",
+                                             f"session-known:{session_id}"], args=[credential_digest(token), self.ttl])
+        if not found:
+            return None
+        live, raw = found
+        return self._read(session_id, raw if live else None, None if live else raw)
+
+    async def start_turn(self, record):
+        session_id = record.session_id
+        async with self.redis.pipeline(transaction=True) as pipe:  # one round trip
+            pipe.set(f"request:{record.request_id}", record.model_dump_json(), ex=self.request_ttl)
+            pipe.getex(f"session:{session_id}", ex=self.ttl)
+            pipe.get(f"session-known:{session_id}")
+            _, live, known = await pipe.execute()
+        return self._read(session_id, live, known)
 
     async def _live_for_shopper(self, shopper_id):
         raw = await self.redis.get(f"shopper:{shopper_id}")

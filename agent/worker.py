@@ -53,10 +53,9 @@ class TurnWorker:
         # a try after an outage keeps the notice the shopper was given until the reply replaces it
         running = RequestResult(request_id=turn.request_id, session_id=turn.session_id, status="running",
                                 error=record.error if record is not None else None)
-        await sessions.put_request(running)
+        session = await sessions.start_turn(running)  # stored running, and the session read, in one round trip
         await push.publish(turn.session_id, {"type": "status", "request_id": turn.request_id, "status": "running"})
-
-        session = await sessions.get(turn.session_id) or Session(session_id=turn.session_id, restarted=True)
+        session = session or Session(session_id=turn.session_id, restarted=True)
         state: TurnState = {
             "request_id": turn.request_id, "session_id": turn.session_id, "shopper_id": session.shopper_id,
             "text": turn.text, "audio_ref": turn.audio_ref, "image_ref": turn.image_ref,

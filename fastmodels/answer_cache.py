@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
 import threading
 import time
@@ -197,17 +196,7 @@ class AnswerCache:
 
     def _faq_vectors(self, version: str, questions: list[str]) -> np.ndarray:
         """Encoded once per FAQ version and kept on disk, so a worker starts in milliseconds."""
-        path = self._cache_dir / f"faq-vectors-{self._encoder.name}-{version}.npy"
-        if path.exists():
-            vectors = np.load(path)
-            if vectors.shape[0] == len(questions):
-                return vectors
-        vectors = self._encoder.encode(questions).astype(np.float32)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
-        np.save(tmp, vectors)
-        tmp.replace(path)
-        return vectors
+        return self._encoder.encode_kept(questions, self._cache_dir / f"faq-vectors-{self._encoder.name}-{version}.npy")
 
     def lookup(self, text: str, language: Language = "zh", intent: str | None = None) -> CachedAnswer | None:
         """The cached answer in the shopper's language, or None. One of the FAQ's own questions gets

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
 import numpy as np
 
@@ -41,6 +42,20 @@ class E5Encoder:
             else:
                 self._recent.move_to_end(texts)
             return vector
+
+    def encode_kept(self, texts: list[str], path: Path) -> np.ndarray:
+        """encode(texts), kept at `path` (a name that changes with the texts): a process that needs the same
+        vectors again loads them in milliseconds instead of encoding them (seconds of CPU)."""
+        if path.exists():
+            vectors = np.load(path)
+            if vectors.shape[0] == len(texts):
+                return vectors
+        vectors = self.encode(texts).astype(np.float32)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
+        np.save(tmp, vectors)
+        tmp.replace(path)
+        return vectors
 
 
 _shared: E5Encoder | None = None

@@ -180,6 +180,27 @@ def test_faq_vectors_are_kept_on_disk_by_version(faq_copy, tmp_path):
     assert [p.name for p in (tmp_path / "vectors").iterdir()] == [f"faq-vectors-{cache._encoder.name}-{cache.version}.npy"]
 
 
+def test_the_catalogue_vectors_are_made_at_start_and_kept_on_disk(tmp_path, monkeypatch):
+    """A worker encodes the catalogue when it starts (build_worker), not on the first shopper who asks for
+    something the shop does not sell, and a worker after it reads the vectors from disk."""
+    from agent import catalogue_search
+    from fastmodels.encoder import shared_encoder
+
+    monkeypatch.setattr(catalogue_search, "VECTORS_DIR", catalogue_search.VECTORS_DIR)  # put back afterwards
+    catalogue_search.preload(tmp_path / "vectors")
+    kept = [p.name for p in (tmp_path / "vectors").iterdir()]
+    assert len(kept) == 1 and kept[0].startswith(f"product-vectors-{shared_encoder().name}-")
+    nearest = catalogue_search.closest_products("tent")
+
+    def no_encoding(texts):
+        raise AssertionError("the catalogue was encoded again")
+
+    monkeypatch.setattr(shared_encoder(), "encode", no_encoding)
+    catalogue_search.preload(tmp_path / "vectors")  # as the next worker would: from disk
+    monkeypatch.undo()
+    assert catalogue_search.closest_products("tent") == nearest and len(nearest) == 3
+
+
 def test_held_out_questions_meet_the_goals(vector_dir):
     """The bench's test split: hit rate ≥ 40 % on FAQ turns, precision ≥ 95 %, no hit on non-FAQ."""
     split = yaml.safe_load((ROOT / "bench" / "cache_questions.yaml").read_text(encoding="utf-8"))["test"]

@@ -1,13 +1,14 @@
 """No reply lost or shown twice: the session's event feed (agent/events.py) on both backends, and the widget in
 a real browser over a connection the test drops (mid-reply, and 5 times while 20 turns are sent), and reloaded."""
 import asyncio
+import contextlib
 import uuid
 
 import httpx
 import pytest
 
 from agent.events import MemoryEventFeed, RedisEventFeed, SequencedBus, resume
-from agent.push import MemoryReplyBus
+from agent.push import MemoryReplyBus, RedisReplyBus
 from tests.browser import DroppableSocket, bubbles, open_chat, say, session_of, wait_for_count
 
 
@@ -38,6 +39,33 @@ async def test_the_numbering_goes_on_after_the_events_expire(request):
         assert await feed.after(session, 0) == []  # expired with the session
         assert (await feed.append(session, {"type": "reply"}))["seq"] == 2  # a client holding 1 misses nothing
         await feed.close()
+
+
+async def test_the_redis_feed_publishes_what_it_numbers_in_the_same_step(redis_url):
+    """On Redis the event is numbered, kept and published by one script: listeners get what the feed keeps."""
+    bus = RedisReplyBus(redis_url)
+    sequenced = SequencedBus(bus, RedisEventFeed(redis_url, ttl=60, publish_to=bus.channel))
+    session = f"s_{uuid.uuid4().hex}"
+    async with sequenced.listen(session) as events:
+        sent = [await sequenced.publish(session, {"type": "reply", "text": "包邮 \"ok\"", "n": n}) for n in range(2)]
+        await sequenced.publish(session, {"type": "token", "text": "hi"})  # passing news: the bus alone
+        heard = [await asyncio.wait_for(events.get(), 5) for _ in range(3)]
+    assert heard == [*sent, {"type": "token", "text": "hi"}] and [e["seq"] for e in sent] == [1, 2]
+    assert await sequenced.feed.after(session, 0) == sent
+    await sequenced.close()
+
+
+async def test_sessions_that_start_listening_together_each_hear_their_events(redis_url):
+    """Sockets opened at once on a gateway (its first ones, as after a restart): every session gets its events."""
+    bus = RedisReplyBus(redis_url)
+    sessions = [f"s_{uuid.uuid4().hex}" for _ in range(8)]
+    async with contextlib.AsyncExitStack() as stack:
+        queues = await asyncio.gather(*(stack.enter_async_context(bus.listen(s)) for s in sessions))
+        for session in sessions:
+            await bus.publish(session, {"type": "status", "session": session})
+        heard = [await asyncio.wait_for(q.get(), 5) for q in queues]
+    assert [e["session"] for e in heard] == sessions
+    await bus.close()
 
 
 async def test_a_resumed_stream_sends_each_numbered_event_once():

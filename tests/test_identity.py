@@ -212,6 +212,55 @@ def test_a_shopper_opening_sessions_in_a_burst_gets_429(service):
     assert statuses[:10] == [200] * 10 and statuses.count(429) >= 4
 
 
+async def test_one_script_call_counts_a_scope_as_limits_does_one_limit_at_a_time(redis_url):
+    """In Redis a scope's limits are counted by one script call: the same answers, Retry-After included, and the
+    same counts in limits' own keys as the `limits` library's hits one limit and one round trip at a time."""
+    import math
+    import random
+
+    from limits import parse_many
+    from limits.aio.storage import RedisStorage
+    from limits.aio.strategies import SlidingWindowCounterRateLimiter
+
+    from agent.ratelimits import RateLimited, RateLimits
+
+    settings = {"per_address": "5/second;12/3 seconds", "per_session": "2/second", "per_shopper": ""}
+    server = redis_url.rsplit("/", 1)[0]
+    ours = RateLimits(f"{server}/5", **settings)
+    theirs = SlidingWindowCounterRateLimiter(RedisStorage(f"async+{server}/6", implementation="redispy",
+                                                          key_prefix="ratelimit"))
+    rules = {"address": parse_many(settings["per_address"]), "session": parse_many(settings["per_session"])}
+
+    async def reference(scope: str, key: str) -> str | int:
+        for item in rules[scope]:
+            if not await theirs.hit(item, scope, key):
+                reset, _ = await theirs.get_window_stats(item, scope, key)
+                return max(1, math.ceil(reset - time.time()))
+        return "ok"
+
+    async def ours_said(scope: str, key: str) -> str | int:
+        try:
+            await ours.hit(scope, key)
+            return "ok"
+        except RateLimited as refused:
+            return refused.retry_after
+
+    draw, answers = random.Random(17), []
+    started = time.monotonic()
+    while time.monotonic() - started < 4:
+        scope = draw.choice(["address", "session"])
+        answers.append((await ours_said(scope, "k"), await reference(scope, "k")))
+        await asyncio.sleep(draw.random() * 0.05)
+    assert all(a == b for a, b in answers) and {a for a, _ in answers} - {"ok"}  # refusals, and all the same
+    await ours.hit("shopper", "k")  # a scope turned off counts nothing
+    reader = SlidingWindowCounterRateLimiter(RedisStorage(f"async+{server}/5", implementation="redispy",
+                                                          key_prefix="ratelimit"))
+    for item in rules["address"]:  # our counts are in limits' keys: a deploy does not restart them
+        assert (await reader.get_window_stats(item, "address", "k"))[1] == (await theirs.get_window_stats(
+            item, "address", "k"))[1]
+    await ours.close()
+
+
 # ---------------------------------------------------------------- rate limits per address, shipped defaults
 
 @pytest.fixture(scope="module")

@@ -63,6 +63,36 @@ async def test_credentials_are_bound_to_their_session_and_stored_hashed(make_sto
     assert token not in await store._credentials(first.session_id)  # only digests are kept
 
 
+async def test_a_session_is_read_for_its_credentials_holder_only(make_store):
+    store = make_store(ttl=1)
+    session, _ = await store.open("shopper-authorized", "h5")
+    other, _ = await store.open(None, "app")
+    token = await store.issue_credential(session.session_id)
+    assert (await store.authorized(session.session_id, token)).channel == "h5"
+    altered = token[:-1] + ("A" if token[-1] != "A" else "B")
+    for wrong in ("", None, altered, await store.issue_credential(other.session_id)):
+        assert await store.authorized(session.session_id, wrong) is None
+    await asyncio.sleep(0.7)
+    assert await store.authorized(session.session_id, "wrong") is None  # a stranger does not keep it alive
+    await asyncio.sleep(0.5)
+    restarted = await store.authorized(session.session_id, token)  # expired: restarted for its credential's holder
+    assert restarted.restarted and restarted.shopper_id == "shopper-authorized" and restarted.channel == "h5"
+    assert await store.authorized("s_never_existed", token) is None
+
+
+async def test_starting_a_turn_stores_its_record_and_reads_the_session(make_store):
+    store = make_store(ttl=1)
+    session, _ = await store.open(None, "app")
+    session.context = {"last_intent": "greeting"}
+    await store.save(session)
+    running = RequestResult(request_id="r_start_1", session_id=session.session_id, status="running")
+    assert (await store.start_turn(running)).context == {"last_intent": "greeting"}
+    assert (await store.get_request("r_start_1")).status == "running"
+    await asyncio.sleep(1.3)
+    assert (await store.start_turn(running)).restarted  # expired: what is known of it, restarted
+    assert await store.start_turn(running.model_copy(update={"session_id": "s_never_existed"})) is None
+
+
 async def test_each_channel_gets_its_own_credential_and_the_oldest_lapse(make_store):
     store = make_store()
     session, _ = await store.open("shopper-channels", "app")
