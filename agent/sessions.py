@@ -184,11 +184,6 @@ class _SessionLogic:
         await self.put_request(record)
         return await self.get(record.session_id)
 
-
-def _restarted(session_id: str, known: dict | None) -> Session | None:
-    """What is left of an expired session (its shopper and channel), to start again politely; None if unknown."""
-    return Session(session_id=session_id, restarted=True, **known) if known is not None else None
-
     async def finish_turn(self, session: Session, record: RequestResult) -> None:
         turns = session.turns
 
@@ -206,6 +201,11 @@ def _restarted(session_id: str, known: dict | None) -> Session | None:
             return stored
 
         return await self._change(session_id, added) is not None
+
+
+def _restarted(session_id: str, known: dict | None) -> Session | None:
+    """What is left of an expired session (its shopper and channel), to start again politely; None if unknown."""
+    return Session(session_id=session_id, restarted=True, **known) if known is not None else None
 
 
 class MemorySessionStore(_SessionLogic):
