@@ -70,7 +70,7 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "product_info"
     if intent in ("exchange_item", "modify_order", "return_item") and not _task(context).intent \
             and not reading.OWNS.search(text) and not slots.get("order_id") and _PRICE_ASKED.search(text) \
-            and (products.products_in(text) or context.get("product")):
+            and not reading.DIFFERENCE.search(text) and (products.products_in(text) or context.get("product")):
         return "product_info"  # "数码相机3000万像素 CF卡 5倍变焦的多少钱": nothing of theirs, a price asked
     if intent in ("out_of_scope", "complaint", "return_policy", None) and _WANTS.search(text) \
             and not reading.OWNS.search(text) and products_for(text):
