@@ -127,7 +127,9 @@ def test_postgres_stopped_mid_conversation_is_waited_out_and_nothing_happens_twi
         after = wait_done(url, status, chat.headers)["reply"]["text"]
         assert "cancelled" in after and "couldn't find" not in after
         assert time.monotonic() - recovered < 10
-        assert httpx.get(f"{url}/readyz").status_code == 200
+        while httpx.get(f"{url}/readyz").status_code != 200:  # ready again within 10 s of PostgreSQL coming back
+            assert time.monotonic() - recovered < 10
+            time.sleep(0.2)
         assert turns_of(chat).count("yes") == 1
         with open_shop(pg.url) as shop:  # cancelled once, under the turn's own idempotency key
             assert shop.call("get_order_details", {"order_id": "#W6247578"})["status"] == "cancelled"
