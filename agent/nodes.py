@@ -8,8 +8,8 @@ import re
 from dataclasses import asdict, dataclass, replace
 
 from agent import metrics
-from agent.dialogue import (after_no, after_thanks, asks_change, asks_for_person, meant_intent, products_in,
-                            questions_in, requests_in, run_flow, without_identity)
+from agent.dialogue import (ORDER_INTENTS, after_no, after_thanks, asks_change, asks_for_person, meant_intent,
+                            products_in, questions_in, requests_in, run_flow, without_identity)
 from agent.dialogue.several import answer_others, set_apart
 from agent.desk import DeskQueue
 from agent.frustration import heard
@@ -136,7 +136,10 @@ async def understand(state: TurnState, deps: TurnDeps) -> dict:
                         state.get("context", {}).get("frustration", 0.0))
     others = [{"text": p, "intent": r.intent, "confidence": r.confidence, "slots": dict(r.slots)}
               for p, r in zip(parts, read)]
-    confidence = u.confidence
+    # the words decided another order request than the model read ("就是头盔+登山靴+t恤一起买的那单" after a
+    # status question, "物流单号再发我一下"): as sure as the bar, for the model's doubt was about its own reading
+    confidence = max(u.confidence, deps.settings.intent_confidence_threshold) \
+        if intent != u.intent and intent in ORDER_INTENTS else u.confidence
     if intent not in CHANGES and (asked := next((o for o in others if o["intent"] in CHANGES and o[
             "confidence"] >= deps.settings.intent_confidence_threshold and asks_change(o["text"])), None)):
         intent, confidence = asked["intent"], asked["confidence"]  # "cancel my phone order. does the money go…?"

@@ -63,7 +63,8 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
     """{option: the values of it the text names} over these variants' options. A yes/no option is named
     by the attribute it stands for ("要waterproof的": waterproof yes), unless the text negates it."""
     words, found, spans = option_words(text), {}, {}
-    wanted = {key for a in asked_attributes(text) for key in a.keys} if not _NOT_ATTRIBUTE.search(text) else set()
+    negated = {key for m in _NOT_ATTRIBUTE.finditer(text) for a in asked_attributes(m[0]) for key in a.keys}
+    wanted = {key for a in asked_attributes(_NOT_ATTRIBUTE.sub(" ", text)) for key in a.keys} - negated
     for variant in variants:
         for key, value in variant["options"].items():
             value = option_value(value)
@@ -73,8 +74,8 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
             if (m := re.search(rf"(?<![a-z0-9.']){written}(?![a-z0-9]|\.\d)", words)):  # "size 11." too
                 found.setdefault(key, set()).add(value)
                 spans[key, value] = m.span()
-            elif value == "yes" and key.lower() in wanted:
-                found.setdefault(key, set()).add("yes")
+            elif value == "yes" and key.lower() in wanted or value == "no" and key.lower() in negated:
+                found.setdefault(key, set()).add(value)  # ("the one without water resistance": "no")
     # a value inside a longer one the words name is not named itself ("wi-fi" of "wi-fi + cellular")
     for (key, value), (start, end) in spans.items():
         if any(k == key and v != value and s <= start and end <= e and e - s > end - start
@@ -83,7 +84,9 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
     return found
 
 
-_NOT_ATTRIBUTE = re.compile(r"\b(?:not|non|without|no need)\b|不(?:要|用|需要)?(?:防水|无线)|不防", re.IGNORECASE)
+# an attribute the shopper does not want: "without water resistance", "not waterproof", "不防水的"
+_NOT_ATTRIBUTE = re.compile(r"\b(?:not|non|without|no need for|no)\b[- ]?(?:[a-z]+[- ]){0,1}[a-z]+|"
+                            r"不(?:要|用|需要|带)?(?:防水|无线)|不防水?|没有?防水", re.IGNORECASE)
 
 
 def fits(variant: dict, named: dict[str, set[str]]) -> int:
@@ -155,7 +158,8 @@ def variant_named(choices: list[dict], current: dict, text: str) -> dict | None:
 
 
 _NOT_WORD = re.compile(r"[^\w+-]+")
-_OPTION_VALUE = re.compile(r"\d+(?:gb|tb|mah|ml|mm|-inch)\b|\bi[3579]\b|\b(?:xs|s|m|l|xl|xxl)\b", re.IGNORECASE)
+_OPTION_VALUE = re.compile(r"\d+(?:\.\d+)?(?:gb|tb|mah|ml|mm|-inch|l|mp|x)\b|\d+ (?:hours|cups?)\b|\bi[3579]\b|"
+                           r"\b(?:xs|s|m|l|xl|xxl)\b", re.IGNORECASE)
 
 
 def fitting(choices: list[dict], text: str) -> list[dict]:

@@ -490,3 +490,37 @@ def test_by_the_way_and_an_a_not_a_question_are_no_yes():
     from agent.dialogue.reading import is_yes
     assert not is_yes("对了退货是不是有时间限制啊我收到有一阵子了", "return")
     assert is_yes("对就这两个确认退", "return") and is_yes("对", "return")
+
+
+def test_words_that_say_which_order_or_item_is_not_meant():
+    """Blind working-h: an order described by what it does not hold, a name + zip that proves who they are
+    (not a corrected address zip), an item told apart by an attribute it lacks, an alias of two products
+    read as the item stated."""
+    from agent.dialogue.reading import corrected_zip, names_with_zip
+    from agent.variants import named_options
+    said = "the bike helmet one. NOT the one with the grill and the running shoes, keep that one"
+    assert products.products_meant(products.without_other_orders(said)) == ["Cycling Helmet"]
+    assert products.products_meant(products.without_other_orders("不是有烤架的那单，是头盔那个")) == ["Cycling Helmet"]
+    assert corrected_zip("oh right, it's order W8747662, Liam Gonzalez, zip 78747") is None
+    assert corrected_zip("the zip is 78702 not 78701") == "78702"
+    assert names_with_zip("It's 1020 Elm Street, zip 76104") == []
+    speakers = [{"options": {"color": "blue", "water resistance": answer}} for answer in ("yes", "no")]
+    assert named_options(speakers, "the blue one without water resistance") == {"color": {"blue"},
+                                                                                "water resistance": {"no"}}
+    assert named_options(speakers, "不防水的那个") == {"water resistance": {"no"}}
+    assert named_options(speakers, "the waterproof one") == {"water resistance": {"yes"}}
+    swap = {"order_id": "#W1", "item_ids": ["1"], "new_item_ids": ["2"], "payment_method_id": "credit_card_1"}
+    assert not products.adds_details("对 只换手表 确认", swap, ["Smart Watch"])  # (手表: a Wristwatch too)
+
+
+def test_a_gift_card_too_small_for_the_order_is_said_before_any_yes(shop):
+    """Policy: a gift card pays a pending order only if it covers it. Said at once, with both amounts, and
+    nothing waits for a yes (blind working-h: the change was stated and refused only on the yes)."""
+    order = shop.call("get_order_details", {"order_id": "#W7634667"})  # amelia_kim_4338, gift card with $17
+    amount = f"{float(order['payment_history'][0]['amount']):.2f}"
+    chat = Conversation(shop)
+    said = chat.say("modify_order", "pay #W7634667 with my gift card instead. amelia.kim6460@example.com",
+                    email="amelia.kim6460@example.com", order_id="#W7634667")
+    assert "17.00" in said and amount in said and "Reply yes" not in said
+    assert chat.dialogue.pending is None
+    assert shop.call("get_order_details", {"order_id": "#W7634667"})["payment_history"] == order["payment_history"]

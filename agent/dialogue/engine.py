@@ -112,7 +112,7 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
     """Every detail the message gives the task, whatever was asked: an order, products and the variant
     wished for, the reason, the refund or price-difference method, the change wanted."""
     text, slots = turn.text, turn.slots
-    named = products.products_meant(text)
+    named = products.products_meant(products.without_other_orders(text))
     if task.intent in ("return_item", "exchange_item", "modify_order") and len(named) > 1:
         named = [n for n, _ in products.items_meant(named, text)] or named  # "退挂钟 水杯留着": not the bottle
     if named and task.products and task.intent in ("return_item", "exchange_item", "modify_order") \

@@ -218,6 +218,14 @@ def _state_payment(turn: Turn, order: dict, task: Task) -> Answer:
         return turn.answer("ask_payment", {"order": order},
                            methods="; ".join(method_name(turn, m) for m in others) or "-")
     method = method_name(turn, chosen[0], balance=False)
+    needed = Decimal(str(order["payment_history"][0]["amount"]))
+    if chosen[0]["source"] == "gift_card" and Decimal(str(chosen[0].get("balance", 0))) < needed:
+        task.source = None  # a gift card pays the whole order or nothing: said before any yes is asked
+        rest = [method_name(turn, m) for m in others if m is not chosen[0]]
+        return Answer(turn.say("gift_card_too_small", order_id=order["order_id"], method=method, needed=f"{needed:.2f}",
+                               balance=f"{Decimal(str(chosen[0].get('balance', 0))):.2f}",
+                               current=shown_method(turn, current))
+                      + (turn.say("other_methods", methods="; ".join(rest)) if rest else ""), {"order": order})
     turn.dialogue.pending = Pending(tool="modify_pending_order_payment", done="modified", kept="modify_kept",
                                     args={"order_id": order["order_id"], "payment_method_id": chosen[0]["id"]},
                                     facts={"change": method})

@@ -102,6 +102,16 @@ def products_meant(text: str) -> list[str]:
     return [name for name, _ in products_in(words)] or ([name for name, _ in products_in(text)] if not corrections else [])
 
 
+# "the helmet one. NOT the one with the grill and the running shoes": an order they do not mean
+_OTHER_ORDER = re.compile(r"\bnot (?:the |that )?(?:one|order)s? (?:with|that has|that had|containing|where)\b[^.;!?。；！？]*|"
+                          r"不是(?:有|买了?)?[^，,。；;!！?？]{0,20}?(?:那个订单|那一单|那单|那个)", re.IGNORECASE)
+
+
+def without_other_orders(text: str) -> str:
+    """The text without the orders it says it does not mean."""
+    return _OTHER_ORDER.sub(" ", text)
+
+
 def items_meant(names: list[str], text: str) -> list[tuple[str, str]]:
     """Of these product names, the ones the shopper means to change, with the clause that says how
     ("登山靴换成10码防水的；智能手表换成黑色皮表带的。宠物床不换"): not one they keep or say they do not
@@ -164,9 +174,17 @@ def adds_details(text: str, args: dict, items: list[str]) -> bool:
                 or (address and address["address1"] != args.get("address1"))
                 or (source and method and not method.startswith(source))
                 # (not "only the backpack one", nor "只退平板，行李箱和耳机不退。确认")
-                or bool(items and {name for name, _ in products_in(without_kept(text))} - set(items))
+                or bool(items and _named(without_kept(text), items) - set(items))
                 # ("yes, just the headphones" to a return of three items: fewer than stated; not for a cancel,
                 # where an item says which order: "有平板的那个订单 确认取消")
                 or bool("item_ids" in args and items
-                        and (named_now := {n for n, _ in products_in(without_kept(text))} & set(items))
+                        and (named_now := _named(without_kept(text), items) & set(items))
                         and named_now < set(items)))
+
+
+def _named(text: str, items: list[str]) -> set[str]:
+    """The products the text names, a word that may mean several ("手表") read as the item it may mean."""
+    meanings: dict[str, set[str]] = {}
+    for name, written in products_in(text):
+        meanings.setdefault(written, set()).add(name)
+    return {name for names in meanings.values() for name in (names & set(items) or names)}

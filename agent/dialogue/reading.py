@@ -61,6 +61,8 @@ _UNIT = r"(?:apt|apartment|unit|suite|ste|floor|fl|room|rm|building|bldg)\b\.?\s
 # written without commas: "456 Oak Street Floor 3 Charlotte NC 28209" (the street's own word ends it)
 _ADDRESS_NO_COMMAS = re.compile(rf"({_STREET})\s*,?\s*({_UNIT})?\s*,?\s*([A-Za-z .'-]+?),?\s+([A-Z]{{2}}),?\s*(\d{{5}})\b",
                                 re.IGNORECASE)
+_STREET_WORD = re.compile(r"Street|Avenue|Road|Boulevard|Drive|Lane|Court|Way|Place|Terrace|Circle|Parkway|Highway|"
+                          r"Square", re.IGNORECASE)
 _STREET_LINE = re.compile(rf"(?<!not )(?<!instead of )(?<![A-Za-z0-9])({_STREET})", re.IGNORECASE)
 _UNIT_LINE = re.compile(rf"(?<![A-Za-z0-9])({_UNIT})", re.IGNORECASE)  # "我搬到了Suite 1108" too
 ADDRESS_WORDS = re.compile(r"address|ship(ping)? to|deliver to|地址|寄到|送到", re.IGNORECASE)
@@ -100,6 +102,9 @@ ASKS_WHAT_TO_DO = re.compile(r"怎么办|怎么处理|咋办|能退吗|能换吗
 # wanting something new, not something of theirs changed: "要一个大一点的背包", "looking for a bigger backpack"
 WANTS_NEW = re.compile(r"要一个|想买|想要一个|想找|找一个|求推荐|\bi(?:'m| am) looking for\b|\blooking for an?\b|"
                        r"\bi (?:want|need) to buy\b|\bdo you (?:have|sell) an?\b", re.IGNORECASE)
+# where a parcel is, or its tracking number: "物流单号再发我一下", "is that one on its way too?"
+ASKS_WHERE = re.compile(r"tracking|\bon (?:its|it's|the) way\b|\bwhere(?:'s| is| are)? (?:it|they|my|the|that|this)\b|"
+                        r"\bshipped yet\b|物流|快递单号|运单|单号.{0,4}(?:发|给|告诉)我|到哪|到了吗|发货了吗|寄出", re.IGNORECASE)
 OWNS = re.compile(r"买的|我的|订单|收到|签收|\border\b|\bmy\b|\bbought\b|\bpurchased\b|\breceived\b|\bgot\b",
                   re.IGNORECASE)
 # an order described by what it holds: "是台灯和拼图那一单", "订单是有laptop和camera的那个", "the one with the lamp"
@@ -249,7 +254,8 @@ def names_with_zip(text: str) -> list[tuple[str, str, str]]:
     no identity."""
     addresses = list(ADDRESS.finditer(text))
     zips = [z for z in ZIP.finditer(text) if not any(a.start(3) <= z.start() < a.end() for a in addresses)]
-    names = [n for n in _FULL_NAME.finditer(text) if not any(a.start() <= n.start() < a.end() for a in addresses)]
+    names = [n for n in _FULL_NAME.finditer(text) if not any(a.start() <= n.start() < a.end() for a in addresses)
+             and not _STREET_WORD.fullmatch(n[2] or n[4])]  # ("It's 1020 Elm Street": no Mr Street)
     pairs = [(abs(z.start() - n.end()), (n[1] or n[3]).title(), (n[2] or n[4]).title(), z[1]) for z in zips for n in names]
     return [(first, last, zip_) for _, first, last, zip_ in sorted(pairs)]
 
@@ -311,10 +317,12 @@ def address_in(text: str) -> dict | None:
 
 
 def corrected_zip(text: str) -> str | None:
-    """The zip a message corrects an address to ("the zip is 78702 not 78701"): the one it does not negate."""
+    """The zip a message corrects an address to ("the zip is 78702 not 78701"): the one it does not negate,
+    nor gives with a name to prove who they are."""
     if address_in(text) or not _ZIP_WORD.search(text):
         return None
-    zips = ZIP.findall(_NEGATED_ZIP.sub(" ", text))
+    proving = {zip_ for _, _, zip_ in names_with_zip(text)}  # ("Liam Gonzalez, zip 78747" proves who they are)
+    zips = [z for z in ZIP.findall(_NEGATED_ZIP.sub(" ", text)) if z not in proving]
     return zips[0] if zips else None
 
 

@@ -61,6 +61,10 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             and not reading.ACCOUNT_WORDS.search(text) and not reading.address_in(text) \
             and not re.search(r"\bchange|\bupdate|改", text, re.IGNORECASE):
         return "order_status"
+    if intent in ("modify_order", "complaint", "account", "price_promo", "out_of_scope", None) \
+            and reading.ASKS_WHERE.search(text) and not _CHANGES.search(text) and not _task(context).intent \
+            and (reading.OWNS.search(text) or slots.get("order_id") or context.get("slots", {}).get("order_id")):
+        return "order_status"  # "物流单号再发我一下", "another order with a perfume… is that one on its way too?"
     if _task(context).intent == "recommend" and not reading.OWNS.search(text) and not slots.get("order_id") \
             and (names_option(text) and not reading.ORDER_ID.search(text)):
         return "recommend"  # "he wears a size 10 and needs them waterproof", "要黑色的 最好能定时": narrowed
@@ -97,6 +101,11 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
 
 # a request of its own in a description of an order ("退掉耳机那单" asks for a return; "就瑜伽垫跟电热水壶那单" only says which)
 _ACTS = re.compile(r"退|取消|换|改|\b(?:return|cancel|exchange|refund|modify|change|swap)", re.IGNORECASE)
+
+
+# a change asked for ("换成", "cancel"), not any 换 ("我换手机上来了": another phone)
+_CHANGES = re.compile(r"退货|退款|退掉|退了|取消|换成|换货|换个|换一|改成|改地址|修改|"
+                      r"\b(?:return|cancel|exchange|refund|modify|change|swap)", re.IGNORECASE)
 
 
 def names_target(text: str, slots: dict) -> bool:
