@@ -147,7 +147,8 @@ def people_answer(http: httpx.Client, cases: int) -> tuple[list[float], int, int
             bot_words += bool(reply["text"]) or reply["route"] != "human"
         seen = shopper.events()[-1]["seq"]
         started = time.monotonic()
-        http.post(f"{case}/messages", headers=ann, json={"text": "Hi, I'm Ann. Let me sort this out."}).raise_for_status()
+        sent = http.post(f"{case}/messages", headers=ann, json={"text": "Hi, I'm Ann. Let me sort this out."})
+        sent.raise_for_status()
         while not any(e["type"] == "agent_message" for e in shopper.events(seen)):
             time.sleep(0.005)
         seconds.append(time.monotonic() - started)
