@@ -196,3 +196,39 @@ def test_llm_tokens_stream_into_one_bubble_that_the_reply_completes(browser, tmp
             context.close()
     assert seen.count("token") >= 5 and seen.index("token") < seen.index("reply")  # streamed before the reply
     assert len(shown) == 1 and shown[0].startswith("Thanks for asking")  # one bubble: tokens, then the reply
+
+
+def test_a_streamed_reply_cut_off_by_a_dropped_socket_shows_once_and_whole(browser, tmp_path):
+    """The socket drops in the middle of an LLM reply, after its first tokens (the rest of them are lost): once
+    back, the stream resumes after the last numbered event and the reply completes the same bubble."""
+    from tests import services
+    from tests.rogue_llm import rogue_llm_server
+
+    with rogue_llm_server() as (llm_url, rogue):
+        rogue.answer = "Thanks for asking. A colleague can confirm the battery details for you."
+        env = {"REDIS_URL": "", "KAFKA_BOOTSTRAP_SERVERS": "", "SHOP_DB_URL": f"sqlite:///{tmp_path}/shop.db",
+               "LLM_BASE_URL": llm_url, "LLM_MAX_RETRIES": "0"}
+        with services.service_process(env) as (url, _):
+            context = browser.new_context(locale="en-US")
+            page = context.new_page()
+            tokens = []
+
+            def third_token(event) -> bool:
+                if event["type"] == "token":
+                    tokens.append(event["text"])
+                return len(tokens) == 3 and network.drops == 0
+
+            network = DroppableSocket(page, drop_when=third_token)
+            page.goto(f"{url}/chat")
+            page.wait_for_selector(".sc-form")
+            say(page, "how long does the battery last on the thing for brushing teeth?")
+            page.locator(".sc-bot:not(.sc-streaming)").first.wait_for(timeout=30000)
+            page.wait_for_timeout(1000)  # anything pushed twice would be here by now
+            shown = bubbles(page, "bot")
+            session = session_of(page)
+            events = httpx.get(f"{url}/v1/sessions/{session['session_id']}/events",
+                               headers={"Authorization": f"Bearer {session['session_token']}"}).json()["events"]
+            context.close()
+    assert network.drops == 1 and network.connections >= 2 and len(tokens) >= 3  # dropped after 2 tokens shown
+    assert shown == [e["reply"]["text"] for e in events if e["type"] == "reply"]  # once, and whole
+    assert shown[0].startswith("Thanks for asking") and len(shown[0].split()) > 3  # the rest came after the drop

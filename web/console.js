@@ -6,7 +6,7 @@ import { el } from './dom.js';
 import { signIn, signedIn, staffCall } from './staff.js';
 
 const TEXT = {
-  en: { title: 'Policies', token: 'Staff token (prompt engineer)', signIn: 'Sign in', pick: 'Pick a policy.',
+  en: { page: 'Policy console', title: 'Policies', token: 'Staff token (prompt engineer)', signIn: 'Sign in', pick: 'Pick a policy.',
     by: (v, a, at) => `v${v} · ${a} · ${at}`, examples: 'Run examples', conflicts: 'Check conflicts', review: 'Review changes',
     publish: 'Publish', comment: 'Comment (kept in the history)', line: (n) => `line ${n}`, file: 'file',
     passed: (p, f) => `${p} passed, ${f} failed`, expected: (e, g) => `expected ${e}, got ${g}`,
@@ -17,7 +17,7 @@ const TEXT = {
     restored: (v) => `Rolled back: now v${v}.`, dryRun: 'Dry run', dryText: 'A shopper message or a reply…',
     input: 'shopper message (input)', output: 'reply (output)', llm_output: 'LLM reply (llm_output)',
     allow: 'allowed', history: 'History', valid: 'Valid' },
-  zh: { title: '策略', token: '员工令牌（prompt engineer）', signIn: '登录', pick: '请选择一个策略。',
+  zh: { page: '策略控制台', title: '策略', token: '员工令牌（prompt engineer）', signIn: '登录', pick: '请选择一个策略。',
     by: (v, a, at) => `v${v} · ${a} · ${at}`, examples: '运行示例', conflicts: '冲突检查', review: '查看改动',
     publish: '发布', comment: '备注（记入历史）', line: (n) => `第 ${n} 行`, file: '文件',
     passed: (p, f) => `${p} 个通过，${f} 个失败`, expected: (e, g) => `应为 ${e}，实际 ${g}`,
@@ -33,6 +33,7 @@ const t = (key, ...args) => { const v = TEXT[language][key]; return typeof v ===
 const when = (at) => new Date(at).toLocaleString(language === 'zh' ? 'zh-CN' : 'en-US');
 const root = document.getElementById('console');
 document.documentElement.lang = language;
+document.title = t('page');
 let me = null;
 let current = null;   // the published version of the open policy
 let errors = [];      // the draft's schema errors, shown at their lines

@@ -5,20 +5,24 @@ import { el } from './dom.js';
 import { signIn, signedIn, staffCall } from './staff.js';
 
 const TEXT = {
-  en: { title: 'Handed-over conversations', token: 'Staff token (operator)', signIn: 'Sign in', empty: 'No one is waiting.',
-    claim: 'Claim', release: 'Hand back to bot', close: 'Close', send: 'Send', reply: 'Write to the shopper…',
+  en: { page: 'Service desk', title: 'Handed-over conversations', token: 'Staff token (operator)', signIn: 'Sign in',
+    empty: 'No one is waiting.', claim: 'Claim', release: 'Hand back to bot', close: 'Close', send: 'Send', reply: 'Write to the shopper…',
     waiting: 'waiting', claimedBy: (a) => `held by ${a}`, frustration: 'frustration', task: 'task', reason: 'why',
     shopper: 'Shopper', bot: 'Bot', joined: (a) => `${a} joined`, left: (a) => `${a} left`, pick: 'Pick a conversation.',
     rewritten: 'Sent with personal data masked by the output check.' },
-  zh: { title: '转人工会话', token: '员工令牌（operator）', signIn: '登录', empty: '暂无等待中的会话。',
+  zh: { page: '人工客服台', title: '转人工会话', token: '员工令牌（operator）', signIn: '登录', empty: '暂无等待中的会话。',
     claim: '接入', release: '交还机器人', close: '结束会话', send: '发送', reply: '回复顾客…',
     waiting: '等待中', claimedBy: (a) => `${a} 处理中`, frustration: '不满程度', task: '任务', reason: '原因',
     shopper: '顾客', bot: '机器人', joined: (a) => `${a} 已接入`, left: (a) => `${a} 已离开`, pick: '请选择一个会话。',
-    rewritten: '已发送，个人信息已被输出检查遮盖。' },
+    rewritten: '已发送，个人信息已被输出检查遮盖。', asked: '顾客要求转人工', policy: (p) => `策略 ${p}` },
 };
 const t = translator(TEXT);
+// why the case was handed over, as agent/nodes.py words it: "asked for a person", "frustration 0.87", "policy <id>/<rule>"
+const why = (reason) => (language === 'en' ? reason : reason === 'asked for a person' ? t('asked')
+  : reason.replace(/^frustration /, `${t('frustration')} `).replace(/^policy (.+)$/, (_, p) => t('policy', p)));
 const root = document.getElementById('desk');
 document.documentElement.lang = language;
+document.title = t('page');
 let cases = [];
 let current = null;   // the session id open on the right
 let lastSeq = 0;
@@ -100,7 +104,7 @@ function renderSummary() {
     onclick: () => call(`/cases/${current}/${path}`, { method: 'POST' }).then(refresh, (err) => showError(err.message)) }, label);
   const task = c.task ? `${c.task.intent}${c.task.order_id ? ' ' + c.task.order_id : ''}` : '—';
   summary.replaceChildren(
-    el('div', { class: 'dk-meta' }, `${t('reason')}: ${c.reason} · ${t('task')}: ${task} · ${t('frustration')}: ${(c.frustration ?? 0).toFixed(2)}`),
+    el('div', { class: 'dk-meta' }, `${t('reason')}: ${why(c.reason)} · ${t('task')}: ${task} · ${t('frustration')}: ${(c.frustration ?? 0).toFixed(2)}`),
     el('div', { class: 'dk-meta' }, mine ? t('claimedBy', c.agent) : t('waiting')),
     el('div', { class: 'dk-actions' }, mine ? null : act(t('claim'), 'claim'),
       mine ? act(t('release'), 'release', true) : null, mine ? act(t('close'), 'close', true) : null));
