@@ -2,13 +2,13 @@
 (quick replies, a product card, a person at the desk, Chinese), /desk with a claimed conversation, /console (a
 prompt engineer's typo shown at its line, a rule edited too broadly with its example failing, the diff before
 publishing; nothing is published) and /dashboard after a short load. An operator's token for the desk and the
-dashboard, a prompt engineer's for the console (docs/screenshots/ holds the last run's):
+dashboard, a prompt engineer's for the console (bench/screenshots/ holds the last run's):
 
     OPERATOR=$(openssl rand -hex 16) PROMPT=$(openssl rand -hex 16)
     digest() { printf %s "$1" | sha256sum | cut -d' ' -f1; }
     ADMIN_TOKENS="ann:operator:$(digest $OPERATOR),pat:prompt_engineer:$(digest $PROMPT)" LLM_MAX_RETRIES=0 \\
         SHOP_DB_URL=sqlite:////tmp/shots-shop.db python serve.py &
-    python scripts/page_screenshots.py http://127.0.0.1:8000 "$OPERATOR" "$PROMPT" docs/screenshots
+    python scripts/page_screenshots.py http://127.0.0.1:8000 "$OPERATOR" "$PROMPT" bench/screenshots
 
 (`python serve.py admin-token ann operator` makes such a token too.) Run it against a fresh service: the
 dashboard's figures are the process's own since it started, and the conversation suite's shopper is one who has
@@ -165,4 +165,4 @@ def main(url: str, operator: str, prompt_engineer: str, out: Path) -> None:
 if __name__ == "__main__":
     if len(sys.argv) < 4:
         sys.exit(__doc__)
-    main(sys.argv[1], sys.argv[2], sys.argv[3], Path(sys.argv[4] if len(sys.argv) > 4 else "docs/screenshots"))
+    main(sys.argv[1], sys.argv[2], sys.argv[3], Path(sys.argv[4] if len(sys.argv) > 4 else "bench/screenshots"))
