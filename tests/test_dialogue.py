@@ -524,3 +524,22 @@ def test_a_gift_card_too_small_for_the_order_is_said_before_any_yes(shop):
     assert "17.00" in said and amount in said and "Reply yes" not in said
     assert chat.dialogue.pending is None
     assert shop.call("get_order_details", {"order_id": "#W7634667"})["payment_history"] == order["payment_history"]
+
+
+def test_a_product_question_in_the_middle_of_an_order_task_makes_no_offer_and_keeps_the_task(shop):
+    """Blind working-h: a price question while an address was awaited made a coupon offer, and "好 回到地址的事，
+    改成 …" took the coupon and lost the address change. The answer comes back to the task instead."""
+    chat = Conversation(shop, "zh")
+    chat.say("modify_order", f"订单#W6247578想改个收货地址 {EMAIL}", email=EMAIL, order_id="#W6247578")
+    chat.say("price_promo", "对了先问一下，你们的背包多少钱？")
+    assert chat.dialogue.offer is None and chat.dialogue.task.intent == "modify_order"
+    stated = chat.say("modify_order", "好 回到地址的事，改成 77 Pine Street, Apt 9C, Seattle, WA 98101")
+    assert "77 Pine Street, Apt 9C, Seattle, WA 98101" in stated
+
+
+def test_a_colour_no_longer_minded_and_traditional_inches():
+    from agent.dialogue.selling import _ANY
+    from agent.variants import option_words
+    assert _ANY["color"].search("and a 13 inch with i7, any color?") and _ANY["color"].search("颜色无所谓")
+    assert not _ANY["color"].search("the silver one")
+    assert "8-inch" in option_words("8吋的電子閱讀器")  # (full-width digits are made plain before the flows)

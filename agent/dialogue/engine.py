@@ -53,7 +53,7 @@ def _answer(intent: str, turn: Turn) -> Answer:
         return turn.answer(SAID[intent])
     if intent in ("price_promo", "recommend", "product_info"):
         task = turn.dialogue.task if turn.dialogue.task and turn.dialogue.task.intent in FLOWS else None
-        answer = selling.product_facts(turn) if intent == "product_info" else selling.sell(turn, intent)
+        answer = selling.product_facts(turn) if intent == "product_info" else selling.sell(turn, intent, not task)
         if task and turn.dialogue.task in (None, task):  # a question in the middle of an order task: back to it
             turn.dialogue.task = task
             answer.reply += turn.say("back_to_task", task=turn.say(f"task_{task.intent}"))

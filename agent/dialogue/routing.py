@@ -34,7 +34,7 @@ def can_close(intent: str | None, text: str, context: dict | None = None) -> boo
     return intent in FLOW_INTENTS
 
 
-_SAVED = re.compile(r"\bsaved\b|on file|\bbalance\b|\bleft on\b|what (?:cards|payment)|绑|存了|有哪些|余额|还剩|剩多少|剩下多少",
+_SAVED = re.compile(r"\bsaved\b|on file|\bbalance\b|\bleft on\b|\bleft in\b|what (?:cards|payment)|绑|存了|有哪些|余额|还剩|剩多少|剩下多少|还有多少",
                     re.IGNORECASE)
 
 
@@ -105,7 +105,8 @@ _ACTS = re.compile(r"退|取消|换|改|\b(?:return|cancel|exchange|refund|modif
 
 # a change asked for ("换成", "cancel"), not any 换 ("我换手机上来了": another phone)
 _CHANGES = re.compile(r"退货|退款|退掉|退了|取消|换成|换货|换个|换一|改成|改地址|修改|"
-                      r"\b(?:return|cancel|exchange|refund|modify|change|swap)", re.IGNORECASE)
+                      r"\b(?:return|cancel|exchange|refund|modify|change|swap|switch)|\bnew address|\binstead\b",
+                      re.IGNORECASE)
 
 
 def names_target(text: str, slots: dict) -> bool:

@@ -15,7 +15,9 @@ from agent.catalogue_words import Attribute, asked_attributes
 from agent.variants import asked_variants, fits, fitting, named_options
 
 
-def sell(turn: Turn, intent: str) -> Answer:
+def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
+    """Recommendations and prices, with an offer where one fits (not in the middle of an order task, whose
+    question comes back after the answer: two questions at once would leave "好" meaning either)."""
     dialogue, text = turn.dialogue, turn.text
     if dialogue.offer and (reading.is_yes(text) or reading.is_no(text)):
         offer, dialogue.offer, dialogue.task = dialogue.offer, None, None
@@ -53,7 +55,7 @@ def sell(turn: Turn, intent: str) -> Answer:
         if product_id and not variants:  # "你们电水壶多少钱一个": what it costs, then the offers
             variants = product_facts(turn)
         reply = (variants.reply + " " if variants else "") + reply
-    if offer:  # the seed's example: a phone's discount comes with a matching power bank and its coupon
+    if offer and offers:  # the seed's example: a phone's discount comes with a matching power bank and its coupon
         metrics.OFFERS.labels(outcome="offered").inc()
         dialogue.offers = [*dialogue.offers, offer.coupon]
         dialogue.offer = offer
@@ -177,6 +179,11 @@ def _compared(variants: list[dict], text: str) -> tuple[list[dict], None] | None
     return (picks, None) if len({v["item_id"] for v in picks}) > 1 else None
 
 
+# an option the shopper no longer minds: "and a 13 inch with i7, any color?", "颜色无所谓"
+_ANY = {key: re.compile(rf"\b(?:any|whatever|whichever)\s+{en}\b|{en}\s+(?:doesn'?t matter|is fine)|"
+                        rf"(?:{zh})(?:无所谓|不限|都行|都可以|随便)|(?:什么|任何|哪个)(?:{zh})都", re.IGNORECASE)
+        for key, en, zh in (("color", "colou?rs?", "颜色|顏色"), ("size", "sizes?", "尺码|尺寸|大小|码"),
+                            ("material", "materials?", "材质|材料"))}
 _IN_STOCK = re.compile(r"in stock|\bbuy\b.{0,20}\bnow\b|\bavailable\b|有货|现货|能买|可以买", re.IGNORECASE)
 _CHEAPEST = re.compile(r"cheapest|lowest price|least expensive|最便宜|最低价", re.IGNORECASE)
 
@@ -189,6 +196,7 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict | None
     if (extreme := _extreme(turn, name, variants)):
         return Answer(extreme, {"product": product})
     before = turn.dialogue.asked_options if turn.dialogue.product == name else {}
+    before = {k: v for k, v in before.items() if not _ANY.get(k) or not _ANY[k].search(turn.text)}  # "any color?"
     asked, closest = _compared(variants, turn.text) or asked_variants(variants, turn.text, before)
     if not (asked or closest):
         return None
