@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from agent.dialogue import (ORDER_INTENTS, asks_about_product, asks_for_person, can_close, continues_task,
                             drops_task, gives_identity, is_bare_answer, is_open_question, is_yes, names_product,
-                            starts_new_task)
+                            starts_new_task, wants_done)
 from agent.catalogue_search import products_for
 from agent.replies import say
 from agent.settings import Settings
@@ -68,7 +68,9 @@ def _task_cache_or_llm(state: TurnState, deps) -> dict:
             u["intent"] in CATALOGUE_INTENTS and names_product(text)) or (u["intent"] == "recommend" and products_for(text)))):
         return {**update, "route": "llm", "tool": "list_promotions"}
     # "update my address": do it; "那refund多少钱？多久到账？" about the order just talked about: its refund
-    about_order = u["intent"] in ORDER_INTENTS and context.get("user_id") and context.get("slots", {}).get("order_id")
+    # ("WHY is my order still not shipped?? 我要cancel": a request in so many words, the flow takes it up)
+    about_order = u["intent"] in ORDER_INTENTS and (context.get("user_id") and context.get("slots", {}).get("order_id")
+                                                    or wants_done(text))
     if state.get("cached_answer") and not (closable and (u["intent"] == "account" or about_order)):
         return {**update, **_cache_or_llm(state, u, settings)}
     if not closable and u["slots"].get("order_id"):

@@ -543,3 +543,10 @@ def test_a_colour_no_longer_minded_and_traditional_inches():
     assert _ANY["color"].search("and a 13 inch with i7, any color?") and _ANY["color"].search("颜色无所谓")
     assert not _ANY["color"].search("the silver one")
     assert "8-inch" in option_words("8吋的電子閱讀器")  # (full-width digits are made plain before the flows)
+
+
+def test_a_request_in_so_many_words_is_no_rules_question():
+    from agent.dialogue.reading import wants_done
+    assert wants_done("WHY is my order still not shipped?? 都好几天了!! 我要cancel")
+    assert wants_done("帮我把那个订单取消") and wants_done("I want to return the headphones")
+    assert not wants_done("can a jacket I wore once still be returned?") and not wants_done("怎么取消订单")

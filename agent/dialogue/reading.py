@@ -240,6 +240,17 @@ def asks_change(text: str) -> bool:
     return bool(_CHANGE_VERB.search(text))
 
 
+def wants_done(text: str) -> bool:
+    """A request in so many words, not a question about the rules: "我要cancel", "帮我把订单取消",
+    "I want to return it"."""
+    return bool(_WANTS_DONE.search(text))
+
+
+_WANTS_DONE = re.compile(r"(?:我要|我想|帮我|给我|麻烦你?)\s*(?:把.{0,12}?)?(?:取消|退货|退掉|退了|换货|换成|改成|cancel|return|exchange)|"
+                         r"\b(?:i (?:want|need|wanna|would like|'d like) to|please|pls|plz)\s+(?:\w+\s+)?"
+                         r"(?:cancel|return|exchange|swap)\b", re.IGNORECASE)
+
+
 def requests_in(text: str) -> list[str]:
     """The parts of a message that asks for several things ("cancel the charger order, and also when is my
     chair arriving?", "1.退了多少钱 2.头盔那单到了没有 3.周末发货吗"), in order; [] when it asks one."""
