@@ -550,3 +550,19 @@ def test_a_request_in_so_many_words_is_no_rules_question():
     assert wants_done("WHY is my order still not shipped?? 都好几天了!! 我要cancel")
     assert wants_done("帮我把那个订单取消") and wants_done("I want to return the headphones")
     assert not wants_done("can a jacket I wore once still be returned?") and not wants_done("怎么取消订单")
+
+
+def test_a_question_about_orders_asked_before_identity_is_answered_once_proven(shop):
+    """Blind working-b and -h: "charged twice for my …" or "where is my money, I cancelled two orders" went to
+    the FAQ or a person; the e-mail that followed got "what can I do for you?". Now the question is answered."""
+    user = shop.call("get_user_details", {"user_id": "yusuf_rossi_9620"})
+    order = shop.call("get_order_details", {"order_id": "#W6679257"})
+    product = order["items"][0]["name"]
+    chat = Conversation(shop)
+    chat.context = {"last_intent": "payment_issue", "slots": {"product": product.lower()}}
+    said = chat.say("identify", EMAIL, email=EMAIL)
+    paid = f"{float(order['payment_history'][0]['amount']):.2f}"
+    assert "#W6679257" in said and paid in said and user["user_id"] == chat.dialogue.user_id
+    again = Conversation(shop)
+    again.context = {"last_intent": "greeting"}
+    assert "What can I do for you" in again.say("identify", EMAIL, email=EMAIL)

@@ -38,7 +38,7 @@ def run_flow(intent: str, slots: dict, text: str, language: str, context: dict, 
     seen = context.get("slots", {})
     turn = Turn(text, language, dialogue, shop, request_id, slots, seen_order=seen.get("order_id"),
                 seen_product=seen.get("product"))
-    answer = _answer(intent, turn)
+    answer = _answer(intent, turn, context.get("last_intent"))
     if dialogue.failures >= MAX_FAILURES:
         dialogue.finish_task()
         answer = Answer(turn.say("handoff_after_failures"), handoff=True)
@@ -48,7 +48,12 @@ def run_flow(intent: str, slots: dict, text: str, language: str, context: dict, 
     return FlowResult(answer.reply, context, answer.facts, answer.handoff)
 
 
-def _answer(intent: str, turn: Turn) -> Answer:
+# what a shopper may ask before saying who they are, answered as soon as they have (the FAQ, a person or the
+# LLM took the question itself: "I think I got charged twice for my air purifier" … "mia.smith@…")
+ASKED_BEFORE_IDENTITY = {"order_status", "refund_status", "payment_issue"}
+
+
+def _answer(intent: str, turn: Turn, earlier: str | None = None) -> Answer:
     if intent in SAID:
         return turn.answer(SAID[intent])
     if intent in ("price_promo", "recommend", "product_info"):
@@ -59,7 +64,14 @@ def _answer(intent: str, turn: Turn) -> Answer:
             answer.reply += turn.say("back_to_task", task=turn.say(f"task_{task.intent}"))
         return answer
     if intent == "identify":  # "it's me, x@y.com" before saying what for
-        return turn.answer(authenticate(turn) or "verified")
+        proven = turn.dialogue.user_id
+        if (refusal := authenticate(turn)) or proven or earlier not in ASKED_BEFORE_IDENTITY or turn.dialogue.task:
+            return turn.answer(refusal or "verified")
+        # the question asked just before, about their orders: answered now, about the product it named
+        named = [name for name, _ in products.products_in(turn.seen_product or "")]
+        turn.dialogue.task = Task(intent=earlier, products=named)
+        answer = _order_request(earlier, turn)
+        return Answer(turn.say("verified_short") + answer.reply, answer.facts, answer.handoff)
     if intent == "account":
         return account.account_request(turn, authenticate)
     return _order_request(intent, turn)
@@ -213,6 +225,8 @@ def _which_order(turn: Turn, task: Task) -> dict | Answer:
         found = [found[at]] if at is not None else narrowed(found, task.products, described)
         if task.intent == "order_status" and 1 < len(found) <= len(task.products) and not task.asked:
             return orders.tell_every_status(turn, ids=[o["order_id"] for o in found])  # "my tablet and my luggage set"
+        if task.intent == "refund_status" and len(found) > 1 and not task.products and not task.asked:
+            return orders.tell_every_refund(turn, found)  # "I cancelled TWO orders, where is my money?"
         if len(found) != 1:
             task.asked = "which_order" if found else None
             listed = "; ".join(f"{o['order_id']} ({', '.join(i['name'] for i in o['items'])}, {turn.status(o)})"

@@ -51,7 +51,8 @@ SAID = {"greeting": "greeting", "thanks_bye": "thanks_bye", "out_of_scope": "out
 # closed by their own flows (selling.py, account.py) or by the answer cache, the LLM tier, a person
 OWN_FLOWS = {"price_promo", "recommend", "product_info", "account", "identify"}
 ELSEWHERE = {"shipping_policy", "return_policy", "human_agent"}
-SHARED = ("ask_identity", "ask_zip", "ask_name", "identity_not_found", "one_shopper_per_session", "verified", "ask_order_id", "ask_which_order",
+SHARED = ("ask_identity", "ask_zip", "ask_name", "identity_not_found", "one_shopper_per_session", "verified",
+          "verified_short", "ask_order_id", "ask_which_order",
           "order_not_found", "handoff_after_failures", "refund_line", "back_to_task", "saved_methods", "card_line",
           "gift_card_line", "paypal_line", *(f"task_{intent}" for intent in FLOWS))
 

@@ -55,6 +55,12 @@ def tell_refund(turn: Turn, order: dict, task: Task) -> Answer:
     return turn.answer(key, {"order": order}, order_id=order["order_id"], status=turn.status(order))
 
 
+def tell_every_refund(turn: Turn, found: list[dict]) -> Answer:
+    """Each of these orders' refunds (the shopper's cancelled or returned orders, none named)."""
+    answers = [tell_refund(turn, order, Task(intent="refund_status")) for order in found]
+    return Answer("\n".join(a.reply for a in answers), {"orders": [a.facts for a in answers]})
+
+
 def tell_payments(turn: Turn, order: dict, task: Task) -> Answer:
     """"Charged twice?": every payment and refund on the order, as the shop recorded them."""
     turn.dialogue.finish_task()
