@@ -158,8 +158,12 @@ def variant_named(choices: list[dict], current: dict, text: str) -> dict | None:
 
 
 _NOT_WORD = re.compile(r"[^\w+-]+")
-_OPTION_VALUE = re.compile(r"\d+(?:\.\d+)?(?:gb|tb|mah|ml|mm|-inch|l|mp|x)\b|\d+ (?:hours|cups?)\b|\bi[3579]\b|"
-                           r"\b(?:xs|s|m|l|xl|xxl)\b", re.IGNORECASE)
+# option values as option_words() writes them, between anything but Latin letters and digits ("同样xl", "换black的")
+_OPTION_VALUE = re.compile(r"(?<![a-z0-9.])(?:\d+(?:\.\d+)?(?:gb|tb|mah|ml|mm|-inch|l|mp|x)|\d+ (?:hours|cups?)|i[3579]|"
+                           r"xs|s|m|l|xl|xxl)(?![a-z0-9])")
+_WORD_VALUES = re.compile(r"(?<![a-z])(?:%s)(?![a-z])" % "|".join(
+    re.escape(v) for v in sorted({*_ZH_OPTIONS.values(), *_ZH_COLOURS.values()}, key=len, reverse=True)))
+_CONTRACTION = re.compile(r"['’](?:s|m|ll|re|ve|d|t)\b", re.IGNORECASE)  # not the "s" of "that's", the "m" of "I'm"
 
 
 def fitting(choices: list[dict], text: str) -> list[dict]:
@@ -170,9 +174,9 @@ def fitting(choices: list[dict], text: str) -> list[dict]:
 
 def asks_option(text: str) -> bool:
     """The message names an option value of the kind the catalogue has ("13寸 i7", "XL码", "金色的")."""
+    text = _CONTRACTION.sub("", re.sub(r"\S+@\S+", " ", text))  # (not the "brown" of emma.brown5032@…)
     words = " " + _NOT_WORD.sub(" ", option_words(text)) + " "  # "and in black?" too
-    return bool(_OPTION_VALUE.search(words)) or any(f" {en} " in words
-                                                    for en in (*_ZH_OPTIONS.values(), *_ZH_COLOURS.values()))
+    return bool(_OPTION_VALUE.search(words) or _WORD_VALUES.search(words))
 
 
 def asked_variants(variants: list[dict], text: str, before: dict[str, list[str]] | None = None

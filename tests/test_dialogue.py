@@ -566,3 +566,24 @@ def test_a_question_about_orders_asked_before_identity_is_answered_once_proven(s
     again = Conversation(shop)
     again.context = {"last_intent": "greeting"}
     assert "What can I do for you" in again.say("identify", EMAIL, email=EMAIL)
+
+
+def test_a_yes_after_the_change_was_asked_about_again_runs_nothing(shop):
+    """Blind working-b: a change stated, then the shopper's next words made the bot ask which variant again,
+    and their "yes, go ahead" ran the first statement. A yes answers only the change stated last."""
+    chat = Conversation(shop)
+    stated = chat.say("exchange_item", f"exchange the camera of #W6679257 for the 30MP 5x CF card one {EMAIL}",
+                      email=EMAIL, order_id="#W6679257")
+    assert "Reply yes" in stated and chat.dialogue.pending is not None
+    asked = chat.say("exchange_item", "actually no, the 20MP 10x one")  # (sold out: which one, then?)
+    assert "Reply yes" not in asked and chat.dialogue.pending is None
+    chat.say("exchange_item", "yes go ahead")
+    assert chat.status("#W6679257") == "delivered"
+
+
+def test_words_naming_no_option_keep_the_variant_wished_and_asks_option_reads_glued_words():
+    from agent.variants import asks_option
+    assert asks_option("换black的 同样XL cotton crew neck") and asks_option("要waterproof的")
+    assert not asks_option("mastercard for the difference, and that's the only item I want to change")
+    assert not asks_option("I'm not sure") and not asks_option("blacksmith")
+    assert not asks_option("emma.brown5032@example.com")

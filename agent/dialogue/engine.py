@@ -205,6 +205,7 @@ def _order_request(intent: str, turn: Turn) -> Answer:
         return _refused(turn, flow.refusal, order, task)
     if (settled := _settle(turn, order)):
         return settled
+    dialogue.pending = None  # no yes or no to it: the change stated before is void until stated again
     for step in flow.steps:
         if (answer := step(turn, order, task)):
             return answer

@@ -139,7 +139,9 @@ def ask_swap_item(turn: Turn, order: dict, task: Task) -> Answer | None:
     if meant:
         chosen = [item_described([i for i in order["items"] if i["name"] == name], clause) for name, clause in meant]
         task.item_ids = [i["item_id"] for i in chosen]
-        task.wishes = {i["item_id"]: clause for i, (_, clause) in zip(chosen, meant)}
+        # (words that name no option of it keep the wish said before: "Only the t-shirt. Use my PayPal")
+        task.wishes = {i["item_id"]: clause if asks_option(clause) or i["item_id"] not in task.wishes
+                       else task.wishes[i["item_id"]] for i, (_, clause) in zip(chosen, meant)}
     elif not task.item_ids:
         task.item_ids = [i["item_id"] for i in chosen_items(order, task, turn.text)[:1]]
     if not meant and len(task.item_ids) == 1:  # two helmets in the order: "the white size S should be a size L"
@@ -166,11 +168,16 @@ def state_swap(turn: Turn, order: dict, task: Task) -> Answer:
         variants = turn.shop.call("get_product_details", {"product_id": old["product_id"]})["variants"].values()
         choices = [v for v in variants if v["available"] and v["item_id"] != old["item_id"]]
         said = (task.wishes.get(item_id, ""), turn.text, task.wish)
-        new = next((v for words in said if words and (v := variant_named(choices, old["options"], words))), None)
+        new, words = next(((v, words) for words in said if words and (v := variant_named(choices, old["options"], words))),
+                          (None, ""))
+        if new is not None and len(task.item_ids) == 1 and words != turn.text and asks_option(turn.text) \
+                and not variant_named(choices, old["options"], turn.text):
+            new = None  # "actually no, the 20MP 10x one" (none in stock): asked, not the earlier choice restated
         if new is None:
             shown = next((f for words in said if words and (f := fitting(choices, words))), choices)
             key = "ask_swap_option" if choices else "no_swap_option"
             return turn.answer(key, {"order": order}, name=old["name"], options="; ".join(map(options, shown[:4])))
+        task.wishes = {**task.wishes, item_id: words}  # ("ok, same choice" after a pause: the same one again)
         swaps.append((old, new))
     exchange = task.intent == "exchange_item"
     method = difference_method(turn, order, task.difference_to)

@@ -37,6 +37,8 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
     named = [(name, catalogue[name]) for name, _ in products.products_in(text) if name in catalogue]
     if not named and task.intent == "recommend" and task.product in catalogue:
         named = [(task.product, catalogue[task.product])]  # "any cheaper ones?" about the same thing
+    elif not named and task.intent == "recommend" and (fit := _fitting_shown(turn, catalogue)):
+        named = [(fit, catalogue[fit])]  # "他穿11码, 要waterproof的" after three were recommended: the boots
     elif not named and reading.CHEAPER.search(text) and dialogue.product in catalogue:
         named = [(dialogue.product, catalogue[dialogue.product])]  # the same, after a question about its price
     product_id = named[0][1] if named else None
