@@ -587,3 +587,9 @@ def test_words_naming_no_option_keep_the_variant_wished_and_asks_option_reads_gl
     assert not asks_option("mastercard for the difference, and that's the only item I want to change")
     assert not asks_option("I'm not sure") and not asks_option("blacksmith")
     assert not asks_option("emma.brown5032@example.com")
+
+
+def test_an_item_added_to_a_change_joins_it():
+    from agent.dialogue.reading import ADDS_ITEM
+    assert ADDS_ITEM.search("同一单里还有个小号黑色的头盔 也想换成白色的 两个一起换")
+    assert ADDS_ITEM.search("and the mouse as well") and not ADDS_ITEM.search("not the helmet, the jacket")

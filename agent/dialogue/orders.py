@@ -138,10 +138,14 @@ def ask_swap_item(turn: Turn, order: dict, task: Task) -> Answer | None:
     meant = products.items_meant(changeable, task.wish if turn.picked_order else turn.text)
     if meant:
         chosen = [item_described([i for i in order["items"] if i["name"] == name], clause) for name, clause in meant]
-        task.item_ids = [i["item_id"] for i in chosen]
+        # ("同一单里还有个小号黑色的头盔 也想换成白色的 两个一起换": this one too, not instead)
+        kept = [i for i in task.item_ids if i not in {c["item_id"] for c in chosen}] \
+            if reading.ADDS_ITEM.search(turn.text) else []
+        task.item_ids = kept + [i["item_id"] for i in chosen]
         # (words that name no option of it keep the wish said before: "Only the t-shirt. Use my PayPal")
-        task.wishes = {i["item_id"]: clause if asks_option(clause) or i["item_id"] not in task.wishes
-                       else task.wishes[i["item_id"]] for i, (_, clause) in zip(chosen, meant)}
+        task.wishes = {**{i: w for i, w in task.wishes.items() if i in kept},
+                       **{i["item_id"]: clause if asks_option(clause) or i["item_id"] not in task.wishes
+                          else task.wishes[i["item_id"]] for i, (_, clause) in zip(chosen, meant)}}
     elif not task.item_ids:
         task.item_ids = [i["item_id"] for i in chosen_items(order, task, turn.text)[:1]]
     if not meant and len(task.item_ids) == 1:  # two helmets in the order: "the white size S should be a size L"

@@ -105,6 +105,8 @@ WANTS_NEW = re.compile(r"要一个|想买|想要一个|想找|找一个|求推�
 # where a parcel is, or its tracking number: "物流单号再发我一下", "is that one on its way too?"
 ASKS_WHERE = re.compile(r"tracking|\bon (?:its|it's|the) way\b|\bwhere(?:'s| is| are)? (?:it|they|my|the|that|this)\b|"
                         r"物流|快递单号|运单|单号.{0,4}(?:发|给|告诉)我|到哪|到了吗", re.IGNORECASE)
+# an item added to those a change already names: "也想换成白色的 两个一起换", "the mouse as well"
+ADDS_ITEM = re.compile(r"也(?:想|要)?(?:换|改|退)|两个一起|都换|一起换|一起退|\bas well\b|\balso\b|\bboth\b", re.IGNORECASE)
 OWNS = re.compile(r"买的|我的|订单|收到|签收|\border\b|\bmy\b|\bbought\b|\bpurchased\b|\breceived\b|\bgot\b",
                   re.IGNORECASE)
 # an order described by what it holds: "是台灯和拼图那一单", "订单是有laptop和camera的那个", "the one with the lamp"
