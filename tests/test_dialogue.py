@@ -593,3 +593,14 @@ def test_an_item_added_to_a_change_joins_it():
     from agent.dialogue.reading import ADDS_ITEM
     assert ADDS_ITEM.search("同一单里还有个小号黑色的头盔 也想换成白色的 两个一起换")
     assert ADDS_ITEM.search("and the mouse as well") and not ADDS_ITEM.search("not the helmet, the jacket")
+
+
+def test_a_shipped_order_that_cannot_be_cancelled_says_where_it_is(shop):
+    """Blind working-d: "cancel it NOW" of a shipped order got the refusal alone; the tracking number is what
+    an angry shopper can use next."""
+    shipped, email = "#W6310710", "anya.garcia2061@example.com"  # anya_garcia_3271's, shipped
+    assert shop.call("get_order_details", {"order_id": shipped})["status"] == "processed"
+    parcels = shop.call("track_order", {"order_id": shipped})["parcels"]
+    chat = Conversation(shop)
+    said = chat.say("cancel_order", f"cancel {shipped} {email}", email=email, order_id=shipped)
+    assert parcels[0]["tracking_id"] in said

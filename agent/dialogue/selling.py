@@ -244,10 +244,20 @@ def product_facts(turn: Turn) -> Answer:
     turn.dialogue.variant, turn.dialogue.asked_options = None, {}  # "what can I buy today then?": all of them again
     if not in_stock:
         return turn.answer("out_of_stock", {"product": product}, name=name)
+    if _EACH.search(turn.text) and len(in_stock) <= _MOST_LISTED:  # "which do you have, and what does each cost?"
+        lines = "; ".join(turn.say("variant_stock", options=options(v), price=v["price"], stock=turn.say("in_stock"))
+                          for v in sorted(in_stock, key=lambda v: Decimal(str(v["price"]))))
+        return turn.answer("variant_facts", {"product": product}, name=name, lines=lines)
     prices = sorted(Decimal(str(v["price"])) for v in in_stock)
     lines = options_summary(in_stock)
     return turn.answer("product_facts", {"product": product}, name=name, lines=lines, low=f"{prices[0]:.2f}",
                        high=f"{prices[-1]:.2f}")
+
+
+# a price for each one in stock, not a range: "what does each cost?", "分别多少钱"
+_EACH = re.compile(r"\beach\b|\bevery one\b|\ball (?:of )?(?:their|the) prices\b|\bprice list\b|分别|各(?:自|是)?多少|每(?:个|款|种)",
+                   re.IGNORECASE)
+_MOST_LISTED = 8
 
 
 def _best_named(turn: Turn, names: list[str], catalogue: dict) -> str | None:
