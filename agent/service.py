@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Awaitable, Callable
 
 import multimodal
-from agent import catalogue_search, metrics
+from agent import catalogue_search, metrics, tracing
 from agent.dialogue import check_flows
 from agent.graph import build_turn_graph
 from agent.feedback import FeedbackLog, JsonlFeedbackLog, KafkaFeedbackLog
@@ -185,6 +185,7 @@ async def run_worker_process(settings: Settings) -> None:
 
     if settings.metrics_port:
         start_http_server(settings.metrics_port, addr=settings.host)
+    tracing.configure(settings.otel_exporter_otlp_endpoint, "worker")
     backends = await open_backends(settings)
     worker = build_worker(settings, backends)
     mask_personal_data_in_logs(worker.deps.rails)
@@ -198,3 +199,4 @@ async def run_worker_process(settings: Settings) -> None:
         log.info("worker stopping")
     finally:
         await backends.close()
+        tracing.shutdown()

@@ -100,6 +100,9 @@ class Settings(BaseSettings):
     # backoff between tries: a random wait up to RETRY_FIRST_SECONDS × 2^(try - 1), never over RETRY_MAX_SECONDS
     retry_first_seconds: float = Field(0.2, gt=0)
     retry_max_seconds: float = Field(5.0, gt=0)
+    # traces (agent/tracing.py): an OTLP/HTTP collector's base URL, e.g. http://otel-collector:4318 (the
+    # OpenTelemetry standard variable; /v1/traces is added). Empty: no traces exported, next to no cost a turn
+    otel_exporter_otlp_endpoint: str = ""
     log_level: str = "INFO"
 
     @field_validator("rate_limit_per_address", "rate_limit_per_session", "rate_limit_per_shopper")
