@@ -93,7 +93,7 @@ class Settings(BaseSettings):
     preload_media_models: bool = True  # load Whisper, photo and OCR models at worker start
     cache_dir: str = "~/.cache/shopagent"
     # worker
-    metrics_port: int = 0  # a standalone worker serves /metrics here when > 0
+    metrics_port: int = 0  # a standalone worker serves /healthz, /readyz and /metrics here when > 0
     intake_lag_seconds: float = Field(5.0, gt=0)  # how often a worker reports its partitions' lag
     # a turn whose handler fails this often is dead-lettered (an outage does not count: it is waited out)
     turn_attempts: int = Field(3, ge=1)
