@@ -2,6 +2,7 @@
 its tool calls share one trace id, on the embedded stack and across a real Kafka-protocol broker (where only the
 record's traceparent header carries it from gateway to worker). The SDK's in-memory exporter collects the spans;
 the service runs in this process (its app with its worker in process, real Redis and broker behind it)."""
+import time
 import uuid
 
 import pytest
@@ -86,3 +87,47 @@ async def test_an_llm_call_is_a_span_of_its_own_and_its_failure_is_recorded(span
     (call,) = spans.get_finished_spans()
     assert call.name == "llm answer" and call.kind == SpanKind.CLIENT
     assert call.status.status_code == StatusCode.ERROR and call.attributes["gen_ai.request.model"] == "shop-llm"
+
+
+def test_with_an_otlp_endpoint_a_service_process_sends_its_spans_there(tmp_path):
+    """`serve.py` with OTEL_EXPORTER_OTLP_ENDPOINT posts OTLP/HTTP protobuf to ENDPOINT/v1/traces. The receiver
+    here stands in for a collector (none runs on these machines): it only records what arrives."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+
+    received: list[tuple[str, bytes]] = []
+
+    class Collector(BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append((self.path, self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    collector = ThreadingHTTPServer(("127.0.0.1", 0), Collector)
+    threading.Thread(target=collector.serve_forever, daemon=True).start()
+    env = {"REDIS_URL": "", "KAFKA_BOOTSTRAP_SERVERS": "", "SHOP_DB_URL": f"sqlite:///{tmp_path}/shop.db",
+           "LLM_BASE_URL": f"http://127.0.0.1:{services.free_port()}/v1", "OTEL_BSP_SCHEDULE_DELAY": "100",
+           "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{collector.server_address[1]}"}
+    try:
+        with services.service_process(env) as (url, _):
+            from tests.test_flows import Chat
+
+            Chat(url).say(f"where is my order #W2378156? {YUSUF}")
+            names, deadline = set(), time.monotonic() + 10
+            while not {"gateway turn", "turn", "tool get_order_details"} <= names:
+                assert time.monotonic() < deadline, names
+                time.sleep(0.1)
+                for path, body in list(received):
+                    assert path == "/v1/traces"
+                    request = ExportTraceServiceRequest.FromString(body)
+                    for resource_spans in request.resource_spans:
+                        service = {a.key: a.value.string_value for a in resource_spans.resource.attributes}
+                        assert service["service.name"] == "shop-service"
+                        names |= {s.name for scope in resource_spans.scope_spans for s in scope.spans}
+    finally:
+        collector.shutdown()
