@@ -150,8 +150,10 @@ class MemoryIntake(_Consuming):
 
 class KafkaIntake(_Consuming):
     def __init__(self, bootstrap: str, topic: str, group: str, partitions: int = 12, fetch_wait_ms: int = 5,
-                 retries: TurnRetries | None = None, dead_letter_topic: str | None = None) -> None:
+                 retries: TurnRetries | None = None, dead_letter_topic: str | None = None,
+                 session_timeout_ms: int = 10_000) -> None:
         self.bootstrap, self.topic, self.group, self.partitions = bootstrap, topic, group, partitions
+        self.session_timeout_ms = session_timeout_ms
         self.fetch_wait_ms = fetch_wait_ms
         self.retries = retries or TurnRetries()
         self.dead_letter_topic = dead_letter_topic or f"{topic}.dlq"
@@ -205,7 +207,7 @@ class KafkaIntake(_Consuming):
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self.bootstrap, group_id=self.group, enable_auto_commit=False,
             auto_offset_reset="earliest", fetch_max_wait_ms=self.fetch_wait_ms, max_poll_records=50,
-            session_timeout_ms=10_000, heartbeat_interval_ms=1_000)
+            session_timeout_ms=self.session_timeout_ms, heartbeat_interval_ms=min(1_000, self.session_timeout_ms // 3))
         consumer.subscribe([self.topic], listener=FinishBeforeHandingOver())
         await consumer.start()
         self.consumer = consumer

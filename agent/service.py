@@ -79,7 +79,7 @@ def open_intake(settings: Settings) -> IntakeQueue:
         return MemoryIntake(retries=retries)
     return KafkaIntake(settings.kafka_bootstrap_servers, settings.kafka_topic, settings.kafka_group,
                        settings.kafka_partitions, settings.kafka_fetch_wait_ms, retries,
-                       settings.kafka_dead_letter_topic or None)
+                       settings.kafka_dead_letter_topic or None, settings.kafka_session_timeout_ms)
 
 
 async def open_backends(settings: Settings, policies: PolicyStore | None = None) -> Backends:
