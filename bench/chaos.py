@@ -2,10 +2,10 @@
 
 Each fault runs on a fresh stack of real processes: Redis (saving to disk when stopped), a Kafka-protocol
 broker, a PostgreSQL server of its own for the shop, one gateway and two workers (`serve.py gateway`,
-`serve.py worker`). 20 shoppers, each proven by e-mail in the chat, send turns at a steady overall rate over HTTP
-(a front end's Idempotency-Key on each, sent again as Retry-After says when refused); a third of the way in the
-fault strikes. Every change a "yes" was answered "Done" for must be in the shop once, under that turn's id. A shopper's cycle: change the account's default address (a change in the shop, under the turn's
-request id), "yes", an FAQ question, their own order's status.
+`serve.py worker`). 20 shoppers, each proven by e-mail in the chat, send turns at a steady overall rate over
+HTTP (a front end's Idempotency-Key on each, sent again as Retry-After says when refused); a third of the way in
+the fault strikes. A shopper's cycle: change the account's default address (a change in the shop, under the
+turn's request id), "yes", an FAQ question, their own order's status.
 
 - kill-worker: kill -9 one worker mid-stream (Tansu: noida-db 0.2.3 never drops a SIGKILLed member from the group)
 - restart-broker: SIGTERM the broker and start it again on the same port and data (noida-db: it keeps its data
@@ -15,12 +15,13 @@ request id), "yes", an FAQ question, their own order's status.
 - websockets: no fault: 20 WebSockets opened at the same moment, each counting its own replies (Tansu)
 
 Then, per fault: turns sent; answered (done); honest failures (told "something went wrong", or refused with 503
-and Retry-After for longer than the client waits); lost (accepted, never answered or failed; on the websockets run
-also a reply that never reached its socket); wrong (answered, but not as the request asks: an outage read as
-"not found"); duplicated side effects (each session's stored history against the turns sent, and the shop's
-applied changes against the "yes" turns: a change under no "yes" of the session, or history entries too many);
-sessions whose history is out of the order sent; seconds to healthy (from the part coming back, or the kill, until the gateway's and the workers' /readyz answer
-200 and every turn accepted before it is answered).
+and Retry-After for longer than the client waits); lost (accepted, never answered or failed; a "yes" answered
+"Done" whose change is not in the shop; on the websockets run also a reply that never reached its socket); wrong
+(answered, but not as the request asks: an outage read as "not found"); duplicated side effects (each session's
+stored history against the turns sent, and the shop's applied changes against the "yes" turns: a change under
+no "yes" of that shopper's, or a turn kept twice); sessions whose history is out of the order sent; seconds to
+healthy (from the part coming back, or the kill, until the gateway's and the workers' /readyz answer 200 and no
+turn accepted over half a second before is still waiting, while the load goes on).
 """
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ BROKER = {"kill-worker": "tansu", "restart-broker": "noida", "restart-redis": "t
           "websockets": "tansu"}
 SHOPPERS = 20
 SESSION_TIMEOUT_SECONDS = Settings.model_fields["kafka_session_timeout_ms"].default / 1000
+HEALTHY_WAIT_SECONDS = 0.5  # healthy: no turn accepted longer ago than this is still waiting (usually ~20 ms)
 GIVE_UP_SECONDS = 30  # a front end retrying a refused turn for longer tells its shopper it failed
 FAQ = "do you ship to Canada"
 
@@ -131,16 +133,17 @@ def script(shopper: Shopper, n: int, count: int) -> list[Sent]:
 class Stack:
     """The processes of one run."""
 
-    def __init__(self, fault: str) -> None:
+    def __init__(self, fault: str, broker: str | None = None) -> None:
         self.fault, self.root = fault, Path(tempfile.mkdtemp(prefix="chaos-"))
         self.exits = contextlib.ExitStack()
         self.redis_port = services.free_port()
         self.redis_dir = str(self.root / "redis")
         os.makedirs(self.redis_dir)
         self.redis = None
-        self.broker = Broker(BROKER[fault])
+        self.broker = Broker(broker or BROKER[fault])
         self.pg = None
         self.workers: list[tuple[subprocess.Popen, int]] = []
+        self.killed_partitions: int | None = None
 
     def start_redis(self) -> None:
         self.redis = services.redis_server(self.redis_port, self.redis_dir)
@@ -157,7 +160,8 @@ class Stack:
         self.exits.callback(self.broker.close)
         self.pg = self.exits.enter_context(services.postgres_server())
         topic = f"chaos-{self.fault}"
-        self.env = {"REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0", "KAFKA_BOOTSTRAP_SERVERS": self.broker.bootstrap,
+        self.env = {"REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
+                    "KAFKA_BOOTSTRAP_SERVERS": self.broker.bootstrap,
                     "KAFKA_TOPIC": topic, "KAFKA_GROUP": f"agents-{topic}", "SHOP_DB_URL": self.pg.url,
                     "LLM_BASE_URL": f"http://127.0.0.1:{services.free_port()}/v1", "LLM_MAX_RETRIES": "0",
                     "RECENT_TURNS": "1000", "RATE_LIMIT_PER_SESSION": "", "RATE_LIMIT_PER_SHOPPER": "",
@@ -171,11 +175,15 @@ class Stack:
                 {**self.env, "METRICS_PORT": str(port)}, "worker", self.root / f"worker{i}.log"))
             self.workers.append((proc, port))
         deadline = time.monotonic() + 120
-        while not self.ready():
+        while not self.ready() or not self.balanced():  # steady: both workers hold partitions
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the stack did not get ready; logs in {self.root}")
             time.sleep(0.5)
         return self
+
+    def balanced(self) -> bool:
+        held = [self.partitions_of(port) for _, port in self.workers]
+        return all(held) and sum(held) == int(self.env["KAFKA_PARTITIONS"])
 
     def __exit__(self, *exc) -> None:
         self.exits.close()
@@ -192,6 +200,7 @@ class Stack:
     def strike(self) -> float | None:
         """Injects the fault; returns when the part was back (the kill: when it struck)."""
         if self.fault == "kill-worker":
+            self.killed_partitions = self.partitions_of(self.workers[1][1])
             os.kill(self.workers[1][0].pid, signal.SIGKILL)
             return time.monotonic()
         if self.fault == "restart-broker":
@@ -209,6 +218,11 @@ class Stack:
         else:
             return None
         return time.monotonic()
+
+    def partitions_of(self, port: int) -> int:
+        """How many intake partitions a worker reports lag for (its own, as the group assigned them)."""
+        scraped = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+        return sum(line.startswith('shop_intake_lag{partition="') for line in scraped.splitlines())
 
     def shoppers(self) -> list[tuple[str, str, str]]:
         """(user id, e-mail, one of their orders) for SHOPPERS seeded shoppers."""
@@ -266,8 +280,29 @@ async def status_of(client: httpx.AsyncClient, url: str, shopper: Shopper, turn:
     return response.json() if response.status_code == 200 else None
 
 
-async def run(fault: str, turns: int, rate: float) -> dict:
-    with Stack(fault) as stack:
+async def healthy_after(stack: Stack, client: httpx.AsyncClient, shoppers: list[Shopper],
+                        back_at: float) -> float | None:
+    """Seconds from `back_at` until the gateway's and the live workers' /readyz answer 200 and every turn accepted
+    over HEALTHY_WAIT_SECONDS before is answered: the backlog drained on every partition, the killed worker's too (the load
+    goes on meanwhile, so a partition nobody works shows as turns waiting)."""
+    answered: set[int] = set()
+    while time.monotonic() - back_at < 120:
+        now = time.monotonic()
+        waiting = [(s, t) for s in shoppers for t in s.turns
+                   if t.accepted_at and t.accepted_at <= now - HEALTHY_WAIT_SECONDS and id(t) not in answered]
+        for s, t in waiting:
+            t.result = await status_of(client, stack.url, s, t)
+            if t.result is not None and t.result.get("status") in ("done", "failed"):
+                answered.add(id(t))
+        covered = now - HEALTHY_WAIT_SECONDS >= back_at  # the turns accepted since the part came back count too
+        if covered and all(id(t) in answered for _, t in waiting) and await asyncio.to_thread(stack.ready):
+            return now - back_at
+        await asyncio.sleep(0.2)
+    return None
+
+
+async def run(fault: str, turns: int, rate: float, broker: str | None = None) -> dict:
+    with Stack(fault, broker) as stack:
         async with httpx.AsyncClient() as client:
             shoppers = []
             for user_id, email, order_id in stack.shoppers():
@@ -303,22 +338,8 @@ async def run(fault: str, turns: int, rate: float) -> dict:
             senders = asyncio.gather(*(sender(s) for s in shoppers))
             back_at = await chaos()
             healthy_seconds = None
-            if back_at is not None:  # healthy: ready, and what was accepted before it came back answered
-                before = [(s, t) for s in shoppers for t in s.turns if t.accepted_at and t.accepted_at <= back_at]
-                while True:
-                    pending = []
-                    for s, t in before:
-                        if t.result is None or t.result.get("status") not in ("done", "failed"):
-                            t.result = await status_of(client, stack.url, s, t)
-                            if t.result is None or t.result.get("status") not in ("done", "failed"):
-                                pending.append((s, t))
-                    before = pending
-                    if not before and await asyncio.to_thread(stack.ready):
-                        healthy_seconds = time.monotonic() - back_at
-                        break
-                    if time.monotonic() - back_at > 120:
-                        break
-                    await asyncio.sleep(0.2)
+            if back_at is not None:
+                healthy_seconds = await healthy_after(stack, client, shoppers, back_at)
             await senders
             sending_seconds = max(t.accepted_at or started for t in every) - started
 
@@ -339,7 +360,8 @@ async def run(fault: str, turns: int, rate: float) -> dict:
                 await asyncio.gather(*listeners)
             history = await stored_history(stack.env["REDIS_URL"], shoppers)
         applied = changes_applied(stack.pg.url)
-    return tally(fault, shoppers, history, applied, healthy_seconds, sending_seconds)
+    row = tally(fault, stack.broker.kind, shoppers, history, applied, healthy_seconds, sending_seconds)
+    return {**row, "killed worker's partitions": stack.killed_partitions}
 
 
 async def stored_history(redis_url: str, shoppers: list[Shopper]) -> dict[str, list[str | None]]:
@@ -360,7 +382,7 @@ def changes_applied(url: str) -> list[tuple[str, str]]:
         return conn.execute("SELECT idempotency_key, target FROM tool_calls").fetchall()
 
 
-def tally(fault: str, shoppers: list[Shopper], history: dict, applied: list, healthy_seconds, seconds) -> dict:
+def tally(fault: str, broker: str, shoppers: list[Shopper], history: dict, applied: list, healthy_seconds, seconds) -> dict:
     sent = [t for s in shoppers for t in s.turns]
     answered = {t for t in sent if t.result and t.result["status"] == "done"}
     failed = {t for t in sent if t.result and t.result["status"] == "failed" and
@@ -382,9 +404,10 @@ def tally(fault: str, shoppers: list[Shopper], history: dict, applied: list, hea
         lost |= {t for t in s.turns if t in answered and t.request_id not in kept}  # answered, then not kept
         order = [t.request_id for t in s.turns if t in answered]
         out_of_order[0] += [r for r in history[s.session_id] if r in order] != order
-    return {"fault": fault, "broker": BROKER[fault], "sent": len(sent), "answered": len(answered),
+    return {"fault": fault, "broker": broker, "sent": len(sent), "answered": len(answered),
             "honest failures": len(failed) + sum(t.refused for t in sent), "lost": len(lost),
-            "wrong": len(wrong), "duplicated": duplicated, "applied changes": len(applied), "sessions out of order": out_of_order[0],
+            "wrong": len(wrong), "duplicated": duplicated, "applied changes": len(applied),
+            "sessions out of order": out_of_order[0],
             "healthy s": None if healthy_seconds is None else round(healthy_seconds, 1),
             "rate /s": round(len(sent) / max(seconds, 1e-3), 1)}
 
@@ -408,13 +431,15 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=25.0, help="turns per second, all shoppers together")
     parser.add_argument("--faults", default=",".join(FAULTS), help=f"comma-separated, of {', '.join(FAULTS)}")
+    parser.add_argument("--broker", choices=["tansu", "noida"], help="one broker for every fault (to see why each "
+                        "needs its own)")
     args = parser.parse_args()
     rows = []
     for fault in args.faults.split(","):
-        rows.append(asyncio.run(run(fault, args.turns, args.rate)))
+        rows.append(asyncio.run(run(fault, args.turns, args.rate, args.broker)))
         print(json.dumps(rows[-1]), flush=True)
     columns = ["fault", "broker", "sent", "answered", "honest failures", "lost", "wrong", "duplicated",
-               "applied changes", "sessions out of order", "healthy s", "rate /s"]
+               "applied changes", "sessions out of order", "healthy s", "rate /s", "killed worker's partitions"]
     print()
     print(" | ".join(columns))
     print(" | ".join("---" for _ in columns))
