@@ -187,7 +187,10 @@ class Stack:
 
     def __exit__(self, *exc) -> None:
         self.exits.close()
-        shutil.rmtree(self.root, ignore_errors=True)
+        if os.environ.get("CHAOS_KEEP_LOGS"):
+            print(f"logs kept in {self.root}", file=sys.stderr)
+        else:
+            shutil.rmtree(self.root, ignore_errors=True)
 
     def ready(self) -> bool:
         urls = [f"{self.url}/readyz"] + [f"http://127.0.0.1:{port}/readyz" for proc, port in self.workers
