@@ -289,7 +289,7 @@ async def healthy_after(stack: Stack, client: httpx.AsyncClient, shoppers: list[
     over HEALTHY_WAIT_SECONDS before is answered: the backlog drained on every partition, the killed worker's too (the load
     goes on meanwhile, so a partition nobody works shows as turns waiting)."""
     answered: set[int] = set()
-    while time.monotonic() - back_at < 120:
+    while time.monotonic() - back_at < 60:
         now = time.monotonic()
         waiting = [(s, t) for s in shoppers for t in s.turns
                    if t.accepted_at and t.accepted_at <= now - HEALTHY_WAIT_SECONDS and id(t) not in answered]
@@ -346,7 +346,7 @@ async def run(fault: str, turns: int, rate: float, broker: str | None = None) ->
             await senders
             sending_seconds = max(t.accepted_at or started for t in every) - started
 
-            deadline = time.monotonic() + 120  # every accepted turn answered or failed, or counted lost
+            deadline = time.monotonic() + 60  # every accepted turn answered or failed, or counted lost
             while True:
                 waiting = [(s, t) for s in shoppers for t in s.turns if t.request_id and
                            (t.result is None or t.result.get("status") not in ("done", "failed"))]

@@ -53,8 +53,8 @@ def test_one_turn_is_one_trace_from_the_gateway_to_its_tools(spans, stack_settin
         opened = client.post("/v1/sessions", json={"channel": "app"}).json()
         headers = {"Authorization": f"Bearer {opened['session_token']}"}
         spans.clear()
-        answered = client.post("/v1/chat", headers=headers,
-                               json={"session_id": opened["session_id"], "text": f"where is my order #W2378156? {YUSUF}"})
+        text = f"where is my order #W2378156? {YUSUF}"
+        answered = client.post("/v1/chat", headers=headers, json={"session_id": opened["session_id"], "text": text})
         assert answered.status_code == 200, answered.text
         assert "#W2378156" in answered.json()["reply"]["text"]
         request_id = answered.json()["request_id"]
