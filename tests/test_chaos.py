@@ -15,7 +15,8 @@ TURNS, RATE = 200, 20.0
 # Open: after noida-db restarts, both workers are told their member id is unknown, rejoin, and in 2 of 3 runs at
 # this size never get partitions again (~118 of 200 turns unanswered; the 2,000-turn runs passed twice). noida-db
 # keeps its group on disk and never drops a member that does not come back (the kill -9 case), which would hold
-# the rejoin; not proven yet. Shown as a failure to expect, not hidden.
+# the rejoin; but idle consumers recovered from the same restart, so the workers' rejoin with turns under way is
+# suspect too. Not known yet: shown as a failure to expect, not hidden.
 BROKER_RESTART_OPEN = pytest.mark.xfail(reason="noida-db's group after its restart: workers sometimes never rejoin",
                                         strict=False)
 
