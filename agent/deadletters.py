@@ -34,6 +34,7 @@ class Record:
     topic: str
     partition: int
     offset: int
+    headers: tuple[tuple[str, bytes], ...] = ()  # the trace the record continues (agent/tracing.py)
 
 
 class DeadLetter(BaseModel):

@@ -15,7 +15,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from agent import shopper_api, stream_api
+from agent import shopper_api, stream_api, tracing
 from agent.api_errors import ApiError, error_response, rate_limited_response
 from agent.desk_api import make_desk_router
 from agent.identity import ShopperTokens
@@ -196,6 +196,7 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
         if not any(isinstance(f, _HideCredentials) for f in uvicorn_log.filters):
             uvicorn_log.addFilter(_HideCredentials())
         mask_personal_data_in_logs(rails)  # whatever a library or a traceback would write of a shopper's words
+        tracing.configure(settings.otel_exporter_otlp_endpoint, "service" if run_worker else "gateway")
         backends = await open_backends(settings, policies)
         app.state.backends = backends
         worker_task = None
@@ -211,6 +212,7 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await backends.close()
+            tracing.shutdown()
 
     app = FastAPI(title="Shop assistant API", version="1", lifespan=lifespan,
                   description="Chat with the shop's customer-service agent from an app, H5 page or mini-program.")

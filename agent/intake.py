@@ -17,7 +17,7 @@ from typing import Protocol
 
 from pydantic import ValidationError
 
-from agent import metrics
+from agent import metrics, tracing
 from agent.api import Turn
 from agent.deadletters import DeadLetter, GaveUp, Handler, LetterHandler, Record, TurnRetries
 
@@ -30,8 +30,9 @@ class IntakeQueue(Protocol):
     async def put(self, turn: Turn) -> None:
         """Returns once the turn is durably queued (Kafka: acks=all)."""
 
-    async def put_record(self, key: str | None, value: bytes) -> None:
-        """A record as any producer wrote it (a dead letter put back), keyed by session id."""
+    async def put_record(self, key: str | None, value: bytes, headers: list[tuple[str, bytes]] | None = None) -> None:
+        """A record as any producer wrote it (a dead letter put back), keyed by session id; `headers`: the
+        trace it continues."""
 
     async def run_worker(self, handle: Handler, dead_lettered: LetterHandler | None = None) -> None:
         """Consumes turns until cancelled; retries a turn whose handler failed; dead-letters what cannot be
@@ -57,22 +58,37 @@ class _Consuming:
     dead-letter it when it is no turn or out of attempts."""
 
     retries: TurnRetries
+    topic: str
+
+    async def put(self, turn: Turn) -> None:
+        """The turn on the intake, within the gateway's trace: its context goes in the record's headers."""
+        with tracing.span(f"send {self.topic}", tracing.PRODUCER, {"messaging.destination.name": self.topic,
+                                                                    "shop.request_id": turn.request_id}):
+            await self.put_record(turn.session_id, turn.model_dump_json().encode(), tracing.headers_out())
+
+    async def put_record(self, key: str | None, value: bytes, headers: list[tuple[str, bytes]] | None = None) -> None:
+        raise NotImplementedError
 
     async def _send_dead_letter(self, letter: DeadLetter) -> None:
         raise NotImplementedError
 
     async def _work_on(self, record: Record, handle: Handler, dead_lettered: LetterHandler | None) -> None:
-        try:
-            turn = Turn.model_validate_json(record.value)
-        except ValidationError as exc:  # the same bytes never read otherwise: no retry
-            return await self._dead_letter(DeadLetter.of(record, "unreadable", exc, 1), dead_lettered)
-        metrics.TURNS_IN_FLIGHT.inc()
-        try:
-            await self.retries.run(handle, turn)
-        except GaveUp as exc:
-            await self._dead_letter(DeadLetter.of(record, "failed", exc.error, exc.attempts), dead_lettered)
-        finally:
-            metrics.TURNS_IN_FLIGHT.dec()
+        with tracing.span(f"process {record.topic}", tracing.CONSUMER, context=tracing.context_in(record.headers),
+                          attributes={"messaging.destination.name": record.topic,
+                                      "messaging.destination.partition.id": str(record.partition),
+                                      "messaging.kafka.offset": record.offset}) as span:
+            try:
+                turn = Turn.model_validate_json(record.value)
+            except ValidationError as exc:  # the same bytes never read otherwise: no retry
+                return await self._dead_letter(DeadLetter.of(record, "unreadable", exc, 1), dead_lettered)
+            span.set_attribute("shop.request_id", turn.request_id)
+            metrics.TURNS_IN_FLIGHT.inc()
+            try:
+                await self.retries.run(handle, turn)
+            except GaveUp as exc:
+                await self._dead_letter(DeadLetter.of(record, "failed", exc.error, exc.attempts), dead_lettered)
+            finally:
+                metrics.TURNS_IN_FLIGHT.dec()
 
     async def _dead_letter(self, letter: DeadLetter, dead_lettered: LetterHandler | None) -> None:
         await self._send_dead_letter(letter)  # kept before anyone is told, and before the offset moves on
@@ -88,6 +104,7 @@ class _Consuming:
 
 class MemoryIntake(_Consuming):
     def __init__(self, partitions: int = 8, retries: TurnRetries | None = None) -> None:
+        self.topic = "memory"
         self.queues: list[asyncio.Queue[Record]] = [asyncio.Queue() for _ in range(partitions)]
         self.offsets = [0] * partitions
         self.retries = retries or TurnRetries()
@@ -96,12 +113,10 @@ class MemoryIntake(_Consuming):
     async def start(self):
         return None
 
-    async def put(self, turn):
-        await self.put_record(turn.session_id, turn.model_dump_json().encode())
-
-    async def put_record(self, key, value):
+    async def put_record(self, key, value, headers=None):
         partition = partition_for(key or "", len(self.queues))
-        self.queues[partition].put_nowait(Record(key, value, "memory", partition, self.offsets[partition]))
+        self.queues[partition].put_nowait(Record(key, value, self.topic, partition, self.offsets[partition],
+                                                 tuple(headers or ())))
         self.offsets[partition] += 1
 
     async def run_worker(self, handle, dead_lettered=None):
@@ -135,8 +150,10 @@ class MemoryIntake(_Consuming):
 
 class KafkaIntake(_Consuming):
     def __init__(self, bootstrap: str, topic: str, group: str, partitions: int = 12, fetch_wait_ms: int = 5,
-                 retries: TurnRetries | None = None, dead_letter_topic: str | None = None) -> None:
+                 retries: TurnRetries | None = None, dead_letter_topic: str | None = None,
+                 session_timeout_ms: int = 10_000) -> None:
         self.bootstrap, self.topic, self.group, self.partitions = bootstrap, topic, group, partitions
+        self.session_timeout_ms = session_timeout_ms
         self.fetch_wait_ms = fetch_wait_ms
         self.retries = retries or TurnRetries()
         self.dead_letter_topic = dead_letter_topic or f"{topic}.dlq"
@@ -163,11 +180,9 @@ class KafkaIntake(_Consuming):
         self.producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all", linger_ms=0)
         await self.producer.start()
 
-    async def put(self, turn):
-        await self.put_record(turn.session_id, turn.model_dump_json().encode())
-
-    async def put_record(self, key, value):
-        await self.producer.send_and_wait(self.topic, value, key=key.encode() if key is not None else None)
+    async def put_record(self, key, value, headers=None):
+        await self.producer.send_and_wait(self.topic, value, key=key.encode() if key is not None else None,
+                                          headers=headers or None)
 
     async def run_worker(self, handle, dead_lettered=None):
         from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
@@ -192,7 +207,7 @@ class KafkaIntake(_Consuming):
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self.bootstrap, group_id=self.group, enable_auto_commit=False,
             auto_offset_reset="earliest", fetch_max_wait_ms=self.fetch_wait_ms, max_poll_records=50,
-            session_timeout_ms=10_000, heartbeat_interval_ms=1_000)
+            session_timeout_ms=self.session_timeout_ms, heartbeat_interval_ms=min(1_000, self.session_timeout_ms // 3))
         consumer.subscribe([self.topic], listener=FinishBeforeHandingOver())
         await consumer.start()
         self.consumer = consumer
@@ -202,7 +217,8 @@ class KafkaIntake(_Consuming):
             try:
                 for r in records:
                     key = r.key.decode(errors="replace") if r.key is not None else None
-                    await self._work_on(Record(key, r.value, tp.topic, tp.partition, r.offset), handle, dead_lettered)
+                    record = Record(key, r.value, tp.topic, tp.partition, r.offset, tuple(r.headers or ()))
+                    await self._work_on(record, handle, dead_lettered)
                     await consumer.commit({tp: r.offset + 1})
                     uncommitted = handled[tp] = r.offset + 1
             except Exception:  # e.g. a commit refused mid-rebalance, a dead letter the broker did not take

@@ -15,7 +15,7 @@ from typing import Any, Awaitable, Callable
 
 import openai
 
-from agent import metrics
+from agent import metrics, tracing
 
 log = logging.getLogger(__name__)
 TokenSink = Callable[[str], Awaitable[None]]
@@ -71,6 +71,10 @@ class LLMClient:
 
     async def answer(self, messages: list[dict], on_token: TokenSink | None = None) -> str:
         """A free-form answer, streamed token by token to on_token."""
+        with tracing.span("llm answer", tracing.CLIENT, {"gen_ai.request.model": self.model}):
+            return await self._answer(messages, on_token)
+
+    async def _answer(self, messages: list[dict], on_token: TokenSink | None) -> str:
         started = time.perf_counter()
         try:
             stream = await self.client.chat.completions.create(
@@ -94,6 +98,10 @@ class LLMClient:
 
     async def call_tool(self, messages: list[dict], tools: list[dict], name: str) -> dict[str, Any]:
         """Ask the model to fill in the arguments of the named tool; returns them parsed."""
+        with tracing.span(f"llm tool {name}", tracing.CLIENT, {"gen_ai.request.model": self.model}):
+            return await self._call_tool(messages, tools, name)
+
+    async def _call_tool(self, messages: list[dict], tools: list[dict], name: str) -> dict[str, Any]:
         started = time.perf_counter()
         try:
             response = await self.client.chat.completions.create(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, FastAPI, Query
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, Field
@@ -72,6 +72,15 @@ async def readyz(b: Backends = Depends(backends)):
 
 probes.add_api_route("/metrics", prometheus, response_class=Response,
                      summary="Prometheus metrics, for the scraper on the internal network")
+
+
+def worker_probes(backends: Backends) -> FastAPI:
+    """A standalone worker's own small HTTP app on METRICS_PORT: the same /healthz, /readyz and /metrics as the
+    gateway's, for its process. Served on the worker's event loop, so /healthz also says the loop still turns."""
+    app = FastAPI(title="Shop worker probes", version="1", openapi_url=None)
+    app.state.backends = backends
+    app.include_router(probes)
+    return app
 
 
 def make_operations_router(staff: StaffTokens) -> APIRouter:

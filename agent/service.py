@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Awaitable, Callable
 
 import multimodal
-from agent import catalogue_search, metrics
+from agent import catalogue_search, metrics, tracing
 from agent.dialogue import check_flows
 from agent.graph import build_turn_graph
 from agent.feedback import FeedbackLog, JsonlFeedbackLog, KafkaFeedbackLog
@@ -79,7 +79,7 @@ def open_intake(settings: Settings) -> IntakeQueue:
         return MemoryIntake(retries=retries)
     return KafkaIntake(settings.kafka_bootstrap_servers, settings.kafka_topic, settings.kafka_group,
                        settings.kafka_partitions, settings.kafka_fetch_wait_ms, retries,
-                       settings.kafka_dead_letter_topic or None)
+                       settings.kafka_dead_letter_topic or None, settings.kafka_session_timeout_ms)
 
 
 async def open_backends(settings: Settings, policies: PolicyStore | None = None) -> Backends:
@@ -178,13 +178,11 @@ async def report_lag(intake: IntakeQueue, every_seconds: float) -> None:
 
 
 async def run_worker_process(settings: Settings) -> None:
-    """A standalone worker: consumes the intake until stopped; serves /metrics on METRICS_PORT."""
+    """A standalone worker: consumes the intake until stopped; once its models are loaded, serves /healthz,
+    /readyz and /metrics on METRICS_PORT (agent/operations.py), what its probes and the scraper ask."""
     import signal
 
-    from prometheus_client import start_http_server
-
-    if settings.metrics_port:
-        start_http_server(settings.metrics_port, addr=settings.host)
+    tracing.configure(settings.otel_exporter_otlp_endpoint, "worker")
     backends = await open_backends(settings)
     worker = build_worker(settings, backends)
     mask_personal_data_in_logs(worker.deps.rails)
@@ -192,9 +190,39 @@ async def run_worker_process(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, consuming.cancel)
+    probes = ProbeServer(settings, backends) if settings.metrics_port else None
     try:
         await consuming
     except asyncio.CancelledError:
         log.info("worker stopping")
     finally:
+        if probes is not None:
+            await probes.stop()
         await backends.close()
+        tracing.shutdown()
+
+
+class ProbeServer:
+    """uvicorn serving the worker's probe app as a task of the worker's loop; the worker's own SIGTERM handling
+    stops it (uvicorn's signal capture is left out: it would take the worker's signals)."""
+
+    def __init__(self, settings: Settings, backends: Backends) -> None:
+        import contextlib
+
+        import uvicorn
+
+        from agent.operations import worker_probes
+
+        class Server(uvicorn.Server):
+            @contextlib.contextmanager
+            def capture_signals(self):
+                yield
+
+        config = uvicorn.Config(worker_probes(backends), host=settings.host, port=settings.metrics_port,
+                                lifespan="off", access_log=False, log_level="warning")
+        self.server = Server(config)
+        self.task = asyncio.create_task(self.server.serve())
+
+    async def stop(self) -> None:
+        self.server.should_exit = True
+        await asyncio.gather(self.task, return_exceptions=True)

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     # How long a worker's fetch may wait for new turns. Tansu holds a fetch for all of it even when a turn
     # arrives (5 ms: ~2 ms added per turn, ~4% of a core per idle worker); Apache Kafka answers at once, so 100+ is fine there.
     kafka_fetch_wait_ms: int = Field(5, ge=0)
+    # how long the broker waits for a silent worker (killed, frozen) before its partitions go to the others
+    kafka_session_timeout_ms: int = Field(10_000, ge=1_000)
     kafka_dead_letter_topic: str = ""  # dead letters (agent/deadletters.py); empty: KAFKA_TOPIC + ".dlq"
     handoff_topic: str = "chat.handoffs"
     feedback_topic: str = "chat.feedback"  # feedback on replies (with Kafka)
@@ -93,13 +95,16 @@ class Settings(BaseSettings):
     preload_media_models: bool = True  # load Whisper, photo and OCR models at worker start
     cache_dir: str = "~/.cache/shopagent"
     # worker
-    metrics_port: int = 0  # a standalone worker serves /metrics here when > 0
+    metrics_port: int = 0  # a standalone worker serves /healthz, /readyz and /metrics here when > 0
     intake_lag_seconds: float = Field(5.0, gt=0)  # how often a worker reports its partitions' lag
     # a turn whose handler fails this often is dead-lettered (an outage does not count: it is waited out)
     turn_attempts: int = Field(3, ge=1)
     # backoff between tries: a random wait up to RETRY_FIRST_SECONDS × 2^(try - 1), never over RETRY_MAX_SECONDS
     retry_first_seconds: float = Field(0.2, gt=0)
     retry_max_seconds: float = Field(5.0, gt=0)
+    # traces (agent/tracing.py): an OTLP/HTTP collector's base URL, e.g. http://otel-collector:4318 (the
+    # OpenTelemetry standard variable; /v1/traces is added). Empty: no traces exported, next to no cost a turn
+    otel_exporter_otlp_endpoint: str = ""
     log_level: str = "INFO"
 
     @field_validator("rate_limit_per_address", "rate_limit_per_session", "rate_limit_per_shopper")

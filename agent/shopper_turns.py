@@ -12,6 +12,7 @@ from fastapi import Request
 from starlette.requests import HTTPConnection
 
 from agent.api import RequestResult, TextMessage, Turn
+from agent import tracing
 from agent.api_errors import ApiError
 from agent.dependencies import backends
 from agent.settings import Settings
@@ -33,7 +34,14 @@ def request_id_for(session_id: str, idempotency_key: str | None) -> str:
 
 
 async def enqueue(connection: HTTPConnection, turn: Turn, only_new: bool = False) -> bool:
-    """Records the turn as queued, then puts it on the intake; undone if the queue refuses it."""
+    """Records the turn as queued, then puts it on the intake; undone if the queue refuses it. The turn's trace
+    starts here and travels with it on the intake."""
+    with tracing.span("gateway turn", tracing.SERVER, {"shop.request_id": turn.request_id,
+                                                       "shop.session_id": turn.session_id}):
+        return await _enqueue(connection, turn, only_new)
+
+
+async def _enqueue(connection: HTTPConnection, turn: Turn, only_new: bool) -> bool:
     b = backends(connection)
     record = RequestResult(request_id=turn.request_id, session_id=turn.session_id, status="queued")
     if not await b.sessions.put_request(record, only_new=only_new):

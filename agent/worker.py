@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 
-from agent import metrics
+from agent import metrics, tracing
 from agent.api import ErrorBody, Reply, RequestResult, Turn
 from agent.deadletters import DeadLetter
 from agent.nodes import TurnDeps
@@ -34,11 +34,12 @@ class TurnWorker:
         self.told_busy: set[str] = set()  # turns under way whose shopper knows they wait for a backend
 
     async def handle(self, turn: Turn) -> None:
-        try:
-            await self._run(turn)
-        except OUTAGES as exc:
-            await self._tell_busy(turn, exc)
-            raise  # retried until the backend is back
+        with tracing.span("turn", attributes={"shop.request_id": turn.request_id, "shop.session_id": turn.session_id}):
+            try:
+                await self._run(turn)
+            except OUTAGES as exc:
+                await self._tell_busy(turn, exc)
+                raise  # retried until the backend is back
         self.told_busy.discard(turn.request_id)
 
     async def _run(self, turn: Turn) -> None:
@@ -46,6 +47,7 @@ class TurnWorker:
         record = await sessions.get_request(turn.request_id)
         if record is not None and record.status in ("done", "failed"):
             metrics.DUPLICATES.inc()
+            tracing.note(**{"shop.duplicate": True})
             await push.publish(turn.session_id, _reply_event(record))
             return
         started = time.time()
@@ -77,6 +79,7 @@ class TurnWorker:
         await sessions.finish_turn(session, record)  # stored before the offset is committed
         await push.publish(turn.session_id, _reply_event(record))
         route = out.get("route") or "unknown"
+        tracing.note(**{"shop.route": route})
         metrics.TURNS.labels(route=route).inc()
         metrics.TURN_SECONDS.labels(route=route).observe(time.time() - started)
         metrics.TURN_END_TO_END.labels(route=route).observe(time.time() - turn.enqueued_at)

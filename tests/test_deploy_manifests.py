@@ -220,6 +220,20 @@ def test_gateway_probes_ask_its_real_health_routes():
     assert str(port) == {e["name"]: e["value"] for e in gateway["env"]}["PORT"]
 
 
+def test_worker_probes_ask_its_own_health_routes():
+    from agent.operations import worker_probes
+
+    routes = worker_probes(None).openapi()["paths"]  # what a standalone worker serves on METRICS_PORT
+    worker = of_kind("Deployment")["shop-worker"]["spec"]["template"]["spec"]["containers"][0]
+    port = {p["name"]: p["containerPort"] for p in worker["ports"]}
+    env = {e["name"]: e["value"] for e in worker["env"]}
+    for probe, path in (("startupProbe", "/healthz"), ("livenessProbe", "/healthz"), ("readinessProbe", "/readyz")):
+        assert worker[probe]["httpGet"]["path"] == path in routes, probe
+        assert str(port[worker[probe]["httpGet"]["port"]]) == env["METRICS_PORT"], probe
+    healthcheck = compose_file()["services"]["worker"]["healthcheck"]["test"][-1]
+    assert f"127.0.0.1:{compose_file()['services']['worker']['environment']['METRICS_PORT']}/healthz" in healthcheck
+
+
 def test_worker_metrics_port_is_the_one_scraped():
     worker = of_kind("Deployment")["shop-worker"]["spec"]["template"]
     container = worker["spec"]["containers"][0]

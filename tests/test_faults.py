@@ -75,6 +75,7 @@ async def test_dead_letters_on_kafka_tell_the_shopper_and_replay_with_one_comman
                                                                             ("unreadable", 1, None)]
         assert "no such table: orders" in letters[0].error and letters[1].session_id == chat.session_id
 
+        assert httpx.get(f"http://127.0.0.1:{metrics_port}/readyz").status_code == 200  # the worker's own probes
         worker_metrics = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics").text  # the worker's own process
         for line in ('shop_dead_letters_total{reason="failed"} 1.0', 'shop_dead_letters_total{reason="unreadable"} 1.0',
                      'shop_turn_retries_total{reason="failure"} 2.0', "shop_turns_in_flight 0.0"):
@@ -169,6 +170,54 @@ def test_redis_restarted_answers_503_then_the_retried_turn_once(tmp_path):
             assert send(chat, "包邮吗", key="k-1").json()["request_id"] == first.json()["request_id"]
             time.sleep(0.3)
             assert turns_of(chat) == ["hi there", "包邮吗"]
+    finally:
+        if redis is not None:
+            redis.__exit__(None, None, None)
+
+
+def test_a_standalone_workers_probes_follow_its_backends(kafka_brokers, tmp_path):
+    """`serve.py worker` answers /healthz, /readyz and /metrics on METRICS_PORT (the k8s probes ask them): Redis
+    stopped, it is not ready (and still alive: it waits the outage out), and ready again within 10 s of Redis."""
+    redis_port, probe_port, topic = services.free_port(), services.free_port(), f"probes-{uuid.uuid4().hex[:8]}"
+    redis = services.redis_server(redis_port)
+    redis.__enter__()
+    env = {"REDIS_URL": f"redis://127.0.0.1:{redis_port}/0", "KAFKA_BOOTSTRAP_SERVERS": kafka_brokers("tansu"),
+           "KAFKA_TOPIC": topic, "KAFKA_GROUP": f"agents-{topic}", "SHOP_DB_URL": f"sqlite:///{tmp_path}/shop.db",
+           "LLM_BASE_URL": f"http://127.0.0.1:{services.free_port()}/v1", "METRICS_PORT": str(probe_port),
+           "INTAKE_LAG_SECONDS": "0.2"}
+    probes = f"http://127.0.0.1:{probe_port}"
+
+    def status(path: str) -> int | None:
+        try:
+            return httpx.get(probes + path, timeout=5).status_code
+        except httpx.HTTPError:
+            return None
+
+    try:
+        with services.service_process(env, "worker") as (_, worker):
+            deadline = time.monotonic() + 90  # it serves them once its models are loaded
+            while status("/readyz") != 200:
+                assert worker.poll() is None and time.monotonic() < deadline
+                time.sleep(0.2)
+            ready = httpx.get(probes + "/readyz").json()["backends"]
+            assert {k: v for k, v in ready.items() if k != "llm"} == dict.fromkeys(
+                ("sessions", "intake", "shop", "policies"), "up")
+            while 'shop_intake_lag{partition="' not in (scraped := httpx.get(probes + "/metrics").text):
+                assert time.monotonic() < deadline  # its partitions' lag, once the group gave it some
+                time.sleep(0.2)
+            for family in ("shop_turns_in_flight", "shop_turn_retries_total", "shop_dead_letters_total"):
+                assert f"# TYPE {family}" in scraped, family
+
+            redis.__exit__(None, None, None)
+            redis = None
+            assert status("/readyz") == 503 and status("/healthz") == 200
+            assert httpx.get(probes + "/readyz").json()["backends"]["sessions"].startswith("down")
+            redis = services.redis_server(redis_port)
+            redis.__enter__()
+            back = time.monotonic()
+            while status("/readyz") != 200:
+                assert time.monotonic() - back < 10
+                time.sleep(0.2)
     finally:
         if redis is not None:
             redis.__exit__(None, None, None)

@@ -1,10 +1,12 @@
 """The shop: the one entry point the agent, the tests and operators use to call the commerce tools."""
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import json
 
+from opentelemetry import trace
 from pydantic import ValidationError
 
 from tools import errors
@@ -13,6 +15,17 @@ from tools.recommend import Recommender
 from tools.registry import TOOLS, Context, Tool
 from tools.seed import create_and_seed, export
 from tools.store import Store, connect
+
+# the OpenTelemetry API's tracer: a no-op unless the process set up a provider (agent/tracing.py); while none is
+# set, not even the API's no-op span is made
+_tracer = trace.get_tracer("shopagent.tools")
+_UNTRACED = contextlib.nullcontext()
+
+
+def tool_span(name: str):
+    if isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider):
+        return _UNTRACED
+    return _tracer.start_as_current_span(f"tool {name}", attributes={"shop.tool": name})
 
 
 class Shop:
@@ -39,6 +52,10 @@ class Shop:
         """Run one tool. `as_shopper`: the session's authenticated user id (None: an operator, no scope).
         `idempotency_key`: the turn's request_id, required by tools that change the shop.
         Returns the tool's JSON-able result or raises a ToolError subclass."""
+        with tool_span(name):
+            return self._call(name, arguments, as_shopper, idempotency_key)
+
+    def _call(self, name: str, arguments: dict | None, as_shopper: str | None, idempotency_key: str | None) -> dict:
         tool = TOOLS.get(name)
         if tool is None:
             raise errors.UnknownTool(f"There is no tool named {name}.")
