@@ -604,3 +604,19 @@ def test_a_shipped_order_that_cannot_be_cancelled_says_where_it_is(shop):
     chat = Conversation(shop)
     said = chat.say("cancel_order", f"cancel {shipped} {email}", email=email, order_id=shipped)
     assert parcels[0]["tracking_id"] in said
+
+
+def test_a_greeting_before_a_question_and_the_cheapest_of_those_recommended(shop):
+    """A newcomer's try: "hi, do you guys have anything for someone who just started running?" was asked
+    whether it was a greeting, "anything" read as a product the shop does not sell, and "the cheapest of
+    those" got three unrelated picks."""
+    from agent.dialogue.reading import after_thanks
+    asked = "hi, do you guys have anything for someone who just started running?"
+    assert after_thanks(asked) == "do you guys have anything for someone who just started running?"
+    assert products.asks_if_sold(asked) is None
+    chat = Conversation(shop)
+    shown = chat.say("recommend", asked)
+    listed = list(chat.dialogue.task.products)
+    assert "Running Shoes" in shown and len(listed) > 1
+    cheapest = chat.say("recommend", "what's the cheapest of those")
+    assert "cheapest" in cheapest.lower() and sum(n in cheapest for n in listed) == 1

@@ -44,7 +44,7 @@ _SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)? (?:sell|have|carry|stock)\s
                    r"(?:你们|你家|店里|贵店)(?:这里|这儿)?(?:有没有|有)卖?([\u4e00-\u9fff]{1,6}?)(?:卖)?(?:的?(?:吗|么|嘛)|的\s*(?:[?？]|$))|"
                    r"(?:有没有卖|有卖|卖不卖)([\u4e00-\u9fff]{1,6}?)(?:的|吗|么|[?？]|$)", re.IGNORECASE)
 _NOT_A_PRODUCT = re.compile(r"货|库存|优惠|折扣|活动|券|发票|人|客服|问题|办法|时间|地址|运费|包邮|什|别的|其他|推荐|期|门店|"
-                            r"\b(?:it|them|this|that|one|any|stock|discounts?|coupons?|deals?|sales?|promo\w*|"
+                            r"\b(?:it|them|this|that|one|any|anything|something|stuff|things?|stock|discounts?|coupons?|deals?|sales?|promo\w*|"
                             r"(?:free |international |express )?(?:shipping|delivery|returns?|exchanges?|refunds?)|"
                             r"gift (?:cards?|wrapping)|warranty|installments?|price match\w*|cash on delivery|cod|"
                             r"stores?|shops?|a store|other colou?rs?|sizes?|colou?rs?)\b", re.IGNORECASE)

@@ -189,11 +189,14 @@ def after_no(text: str) -> str | None:
 
 
 _THANKS_FIRST = re.compile(r"\s*(?:(?:ok(?:ay)?|好的|好|嗯|行|got it|great|perfect)[\s,，.。!！]*)?"
-                           r"(?:thanks?(?: you)?|thx|ty|谢谢(?:你|您|啦)?|多谢|感谢)[\s,，.。!！~]*", re.IGNORECASE)
+                           r"(?:thanks?(?: you)?|thx|ty|谢谢(?:你|您|啦)?|多谢|感谢)[\s,，.。!！~]*"
+                           # ("hi, do you guys have anything for someone who just started running?": the question)
+                           r"|\s*(?:hi|hello|hey|good (?:morning|afternoon|evening)|你好|您好|哈喽|嗨)(?: there)?[\s,，.。!！~]+",
+                           re.IGNORECASE)
 
 
 def after_thanks(text: str) -> str | None:
-    """The question a message asks after thanking ("好的谢谢 那滑板那单呢是不是已经到了"), if it asks one."""
+    """The question a message asks after thanking or greeting ("好的谢谢 那滑板那单呢是不是已经到了"), if it asks one."""
     if not (m := _THANKS_FIRST.match(text)) or not m.group().strip():
         return None
     rest = re.sub(r"^(?:and|also|btw|那|还有|另外)\s*", "", text[m.end():], flags=re.IGNORECASE)

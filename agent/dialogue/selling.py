@@ -39,6 +39,8 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         named = [(task.product, catalogue[task.product])]  # "any cheaper ones?" about the same thing
     elif not named and task.intent == "recommend" and (fit := _fitting_shown(turn, catalogue)):
         named = [(fit, catalogue[fit])]  # "他穿11码, 要waterproof的" after three were recommended: the boots
+    elif not named and task.intent == "recommend" and (end := _end_of_shown(turn, task.products, catalogue)):
+        named = [(end, catalogue[end])]  # "what's the cheapest of those?": that one, at its cheapest
     elif not named and reading.CHEAPER.search(text) and dialogue.product in catalogue:
         named = [(dialogue.product, catalogue[dialogue.product])]  # the same, after a question about its price
     product_id = named[0][1] if named else None
@@ -114,6 +116,15 @@ def _fitting_shown(turn: Turn, catalogue: dict) -> str | None:
     fits = [n for n in shown if asked_variants(list(turn.shop.call(
         "get_product_details", {"product_id": catalogue[n]})["variants"].values()), turn.text)[0]]
     return fits[0] if len(fits) == 1 else None
+
+
+def _end_of_shown(turn: Turn, shown: list[str], catalogue: dict) -> str | None:
+    """Of the products just recommended, the one with the cheapest (or dearest) in stock, when asked for."""
+    dearest = _DEAREST.search(turn.text)
+    if not (dearest or _CHEAPEST.search(turn.text)):
+        return None
+    priced = [(Decimal(price), n) for n in shown if n in catalogue and (price := _cheapest(turn, catalogue[n]))]
+    return (max if dearest else min)(priced)[1] if priced else None
 
 
 def _picks(turn: Turn) -> tuple[str, Offer | None]:
