@@ -250,9 +250,7 @@ def _refused(turn: Turn, refusal: str, order: dict, task: Task) -> Answer:
         return turn.answer("items_changed_once", {"order": order}, order_id=order["order_id"])
     reply = turn.say(refusal, order_id=order["order_id"], status=turn.status(order))
     if order["status"] == "processed":  # "cancel it!" of a shipped order: where it is, with its tracking number
-        parcels = turn.call("track_order", {"order_id": order["order_id"]}).get("parcels", [])
-        if (numbers := ", ".join(f"{p['carrier']} {p['tracking_id']}" for p in parcels)):
-            reply += turn.say("tracking", numbers=numbers)
+        reply += orders.tracking_line(turn, turn.call("track_order", {"order_id": order["order_id"]}))
     if (refund := orders.refund_said(turn, order)):  # "cancel it" of a cancelled order: the money
         reply += turn.say("refund_line", **refund)
     return Answer(reply, {"order": order})

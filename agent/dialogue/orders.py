@@ -19,9 +19,8 @@ def tell_status(turn: Turn, order: dict, task: Task) -> Answer:
     tracking = turn.call("track_order", {"order_id": order["order_id"]})
     reply = turn.say("order_status", order_id=order["order_id"], status=turn.status(order),
                      items=", ".join(i["name"] for i in order["items"]))
-    numbers = ", ".join(f"{p['carrier']} {p['tracking_id']}" for p in tracking.get("parcels", []))
-    if numbers and order["status"] != "cancelled":
-        reply += turn.say("tracking", numbers=numbers)
+    if order["status"] != "cancelled":
+        reply += tracking_line(turn, tracking)
     if (refund := refund_said(turn, order)):
         reply += turn.say("refund_line", **refund)
     if task.missing and order["status"] == "delivered":  # "says delivered but I never got it": a person traces it
@@ -33,6 +32,12 @@ def tell_status(turn: Turn, order: dict, task: Task) -> Answer:
         reply += turn.say("ship_to", address=facts["address"])
     turn.dialogue.finish_task()
     return Answer(reply, facts)
+
+
+def tracking_line(turn: Turn, tracking: dict) -> str:
+    """" Tracking: UPS 865212722111." for the parcels track_order found; "" before any has shipped."""
+    numbers = ", ".join(f"{p['carrier']} {p['tracking_id']}" for p in tracking.get("parcels", []))
+    return turn.say("tracking", numbers=numbers) if numbers else ""
 
 
 def tell_every_status(turn: Turn, most: int = 5, ids: list[str] | None = None) -> Answer:
