@@ -208,12 +208,12 @@ def hard_set(m: Materials, split: str) -> list[HardPhoto]:
 
 def test_slice(held: list[HardPhoto]) -> list[tuple[str, HardPhoto]]:
     """A fixed slice of the held-out split, by rule, not by result: each catalogue product's first
-    cluttered and first coloured photo, and the first hard variant of each near-miss kind."""
+    cluttered and first coloured photo, and the first cluttered or coloured variant of each near-miss kind."""
     out, seen = [], set()
     for p in held:
         name = p.product_id or NEAR_MISS.get(p.file)
         key = (name, p.kind) if p.product_id else name
-        if not name or p.kind not in (("cluttered", "coloured") if p.product_id else KINDS) or key in seen:
+        if not name or p.kind not in ("cluttered", "coloured") or key in seen:
             continue
         seen.add(key)
         out.append((f"{name}-{p.kind}.jpg", p))
