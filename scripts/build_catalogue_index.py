@@ -8,12 +8,12 @@ variant, where the colour makes it clear), and which show things the shop does n
     python scripts/build_catalogue_index.py [--cache-dir ~/.cache/shopagent]
 
 The index holds, per catalogue photo, the photo, its mirror image and VIEWS_PER_PHOTO views of it on
-the `index` rooms and coloured backdrops, hue-shifted and shrunk (scripts/photo_hardset.py); and the
-unsold photos of the `index` split (polo shirt, hoodie, monitor, film camera, furniture, plants) with
-their own views, as look-alikes the shop does not sell. The no-match threshold and unsold weight are
-calibrated on the `dev` split of the hard shopper photos: the pair that gets the most dev products
-right while at least NO_MATCH_TARGET of the dev unsold photos match nothing. The `heldout` split is
-never read here: bench/bench_multimodal.py reports on it.
+the `index` rooms and coloured backdrops or cropped off-centre, hue-shifted and shrunk
+(scripts/photo_hardset.py); and the unsold photos of the `index` split (polo shirt, hoodie, monitor,
+film camera, furniture, plants) with their own views, as look-alikes the shop does not sell. The
+no-match threshold and unsold weight are calibrated on the `dev` split of the hard shopper photos:
+the pair that gets the most dev products right while at least NO_MATCH_TARGET of the dev unsold
+photos match nothing. The `heldout` split is never read here: bench/bench_multimodal.py reports on it.
 """
 import argparse
 import csv

@@ -178,11 +178,13 @@ def hard_variant(m: Materials, file: str, kind: str, rooms: list[Image.Image], r
 
 
 def index_views(m: Materials, file: str, count: int, rng: random.Random) -> list[Image.Image]:
-    """Views of a catalogue photo for the index: on the index rooms and colours, hue-shifted, small."""
+    """Views of a catalogue photo for the index: on the index rooms and colours, or cropped off-centre;
+    hue-shifted, small."""
     views = []
     for i in range(count):
-        kind = ("cluttered", "coloured")[i % 2]
-        view = on_backdrop(m.cutout(file), kind, m.rooms["index"], rng, fill=(0.4, 0.9))
+        kind = KINDS[i % len(KINDS)]
+        view = offcentre_crop(m.photos[file], rng) if kind == "offcentre" else \
+            on_backdrop(m.cutout(file), kind, m.rooms["index"], rng, fill=(0.4, 0.9))
         views.append(as_sent(view, rng, hue=0.15, smallest=128))
     return views
 
