@@ -1,10 +1,12 @@
 """Shopper photos through product recognition and OCR: real photos, the shipped catalogue index."""
+import csv
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from multimodal import PhotoReading, UploadRejected, check_upload, preload_models, read_photo
-from multimodal.catalogue import load_catalogue_index, load_feature_model
+from multimodal.catalogue import load_catalogue_index, load_feature_model, window_features
 from multimodal.photo_text import load_reader, slots_from_text
 from multimodal.speech import load_whisper
 
@@ -79,3 +81,26 @@ def test_preload_loads_every_model_once_for_the_worker():
     loaded = [f.cache_info() for f in (load_whisper, load_feature_model, load_catalogue_index, load_reader)]
     assert all(info.currsize >= 1 for info in loaded)
     assert load_reader.cache_info().misses == 1 and load_feature_model.cache_info().misses == 1
+
+
+HARD = MEDIA / "hard"  # a fixed slice of the held-out hard photos: scripts/photo_hardset.py --test-slice
+
+
+def hard_slice() -> list[dict]:
+    with open(HARD / "manifest.csv", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_hard_photos_after_the_bar_products_on_rooms_and_colours_and_near_misses():
+    """Products on cluttered rooms and coloured backdrops, hue-shifted, shrunk and re-compressed, and
+    things the shop does not sell that look like what it does; none of them seen by the index."""
+    rows = hard_slice()
+    index = load_catalogue_index()
+    features = window_features([Image.open(HARD / r["image"]).convert("RGB") for r in rows])
+    said = {r["image"]: index.match(f, k=1) for r, f in zip(rows, features)}
+    right = {kind: sum(1 for r in rows if r["kind"] == kind and r["product_id"] and said[r["image"]]
+                       and said[r["image"]][0].product_id == r["product_id"]) for kind in ("coloured", "cluttered")}
+    # 10 products each; on rooms the matcher is still short of the 0.90 goal (the first index got 0.1-0.2 there)
+    assert right["coloured"] >= 9 and right["cluttered"] >= 5, right
+    unsold = {r["image"]: said[r["image"]] for r in rows if not r["product_id"]}
+    assert len(unsold) == 4 and all(m == [] for m in unsold.values()), unsold  # hoodie, polo, monitor, film camera
