@@ -73,20 +73,25 @@ def fetch_archive(source: str, cache_dir: str) -> Path:
     return path
 
 
-def load_photos(rows: list[dict], cache_dir: str) -> dict[str, Image.Image]:
-    """file name → RGB image, for the given mapping rows (transparency flattened on white)."""
-    photos = {}
+def archive_images(rows: list[dict], cache_dir: str):
+    """(file name, image as stored) for the given mapping rows, read from their pinned archives."""
     for source in sorted({r["source"] for r in rows}):
         wanted = {r["file"] for r in rows if r["source"] == source}
         with tarfile.open(fetch_archive(source, cache_dir)) as archive:
             for member in archive.getmembers():
                 file = member.name.removeprefix(ARCHIVES[source][3])
                 if file in wanted:
-                    image = Image.open(io.BytesIO(archive.extractfile(member).read()))
-                    rgba = image.convert("RGBA")
-                    flat = Image.new("RGB", rgba.size, "white")
-                    flat.paste(rgba, mask=rgba.getchannel("A"))
-                    photos[file] = flat
+                    yield file, Image.open(io.BytesIO(archive.extractfile(member).read()))
+
+
+def load_photos(rows: list[dict], cache_dir: str) -> dict[str, Image.Image]:
+    """file name → RGB image, for the given mapping rows (transparency flattened on white)."""
+    photos = {}
+    for file, image in archive_images(rows, cache_dir):
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, "white")
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        photos[file] = flat
     missing = {r["file"] for r in rows} - photos.keys()
     if missing:
         raise SystemExit(f"photos named in {MAPPING.name} are not in the archives: {sorted(missing)}")

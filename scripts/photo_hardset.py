@@ -74,19 +74,10 @@ def cutout(image: Image.Image, rgba: Image.Image | None) -> Image.Image:
 
 def load_rgba(rows: list[dict], cache_dir: str) -> dict[str, Image.Image | None]:
     """file → the PNG's own RGBA where it has transparency, else None."""
-    from build_catalogue_index import ARCHIVES, fetch_archive
-    import tarfile
+    from build_catalogue_index import archive_images
 
-    out = {}
-    for source in sorted({r["source"] for r in rows}):
-        wanted = {r["file"] for r in rows if r["source"] == source}
-        with tarfile.open(fetch_archive(source, cache_dir)) as archive:
-            for member in archive.getmembers():
-                file = member.name.removeprefix(ARCHIVES[source][3])
-                if file in wanted:
-                    image = Image.open(io.BytesIO(archive.extractfile(member).read()))
-                    out[file] = image.convert("RGBA") if image.mode in ("RGBA", "LA", "P", "PA") else None
-    return out
+    return {file: image.convert("RGBA") if image.mode in ("RGBA", "LA", "P", "PA") else None
+            for file, image in archive_images(rows, cache_dir)}
 
 
 class Materials:
