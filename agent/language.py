@@ -60,7 +60,9 @@ def conversation_language(text: str, previous: str | None, default: str = "en") 
     if not cjk or not latin:
         if cjk >= 2:
             return "zh"
-        return "en" if latin and (previous == "en" or latin >= SWITCH_TO_ENGLISH) else previous
+        # (a form filled in English words is no switch: "email x@y.com, reason: ordered by mistake")
+        return "en" if latin and (previous == "en" or latin >= SWITCH_TO_ENGLISH and _EN_FRAME.search(
+            _NOT_WORDS.sub(" ", text))) else previous
     if previous == "zh" and _english_frame(text):  # "can you write me a script to scrape 淘宝 prices?"
         return "en"
     return previous

@@ -33,13 +33,15 @@ def _digits(m: re.Match) -> str:
 
 
 _DOT = r"\s*(?:\bdot\b|点|點)\s*"
-_AT = r"\s*(?:\bat\b|艾特|@)\s*"
-_SPOKEN_EMAIL = re.compile(rf"([A-Za-z0-9_+-]+(?:(?:{_DOT}|\.)[A-Za-z0-9_+-]+)*){_AT}([A-Za-z0-9-]+(?:{_DOT}[A-Za-z]{{2,}})+)",
+_AT = r"\s*(?:(?<![A-Za-z])at\b|艾特|@)\s*"  # "hernandez6086at example点com" too
+# the digits read out after a word of the local part stay with it: "evelyn dot davis nine four five three at …"
+_LOCAL_PART = r"[A-Za-z0-9_+-]+(?:\s+\d+)?"
+_SPOKEN_EMAIL = re.compile(rf"({_LOCAL_PART}(?:(?:{_DOT}|\.){_LOCAL_PART})*){_AT}([A-Za-z0-9-]+(?:{_DOT}[A-Za-z]{{2,}})+)",
                            re.IGNORECASE)
 
 
 def _email(m: re.Match) -> str:
-    local, domain = (re.sub(_DOT, ".", part, flags=re.IGNORECASE) for part in (m[1], m[2]))
+    local, domain = (re.sub(r"\s+", "", re.sub(_DOT, ".", part, flags=re.IGNORECASE)) for part in (m[1], m[2]))
     return f"{local}@{domain}"
 
 

@@ -620,3 +620,65 @@ def test_a_greeting_before_a_question_and_the_cheapest_of_those_recommended(shop
     assert "Running Shoes" in shown and len(listed) > 1
     cheapest = chat.say("recommend", "what's the cheapest of those")
     assert "cheapest" in cheapest.lower() and sum(n in cheapest for n in listed) == 1
+
+
+def test_dictated_and_chinese_written_data_is_read():
+    """Final-5's shoppers dictated e-mails ("evelyn dot davis nine four five three at example dot com",
+    "yusuf点hernandez六零八六at example点com"), gave a name in lower case before the zip, and wrote US places
+    in Chinese ("二二零零 Elm Street Suite二一零 达拉斯 德州 邮编七五二零一")."""
+    from agent.dialogue.reading import address_in, names_with_zip, zip_alone
+    from agent.shopper_text import canonical
+    assert canonical("my email is evelyn dot davis nine four five three at example dot com") \
+        == "my email is evelyn.davis9453@example.com"
+    assert canonical("邮箱是yusuf点hernandez六零八六at example点com") == "邮箱是yusuf.hernandez6086@example.com"
+    assert canonical("I was at home at 5 pm") == "I was at home at 5 pm"
+    assert names_with_zip("anya jackson zip code 78252") == [("Anya", "Jackson", "78252")]
+    assert names_with_zip("ah sorry zip 10187") == [] and zip_alone("ah sorry zip 10187") == "10187"
+    home = address_in(canonical("新地址是二二零零 Elm Street Suite二一零 达拉斯 德州 邮编七五二零一"))
+    assert home == {"address1": "2200 Elm Street", "address2": "Suite 210", "city": "Dallas", "state": "TX",
+                    "country": "USA", "zip": "75201"}
+    # the order number before "to" is no house number
+    assert address_in("change the address on order W5208989 to 45 Lake Shore Dr, Unit 3B, Chicago, IL 60611")[
+        "address1"] == "45 Lake Shore Dr"
+    assert address_in("120 river walk drive apartment 4b san antonio texas 78205")["state"] == "TX"
+
+
+def test_the_account_is_read_when_asked_what_is_on_file(shop):
+    from agent.dialogue.routing import meant_intent
+    assert meant_intent("order_status", {}, "can you tell me which address you have on file for me?", {}) == "account"
+    assert meant_intent("payment_issue", {}, "And what payment methods do I have saved?", {}) == "account"
+    assert meant_intent("payment_issue", {}, "it is going to the San Antonio address, right? Which street is on it?",
+                        {}) == "order_status"
+    chat = Conversation(shop, "zh")
+    chat.say("account", f"我邮箱是{EMAIL}", email=EMAIL)
+    assert "2478" in chat.say("account", "另外我账户里绑的是哪张卡？")
+
+
+def test_the_method_named_last_is_chosen_and_the_one_refunded_is_not():
+    from agent.dialogue.reading import payment_source
+    assert payment_source("why can't it go to the visa? ugh. fine, back to paypal then") == "paypal"
+    assert payment_source("Yes, switch it to PayPal. The gift card money goes back, right?") == "paypal"
+    assert payment_source("不要用礼品卡了，改成visa") == "credit_card"
+
+
+def test_a_correction_to_another_order_moves_the_cancel_to_it(shop):
+    chat = Conversation(shop, "zh")
+    chat.say("cancel_order", f"帮我cancel W6247578 {EMAIL} 买错了", email=EMAIL, order_id="#W6247578")
+    said, slots = "wait 不对不对 不是这个 是那个 W4776164，W6247578不要动", {"order_id": "#W4776164"}
+    # (the model reads an order status; the correction is the cancel's)
+    assert not starts_new_task(chat.context, "order_status", slots, True, said)
+    assert continues_task(chat.context, "order_status", slots, said)
+    moved = chat.say("cancel_order", said, **slots)
+    assert "#W4776164" in moved and chat.dialogue.pending.args["order_id"] == "#W4776164"
+    chat.say("cancel_order", "yes confirm cancel W4776164", order_id="#W4776164")
+    assert chat.status("#W4776164") == "cancelled" and chat.status("#W6247578") == "pending"
+
+
+def test_two_requests_joined_by_and_i_want_and_a_refund_method_stays_with_its_return():
+    from agent.dialogue.reading import requests_in
+    from agent.dialogue.several import set_apart
+    assert requests_in("did my refund for the order I cancelled go through, and I want to cancel W4466964 too") \
+        == ["did my refund for the order I cancelled go through", "I want to cancel W4466964 too"]
+    said = "Fine, I'll return it. Just the tablet, refund to my gift card."
+    part = {"text": "Just the tablet, refund to my gift card", "intent": "refund_status", "confidence": 0.9}
+    assert set_apart("return_item", [part], said, 0.6) == ([], said)

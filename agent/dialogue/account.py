@@ -24,7 +24,7 @@ def account_request(turn: Turn, authenticate: Callable[[Turn], str | None]) -> A
     if dialogue.task is None or dialogue.task.intent != "account":
         dialogue.task, dialogue.pending = Task(intent="account"), None
     task = dialogue.task
-    if reading.payment_source(text) and not reading.ADDRESS_WORDS.search(text):
+    if (reading.payment_source(text) or reading.asks_saved_methods(text)) and not reading.ADDRESS_WORDS.search(text):
         task.change = "payment"  # "which cards do I have saved?", "how much is left on my gift card?"
     task.address = reading.address_in(text) or (task.address and reading.corrected_address(text, task.address)) \
         or task.address

@@ -286,7 +286,15 @@ def chosen_items(order: dict, task: Task, text: str) -> list[dict]:
     items = order["items"]
     if len(items) == 1 or reading.ALL_ITEMS.search(text):
         return items
-    return [item for item in items if item["name"] in task.products]
+    meant = {_held(product, {item["name"] for item in items}) for product in task.products}
+    return [item for item in items if item["name"] in meant]
+
+
+def _held(product: str, names: set[str]) -> str:
+    """The order's product a name means: itself, or the only one of the same kind ("only the kettle", read as
+    the Electric Kettle, of an order with a Tea Kettle)."""
+    same = [name for name in names if name.split()[-1] == product.split()[-1]]
+    return same[0] if product not in names and len(same) == 1 else product
 
 
 def _one_of_twins(items: list[dict], text: str) -> list[dict]:

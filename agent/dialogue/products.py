@@ -144,7 +144,8 @@ _LIST_GLUE_BEFORE = re.compile(r"(?:[\0\s、，,/&和跟与及]|\band\b|\bthe\b|
 _ACTION = re.compile(r"退|换|\b(?:return|exchange|swap|send back)", re.IGNORECASE)
 
 
-_KEPT_PART = re.compile(r"[^，,;；。.!！]*(?:留着|留下|不退|不换|\bkeep\b|\bstays?\b)[^，,;；。.!！]*", re.IGNORECASE)
+_KEPT_PART = re.compile(r"[^，,;；。.!！]*(?:留着|留下|不退|不换|不改|不动|别动|\bkeep\b|\bstays?\b|\bleave\b|\buntouched\b)"
+                        r"[^，,;；。.!！]*", re.IGNORECASE)
 
 
 def without_kept(text: str) -> str:
@@ -152,8 +153,8 @@ def without_kept(text: str) -> str:
     return _KEPT_PART.sub(" ", text)
 
 
-_CONFIRMS = re.compile(r"confirm|go ahead|do it\b|确认|确定|就这样|"
-                       r"\b(?:yes|yep|yeah|ok|okay|sure)\W+(?:please\s+)?(?:cancel|return|exchange|change|swap|update)\b",
+_CONFIRMS = re.compile(r"confirm|go ahead|do it\b|\bproceed\b|确认|确定|就这样|"
+                       r"\b(?:yes|yep|yeah|ok|okay|sure)\W+(?:please\s+)?(?:cancel|return|exchange|change|swap|switch|update)\b",
                        re.IGNORECASE)  # ("yes cancel the charger one")
 
 

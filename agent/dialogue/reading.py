@@ -20,7 +20,9 @@ _BARE = re.compile(r"^[\W\s]*(?:(?:yes|yep|yeah|ok|okay|sure|no|nope|nah|all|all
                    r"wait|好的?|好吧|行|嗯+|对|是的?|确认|确定|不用了?|不要了?|算了|全部|都要|"
                    r"就这个|等一下|等等|[呀啊吧哈呢嘛])[\W\s]*)+$", re.IGNORECASE)
 _HOLD = re.compile(r"再想想|考虑一下|等一下|等等|hold on|let me think|\bwait\b", re.IGNORECASE)
-EXPLICIT_YES = re.compile(r"confirm|go ahead|do it\b|please do(?![a-z'’])|确认|确定|可以的?[，,。 ]|就这样", re.IGNORECASE)
+EXPLICIT_YES = re.compile(r"confirm|go ahead|do it\b|please do(?![a-z'’])|\bproceed\b|确认|确定|可以的?[，,。 ]|就这样|"
+                          r"\b(?:yes|yep|yeah|ok|okay|sure)\W+(?:please\s+)?(?:switch|change|cancel|return|exchange|swap|"
+                          r"update)\b", re.IGNORECASE)  # ("Yes, switch it to PayPal. The gift card money goes back, right?")
 # (A-not-A questions too: "退货是不是有时间限制啊", "能不能退")
 QUESTION = re.compile(r"[?？]|\b(?:when|where|what|how|why|which)\b|什么|怎么|为什么|多久|几天|哪|吗|是不是|有没有|能不能|"
                       r"可不可以|会不会|要不要", re.IGNORECASE)
@@ -49,13 +51,15 @@ _PERSON = re.compile(r"转人工|人工客服|真人|找人工|human (?:agent|be
 # identity by name and zip, wherever in the message: "Aarav Gonzalez 78268", "我叫Mia Chen邮编10001",
 # "My name is Anya Kim and my zip code is 80218", "我叫Lei Gonzalez，郵遞區號92105"
 _FULL_NAME = re.compile(r"(?<![A-Za-z])([A-Z][a-z]+)\s+([A-Z][a-z]+)(?![A-Za-z])"  # or typed in lower case after a cue
-                        r"|(?i:(?:我叫|我是|名字是|name is|this is)\s*([a-z]+)\s+([a-z]+))(?![A-Za-z])")
+                        r"|(?i:(?:我叫|我是|名字是|name is|this is)\s*([a-z]+)\s+([a-z]+))(?![A-Za-z])"
+                        # or right before the zip ("anya jackson zip code 78252", dictated)
+                        r"|(?<![A-Za-z])([a-z]+)\s+([a-z]+)(?=,?\s*(?:zip|邮编))")
 ZIP = re.compile(r"(?<![\d#Ww])(\d{5})(?!\d)")
 _ZIP_WORD = re.compile(r"zip|postcode|邮编|郵編|郵遞區號|油编", re.IGNORECASE)
 _NEGATED_ZIP = re.compile(r"(?:\bnot\b|instead of|不是)\s*(?:the\s+)?\d{5}", re.IGNORECASE)
-ADDRESS = re.compile(r"(\d+\s[A-Za-z0-9 .'-]+?),\s*(?:((?:apt|apartment|unit|suite|ste|#|floor|fl|room|rm|building|bldg)"
+ADDRESS = re.compile(r"(?<![A-Za-z0-9#])(\d+\s[A-Za-z0-9 .'-]+?),\s*(?:((?:apt|apartment|unit|suite|ste|#|floor|fl|room|rm|building|bldg)"
                      r"\b\.?[^,]*),\s*)?([A-Za-z .'-]+?),?\s+([A-Z]{2}),?\s*(\d{5})\b", re.IGNORECASE)  # "Denver CO 80212" too
-_STREET = (r"\d+\s(?:[A-Za-z0-9.'-]+\s){0,4}?(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Court|Ct|"
+_STREET = (r"(?<![A-Za-z0-9#])\d+\s(?:[A-Za-z0-9.'-]+\s){0,4}?(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Court|Ct|"
            r"Way|Place|Pl|Terrace|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq)\b\.?")
 _UNIT = r"(?:apt|apartment|unit|suite|ste|floor|fl|room|rm|building|bldg)\b\.?\s*#?\s*(?:\d[\w-]*|[A-Za-z]\d*)\b"
 # written without commas: "456 Oak Street Floor 3 Charlotte NC 28209" (the street's own word ends it)
@@ -67,7 +71,7 @@ _STREET_LINE = re.compile(rf"(?<!not )(?<!instead of )(?<![A-Za-z0-9])({_STREET}
 _UNIT_LINE = re.compile(rf"(?<![A-Za-z0-9])({_UNIT})", re.IGNORECASE)  # "我搬到了Suite 1108" too
 ADDRESS_WORDS = re.compile(r"address|ship(ping)? to|deliver to|地址|寄到|送到", re.IGNORECASE)
 # asking where an order goes, not changing it: "what address was it sent to?", "寄到哪个地址了"
-ASKS_ADDRESS = re.compile(r"\b(?:what|which) address\b|\baddress (?:is it|was it|it'?s|it is|it was) (?:going|being sent|sent|shipped)|"
+ASKS_ADDRESS = re.compile(r"\b(?:what|which) (?:address|street)\b|\baddress (?:is it|was it|it'?s|it is|it was) (?:going|being sent|sent|shipped)|"
                           r"where (?:is|was|did) it (?:being |get )?(?:sent|shipped|going|go)\b|"
                           r"(?:寄|送|发)(?:到|去)?(?:了)?哪|哪个地址|什么地址|地址是哪", re.IGNORECASE)
 # the account's default address as the new address of an order: "send it to my address on file instead",
@@ -93,7 +97,7 @@ RETURN_INSTEAD = re.compile(r"直接退|退了吧|退掉吧|那就退|还是退|
 # what is there now: "what's the current one on file?", "现在的默认地址是哪个"
 ASKS_CURRENT = re.compile(r"\b(?:current|on file|existing|right now)\b|现在的|目前的|当前|原来的", re.IGNORECASE)
 # the account's own address, not an order's: "update the default address on my account", "改一下账户的默认地址"
-ACCOUNT_WORDS = re.compile(r"default|\b(?:my|the) (?:account|profile)\b|账户|账号|默认|个人资料|个人信息", re.IGNORECASE)
+ACCOUNT_WORDS = re.compile(r"default|\b(?:my|the) (?:account|profile)\b|\bon file\b|账户|账号|默认|个人资料|个人信息", re.IGNORECASE)
 NOT_RECEIVED = re.compile(r"never (?:got|received|arrived|came)|(?:didn'?t|did not|haven'?t|have not|hasn'?t) "
                           r"(?:get|got|receive|received|arrive|arrived|come)|没(?:有)?收到|没到|显示(?:已)?签收|不是我签收",
                           re.IGNORECASE)
@@ -231,7 +235,8 @@ def questions_in(text: str) -> list[str]:
 
 
 _REQUEST_BREAK = re.compile(r"(?:^|\s)\d[.、)）]\s*|[?？；;:：]\s*|[.。!！]\s+(?=\S)|,?\s*\b(?:and )?also\b,?\s*|"
-                            r",?\s+and\s+(?=(?:what|how|when|where|which|do|does|did|is|are|can|could|has|have)\b)|"
+                            r",?\s+and\s+(?=(?:what|how|when|where|which|do|does|did|is|are|can|could|has|have|please|"
+                            r"i (?:want|need|would like|'d like|also))\b)|"
                             r"\b(?:one more thing|another thing|plus)\b,?\s*|[，,。\s]*(?:还有|另外|顺便问下|顺便|再问下)[，,\s]*",
                             re.IGNORECASE)
 
@@ -271,8 +276,9 @@ def names_with_zip(text: str) -> list[tuple[str, str, str]]:
     addresses = list(ADDRESS.finditer(text))
     zips = [z for z in ZIP.finditer(text) if not any(a.start(3) <= z.start() < a.end() for a in addresses)]
     names = [n for n in _FULL_NAME.finditer(text) if not any(a.start() <= n.start() < a.end() for a in addresses)
-             and not _STREET_WORD.fullmatch(n[2] or n[4])]  # ("It's 1020 Elm Street": no Mr Street)
-    pairs = [(abs(z.start() - n.end()), (n[1] or n[3]).title(), (n[2] or n[4]).title(), z[1]) for z in zips for n in names]
+             and not _STREET_WORD.fullmatch(n[2] or n[4] or n[6]) and not {(n[5] or "").lower(), (n[6] or "").lower()} & _NOT_NAMES]  # ("It's 1020 Elm Street": no Mr Street)
+    pairs = [(abs(z.start() - n.end()), (n[1] or n[3] or n[5]).title(), (n[2] or n[4] or n[6]).title(), z[1])
+             for z in zips for n in names]
     return [(first, last, zip_) for _, first, last, zip_ in sorted(pairs)]
 
 
@@ -280,7 +286,9 @@ def names_with_zip(text: str) -> list[tuple[str, str, str]]:
 _NAME_CUE = re.compile(r"^\W*(?:(?:hi|hello|hey|oh|ok|okay|sorry|yes|sure)\W+)*(?:(?:my )?name(?: is|'s|:)|i'?m|i am|this is|"
                        r"it'?s|我叫|我是|名字是|名字叫|我的名字是)?\s*", re.IGNORECASE)
 _NOT_NAMES = {"thank", "thanks", "you", "hello", "hi", "hey", "ok", "okay", "yes", "no", "good", "morning", "sure",
-              "please", "sorry", "great", "fine", "cool", "the", "my", "and", "order", "zip", "email", "not", "never", "mind"}
+              "please", "sorry", "great", "fine", "cool", "the", "my", "and", "order", "zip", "email", "not", "never", "mind",
+              "ah", "oh", "um", "uh", "is", "its", "it's", "new", "actually", "wait", "correct", "right", "a", "your", "our",
+              "code", "with", "in", "at", "to", "for", "me", "of", "same", "old", "what", "wrong", "that", "this"}
 
 
 def name_alone(text: str) -> tuple[str, str] | None:
@@ -303,7 +311,7 @@ _NAMED = re.compile(r"(?:\bmy name is|\bmy name's|我叫|名字是|我的名字�
 def zip_alone(text: str) -> str | None:
     """A zip given without a name or an address ("zip 28226", "oh sorry zip is 10187", "邮编10187")."""
     zips = ZIP.findall(text)
-    if len(zips) != 1 or address_in(text) or _FULL_NAME.search(text):
+    if len(zips) != 1 or address_in(text) or names_with_zip(text):
         return None
     return zips[0] if _ZIP_WORD.search(text) or re.fullmatch(r"\W*\d{5}\W*", text) else None
 
@@ -326,10 +334,44 @@ def without_identity(text: str) -> str:
 
 
 def address_in(text: str) -> dict | None:
+    text = _in_address_form(text)
     if not (m := ADDRESS.search(text) or _ADDRESS_NO_COMMAS.search(text)):
         return None
-    return {"address1": m[1].strip(), "address2": (m[2] or "").strip(), "city": m[3].strip(),
+    city = m[3].strip()
+    return {"address1": m[1].strip(), "address2": (m[2] or "").strip(), "city": city.title() if city.islower() else city,
             "state": m[4].upper(), "country": "USA", "zip": m[5]}
+
+
+# US places as Chinese shoppers write them ("二二零零 Elm Street Suite二一零 达拉斯 德州 邮编七五二零一"), states
+# spelled out ("san antonio texas 78205"); longer names first (纽约州 before 纽约)
+_ZH_PLACES = dict(pair.split("=") for pair in (
+    "华盛顿特区=Washington DC|华府=Washington DC|德克萨斯州=TX|德克萨斯=TX|德州=TX|得州=TX|加利福尼亚州=CA|加州=CA|"
+    "纽约州=NY|佛罗里达州=FL|佛州=FL|俄亥俄州=OH|科罗拉多州=CO|亚利桑那州=AZ|北卡罗来纳州=NC|北卡=NC|宾夕法尼亚州=PA|"
+    "宾州=PA|华盛顿州=WA|伊利诺伊州=IL|印第安纳州=IN|马萨诸塞州=MA|麻省=MA|佐治亚州=GA|内华达州=NV|俄勒冈州=OR|"
+    "丹佛=Denver|杰克逊维尔=Jacksonville|哥伦布=Columbus|达拉斯=Dallas|纽约=New York|圣地亚哥=San Diego|"
+    "旧金山=San Francisco|三藩市=San Francisco|凤凰城=Phoenix|菲尼克斯=Phoenix|夏洛特=Charlotte|奥斯汀=Austin|"
+    "费城=Philadelphia|费城市=Philadelphia|圣何塞=San Jose|洛杉矶=Los Angeles|沃斯堡=Fort Worth|圣安东尼奥=San Antonio|"
+    "华盛顿=Washington|西雅图=Seattle|印第安纳波利斯=Indianapolis|芝加哥=Chicago|休斯顿=Houston|休斯敦=Houston|"
+    "波士顿=Boston|迈阿密=Miami|拉斯维加斯=Las Vegas|波特兰=Portland|亚特兰大=Atlanta").split("|"))
+_ZH_PLACE = re.compile("|".join(sorted(_ZH_PLACES, key=len, reverse=True)))
+_STATES = dict(pair.rsplit(" ", 1) for pair in (
+    "alabama AL|alaska AK|arizona AZ|arkansas AR|california CA|colorado CO|connecticut CT|delaware DE|florida FL|"
+    "georgia GA|hawaii HI|idaho ID|illinois IL|indiana IN|iowa IA|kansas KS|kentucky KY|louisiana LA|maine ME|"
+    "maryland MD|massachusetts MA|michigan MI|minnesota MN|mississippi MS|missouri MO|montana MT|nebraska NE|nevada NV|"
+    "new hampshire NH|new jersey NJ|new mexico NM|new york NY|north carolina NC|north dakota ND|ohio OH|oklahoma OK|"
+    "oregon OR|pennsylvania PA|rhode island RI|south carolina SC|south dakota SD|tennessee TN|texas TX|utah UT|"
+    "vermont VT|virginia VA|washington WA|west virginia WV|wisconsin WI|wyoming WY").split("|"))
+_STATE_NAME = re.compile(rf"\b({'|'.join(sorted(_STATES, key=len, reverse=True))})(?=,?\s*(?:zip(?: code)?:?\s*)?\d{{5}}\b)",
+                         re.IGNORECASE)
+_ZIP_BEFORE = re.compile(r"(\b[A-Z]{2}\b,?\s*)(?:zip(?: ?code)?:?|邮编|郵編|邮政编码)[:：是]?\s*(?=\d{5})")
+_GLUED_UNIT = re.compile(r"\b(apt|apartment|unit|suite|ste|floor|room)(?=\d)", re.IGNORECASE)
+
+
+def _in_address_form(text: str) -> str:
+    text = _ZH_PLACE.sub(lambda m: f" {_ZH_PLACES[m[0]]} ", text)
+    text = _STATE_NAME.sub(lambda m: _STATES[m[1].lower()], text)
+    text = _GLUED_UNIT.sub(r"\1 ", text)
+    return _ZIP_BEFORE.sub(r"\1", text)
 
 
 def corrected_zip(text: str) -> str | None:
@@ -384,20 +426,33 @@ def cancel_reason(text: str) -> str | None:
     return "ordered by mistake" if _MISTAKE.search(text) else "no longer needed" if _NOT_NEEDED.search(text) else None
 
 
+# the methods saved on the account asked about, none named: "what payment methods do I have saved?", "我账户里绑的是哪张卡？"
+_ASKS_METHODS = re.compile(r"\b(?:what|which) (?:payment (?:methods?|options?)|cards?)\b|\bpayment methods?\b.{0,30}"
+                           r"\b(?:saved|on file|have)\b|绑(?:的|了|定的?)(?:是)?(?:哪|什么|几)[张个]?(?:卡|支付方式)|"
+                           r"(?:有|存了?|绑了?)(?:哪些|哪几|什么)(?:张)?(?:卡|支付方式|付款方式)", re.IGNORECASE)
+
+
+def asks_saved_methods(text: str) -> bool:
+    return bool(_ASKS_METHODS.search(text))
+
+
 def payment_source(text: str) -> str | None:
     """The kind of payment method named (gift_card, paypal or credit_card), not one declined ("不要用礼品卡
     了，改成visa"): a card named by its last four digits is a card."""
     kept = _NOT_THIS_METHOD.sub(" ", text)
-    if card_named(kept):
-        return "credit_card"
-    # the last one named is the choice: "only PayPal or gift card? ok then PayPal"
+    # the last one named is the choice: "only PayPal or gift card? ok then PayPal", "why can't it go to the
+    # visa? ugh. fine, back to paypal then"
     said = [(m.start(), kind) for kind, words in _PAYMENT_WORDS.items() for m in words.finditer(kept)]
+    said += [(m.start(), "credit_card") for m in _CARD_DIGITS.finditer(kept)]
     return max(said)[1] if said else None
 
 
 _NOT_THIS_METHOD = re.compile(r"(?:不要|不用|别用|不想用)(?:再)?用?\s*(?:礼品卡|信用卡|gift ?card|pay ?pal|visa|credit ?card)|"
                               r"(?:not|instead of|no more|rather than) (?:the |my )?(?:gift ?card|pay ?pal|"
-                              r"(?:visa|master ?card|amex|credit)? ?card\b|visa|master ?card|amex)", re.IGNORECASE)
+                              r"(?:visa|master ?card|amex|credit)? ?card\b|visa|master ?card|amex)|"
+                              # the method paid with now, whose money comes back: "the gift card money goes back, right?"
+                              r"(?:gift ?card|pay ?pal|card)(?:'s)? (?:money|balance|amount|charge|payment)? ?(?:goes|go|will go|gets?|"
+                              r"is|will be) (?:back|refunded|returned)", re.IGNORECASE)
 _CARD_DIGITS = re.compile(r"(?:尾号|末四位|后四位|结尾|ending(?: in| with)?|ends? (?:in|with)|last (?:four|4)(?: digits)?(?: are| is)?)"
                           r"\s*[:：是为]?\s*(\d{4})(?!\d)|(\d{4})\s*(?:结尾|的那张|那张)", re.IGNORECASE)
 _CARD_BRAND = re.compile(r"\b(visa|master ?card|amex|american express|discover)\b", re.IGNORECASE)

@@ -22,7 +22,8 @@ def can_close(intent: str | None, text: str, context: dict | None = None) -> boo
     the default address or the payment methods saved, a payment question when it names an order;
     otherwise the FAQ answers them."""
     if intent == "account":  # the default address, or the payment methods saved
-        return bool(reading.ADDRESS_WORDS.search(text) or reading.address_in(text) or reading.payment_source(text))
+        return bool(reading.ADDRESS_WORDS.search(text) or reading.address_in(text) or reading.payment_source(text)
+                    or reading.asks_saved_methods(text))
     if intent == "payment_issue":  # about one order's payments; the FAQ answers the rest
         return bool(reading.ORDER_ID.search(text))
     if intent == "product_info" and not products.products_in(text):
@@ -44,11 +45,11 @@ def account_not_order(intent: str | None, slots: dict, text: str, context: dict)
     payment method asked about, not a payment). Not while an order task of that intent is under way."""
     if slots.get("order_id") or reading.ORDER_ID.search(text) or _task(context).intent == intent:
         return False
-    if intent == "modify_order":
+    if intent in ("modify_order", "order_status"):  # ("which address do you have on file for me?")
         return bool(reading.ADDRESS_WORDS.search(text) and reading.ACCOUNT_WORDS.search(text)) \
             and not reading.to_default_address(text)
-    return intent in ("payment_issue", "account") and bool(reading.payment_source(text)) \
-        and bool(_SAVED.search(text))
+    return intent in ("payment_issue", "account") and (bool(reading.payment_source(text)) and bool(_SAVED.search(text))
+                                                       or reading.asks_saved_methods(text))
 
 
 def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> str | None:
@@ -57,7 +58,7 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     address; "send it to the default address on my account" changes the order in question."""
     if account_not_order(intent, slots, text, context):
         return "account"
-    if intent in ("modify_order", "account", "complaint", None) and reading.ASKS_ADDRESS.search(text) \
+    if intent in ("modify_order", "account", "complaint", "payment_issue", None) and reading.ASKS_ADDRESS.search(text) \
             and not reading.ACCOUNT_WORDS.search(text) and not reading.address_in(text) \
             and not re.search(r"\bchange|\bupdate|改", text, re.IGNORECASE):
         return "order_status"
@@ -216,6 +217,7 @@ def _gives_details(task: Task, text: str) -> bool:
     a refund method, an option, a change."""
     intent, source = task.intent, reading.payment_source(text)
     return (intent in ORDER_INTENTS and not task.order_id and bool(products.products_in(text))) \
+        or (intent in ORDER_INTENTS and products.corrects(text) and bool(reading.ORDER_ID.search(text))) \
         or (intent == "cancel_order" and bool(reading.cancel_reason(text))) \
         or (intent in ("return_item", "exchange_item") and bool(products.products_in(text) or reading.ALL_ITEMS.search(text))) \
         or (intent == "return_item" and bool(source or reading.ORIGINAL_PAYMENT.search(text))) \

@@ -266,7 +266,8 @@ def product_facts(turn: Turn) -> Answer:
 
 
 # a price for each one in stock, not a range: "what does each cost?", "分别多少钱"
-_EACH = re.compile(r"\beach\b|\bevery one\b|\ball (?:of )?(?:their|the) prices\b|\bprice list\b|分别|各(?:自|是)?多少|每(?:个|款|种)",
+_EACH = re.compile(r"\beach\b|\bevery one\b|\ball (?:of )?(?:their|the) prices\b|\bprice list\b|分别|各(?:自|是)?多少|每(?:个|款|种)|"
+                   r"\bwhat (?:do|would) (?:they|those|these) cost\b|\bhow much (?:are|do) (?:they|those|these)\b|都多少钱",
                    re.IGNORECASE)
 _MOST_LISTED = 8
 
