@@ -130,7 +130,8 @@ def _can_act_on(u: dict, context: dict, text: str, settings: Settings) -> bool:
     order by (its id, the shopper's identity, a product of theirs)."""
     if continues_task(context, u["intent"], u["slots"], text):
         return True
-    concrete = u["slots"].get("order_id") or gives_identity(u["slots"], text) or names_product(text)
+    # ("我要退货！！马上！！": a request in so many words is something to do, the shopper proven first)
+    concrete = u["slots"].get("order_id") or gives_identity(u["slots"], text) or names_product(text) or wants_done(text)
     return u["intent"] in ORDER_INTENTS and bool(concrete) and _sure(u, context, text, settings)
 
 

@@ -71,6 +71,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "recommend"  # "he wears a size 10 and needs them waterproof", "要黑色的 最好能定时": narrowed
     if _task(context).intent == "recommend" and intent not in ORDER_INTENTS and products_for(text):
         return "recommend"  # "她平时喜欢瑜伽" after "a birthday gift for my girlfriend?": the need, narrowed
+    if intent in ("price_promo", "product_info", "recommend") and reading.OWNS.search(text) \
+            and reading.BROKEN.search(text) and not reading.WANTS_NEW.search(text):
+        return "complaint"  # "我买的相机两千九百多美元，到手就开不了机！！": theirs, broken, no catalogue question
     if products.asks_if_sold(text):  # "do you sell tents?": a question about the catalogue
         return "product_info"
     if intent in ("exchange_item", "modify_order", "return_item") and not _task(context).intent \
