@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+import uuid
 import zlib
 from typing import Protocol
 
 from pydantic import ValidationError
 
-from agent import metrics, tracing
+from agent import kafka_group, metrics, tracing
 from agent.api import Turn
 from agent.deadletters import DeadLetter, GaveUp, Handler, LetterHandler, Record, TurnRetries
 
@@ -186,9 +188,19 @@ class KafkaIntake(_Consuming):
 
     async def run_worker(self, handle, dead_lettered=None):
         from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+        from aiokafka.errors import KafkaError
 
         in_flight: dict[TopicPartition, asyncio.Task] = {}
         handled = self.handled
+        bootstrap, group = self.bootstrap, self.group
+        client_id = f"{group}-{uuid.uuid4().hex[:12]}"  # this consumer's members, told apart from others'
+        rejoining_since: list[float | None] = [None]  # monotonic, from the revocation until an assignment
+
+        async def leave_abandoned_members() -> None:
+            # aiokafka keeps its member id private; without it, nothing is removed
+            member_id = getattr(getattr(consumer, "_coordinator", None), "member_id", None)
+            if member_id is not None:
+                await kafka_group.leave_abandoned(bootstrap, group, client_id, member_id)
 
         class FinishBeforeHandingOver(ConsumerRebalanceListener):
             async def on_partitions_revoked(self, revoked):
@@ -200,17 +212,11 @@ class KafkaIntake(_Consuming):
                         task.cancel()
                 for tp in revoked:
                     handled.pop(tp, None)
+                await leave_abandoned_members()  # before this consumer joins again (agent/kafka_group.py)
+                rejoining_since[0] = time.monotonic()
 
             async def on_partitions_assigned(self, assigned):
-                return None
-
-        consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.bootstrap, group_id=self.group, enable_auto_commit=False,
-            auto_offset_reset="earliest", fetch_max_wait_ms=self.fetch_wait_ms, max_poll_records=50,
-            session_timeout_ms=self.session_timeout_ms, heartbeat_interval_ms=min(1_000, self.session_timeout_ms // 3))
-        consumer.subscribe([self.topic], listener=FinishBeforeHandingOver())
-        await consumer.start()
-        self.consumer = consumer
+                rejoining_since[0] = None
 
         async def work_through(tp: TopicPartition, records) -> None:
             uncommitted = records[0].offset
@@ -231,21 +237,43 @@ class KafkaIntake(_Consuming):
                 if tp in consumer.assignment():
                     consumer.resume(tp)
 
-        try:
-            while True:
-                batches = await consumer.getmany(timeout_ms=100)
-                for tp, records in batches.items():
-                    consumer.pause(tp)  # one batch per partition at a time keeps the session's order
-                    in_flight[tp] = asyncio.create_task(work_through(tp, records))
-                # a rebalance can hand a partition back still paused: paused must mean in flight
-                for tp in consumer.paused():
-                    if tp not in in_flight:
-                        consumer.resume(tp)
-        finally:
-            for task in list(in_flight.values()):
-                task.cancel()
-            self.consumer = None
-            await consumer.stop()
+        while True:  # a consumer whose group coordination gave up (a reply aiokafka cannot read) is replaced
+            consumer = AIOKafkaConsumer(
+                bootstrap_servers=self.bootstrap, group_id=self.group, client_id=client_id, enable_auto_commit=False,
+                auto_offset_reset="earliest", fetch_max_wait_ms=self.fetch_wait_ms, max_poll_records=50,
+                session_timeout_ms=self.session_timeout_ms,
+                heartbeat_interval_ms=min(1_000, self.session_timeout_ms // 3))
+            consumer.subscribe([self.topic], listener=FinishBeforeHandingOver())
+            await consumer.start()
+            self.consumer = consumer
+            try:
+                while True:
+                    batches = await consumer.getmany(timeout_ms=100)
+                    for tp, records in batches.items():
+                        consumer.pause(tp)  # one batch per partition at a time keeps the session's order
+                        in_flight[tp] = asyncio.create_task(work_through(tp, records))
+                    # a rebalance can hand a partition back still paused: paused must mean in flight
+                    for tp in consumer.paused():
+                        if tp not in in_flight:
+                            consumer.resume(tp)
+                    # a member id dropped mid-rebalance (a SyncGroup refused) is not revoked again: looked for
+                    # once a session timeout passes with no assignment
+                    since = rejoining_since[0]
+                    if since is not None and time.monotonic() - since > self.session_timeout_ms / 1000:
+                        rejoining_since[0] = time.monotonic()
+                        await leave_abandoned_members()
+            except KafkaError as exc:
+                log.error("intake consumer failed (%r); a new one joins the group", exc)
+            finally:
+                for task in list(in_flight.values()):
+                    task.cancel()
+                self.consumer = None
+                handled.clear()  # the next consumer is assigned afresh
+                try:
+                    await consumer.stop()
+                except Exception:  # its coordination had already failed
+                    log.warning("intake consumer did not stop cleanly", exc_info=True)
+            await asyncio.sleep(self.retries.first_seconds)
 
     async def _send_dead_letter(self, letter):
         await self.producer.send_and_wait(self.dead_letter_topic, letter.model_dump_json().encode(),
