@@ -12,12 +12,14 @@ from bench import chaos
 TURNS, RATE = 200, 20.0
 
 
-# Open: after noida-db restarts, both workers are told their member id is unknown, rejoin, and in 2 of 3 runs at
-# this size never get partitions again (~118 of 200 turns unanswered; the 2,000-turn runs passed twice). noida-db
-# keeps its group on disk and never drops a member that does not come back (the kill -9 case), which would hold
-# the rejoin; but idle consumers recovered from the same restart, so the workers' rejoin with turns under way is
-# suspect too. Not known yet: shown as a failure to expect, not hidden.
-BROKER_RESTART_OPEN = pytest.mark.xfail(reason="noida-db's group after its restart: workers sometimes never rejoin",
+# Open, narrowed: noida-db moves the group's generation on as soon as a member starts to join, so a worker
+# committing a turn then is told ILLEGAL_GENERATION; aiokafka drops its member id and rejoins under a new one
+# without leaving, and noida never drops the abandoned member, so every later rebalance waited for it (124 of
+# 200 turns lost). Workers now remove their own abandoned members (agent/kafka_group.py) and replace a consumer
+# whose coordination failed: 3 runs lost 1, 0, 0 turns, but noida holds each rebalance step for the whole
+# rebalance timeout, so healthy-again took up to ~19 s (goal 10 s), and one run lost a turn noida had accepted
+# while stopping. Shown as a failure to expect, not hidden.
+BROKER_RESTART_OPEN = pytest.mark.xfail(reason="noida-db restart: rebalances held for the whole timeout; a turn accepted while stopping can be lost",
                                         strict=False)
 
 
