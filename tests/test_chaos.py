@@ -19,8 +19,9 @@ TURNS, RATE = 200, 20.0
 # whose coordination failed: 3 runs lost 1, 0, 0 turns, but noida holds each rebalance step for the whole
 # rebalance timeout, so healthy-again took up to ~19 s (goal 10 s), and one run lost a turn noida had accepted
 # while stopping. Shown as a failure to expect, not hidden.
-BROKER_RESTART_OPEN = pytest.mark.xfail(reason="noida-db restart: rebalances held for the whole timeout; a turn accepted while stopping can be lost",
-                                        strict=False)
+BROKER_RESTART_OPEN = pytest.mark.xfail(
+    reason="noida-db restart: rebalances held for the whole timeout; a turn accepted while stopping can be lost",
+    strict=False)
 
 
 @pytest.mark.parametrize("fault", [pytest.param(f, marks=BROKER_RESTART_OPEN) if f == "restart-broker" else f
