@@ -682,3 +682,10 @@ def test_two_requests_joined_by_and_i_want_and_a_refund_method_stays_with_its_re
     said = "Fine, I'll return it. Just the tablet, refund to my gift card."
     part = {"text": "Just the tablet, refund to my gift card", "intent": "refund_status", "confidence": 0.9}
     assert set_apart("return_item", [part], said, 0.6) == ([], said)
+
+
+def test_refunds_asked_for_orders_described_by_their_items():
+    from agent.dialogue.routing import meant_intent
+    asked = "I don't remember the numbers. The one with the bike and the one with the espresso machine. " \
+            "How much is coming back on each?"
+    assert meant_intent("product_info", {}, asked, {}) == "refund_status"

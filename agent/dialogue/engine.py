@@ -226,7 +226,8 @@ def _which_order(turn: Turn, task: Task) -> dict | Answer:
         found = [found[at]] if at is not None else narrowed(found, task.products, described)
         if task.intent == "order_status" and 1 < len(found) <= len(task.products) and not task.asked:
             return orders.tell_every_status(turn, ids=[o["order_id"] for o in found])  # "my tablet and my luggage set"
-        if task.intent == "refund_status" and len(found) > 1 and not task.products and not task.asked:
+        if task.intent == "refund_status" and (len(found) > 1 and not task.products or 1 < len(found) <= len(
+                task.products)) and not task.asked:  # (several refunds, none named or each named by an item)
             return orders.tell_every_refund(turn, found)  # "I cancelled TWO orders, where is my money?"
         if len(found) != 1:
             task.asked = "which_order" if found else None

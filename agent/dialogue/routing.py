@@ -94,6 +94,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if intent in ("exchange_item", "return_item", "modify_order") and reading.WANTS_NEW.search(text) \
             and not reading.OWNS.search(text) and not slots.get("order_id") and products.products_in(text):
         return "recommend"  # "要一个大一点的背包 能装15寸电脑的": a product wanted, nothing of theirs
+    if intent not in ORDER_INTENTS and _REFUND_ASKED.search(text) and reading.ORDER_BY_ITEMS.search(text) \
+            and products.products_in(text):
+        return "refund_status"  # "the one with the bike and the one with the espresso machine. How much is coming back?"
     if (intent not in ORDER_INTENTS or not _ACTS.search(text)) and context.get("last_intent") in ORDER_INTENTS \
             and reading.ORDER_BY_ITEMS.search(text) and products.products_in(text):
         return context["last_intent"]  # "是台灯和拼图那一单": which order the last request is about
@@ -103,6 +106,7 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     return intent
 
 
+_REFUND_ASKED = re.compile(r"refund|coming back|money back|get back|退款|退了多少|退回多少|退多少|到账", re.IGNORECASE)
 # a request of its own in a description of an order ("退掉耳机那单" asks for a return; "就瑜伽垫跟电热水壶那单" only says which)
 _ACTS = re.compile(r"退|取消|换|改|\b(?:return|cancel|exchange|refund|modify|change|swap)", re.IGNORECASE)
 
