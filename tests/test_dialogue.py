@@ -689,3 +689,27 @@ def test_refunds_asked_for_orders_described_by_their_items():
     asked = "I don't remember the numbers. The one with the bike and the one with the espresso machine. " \
             "How much is coming back on each?"
     assert meant_intent("product_info", {}, asked, {}) == "refund_status"
+
+
+def test_two_products_side_by_side_then_which_is_cheaper_and_the_only_one_with_the_attribute(shop):
+    """A newcomer's try: "what's the difference between…" listed one product's variants; "which one is
+    cheaper" then got the recommender's unrelated picks."""
+    from agent.dialogue.routing import meant_intent
+    asked = "what's the difference between the electric kettle and the tea kettle?"
+    assert meant_intent("recommend", {}, asked, {"task": {"intent": "recommend", "products": ["Backpack"]}}) \
+        == "product_info"
+    chat = Conversation(shop)
+    both = chat.say("product_info", asked)
+    assert "Electric Kettle" in both and "Tea Kettle" in both and "stovetop compatibility" in both
+    assert "Tea Kettle" in chat.say("recommend", "which one is cheaper")
+    chat = Conversation(shop, "zh")
+    chat.say("product_info", "你们的无线耳机和headphones有什么区别")
+    assert "battery life" in chat.say("product_info", "哪个续航长一点")
+
+
+def test_a_budget_after_a_need_narrows_the_need(shop):
+    chat = Conversation(shop)
+    first = chat.say("recommend", "my daughter starts college next month, what would she need for her dorm?")
+    narrowed = chat.say("recommend", "budget is about 300 total")
+    shown = [n for n in chat.dialogue.task.products]
+    assert shown and all(n in first for n in shown) and all(n in narrowed for n in shown)

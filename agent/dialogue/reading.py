@@ -106,6 +106,8 @@ ASKS_WHAT_TO_DO = re.compile(r"怎么办|怎么处理|咋办|能退吗|能换吗
 # wanting something new, not something of theirs changed: "要一个大一点的背包", "looking for a bigger backpack"
 WANTS_NEW = re.compile(r"要一个|想买|想要一个|想找|找一个|求推荐|\bi(?:'m| am) looking for\b|\blooking for an?\b|"
                        r"\bi (?:want|need) to buy\b|\bdo you (?:have|sell) an?\b", re.IGNORECASE)
+# two products set side by side: "你们的无线耳机和headphones有什么区别", "earbuds vs headphones?"
+COMPARES = re.compile(r"differen|\bcompar(?:e|ed|ing|ison)\b|\bvs\.?|\bversus\b|\bwhich is better\b|区别|不同|对比|比较|哪个好|哪个更", re.IGNORECASE)
 # something of theirs that does not work: "到手就开不了机", "the zipper broke", "stopped working"
 BROKEN = re.compile(r"坏了|坏掉|开不了机|开不开机|不开机|不能用|用不了|没法用|不工作|不亮了|开线|破了|裂了|漏水|\bbroke(?:n)?\b|"
                     r"\b(?:doesn'?t|does not|won'?t|will not|didn'?t|stopped) (?:work|turn on|power on|charge|working)|"

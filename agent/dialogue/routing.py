@@ -66,6 +66,10 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             and reading.ASKS_WHERE.search(text) and not _CHANGES.search(text) and not _task(context).intent \
             and (reading.OWNS.search(text) or slots.get("order_id") or context.get("slots", {}).get("order_id")):
         return "order_status"  # "物流单号再发我一下", "another order with a perfume… is that one on its way too?"
+    if intent in ("product_info", "recommend", "price_promo", "complaint", "out_of_scope", None) \
+            and reading.COMPARES.search(text) \
+            and len({n for n, _ in products.products_in(text)}) >= 2 and not reading.OWNS.search(text):
+        return "product_info"  # "what's the difference between the electric kettle and the tea kettle?"
     if _task(context).intent == "recommend" and not reading.OWNS.search(text) and not slots.get("order_id") \
             and (names_option(text) and not reading.ORDER_ID.search(text)):
         return "recommend"  # "he wears a size 10 and needs them waterproof", "要黑色的 最好能定时": narrowed

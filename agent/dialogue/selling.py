@@ -35,6 +35,8 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         return turn.answer("other_shops")
     catalogue = turn.shop.call("list_all_product_types", {})
     named = [(name, catalogue[name]) for name, _ in products.products_in(text) if name in catalogue]
+    if len(named) > 1 and (end := _end_of_shown(turn, [n for n, _ in named], catalogue, which_one=False)):
+        named = [(end, catalogue[end])]  # "a kettle, which one is cheapest": of every kettle we sell
     if not named and task.intent == "recommend" and task.product in catalogue:
         named = [(task.product, catalogue[task.product])]  # "any cheaper ones?" about the same thing
     elif not named and task.intent == "recommend" and (fit := _fitting_shown(turn, catalogue)):
@@ -51,7 +53,9 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
     if intent == "recommend" and product_id:
         reply, offer = _in_stock(turn, task, named[0][0], product_id)
     elif intent == "recommend" and (needed := products_for(turn.text)):  # "a gift for my dad who hikes"
-        reply, offer = _for_need(turn, needed, catalogue), None
+        reply, offer = _for_need(turn, needed, catalogue, turn.text), None
+    elif intent == "recommend" and task.wish and reading.budget(text) is not None and (needed := products_for(task.wish)):
+        reply, offer = _for_need(turn, needed, catalogue, task.wish), None  # "budget is about 300": the same need
     elif intent == "recommend":
         reply, offer = _picks(turn)
     else:  # "白色的充电款电动牙刷多少钱 有优惠券吗": its price first, then the offers
@@ -96,14 +100,15 @@ def _cheapest(turn: Turn, product_id: str, budget: Decimal | None = None) -> str
     return f"{min(prices):.2f}" if prices else None
 
 
-def _for_need(turn: Turn, needed: list[str], catalogue: dict) -> str:
+def _for_need(turn: Turn, needed: list[str], catalogue: dict, need: str) -> str:
     """The products made for the need named, in stock within the budget, those shown remembered so that
-    "size 11, waterproof?" next is about the one of them it fits."""
+    "size 11, waterproof?" next is about the one of them it fits, and the need so that "budget is about
+    300" next narrows it."""
     budget = reading.budget(turn.text)
     shown = [(n, p) for n in needed if n in catalogue and (p := _cheapest(turn, catalogue[n], budget))][:3]
     if not shown:
         return turn.say("nothing_within", budget=budget) if budget else _picks(turn)[0]
-    turn.dialogue.task = Task(intent="recommend", products=[n for n, _ in shown])
+    turn.dialogue.task = Task(intent="recommend", products=[n for n, _ in shown], wish=need[:200])
     return turn.say("recommend", lines="; ".join(turn.say("recommend_line", name=n, price=p) for n, p in shown))
 
 
@@ -118,10 +123,23 @@ def _fitting_shown(turn: Turn, catalogue: dict) -> str | None:
     return fits[0] if len(fits) == 1 else None
 
 
-def _end_of_shown(turn: Turn, shown: list[str], catalogue: dict) -> str | None:
-    """Of the products just recommended, the one with the cheapest (or dearest) in stock, when asked for."""
-    dearest = _DEAREST.search(turn.text)
-    if not (dearest or _CHEAPEST.search(turn.text)):
+def _having_asked(turn: Turn, catalogue: dict) -> str | None:
+    """Of the products just recommended or compared, the only one the catalogue gives the attribute asked
+    for ("哪个续航长一点" after earbuds and headphones: the earbuds list their battery life)."""
+    task, asked = turn.dialogue.task, asked_attributes(turn.text)
+    if not (task and task.intent == "recommend" and asked):
+        return None
+    keys = {key for attribute in asked for key in attribute.keys}
+    having = [n for n in task.products if n in catalogue and any(k.lower() in keys for v in turn.shop.call(
+        "get_product_details", {"product_id": catalogue[n]})["variants"].values() for k in v["options"])]
+    return having[0] if len(having) == 1 else None
+
+
+def _end_of_shown(turn: Turn, shown: list[str], catalogue: dict, which_one: bool = True) -> str | None:
+    """Of the products just recommended, the one with the cheapest (or dearest) in stock, when asked for
+    (`which_one`: "which one is cheaper?" asks it too)."""
+    dearest = _DEAREST.search(turn.text) or which_one and _DEARER_ONE.search(turn.text)
+    if not (dearest or _CHEAPEST.search(turn.text) or which_one and _CHEAPER_ONE.search(turn.text)):
         return None
     priced = [(Decimal(price), n) for n in shown if n in catalogue and (price := _cheapest(turn, catalogue[n]))]
     return (max if dearest else min)(priced)[1] if priced else None
@@ -199,6 +217,11 @@ _ANY = {key: re.compile(rf"\b(?:any|whatever|whichever)\s+{en}\b|{en}\s+(?:doesn
                             ("material", "materials?", "材质|材料"))}
 _IN_STOCK = re.compile(r"in stock|\bbuy\b.{0,20}\bnow\b|\bavailable\b|有货|现货|能买|可以买", re.IGNORECASE)
 _CHEAPEST = re.compile(r"cheapest|lowest price|least expensive|最便宜|最低价", re.IGNORECASE)
+# of the products just recommended or compared, not of one product's variants: "which one is cheaper?"
+_CHEAPER_ONE = re.compile(r"\bwhich (?:one |of (?:the|them|those) )?is (?:cheaper|less expensive)\b|哪(?:个|款)(?:更)?便宜",
+                          re.IGNORECASE)
+_DEARER_ONE = re.compile(r"\bwhich (?:one |of (?:the|them|those) )?is (?:more expensive|pricier|dearer)\b|哪(?:个|款)更贵",
+                         re.IGNORECASE)
 
 
 def _variant_answer(turn: Turn, name: str, product_id: str, product: dict | None = None) -> Answer | None:
@@ -238,8 +261,12 @@ def product_facts(turn: Turn) -> Answer:
         near = products_for(turn.text) or closest_products(thing)
         return turn.answer("not_sold", {"products": near}, thing=thing, lines="; ".join(
             turn.say("recommend_line", name=n, price=price) for n in near[:3] if (price := _cheapest(turn, catalogue[n]))))
+    if reading.COMPARES.search(turn.text) and len(both := list(dict.fromkeys(
+            n for n, _ in products.products_in(turn.text) if n in catalogue))) == 2:
+        return _side_by_side(turn, both, catalogue)
     task = turn.dialogue.task
-    name = name or _fitting_shown(turn, catalogue) or turn.dialogue.product or (task and task.product)
+    name = name or _fitting_shown(turn, catalogue) or _having_asked(turn, catalogue) or turn.dialogue.product \
+        or (task and task.product)
     if name not in catalogue:  # (several just recommended, and the words fit more than one)
         return turn.answer("which_product")
     if turn.dialogue.product != name:  # the options asked about another product say nothing of this one
@@ -263,6 +290,23 @@ def product_facts(turn: Turn) -> Answer:
     lines = options_summary(in_stock)
     return turn.answer("product_facts", {"product": product}, name=name, lines=lines, low=f"{prices[0]:.2f}",
                        high=f"{prices[-1]:.2f}")
+
+
+def _side_by_side(turn: Turn, names: list[str], catalogue: dict) -> Answer:
+    """Each product's price range and options in stock, one line each."""
+    lines, shown = [], []
+    for name in names:
+        product = turn.shop.call("get_product_details", {"product_id": catalogue[name]})
+        in_stock = [v for v in product["variants"].values() if v["available"]]
+        if in_stock:
+            prices = sorted(Decimal(str(v["price"])) for v in in_stock)
+            lines.append(turn.say("compared_line", name=name, low=f"{prices[0]:.2f}", high=f"{prices[-1]:.2f}",
+                                  options=options_summary(in_stock)))
+            shown.append(product)
+    if not lines:
+        return turn.answer("out_of_stock", name=" / ".join(names))
+    turn.dialogue.task = Task(intent="recommend", products=names)  # "which has the longer battery?" next
+    return turn.answer("compared_products", {"products": shown}, lines="; ".join(lines))
 
 
 # a price for each one in stock, not a range: "what does each cost?", "分别多少钱"
