@@ -713,3 +713,17 @@ def test_a_budget_after_a_need_narrows_the_need(shop):
     narrowed = chat.say("recommend", "budget is about 300 total")
     shown = [n for n in chat.dialogue.task.products]
     assert shown and all(n in first for n in shown) and all(n in narrowed for n in shown)
+
+
+def test_a_budget_before_the_product_word_and_an_attribute_its_name_says(shop):
+    """"３００以内的耳机有吗 无线的": the earbuds (the headphones cost more), wireless by their name."""
+    from agent.dialogue.reading import budget
+    assert budget("300以内的耳机有吗 无线的") == 300 and budget("我有3个孩子") is None
+    reply = Conversation(shop, "zh").say("product_info", "300以内的耳机有吗 无线的")
+    assert "Wireless Earbuds" in reply and "226.49" in reply and "没有标注" not in reply
+
+
+def test_an_option_no_longer_minded_is_dropped_from_an_attribute_question(shop):
+    chat = Conversation(shop, "zh")
+    chat.say("product_info", "有白色的无线耳机吗")
+    assert "IPX7" in chat.say("product_info", "那有防水的吗 颜色无所谓了")

@@ -419,7 +419,8 @@ def shown(address: dict) -> str:
 
 
 _BUDGET = re.compile(r"(?:budget|under|below|less than|up to|around|about|预算|以内|左右|不超过)\D{0,12}?\$?\s*(\d{2,6})"
-                     r"|\$\s*(\d{2,6})|(\d{2,6})\s*(?:dollars|bucks|usd|美元|美金|刀|块)", re.IGNORECASE)
+                     r"|\$\s*(\d{2,6})|(\d{2,6})\s*(?:dollars|bucks|usd|美元|美金|刀|块)|(\d{2,6})\s*(?:以内|以下|之内)",
+                     re.IGNORECASE)  # ("300以内的耳机")
 
 
 def budget(text: str) -> Decimal | None:

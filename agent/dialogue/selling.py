@@ -113,14 +113,18 @@ def _for_need(turn: Turn, needed: list[str], catalogue: dict, need: str) -> str:
 
 
 def _fitting_shown(turn: Turn, catalogue: dict) -> str | None:
-    """Of the products just recommended, or those an earlier message's product word may mean ("咖啡机" →
-    "19 bar 胶囊的那款"), the one whose options the message names ("他穿11码 要防水的")."""
+    """Of the products just recommended (else the others that fit the need they were recommended for), or
+    those an earlier message's product word may mean ("咖啡机" → "19 bar 胶囊的那款"), the one whose options
+    the message names ("he wears a size 10 and needs them waterproof")."""
     task = turn.dialogue.task
-    shown = task.products if task and task.intent == "recommend" else \
-        [n for n, _ in products.products_in(turn.seen_product or "") if n in catalogue]
-    fits = [n for n in shown if asked_variants(list(turn.shop.call(
-        "get_product_details", {"product_id": catalogue[n]})["variants"].values()), turn.text)[0]]
-    return fits[0] if len(fits) == 1 else None
+    groups = [task.products, products_for(task.wish or "")] if task and task.intent == "recommend" \
+        else [[n for n, _ in products.products_in(turn.seen_product or "") if n in catalogue]]
+    for shown in groups:
+        fits = [n for n in shown if n in catalogue and asked_variants(list(turn.shop.call(
+            "get_product_details", {"product_id": catalogue[n]})["variants"].values()), turn.text)[0]]
+        if fits:
+            return fits[0] if len(fits) == 1 else None
+    return None
 
 
 def _having_asked(turn: Turn, catalogue: dict) -> str | None:
@@ -215,6 +219,13 @@ _ANY = {key: re.compile(rf"\b(?:any|whatever|whichever)\s+{en}\b|{en}\s+(?:doesn
                         rf"(?:{zh})(?:无所谓|不限|都行|都可以|随便)|(?:什么|任何|哪个)(?:{zh})都", re.IGNORECASE)
         for key, en, zh in (("color", "colou?rs?", "颜色|顏色"), ("size", "sizes?", "尺码|尺寸|大小|码"),
                             ("material", "materials?", "材质|材料"))}
+
+
+def _still_minded(asked: dict, text: str) -> dict:
+    """The options asked about before, less those the message no longer minds ("any color?", "颜色无所谓了")."""
+    return {k: v for k, v in asked.items() if not _ANY.get(k) or not _ANY[k].search(text)}
+
+
 _IN_STOCK = re.compile(r"in stock|\bbuy\b.{0,20}\bnow\b|\bavailable\b|有货|现货|能买|可以买", re.IGNORECASE)
 _CHEAPEST = re.compile(r"cheapest|lowest price|least expensive|最便宜|最低价", re.IGNORECASE)
 # of the products just recommended or compared, not of one product's variants: "which one is cheaper?"
@@ -232,7 +243,7 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict | None
     if (extreme := _extreme(turn, name, variants)):
         return Answer(extreme, {"product": product})
     before = turn.dialogue.asked_options if turn.dialogue.product == name else {}
-    before = {k: v for k, v in before.items() if not _ANY.get(k) or not _ANY[k].search(turn.text)}  # "any color?"
+    before = _still_minded(before, turn.text)
     asked, closest = _compared(variants, turn.text) or asked_variants(variants, turn.text, before)
     if not (asked or closest):
         return None
@@ -275,7 +286,8 @@ def product_facts(turn: Turn) -> Answer:
     product = turn.shop.call("get_product_details", {"product_id": catalogue[name]})
     if (answer := _variant_answer(turn, name, catalogue[name], product)):
         return answer
-    if (asked := asked_attributes(products.without_products(turn.text))):
+    # (an attribute the product's own name says is no question: "wireless" of the Wireless Earbuds)
+    if (asked := [a for a in asked_attributes(products.without_products(turn.text)) if not a.words.search(name)]):
         return _attributes_answer(turn, name, product, asked)
     variants = list(product["variants"].values())
     in_stock = [v for v in variants if v["available"]]
@@ -321,6 +333,9 @@ def _best_named(turn: Turn, names: list[str], catalogue: dict) -> str | None:
     Notebook), the one whose options the message names most ("陶瓷的 燃气灶用的", "A4硬皮的")."""
     if len(names) < 2:
         return names[0] if names else None
+    if (budget := reading.budget(turn.text)) is not None:  # "３００以内的耳机 无线的": the earbuds, not the headphones
+        names = [n for n in names if _cheapest(turn, catalogue[n], budget)] or names
+
     def named(name: str) -> int:
         variants = turn.shop.call("get_product_details", {"product_id": catalogue[name]})["variants"].values()
         return len(named_options(list(variants), turn.text))
@@ -334,7 +349,8 @@ def _attributes_answer(turn: Turn, name: str, product: dict, asked: list[Attribu
     variants = list(product["variants"].values())
     known = product["variants"].get(turn.dialogue.variant or "")
     in_stock = [v for v in variants if v["available"]] or variants
-    asked_before = {k: set(v) for k, v in turn.dialogue.asked_options.items()}  # "带蜂窝网络的" … "哪个容量大"
+    # ("带蜂窝网络的" … "哪个容量大": the options asked about before still hold, unless no longer minded)
+    asked_before = {k: set(v) for k, v in _still_minded(turn.dialogue.asked_options, turn.text).items()}
     shown = [known] if known else [v for v in in_stock if fits(v, asked_before) == len(asked_before)] or in_stock
     if (most := _MOST.search(turn.text)) and (pick := _at_the_end(shown, asked, least=bool(most["least"]))):
         turn.dialogue.variant = pick["item_id"]  # "书架最高的有多高", "longest garden hose", "变焦倍数最大"
