@@ -282,7 +282,8 @@ def names_with_zip(text: str) -> list[tuple[str, str, str]]:
     addresses = list(ADDRESS.finditer(text))
     zips = [z for z in ZIP.finditer(text) if not any(a.start(3) <= z.start() < a.end() for a in addresses)]
     names = [n for n in _FULL_NAME.finditer(text) if not any(a.start() <= n.start() < a.end() for a in addresses)
-             and not _STREET_WORD.fullmatch(n[2] or n[4] or n[6]) and not {(n[5] or "").lower(), (n[6] or "").lower()} & _NOT_NAMES]  # ("It's 1020 Elm Street": no Mr Street)
+             and not _STREET_WORD.fullmatch(n[2] or n[4] or n[6])  # ("It's 1020 Elm Street": no Mr Street)
+             and not {(n[5] or "").lower(), (n[6] or "").lower()} & _NOT_NAMES]  # ("ah sorry zip 10187")
     pairs = [(abs(z.start() - n.end()), (n[1] or n[3] or n[5]).title(), (n[2] or n[4] or n[6]).title(), z[1])
              for z in zips for n in names]
     return [(first, last, zip_) for _, first, last, zip_ in sorted(pairs)]

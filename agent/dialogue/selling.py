@@ -108,7 +108,8 @@ def _for_need(turn: Turn, needed: list[str], catalogue: dict, need: str) -> str:
     shown = [(n, p) for n in needed if n in catalogue and (p := _cheapest(turn, catalogue[n], budget))][:3]
     if not shown:
         return turn.say("nothing_within", budget=budget) if budget else _picks(turn)[0]
-    turn.dialogue.task = Task(intent="recommend", products=[n for n, _ in shown], wish=need[:200])
+    turn.dialogue.task = Task(intent="recommend", products=[n for n, _ in shown],
+                                wish=reading.EMAIL.sub(" ", need)[:200])
     return turn.say("recommend", lines="; ".join(turn.say("recommend_line", name=n, price=p) for n, p in shown))
 
 
