@@ -727,3 +727,19 @@ def test_an_option_no_longer_minded_is_dropped_from_an_attribute_question(shop):
     chat = Conversation(shop, "zh")
     chat.say("product_info", "有白色的无线耳机吗")
     assert "IPX7" in chat.say("product_info", "那有防水的吗 颜色无所谓了")
+
+
+def test_a_return_dropped_for_a_question_about_another_order(shop):
+    """A newcomer's try: "actually nvm keep it. when does the espresso machine one ship?" at the return's
+    yes re-stated the return; the question is about their order, not the shipping rules."""
+    from agent.dialogue.reading import after_no
+    from agent.dialogue.routing import drops_task, meant_intent
+    said = "actually nvm keep it. when does the espresso machine one ship?"
+    assert after_no(said) == "keep it. when does the espresso machine one ship?"
+    assert meant_intent("shipping_policy", {}, after_no(said), {}) == "order_status"
+    assert meant_intent("shipping_policy", {}, "when will the espresso machine arrive if I order today?", {}) \
+        == "shipping_policy"
+    chat = Conversation(shop)
+    chat.say("return_item", f"i want to send back the vacuum {EMAIL}", email=EMAIL)
+    assert chat.dialogue.pending is not None
+    assert drops_task(chat.context, "order_status", {}, said, True)

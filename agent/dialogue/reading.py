@@ -13,8 +13,8 @@ _ZH_END = r"(?=$|[\s\W\dA-Za-z]|[的吧啊呀了哈嗯就确])"
 _YES = re.compile(r"^\W*(?:(?:yes|yep|yeah|ya|y|ok|okay|k|sure|confirm(?:ed)?|please do|do it|go ahead|"
                   r"sounds good|alright|correct|right)(?![a-z])|(?:确认|确定|是的|是|好的|好吧|好|可以|对的|对(?!了)|行|嗯|"
                   r"没问题|就这个|就这样)" + _ZH_END + ")", re.IGNORECASE)
-_HESITATION = r"^\W*(?:(?:wait|hmm+|emm+|um+|well|等一下|等等|嗯+)\W*)?"
-_NO = re.compile(_HESITATION + r"(?:(?:no|nope|nah|n|cancel that|never ?mind|don'?t|do not|stop|not now)(?![a-z])|"
+_HESITATION = r"^\W*(?:(?:wait|hmm+|emm+|um+|well|actually|oh|ah|等一下|等等|嗯+)\W*)?"
+_NO = re.compile(_HESITATION + r"(?:(?:no|nope|nah|n|cancel that|never ?mind|nvm|don'?t|do not|stop|not now)(?![a-z])|"
                  r"(?:不要|不用|不了|不需要|不必|先不|不是|不)" + _ZH_END + "|算了|不取消|不要取消|别取消|别改|别退)", re.IGNORECASE)
 _BARE = re.compile(r"^[\W\s]*(?:(?:yes|yep|yeah|ok|okay|sure|no|nope|nah|all|all of (?:it|them)|everything|"
                    r"wait|好的?|好吧|行|嗯+|对|是的?|确认|确定|不用了?|不要了?|算了|全部|都要|"
@@ -27,7 +27,7 @@ EXPLICIT_YES = re.compile(r"confirm|go ahead|do it\b|please do(?![a-z'’])|\bpr
 QUESTION = re.compile(r"[?？]|\b(?:when|where|what|how|why|which)\b|什么|怎么|为什么|多久|几天|哪|吗|是不是|有没有|能不能|"
                       r"可不可以|会不会|要不要", re.IGNORECASE)
 # dropping what is under way, wherever in the message it is said
-_NEVER_MIND = re.compile(r"never ?mind|forget (?:it|about it)|don'?t bother|leave it as it is|no need (?:to|any ?more)|"
+_NEVER_MIND = re.compile(r"never ?mind|\bnvm\b|forget (?:it|about it)|don'?t bother|leave it as it is|no need (?:to|any ?more)|"
                          r"not (?:for )?now|(?:don'?t|do not) (?:process|do it|go ahead)|算了|不用了|先不|保持不变",
                          re.IGNORECASE)
 # declining one action in particular: "不取消" declines a cancellation, not the address change asked for instead
@@ -38,7 +38,7 @@ _KEEP = {"cancel": re.compile(r"不取消|不要取消|别取消|不用取消|(?
          "modify": re.compile(r"不用改|不改了|不需要改|先不改|不要改|别改|保持原来|还是用原来的地址|(?:don'?t|do not) change|"
                               r"keep (?:the|my) (?:old|current|original)" + _DROP_THE.format("change", "changing"),
                               re.IGNORECASE),
-         "return": re.compile(r"不退了|不用退|不要退|(?:don'?t|do not) return" + _DROP_THE.format("return", "returning"),
+         "return": re.compile(r"不退了|不用退|不要退|还是留着|(?:don'?t|do not) return" + _DROP_THE.format("return", "returning"),
                               re.IGNORECASE),
          "exchange": re.compile(r"不换了|不用换|不要换|(?:don'?t|do not) exchange" + _DROP_THE.format("exchange", "exchanging"),
                                 re.IGNORECASE)}
@@ -163,7 +163,12 @@ def declines(text: str, action: str | None = None) -> bool:
     """The message drops what is under way: "never mind", or declining this action ("不取消"); with no
     action named, declining any action counts."""
     kept = [_KEEP[action]] if action in _KEEP else [] if action else list(_KEEP.values())
-    return bool(_NEVER_MIND.search(text) or any(p.search(text) for p in kept))
+    # ("ok nvm. back to the bed, …": the never-mind drops the question asked in between, not the task)
+    never_mind = _NEVER_MIND.search(text) and not _BACK_TO.search(text)
+    return bool(never_mind or any(p.search(text) for p in kept))
+
+
+_BACK_TO = re.compile(r"\b(?:back to|going back to)\b|说回|回到刚才|继续刚才", re.IGNORECASE)
 
 
 def is_yes(text: str, action: str | None = None) -> bool:

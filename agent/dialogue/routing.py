@@ -66,6 +66,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             and reading.ASKS_WHERE.search(text) and not _CHANGES.search(text) and not _task(context).intent \
             and (reading.OWNS.search(text) or slots.get("order_id") or context.get("slots", {}).get("order_id")):
         return "order_status"  # "物流单号再发我一下", "another order with a perfume… is that one on its way too?"
+    if intent not in ORDER_INTENTS and _WHEN_SHIPS.search(text) and products.products_in(text) \
+            and not _IF_ORDERED.search(text) and (reading.OWNS.search(text) or reading.ORDER_BY_ITEMS.search(text) or _THE_ONE.search(text)):
+        return "order_status"  # "also when does the espresso machine one ship?": their order, not the shipping rules
     if intent in ("product_info", "recommend", "price_promo", "complaint", "out_of_scope", None) \
             and reading.COMPARES.search(text) \
             and len({n for n, _ in products.products_in(text)}) >= 2 and not reading.OWNS.search(text):
@@ -110,6 +113,10 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     return intent
 
 
+_WHEN_SHIPS = re.compile(r"\bwhen (?:does|will|is|do|did|would)\b.{0,40}\b(?:ship|shipped|arrive|come|be delivered|get here)\b|"
+                         r"什么时候(?:能)?(?:发货|发出|到|送到)|几时(?:发货|到)", re.IGNORECASE)
+_IF_ORDERED = re.compile(r"\bif (?:i|we) (?:order|buy|get)|如果.{0,4}(?:下单|买)|现在(?:下单|买)", re.IGNORECASE)
+_THE_ONE = re.compile(r"\b\w+ one\b(?! (?:is|of))|那单|那个订单|那笔", re.IGNORECASE)  # ("the espresso machine one")
 _REFUND_ASKED = re.compile(r"refund|coming back|money back|get back|退款|退了多少|退回多少|退多少|到账", re.IGNORECASE)
 # a request of its own in a description of an order ("退掉耳机那单" asks for a return; "就瑜伽垫跟电热水壶那单" only says which)
 _ACTS = re.compile(r"退|取消|换|改|\b(?:return|cancel|exchange|refund|modify|change|swap)", re.IGNORECASE)
@@ -198,8 +205,9 @@ def drops_task(context: dict, intent: str | None, slots: dict, text: str, goes_o
     task = _task(context)
     action = ACTION_OF.get(task.intent)
     if context.get("pending"):  # "don't cancel, change the address instead": the change stated is dropped
-        return intent != task.intent and intent in ACTION_OF and intent != "account" \
-            and reading.declines(text, action) and _gives_details(Task(intent=intent), text)
+        # (and "actually nvm keep it. when does the espresso machine one ship?": dropped, the question answered)
+        return intent != task.intent and reading.declines(text, action) and (
+            intent in ACTION_OF and intent != "account" and _gives_details(Task(intent=intent), text) or goes_on)
     if not task.intent:
         return False
     if reading.declines(text, action) and not goes_on:
