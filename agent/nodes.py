@@ -174,7 +174,7 @@ async def follow_flow(state: TurnState, deps: TurnDeps) -> dict:
     result = await asyncio.to_thread(run_flow, intent, u["slots"], text, state["language"], context, deps.shop,
                                       state["request_id"])
     if result.handoff:
-        await deps.handoffs.hand_over(_case(state, deps, "the task failed twice"))
+        await deps.handoffs.hand_over(_case(state, deps, result.facts.get("handoff_reason", "the task failed twice")))
         return {"reply": result.reply, "context": result.context, "facts": result.facts, "handoff": True}
     if result.context.get("user_id"):  # asked before they were proven: answered now
         apart = [*result.context.pop("later", []), *apart]

@@ -743,3 +743,13 @@ def test_a_return_dropped_for_a_question_about_another_order(shop):
     chat.say("return_item", f"i want to send back the vacuum {EMAIL}", email=EMAIL)
     assert chat.dialogue.pending is not None
     assert drops_task(chat.context, "order_status", {}, said, True)
+
+
+def test_a_delivered_order_said_again_not_to_have_come_goes_to_a_person(shop):
+    """A newcomer's try: "怎么显示签收了 我根本没收到" after the trace was offered got the same status again."""
+    chat = Conversation(shop, "zh")
+    first = chat.say("order_status", f"我的耳机还没到 邮箱{EMAIL}", email=EMAIL)
+    assert "843053632392" in first and "转人工" in first
+    result = run_flow("order_status", {"order_id": "#W2378156"}, "W2378156 怎么显示签收了 我根本没收到", "zh",
+                      chat.context, shop, "req-x")
+    assert result.handoff and result.facts["handoff_reason"] == "delivered, not received"

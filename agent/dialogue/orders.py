@@ -24,6 +24,11 @@ def tell_status(turn: Turn, order: dict, task: Task) -> Answer:
     if (refund := refund_said(turn, order)):
         reply += turn.say("refund_line", **refund)
     if task.missing and order["status"] == "delivered":  # "says delivered but I never got it": a person traces it
+        if order["order_id"] in turn.dialogue.traced:  # said again after the trace was offered: a person, now
+            turn.dialogue.finish_task()
+            return Answer(turn.say("handoff_not_received"), {"order": order, "handoff_reason": "delivered, not received"},
+                          handoff=True)
+        turn.dialogue.traced = [*turn.dialogue.traced, order["order_id"]]
         reply += turn.say("not_received")
     facts = {"order": order, "tracking": tracking}
     if reading.ASKS_ADDRESS.search(turn.text) and not reading.ACCOUNT_WORDS.search(turn.text):

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 log = logging.getLogger(__name__)
 DIALOGUE_KEYS = ("user_id", "task", "pending", "offer", "offers", "accepted_offers", "failures", "product", "variant",
-                 "said_identity", "asked_options")
+                 "said_identity", "asked_options", "traced")
 
 
 class Task(BaseModel):
@@ -68,6 +68,7 @@ class Dialogue(BaseModel):
     variant: str | None = None        # its variant talked about last (item id): "how much RAM does it have?"
     asked_options: dict[str, list[str]] = {}  # the options asked about the product talked about last
     said_identity: dict[str, str] = {}  # half a name + zip given so far ({"first", "last"} or {"zip"})
+    traced: list[str] = Field(default_factory=list)  # delivered orders said never to have come: a trace offered
 
     @classmethod
     def of(cls, context: dict) -> Dialogue:
