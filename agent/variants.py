@@ -22,7 +22,8 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "涤纶": "polyester", "法压": "french press", "滴滤": "drip", "意式": "espresso", "定时": "timer",
                "燃气": "gas", "电磁炉": "induction", "硬皮": "hard cover", "软皮": "soft cover", "深空灰": "space grey",
                "cf卡": "cf card", "sd卡": "sd card", "入耳式": "in-ear", "入耳": "in-ear", "头戴式": "over-ear",
-               "头戴": "over-ear", "贴耳式": "on-ear", "压耳式": "on-ear"}
+               "头戴": "over-ear", "贴耳式": "on-ear", "压耳式": "on-ear", "实木": "wood", "木质": "wood", "木头": "wood",
+               "木制": "wood", "金属": "metal", "高通风": "high", "低通风": "low", "中通风": "medium", "中等通风": "medium"}
 _INCH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-\s*)?(?:inches|inch|寸|英寸|吋)", re.IGNORECASE)
 # numbers as Chinese shoppers write them: "3000万像素" → 30MP, "5倍变焦" → 5x, "4杯" → 4 cups
 _MEGAPIXELS = re.compile(r"(\d+)\s*万像素")
@@ -31,6 +32,7 @@ _CUPS = re.compile(r"(\d+)\s*杯")
 _HOURS = re.compile(r"(\d+)\s*(?:个)?(?:小时|hrs?\b)", re.IGNORECASE)  # "续航20小时" → "20 hours"
 _SIZED = re.compile(r"^(\d+(?:gb|tb))\s+(ssd|hdd|emmc)$")
 _CELLULAR = re.compile(r"(?:wi-?fi\s*\+\s*)?(?:\bcellular\b|蜂窝(?:网络)?|插卡上网|能插卡|\b4g\b|\blte\b)", re.IGNORECASE)
+_FEET = re.compile(r"(\d+(?:\.\d+)?)\s*(?:英尺|尺|feet|foot)(?![a-z])", re.IGNORECASE)  # "5英尺" → "5 ft"
 _LITRE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:升|litres?|liters?)", re.IGNORECASE)  # "1升" → "1l"
 # what the shopper does not want: "not the 13-inch", "instead of white", "不是白色的"
 _NEGATED = re.compile(r"\b(?:not|instead of|rather than)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\bbut\b)"
@@ -43,6 +45,7 @@ def option_words(text: str) -> str:
     text = _NEGATED.sub(" ", text.lower())
     text = _INCH.sub(lambda m: f" {m[1]}-inch ", text)
     text = _LITRE.sub(lambda m: f" {m[1]}l ", text)
+    text = _FEET.sub(lambda m: f" {m[1]} ft ", text)
     text = _HOURS.sub(lambda m: f" {m[1]} hours ", text)
     text = _MEGAPIXELS.sub(lambda m: f" {int(m[1]) // 100}mp ", text)
     text = _ZOOM.sub(lambda m: f" {m[1]}x ", text)

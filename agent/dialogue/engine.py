@@ -17,6 +17,7 @@ from agent.dialogue.state import Dialogue, Task
 from agent.dialogue.turn import Answer, Turn
 from agent.dialogue.which_order import narrowed, orders_described
 from agent.seams import Shop
+from agent.variants import asks_option
 from tools.errors import InsufficientGiftCardBalance, PolicyRefusal, ToolError
 
 MAX_FAILURES = 2  # a task that fails this often goes to a human
@@ -125,11 +126,12 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
     wished for, the reason, the refund or price-difference method, the change wanted."""
     text, slots = turn.text, turn.slots
     named = products.products_meant(products.without_other_orders(text))
-    if task.intent in ("return_item", "exchange_item", "modify_order") and len(named) > 1:
-        named = [n for n, _ in products.items_meant(named, text)] or named  # "退挂钟 水杯留着": not the bottle
+    if task.intent in ("return_item", "exchange_item", "modify_order") and named:  # "退挂钟 水杯留着": not the
+        named = [n for n, _ in products.items_meant(named, text)] or (named if len(named) > 1 else [])  # bottle
     if named and task.products and task.intent in ("return_item", "exchange_item", "modify_order") \
-            and reading.ORDER_BY_ITEMS.search(text) and not set(named) & set(task.products):
-        task.order_products, named = named, []  # "订单是有laptop和camera的那个": which order, not what to change
+            and reading.ORDER_BY_ITEMS.search(text):  # "订单是有laptop和camera的那个", "the order with skateboard
+        task.order_products = named                # and tea kettle": which order, not what to change
+        named = [n for n in named if n in task.products]
     if slots.get("order_id"):
         task.order_id, task.order_named = _corrected_order(text) or slots["order_id"], True
     elif carried_order and not task.order_id and not named:  # the order talked about before; not "I meant the lamp"
@@ -161,7 +163,8 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
             task.change, task.source, task.card = "payment", source, reading.card_named(text)
         elif reading.ADDRESS_WORDS.search(text):
             task.change = "address"
-        elif named or reading.OPTION_WORDS.search(text) or reading.keeps_item(text):
+        elif named or reading.OPTION_WORDS.search(text) or reading.keeps_item(text) or (
+                reading.asks_change(text) and asks_option(text)):  # "白色S码那个改成白色M码"
             task.change = "items"
 
 

@@ -156,8 +156,10 @@ def ask_swap_item(turn: Turn, order: dict, task: Task) -> Answer | None:
         task.wishes = {**{i: w for i, w in task.wishes.items() if i in kept},
                        **{i["item_id"]: clause if asks_option(clause) or i["item_id"] not in task.wishes
                           else task.wishes[i["item_id"]] for i, (_, clause) in zip(chosen, meant)}}
-    elif not task.item_ids:
-        task.item_ids = [i["item_id"] for i in chosen_items(order, task, turn.text)[:1]]
+    elif not task.item_ids:  # (no product named: "白色S码那个改成白色M码", the item whose options are described)
+        chosen = chosen_items(order, task, turn.text)[:1] or [
+            i for i in [item_described(order["items"], turn.text, at_least=2)] if i]
+        task.item_ids = [i["item_id"] for i in chosen]
     if not meant and len(task.item_ids) == 1:  # two helmets in the order: "the white size S should be a size L"
         name = next(i["name"] for i in order["items"] if i["item_id"] == task.item_ids[0])
         twins = [i for i in order["items"] if i["name"] == name]
@@ -181,11 +183,12 @@ def state_swap(turn: Turn, order: dict, task: Task) -> Answer:
         old = next(i for i in order["items"] if i["item_id"] == item_id)
         variants = turn.shop.call("get_product_details", {"product_id": old["product_id"]})["variants"].values()
         choices = [v for v in variants if v["available"] and v["item_id"] != old["item_id"]]
-        said = (task.wishes.get(item_id, ""), turn.text, task.wish)
+        text = products.without_kept(turn.text)  # ("黑色那个不用改": not the black one wished for)
+        said = (products.without_kept(task.wishes.get(item_id, "")), text, products.without_kept(task.wish or ""))
         new, words = next(((v, words) for words in said if words and (v := variant_named(choices, old["options"], words))),
                           (None, ""))
-        if new is not None and len(task.item_ids) == 1 and words != turn.text and asks_option(turn.text) \
-                and not variant_named(choices, old["options"], turn.text):
+        if new is not None and len(task.item_ids) == 1 and words != text and asks_option(text) \
+                and not variant_named(choices, old["options"], text):
             new = None  # "actually no, the 20MP 10x one" (none in stock): asked, not the earlier choice restated
         if new is None:
             shown = next((f for words in said if words and (f := fitting(choices, words))), choices)

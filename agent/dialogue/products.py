@@ -82,12 +82,15 @@ def without_products(text: str) -> str:
 
 
 _CLAUSE = re.compile(r"[;；。!！\n]+")
-_UNCHANGED_AFTER = re.compile(r"^\W{0,2}(?:as is|as it is|(?:is|are) (?:fine|great|good|ok|okay|perfect)\b|stays?\b|can stay|i'?ll keep|不换|不动|不用换|不变|没问题|不用动|保持|留着|"
+_UNCHANGED_AFTER = re.compile(r"^\W{0,2}(?:as is|as it is|(?:is|are) (?:fine|great|good|ok|okay|perfect)\b|stays?\b|can stay|i'?ll keep|"
+                              r"no change|unchanged|不换|不改|不用改|不动|不用换|不变|没问题|不用动|保持|留着|"
                               r"留下|我留|不退|不用退|挺好)", re.IGNORECASE)
 _NOT_BEFORE = re.compile(r"(?:\bnot|\bkeep|不是|不要)\W{0,2}(?:the |my )?$", re.IGNORECASE)
 
 
-CORRECTION = re.compile(r"\bI mean[t]?\b|\bI was talking about\b|不对|说错了|其实是|我是说|我指的是", re.IGNORECASE)
+# ("size不对", "颜色不对": what is wrong with the thing, no correction of what was said)
+CORRECTION = re.compile(r"\bI mean[t]?\b|\bI was talking about\b|(?<!size)(?<!size )(?<!尺码)(?<!尺寸)(?<!颜色)(?<!大小)(?<!型号)"
+                        r"(?<!款式)(?<!码)(?<!色)(?<!货)不对|说错了|其实是|我是说|我指的是", re.IGNORECASE)
 
 
 def corrects(text: str) -> bool:
@@ -144,7 +147,8 @@ _LIST_GLUE_BEFORE = re.compile(r"(?:[\0\s、，,/&和跟与及]|\band\b|\bthe\b|
 _ACTION = re.compile(r"退|换|\b(?:return|exchange|swap|send back)", re.IGNORECASE)
 
 
-_KEPT_PART = re.compile(r"[^，,;；。.!！]*(?:留着|留下|不退|不换|不改|不动|别动|\bkeep\b|\bstays?\b|\bleave\b|\buntouched\b)"
+_KEPT_PART = re.compile(r"[^，,;；。.!！]*(?:留着|留下|不退|不换|不改|不动|别动|不用(?:改|换|动)|不需要(?:改|换)|不变|"
+                        r"\bkeep\b|\bstays?\b|\bleave\b|\buntouched\b|\bno change\b|\bunchanged\b)"
                         r"[^，,;；。.!！]*", re.IGNORECASE)
 
 

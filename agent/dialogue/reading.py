@@ -57,11 +57,12 @@ _FULL_NAME = re.compile(r"(?<![A-Za-z])([A-Z][a-z]+)\s+([A-Z][a-z]+)(?![A-Za-z])
 ZIP = re.compile(r"(?<![\d#Ww])(\d{5})(?!\d)")
 _ZIP_WORD = re.compile(r"zip|postcode|邮编|郵編|郵遞區號|油编", re.IGNORECASE)
 _NEGATED_ZIP = re.compile(r"(?:\bnot\b|instead of|不是)\s*(?:the\s+)?\d{5}", re.IGNORECASE)
-ADDRESS = re.compile(r"(?<![A-Za-z0-9#])(\d+\s[A-Za-z0-9 .'-]+?),\s*(?:((?:apt|apartment|unit|suite|ste|#|floor|fl|room|rm|building|bldg)"
-                     r"\b\.?[^,]*),\s*)?([A-Za-z .'-]+?),?\s+([A-Z]{2}),?\s*(\d{5})\b", re.IGNORECASE)  # "Denver CO 80212" too
+ADDRESS = re.compile(r"(?<![A-Za-z0-9#])(\d+\s[A-Za-z0-9 .'-]+?),\s*(?:((?:apt|apartment|unit|suite|ste|#|floor|fl|flat|level|room|rm|"
+                     r"building|bldg)\b\.?[^,]*|\d+(?:st|nd|rd|th) floor),\s*)?([A-Za-z .'-]+?),?\s+([A-Z]{2}),?\s*(\d{5})\b", re.IGNORECASE)  # "Denver CO 80212" too
 _STREET = (r"(?<![A-Za-z0-9#])\d+\s(?:[A-Za-z0-9.'-]+\s){0,4}?(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Court|Ct|"
            r"Way|Place|Pl|Terrace|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq)\b\.?")
-_UNIT = r"(?:apt|apartment|unit|suite|ste|floor|fl|room|rm|building|bldg)\b\.?\s*#?\s*(?:\d[\w-]*|[A-Za-z]\d*)\b"
+_UNIT = (r"(?:(?:apt|apartment|unit|suite|ste|floor|fl|flat|level|room|rm|building|bldg)\b\.?\s*#?\s*(?:\d[\w-]*|[A-Za-z]\d*)\b|"
+         r"\d+(?:st|nd|rd|th) floor\b)")  # "Flat 4", "14th Floor"
 # written without commas: "456 Oak Street Floor 3 Charlotte NC 28209" (the street's own word ends it)
 _ADDRESS_NO_COMMAS = re.compile(rf"({_STREET})\s*,?\s*({_UNIT})?\s*,?\s*([A-Za-z .'-]+?),?\s+([A-Z]{{2}}),?\s*(\d{{5}})\b",
                                 re.IGNORECASE)
@@ -404,7 +405,7 @@ def amends_address(text: str) -> bool:
 def corrected_address(text: str, address: dict) -> dict | None:
     """The address stated before, corrected by a message that is no new address: "the zip is 92116 not
     92103", "it's 1020 Elm Street, not 1200", "please add Unit 4 as the second line"."""
-    if address_in(text):
+    if address_in(text) or _WHOLE_UNREAD.search(text):  # a whole address not read is never mixed with the old one
         return None
     fixed = dict(address)
     if (zip_ := corrected_zip(text)):
@@ -416,6 +417,7 @@ def corrected_address(text: str, address: dict) -> dict | None:
     return fixed if fixed != address else None
 
 
+_WHOLE_UNREAD = re.compile(rf"{_STREET}.*\b[A-Z]{{2}},?\s*\d{{5}}\b")
 _NEGATED_UNIT = re.compile(r"\b(?:no|without|remove|drop|delete) (?:the )?(?:apt|apartment|unit|suite|floor|room)", re.I)
 
 
