@@ -80,7 +80,7 @@ def _answer(intent: str, turn: Turn, earlier: str | None = None) -> Answer:
 
 def authenticate(turn: Turn) -> str | None:
     """Proves the shopper from an e-mail or a name + zip in the message; a refusal's reply key, or None."""
-    found, asked = None, False
+    found, asked, candidates = None, False, []
     if turn.slots.get("email"):
         found, asked = _user(turn, "find_user_id_by_email", {"email": turn.slots["email"]}), True
     elif (candidates := reading.names_with_zip(turn.text) or _completed(turn)):
@@ -88,11 +88,14 @@ def authenticate(turn: Turn) -> str | None:
         found = next((user for first, last, zip_ in candidates[:3] if (user := _user(
             turn, "find_user_id_by_name_zip", {"first_name": first, "last_name": last, "zip": zip_}))), None)
     elif turn.dialogue.said_identity and not turn.dialogue.user_id:
-        return "ask_zip" if "zip" not in turn.dialogue.said_identity else "ask_name"
+        said = turn.dialogue.said_identity.keys()
+        return "ask_identity" if {"first", "last", "zip"} <= said else "ask_zip" if "zip" not in said else "ask_name"
     turn.dialogue.said_identity = {}
     if not asked or (found is None and turn.dialogue.user_id and not turn.slots.get("email")):
         return None  # a proven shopper's "Tennyson St … 80212" is an address we could not read, not a new login
-    if found is None:
+    if found is None:  # a name and zip that found no one are kept: either half may be corrected next
+        if candidates:
+            turn.dialogue.said_identity = dict(zip(("first", "last", "zip"), candidates[0]))
         return "identity_not_found"
     if turn.dialogue.user_id and turn.dialogue.user_id != found:
         return "one_shopper_per_session"
@@ -108,10 +111,10 @@ def _completed(turn: Turn) -> list[tuple[str, str, str]]:
     said = dict(turn.dialogue.said_identity)
     if (name := reading.name_alone(turn.text)) and not products.products_in(" ".join(name)):  # (not "Bluetooth Speaker")
         said.update(first=name[0], last=name[1])
-    elif (zip_ := reading.zip_alone(turn.text)):
-        said["zip"] = zip_
-    turn.dialogue.said_identity = said
-    return [(said["first"], said["last"], said["zip"])] if {"first", "last", "zip"} <= said.keys() else []
+    elif (zip_ := reading.zip_alone(turn.text) or (said.get("first") and reading.one_number_of_five(turn.text))):
+        said["zip"] = zip_  # ("打错了 是43171" after a name and zip that found no one: the zip corrected)
+    changed, turn.dialogue.said_identity = said != turn.dialogue.said_identity, said
+    return [(said["first"], said["last"], said["zip"])] if {"first", "last", "zip"} <= said.keys() and changed else []
 
 
 def _user(turn: Turn, tool: str, args: dict) -> str | None:
@@ -250,6 +253,10 @@ def _which_order(turn: Turn, task: Task) -> dict | Answer:
 def _refused(turn: Turn, refusal: str, order: dict, task: Task) -> Answer:
     """The order's status forbids the request: say so with the status (and where a refund went), drop it."""
     turn.dialogue.finish_task()
+    if task.intent == "return_item" and order["status"].startswith("pending"):  # not shipped: cancelled instead
+        turn.dialogue.task = Task(intent="cancel_order", order_id=order["order_id"], order_named=True, asked="reason")
+        return turn.answer("cannot_return_cancel_instead", {"order": order}, order_id=order["order_id"],
+                           status=turn.status(order))
     if order["status"] == "pending (item modified)" and task.change == "items":
         return turn.answer("items_changed_once", {"order": order}, order_id=order["order_id"])
     reply = turn.say(refusal, order_id=order["order_id"], status=turn.status(order))

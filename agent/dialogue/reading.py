@@ -125,7 +125,8 @@ ORDER_BY_ITEMS = re.compile(r"那一?单|那个订单|那笔|的订单|有[^，�
                             r"\bthat order\b|\bwhich had\b|\bthe (?:order|one) (?:that |which )?(?:had|has)\b", re.IGNORECASE)
 CHANGE_WORDS = re.compile(r"change|update|new|edit|set|move|modify|改|换|新|更新|修改|设置", re.IGNORECASE)
 _MISTAKE = re.compile(r"mistake|wrong|accident|(?<![没不])错|误", re.IGNORECASE)  # (not "没错": right)
-_NOT_NEEDED = re.compile(r"no longer|don'?t need|not need|changed my mind|不需要|不想要|用不上|不要了", re.IGNORECASE)
+_NOT_NEEDED = re.compile(r"no longer|don'?t need|not need|no need|changed my mind|don'?t want it|不再需要|不需要|不想要|用不上|"
+                         r"用不着|不要了", re.IGNORECASE)
 _PAYMENT_WORDS = {"gift_card": re.compile(r"gift ?card|礼品卡", re.IGNORECASE),
                   "paypal": re.compile(r"pay ?pal", re.IGNORECASE),
                   "credit_card": re.compile(r"credit ?card|(?<!gift )(?<!gift)card|visa|master ?card|amex|信用卡|银行卡|借记卡", re.IGNORECASE)}
@@ -327,6 +328,12 @@ def zip_alone(text: str) -> str | None:
     if len(zips) != 1 or address_in(text) or names_with_zip(text):
         return None
     return zips[0] if _ZIP_WORD.search(text) or re.fullmatch(r"\W*\d{5}\W*", text) else None
+
+
+def one_number_of_five(text: str) -> str | None:
+    """The message's only number, of five digits, with no address or order in it ("打错了 是43171")."""
+    numbers = re.findall(r"\d+", text)
+    return numbers[0] if len(numbers) == 1 and len(numbers[0]) == 5 and not address_in(text) else None
 
 
 _IDENTITY_CUES = re.compile(r"\b(?:my )?(?:e-?mail|zip(?: ?code)?|post ?code)(?: address)?(?: is)?\b:?|\bmy name is\b|"

@@ -151,10 +151,18 @@ def starts_new_task(context: dict, intent: str | None, slots: dict, sure: bool, 
         return True  # "不能换成别的商品啊…那平板直接退了吧": the exchange given up for a return
     if not task.intent or not sure or intent == task.intent or not (intent in ORDER_INTENTS or can_close(intent, text)):
         return False
+    if task.asked == "reason" and intent not in ORDER_INTENTS and not reading.QUESTION.search(text):
+        return False  # "原因就是别家更便宜": an answer to why, not one of the two (they are offered again)
+    if context.get("pending") and reading.QUESTION.search(text) and not reading.asks_change(text) \
+            and reading.order_ids(text) <= {context["pending"].get("args", {}).get("order_id")}:
+        return False  # "before you do it, will the money go straight back onto my gift card?": answered, kept
     if reading.is_yes(text) or reading.is_no(text) or gives_identity(slots, text) or _gives_details(task, text):
         return False
-    words = reading.EMAIL.sub(" ", reading.ORDER_ID.sub(" ", text))
+    words = _ORDER_WORDS.sub(" ", reading.EMAIL.sub(" ", reading.ORDER_ID.sub(" ", text)))  # ("order number W8306539")
     return len(re.findall(r"[A-Za-z]{2,}", words)) + len(re.findall(r"[\u3400-\u9fff]", words)) / 2 >= 2
+
+
+_ORDER_WORDS = re.compile(r"\b(?:the |my )?order(?: number| no\.?| id| #)?(?: is)?\b|订单号?(?:是)?|单号(?:是)?", re.IGNORECASE)
 
 
 def continues_task(context: dict, intent: str | None, slots: dict, text: str) -> bool:
