@@ -8,9 +8,10 @@ import re
 from dataclasses import asdict, dataclass, replace
 
 from agent import metrics
-from agent.dialogue import (ORDER_INTENTS, after_no, after_thanks, asks_change, asks_for_person, meant_intent,
+from agent.dialogue import (ORDER_INTENTS, account_not_order, after_no, after_thanks, asks_change, asks_for_person, meant_intent,
                             products_in, questions_in, requests_in, run_flow, without_identity)
 from agent.dialogue.several import answer_others, set_apart
+from agent.dialogue.reading import SHIPS_TO, UNSERVED_PLACE
 from agent.desk import DeskQueue
 from agent.frustration import heard
 from agent.handoff import HandoffDesk
@@ -134,8 +135,10 @@ async def understand(state: TurnState, deps: TurnDeps) -> dict:
     intent = meant_intent(u.intent, u.slots, state["text"], state.get("context", {}))
     frustration = heard(u.frustration, state["text"], state.get("history", []),
                         state.get("context", {}).get("frustration", 0.0))
-    others = [{"text": p, "intent": r.intent, "confidence": r.confidence, "slots": dict(r.slots)}
-              for p, r in zip(parts, read)]
+    # (each part's request as the model reads it, the account's own things apart: "…and I also want to change
+    # my saved address" is no order's address)
+    others = [{"text": p, "intent": "account" if account_not_order(r.intent, r.slots, p, state.get("context", {}))
+               else r.intent, "confidence": r.confidence, "slots": dict(r.slots)} for p, r in zip(parts, read)]
     # the words decided another order request than the model read ("就是头盔+登山靴+t恤一起买的那单" after a
     # status question, "物流单号再发我一下"): as sure as the bar, for the model's doubt was about its own reading
     confidence = max(u.confidence, deps.settings.intent_confidence_threshold) \
@@ -155,11 +158,18 @@ async def answer_cache(state: TurnState, deps: TurnDeps) -> dict:
     hit = await asyncio.to_thread(deps.cache.lookup, state["text"], state["language"],
                                   u["intent"] if confident else None)  # a sure intent must agree with the FAQ's
     metrics.CACHE_LOOKUPS.labels(outcome=hit.kind if hit else "miss").inc()
-    if hit is None and len(parts := questions_in(state["text"])) > 1:
-        # "包邮吗？一般下单后几天能到？": each question its entry's answer, when every one has an entry
+    hits = [hit]
+    if len(parts := questions_in(state["text"])) > 1:
+        # "包邮吗？一般下单后几天能到？": each question its entry's answer, when every one has an entry (the
+        # whole may sit nearest to one of them: "do you ship to Hong Kong and how long does it take")
         hits = [await asyncio.to_thread(deps.cache.lookup, part, state["language"]) for part in parts]
         if all(hits) and len({h.faq_id for h in hits}) == len(hits):
             return {"cached_answer": " ".join(h.answer for h in hits)}
+    if UNSERVED_PLACE.search(state["text"]) and SHIPS_TO.search(state["text"]) \
+            and all(h is None or h.intent == "shipping_policy" for h in hits):
+        # "how long does delivery to Hong Kong take?": first, that we do not deliver there
+        said = [h.answer for h in hits if h is not None and h.faq_id != "shipping_regions"]
+        return {"cached_answer": " ".join([deps.cache.answer_of("shipping_regions", state["language"]) or "", *said]).strip()}
     return {"cached_answer": hit.answer if hit else None}
 
 

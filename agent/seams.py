@@ -26,6 +26,9 @@ class AnswerCache(Protocol):
     def lookup(self, text: str, language: str = "en", intent: str | None = None) -> Any | None:
         """A hit has .answer, .faq_id, .intent, .score, .kind; a miss is None."""
 
+    def answer_of(self, faq_id: str, language: str) -> str | None:
+        """One entry's answer by its id, or None."""
+
 
 class Media(Protocol):
     def transcribe(self, audio: bytes, language: str | None = None) -> Any:

@@ -242,6 +242,10 @@ class AnswerCache:
                 {"faq_id": hit.faq_id, "intent": hit.intent, "answer": hit.answer}, ensure_ascii=False))
         return hit
 
+    def answer_of(self, faq_id: str, language: Language) -> str | None:
+        """One entry's answer by its id (a question about a place we do not serve brings the regions entry)."""
+        return next((e.answers[language] for e in self._faq[1] if e.id == faq_id), None)
+
     def _answer(self, entry: FaqEntry, language: Language, score: float, kind, intent) -> CachedAnswer | None:
         if intent is not None and intent != entry.intent:
             return self._miss()

@@ -129,8 +129,10 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
     wished for, the reason, the refund or price-difference method, the change wanted."""
     text, slots = turn.text, turn.slots
     named = products.products_meant(products.without_other_orders(text))
+    rejected: set[str] = set()
     if task.intent in ("return_item", "exchange_item", "modify_order") and named:  # "退挂钟 水杯留着": not the
-        named = [n for n, _ in products.items_meant(named, text)] or (named if len(named) > 1 else [])  # bottle
+        meant = [n for n, _ in products.items_meant(named, text)]  # bottle; "not the e-reader, I'm keeping that"
+        rejected, named = set(named) - set(meant), meant or (named if len(named) > 1 else [])
     if named and task.products and task.intent in ("return_item", "exchange_item", "modify_order") \
             and reading.ORDER_BY_ITEMS.search(text):  # "订单是有laptop和camera的那个", "the order with skateboard
         task.order_products = named                # and tea kettle": which order, not what to change
@@ -146,6 +148,8 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
         task.wish = reading.EMAIL.sub(" ", text)[:200]
     if named:  # a correction replaces the products named before
         task.products = sorted(set(named) | (set() if products.corrects(text) else set(task.products)))
+    if rejected & set(task.products) and set(named) - rejected:  # the item chosen before is no longer meant
+        task.products, task.item_ids = sorted(set(task.products) - rejected), []
     source = reading.payment_source(text)
     task.missing = task.missing or bool(reading.NOT_RECEIVED.search(text))
     if task.intent == "cancel_order" and (reason := reading.cancel_reason(text)):

@@ -47,7 +47,8 @@ _NOT_A_PRODUCT = re.compile(r"货|库存|优惠|折扣|活动|券|发票|人|客
                             r"\b(?:it|them|this|that|one|any|anything|something|stuff|things?|stock|discounts?|coupons?|deals?|sales?|promo\w*|"
                             r"(?:free |international |express )?(?:shipping|delivery|returns?|exchanges?|refunds?)|"
                             r"gift (?:cards?|wrapping)|warranty|installments?|price match\w*|cash on delivery|cod|"
-                            r"stores?|shops?|a store|other colou?rs?|sizes?|colou?rs?)\b", re.IGNORECASE)
+                            r"stores?|shops?|a store|other colou?rs?|sizes?|colou?rs?|"
+                            r"me|us|you|him|her|address(?:es)?|accounts?|e-?mails?|records?|on file)\b", re.IGNORECASE)
 
 
 def asks_whether_sold(text: str) -> bool:
@@ -147,9 +148,11 @@ _LIST_GLUE_BEFORE = re.compile(r"(?:[\0\s、，,/&和跟与及]|\band\b|\bthe\b|
 _ACTION = re.compile(r"退|换|\b(?:return|exchange|swap|send back)", re.IGNORECASE)
 
 
-_KEPT_PART = re.compile(r"[^，,;；。.!！]*(?:留着|留下|不退|不换|不改|不动|别动|不用(?:改|换|动)|不需要(?:改|换)|不变|"
-                        r"\bkeep\b|\bstays?\b|\bleave\b|\buntouched\b|\bno change\b|\bunchanged\b)"
-                        r"[^，,;；。.!！]*", re.IGNORECASE)
+# (Chinese written without commas ends the part at a space: "…偏光的那款 耳机不动 差价用原来那张信用卡")
+_KEPT_PART = re.compile(r"[^，,;；。.!！\s]*(?:留着|留下|不退|不换|不改|不动|别动|不用(?:改|换|动)|不需要(?:改|换)|不变)"
+                        r"[^，,;；。.!！\s]*|"
+                        r"(?:(?!\bbut\b)[^，,;；。.!！])*(?:\bkeep\b|\bstays?\b|\bleave\b|\buntouched\b|\bno change\b|"
+                        r"\bunchanged\b)(?:(?!\bbut\b)[^，,;；。.!！])*", re.IGNORECASE)  # ("keep sunglasses but I want…")
 
 
 def without_kept(text: str) -> str:

@@ -98,7 +98,8 @@ RETURN_INSTEAD = re.compile(r"直接退|退了吧|退掉吧|那就退|还是退|
 # what is there now: "what's the current one on file?", "现在的默认地址是哪个"
 ASKS_CURRENT = re.compile(r"\b(?:current|on file|existing|right now)\b|现在的|目前的|当前|原来的", re.IGNORECASE)
 # the account's own address, not an order's: "update the default address on my account", "改一下账户的默认地址"
-ACCOUNT_WORDS = re.compile(r"default|\b(?:my|the) (?:account|profile)\b|\bon file\b|账户|账号|默认|个人资料|个人信息", re.IGNORECASE)
+ACCOUNT_WORDS = re.compile(r"default|\b(?:my|the) (?:account|profile)\b|\bon file\b|\b(?:my|the) saved (?:shipping |home )?address|"
+                           r"账户|账号|默认|个人资料|个人信息|保存的地址", re.IGNORECASE)
 NOT_RECEIVED = re.compile(r"never (?:got|received|arrived|came)|(?:didn'?t|did not|haven'?t|have not|hasn'?t) "
                           r"(?:get|got|receive|received|arrive|arrived|come)|没(?:有)?收到|没到|显示(?:已)?签收|不是我签收",
                           re.IGNORECASE)
@@ -242,9 +243,21 @@ _QUESTION_END = re.compile(r"(?<=[?？])\s*|(?<=[吗呢])[\s，,。]+|,?\s+and\s
 
 def questions_in(text: str) -> list[str]:
     """The questions of a message that asks several ("包邮吗？一般下单后几天能到？", "what's your return
-    window, and do you ship to Canada?"); one item when it asks one."""
+    window, and do you ship to Canada?", "do you ship to Hong Kong and how long does it take"); one item
+    when it asks one."""
     parts = [p.strip(" ,，。") for p in _QUESTION_END.split(text)]
-    return [p for p in parts if len(p) >= 3 and QUESTION.search(p)] or [text]
+    return [p for p in parts if len(p) >= 3 and (QUESTION.search(p) or _YES_NO_QUESTION.match(p))] or [text]
+
+
+# a question asked with "do you / can I / is there…" and no question mark
+_YES_NO_QUESTION = re.compile(r"\W*(?:(?:hi|hey|hello|ok|so|also|and|btw)\W+)*(?:do|does|did|can|could|is|are|will|would|"
+                              r"may)\s+(?:you|u|i|we|it|they|there|this|that)\b", re.IGNORECASE)
+SHIPS_TO = re.compile(r"\b(?:ship|shipping|deliver|delivery|send|post|mail)|寄|发(?!票)|送|配送|运|邮(?!箱)", re.IGNORECASE)
+# places the shop does not deliver to, named in a question about delivery ("how long to Hong Kong?")
+UNSERVED_PLACE = re.compile(r"hong ?kong|macau|macao|taiwan|mainland|\bchina\b|singapore|malaysia|japan|korea|australia|"
+                            r"new zealand|\buk\b|united kingdom|england|britain|europe|germany|france|mexico|india|"
+                            r"philippines|overseas|abroad|香港|澳门|台湾|大陆|国内|中国|新加坡|马来西亚|日本|韩国|澳洲|澳大利亚|"
+                            r"新西兰|英国|欧洲|德国|法国|墨西哥|印度|海外|国外", re.IGNORECASE)
 
 
 _REQUEST_BREAK = re.compile(r"(?:^|\s)\d[.、)）]\s*|[?？；;:：]\s*|[.。!！]\s+(?=\S)|,?\s*\b(?:and )?also\b,?\s*|"
@@ -412,11 +425,13 @@ def amends_address(text: str) -> bool:
 def corrected_address(text: str, address: dict) -> dict | None:
     """The address stated before, corrected by a message that is no new address: "the zip is 92116 not
     92103", "it's 1020 Elm Street, not 1200", "please add Unit 4 as the second line"."""
-    if address_in(text) or _WHOLE_UNREAD.search(text):  # a whole address not read is never mixed with the old one
+    if address_in(text):
         return None
     fixed = dict(address)
     if (zip_ := corrected_zip(text)):
         fixed["zip"] = zip_
+    elif (ends := _STATE_ZIP.search(text)):  # ("it's 2210 Magnolia Ave, not 2200. Unit 5, Fort Worth, TX 76110")
+        fixed["state"], fixed["zip"] = ends[1], ends[2]
     if (street := _STREET_LINE.search(text)):
         fixed["address1"] = street[1].strip()
     if (unit := _UNIT_LINE.search(text)) and not _NEGATED_UNIT.search(text):
@@ -424,7 +439,7 @@ def corrected_address(text: str, address: dict) -> dict | None:
     return fixed if fixed != address else None
 
 
-_WHOLE_UNREAD = re.compile(rf"{_STREET}.*\b[A-Z]{{2}},?\s*\d{{5}}\b")
+_STATE_ZIP = re.compile(r"\b([A-Z]{2}),?\s*(\d{5})\b")
 _NEGATED_UNIT = re.compile(r"\b(?:no|without|remove|drop|delete) (?:the )?(?:apt|apartment|unit|suite|floor|room)", re.I)
 
 

@@ -182,12 +182,14 @@ def asks_about_product(context: dict, text: str) -> bool:
     """"如果没货的话 13寸i7还有别的有货的吗": a question naming options of the product talked about just
     before is about that product, whatever else the words resemble."""
     return bool(context.get("product")) and bool(reading.QUESTION.search(text) or _FOLLOW_UP.search(text)) \
-        and bool(names_option(text) or asked_attributes(text) or _ENDS.search(text)) and not reading.ORDER_ID.search(text) \
+        and bool(names_option(text) or asked_attributes(text) or _ENDS.search(text) or _STOCK.search(text)) \
+        and not reading.ORDER_ID.search(text) \
         and not reading.OWNS.search(text) and all(n == context["product"] for n, _ in products.products_in(text))
 
 
 _WANTS = re.compile(r"推荐|买点|买个|买件|想买|有啥|有什么|有没有|你们有|any ideas|recommend|suggest|what would you get|"
                     r"looking for|\bgift\b|送(?:给|他|她)", re.IGNORECASE)
+_STOCK = re.compile(r"(?<![a-z])in stock(?![a-z])|(?<![a-z])available(?![a-z])|有货|现货|还有哪", re.IGNORECASE)  # "那现在哪几款是in stock的"
 _ENDS = re.compile(r"cheapest|most expensive|最便宜|最贵", re.IGNORECASE)  # "最便宜那个多少钱" of the product just shown
 _PRICE_ASKED = re.compile(r"cheapest|most expensive|how much|price|多少钱|价格|最便宜|最贵", re.IGNORECASE)
 # a short follow-up about the product just talked about: "and in navy?", "capsule 1L那个多少", "要最重的 55-75 lbs那种"

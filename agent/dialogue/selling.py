@@ -19,6 +19,8 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
     """Recommendations and prices, with an offer where one fits (not in the middle of an order task, whose
     question comes back after the answer: two questions at once would leave "好" meaning either)."""
     dialogue, text = turn.dialogue, turn.text
+    if dialogue.offer and any(n != dialogue.offer.name for n, _ in products.products_in(text)):
+        dialogue.offer = None  # "Alright. Then just tell me the price of the 8-inch e-reader": another question
     if dialogue.offer and (reading.is_yes(text) or reading.is_no(text)):
         offer, dialogue.offer, dialogue.task = dialogue.offer, None, None
         if reading.is_no(text):
@@ -224,6 +226,8 @@ _ANY = {key: re.compile(rf"\b(?:any|whatever|whichever)\s+{en}\b|{en}\s+(?:doesn
 
 def _still_minded(asked: dict, text: str) -> dict:
     """The options asked about before, less those the message no longer minds ("any color?", "颜色无所谓了")."""
+    if products.corrects(text):  # "啊不对 我想问的是15寸i7的": the question asked again, not narrowed
+        return {}
     return {k: v for k, v in asked.items() if not _ANY.get(k) or not _ANY[k].search(text)}
 
 
