@@ -423,9 +423,11 @@ def _check_end_state(c: dict, shop: ShopData) -> list[str]:
             or (last_payment or [None])[0]
         if "payment_method_id" in want and method != want["payment_method_id"]:
             failures.append(f"end: {order_id} is paid with {method}, wanted {want['payment_method_id']}")
-        for k in ("return_items", "exchange_new_items"):
-            if k in want and sorted(extras.get(k, [])) != sorted(want[k]):
-                failures.append(f"end: {order_id} {k} {extras.get(k)}, wanted {want[k]}")
+        # (the brief's return_items are the items sent back: of an exchange, the store's exchange_items)
+        sent_back = extras.get("return_items") or extras.get("exchange_items")
+        for k, got in (("return_items", sent_back), ("exchange_new_items", extras.get("exchange_new_items"))):
+            if k in want and sorted(got or []) != sorted(want[k]):
+                failures.append(f"end: {order_id} {k} {got}, wanted {want[k]}")
     users = {uid: json.loads(a) for uid, a in shop.conn.execute("SELECT user_id, address FROM users")}
     for user_id, want in end.get("users", {}).items():
         for k, v in want.get("address", {}).items():
