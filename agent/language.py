@@ -24,12 +24,23 @@ CHARACTER_WEIGHT = 0.75  # a Chinese character, counted against an English word 
 SWITCH_TO_ENGLISH = 4  # own English words in a message with no Chinese that switch a Chinese conversation
 
 
-def own_words(text: str) -> tuple[int, int]:
+# the shop's words Chinese shoppers type in Latin letters inside Chinese sentences ("帮我cancel一下order",
+# "change payment method 可以吗?", "原因是ordered by mistake"): beside Chinese they say nothing of the language
+_LOANWORDS = {"hi", "hello", "hey", "ok", "okay", "thx", "thanks", "sorry", "pls", "plz", "please", "yes", "no", "cancel",
+              "order", "orders", "refund", "return", "exchange", "email", "mail", "payment", "method", "check", "confirm",
+              "update", "change", "address", "tracking", "zip", "paypal", "gift", "card", "item", "items", "size",
+              "color", "colour", "ordered", "by", "mistake", "no", "longer", "needed", "app", "vip", "id"}
+
+
+def own_words(text: str, loanwords: bool = True) -> tuple[int, int]:
     """(Chinese characters, Latin words) of the shopper's own writing: names, e-mails, addresses, order
-    ids and the catalogue's product and option names left out."""
+    ids and the catalogue's product and option names left out (and, beside Chinese, the shop's words
+    when `loanwords` is False)."""
     text = _NOT_WORDS.sub(" ", text)
-    words = [w for w in _LATIN_WORD.findall(text) if w.lower() not in catalogue_words()]
-    return len(_CJK.findall(text)), len(words)
+    cjk = len(_CJK.findall(text))
+    words = [w for w in _LATIN_WORD.findall(text) if w.lower() not in catalogue_words()
+             and (loanwords or not cjk or w.lower() not in _LOANWORDS)]
+    return cjk, len(words)
 
 
 _ZH_FRAME = re.compile(r"[我你您的了吗呢吧是要想帮这那个能请怎么什么还没不在就把给也都啊呀哪]")
@@ -55,7 +66,8 @@ def conversation_language(text: str, previous: str | None, default: str = "en") 
     if previous is None:
         if not cjk and not latin:
             return default
-        zh, en = _weighed(text, cjk, latin)
+        # (the shop's words count for nothing beside Chinese unless English grammar holds them: "pls cancel my order")
+        zh, en = _weighed(text, *own_words(text, loanwords=bool(_EN_FRAME.search(_NOT_WORDS.sub(" ", text)))))
         return "zh" if cjk and zh >= en else "en"
     if not cjk or not latin:
         if cjk >= 2:

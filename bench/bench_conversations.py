@@ -408,8 +408,10 @@ def _check_end_state(c: dict, shop: ShopData) -> list[str]:
         want = {"status": want} if isinstance(want, str) else want
         status, address, extras = rows[order_id]
         items = {i for (i,) in shop.conn.execute("SELECT item_id FROM order_items WHERE order_id = ?", (order_id,))}
+        # (an order whose items changed: the method that paid or received the difference, a refund too)
+        kinds = "('payment', 'refund')" if status == "pending (item modified)" else "('payment')"
         last_payment = shop.conn.execute("SELECT payment_method_id FROM payments WHERE order_id = ? AND "
-                                         "transaction_type = 'payment' ORDER BY seq DESC LIMIT 1", (order_id,)).fetchone()
+                                         f"transaction_type IN {kinds} ORDER BY seq DESC LIMIT 1", (order_id,)).fetchone()
         if "status" in want and status != want["status"]:
             failures.append(f"end: {order_id} is {status!r}, wanted {want['status']!r}")
         for k, v in want.get("address", {}).items():

@@ -33,6 +33,9 @@ def test_a_first_message_in_both_is_read_by_its_grammar():
     assert lang("hello 我要改order W1046662 的shipping address, email a.b@example.com", None) == "zh"
     assert lang("pls cancel my order W2579604, 不想要了 too much stuff", None) == "en"
     assert lang("can you check the status of 我的 order please", None) == "en"
+    # the shop's words around a little Chinese grammar, no English grammar: Chinese
+    assert lang("change payment method 可以吗? order W8883368", None) == "zh"
+    assert lang("帮我cancel一下order #W1068289, ordered by mistake. Yara Patel, zip 76130", None) == "zh"
 
 
 def test_a_later_message_in_both_keeps_the_language():

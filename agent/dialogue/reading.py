@@ -12,7 +12,7 @@ from decimal import Decimal
 _ZH_END = r"(?=$|[\s\W\dA-Za-z]|[的吧啊呀了哈嗯就确])"
 _YES = re.compile(r"^\W*(?:(?:yes|yep|yeah|ya|y|ok|okay|k|sure|confirm(?:ed)?|please do|do it|go ahead|"
                   r"sounds good|alright|correct|right)(?![a-z])|(?:确认|确定|是的|是|好的|好吧|好|可以|对的|对(?!了)|行|嗯|"
-                  r"没问题|就这个|就这样)" + _ZH_END + ")", re.IGNORECASE)
+                  r"没问题|没错|就这个|就这样)" + _ZH_END + ")", re.IGNORECASE)
 _HESITATION = r"^\W*(?:(?:wait|hmm+|emm+|um+|well|actually|oh|ah|等一下|等等|嗯+)\W*)?"
 _NO = re.compile(_HESITATION + r"(?:(?:no|nope|nah|n|cancel that|never ?mind|nvm|don'?t|do not|stop|not now)(?![a-z])|"
                  r"(?:不要|不用|不了|不需要|不必|先不|不是|不)" + _ZH_END + "|算了|不取消|不要取消|别取消|别改|别退)", re.IGNORECASE)
@@ -20,7 +20,8 @@ _BARE = re.compile(r"^[\W\s]*(?:(?:yes|yep|yeah|ok|okay|sure|no|nope|nah|all|all
                    r"wait|好的?|好吧|行|嗯+|对|是的?|确认|确定|不用了?|不要了?|算了|全部|都要|"
                    r"就这个|等一下|等等|[呀啊吧哈呢嘛])[\W\s]*)+$", re.IGNORECASE)
 _HOLD = re.compile(r"再想想|考虑一下|等一下|等等|hold on|let me think|\bwait\b", re.IGNORECASE)
-EXPLICIT_YES = re.compile(r"confirm|go ahead|do it\b|please do(?![a-z'’])|\bproceed\b|确认|确定|可以的?[，,。 ]|就这样|"
+EXPLICIT_YES = re.compile(r"confirm|go ahead|do it\b|please do(?![a-z'’])|\bproceed\b|\byes,? please\b|确认|确定|可以的?[，,。 ]|就这样|"
+                          r"(?:改|退|换|取消)吧|"
                           r"\b(?:yes|yep|yeah|ok|okay|sure)\W+(?:please\s+)?(?:switch|change|cancel|return|exchange|swap|"
                           r"update)\b", re.IGNORECASE)  # ("Yes, switch it to PayPal. The gift card money goes back, right?")
 # (A-not-A questions too: "退货是不是有时间限制啊", "能不能退")
@@ -124,7 +125,8 @@ OWNS = re.compile(r"买的|我的|订单|收到|签收|\border\b|\bmy\b|\bbought
 # an order described by what it holds: "是台灯和拼图那一单", "订单是有laptop和camera的那个", "the one with the lamp"
 ORDER_BY_ITEMS = re.compile(r"那一?单|那个订单|那笔|的订单|有[^，。,.;；]{1,30}?的那(?:个|一?单)|\bthe (?:order|one) with\b|"
                             r"\bthat order\b|\bwhich had\b|\bthe (?:order|one) (?:that |which )?(?:had|has)\b", re.IGNORECASE)
-CHANGE_WORDS = re.compile(r"change|update|new|edit|set|move|modify|改|换|新|更新|修改|设置", re.IGNORECASE)
+CHANGE_WORDS = re.compile(r"\b(?:chang\w*|updat\w*|new|edit\w*|set|mov\w*|modif\w*)\b|改|换|新|更新|修改|设置",
+                          re.IGNORECASE)  # (not the "set" of "Sunset Drive")
 _MISTAKE = re.compile(r"mistake|wrong|accident|(?<![没不])错|误", re.IGNORECASE)  # (not "没错": right)
 _NOT_NEEDED = re.compile(r"no longer|don'?t need|not need|no need|changed my mind|don'?t want it|不再需要|不需要|不想要|用不上|"
                          r"用不着|不要了", re.IGNORECASE)
@@ -185,7 +187,12 @@ def is_yes(text: str, action: str | None = None) -> bool:
         return bool(EXPLICIT_YES.search(text)) and not QUESTION.search(text)
     if not (question := QUESTION.search(text, m.end())):
         return True
-    return bool(EXPLICIT_YES.search(text[:question.start()]))  # "ok. can I pay half by card?" asks
+    # ("ok. can I pay half by card?" asks; "yes. how much do i get back and when" asks what the yes brings)
+    return bool(EXPLICIT_YES.search(text[:question.start()]) or _WHAT_IT_BRINGS.search(text, m.end()))
+
+
+_WHAT_IT_BRINGS = re.compile(r"\bhow much\b.{0,20}\b(?:back|refund\w*)|\brefund|\bmoney back|退款|退多少|退回多少|多久到账|几天到账",
+                             re.IGNORECASE)
 
 
 def is_no(text: str, action: str | None = None) -> bool:
