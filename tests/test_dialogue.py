@@ -753,3 +753,27 @@ def test_a_delivered_order_said_again_not_to_have_come_goes_to_a_person(shop):
     result = run_flow("order_status", {"order_id": "#W2378156"}, "W2378156 怎么显示签收了 我根本没收到", "zh",
                       chat.context, shop, "req-x")
     assert result.handoff and result.facts["handoff_reason"] == "delivered, not received"
+
+
+def test_one_new_address_for_two_orders_and_the_default_is_stated_once_and_made_on_one_yes(shop):
+    chat = Conversation(shop)
+    chat.say("modify_order", f"I moved. {EMAIL}", email=EMAIL)
+    reply = chat.say("modify_order", "new address for only W6247578 and W4776164 please, and my default address too: "
+                                     "210 East 68th Street, 14th Floor, New York, NY 10065")
+    assert "#W6247578" in reply and "#W4776164" in reply and "14th Floor" in reply and "default" in reply
+    assert chat.dialogue.pending.args["order_id"] == "#W6247578"
+    chat.say("modify_order", "yes")
+    for order_id in ("#W6247578", "#W4776164"):
+        address = chat.shop.call("get_order_details", {"order_id": order_id})["address"]
+        assert (address["address1"], address["address2"], address["zip"]) == ("210 East 68th Street", "14th Floor", "10065")
+    profile = chat.shop.call("get_user_details", {"user_id": chat.dialogue.user_id})
+    assert profile["address"]["zip"] == "10065"
+
+
+def test_a_return_of_an_order_not_shipped_offers_to_cancel_it(shop):
+    chat = Conversation(shop)
+    reply = chat.say("return_item", f"I want to return order #W6247578, {EMAIL}", email=EMAIL, order_id="#W6247578")
+    assert "cancel" in reply and chat.dialogue.task.intent == "cancel_order"
+    assert "53.27" in chat.say("cancel_order", "yes please, I don't need it any more")
+    chat.say("cancel_order", "yes")
+    assert chat.status("#W6247578") == "cancelled"

@@ -162,6 +162,11 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
         if task.intent == "modify_order" and not task.change and (named or reading.OPTION_WORDS.search(text)):
             task.change = "items"  # "change the lamp to the silver one, the difference on my gift card"
     elif task.intent == "modify_order":
+        if len(ids := reading.orders_meant(text)) > 1 and (reading.ADDRESS_WORDS.search(text) or task.change == "address"
+                                                          or reading.address_in(text)):
+            task.order_id, task.order_named, task.more_orders = ids[0], True, ids[1:]  # the same address for each
+        if reading.ACCOUNT_WORDS.search(text) and reading.ADDRESS_WORDS.search(text) and reading.TOO.search(text):
+            task.default_too = True  # "please also update the default address on my account to the same address"
         if (address := reading.address_in(text)):
             task.change, task.address = "address", address
         elif reading.to_default_address(text):
@@ -296,4 +301,13 @@ def _settle(turn: Turn, order: dict) -> Answer | None:
         turn.dialogue.finish_task()
         return turn.answer("change_refused", {"error": refusal.as_dict()}, order_id=order["order_id"])
     turn.dialogue.finish_task()
-    return turn.answer(pending.done, {"order": result, **pending.facts}, order_id=order["order_id"], **pending.facts)
+    answer = turn.answer(pending.done, {"order": result, **pending.facts}, order_id=order["order_id"], **pending.facts)
+    for n, also in enumerate(pending.also, 1):  # the other changes stated with it, on the same yes
+        try:
+            turn.call(also["tool"], also["args"], idempotency_key=f"{turn.request_id}:{n}")
+        except PolicyRefusal as refusal:
+            answer.reply += " " + turn.say("change_refused", order_id=also["args"].get("order_id", ""))
+            answer.facts.setdefault("errors", []).append(refusal.as_dict())
+            continue
+        answer.reply += turn.say(also["done"], order_id=also["args"].get("order_id", ""))
+    return answer

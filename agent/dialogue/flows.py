@@ -43,7 +43,8 @@ FLOWS: dict[str, Flow] = {
     "modify_order": Flow((orders.state_modification, orders.ask_swap_item, orders.state_swap), ("pending",),
                          "cannot_modify", ("confirm_address", "confirm_payment", "ask_payment", "ask_address",
                                            "ask_change", "confirm_items", "items_modified", "modified", "modify_kept",
-                                           "items_changed_once")),
+                                           "items_changed_once", "confirm_address_also", "also_order_address", "also_default_address",
+                                           "also_order_done", "also_default_done")),
 }
 ORDER_INTENTS = set(FLOWS)
 # answered by one reply of the catalogue, whatever the message

@@ -4,12 +4,14 @@ answers (status, refund) end the task. Which steps run for which request is the 
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from agent.dialogue import products, reading
 from agent.dialogue.state import Pending, Task
 from agent.dialogue.turn import Answer, Turn, options, refunded
 from agent.variants import asks_option, fitting, item_described, variant_named
+from tools.errors import ToolError
 
 
 # ---------------------------------------------------------------- read-only answers
@@ -225,8 +227,14 @@ def state_modification(turn: Turn, order: dict, task: Task) -> Answer | None:
         task.address = fixed
     if task.address:
         shown = reading.shown(task.address)
+        also = _same_address_too(turn, order, task)
         turn.dialogue.pending = Pending(tool="modify_pending_order_address", done="modified", kept="modify_kept",
-                                        args={"order_id": order["order_id"], **task.address}, facts={"change": shown})
+                                        args={"order_id": order["order_id"], **task.address}, facts={"change": shown},
+                                        also=also)
+        if also:  # "only W5500815 and W2818151", "…and the default address on my account too": one yes for all
+            return turn.answer("confirm_address_also", {"order": order, "new_address": shown}, order_id=order["order_id"],
+                               address=shown, also="".join(turn.say(a["said"], order_id=a["args"].get("order_id", ""))
+                                                          for a in also))
         return turn.answer("confirm_address", {"order": order, "new_address": shown}, order_id=order["order_id"],
                            address=shown)  # the shopper's own words, said back
     if task.change == "payment":
@@ -235,6 +243,24 @@ def state_modification(turn: Turn, order: dict, task: Task) -> Answer | None:
         return None
     key = "ask_address" if task.change == "address" else "ask_change"
     return turn.answer(key, {"order": order}, order_id=order["order_id"])
+
+
+def _same_address_too(turn: Turn, order: dict, task: Task) -> list[dict]:
+    """The other changes asked with an order's new address: the shopper's other pending orders named with
+    it, and the account's default address."""
+    also = []
+    for other in dict.fromkeys(task.more_orders):
+        try:
+            found = turn.call("get_order_details", {"order_id": other})
+        except ToolError:  # not theirs, or no such order: only the ones we can change are stated
+            continue
+        if other != order["order_id"] and found["status"] == "pending":
+            also.append({"tool": "modify_pending_order_address", "args": {"order_id": other, **task.address},
+                         "said": "also_order_address", "done": "also_order_done"})
+    if task.default_too:
+        also.append({"tool": "modify_user_address", "args": {"user_id": turn.dialogue.user_id, **task.address},
+                     "said": "also_default_address", "done": "also_default_done"})
+    return also
 
 
 def _state_payment(turn: Turn, order: dict, task: Task) -> Answer:
@@ -308,6 +334,8 @@ def _held(product: str, names: set[str]) -> str:
 def _one_of_twins(items: list[dict], text: str) -> list[dict]:
     """Two items of one product in the order, and the words name the options of one ("我要退蓝色那支"):
     that one."""
+    if _BOTH.search(text):  # "两个键盘都退 白色那个80%的和RGB那个60%的": both of them
+        return items
     out = []
     for item in items:
         twins = [i for i in items if i["name"] == item["name"]]
@@ -315,6 +343,9 @@ def _one_of_twins(items: list[dict], text: str) -> list[dict]:
         if described is None or described is item:
             out.append(item)
     return out
+
+
+_BOTH = re.compile(r"\bboth\b|两(?:个|件|只|支|台)?[^，,。；;]{0,8}都|都退|都换", re.IGNORECASE)
 
 
 def original_method(order: dict) -> str:

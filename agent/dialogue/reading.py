@@ -350,6 +350,23 @@ def zip_alone(text: str) -> str | None:
     return zips[0] if _ZIP_WORD.search(text) or re.fullmatch(r"\W*\d{5}\W*", text) else None
 
 
+# the same again for another: "please also update…", "default address as well", "两个都改", "也要改"
+TOO = re.compile(r"\b(?:too|also|as well|same|both)\b|也|都|一起|同样|一样", re.IGNORECASE)
+_ONLY_THESE = re.compile(r"\b(?:only|just)\b|只", re.IGNORECASE)
+
+
+def orders_meant(text: str) -> list[str]:
+    """The order numbers a message names, in its order; after "only / just / 只", those of that clause
+    ("only W5500815 and W2818151 please, W5918442 is a gift so 那个不改")."""
+    if (only := _ONLY_THESE.search(text)) and len(ids := _ids_in(re.split(r"[,.;，。；]", text[only.end():])[0])) > 1:
+        return ids
+    return _ids_in(text)
+
+
+def _ids_in(text: str) -> list[str]:
+    return list(dict.fromkeys("#W" + re.sub(r"\D", "", m) for m in ORDER_ID.findall(text)))
+
+
 def one_number_of_five(text: str) -> str | None:
     """The message's only number, of five digits, with no address or order in it ("打错了 是43171")."""
     numbers = re.findall(r"\d+", text)

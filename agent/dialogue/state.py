@@ -26,6 +26,8 @@ class Task(BaseModel):
     difference_to: str | None = None  # a price difference: a payment kind they named
     change: str | None = None         # what a modification changes: address, payment or items
     address: dict | None = None       # a new address given
+    more_orders: list[str] = []       # other orders to get the same new address ("only W5500815 and W2818151")
+    default_too: bool = False         # the account's default address gets it too ("…and my default address as well")
     to_default: bool = False          # the new address is the account's default one
     source: str | None = None         # a new payment kind for the order
     card: str | None = None           # a card's last four digits or brand, as the shopper named it
@@ -46,6 +48,7 @@ class Pending(BaseModel):
     kept: str                         # reply key when they say no
     facts: dict = {}                  # what the done reply says (amount, new address…)
     items: list[str] = []             # the product names it concerns
+    also: list[dict] = []             # more calls ({tool, args, done}) stated with it and run on the same yes
 
 
 class Offer(BaseModel):
