@@ -11,7 +11,7 @@ from agent import metrics
 from agent.dialogue import (ORDER_INTENTS, account_not_order, after_no, after_thanks, asks_change, asks_for_person, meant_intent,
                             products_in, questions_in, requests_in, run_flow, without_identity)
 from agent.dialogue.several import answer_others, set_apart
-from agent.dialogue.reading import SHIPS_TO, UNSERVED_PLACE
+from agent.dialogue.reading import SHIPS_TO, UNSERVED_PLACE, orders_meant
 from agent.desk import DeskQueue
 from agent.frustration import heard
 from agent.handoff import HandoffDesk
@@ -181,7 +181,10 @@ async def follow_flow(state: TurnState, deps: TurnDeps) -> dict:
     # don't know the order number…" would lose what makes it more than a yes)
     requests = [] if context.get("pending") else u.get("requests", [])
     apart, text = set_apart(intent, requests, state["text"], deps.settings.intent_confidence_threshold)
-    result = await asyncio.to_thread(run_flow, intent, u["slots"], text, state["language"], context, deps.shop,
+    slots = dict(u["slots"])
+    if apart and (own := orders_meant(text)):  # ("where's #W6087266, and did #W6018481's refund come?": its own)
+        slots["order_id"] = own[0]
+    result = await asyncio.to_thread(run_flow, intent, slots, text, state["language"], context, deps.shop,
                                       state["request_id"])
     if result.handoff:
         await deps.handoffs.hand_over(_case(state, deps, result.facts.get("handoff_reason", "the task failed twice")))

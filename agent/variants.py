@@ -23,7 +23,7 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "燃气": "gas", "电磁炉": "induction", "硬皮": "hard cover", "软皮": "soft cover", "深空灰": "space grey",
                "cf卡": "cf card", "sd卡": "sd card", "入耳式": "in-ear", "入耳": "in-ear", "头戴式": "over-ear",
                "头戴": "over-ear", "贴耳式": "on-ear", "压耳式": "on-ear", "实木": "wood", "木质": "wood", "木头": "wood",
-               "木制": "wood", "金属": "metal", "高通风": "high", "低通风": "low", "中通风": "medium", "中等通风": "medium"}
+               "木制": "wood", "金属": "metal", "小房间": "small", "小卧室": "small", "大房间": "large", "大客厅": "large", "高通风": "high", "低通风": "low", "中通风": "medium", "中等通风": "medium"}
 _INCH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-\s*)?(?:inches|inch|寸|英寸|吋)", re.IGNORECASE)
 # numbers as Chinese shoppers write them: "3000万像素" → 30MP, "5倍变焦" → 5x, "4杯" → 4 cups
 _MEGAPIXELS = re.compile(r"(\d+)\s*万像素")
@@ -103,7 +103,8 @@ _CHANGE_TO = re.compile(r"改成|换成|改为|换为|变成|\b(?:change|switch|
                         r"|\b(?:should|needs? to|has to) be\b", re.IGNORECASE)
 # a choice corrected in the same message: what follows the last of these replaces what came before
 # ("the blue one. actually no, sorry, the RED one", "换成15寸的……不对不对，是17寸的")
-_CORRECTED = re.compile(r"不对|说错了|其实是|我是说|\bI mean[t]?\b|\b(?:wait|actually|sorry),? no\b|\bno,? sorry\b",
+_CORRECTED = re.compile(r"不对|说错了|其实是|我是说|\bI mean[t]?\b|\b(?:wait|actually|sorry),? no\b|\bno,? sorry\b|"
+                        r"(?:…|\.\.\.|[，,。!！])\s*那(?![个款么])",  # ("金属蓝色没货啊……那硅胶表带蓝色的呢")
                         re.IGNORECASE)
 
 

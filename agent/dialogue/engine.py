@@ -146,9 +146,11 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
     if (named and not set(named) & set(task.products) or reading.OPTION_WORDS.search(text)) \
             and task.asked != "which_order":
         task.wish = reading.EMAIL.sub(" ", text)[:200]
+    before = set(task.products)
     if named:  # a correction replaces the products named before
-        task.products = sorted(set(named) | (set() if products.corrects(text) else set(task.products)))
-    if rejected & set(task.products) and set(named) - rejected:  # the item chosen before is no longer meant
+        task.products = sorted(set(named) | (set() if products.corrects(text) else before))
+    if (rejected & before or before and set(task.products) != before and products.corrects(text)) \
+            and set(named) - rejected:  # the items chosen before are no longer meant ("不对，吸尘器留着，是香水…")
         task.products, task.item_ids = sorted(set(task.products) - rejected), []
     source = reading.payment_source(text)
     task.missing = task.missing or bool(reading.NOT_RECEIVED.search(text))

@@ -62,7 +62,7 @@ ADDRESS = re.compile(r"(?<![A-Za-z0-9#])(\d+\s[A-Za-z0-9 .'-]+?),\s*(?:((?:apt|a
                      r"building|bldg)\b\.?[^,]*|\d+(?:st|nd|rd|th) floor),\s*)?([A-Za-z .'-]+?),?\s+([A-Z]{2}),?\s*(\d{5})\b", re.IGNORECASE)  # "Denver CO 80212" too
 _STREET = (r"(?<![A-Za-z0-9#])\d+\s(?:[A-Za-z0-9.'-]+\s){0,4}?(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Court|Ct|"
            r"Way|Place|Pl|Terrace|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq)\b\.?")
-_UNIT = (r"(?:(?:apt|apartment|unit|suite|ste|floor|fl|flat|level|room|rm|building|bldg)\b\.?\s*#?\s*(?:\d[\w-]*|[A-Za-z]\d*)\b|"
+_UNIT = (r"(?:(?:apt|apartment|unit|suite|ste|floor|fl|flat|level|room|rm|building|bldg)\b\.?\s*#?\s*(?:\d[A-Za-z0-9-]*|[A-Za-z]\d*)(?![A-Za-z0-9])|"
          r"\d+(?:st|nd|rd|th) floor\b)")  # "Flat 4", "14th Floor"
 # written without commas: "456 Oak Street Floor 3 Charlotte NC 28209" (the street's own word ends it)
 _ADDRESS_NO_COMMAS = re.compile(rf"({_STREET})\s*,?\s*({_UNIT})?\s*,?\s*([A-Za-z .'-]+?),?\s+([A-Z]{{2}}),?\s*(\d{{5}})\b",
@@ -169,11 +169,14 @@ def declines(text: str, action: str | None = None) -> bool:
     action named, declining any action counts."""
     kept = [_KEEP[action]] if action in _KEEP else [] if action else list(_KEEP.values())
     # ("ok nvm. back to the bed, …": the never-mind drops the question asked in between, not the task)
-    never_mind = _NEVER_MIND.search(text) and not _BACK_TO.search(text)
+    # ("算了，不要防水的了，换11码不防水那款": the option given up, another one chosen, the task kept)
+    never_mind = (m := _NEVER_MIND.search(text)) and not _BACK_TO.search(text) and not _OTHER_CHOICE.search(text[m.end():])
     return bool(never_mind or any(p.search(text) for p in kept))
 
 
 _BACK_TO = re.compile(r"\b(?:back to|going back to)\b|说回|回到刚才|继续刚才", re.IGNORECASE)
+_OTHER_CHOICE = re.compile(r"(?<![不别没])(?:换成?|改成?)(?!了)[^，,。；;]{0,12}?(?:码|号|色|款|寸|版)|"
+                           r"\b(?:go with|get|take) the \w+(?: \w+)? one instead\b", re.IGNORECASE)
 
 
 def is_yes(text: str, action: str | None = None) -> bool:
@@ -196,7 +199,8 @@ _WHAT_IT_BRINGS = re.compile(r"\bhow much\b.{0,20}\b(?:back|refund\w*)|\brefund|
 
 
 def is_no(text: str, action: str | None = None) -> bool:
-    return bool(_NO.match(text) or declines(text, action)) and not is_yes(text, action)
+    no = (m := _NO.match(text)) and not _OTHER_CHOICE.search(text[m.end():])  # ("算了，…换11码不防水那款")
+    return bool(no or declines(text, action)) and not is_yes(text, action)
 
 
 def is_bare_answer(text: str) -> bool:
@@ -269,7 +273,7 @@ UNSERVED_PLACE = re.compile(r"hong ?kong|macau|macao|taiwan|mainland|\bchina\b|s
 
 _REQUEST_BREAK = re.compile(r"(?:^|\s)\d[.、)）]\s*|[?？；;:：]\s*|[.。!！]\s+(?=\S)|,?\s*\b(?:and )?also\b,?\s*|"
                             r",?\s+and\s+(?=(?:what|how|when|where|which|do|does|did|is|are|can|could|has|have|please|"
-                            r"i (?:want|need|would like|'d like|also))\b)|"
+                            r"i (?:want|need|would like|'d like|also))\b)|,\s*and\s+(?=the (?:one|other|order)\b)|"
                             r"\b(?:one more thing|another thing|plus)\b,?\s*|[，,。\s]*(?:还有|另外|顺便问下|顺便|再问下)[，,\s]*",
                             re.IGNORECASE)
 

@@ -173,6 +173,9 @@ def continues_task(context: dict, intent: str | None, slots: dict, text: str) ->
     task = _task(context)
     if not task.intent or is_digression(context, intent, text):
         return False
+    if intent == "thanks_bye" and task.intent in ("recommend", "price_promo", "product_info") \
+            and not context.get("offer") and not context.get("pending"):
+        return False  # "好的谢谢，没别的了" after a suggestion: a goodbye, nothing asked of it
     return reading.is_yes(text) or reading.is_no(text) or intent == task.intent or _names_who_or_which(slots, text) \
         or _gives_details(task, text) or (task.asked == "which_order" and _picks_order(text)) \
         or (task.asked == "reason" and intent not in ORDER_INTENTS and not reading.QUESTION.search(text))
