@@ -66,11 +66,14 @@ def _answer(intent: str, turn: Turn, earlier: str | None = None) -> Answer:
         return answer
     if intent == "identify":  # "it's me, x@y.com" before saying what for
         proven = turn.dialogue.user_id
-        if (refusal := authenticate(turn)) or proven or earlier not in ASKED_BEFORE_IDENTITY or turn.dialogue.task:
+        # (a shopper signed in who proves it again after their question was answered gets the answer again:
+        # "邮箱emma.kovacs5723@example.com" after "我的订单#W8063026发货了吗？")
+        if (refusal := authenticate(turn)) or (proven and not turn.seen_order) \
+                or earlier not in ASKED_BEFORE_IDENTITY or turn.dialogue.task:
             return turn.answer(refusal or "verified")
         # the question asked just before, about their orders: answered now, about the product it named
         named = [name for name, _ in products.products_in(turn.seen_product or "")]
-        turn.dialogue.task = Task(intent=earlier, products=named)
+        turn.dialogue.task = Task(intent=earlier, products=named, order_id=turn.seen_order if proven else None)
         answer = _order_request(earlier, turn)
         return Answer(turn.say("verified_short") + answer.reply, answer.facts, answer.handoff)
     if intent == "account":

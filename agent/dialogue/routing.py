@@ -81,6 +81,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if intent in ("price_promo", "product_info", "recommend") and reading.OWNS.search(text) \
             and reading.BROKEN.search(text) and not reading.WANTS_NEW.search(text):
         return "complaint"  # "我买的相机两千九百多美元，到手就开不了机！！": theirs, broken, no catalogue question
+    if intent in ("product_info", "price_promo", "recommend") and reading.ORDER_ID.search(text) and names_option(text) \
+            and context.get("last_intent") == "complaint":
+        return "exchange_item"  # "…CHEAP SILICONE GARBAGE" then "order W7909132. SAME WATCH, GOLD, LCD, LEATHER BAND"
     if products.asks_if_sold(text):  # "do you sell tents?": a question about the catalogue
         return "product_info"
     if intent in ("exchange_item", "modify_order", "return_item") and not _task(context).intent \
