@@ -447,7 +447,7 @@ def corrected_zip(text: str) -> str | None:
 
 def amends_address(text: str) -> bool:
     """A part of an address without the whole: a zip corrected, a street line, an apartment."""
-    return bool(corrected_zip(text) or _STREET_LINE.search(text) or _UNIT_LINE.search(text))
+    return bool(corrected_zip(text) or _STREET_LINE.search(text) or _UNIT_LINE.search(text) or _CITY_LINE.search(text))
 
 
 def corrected_address(text: str, address: dict) -> dict | None:
@@ -464,7 +464,14 @@ def corrected_address(text: str, address: dict) -> dict | None:
         fixed["address1"] = street[1].strip()
     if (unit := _UNIT_LINE.search(text)) and not _NEGATED_UNIT.search(text):
         fixed["address2"] = unit[1].strip()
+    if (city := _CITY_LINE.search(text)):
+        fixed["city"] = city[1].strip()
     return fixed if fixed != address else None
+
+
+# "城市打错了 是Fort Worth", "the city should be Fort Worth, not Fort Worh"
+_CITY_LINE = re.compile(r"(?:城市\W*(?:打错了|写错了|错了)?\W*(?:是|应该是|改成)|\b[Cc]ity\b(?: name)?\W*(?:is|should be|was meant to be)?)"
+                        r"\s*([A-Z][A-Za-z.'-]*(?: [A-Z][A-Za-z.'-]*)*)")  # (a city is written with capitals)
 
 
 _STATE_ZIP = re.compile(r"\b([A-Z]{2}),?\s*(\d{5})\b")
