@@ -46,6 +46,45 @@ def _email(m: re.Match) -> str:
 
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
+# a house number or an apartment read out in words ("one twenty river walk drive apartment four b")
+_UNITS = dict(zip("zero oh one two three four five six seven eight nine".split(), [0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]))
+_TEENS = dict(zip("ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split(), range(10, 20)))
+_TENS = dict(zip("twenty thirty forty fifty sixty seventy eighty ninety".split(), range(20, 100, 10)))
+_NUMBER_WORD = "|".join([*_UNITS, *_TEENS, *_TENS, "hundred"])
+_NUMBER_WORDS = rf"(?:{_NUMBER_WORD})(?:[\s-]+(?:{_NUMBER_WORD}))*"
+_SPOKEN_HOUSE = re.compile(rf"\b({_NUMBER_WORDS})(?=\s+(?:[a-z]+\s+){{0,3}}?(?:street|avenue|road|drive|lane|boulevard|"
+                           rf"blvd|way|court|place|parkway|terrace|circle)\b)", re.IGNORECASE)
+_SPOKEN_UNIT = re.compile(rf"\b(apartment|apt|unit|suite|floor|room)\s+({_NUMBER_WORDS})(?:\s+([a-z])\b)?", re.IGNORECASE)
+
+
+def _number(words: str) -> str | None:
+    """Number words as a house number is read: "one twenty" 120, "twelve hundred" 1200, "two oh five" 205."""
+    out, tokens = "", re.split(r"[\s-]+", words.lower())
+    i = 0
+    while i < len(tokens):
+        word = tokens[i]
+        value = _UNITS.get(word, _TEENS.get(word, _TENS.get(word)))
+        if value is None:
+            return None
+        if word in _TENS and i + 1 < len(tokens) and tokens[i + 1] in _UNITS and tokens[i + 1] not in ("zero", "oh"):
+            value, i = value + _UNITS[tokens[i + 1]], i + 1  # twenty five
+        if i + 1 < len(tokens) and tokens[i + 1] == "hundred":
+            value, i = value * 100, i + 1  # twelve hundred
+            if i + 1 < len(tokens) and (rest := _number(" ".join(tokens[i + 1:]))) and len(rest) <= 2:
+                return out + str(value + int(rest))  # one hundred twenty
+        out += str(value)
+        i += 1
+    return out
+
+
+def _house(m: re.Match) -> str:
+    number = _number(m[1])
+    return number if number and (len(number) > 1 or " " in m[1].strip()) else m[1]
+
+
+def _unit(m: re.Match) -> str:
+    number = _number(m[2])
+    return f"{m[1]} {number}{(m[3] or '').upper()}" if number else m[0]
 
 
 def canonical(text: str) -> str:
@@ -54,6 +93,7 @@ def canonical(text: str) -> str:
         text = zhconv.convert(text, "zh-cn")
     text = _ZH_DIGIT_RUN.sub(lambda m: m[0].translate(_ZH_DIGITS), text)
     text = _EN_DIGIT_RUN.sub(_digits, text)
+    text = _SPOKEN_UNIT.sub(_unit, _SPOKEN_HOUSE.sub(_house, text))
     if "@" in text and not re.search(_DOT, text, re.IGNORECASE):
         return text
     return _SPOKEN_EMAIL.sub(_email, text)

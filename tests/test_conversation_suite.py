@@ -97,14 +97,14 @@ def test_the_whole_suite_breaks_no_rule_and_meets_the_task_success_goal(suite, s
 
 # the blind batches read and fixed against (working-b and working-c were final batches, working-e and
 # working-f the two halves of the third, working-g the fourth's two conversations with a rule broken and
-# working-h the rest of the fourth, read once a fifth was written); the
+# working-h the rest of the fourth, read once a fifth was written; working-i to -l the fifth to the seventh); the
 # final batch is played only for the runs recorded in data/blind/conversations/RESULTS.md (working-d, whose
 # shoppers the project's own tests use, is not played here either)
 BLIND = ROOT / "data" / "blind" / "conversations"
 # batches by different writers may change the same order: each group is played on a shop of its own
 BLIND_WORKING = [("working", "working-b", "working-c"), ("working-e", "working-f"), ("working-g", "working-h"),
-                 ("working-d", "working-i", "working-j")]
-GOAL_BLIND_WORKING = 0.85  # a floor under today's 92% over the four
+                 ("working-d", "working-i", "working-j"), ("working-k",), ("working-l",)]
+GOAL_BLIND_WORKING = 0.85  # a floor under today's 96% over them all
 
 
 def test_the_blind_working_batch_breaks_no_rule_and_keeps_its_floor(seeded, backend_env, tmp_path_factory):

@@ -44,3 +44,13 @@ def test_a_later_message_in_both_keeps_the_language():
     assert lang("帮我check一下这个order", "zh") == "zh"
     assert lang("email a.b@example.com, reason是ordered by mistake", "zh") == "zh"
     assert lang("那它现在到哪了", "en") == "zh"  # Chinese only: a real switch
+
+
+def test_a_house_number_and_an_apartment_read_out_in_words_are_digits():
+    from agent.shopper_text import canonical
+
+    assert canonical("one twenty river walk drive apartment four b") == "120 river walk drive apartment 4B"
+    assert canonical("twelve hundred elm street") == "1200 elm street"
+    assert canonical("two oh five main street unit twelve") == "205 main street unit 12"
+    for words in ("the one on elm street", "I want the blue one", "one more thing about my order"):
+        assert canonical(words) == words

@@ -398,8 +398,9 @@ def address_in(text: str) -> dict | None:
     text = _in_address_form(text)
     if not (m := ADDRESS.search(text) or _ADDRESS_NO_COMMAS.search(text)):
         return None
-    city = m[3].strip()
-    return {"address1": m[1].strip(), "address2": (m[2] or "").strip(), "city": city.title() if city.islower() else city,
+    city, street, unit = m[3].strip(), m[1].strip(), (m[2] or "").strip()
+    return {"address1": street.title() if street.islower() else street,  # (dictated in lower case: as written on mail)
+            "address2": unit[:1].upper() + unit[1:], "city": city.title() if city.islower() else city,
             "state": m[4].upper(), "country": "USA", "zip": m[5]}
 
 
