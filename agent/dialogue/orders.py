@@ -159,7 +159,9 @@ def ask_swap_item(turn: Turn, order: dict, task: Task) -> Answer | None:
                        **{i["item_id"]: clause if asks_option(clause) or i["item_id"] not in task.wishes
                           else task.wishes[i["item_id"]] for i, (_, clause) in zip(chosen, meant)}}
     elif not task.item_ids:  # (no product named: "白色S码那个改成白色M码", the item whose options are described)
-        chosen = chosen_items(order, task, turn.text)[:1] or [
+        chosen = chosen_items(order, task, turn.text)
+        chosen = chosen if _TWO.search(f"{turn.text} {task.wish}") else chosen[:1]  # ("里的两个头盔我想改一下规格")
+        chosen = chosen or [
             i for i in [item_described(order["items"], turn.text, at_least=2)] if i]
         task.item_ids = [i["item_id"] for i in chosen]
     if not meant and len(task.item_ids) == 1:  # two helmets in the order: "the white size S should be a size L"
@@ -169,6 +171,12 @@ def ask_swap_item(turn: Turn, order: dict, task: Task) -> Answer | None:
             task.item_ids = [described["item_id"]]
         if asks_option(turn.text):  # "make it size M then": the latest words about the one item
             task.wishes = {task.item_ids[0]: turn.text}
+    if not meant and len(task.item_ids) > 1:  # "蓝色那个换成蓝色M号、高通风；白色那个换成白色M号、低通风的": each its own
+        chosen = [i for i in order["items"] if i["item_id"] in task.item_ids]
+        for clause in re.split(r"[；;。.!！\n]", turn.text):
+            if reading.asks_change(clause) and asks_option(clause) \
+                    and (described := item_described(chosen, clause, at_least=1)):
+                task.wishes = {**task.wishes, described["item_id"]: clause}
     if not task.item_ids:
         return turn.answer("ask_swap_item", {"order": order}, items=", ".join(names))
     if reading.keeps_item(turn.text):  # "keep the one I have after all"
@@ -345,6 +353,7 @@ def _one_of_twins(items: list[dict], text: str) -> list[dict]:
     return out
 
 
+_TWO = re.compile(r"\bboth\b|\btwo of\b|两(?:个|件|只|支|台|顶)|\btwo \w+s\b", re.IGNORECASE)
 _BOTH = re.compile(r"\bboth\b|两(?:个|件|只|支|台)?[^，,。；;]{0,8}都|都退|都换", re.IGNORECASE)
 
 
