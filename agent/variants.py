@@ -23,7 +23,7 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "燃气": "gas", "电磁炉": "induction", "硬皮": "hard cover", "软皮": "soft cover", "深空灰": "space grey",
                "cf卡": "cf card", "sd卡": "sd card", "入耳式": "in-ear", "入耳": "in-ear", "头戴式": "over-ear",
                "头戴": "over-ear", "贴耳式": "on-ear", "压耳式": "on-ear", "实木": "wood", "木质": "wood", "木头": "wood",
-               "木制": "wood", "金属": "metal", "小房间": "small", "小卧室": "small", "大房间": "large", "大客厅": "large", "高通风": "high", "低通风": "low", "中通风": "medium", "中等通风": "medium"}
+               "木制": "wood", "金属": "metal", "中等大小": "medium", "中等房间": "medium", "中型房间": "medium", "小房间": "small", "小卧室": "small", "大房间": "large", "大客厅": "large", "高通风": "high", "低通风": "low", "中通风": "medium", "中等通风": "medium"}
 _INCH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-\s*)?(?:inches|inch|寸|英寸|吋)", re.IGNORECASE)
 # numbers as Chinese shoppers write them: "3000万像素" → 30MP, "5倍变焦" → 5x, "4杯" → 4 cups
 _MEGAPIXELS = re.compile(r"(\d+)\s*万像素")
