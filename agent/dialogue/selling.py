@@ -108,6 +108,14 @@ def _for_need(turn: Turn, needed: list[str], catalogue: dict, need: str) -> str:
     300" next narrows it."""
     budget = reading.budget(turn.text)
     shown = [(n, p) for n in needed if n in catalogue and (p := _cheapest(turn, catalogue[n], budget))][:3]
+    if not shown and budget:  # nothing within the budget: the nearest above it, said as such
+        shown = sorted(((n, p) for n in needed if n in catalogue and (p := _cheapest(turn, catalogue[n]))),
+                       key=lambda np: Decimal(np[1]))[:3]
+        if shown:
+            turn.dialogue.task = Task(intent="recommend", products=[n for n, _ in shown],
+                                      wish=reading.EMAIL.sub(" ", need)[:200])
+            return turn.say("nothing_within", budget=budget) + turn.say("nearest_above", lines="; ".join(
+                turn.say("recommend_line", name=n, price=p) for n, p in shown))
     if not shown:
         return turn.say("nothing_within", budget=budget) if budget else _picks(turn)[0]
     turn.dialogue.task = Task(intent="recommend", products=[n for n, _ in shown],
@@ -158,6 +166,8 @@ def _picks(turn: Turn) -> tuple[str, Offer | None]:
     if (budget := reading.budget(turn.text)) is not None:
         picks = [r for r in picks if Decimal(str(r["price_from"])) <= budget] or picks
     picks = picks[:3]
+    # ("那个最便宜的有几种颜色" next: of the ones shown)
+    turn.dialogue.task = Task(intent="recommend", products=[r["name"] for r in picks], wish=turn.text[:200])
     lines = [turn.say("recommend_line", name=r["name"], price=r["price_from"]) for r in picks]
     with_coupon = [r for r in picks if r.get("coupon") and r["coupon"]["code"] not in turn.dialogue.offers]
     offer = with_coupon and Offer(name=with_coupon[0]["name"], coupon=with_coupon[0]["coupon"]["code"],
