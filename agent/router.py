@@ -2,8 +2,8 @@
 question between two readings, a templated flow or the LLM tier."""
 from __future__ import annotations
 
-from agent.dialogue import (ORDER_INTENTS, asks_about_product, asks_for_person, can_close, continues_task,
-                            drops_task, gives_identity, is_bare_answer, is_open_question, is_yes, names_product,
+from agent.dialogue import (ORDER_INTENTS, asks_about_product, asks_for_person, can_close, confirms_what_is_done,
+                            continues_task, drops_task, gives_identity, is_bare_answer, is_open_question, is_yes, names_product,
                             starts_new_task, wants_done)
 from agent.catalogue_search import products_for
 from agent.replies import say
@@ -54,6 +54,8 @@ def _task_cache_or_llm(state: TurnState, deps) -> dict:
     if starts_new_task(context, u["intent"], u["slots"], u["confidence"] >= settings.intent_confidence_threshold, text):
         context = {k: v for k, v in context.items() if k not in ("task", "pending", "failures")}
         update["context"] = context
+    if confirms_what_is_done(context, u["slots"], text):  # a yes again once it is done: nothing to redo
+        return {**update, "route": "flow", "flow_intent": "acknowledge"}
     if continues_task(context, u["intent"], u["slots"], text):
         return {**update, "route": "flow", "flow_intent": context["task"]["intent"]}
     if is_bare_answer(text):  # a yes, no or "all of it" with nothing waiting for it

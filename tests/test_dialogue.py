@@ -777,3 +777,15 @@ def test_a_return_of_an_order_not_shipped_offers_to_cancel_it(shop):
     assert "53.27" in chat.say("cancel_order", "yes please, I don't need it any more")
     chat.say("cancel_order", "yes")
     assert chat.status("#W6247578") == "cancelled"
+
+
+def test_a_yes_again_once_the_change_is_made_has_nothing_left_to_confirm(shop):
+    from agent.dialogue import confirms_what_is_done
+
+    chat = Conversation(shop)
+    chat.say("cancel_order", f"cancel #W6247578, ordered it by mistake, {EMAIL}", email=EMAIL, order_id="#W6247578")
+    chat.say("cancel_order", "yes")
+    assert chat.dialogue.done == "#W6247578"
+    assert confirms_what_is_done(chat.context, {}, "对 那个order也确认 thanks")
+    assert not confirms_what_is_done(chat.context, {}, "yes, and cancel #W4776164 too")
+    assert not confirms_what_is_done(chat.context, {}, "where is my other order?")

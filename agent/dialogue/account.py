@@ -47,6 +47,7 @@ def account_request(turn: Turn, authenticate: Callable[[Turn], str | None]) -> A
         if no:
             return turn.answer("account_address_kept")
         user = turn.call(pending.tool, pending.args, idempotency_key=turn.request_id)
+        dialogue.done = "account"
         shown = reading.shown(user["address"])  # the shopper's own address, said back to them
         return turn.answer("account_address_changed", {"new_address": shown}, address=shown)
     if task.read and not task.address:  # the task stays: "yes, change it" goes on

@@ -36,6 +36,7 @@ class FlowResult:
 def run_flow(intent: str, slots: dict, text: str, language: str, context: dict, shop: Shop,
              request_id: str) -> FlowResult:
     dialogue = Dialogue.of(context)
+    dialogue.done = None  # (set again below when this turn makes a change)
     seen = context.get("slots", {})
     turn = Turn(text, language, dialogue, shop, request_id, slots, seen_order=seen.get("order_id"),
                 seen_product=seen.get("product"))
@@ -306,6 +307,7 @@ def _settle(turn: Turn, order: dict) -> Answer | None:
         turn.dialogue.finish_task()
         return turn.answer("change_refused", {"error": refusal.as_dict()}, order_id=order["order_id"])
     turn.dialogue.finish_task()
+    turn.dialogue.done = order["order_id"]  # ("对 那个order的地址也确认改" next: it is done already)
     answer = turn.answer(pending.done, {"order": result, **pending.facts}, order_id=order["order_id"], **pending.facts)
     for n, also in enumerate(pending.also, 1):  # the other changes stated with it, on the same yes
         try:

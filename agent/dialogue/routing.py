@@ -168,6 +168,15 @@ def starts_new_task(context: dict, intent: str | None, slots: dict, sure: bool, 
 _ORDER_WORDS = re.compile(r"\b(?:the |my )?order(?: number| no\.?| id| #)?(?: is)?\b|订单号?(?:是)?|单号(?:是)?", re.IGNORECASE)
 
 
+def confirms_what_is_done(context: dict, slots: dict, text: str) -> bool:
+    """A yes again right after the change was made ("对 那个order的地址也确认改 thanks"), naming nothing new:
+    there is nothing left to confirm."""
+    return bool(context.get("done")) and not context.get("pending") and bool(
+        reading.EXPLICIT_YES.search(text) or reading.is_yes(text)) and not (
+        names_target(text, slots) or reading.address_in(text) or reading.payment_source(text) or gives_identity(slots, text)
+        or reading.ORDER_ID.search(text) or names_option(text))
+
+
 def continues_task(context: dict, intent: str | None, slots: dict, text: str) -> bool:
     """A message that answers what the flow asked (a yes, an e-mail, an order id, a detail) keeps the task;
     a question about a product in the middle of it is answered first ("顺便问下 10寸的平板有金色的吗").

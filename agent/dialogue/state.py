@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 log = logging.getLogger(__name__)
 DIALOGUE_KEYS = ("user_id", "task", "pending", "offer", "offers", "accepted_offers", "failures", "product", "variant",
-                 "said_identity", "asked_options", "traced")
+                 "said_identity", "asked_options", "traced", "done")
 
 
 class Task(BaseModel):
@@ -72,6 +72,7 @@ class Dialogue(BaseModel):
     asked_options: dict[str, list[str]] = {}  # the options asked about the product talked about last
     said_identity: dict[str, str] = {}  # half a name + zip given so far ({"first", "last"} or {"zip"})
     traced: list[str] = Field(default_factory=list)  # delivered orders said never to have come: a trace offered
+    done: str | None = None           # the order a change was just made to (this turn's, or the last one's)
 
     @classmethod
     def of(cls, context: dict) -> Dialogue:
