@@ -47,7 +47,7 @@ def _email(m: re.Match) -> str:
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 # a house number or an apartment read out in words ("one twenty river walk drive apartment four b")
-_UNITS = dict(zip("zero oh one two three four five six seven eight nine".split(), [0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]))
+_UNITS = {word: int(digit) for word, digit in _EN_DIGIT.items() if word != "o"}
 _TEENS = dict(zip("ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split(), range(10, 20)))
 _TENS = dict(zip("twenty thirty forty fifty sixty seventy eighty ninety".split(), range(20, 100, 10)))
 _NUMBER_WORD = "|".join([*_UNITS, *_TEENS, *_TENS, "hundred"])

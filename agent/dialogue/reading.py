@@ -144,7 +144,7 @@ ORDER_ID = re.compile(r"[Ww]\s?\d{7}")
 
 def order_ids(text: str) -> set[str]:
     """The order numbers a message names, as the shop writes them ("w 1234567" → "#W1234567")."""
-    return {f"#W{m[-7:]}" for m in ORDER_ID.findall(text)}
+    return set(_ids_in(text))
 # "the second one", "第一个", "最后那单": a place in a list just shown
 ORDINAL = re.compile(r"\b(?:the )?(first|second|third|fourth|fifth|last)(?: one| order)?\b|^\W*#?([1-5])\W*$|"
                      r"第?([一二三四五1-5])(?:个|单|笔)|最后(?:一个|那个|那单|一单)", re.IGNORECASE)
@@ -368,7 +368,7 @@ def orders_meant(text: str) -> list[str]:
 
 
 def _ids_in(text: str) -> list[str]:
-    return list(dict.fromkeys("#W" + re.sub(r"\D", "", m) for m in ORDER_ID.findall(text)))
+    return list(dict.fromkeys(f"#W{m[-7:]}" for m in ORDER_ID.findall(text)))
 
 
 def one_number_of_five(text: str) -> str | None:

@@ -174,7 +174,7 @@ def confirms_what_is_done(context: dict, slots: dict, text: str) -> bool:
     return bool(context.get("done")) and not context.get("pending") and bool(
         reading.EXPLICIT_YES.search(text) or reading.is_yes(text)) and not (
         names_target(text, slots) or reading.address_in(text) or reading.payment_source(text) or gives_identity(slots, text)
-        or reading.ORDER_ID.search(text) or names_option(text))
+        or names_option(text))
 
 
 def continues_task(context: dict, intent: str | None, slots: dict, text: str) -> bool:
