@@ -32,6 +32,8 @@ _CUPS = re.compile(r"(\d+)\s*杯")
 _HOURS = re.compile(r"(\d+)\s*(?:个)?(?:小时|hrs?\b)", re.IGNORECASE)  # "续航20小时" → "20 hours"
 _SIZED = re.compile(r"^(\d+(?:gb|tb))\s+(ssd|hdd|emmc)$")
 _CELLULAR = re.compile(r"(?:wi-?fi\s*\+\s*)?(?:\bcellular\b|蜂窝(?:网络)?|插卡上网|能插卡|\b4g\b|\blte\b)", re.IGNORECASE)
+# a bag that holds a computer: "能装15寸电脑的", "放得下笔记本电脑", "电脑隔层" (the laptop compartment)
+_HOLDS_LAPTOP = re.compile(r"(?:装|放|塞)(?:得下|下)?[^，,。；;]{0,14}?电脑|电脑(?:隔层|仓|格)")
 _FEET = re.compile(r"(\d+(?:\.\d+)?)\s*(?:英尺|尺|feet|foot)(?![a-z])", re.IGNORECASE)  # "5英尺" → "5 ft"
 _LITRE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:升|litres?|liters?)", re.IGNORECASE)  # "1升" → "1l"
 # what the shopper does not want: "not the 13-inch", "instead of white", "不是白色的"
@@ -51,6 +53,7 @@ def option_words(text: str) -> str:
     text = _ZOOM.sub(lambda m: f" {m[1]}x ", text)
     text = _CUPS.sub(lambda m: f" {m[1]} {'cup' if m[1] == '1' else 'cups'} ", text)
     text = _CELLULAR.sub(" wi-fi + cellular ", text)
+    text = _HOLDS_LAPTOP.sub(" laptop ", text)
     # longest first: 玫瑰金 before a colour of one character
     for zh in sorted(_ZH_OPTIONS, key=len, reverse=True):
         if zh in text:

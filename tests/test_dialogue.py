@@ -789,3 +789,10 @@ def test_a_yes_again_once_the_change_is_made_has_nothing_left_to_confirm(shop):
     assert confirms_what_is_done(chat.context, {}, "对 那个order也确认 thanks")
     assert not confirms_what_is_done(chat.context, {}, "yes, and cancel #W4776164 too")
     assert not confirms_what_is_done(chat.context, {}, "where is my other order?")
+
+
+def test_a_bag_that_holds_a_computer_asks_for_the_laptop_compartment():
+    from agent.variants import option_words
+
+    assert "laptop" in option_words("要一个大一点的背包 能装15寸电脑的").split()
+    assert "laptop" not in option_words("13寸 i5 16G 笔记本电脑多少钱").split()
