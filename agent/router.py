@@ -100,6 +100,8 @@ def _two_readings(u: dict, settings: Settings) -> tuple[str, str] | None:
     if len(ranked) < 2 or u["confidence"] >= settings.intent_confidence_threshold:
         return None
     (first, p1), (second, p2) = ranked
+    if u["intent"] != first:  # the words decided one reading already ("智能手表戴了一个礼拜屏幕就花了": a complaint)
+        return None
     return (first, second) if p1 - p2 < settings.clarify_margin and p1 + p2 >= 0.6 else None
 
 

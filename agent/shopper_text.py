@@ -87,10 +87,17 @@ def _unit(m: re.Match) -> str:
     return f"{m[1]} {number}{(m[3] or '').upper()}" if number else m[0]
 
 
+# punctuation dictated as words ("Apt 3C comma Los Angeles", "发货了没有句号")
+# ("period" is left alone: "the return period")
+_SPOKEN_MARKS = re.compile(r"\s*\b(?:comma(?=\s)|(?:full stop|question mark)\s*$)|逗号|句号|问号", re.IGNORECASE)
+_MARKS = {"comma": ",", "full stop": ".", "question mark": "?", "逗号": "，", "句号": "。", "问号": "？"}
+
+
 def canonical(text: str) -> str:
     text = text.translate(_FULL_WIDTH)
     if _HAN.search(text):
         text = zhconv.convert(text, "zh-cn")
+    text = _SPOKEN_MARKS.sub(lambda m: _MARKS[m[0].strip().lower()], text)
     text = _ZH_DIGIT_RUN.sub(lambda m: m[0].translate(_ZH_DIGITS), text)
     text = _EN_DIGIT_RUN.sub(_digits, text)
     text = _SPOKEN_UNIT.sub(_unit, _SPOKEN_HOUSE.sub(_house, text))

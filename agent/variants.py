@@ -19,17 +19,17 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "中号": "medium", "小号": "small", "皮": "leather", "不锈钢": "stainless steel", "玻璃": "glass",
                "塑料": "plastic", "无线": "wireless", "有线": "wired", "防水": "waterproof", "陶瓷": "ceramic",
                "枫木": "maple", "竹": "bamboo", "图案": "graphic", "纯色": "plain", "定制": "custom", "尼龙": "nylon",
-               "涤纶": "polyester", "法压": "french press", "滴滤": "drip", "意式": "espresso", "定时": "timer",
+               "涤纶": "polyester", "法压": "french press", "滴滤": "drip", "意式": "espresso", "浓缩": "espresso", "定时": "timer",
                "燃气": "gas", "电磁炉": "induction", "硬皮": "hard cover", "软皮": "soft cover", "深空灰": "space grey",
                "cf卡": "cf card", "sd卡": "sd card", "入耳式": "in-ear", "入耳": "in-ear", "头戴式": "over-ear",
                "头戴": "over-ear", "贴耳式": "on-ear", "压耳式": "on-ear", "实木": "wood", "木质": "wood", "木头": "wood",
-               "木制": "wood", "金属": "metal", "中等大小": "medium", "中等房间": "medium", "中型房间": "medium", "小房间": "small", "小卧室": "small", "大房间": "large", "大客厅": "large", "高通风": "high", "低通风": "low", "中通风": "medium", "中等通风": "medium"}
+               "木制": "wood", "金属": "metal", "中等大小": "medium", "中等房间": "medium", "中型房间": "medium", "小房间": "small", "小卧室": "small", "大房间": "large", "大客厅": "large", "高通风": "high", "低通风": "low", "中通风": "medium", "中等通风": "medium", "指针": "analog", "数显": "digital", "数字显示": "digital"}
 _INCH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-\s*)?(?:inches|inch|寸|英寸|吋)", re.IGNORECASE)
 # numbers as Chinese shoppers write them: "3000万像素" → 30MP, "5倍变焦" → 5x, "4杯" → 4 cups
 _MEGAPIXELS = re.compile(r"(\d+)\s*万像素")
 _ZOOM = re.compile(r"(\d+)\s*倍(?:变焦|光学变焦)?")
 _CUPS = re.compile(r"(\d+)\s*杯")
-_HOURS = re.compile(r"(\d+)\s*(?:个)?(?:小时|hrs?\b)", re.IGNORECASE)  # "续航20小时" → "20 hours"
+_HOURS = re.compile(r"(\d+)\s*-?\s*(?:个)?(?:小时|hours?\b|hrs?\b)", re.IGNORECASE)  # "续航20小时" → "20 hours"
 _SIZED = re.compile(r"^(\d+(?:gb|tb))\s+(ssd|hdd|emmc)$")
 _CELLULAR = re.compile(r"(?:wi-?fi\s*\+\s*)?(?:\bcellular\b|蜂窝(?:网络)?|插卡上网|能插卡|\b4g\b|\blte\b)", re.IGNORECASE)
 # a bag that holds a computer: "能装15寸电脑的", "放得下笔记本电脑", "电脑隔层" (the laptop compartment)
@@ -150,11 +150,41 @@ def variant_named(choices: list[dict], current: dict, text: str) -> dict | None:
     changes = [text[m.end():] for m in _CHANGE_TO.finditer(text)]
     if len(changes) > 1:  # "M码那个改成L码；S码那个改成…": two changes, one item — ask rather than guess
         return None
-    named = next((n for words in changes + [text] if (n := _one_each(_leaving(named_options(choices, words), current)))),
-                 None)
-    if not named:  # one option named twice, yet one variant in stock has all that is named: that one
-        fit = fitting(choices, changes[-1] if changes else text)
+    if describes_current(choices, current, text):  # "the white 4-hour ones won't survive my commute": the
+        return None                                  # item they have, no wish yet
+    if not (named := _wanted(choices, current, text)):  # one option named twice, yet one variant in stock has
+        fit = fitting(choices, changes[-1] if changes else text)  # all that is named: that one
         return fit[0] if len(fit) == 1 else None
+    return _closest(choices, current, named)
+
+
+def describes_current(choices: list[dict], current: dict, text: str) -> bool:
+    """Every option value the words name is the current item's own, and they ask no change to it."""
+    named = {} if _CHANGE_TO.search(text) or re.search(r"->|→|=>", text) else named_options(choices, text)
+    return bool(named) and all(values == {option_value(current.get(k, ""))} for k, values in named.items())
+
+
+def _wanted(choices: list[dict], current: dict, text: str) -> dict[str, set[str]] | None:
+    """{option: the one value wanted} the words name, or None (two changes, or two values of one option)."""
+    text = _after_correction(text)
+    changes = [text[m.end():] for m in _CHANGE_TO.finditer(text)]
+    if len(changes) > 1:
+        return None
+    return next((n for words in changes + [text] if (n := _one_each(_leaving(named_options(choices, words), current)))),
+                None)
+
+
+def variant_wished(choices: list[dict], current: dict, said: list[str]) -> dict | None:
+    """The variant named over several messages, oldest first, each option as it was named last ("a bigger
+    one, 1000ml" … "stainless steel, red please": the red 1000ml one); None when no variant has them all."""
+    named: dict[str, set[str]] = {}
+    for words in said:
+        named.update(_wanted(choices, current, words) or {})
+    return _closest(choices, current, named) if named else None
+
+
+def _closest(choices: list[dict], current: dict, named: dict[str, set[str]]) -> dict | None:
+    """The one variant with every value named and, of those, the most of the current item kept."""
     exact = [c for c in choices if fits(c, named) == len(named)]
 
     def kept(variant: dict) -> int:  # how much of the current item the shopper keeps

@@ -796,3 +796,79 @@ def test_a_bag_that_holds_a_computer_asks_for_the_laptop_compartment():
 
     assert "laptop" in option_words("要一个大一点的背包 能装15寸电脑的").split()
     assert "laptop" not in option_words("13寸 i5 16G 笔记本电脑多少钱").split()
+
+
+def test_the_variant_wished_over_several_messages_keeps_each_option_as_it_was_last_named(shop):
+    from agent.variants import describes_current, variant_wished
+
+    bottle = next(i for i in shop.call("get_order_details", {"order_id": "#W2941275"})["items"] if i["name"] == "Water Bottle")
+    choices = [v for v in shop.call("get_product_details", {"product_id": bottle["product_id"]})["variants"].values()
+               if v["available"] and v["item_id"] != bottle["item_id"]]
+    wished = variant_wished(choices, bottle["options"], ["exchange my water bottle for a bigger one, 1000ml的",
+                                                         "Stainless steel, red please"])
+    assert wished["options"] == {**bottle["options"], "capacity": "1000ml", "color": "red"}
+    # the item as the shopper has it is no wish: "the white 4-hour ones won't survive my commute"
+    earbuds = next(i for i in shop.call("get_order_details", {"order_id": "#W6790887"})["items"]
+                   if i["name"] == "Wireless Earbuds")
+    others = list(shop.call("get_product_details", {"product_id": earbuds["product_id"]})["variants"].values())
+    assert describes_current(others, earbuds["options"], "the white 4-hour ones won't survive my commute")
+    assert not describes_current(others, earbuds["options"], "the blue ones with 8 hour battery")
+
+
+def test_a_no_that_names_the_order_really_meant_moves_the_cancel_to_it(shop):
+    chat = Conversation(shop)
+    chat.say("cancel_order", "cancel order W9892465 please, I ordered it by mistake. ava.nguyen2868@example.com",
+             order_id="#W9892465", email="ava.nguyen2868@example.com")
+    reply = chat.say("cancel_order", "Oh no, wrong number. W9892465 is the smart watch and I'm keeping that. The one to "
+                                     "cancel is W6272294. Same reason.", order_id="#W9892465")
+    assert "#W6272294" in reply and chat.dialogue.pending.args["order_id"] == "#W6272294"
+    chat.say("cancel_order", "Yes, that's right — cancel W6272294 only.", order_id="#W6272294")
+    assert chat.status("#W6272294") == "cancelled" and chat.status("#W9892465") == "pending"
+
+
+def test_a_yes_beside_another_product_kept_or_another_order_dropped_is_a_yes():
+    assert products.without_others_kept("只换咖啡机，扫地机器人不用换。确认", ["Coffee Maker"]).strip(" ，。") != ""
+    assert "不用换" not in products.without_others_kept("只换咖啡机，扫地机器人不用换。确认", ["Coffee Maker"])
+    assert "不用换" in products.without_others_kept("咖啡机不用换了", ["Coffee Maker"])
+
+
+def test_one_address_for_two_orders_of_which_one_has_shipped_goes_on_with_the_other(shop):
+    chat = Conversation(shop, "zh")
+    chat.say("modify_order", "我搬家了，想把两个订单的地址都改了：W8562406 和 W9869592", order_id="#W8562406")
+    reply = chat.say("modify_order", "邮箱 sofia.kovacs4505@example.com", email="sofia.kovacs4505@example.com")
+    assert "#W8562406" in reply and "新地址" in reply  # the shipped one said so, the other goes on
+    reply = chat.say("modify_order", "新地址是 77 Walnut Street, Suite 1400, Philadelphia, PA 19103")
+    assert "#W9869592" in reply and chat.dialogue.pending.args["order_id"] == "#W9869592"
+
+
+def test_the_cheapest_of_each_of_two_products_and_a_gift_card_balance(shop):
+    chat = Conversation(shop)
+    reply = chat.say("recommend", "an electronic book reader or a tablet, what is the least expensive of each?")
+    assert "E-Reader" in reply and "Tablet" in reply
+    chat.say("account", "ava.silva8820@example.com", email="ava.silva8820@example.com")
+    assert "62.00" in chat.say("account", "那我礼品卡现在还剩多少钱？")
+
+
+def test_the_words_decide_the_request_the_model_reads_otherwise():
+    from agent.dialogue.routing import meant_intent
+
+    assert meant_intent("modify_order", {}, "I need to kill order W6729841 before it ships", {}) == "cancel_order"
+    assert meant_intent("exchange_item", {}, "Refund to my mastercard please — the makeup kit's shade is all wrong",
+                        {}) == "return_item"
+    assert meant_intent("exchange_item", {}, "the shade is wrong, can I swap it for another one?", {}) == "exchange_item"
+    assert meant_intent("greeting", {}, "Lovely. I shall think it over. Good day to you.", {}) == "thanks_bye"
+    # what a product holds is not the product wanted
+    assert [n for n, _ in products.products_in("想买个能装笔记本电脑的双肩包")] == ["Backpack"]
+    assert [n for n, _ in products.products_in("a backpack that fits my 15 inch laptop")] == ["Backpack"]
+    assert [n for n, _ in products.products_in("is the laptop in stock")] == ["Laptop"]
+
+
+def test_two_orders_cancelled_on_one_yes_and_one_that_has_shipped_said_so(shop):
+    chat = Conversation(shop)
+    reply = chat.say("cancel_order", f"cancel W6247578 and W4776164 and W6679257, ordered them by mistake. {EMAIL}",
+                     order_id="#W6247578", email=EMAIL)
+    assert "#W6679257" in reply and "#W6247578" in reply and "#W4776164" in reply  # (the delivered one said so)
+    assert chat.status("#W6247578") == chat.status("#W4776164") == "pending"
+    reply = chat.say("cancel_order", "yes")
+    assert chat.status("#W6247578") == chat.status("#W4776164") == "cancelled"
+    assert chat.status("#W6679257") == "delivered" and "#W4776164" in reply

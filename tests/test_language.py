@@ -54,3 +54,12 @@ def test_a_house_number_and_an_apartment_read_out_in_words_are_digits():
     assert canonical("two oh five main street unit twelve") == "205 main street unit 12"
     for words in ("the one on elm street", "I want the blue one", "one more thing about my order"):
         assert canonical(words) == words
+
+
+def test_punctuation_dictated_as_words_is_punctuation():
+    from agent.shopper_text import canonical
+
+    assert canonical("422 West Olive Avenue comma Apt 3C comma Los Angeles comma CA 90015") == \
+        "422 West Olive Avenue, Apt 3C, Los Angeles, CA 90015"
+    assert canonical("那个哑铃发货了没有句号") == "那个哑铃发货了没有。"
+    assert canonical("what is the return period") == "what is the return period"  # a word, not a full stop

@@ -8,7 +8,7 @@ only on an explicit yes to it; the tools themselves refuse wrong statuses and ot
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from agent.dialogue import account, orders, products, reading, selling
@@ -142,7 +142,9 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
         task.order_products = named                # and tea kettle": which order, not what to change
         named = [n for n in named if n in task.products]
     if slots.get("order_id"):
-        task.order_id, task.order_named = _corrected_order(text) or slots["order_id"], True
+        meant = reading.orders_meant(products.without_kept(text))  # ("W9892465 … I'm keeping that. The one to
+        task.order_id = _corrected_order(text) or (meant[0] if len(meant) == 1 else slots["order_id"])  # cancel is W6272294")
+        task.order_named = True
     elif carried_order and not task.order_id and not named:  # the order talked about before; not "I meant the lamp"
         task.order_id = carried_order
     # the shopper's words about the variant: "the T-shirt in black instead", said before who they are (not
@@ -150,6 +152,7 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
     if (named and not set(named) & set(task.products) or reading.OPTION_WORDS.search(text)) \
             and task.asked != "which_order":
         task.wish = reading.EMAIL.sub(" ", text)[:200]
+    task.said = [*task.said, reading.without_identity(text)[:200]][-6:]  # (the options wished, as last named)
     before = set(task.products)
     if named:  # a correction replaces the products named before
         task.products = sorted(set(named) | (set() if products.corrects(text) else before))
@@ -158,6 +161,9 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
         task.products, task.item_ids = sorted(set(task.products) - rejected), []
     source = reading.payment_source(text)
     task.missing = task.missing or bool(reading.NOT_RECEIVED.search(text))
+    if task.intent == "cancel_order" and len(ids := reading.orders_meant(products.without_kept(text))) > 1 \
+            and not products.corrects(text):
+        task.order_id, task.order_named, task.more_orders = ids[0], True, ids[1:]  # "取消两个订单 W8121088 和 W2959713"
     if task.intent == "cancel_order" and (reason := reading.cancel_reason(text)):
         task.reason, task.asked = reason, None if task.asked == "reason" else task.asked
     if task.intent == "return_item" and source:  # "refund it to my gift card"
@@ -221,7 +227,15 @@ def _order_request(intent: str, turn: Turn) -> Answer:
     dialogue.failures, turn.seen_order = 0, order["order_id"]
     if task.intent == "exchange_item" and order["status"] == "pending":
         task.intent, task.change = "modify_order", "items"  # not shipped yet: the order itself is changed
-    flow = FLOWS[task.intent]
+    flow, before = FLOWS[task.intent], ""
+    while flow.statuses and order["status"] not in flow.statuses and task.more_orders:
+        # ("两个订单的地址都改：W8562406 和 W9869592", the first shipped): said so, the next one goes on
+        before += turn.say(flow.refusal, order_id=order["order_id"], status=turn.status(order)) + (
+            "" if turn.language == "zh" else " ")
+        task.order_id, task.more_orders = task.more_orders[0], task.more_orders[1:]
+        if isinstance(order := _which_order(turn, task), Answer):
+            return order
+        turn.seen_order = order["order_id"]
     if flow.statuses and order["status"] not in flow.statuses:
         return _refused(turn, flow.refusal, order, task)
     if (settled := _settle(turn, order)):
@@ -229,7 +243,7 @@ def _order_request(intent: str, turn: Turn) -> Answer:
     dialogue.pending = None  # no yes or no to it: the change stated before is void until stated again
     for step in flow.steps:
         if (answer := step(turn, order, task)):
-            return answer
+            return replace(answer, reply=before + answer.reply)
     raise AssertionError(f"flow {task.intent} ended without an answer")
 
 
@@ -238,12 +252,13 @@ def _which_order(turn: Turn, task: Task) -> dict | Answer:
     if not task.order_id and task.order_named:  # the number they gave is not theirs: no guessing
         return turn.answer("ask_order_id")
     if not task.order_id:  # "my desk lamp order": the shopper's own orders that fit
-        found = orders_described(task.intent, task.products + task.order_products, turn.dialogue.user_id,
-                                 turn.shop)[:5]
-        at = reading.place_in_list(turn.text, len(found)) if task.asked == "which_order" else None
         # the item's options they name: in their answer to "which order?", or in their words about the item
         # they have (not in an exchange's, which name the one they want instead)
-        described = turn.text if task.asked else "" if task.intent in ("exchange_item", "modify_order") else task.wish
+        described = turn.text if task.asked else "" if task.intent in ("exchange_item", "modify_order") \
+            else " ".join(task.said)  # ("那个金色的手表" … "就是那个皮表带的": gold and leather)
+        found = orders_described(task.intent, task.products + task.order_products, turn.dialogue.user_id,
+                                 turn.shop, "" if task.asked else described)[:5]
+        at = reading.place_in_list(turn.text, len(found)) if task.asked == "which_order" else None
         found = [found[at]] if at is not None else narrowed(found, task.products, described)
         if task.intent == "order_status" and 1 < len(found) <= len(task.products) and not task.asked:
             return orders.tell_every_status(turn, ids=[o["order_id"] for o in found])  # "my tablet and my luggage set"
@@ -287,10 +302,14 @@ def _settle(turn: Turn, order: dict) -> Answer | None:
     turn's request id as idempotency key) and says what happened. None when it is no answer, or a yes that
     also says more (the change is stated again with what it said)."""
     pending = turn.dialogue.pending
-    if not pending:
+    if not pending or pending.args.get("order_id") != order["order_id"]:  # (another order meant now: void)
         return None
     action = TOOL_ACTION.get(pending.tool, "modify")
-    yes, no = reading.is_yes(turn.text, action), reading.is_no(turn.text, action)
+    said = products.without_others_kept(turn.text, pending.items)
+    clauses = [c for c in re.split(r"(?<=[。.!！;；])\s*", said) if c.strip()]
+    if len(own := [c for c in clauses if pending.args.get("order_id") in reading.order_ids(c)]) < len(clauses) and own:
+        said = " ".join(own)  # ("已经发货的那个就算了吧。W8121088 确认取消": the yes is the stated order's)
+    yes, no = reading.is_yes(said, action), reading.is_no(said, action)
     if not (yes or no) or (yes and products.adds_details(turn.text, pending.args, pending.items)):
         return None
     if no:
@@ -316,5 +335,6 @@ def _settle(turn: Turn, order: dict) -> Answer | None:
             answer.reply += " " + turn.say("change_refused", order_id=also["args"].get("order_id", ""))
             answer.facts.setdefault("errors", []).append(refusal.as_dict())
             continue
-        answer.reply += turn.say(also["done"], order_id=also["args"].get("order_id", ""))
+        answer.reply += turn.say(also["done"], **also.get("words", {"order_id": also["args"].get("order_id", "")}))
+        answer.facts.setdefault("also", []).append(also.get("words", {}))
     return answer

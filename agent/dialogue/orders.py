@@ -5,12 +5,13 @@ answers (status, refund) end the task. Which steps run for which request is the 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 from agent.dialogue import products, reading
 from agent.dialogue.state import Pending, Task
 from agent.dialogue.turn import Answer, Turn, options, refunded
-from agent.variants import asks_option, fitting, item_described, variant_named
+from agent.variants import asks_option, describes_current, fitting, item_described, variant_named, variant_wished
 from tools.errors import ToolError
 
 
@@ -93,11 +94,27 @@ def ask_reason(turn: Turn, order: dict, task: Task) -> Answer | None:
 
 def state_cancel(turn: Turn, order: dict, task: Task) -> Answer:
     items = [i["name"] for i in order["items"]]
+    also, others, refused = [], [], ""
+    for other in dict.fromkeys(o for o in task.more_orders if o != order["order_id"]):  # "取消 W8121088 和 W2959713"
+        try:
+            found = turn.call("get_order_details", {"order_id": other})
+        except ToolError:  # not theirs, or no such order: only their own are stated
+            continue
+        if found["status"] != "pending":  # said so, the others go on
+            refused += turn.say("cannot_cancel", order_id=other, status=turn.status(found)) + (
+                "" if turn.language == "zh" else " ")
+            continue
+        words = {"order_id": other, "amount": found["items_total"], "items": ", ".join(i["name"] for i in found["items"])}
+        also.append({"tool": "cancel_pending_order", "args": {"order_id": other, "reason": task.reason},
+                     "done": "also_cancelled", "words": words})
+        others.append(found)
     turn.dialogue.pending = Pending(tool="cancel_pending_order", args={"order_id": order["order_id"], "reason": task.reason},
                                     done="cancelled", kept="cancel_kept", facts={"amount": order["items_total"]},
-                                    items=items)
-    return turn.answer("confirm_cancel", {"order": order}, order_id=order["order_id"], amount=order["items_total"],
-                       items=", ".join(items))
+                                    items=items, also=also)
+    answer = turn.answer("confirm_cancel_also" if also else "confirm_cancel", {"order": order, "also_orders": others},
+                         order_id=order["order_id"], amount=order["items_total"], items=", ".join(items),
+                         also="".join(turn.say("also_cancel", **a["words"]) for a in also))
+    return replace(answer, reply=refused + answer.reply) if refused else answer
 
 
 # ---------------------------------------------------------------- return
@@ -191,17 +208,23 @@ def state_swap(turn: Turn, order: dict, task: Task) -> Answer:
     swaps = []
     for item_id in task.item_ids:
         old = next(i for i in order["items"] if i["item_id"] == item_id)
-        variants = turn.shop.call("get_product_details", {"product_id": old["product_id"]})["variants"].values()
+        variants = turn.product(old["product_id"])["variants"].values()
         choices = [v for v in variants if v["available"] and v["item_id"] != old["item_id"]]
         text = products.without_kept(turn.text)  # ("黑色那个不用改": not the black one wished for)
         said = (products.without_kept(task.wishes.get(item_id, "")), text, products.without_kept(task.wish or ""))
         new, words = next(((v, words) for words in said if words and (v := variant_named(choices, old["options"], words))),
                           (None, ""))
         if new is not None and len(task.item_ids) == 1 and words != text and asks_option(text) \
-                and not variant_named(choices, old["options"], text):
+                and not variant_named(choices, old["options"], text) \
+                and not describes_current(choices, old["options"], text):  # ("还是leather, 不防水的, same as before")
             new = None  # "actually no, the 20MP 10x one" (none in stock): asked, not the earlier choice restated
+        history = [w for w in map(products.without_kept, task.said) if not describes_current(choices, old["options"], w)]
+        if len(task.item_ids) == 1 and (len(history) > 1 or new is None and history) and (
+                wished := variant_wished(choices, old["options"], history)):  # ("1000ml的" … "red please")
+            new, words = wished, history[-1]
         if new is None:
-            shown = next((f for words in said if words and (f := fitting(choices, words))), choices)
+            shown = next((f for words in said if words and not describes_current(choices, old["options"], words)
+                          and (f := fitting(choices, words))), choices)
             key = "ask_swap_option" if choices else "no_swap_option"
             return turn.answer(key, {"order": order}, name=old["name"], options="; ".join(map(options, shown[:4])))
         task.wishes = {**task.wishes, item_id: words}  # ("ok, same choice" after a pause: the same one again)

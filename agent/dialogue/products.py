@@ -30,13 +30,21 @@ def _product_names() -> list[tuple[str, tuple[str, ...]]]:
 def products_in(text: str) -> tuple[tuple[str, str], ...]:
     """Products named in the text, as (product name, the words used). Latin names match whole Latin
     words (not 'watch' in 'watching', but 'chair' in 'office chair有货吗'); Chinese names as written."""
-    lowered, found = text.lower(), []
+    lowered, found, held = text.lower(), [], set()
     for written, names in _product_names():
         pattern = rf"(?<![a-z0-9]){re.escape(written)}(e?s)?(?![a-z0-9])" if written.isascii() else re.escape(written)
-        if re.search(pattern, lowered):
+        if (m := re.search(pattern, lowered)):
             found += [(name, written) for name in names if name not in (n for n, _ in found)]
+            held |= set(names) if _HOLDS.search(lowered[:m.start()]) else set()
             lowered = re.sub(pattern, " ", lowered)
-    return tuple(found)
+    # ("能装笔记本电脑的双肩包", "a backpack that fits my 15 inch laptop": the backpack is the product)
+    kept = [(n, w) for n, w in found if n not in held]
+    return tuple(kept if kept else found)
+
+
+# what a product is said to hold or go with, just before its name
+_HOLDS = re.compile(r"(?:能装|装得下|放得下|能放|可以装|可以放)[^，,。；;的]{0,6}$|"
+                    r"\b(?:fits?|holds?|carry|carries|big enough for)\s+(?:a |an |my |the )?(?:\d+(?:\.\d+)?[- ]?(?:inch|in|\"|'')\s*)?$")
 
 
 _SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)? (?:sell|have|carry|stock)\s+(?:any\s+)?(?:an? )?([a-z][a-z -]{1,30}?)"
@@ -149,9 +157,11 @@ _ACTION = re.compile(r"退|换|\b(?:return|exchange|swap|send back)", re.IGNOREC
 
 
 # (Chinese written without commas ends the part at a space: "…偏光的那款 耳机不动 差价用原来那张信用卡")
-_KEPT_PART = re.compile(r"[^，,;；。.!！\s]*(?:留着|留下|不退|不换|不改|不动|别动|不用(?:改|换|动)|不需要(?:改|换)|不变)"
+_KEPT_PART = re.compile(r"[^，,;；。.!！\s]*(?:留着|留下|不退|(?<!要)不换(?![成为])|(?<!要)不改(?![成为])|不动|别动|不要动|"  # (not "要不换成")
+                        r"(?<!要)不取消|别取消|不要取消|"
+                        r"不用(?:改|换|动)|不需要(?:改|换)|不变)"
                         r"[^，,;；。.!！\s]*|"
-                        r"(?:(?!\bbut\b)[^，,;；。.!！])*(?:\bkeep\b|\bstays?\b|\bleave\b|\buntouched\b|\bno change\b|"
+                        r"(?:(?!\bbut\b)[^，,;；。.!！])*(?:\bkeep(?:ing)?\b|\bstays?\b|\bleave\b|\buntouched\b|\bno change\b|"
                         r"\bunchanged\b)(?:(?!\bbut\b)[^，,;；。.!！])*", re.IGNORECASE)  # ("keep sunglasses but I want…")
 
 
@@ -160,9 +170,20 @@ def without_kept(text: str) -> str:
     return _KEPT_PART.sub(" ", text)
 
 
+def without_others_kept(text: str, items: list[str]) -> str:
+    """The text without the parts that keep another product than these ("只换咖啡机，扫地机器人不用换。确认":
+    a yes to the coffee maker's exchange, not a no)."""
+    return _KEPT_PART.sub(lambda m: " " if (named := products_meant(m[0])) and not set(named) & set(items) else m[0],
+                          text)
+
+
 _CONFIRMS = re.compile(r"confirm|go ahead|do it\b|\bproceed\b|确认|确定|就这样|"
                        r"\b(?:yes|yep|yeah|ok|okay|sure)\W+(?:please\s+)?(?:cancel|return|exchange|change|swap|switch|update)\b",
                        re.IGNORECASE)  # ("yes cancel the charger one")
+
+
+_YES_DO = re.compile(r"\b(?:yes|yep|yeah|ok|okay|sure)\b[^.?!]{0,20}?\b(?:cancel|return|exchange|change|swap|update)\b",
+                     re.IGNORECASE)  # ("Yes, that's right — cancel W6272294 only")
 
 
 def adds_details(text: str, args: dict, items: list[str]) -> bool:
@@ -172,7 +193,7 @@ def adds_details(text: str, args: dict, items: list[str]) -> bool:
     method, source = args.get("payment_method_id", ""), payment_source(text)
     address = address_in(text)
     named = order_ids(text)  # the same order restated with "确认改" is a yes to it
-    other_order = named and (named != {args.get("order_id")} or not EXPLICIT_YES.search(text))
+    other_order = named and (named != {args.get("order_id")} or not (EXPLICIT_YES.search(text) or _YES_DO.search(text)))
     # a yes that says the details again without "confirm / go ahead" ("ok. refund to paypal pls, just the
     # sunglasses", "对 就是那张尾号7159的mastercard") is no explicit yes: the change is stated once more
     soft = not _CONFIRMS.search(text)  # ("可以，差价退回我那张信用卡就行" restates; "确认，改吧" confirms)

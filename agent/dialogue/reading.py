@@ -112,7 +112,7 @@ WANTS_NEW = re.compile(r"要一个|想买|想要一个|想找|找一个|求推�
 # two products set side by side: "你们的无线耳机和headphones有什么区别", "earbuds vs headphones?"
 COMPARES = re.compile(r"differen|\bcompar(?:e|ed|ing|ison)\b|\bvs\.?|\bversus\b|\bwhich is better\b|区别|不同|对比|比较|哪个好|哪个更", re.IGNORECASE)
 # something of theirs that does not work: "到手就开不了机", "the zipper broke", "stopped working"
-BROKEN = re.compile(r"坏了|坏掉|开不了机|开不开机|不开机|不能用|用不了|没法用|不工作|不亮了|开线|破了|裂了|漏水|\bbroke(?:n)?\b|"
+BROKEN = re.compile(r"坏了|坏掉|花屏|屏幕.{0,2}花了|黑屏|蓝屏|死机|开不了机|开不开机|不开机|不能用|用不了|没法用|不工作|不亮了|开线|破了|裂了|漏水|\bbroke(?:n)?\b|"
                     r"\b(?:doesn'?t|does not|won'?t|will not|didn'?t|stopped) (?:work|turn on|power on|charge|working)|"
                     r"\bdead on arrival\b|\bdefective\b|\bfaulty\b|\bcracked\b|\bleaks?\b", re.IGNORECASE)
 # where a parcel is, or its tracking number: "物流单号再发我一下", "is that one on its way too?"
@@ -120,7 +120,8 @@ ASKS_WHERE = re.compile(r"tracking|\bon (?:its|it's|the) way\b|\bwhere(?:'s| is|
                         r"物流|快递单号|运单|单号.{0,4}(?:发|给|告诉)我|到哪|到了吗", re.IGNORECASE)
 # an item added to those a change already names: "也想换成白色的 两个一起换", "the mouse as well"
 ADDS_ITEM = re.compile(r"也(?:想|要)?(?:换|改|退)|两个一起|都换|一起换|一起退|\bas well\b|\balso\b|\bboth\b", re.IGNORECASE)
-OWNS = re.compile(r"买的|我的|订单|收到|签收|\border\b|\bmy\b|\bbought\b|\bpurchased\b|\breceived\b|\bgot\b",
+OWNS = re.compile(r"买的|(?<![要想])买了|我的|订单|你们卖的|(?:用|戴|穿)了(?:一|两|几|没)|收到|签收|"
+                  r"\border\b|\bmy\b|\bbought\b|\bpurchased\b|\breceived\b|\bgot\b",
                   re.IGNORECASE)
 # an order described by what it holds: "是台灯和拼图那一单", "订单是有laptop和camera的那个", "the one with the lamp"
 ORDER_BY_ITEMS = re.compile(r"那一?单|那个订单|那笔|的订单|有[^，。,.;；]{1,30}?的那(?:个|一?单)|\bthe (?:order|one) with\b|"
@@ -342,7 +343,7 @@ def name_alone(text: str) -> tuple[str, str] | None:
     return m[1].title(), m[2].title()
 
 
-_NAMED = re.compile(r"(?:\bmy name is|\bmy name's|我叫|名字是|我的名字是)\s*([A-Za-z][a-z'-]+)\s+([A-Za-z][a-z'-]+)(?![A-Za-z])",
+_NAMED = re.compile(r"(?:\bmy name is|\bmy name's|\bname's|\bname is|我叫|名字是|我的名字是)\s*([A-Za-z][a-z'-]+)\s+([A-Za-z][a-z'-]+)(?![A-Za-z])",
                     re.IGNORECASE)
 
 
@@ -502,7 +503,11 @@ def cancel_reason(text: str) -> str | None:
 # the methods saved on the account asked about, none named: "what payment methods do I have saved?", "我账户里绑的是哪张卡？"
 _ASKS_METHODS = re.compile(r"\b(?:what|which) (?:payment (?:methods?|options?)|cards?)\b|\bpayment methods?\b.{0,30}"
                            r"\b(?:saved|on file|have)\b|绑(?:的|了|定的?)(?:是)?(?:哪|什么|几)[张个]?(?:卡|支付方式)|"
-                           r"(?:有|存了?|绑了?)(?:哪些|哪几|什么)(?:张)?(?:卡|支付方式|付款方式)", re.IGNORECASE)
+                           r"(?:有|存了?|绑了?)(?:哪些|哪几|什么)(?:张)?(?:卡|支付方式|付款方式)|"
+                           # a gift card's balance: "那我礼品卡现在还剩多少钱？", "what's the balance on my gift card"
+                           r"(?:礼品卡|gift ?card)[^，,。？?]{0,8}(?:余额|还剩|还有多少|剩多少|\bbalance\b)|"
+                           r"\bbalance\b.{0,20}\bgift ?card|\bhow much\b.{0,12}\b(?:left|remaining)\b.{0,12}\bgift ?card",
+                           re.IGNORECASE)
 
 
 def asks_saved_methods(text: str) -> bool:
@@ -520,8 +525,9 @@ def payment_source(text: str) -> str | None:
     return max(said)[1] if said else None
 
 
-_NOT_THIS_METHOD = re.compile(r"(?:不要|不用|别用|不想用)(?:再)?用?\s*(?:礼品卡|信用卡|gift ?card|pay ?pal|visa|credit ?card)|"
-                              r"(?:not|instead of|no more|rather than) (?:the |my )?(?:gift ?card|pay ?pal|"
+_NOT_THIS_METHOD = re.compile(r"(?:不要|不用|别用|不想用)(?:再)?用?\s*(?:礼品卡|信用卡|gift ?card|pay ?pal|visa|master ?card|amex|"
+                              r"credit ?card)|"  # ("rather than back on my card", "not to my paypal")
+                              r"(?:not|instead of|no more|rather than)(?: back)?(?: (?:on|to|into))? (?:the |my )?(?:gift ?card|pay ?pal|"
                               r"(?:visa|master ?card|amex|credit)? ?card\b|visa|master ?card|amex)|"
                               # the method paid with now, whose money comes back: "the gift card money goes back, right?"
                               r"(?:gift ?card|pay ?pal|card)(?:'s)? (?:money|balance|amount|charge|payment)? ?(?:goes|go|will go|gets?|"

@@ -24,8 +24,8 @@ def can_close(intent: str | None, text: str, context: dict | None = None) -> boo
     if intent == "account":  # the default address, or the payment methods saved
         return bool(reading.ADDRESS_WORDS.search(text) or reading.address_in(text) or reading.payment_source(text)
                     or reading.asks_saved_methods(text))
-    if intent == "payment_issue":  # about one order's payments; the FAQ answers the rest
-        return bool(reading.ORDER_ID.search(text))
+    if intent == "payment_issue":  # about one order's payments ("charged twice for my speaker order"); the FAQ
+        return bool(reading.ORDER_ID.search(text) or products.products_in(text) and reading.OWNS.search(text))  # the rest
     if intent == "product_info" and not products.products_in(text):
         context = context or {}
         shown = context.get("product") or (context.get("task") or {}).get("products") \
@@ -48,8 +48,18 @@ def account_not_order(intent: str | None, slots: dict, text: str, context: dict)
     if intent in ("modify_order", "order_status"):  # ("which address do you have on file for me?")
         return bool(reading.ADDRESS_WORDS.search(text) and reading.ACCOUNT_WORDS.search(text)) \
             and not reading.to_default_address(text)
-    return intent in ("payment_issue", "account") and (bool(reading.payment_source(text)) and bool(_SAVED.search(text))
-                                                       or reading.asks_saved_methods(text))
+    return intent in ("payment_issue", "account") and bool(reading.payment_source(text)) and bool(_SAVED.search(text)) \
+        or intent in ("payment_issue", "account", "refund_status") and reading.asks_saved_methods(text)  # ("礼品卡还剩多少")
+
+
+_FAREWELL = re.compile(r"\b(?:good ?day to you|good ?bye|bye|see you|take care|have a (?:nice|good|great) (?:day|one|evening)|"
+                       r"think it over|talk (?:to you )?later)\b|再见|拜拜|回头聊|我再想想", re.IGNORECASE)
+_REFUND_WANTED = re.compile(r"\b(?:refund (?:it |that |this )?(?:to|on|back to|onto) (?:my|the)|(?:i want|i'd like|give me) "
+                            r"(?:my |a )?(?:money back|refund))\b|退款到|钱退到|退钱|我要退款", re.IGNORECASE)
+_INSTEAD = re.compile(r"\b(?:instead|swap|exchange|replace|another (?:size|colou?r|one))\b|换成|换一|换个|改成", re.IGNORECASE)
+_DOES_NOT_FIT = re.compile(r"\bpinch|\btoo (?:small|big|tight|large|loose|narrow|wide|short|long)\b|\b(?:doesn'?t|don'?t|didn'?t) "
+                           r"fit\b|太大|太小|太紧|太松|偏大|偏小|不合脚|挤脚|夹脚|不合身", re.IGNORECASE)
+_CALL_OFF = re.compile(r"\b(?:kill|scrap|nix|call off|axe)\b (?:the |my |this |that )?(?:whole )?order\b", re.IGNORECASE)
 
 
 def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> str | None:
@@ -58,6 +68,13 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     address; "send it to the default address on my account" changes the order in question."""
     if account_not_order(intent, slots, text, context):
         return "account"
+    if intent == "greeting" and _FAREWELL.search(text):
+        return "thanks_bye"  # "Lovely. I shall think it over. Good day to you."
+    if intent in ("exchange_item", "complaint") and _REFUND_WANTED.search(text) and not _INSTEAD.search(text) \
+            and not _task(context).intent:
+        return "return_item"  # "Refund to my mastercard please — it's for the makeup kit, the shade is all wrong"
+    if intent != "cancel_order" and _CALL_OFF.search(text):
+        return "cancel_order"  # "I need to kill order W6729841 before it ships"
     if intent in ("modify_order", "account", "complaint", "payment_issue", None) and reading.ASKS_ADDRESS.search(text) \
             and not reading.ACCOUNT_WORDS.search(text) and not reading.address_in(text) \
             and not re.search(r"\bchange|\bupdate|改", text, re.IGNORECASE):
@@ -66,7 +83,8 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             and reading.ASKS_WHERE.search(text) and not _CHANGES.search(text) and not _task(context).intent \
             and (reading.OWNS.search(text) or slots.get("order_id") or context.get("slots", {}).get("order_id")):
         return "order_status"  # "物流单号再发我一下", "another order with a perfume… is that one on its way too?"
-    if intent not in ORDER_INTENTS and _WHEN_SHIPS.search(text) and products.products_in(text) \
+    if (intent not in ORDER_INTENTS or intent in ("cancel_order", "modify_order") and not reading.asks_change(text)) \
+            and _WHEN_SHIPS.search(text) and products.products_in(text) \
             and not _IF_ORDERED.search(text) and (reading.OWNS.search(text) or reading.ORDER_BY_ITEMS.search(text) or _THE_ONE.search(text)):
         return "order_status"  # "also when does the espresso machine one ship?": their order, not the shipping rules
     if intent in ("product_info", "recommend", "price_promo", "complaint", "out_of_scope", None) \
@@ -81,6 +99,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if intent in ("price_promo", "product_info", "recommend") and reading.OWNS.search(text) \
             and reading.BROKEN.search(text) and not reading.WANTS_NEW.search(text):
         return "complaint"  # "我买的相机两千九百多美元，到手就开不了机！！": theirs, broken, no catalogue question
+    if intent in ("price_promo", "product_info", "recommend") and reading.OWNS.search(text) \
+            and _DOES_NOT_FIT.search(text) and products.products_in(text) and not _task(context).intent:
+        return "exchange_item"  # "I bought hiking boots for my dad and he says they pinch. He needs a 12."
     if intent in ("product_info", "price_promo", "recommend") and reading.ORDER_ID.search(text) and names_option(text) \
             and context.get("last_intent") == "complaint":
         return "exchange_item"  # "…CHEAP SILICONE GARBAGE" then "order W7909132. SAME WATCH, GOLD, LCD, LEATHER BAND"
@@ -117,7 +138,8 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
 
 
 _WHEN_SHIPS = re.compile(r"\bwhen (?:does|will|is|do|did|would)\b.{0,40}\b(?:ship|shipped|arrive|come|be delivered|get here)\b|"
-                         r"什么时候(?:能)?(?:发货|发出|到|送到)|几时(?:发货|到)", re.IGNORECASE)
+                         r"\b(?:has|have|is|did) (?:it|they|that|that one|the \w+(?: \w+)?) (?:shipped|arrived|been shipped)\b|"
+                         r"什么时候(?:能)?(?:发货|发出|到|送到)|几时(?:发货|到)|发货了(?:没|吗|么)|到了(?:没|吗|么)", re.IGNORECASE)
 _IF_ORDERED = re.compile(r"\bif (?:i|we) (?:order|buy|get)|如果.{0,4}(?:下单|买)|现在(?:下单|买)", re.IGNORECASE)
 _THE_ONE = re.compile(r"\b\w+ one\b(?! (?:is|of))|那单|那个订单|那笔", re.IGNORECASE)  # ("the espresso machine one")
 _REFUND_ASKED = re.compile(r"refund|coming back|money back|get back|退款|退了多少|退回多少|退多少|到账", re.IGNORECASE)

@@ -37,6 +37,10 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         return turn.answer("other_shops")
     catalogue = turn.shop.call("list_all_product_types", {})
     named = [(name, catalogue[name]) for name, _ in products.products_in(text) if name in catalogue]
+    if len(named) > 1 and _EACH.search(text) and (ends := [e for n, pid in named if (e := _extreme(turn, n, list(
+            turn.product(pid)["variants"].values())))]):
+        dialogue.task = None  # "an e-reader or a tablet, and what is the least expensive of each?"
+        return Answer(" ".join(ends), {"products": [turn.product(pid) for _, pid in named]})
     if len(named) > 1 and (end := _end_of_shown(turn, [n for n, _ in named], catalogue, which_one=False)):
         named = [(end, catalogue[end])]  # "a kettle, which one is cheapest": of every kettle we sell
     if not named and task.intent == "recommend" and task.product in catalogue:
@@ -76,7 +80,7 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
 
 def _in_stock(turn: Turn, task: Task, name: str, product_id: str) -> tuple[str, Offer | None]:
     """"Recommend me headphones": the ones in stock, cheapest first; "any cheaper?" below those shown."""
-    variants = turn.shop.call("get_product_details", {"product_id": product_id})["variants"].values()
+    variants = turn.product(product_id)["variants"].values()
     in_stock = sorted((v for v in variants if v["available"]), key=lambda v: Decimal(str(v["price"])))
     below = task.cheapest if reading.CHEAPER.search(turn.text) and task.product == name else None
     if below is not None:
@@ -97,7 +101,7 @@ def _in_stock(turn: Turn, task: Task, name: str, product_id: str) -> tuple[str, 
 
 def _cheapest(turn: Turn, product_id: str, budget: Decimal | None = None) -> str | None:
     """The lowest price in stock (within the budget), if any."""
-    variants = turn.shop.call("get_product_details", {"product_id": product_id})["variants"].values()
+    variants = turn.product(product_id)["variants"].values()
     prices = [Decimal(str(v["price"])) for v in variants if v["available"] and (budget is None or Decimal(str(v["price"])) <= budget)]
     return f"{min(prices):.2f}" if prices else None
 
@@ -131,8 +135,8 @@ def _fitting_shown(turn: Turn, catalogue: dict) -> str | None:
     groups = [task.products, products_for(task.wish or "")] if task and task.intent == "recommend" \
         else [[n for n, _ in products.products_in(turn.seen_product or "") if n in catalogue]]
     for shown in groups:
-        fits = [n for n in shown if n in catalogue and asked_variants(list(turn.shop.call(
-            "get_product_details", {"product_id": catalogue[n]})["variants"].values()), turn.text)[0]]
+        fits = [n for n in shown if n in catalogue
+                and asked_variants(list(turn.product(catalogue[n])["variants"].values()), turn.text)[0]]
         if fits:
             return fits[0] if len(fits) == 1 else None
     return None
@@ -145,8 +149,8 @@ def _having_asked(turn: Turn, catalogue: dict) -> str | None:
     if not (task and task.intent == "recommend" and asked):
         return None
     keys = {key for attribute in asked for key in attribute.keys}
-    having = [n for n in task.products if n in catalogue and any(k.lower() in keys for v in turn.shop.call(
-        "get_product_details", {"product_id": catalogue[n]})["variants"].values() for k in v["options"])]
+    having = [n for n in task.products if n in catalogue and any(
+        k.lower() in keys for v in turn.product(catalogue[n])["variants"].values() for k in v["options"])]
     return having[0] if len(having) == 1 else None
 
 
@@ -242,6 +246,7 @@ def _still_minded(asked: dict, text: str) -> dict:
 
 
 _IN_STOCK = re.compile(r"in stock|\bbuy\b.{0,20}\bnow\b|\bavailable\b|有货|现货|能买|可以买", re.IGNORECASE)
+_EACH = re.compile(r"\b(?:of each|each of|each one|both of them|for both)\b|分别|各自|各是|各多少|都是多少", re.IGNORECASE)
 _CHEAPEST = re.compile(r"cheapest|lowest price|least expensive|最便宜|最低价", re.IGNORECASE)
 # of the products just recommended or compared, not of one product's variants: "which one is cheaper?"
 _CHEAPER_ONE = re.compile(r"\bwhich (?:one |of (?:the|them|those) )?is (?:cheaper|less expensive)\b|哪(?:个|款)(?:更)?便宜",
@@ -253,7 +258,7 @@ _DEARER_ONE = re.compile(r"\bwhich (?:one |of (?:the|them|those) )?is (?:more ex
 def _variant_answer(turn: Turn, name: str, product_id: str, product: dict | None = None) -> Answer | None:
     """The variants the message names by their options: their stock and price, or the closest in stock.
     None when it names no option of the product."""
-    product = product or turn.shop.call("get_product_details", {"product_id": product_id})
+    product = product or turn.product(product_id)
     variants = list(product["variants"].values())
     if (extreme := _extreme(turn, name, variants)):
         return Answer(extreme, {"product": product})
@@ -298,7 +303,7 @@ def product_facts(turn: Turn) -> Answer:
     if turn.dialogue.product != name:  # the options asked about another product say nothing of this one
         turn.dialogue.asked_options = {}
     turn.dialogue.product = name  # "and in silver?" next is about the same product
-    product = turn.shop.call("get_product_details", {"product_id": catalogue[name]})
+    product = turn.product(catalogue[name])
     if (answer := _variant_answer(turn, name, catalogue[name], product)):
         return answer
     # (an attribute the product's own name says is no question: "wireless" of the Wireless Earbuds)
@@ -323,7 +328,7 @@ def _side_by_side(turn: Turn, names: list[str], catalogue: dict) -> Answer:
     """Each product's price range and options in stock, one line each."""
     lines, shown = [], []
     for name in names:
-        product = turn.shop.call("get_product_details", {"product_id": catalogue[name]})
+        product = turn.product(catalogue[name])
         in_stock = [v for v in product["variants"].values() if v["available"]]
         if in_stock:
             prices = sorted(Decimal(str(v["price"])) for v in in_stock)
@@ -352,7 +357,7 @@ def _best_named(turn: Turn, names: list[str], catalogue: dict) -> str | None:
         names = [n for n in names if _cheapest(turn, catalogue[n], budget)] or names
 
     def named(name: str) -> int:
-        variants = turn.shop.call("get_product_details", {"product_id": catalogue[name]})["variants"].values()
+        variants = turn.product(catalogue[name])["variants"].values()
         return len(named_options(list(variants), turn.text))
     return max(names, key=named)  # (the first named on a tie)
 

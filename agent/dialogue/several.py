@@ -68,8 +68,8 @@ def _only_asks(intent: str, main: str, text: str) -> bool:
             and not reading.address_in(text) and not reading.CHANGE_WORDS.search(text)
     # (the refund of the order being cancelled or returned is that task's; another order's, named, is not:
     # "1. 之前取消的那个自行车订单，退款到了没有 2. W1170711 帮我取消")
-    if intent == "refund_status" and main == "return_item" and reading.payment_source(text) \
-            and not reading.QUESTION.search(text):
-        return False  # "Just the tablet, refund to my gift card": where the return's refund goes, asked nothing
+    if intent == "refund_status" and main in ("return_item", "exchange_item", "modify_order") \
+            and reading.payment_source(text) and not reading.QUESTION.search(text):
+        return False  # "Just the tablet, refund to my gift card", "Difference 退回 credit card": the task's, asked nothing
     return intent in READ_ONLY and not (intent == "refund_status" and main in ORDER_INTENTS - set(READ_ONLY)
                                         and not names_target(text, {}))

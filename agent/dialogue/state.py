@@ -21,6 +21,7 @@ class Task(BaseModel):
     products: list[str] = []          # products named while the task was under way
     order_products: list[str] = []    # products that only say which order ("the one with the laptop")
     wish: str = ""                    # their words about the variant they want ("the black one in XL")
+    said: list[str] = []              # their messages in this task, oldest first ("1000ml的" … "red please")
     reason: str | None = None         # why cancel: "no longer needed" or "ordered by mistake"
     refund_to: str | None = None      # a return's refund: a payment kind they named
     difference_to: str | None = None  # a price difference: a payment kind they named

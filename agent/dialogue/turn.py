@@ -34,6 +34,13 @@ class Turn:
     seen_order: str | None = None  # the order id talked about last in the conversation
     seen_product: str | None = None  # the product word of an earlier message ("咖啡机有优惠券吗" → "19 bar那款呢")
     picked_order: bool = False  # this message answered "which order?": its products name the order, not the item
+    _products: dict = field(default_factory=dict, repr=False)  # the catalogue's products read this turn
+
+    def product(self, product_id: str) -> dict:
+        """A product's details with its variants, read once a turn however many steps ask."""
+        if product_id not in self._products:
+            self._products[product_id] = self.shop.call("get_product_details", {"product_id": product_id})
+        return self._products[product_id]
 
     def say(self, key: str, **facts: object) -> str:
         return say(key, self.language, **facts)

@@ -21,8 +21,9 @@ FITTING = {"cancel_order": ("pending",), "modify_order": ("pending",),
            "order_status": ("processed", "pending", "delivered")}
 
 
-def orders_described(intent: str, products: list[str], user_id: str, shop: Shop) -> list[dict]:
-    """The shopper's orders that fit the description, best first: holding the most of the products named
+def orders_described(intent: str, products: list[str], user_id: str, shop: Shop, words: str = "") -> list[dict]:
+    """The shopper's orders that fit the description, best first: the one holding a product named whose
+    options the words name best ("金色的手表…皮表带的"), else those holding the most of the products named
     ("咖啡机" may be either coffee machine: the order holding one of them), in a status the request can
     act on where some are."""
     user = shop.call("get_user_details", {"user_id": user_id}, as_shopper=user_id)
@@ -30,7 +31,9 @@ def orders_described(intent: str, products: list[str], user_id: str, shop: Shop)
     held = {o["order_id"]: len({i["name"] for i in o["items"]} & set(products)) for o in orders}
     most = max(held.values(), default=0)
     if most:  # (products none of their orders holds were misnamed: "烧水壶" for their Tea Kettle)
-        orders = [o for o in orders if held[o["order_id"]] == most]
+        holding = [o for o in orders if held[o["order_id"]]]
+        described = narrowed(holding, products, words) if words and len(holding) > 1 else holding
+        orders = described if len(described) == 1 else [o for o in holding if held[o["order_id"]] == most]
     fitting = [o for o in orders if o["status"] in FITTING.get(intent, ())]
     return fitting or (orders if most else [])
 
