@@ -207,9 +207,10 @@ class KafkaIntake(_Consuming):
                 # let the turns under way finish and commit, so the next owner does not redo them; one
                 # waiting out an outage stops here, as the next owner takes its turn over
                 pending = [in_flight[tp] for tp in revoked if tp in in_flight]
-                if pending:
-                    for task in (await asyncio.wait(pending, timeout=30))[1]:
+                if pending and (late := (await asyncio.wait(pending, timeout=30))[1]):
+                    for task in late:
                         task.cancel()
+                    await asyncio.gather(*late, return_exceptions=True)  # stopped before another owner starts
                 for tp in revoked:
                     handled.pop(tp, None)
                 await leave_abandoned_members()  # before this consumer joins again (agent/kafka_group.py)
@@ -265,8 +266,10 @@ class KafkaIntake(_Consuming):
             except KafkaError as exc:
                 log.error("intake consumer failed (%r); a new one joins the group", exc)
             finally:
-                for task in list(in_flight.values()):
+                stopping = list(in_flight.values())
+                for task in stopping:
                     task.cancel()
+                await asyncio.gather(*stopping, return_exceptions=True)
                 self.consumer = None
                 handled.clear()  # the next consumer is assigned afresh
                 try:
