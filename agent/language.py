@@ -17,7 +17,7 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _NOT_WORDS = re.compile(
     r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"          # e-mails
     r"|#?[Ww]\s?\d{7}(?!\d)"                                    # order ids
-    r"|\d+\s+[A-Za-z0-9 .'-]+?,[^\u3400-\u9fff]*?\b\d{5}\b"     # a street address up to its zip
+    r"|\d+\s+[A-Za-z0-9 .'-]+?[,，](?:[^\u3400-\u9fff]|[楼层号室])*?\b\d{5}\b"  # a street address up to its zip ("3楼")
     r"|\b[A-Z][a-z]+\s+[A-Z][a-z]+(?=\W*(?:[Zz]ip|邮编|\d{5}))"  # a name before a zip
     r"|(?<=叫|是)\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?")              # 我叫Mia Chen / 我是Mia
 CHARACTER_WEIGHT = 0.75  # a Chinese character, counted against an English word (a word is 1-2 characters)

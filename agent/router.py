@@ -2,10 +2,13 @@
 question between two readings, a templated flow or the LLM tier."""
 from __future__ import annotations
 
+import re
+
 from agent.dialogue import (ORDER_INTENTS, asks_about_product, asks_for_person, can_close, confirms_what_is_done,
                             continues_task, drops_task, gives_identity, is_bare_answer, is_open_question, is_yes, names_product,
                             starts_new_task, wants_done)
 from agent.catalogue_search import products_for
+from agent.dialogue.products import asks_if_sold
 from agent.replies import say
 from agent.settings import Settings
 from agent.state import TurnState
@@ -22,9 +25,10 @@ async def choose_route(state: TurnState, deps) -> dict:
     # (a model's "human_agent" for a message that answers the task's question is no request for a person:
     # "my e-mail is …, I'm afraid I don't have the order number")
     model_asks = u["intent"] == "human_agent" and not (gives_identity(u["slots"], text) and continues_task(
-        context, u["intent"], u["slots"], text))
+        context, u["intent"], u["slots"], text)) and not asks_if_sold(text)  # ("你们有无人机吗": a drone, no person)
     # (a yes after the offer of a colleague takes it, unless a change stated before waits for that yes)
-    takes_offer = is_yes(text) and _offered_a_colleague(state) and not context.get("pending")
+    takes_offer = is_yes(text) and _offered_a_colleague(state) and not context.get("pending") \
+        and not _JUST_THANKS.search(text)  # ("ok got it 谢谢", "ok cool, just wanted the tracking, thanks")
     if model_asks or asks_for_person(text) or takes_offer:
         return {"route": "handoff"}
     if u["frustration"] >= settings.frustration_threshold:
@@ -137,6 +141,9 @@ def _can_act_on(u: dict, context: dict, text: str, settings: Settings) -> bool:
     # ("我要退货！！马上！！": a request in so many words is something to do, the shopper proven first)
     concrete = u["slots"].get("order_id") or gives_identity(u["slots"], text) or names_product(text) or wants_done(text)
     return u["intent"] in ORDER_INTENTS and bool(concrete) and _sure(u, context, text, settings)
+
+
+_JUST_THANKS = re.compile(r"\b(?:thanks?|thx|ty|got it|cool|never ?mind|nvm)\b|谢谢|多谢|明白了|知道了|不用了", re.IGNORECASE)
 
 
 def _offered_a_colleague(state: TurnState) -> bool:

@@ -23,13 +23,18 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "燃气": "gas", "电磁炉": "induction", "硬皮": "hard cover", "软皮": "soft cover", "深空灰": "space grey",
                "cf卡": "cf card", "sd卡": "sd card", "入耳式": "in-ear", "入耳": "in-ear", "头戴式": "over-ear",
                "头戴": "over-ear", "贴耳式": "on-ear", "压耳式": "on-ear", "实木": "wood", "木质": "wood", "木头": "wood",
-               "木制": "wood", "金属": "metal", "中等大小": "medium", "中等房间": "medium", "中型房间": "medium", "小房间": "small", "小卧室": "small", "大房间": "large", "大客厅": "large", "高通风": "high", "低通风": "low", "中通风": "medium", "中等通风": "medium", "指针": "analog", "数显": "digital", "数字显示": "digital"}
+               "木制": "wood", "金属": "metal", "中等大小": "medium", "中等房间": "medium", "中型房间": "medium", "小房间": "small", "小卧室": "small", "大房间": "large", "大客厅": "large", "高通风": "high", "低通风": "low", "中通风": "medium", "中等通风": "medium", "指针": "analog", "数显": "digital", "数字显示": "digital",
+               "网布": "mesh", "网面": "mesh", "网眼": "mesh", "布艺": "fabric", "布面": "fabric", "硅胶": "silicone",
+               "固定扶手": "fixed", "可调节扶手": "adjustable", "可调扶手": "adjustable", "无扶手": "none",
+               "标准靠背": "standard", "高靠背": "high-back", "中等亮度": "medium", "高亮度": "high", "低亮度": "low",
+               "电池供电": "battery", "插电": "ac adapter"}
 _INCH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-\s*)?(?:inches|inch|寸|英寸|吋)", re.IGNORECASE)
 # numbers as Chinese shoppers write them: "3000万像素" → 30MP, "5倍变焦" → 5x, "4杯" → 4 cups
 _MEGAPIXELS = re.compile(r"(\d+)\s*万像素")
 _ZOOM = re.compile(r"(\d+)\s*倍(?:变焦|光学变焦)?")
 _CUPS = re.compile(r"(\d+)\s*杯")
 _HOURS = re.compile(r"(\d+)\s*-?\s*(?:个)?(?:小时|hours?\b|hrs?\b)", re.IGNORECASE)  # "续航20小时" → "20 hours"
+_GIGA = re.compile(r"(?<![a-z0-9.])(\d+)\s*([gt])(?![a-z0-9])")
 _SIZED = re.compile(r"^(\d+(?:gb|tb))\s+(ssd|hdd|emmc)$")
 _CELLULAR = re.compile(r"(?:wi-?fi\s*\+\s*)?(?:\bcellular\b|蜂窝(?:网络)?|插卡上网|能插卡|\b4g\b|\blte\b)", re.IGNORECASE)
 # a bag that holds a computer: "能装15寸电脑的", "放得下笔记本电脑", "电脑隔层" (the laptop compartment)
@@ -53,6 +58,7 @@ def option_words(text: str) -> str:
     text = _ZOOM.sub(lambda m: f" {m[1]}x ", text)
     text = _CUPS.sub(lambda m: f" {m[1]} {'cup' if m[1] == '1' else 'cups'} ", text)
     text = _CELLULAR.sub(" wi-fi + cellular ", text)
+    text = _GIGA.sub(lambda m: f" {m[1]}{m[2]}b ", text)  # ("32G", "1T": 32GB, 1TB)
     text = _HOLDS_LAPTOP.sub(" laptop ", text)
     # longest first: 玫瑰金 before a colour of one character
     for zh in sorted(_ZH_OPTIONS, key=len, reverse=True):
@@ -81,8 +87,9 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
             if (m := re.search(rf"(?<![a-z0-9.']){written}(?![a-z0-9]|\.\d)", words)):  # "size 11." too
                 found.setdefault(key, set()).add(value)
                 spans[key, value] = m.span()
-            elif value == "yes" and key.lower() in wanted or value == "no" and key.lower() in negated:
-                found.setdefault(key, set()).add(value)  # ("the one without water resistance": "no")
+            elif value == "yes" and key.lower() in wanted or value == "no" and key.lower() in negated \
+                    or value == "none" and re.search(rf"\b(?:no|without)\s+{re.escape(key.lower())}", text.lower()):
+                found.setdefault(key, set()).add(value)  # ("the one without water resistance": "no"; "no armrests")
     # a value inside a longer one the words name is not named itself ("wi-fi" of "wi-fi + cellular")
     for (key, value), (start, end) in spans.items():
         if any(k == key and v != value and s <= start and end <= e and e - s > end - start
@@ -102,11 +109,12 @@ def fits(variant: dict, named: dict[str, set[str]]) -> int:
 
 
 # what follows these names the variant wanted: "黑色M码那个改成黑色L码" wants black L, not M
-_CHANGE_TO = re.compile(r"改成|换成|改为|换为|变成|\b(?:change|switch|swap|exchange|make)\b[^,.;，。；]*?\b(?:to|for|into)\b"
+_CHANGE_TO = re.compile(r"改成|换成|改为|换为|变成|\b(?:change|switch|swap|exchange|make)\b(?:\([^)]*\)|[^,.;，。；(])*?\b(?:to|for|into)\b"
                         r"|\b(?:should|needs? to|has to) be\b", re.IGNORECASE)
 # a choice corrected in the same message: what follows the last of these replaces what came before
 # ("the blue one. actually no, sorry, the RED one", "换成15寸的……不对不对，是17寸的")
-_CORRECTED = re.compile(r"不对|说错了|其实是|我是说|\bI mean[t]?\b|\b(?:wait|actually|sorry),? no\b|\bno,? sorry\b|"
+_CORRECTED = re.compile(r"不对|说错了|其实是|我是说|算了[，,\s]*还是|\bI mean[t]?\b|\b(?:wait|actually|sorry),? no\b|\bno,? sorry\b|"
+                        r"\b(?:oh )?no,? (?:no|wait)\b|"
                         r"(?:…|\.\.\.|[，,。!！])\s*那(?![个款么])",  # ("金属蓝色没货啊……那硅胶表带蓝色的呢")
                         re.IGNORECASE)
 

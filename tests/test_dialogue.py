@@ -872,3 +872,57 @@ def test_two_orders_cancelled_on_one_yes_and_one_that_has_shipped_said_so(shop):
     reply = chat.say("cancel_order", "yes")
     assert chat.status("#W6247578") == chat.status("#W4776164") == "cancelled"
     assert chat.status("#W6679257") == "delivered" and "#W4776164" in reply
+
+
+def test_two_items_changed_in_one_sentence_each_get_their_own_variant(shop):
+    chat = Conversation(shop, "zh")
+    reply = chat.say("modify_order", "您好，我是Sofia Hernandez，邮编78219。订单#W1090976还没发货，我想同时改两样东西："
+                                     "智能手表换成黑色皮表带LCD屏的，台灯换成银色、中等亮度、USB供电的。", order_id="#W1090976")
+    assert chat.dialogue.pending.args["new_item_ids"] == ["1007724142", "5370728469"], reply
+    assert "+1.84" in reply
+    assert products.items_meant(["Dumbbell Set", "Luggage Set"], "not the luggage, the dumbbells. I want urethane")[0][0] \
+        == "Dumbbell Set"  # (a correction, not two things kept)
+
+
+def test_an_item_added_to_a_return_waiting_for_its_yes_is_stated_with_it(shop):
+    chat = Conversation(shop)
+    chat.say("return_item", "Lucas Johnson here (lucas.johnson1683@example.com). I'd like to return the water bottle "
+                            "from order W7016806.", email="lucas.johnson1683@example.com", order_id="#W7016806")
+    reply = chat.say("return_item", "Actually, add the bookshelf too. Keep the espresso machine.")
+    assert sorted(chat.dialogue.pending.items) == ["Bookshelf", "Water Bottle"] and "582.10" in reply
+    chat.say("return_item", "I'm on my laptop now, still about that return")  # (named, not added)
+    assert sorted(chat.dialogue.pending.items) == ["Bookshelf", "Water Bottle"]
+
+
+def test_a_choice_corrected_in_the_same_message_and_the_card_named_last():
+    from agent.dialogue.reading import address_in, card_named, is_no, keeps_item, payment_source
+
+    assert address_in("公司地址：350 West 42nd Street，18楼，New York NY 10063……不对，邮编是10036，打错了。") == {
+        "address1": "350 West 42nd Street", "address2": "Floor 18", "city": "New York", "state": "NY",
+        "country": "USA", "zip": "10036"}
+    assert address_in("新地址：1508 Mesquite Trail，Apt 12B，San Antonio, TX 78258，USA。")["address2"] == "Apt 12B"
+    assert card_named("My Visa ending 8025 got flagged, so charge my Mastercard instead.") == "mastercard"
+    assert card_named("Yes, the Mastercard ending 1639. Please switch it.") == "1639"
+    assert payment_source("move it from the visa to my paypal") == "paypal" \
+        and card_named("move it from the visa to my paypal") is None
+    assert payment_source("退款能不能放到我的礼品卡里？不要退PayPal。") == "gift_card"
+    assert not is_no("退款能不能放到我的礼品卡里？不要退PayPal。", "return")
+    assert not keeps_item("oh no wait, I want it digital like the one I ordered")
+
+
+def test_a_feature_question_leads_with_its_answer_and_a_thing_not_sold_is_said_beside_another(shop):
+    chat = Conversation(shop)
+    reply = chat.say("product_info", "do you sell drones? and how much is the cheapest laptop")
+    assert reply.startswith("We don't sell drones.") and "Laptop" in reply
+    assert chat.say("product_info", "is the bluetooth speaker waterproof?").startswith("Some do.")
+    assert products.asks_if_sold("你们有无人机吗") == "无人机" and products.asks_if_sold("有人吗") is None
+
+
+def test_an_older_shoppers_words_for_cancel_and_return():
+    from agent.dialogue.routing import meant_intent
+
+    assert meant_intent("complaint", {}, "My grandson helped me order a little camera, but I have realised I shall not "
+                                         "be needing it after all.", {}) == "cancel_order"
+    assert meant_intent("return_policy", {}, "So I bought hiking boots for a trip that got cancelled and they're just "
+                                             "sitting in the box. Can I return them?", {}) == "return_item"
+    assert meant_intent("return_policy", {}, "can a jacket I wore once still be returned?", {}) == "return_policy"

@@ -14,6 +14,7 @@ def test_names_emails_addresses_and_catalogue_words_keep_a_chinese_conversation(
                     "mia.chen@example.com", "退Air Purifier", "Vacuum Cleaner", "换成 type on-ear",
                     "新地址 19 Birch Court, Suite 3, Boston, MA, 02108", "ok", "#W2378156", "yes"):
         assert lang(message, "zh") == "zh", message
+    assert lang("新地址是 77 Riverside Ave, 3楼 (Floor 3), Jacksonville FL 32204", None) == "zh"  # (first message)
 
 
 def test_a_real_switch_is_followed():

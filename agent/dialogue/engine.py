@@ -145,8 +145,9 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
         meant = reading.orders_meant(products.without_kept(text))  # ("W9892465 … I'm keeping that. The one to
         task.order_id = _corrected_order(text) or (meant[0] if len(meant) == 1 else slots["order_id"])  # cancel is W6272294")
         task.order_named = True
-    elif carried_order and not task.order_id and not named:  # the order talked about before; not "I meant the lamp"
-        task.order_id = carried_order
+    elif carried_order and not task.order_id and (not named or not products.corrects(text) and _holds(
+            turn, carried_order, named)):  # the order talked about before, or one of its items ("里面那个电热水壶");
+        task.order_id = carried_order   # not "I meant the lamp"
     # the shopper's words about the variant: "the T-shirt in black instead", said before who they are (not
     # replaced by "gift card for the difference, only the kettle", which names no option of it)
     if (named and not set(named) & set(task.products) or reading.OPTION_WORDS.search(text)) \
@@ -192,6 +193,15 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
             task.change = "items"
 
 
+def _holds(turn: Turn, order_id: str, named: list[str]) -> bool:
+    """The order holds every product named."""
+    try:
+        order = turn.call("get_order_details", {"order_id": order_id})
+    except ToolError:
+        return False
+    return set(named) <= {i["name"] for i in order["items"]}
+
+
 def _corrected_order(text: str) -> str | None:
     """"订单W2768383 啊不对不对 是W9538924": the order number after the correction."""
     if not (fixed := products.CORRECTION.search(text)) or not (after := reading.ORDER_ID.findall(text[fixed.end():])):
@@ -221,6 +231,8 @@ def _order_request(intent: str, turn: Turn) -> Answer:
     named = {fixed} if (fixed := _corrected_order(turn.text)) else reading.order_ids(turn.text)
     if task.intent == "order_status" and len(named) > 1 and named <= set(turn.profile()["orders"]):
         return orders.tell_every_status(turn, ids=sorted(named))  # "where are W3779151 and #w1504875?"
+    if task.intent == "refund_status" and len(named) > 1 and named <= set(turn.profile()["orders"]):
+        return orders.tell_every_refund(turn, [turn.call("get_order_details", {"order_id": o}) for o in sorted(named)])
     order = _which_order(turn, task)
     if isinstance(order, Answer):
         return order

@@ -120,12 +120,22 @@ def state_cancel(turn: Turn, order: dict, task: Task) -> Answer:
 # ---------------------------------------------------------------- return
 
 def ask_return_items(turn: Turn, order: dict, task: Task) -> Answer | None:
-    items = [i for i in order["items"] if i["item_id"] in task.item_ids] or chosen_items(order, task, turn.text)
+    """The items to return: those chosen before, with any this message adds ("add the bookshelf too", "can I
+    also send back the speaker?"); else those named, or the only one."""
+    items = [i for i in order["items"] if i["item_id"] in task.item_ids]
+    text = products.without_kept(turn.text)
+    meant = {n for n, _ in products.items_meant([i["name"] for i in order["items"]], text)}
+    if items and meant - {i["name"] for i in items} and _ADDS.search(text):
+        items += [i for i in _one_of_twins([i for i in order["items"] if i["name"] in meant], text) if i not in items]
+    items = items or chosen_items(order, task, turn.text)
     items = _one_of_twins(items, products.without_kept(turn.text))
     if not items:
         return turn.answer("ask_return_items", {"order": order}, items=", ".join(i["name"] for i in order["items"]))
     task.item_ids = [i["item_id"] for i in items]
     return None
+
+
+_ADDS = re.compile(rf"{reading.ADDS_ITEM.pattern}|\b(?:too|add|plus)\b|还有|再加|加上", re.IGNORECASE)
 
 
 def ask_refund_method(turn: Turn, order: dict, task: Task) -> Answer | None:

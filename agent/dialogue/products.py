@@ -51,7 +51,7 @@ _SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)? (?:sell|have|carry|stock)\s
                    r"(?=\s*(?:[?.!,]|$|\bor\b|\bin\b|\bfor\b|\bat\b))|"
                    r"(?:你们|你家|店里|贵店)(?:这里|这儿)?(?:有没有|有)卖?([\u4e00-\u9fff]{1,6}?)(?:卖)?(?:的?(?:吗|么|嘛)|的\s*(?:[?？]|$))|"
                    r"(?:有没有卖|有卖|卖不卖)([\u4e00-\u9fff]{1,6}?)(?:的|吗|么|[?？]|$)", re.IGNORECASE)
-_NOT_A_PRODUCT = re.compile(r"货|库存|优惠|折扣|活动|券|发票|人|客服|问题|办法|时间|地址|运费|包邮|什|别的|其他|推荐|期|门店|"
+_NOT_A_PRODUCT = re.compile(r"货|库存|优惠|折扣|活动|券|发票|(?<!无)人(?!机)|客服|问题|办法|时间|地址|运费|包邮|什|别的|其他|推荐|期|门店|"
                             r"\b(?:it|them|this|that|one|any|anything|something|stuff|things?|stock|discounts?|coupons?|deals?|sales?|promo\w*|"
                             r"(?:free |international |express )?(?:shipping|delivery|returns?|exchanges?|refunds?)|"
                             r"gift (?:cards?|wrapping)|warranty|installments?|price match\w*|cash on delivery|cod|"
@@ -73,7 +73,7 @@ def asks_if_sold(text: str) -> str | None:
     if ORDER_ID.search(text) or not (m := _SOLD.search(text)):
         return None
     thing = next(g for g in m.groups() if g).strip()
-    if products_in(text) and not _ACCESSORY.search(thing):  # ("phone cases" are no phone)
+    if products_in(thing) and not _ACCESSORY.search(thing):  # ("phone cases" are no phone)
         return None
     return None if _NOT_A_PRODUCT.search(thing) else thing
 
@@ -143,10 +143,35 @@ def items_meant(names: list[str], text: str) -> list[tuple[str, str]]:
             acted = _ACTION.search(re.split(r"[，,]", lowered[:at])[-1])
             rest = (_LIST_GLUE if acted else _LIST_GLUE_COMMAS).sub("", listed[at + len(written):])
             before = _LIST_GLUE_BEFORE.sub("", listed[:at])  # "keep the luggage set and headphones"
-            if name in names and at >= 0 and not _UNCHANGED_AFTER.search(rest) and not _NOT_BEFORE.search(before) \
+            # ("not the luggage, the dumbbells": a correction, not a list of two kept)
+            corrected = re.search(r"\bnot\W*$", before) and re.search(r"[,，]", listed[len(before):at])
+            if name in names and at >= 0 and not _UNCHANGED_AFTER.search(rest) \
+                    and (corrected or not _NOT_BEFORE.search(before)) \
                     and not _NOT_BEFORE.search(lowered[:at]) and name not in (n for n, _ in meant):
                 meant.append((name, clause))
-    return meant
+    return _each_its_part(meant, text)
+
+
+def _each_its_part(meant: list[tuple[str, str]], text: str) -> list[tuple[str, str]]:
+    """Two products changed in one sentence, each with its own change ("智能手表换成黑色的，台灯换成银色的",
+    "the helmet should be medium, and the silver tablet should be the gold one"): each gets its part,
+    from after the comma before its name to the comma before the next one's."""
+    out = list(meant)
+    for clause in {c for _, c in meant}:
+        names = [n for n, c in meant if c == clause]
+        if len(names) < 2 or len(_CHANGES.findall(clause)) < len(names):
+            continue
+        lowered = clause.lower()
+        starts = sorted((lowered.find(w), n) for n, w in products_in(clause) if n in names and lowered.find(w) >= 0)
+        cuts = [0] + [max(lowered.rfind(sep, 0, at) for sep in ("，", ",", "、", " and ")) for at, _ in starts[1:]]
+        cuts = [0] + [c if c > starts[0][0] else at for c, (at, _) in zip(cuts[1:], starts[1:])]
+        parts = {n: clause[cut:end] for (_, n), cut, end in zip(starts, cuts, cuts[1:] + [len(clause)])}
+        out = [(n, parts.get(n, c) if c == clause else c) for n, c in out]
+    return out
+
+
+_CHANGES = re.compile(r"改成|换成|改为|换为|\b(?:change|switch|swap)\b[^,.;，。；]*?\b(?:to|for|into)\b"
+                      r"|\b(?:should|needs? to|has to) be\b", re.IGNORECASE)
 
 
 _ONLY = r"(?:\bjust|\bonly)\s+(?:the |my |that |those )?(?:\w+[- ])?{0}|只(?:退|换|要|改)?(?:那个|这个)?{0}"
@@ -177,7 +202,7 @@ def without_others_kept(text: str, items: list[str]) -> str:
                           text)
 
 
-_CONFIRMS = re.compile(r"confirm|go ahead|do it\b|\bproceed\b|确认|确定|就这样|"
+_CONFIRMS = re.compile(r"confirm|go ahead|do it\b|\bproceed\b|确认|确定|就这样|\bplease (?:switch|change|swap|update) it\b(?! to)|"
                        r"\b(?:yes|yep|yeah|ok|okay|sure)\W+(?:please\s+)?(?:cancel|return|exchange|change|swap|switch|update)\b",
                        re.IGNORECASE)  # ("yes cancel the charger one")
 

@@ -39,7 +39,7 @@ _KEEP = {"cancel": re.compile(r"不取消|不要取消|别取消|不用取消|(?
          "modify": re.compile(r"不用改|不改了|不需要改|先不改|不要改|别改|保持原来|还是用原来的地址|(?:don'?t|do not) change|"
                               r"keep (?:the|my) (?:old|current|original)" + _DROP_THE.format("change", "changing"),
                               re.IGNORECASE),
-         "return": re.compile(r"不退了|不用退|不要退|还是留着|(?:don'?t|do not) return" + _DROP_THE.format("return", "returning"),
+         "return": re.compile(r"不退了|不用退|不要退(?!\s*(?:到|回|给)?\s*(?:pay ?pal|礼品卡|gift|信用卡|银行卡|卡|visa|master|原))|还是留着|(?:don'?t|do not) return" + _DROP_THE.format("return", "returning"),
                               re.IGNORECASE),
          "exchange": re.compile(r"不换了|不用换|不要换|(?:don'?t|do not) exchange" + _DROP_THE.format("exchange", "exchanging"),
                                 re.IGNORECASE)}
@@ -61,7 +61,7 @@ _NEGATED_ZIP = re.compile(r"(?:\bnot\b|instead of|不是)\s*(?:the\s+)?\d{5}", r
 ADDRESS = re.compile(r"(?<![A-Za-z0-9#])(\d+\s[A-Za-z0-9 .'-]+?),\s*(?:((?:apt|apartment|unit|suite|ste|#|floor|fl|flat|level|room|rm|"
                      r"building|bldg)\b\.?[^,]*|\d+(?:st|nd|rd|th) floor),\s*)?([A-Za-z .'-]+?),?\s+([A-Z]{2}),?\s*(\d{5})\b", re.IGNORECASE)  # "Denver CO 80212" too
 _STREET = (r"(?<![A-Za-z0-9#])\d+\s(?:[A-Za-z0-9.'-]+\s){0,4}?(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Court|Ct|"
-           r"Way|Place|Pl|Terrace|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq)\b\.?")
+           r"Way|Place|Pl|Terrace|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Loop|Path|Row|Run)\b\.?")
 _UNIT = (r"(?:(?:apt|apartment|unit|suite|ste|floor|fl|flat|level|room|rm|building|bldg)\b\.?\s*#?\s*(?:\d[A-Za-z0-9-]*|[A-Za-z]\d*)(?![A-Za-z0-9])|"
          r"\d+(?:st|nd|rd|th) floor\b)")  # "Flat 4", "14th Floor"
 # written without commas: "456 Oak Street Floor 3 Charlotte NC 28209" (the street's own word ends it)
@@ -129,7 +129,7 @@ ORDER_BY_ITEMS = re.compile(r"那一?单|那个订单|那笔|的订单|有[^，�
 CHANGE_WORDS = re.compile(r"\b(?:chang\w*|updat\w*|new|edit\w*|set|mov\w*|modif\w*)\b|改|换|新|更新|修改|设置",
                           re.IGNORECASE)  # (not the "set" of "Sunset Drive")
 _MISTAKE = re.compile(r"mistake|wrong|accident|(?<![没不])错|误", re.IGNORECASE)  # (not "没错": right)
-_NOT_NEEDED = re.compile(r"no longer|don'?t need|not need|no need|changed my mind|don'?t want it|不再需要|不需要|不想要|用不上|"
+_NOT_NEEDED = re.compile(r"no longer|don'?t need|not need|no need|not be needing|won'?t (?:be )?need|shan'?t (?:be )?need|changed my mind|don'?t want it|不再需要|不需要|不想要|用不上|"
                          r"用不着|不要了", re.IGNORECASE)
 _PAYMENT_WORDS = {"gift_card": re.compile(r"gift ?card|礼品卡", re.IGNORECASE),
                   "paypal": re.compile(r"pay ?pal", re.IGNORECASE),
@@ -176,7 +176,7 @@ def declines(text: str, action: str | None = None) -> bool:
 
 
 _BACK_TO = re.compile(r"\b(?:back to|going back to)\b|说回|回到刚才|继续刚才", re.IGNORECASE)
-_OTHER_CHOICE = re.compile(r"(?<![不别没])(?:换成?|改成?)(?!了)[^，,。；;]{0,12}?(?:码|号|色|款|寸|版)|"
+_OTHER_CHOICE = re.compile(r"(?<![不别没])(?:换成?|改成?|还是要)(?!了)[^，,。；;]{0,12}?(?:码|号|色|款|寸|版)|"
                            r"\b(?:go with|get|take) the \w+(?: \w+)? one instead\b", re.IGNORECASE)
 
 
@@ -400,9 +400,18 @@ def address_in(text: str) -> dict | None:
     if not (m := ADDRESS.search(text) or _ADDRESS_NO_COMMAS.search(text)):
         return None
     city, street, unit = m[3].strip(), m[1].strip(), (m[2] or "").strip()
+    zip_ = m[5]
+    # the zip corrected right after ("… NY 10063……不对，邮编是10036，打错了", "… 78701, sorry I mean 78702")
+    if _FIXED_NOW.search(rest := text[m.end():]) and (zips := ZIP.findall(_NEGATED_ZIP.sub(" ", rest))):
+        zip_ = zips[0]
     return {"address1": street.title() if street.islower() else street,  # (dictated in lower case: as written on mail)
             "address2": unit[:1].upper() + unit[1:], "city": city.title() if city.islower() else city,
-            "state": m[4].upper(), "country": "USA", "zip": m[5]}
+            "state": m[4].upper(), "country": "USA", "zip": zip_}
+
+
+_FIXED_NOW = re.compile(r"不对|打错|写错|说错|\bsorry\b|\boops\b|\bI mean\b|\bactually\b|\btypo\b", re.IGNORECASE)
+# a floor written the Chinese way ("18楼", "3楼 (Floor 3)") as the address's second line
+_ZH_FLOOR = re.compile(r"(?<![\d-])(\d{1,3})\s*(?:楼|层)(?:\s*[(（]\s*floor\s*\1\s*[)）])?", re.IGNORECASE)
 
 
 # US places as Chinese shoppers write them ("二二零零 Elm Street Suite二一零 达拉斯 德州 邮编七五二零一"), states
@@ -431,6 +440,7 @@ _GLUED_UNIT = re.compile(r"\b(apt|apartment|unit|suite|ste|floor|room)(?=\d)", r
 
 
 def _in_address_form(text: str) -> str:
+    text = _ZH_FLOOR.sub(r"Floor \1", text.replace("，", ", "))
     text = _ZH_PLACE.sub(lambda m: f" {_ZH_PLACES[m[0]]} ", text)
     text = _STATE_NAME.sub(lambda m: _STATES[m[1].lower()], text)
     text = _GLUED_UNIT.sub(r"\1 ", text)
@@ -525,10 +535,13 @@ def payment_source(text: str) -> str | None:
     return max(said)[1] if said else None
 
 
-_NOT_THIS_METHOD = re.compile(r"(?:不要|不用|别用|不想用)(?:再)?用?\s*(?:礼品卡|信用卡|gift ?card|pay ?pal|visa|master ?card|amex|"
+_NOT_THIS_METHOD = re.compile(r"(?:不要|不用|别用|不想用|(?:不要|别|不)退(?:到|回)?)(?:再)?用?\s*(?:礼品卡|信用卡|gift ?card|pay ?pal|visa|master ?card|amex|"
                               r"credit ?card)|"  # ("rather than back on my card", "not to my paypal")
                               r"(?:not|instead of|no more|rather than)(?: back)?(?: (?:on|to|into))? (?:the |my )?(?:gift ?card|pay ?pal|"
                               r"(?:visa|master ?card|amex|credit)? ?card\b|visa|master ?card|amex)|"
+                              # ("move it from the visa to my paypal")
+                              r"\bfrom (?:the |my )?(?:gift ?card|pay ?pal|(?:visa|master ?card|amex|credit)? ?card\b|visa|master ?card"
+                              r"|amex)(?: ending (?:in )?\d{4})?(?=\s+(?:to|onto|over to)\b)|"
                               # the method paid with now, whose money comes back: "the gift card money goes back, right?"
                               r"(?:gift ?card|pay ?pal|card)(?:'s)? (?:money|balance|amount|charge|payment)? ?(?:goes|go|will go|gets?|"
                               r"is|will be) (?:back|refunded|returned)", re.IGNORECASE)
@@ -540,11 +553,18 @@ _CARD_BRAND = re.compile(r"\b(visa|master ?card|amex|american express|discover)\
 def card_named(text: str) -> str | None:
     """A card as the shopper names it: its last four digits ("尾号4204", "the one ending 4204") or its brand."""
     text = _NOT_THIS_METHOD.sub(" ", text)
-    if (m := _CARD_DIGITS.search(text)):
-        return m[1] or m[2]
-    return m[1].lower().replace(" ", "") if (m := _CARD_BRAND.search(text)) else None
+    # the last one named is the one meant ("my Visa ending 8025 got flagged, charge my Mastercard instead")
+    named = [(m.start(), m[1] or m[2]) for m in _CARD_DIGITS.finditer(text)]
+    brands = [(m.start(), m[1].lower().replace(" ", "")) for m in _CARD_BRAND.finditer(text)]
+    if brands and named and brands[-1][0] > named[-1][0] + 12:  # (not the brand of "the Mastercard ending 1639")
+        return brands[-1][1]
+    return named[-1][1] if named else brands[-1][1] if brands else None
 
 
 def keeps_item(text: str) -> bool:
-    """"Keep the one I have after all" (not "the original card")."""
-    return bool(_KEEP_ITEM.search(text)) and not payment_source(text) and not ORIGINAL_PAYMENT.search(text)
+    """"Keep the one I have after all" (not "the original card", not "digital like the one I ordered")."""
+    return bool((m := _KEEP_ITEM.search(text)) and not _LIKE.search(text[:m.start()])) \
+        and not payment_source(text) and not ORIGINAL_PAYMENT.search(text)
+
+
+_LIKE = re.compile(r"(?:\b(?:like|as|same as|just as)|和|跟|同)\s*$", re.IGNORECASE)

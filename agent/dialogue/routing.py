@@ -59,6 +59,11 @@ _REFUND_WANTED = re.compile(r"\b(?:refund (?:it |that |this )?(?:to|on|back to|o
 _INSTEAD = re.compile(r"\b(?:instead|swap|exchange|replace|another (?:size|colou?r|one))\b|换成|换一|换个|改成", re.IGNORECASE)
 _DOES_NOT_FIT = re.compile(r"\bpinch|\btoo (?:small|big|tight|large|loose|narrow|wide|short|long)\b|\b(?:doesn'?t|don'?t|didn'?t) "
                            r"fit\b|太大|太小|太紧|太松|偏大|偏小|不合脚|挤脚|夹脚|不合身", re.IGNORECASE)
+_NO_LONGER_NEEDED = re.compile(r"\b(?:(?:shall|will|do|would)(?: not|n'?t)|won'?t|no longer) (?:be )?need(?:ing)? (?:it|them|this|that)\b|"
+                               r"\bno longer need|用不上了|用不着了|不需要了|不想要了", re.IGNORECASE)
+_ORDERED = re.compile(r"\border(?:ed)?\b|下单|下了(?:一|个)?单|订了|买了", re.IGNORECASE)
+_CAN_I_RETURN = re.compile(r"\b(?:can|could|may) i (?:still )?(?:return|send back) (?:it|them|these|those|this|that)\b|"
+                           r"(?:能|可以)退(?:吗|嘛|不)", re.IGNORECASE)
 _CALL_OFF = re.compile(r"\b(?:kill|scrap|nix|call off|axe)\b (?:the |my |this |that )?(?:whole )?order\b", re.IGNORECASE)
 
 
@@ -75,6 +80,12 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "return_item"  # "Refund to my mastercard please — it's for the makeup kit, the shade is all wrong"
     if intent != "cancel_order" and _CALL_OFF.search(text):
         return "cancel_order"  # "I need to kill order W6729841 before it ships"
+    if intent in ("complaint", "out_of_scope", "greeting", None) and _NO_LONGER_NEEDED.search(text) \
+            and _ORDERED.search(text) and not _task(context).intent:
+        return "cancel_order"  # "my grandson helped me order a little camera, but I shall not be needing it after all"
+    if intent == "return_policy" and _CAN_I_RETURN.search(text) and reading.OWNS.search(text) \
+            and products.products_in(text):
+        return "return_item"  # "I bought hiking boots for a trip that got cancelled … Can I return them?"
     if intent in ("modify_order", "account", "complaint", "payment_issue", None) and reading.ASKS_ADDRESS.search(text) \
             and not reading.ACCOUNT_WORDS.search(text) and not reading.address_in(text) \
             and not re.search(r"\bchange|\bupdate|改", text, re.IGNORECASE):
@@ -114,6 +125,10 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if intent in ("out_of_scope", "complaint", "return_policy", None) and _WANTS.search(text) \
             and not reading.OWNS.search(text) and products_for(text):
         return "recommend"  # "想在家workout 但是房子很小 any ideas", "出国玩两周 装东西用的有啥"
+    if intent not in ORDER_INTENTS | {"product_info", "recommend", "price_promo"} and products.products_in(text) \
+            and names_option(text) and (_PRICE_ASKED.search(text) or _STOCK.search(text)) \
+            and not reading.OWNS.search(text) and not slots.get("order_id"):
+        return "product_info"  # "19 bar 2L manual的espresso machine有货吗? 多少钱? 另外你们接受哪些payment methods?"
     if products.products_in(text) and not reading.OWNS.search(text) and not slots.get("order_id") and (
             products.asks_whether_sold(text) or (intent in ("complaint", "out_of_scope", None) and _PRICE_ASKED.search(text))
             or (intent in ("out_of_scope", None) and reading.QUESTION.search(text))):  # "longest garden hose?"
@@ -220,7 +235,7 @@ def asks_about_product(context: dict, text: str) -> bool:
     before is about that product, whatever else the words resemble."""
     return bool(context.get("product")) and bool(reading.QUESTION.search(text) or _FOLLOW_UP.search(text)) \
         and bool(names_option(text) or asked_attributes(text) or _ENDS.search(text) or _STOCK.search(text)) \
-        and not reading.ORDER_ID.search(text) \
+        and not reading.ORDER_ID.search(text) and not reading.payment_source(text) \
         and not reading.OWNS.search(text) and all(n == context["product"] for n, _ in products.products_in(text))
 
 

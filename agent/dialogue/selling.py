@@ -4,6 +4,7 @@ none is made twice in a session, and a yes to one is counted as accepted."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 from agent import metrics
@@ -278,9 +279,26 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict | None
     lines = "; ".join(turn.say("variant_stock", options=options(v), price=v["price"],
                                stock=turn.say("in_stock" if v["available"] else "sold_out")) for v in asked[:3])
     reply = turn.say("variant_facts", name=name, lines=lines) if asked else turn.say("no_such_variant", name=name)
+    if asked and (lead := _yes_no_lead(turn, variants, asked)):  # "蓝牙音箱防水吗": yes or some, first
+        reply = lead + reply
     if closest:
         reply += turn.say("closest_in_stock", options=options(closest), price=closest["price"])
     return Answer(reply, {"product": product})
+
+
+def _yes_no_lead(turn: Turn, variants: list[dict], asked: list[dict]) -> str | None:
+    """For a yes/no question about a feature ("is the speaker waterproof?"), the answer's first words: all
+    of the ones in stock have it, or some do (those listed)."""
+    named = named_options(variants, turn.text)
+    if not named or any(not values <= {"yes", "no"} for values in named.values()) or not reading.QUESTION.search(turn.text) \
+            or _PRICE_OR_STOCK.search(turn.text):
+        return None
+    in_stock = [v for v in variants if v["available"]]
+    having = [v for v in asked if v["available"]]
+    return turn.say("feature_all" if len(having) == len(in_stock) else "feature_some") if having else None
+
+
+_PRICE_OR_STOCK = re.compile(r"how much|price|cost|in stock|available|多少钱|价格|有货|库存|最便宜|cheapest", re.IGNORECASE)
 
 
 def product_facts(turn: Turn) -> Answer:
@@ -289,9 +307,17 @@ def product_facts(turn: Turn) -> Answer:
     catalogue = turn.shop.call("list_all_product_types", {})
     name = _best_named(turn, [n for n, _ in products.products_in(turn.text) if n in catalogue], catalogue)
     if (thing := products.asks_if_sold(turn.text)):  # "do you sell tents / phone cases?": no, but…
+        if name:  # ("do you sell drones? and how much is the cheapest laptop")
+            answer = _facts_of(turn, catalogue, name)
+            return replace(answer, reply=turn.say("not_sold_short", thing=thing)
+                           + ("" if turn.language == "zh" else " ") + answer.reply)
         near = products_for(turn.text) or closest_products(thing)
         return turn.answer("not_sold", {"products": near}, thing=thing, lines="; ".join(
             turn.say("recommend_line", name=n, price=price) for n in near[:3] if (price := _cheapest(turn, catalogue[n]))))
+    return _facts_of(turn, catalogue, name)
+
+
+def _facts_of(turn: Turn, catalogue: dict, name: str | None) -> Answer:
     if reading.COMPARES.search(turn.text) and len(both := list(dict.fromkeys(
             n for n, _ in products.products_in(turn.text) if n in catalogue))) == 2:
         return _side_by_side(turn, both, catalogue)

@@ -29,9 +29,9 @@ def set_apart(main: str, parts: list[dict], text: str, sure: float) -> tuple[lis
     "First, where's my camera? Second, I want to return my headphones." returns the headphones only."""
     own = next((p for p in parts if p["intent"] == main), None)
     apart = [p for p in parts if p is not own and p["confidence"] >= sure and (
-        p["intent"] in FAQ_INTENTS or _only_asks(p["intent"], main, p["text"]))]
+        _faq_part(p) or _only_asks(p["intent"], main, p["text"]))]
     for part in apart:  # (a policy question names no order: it stays, in case the FAQ has no answer)
-        text = text if part["intent"] in FAQ_INTENTS else text.replace(part["text"], " ")
+        text = text if _faq_part(part) else text.replace(part["text"], " ")
     return apart, text
 
 
@@ -42,7 +42,7 @@ def answer_others(others: list[dict], before: dict, after: dict, language: str, 
     replies, facts, later, named = [], [], [], False
     for other in others:
         intent, text = other["intent"], other["text"]
-        if intent in FAQ_INTENTS:
+        if _faq_part(other):
             if (answer := faq(text, language, intent)):
                 replies.append(answer)
                 facts.append({"faq_answer": answer})
@@ -59,6 +59,13 @@ def answer_others(others: list[dict], before: dict, after: dict, language: str, 
                 facts.append(result.facts)
         named = named or names_target(text, other["slots"])
     return replies, facts, later
+
+
+def _faq_part(part: dict) -> bool:
+    """A policy question the FAQ may answer: shipping and returns, or a question about paying ("另外你们接受哪些
+    payment methods?"; not "refund to my gift card", which is the task's)."""
+    return part["intent"] in FAQ_INTENTS or part["intent"] == "payment_issue" and bool(
+        reading.QUESTION.search(part["text"])) and not reading.ORDER_ID.search(part["text"])
 
 
 def _only_asks(intent: str, main: str, text: str) -> bool:
