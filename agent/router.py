@@ -53,7 +53,7 @@ def _task_cache_or_llm(state: TurnState, deps) -> dict:
         update["context"] = context
         # "不取消了，只改地址": the request that replaces it is taken up at once
         instead = u["intent"] != dropped and _sure(u, context, text, settings) and can_close(u["intent"], text, context)
-        if not u.get("more") and not instead:
+        if not instead and not (u.get("more") and _sure(u, context, text, settings)):
             return {**update, "route": "flow", "flow_intent": "acknowledge"}
     if starts_new_task(context, u["intent"], u["slots"], u["confidence"] >= settings.intent_confidence_threshold, text):
         context = {k: v for k, v in context.items() if k not in ("task", "pending", "failures")}

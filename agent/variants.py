@@ -43,7 +43,7 @@ _FEET = re.compile(r"(\d+(?:\.\d+)?)\s*(?:英尺|尺|feet|foot)(?![a-z])", re.IG
 _LITRE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:升|litres?|liters?)", re.IGNORECASE)  # "1升" → "1l"
 # what the shopper does not want: "not the 13-inch", "instead of white", "不是白色的"
 _NEGATED = re.compile(r"\b(?:not|instead of|rather than)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\bbut\b)"
-                      r"|(?:不是|不要|而不是|(?<!有)没有)[^,.;!?，。；！？要换…]*", re.IGNORECASE)
+                      r"|(?:不是|不要|而不是|(?<!有)没有)[^,.;!?，。；！？要换…\s]*", re.IGNORECASE)
 
 
 def option_words(text: str) -> str:
@@ -109,8 +109,8 @@ def fits(variant: dict, named: dict[str, set[str]]) -> int:
 
 
 # what follows these names the variant wanted: "黑色M码那个改成黑色L码" wants black L, not M
-_CHANGE_TO = re.compile(r"改成|换成|改为|换为|变成|\b(?:change|switch|swap|exchange|make)\b(?:\([^)]*\)|[^,.;，。；(])*?\b(?:to|for|into)\b"
-                        r"|\b(?:should|needs? to|has to) be\b", re.IGNORECASE)
+CHANGE_TO = re.compile(r"改成|换成|改为|换为|变成|\b(?:change|switch|swap|exchange|make)\b(?:\([^)]*\)|[^,.;，。；(])*?\b(?:to|for|into)\b"
+                        r"|\b(?:should|needs? to|has to) (?:be|become)\b|\bbecomes?\b", re.IGNORECASE)
 # a choice corrected in the same message: what follows the last of these replaces what came before
 # ("the blue one. actually no, sorry, the RED one", "换成15寸的……不对不对，是17寸的")
 _CORRECTED = re.compile(r"不对|说错了|其实是|我是说|算了[，,\s]*还是|\bI mean[t]?\b|\b(?:wait|actually|sorry),? no\b|\bno,? sorry\b|"
@@ -144,7 +144,7 @@ def item_described(items: list[dict], text: str, at_least: int = 0) -> dict | No
     now: the words before the change ("the white size S should be a size L": the white S one). None when
     none has `at_least` of its options named."""
     text = _after_correction(text)
-    now = text[:m.start()] if (m := _CHANGE_TO.search(text)) else text
+    now = text[:m.start()] if (m := CHANGE_TO.search(text)) else text
     best = max(items, key=lambda item: fits(item, named_options([item], now)))
     return best if fits(best, named_options([best], now)) >= at_least else None
 
@@ -155,7 +155,7 @@ def variant_named(choices: list[dict], current: dict, text: str) -> dict | None:
     and if that names two as well, or the message asks two changes, nothing is chosen (the shopper is
     asked)."""
     text = _after_correction(text)
-    changes = [text[m.end():] for m in _CHANGE_TO.finditer(text)]
+    changes = [text[m.end():] for m in CHANGE_TO.finditer(text)]
     if len(changes) > 1:  # "M码那个改成L码；S码那个改成…": two changes, one item — ask rather than guess
         return None
     if describes_current(choices, current, text):  # "the white 4-hour ones won't survive my commute": the
@@ -168,14 +168,14 @@ def variant_named(choices: list[dict], current: dict, text: str) -> dict | None:
 
 def describes_current(choices: list[dict], current: dict, text: str) -> bool:
     """Every option value the words name is the current item's own, and they ask no change to it."""
-    named = {} if _CHANGE_TO.search(text) or re.search(r"->|→|=>", text) else named_options(choices, text)
+    named = {} if CHANGE_TO.search(text) or re.search(r"->|→|=>", text) else named_options(choices, text)
     return bool(named) and all(values == {option_value(current.get(k, ""))} for k, values in named.items())
 
 
 def _wanted(choices: list[dict], current: dict, text: str) -> dict[str, set[str]] | None:
     """{option: the one value wanted} the words name, or None (two changes, or two values of one option)."""
     text = _after_correction(text)
-    changes = [text[m.end():] for m in _CHANGE_TO.finditer(text)]
+    changes = [text[m.end():] for m in CHANGE_TO.finditer(text)]
     if len(changes) > 1:
         return None
     return next((n for words in changes + [text] if (n := _one_each(_leaving(named_options(choices, words), current)))),
@@ -225,14 +225,15 @@ def asks_option(text: str) -> bool:
     return bool(_OPTION_VALUE.search(words) or _WORD_VALUES.search(words))
 
 
-def asked_variants(variants: list[dict], text: str, before: dict[str, list[str]] | None = None
-                   ) -> tuple[list[dict], dict | None]:
+def asked_variants(variants: list[dict], text: str, before: dict[str, list[str]] | None = None,
+                   open_keys: frozenset[str] = frozenset()) -> tuple[list[dict], dict | None]:
     """For a question about a product: (the variants that have every option named, in stock first, the
     closest one in stock when none of those is). ([], None) when the question names no option. `before`:
     the options named in the question before about the same product, kept where this one names no other
-    value of them ("红色防水的多少钱" … "续航20小时那款呢": red, water-resistant, 20 hours)."""
-    named = named_options(variants, text)
-    if not named:
+    value of them ("红色防水的多少钱" … "续航20小时那款呢": red, water-resistant, 20 hours). `open_keys`: options
+    the question asks which values there are of ("blue is out? which colours are available then?")."""
+    named = {k: v for k, v in named_options(variants, text).items() if k.lower() not in open_keys}
+    if not named and not (before and open_keys):
         return [], None
     named = {**{k: set(v) for k, v in (before or {}).items()}, **named}
     exact = sorted((v for v in variants if fits(v, named) == len(named)), key=lambda v: not v["available"])

@@ -103,7 +103,7 @@ def test_the_whole_suite_breaks_no_rule_and_meets_the_task_success_goal(suite, s
 BLIND = ROOT / "data" / "blind" / "conversations"
 # batches by different writers may change the same order: each group is played on a shop of its own
 BLIND_WORKING = [("working", "working-b", "working-c"), ("working-e", "working-f"), ("working-g", "working-h"),
-                 ("working-d", "working-i", "working-j"), ("working-k",), ("working-l",), ("working-m",)]
+                 ("working-d", "working-i", "working-j"), ("working-k",), ("working-l",), ("working-m",), ("working-o",)]
 GOAL_BLIND_WORKING = 0.85  # a floor under today's 96% over them all
 
 

@@ -926,3 +926,90 @@ def test_an_older_shoppers_words_for_cancel_and_return():
     assert meant_intent("return_policy", {}, "So I bought hiking boots for a trip that got cancelled and they're just "
                                              "sitting in the box. Can I return them?", {}) == "return_item"
     assert meant_intent("return_policy", {}, "can a jacket I wore once still be returned?", {}) == "return_policy"
+
+
+def test_a_name_said_in_a_longer_message_is_kept_for_the_zip_that_follows(shop):
+    from agent.dialogue.reading import name_alone, names_with_zip
+
+    assert name_alone("hi 我是Fatima Anderson 想改一下order的收货地址") == ("Fatima", "Anderson")
+    assert name_alone("Hi, Fatima Anderson here.") == ("Fatima", "Anderson")
+    assert name_alone("I'm Looking For a lamp") is None
+    assert names_with_zip("hi, harper garcia here, zip 80242. i want to cancle my tablet order")[0] == \
+        ("Harper", "Garcia", "80242")
+    chat = Conversation(shop, "zh")
+    chat.say("modify_order", "hi 我是Fatima Anderson 想改一下order的收货地址")
+    chat.say("modify_order", "zip 78786")
+    assert chat.dialogue.user_id == "fatima_anderson_7445"
+
+
+def test_a_hold_to_ask_first_and_a_no_to_keeping_it_are_no_no():
+    from agent.dialogue.reading import is_no, is_yes
+
+    assert not is_no("等等 先别改 我问一下 改完地址以后这个订单还能取消吗", "modify")
+    assert not is_no("Hmm, no, cancel it anyway. I ordered it by mistake.", "cancel")
+    assert is_no("no, keep it", "cancel") and is_no("no", "cancel")
+    assert is_yes("没有别的要换了 yes", "exchange")
+
+
+def test_one_of_two_laptops_is_asked_for_and_a_correction_among_them_is_followed(shop):
+    chat = Conversation(shop)
+    reply = chat.say("return_item", "I need to return one of the laptops from order W8185761. mason.lopez2966@example.com",
+                     email="mason.lopez2966@example.com", order_id="#W8185761")
+    assert "13-inch" in reply and "17-inch" in reply and chat.dialogue.pending is None
+    chat.say("return_item", "The 13-inch one, the space grey.")
+    assert chat.dialogue.pending.args["item_ids"] == ["8997785118"]
+    reply = chat.say("return_item", "Sorry, no. Not the 13-inch, the 17-inch silver one. The 13-inch stays.")
+    assert chat.dialogue.pending.args["item_ids"] == ["3265035808"] and "2530.72" in reply
+
+
+def test_one_of_an_item_ordered_twice_is_returned_once(shop):
+    chat = Conversation(shop, "zh")
+    chat.say("return_item", "邮箱aarav.anderson9752@example.com 上次买的那单两个玻璃水壶 我想退一个 订单W4316152",
+             email="aarav.anderson9752@example.com", order_id="#W4316152")
+    assert chat.dialogue.pending.args["item_ids"] == ["7292993796"]
+    assert "94.80" in chat.say("return_item", "退回礼品卡 就退一个 另一个留着")
+
+
+def test_a_cancel_moved_to_the_order_of_the_products_named_instead(shop):
+    chat = Conversation(shop)
+    chat.say("cancel_order", "hi, harper garcia here, zip 80242. i want to cancle my tablet order")
+    chat.say("cancel_order", "actually wait, no. keep the tablet one. cancel the order with the luggage set and the "
+                             "vacuum instead")
+    reply = chat.say("cancel_order", "ordered by mistake")
+    assert chat.dialogue.pending.args["order_id"] == "#W8360923", reply
+
+
+def test_the_two_items_of_one_product_each_changed_their_own_way(shop):
+    chat = Conversation(shop)
+    chat.say("modify_order", "Hello, I want to change the two air purifiers on my pending order W9318778 before it ships. "
+                             "lucas.martin5733@example.com", email="lucas.martin5733@example.com", order_id="#W9318778")
+    chat.say("modify_order", "The small ionic one should become the small HEPA one with quiet operation. And the medium "
+                             "HEPA quiet one should become the medium HEPA with night mode.")
+    assert sorted(chat.dialogue.pending.args["item_ids"]) == ["3076708684", "5669664287"]
+    # (two of one product, one of them meant: "one of them is the wrong size")
+    chat = Conversation(shop)
+    chat.say("modify_order", "hi, I ordered two cycling helmets and one of them is the wrong size, can I change it?")
+    chat.say("modify_order", "emma.kovacs2974@example.com, order W9284598", email="emma.kovacs2974@example.com",
+             order_id="#W9284598")
+    chat.say("modify_order", "the white size S should be a size L, same white, same medium ventilation")
+    assert len(chat.dialogue.pending.args["item_ids"]) == 1
+
+
+def test_which_colours_are_in_stock_of_the_variant_asked_about(shop):
+    chat = Conversation(shop)
+    chat.say("product_info", "do you have the 1000ml stainless steel water bottle in blue?")
+    reply = chat.say("product_info", "Blue is out? Which colours of that bottle are available then, and at what price?")
+    assert "red" in reply and "49.51" in reply and "46.51" in reply
+
+
+def test_checking_an_order_in_other_words_and_a_new_street_alone_is_no_address(shop):
+    from agent.dialogue.routing import meant_intent
+
+    assert meant_intent("return_item", {}, "我想查个订单 订单号忘了 只记得买的是个智能手表", {}) == "order_status"
+    assert meant_intent("greeting", {}, "I ordered a little desk lamp for my granddaughter, and I wanted to see if "
+                                        "it's on its way to me.", {}) == "order_status"
+    chat = Conversation(shop)
+    chat.say("account", "I want to change my default address. ethan.thomas7730@example.com",
+             email="ethan.thomas7730@example.com")
+    chat.say("account", "new one would be 77 Oak Street... actually wait")
+    assert chat.dialogue.pending is None

@@ -19,6 +19,10 @@ _FINE = re.compile(r"没问题|没错|是对的|对的|正确|不用改|不需�
                    r"\blooks? (?:good|right|fine)\b|\ball good\b", re.IGNORECASE)
 
 
+_REST_SAME = re.compile(r"其[他它余]不变|别的不变|同一栋|\bsame building\b|\b(?:everything else|the rest)\b[^.]{0,12}\bsame\b",
+                        re.IGNORECASE)
+
+
 def account_request(turn: Turn, authenticate: Callable[[Turn], str | None]) -> Answer:
     dialogue, text = turn.dialogue, turn.text
     if dialogue.task is None or dialogue.task.intent != "account":
@@ -39,7 +43,12 @@ def account_request(turn: Turn, authenticate: Callable[[Turn], str | None]) -> A
         dialogue.finish_task()
         return saved_methods(turn)
     if not task.address and reading.amends_address(text):  # "同一栋楼我搬到了Suite 1108，其他不变"
-        task.address = reading.corrected_address(text, turn.profile()["address"])
+        now = turn.profile()["address"]
+        fixed = reading.corrected_address(text, now)
+        # (a new street alone is no address: "new one would be 77 Oak Street... actually wait" is asked in full;
+        # a street with its own zip is: "五一零二 Duval Street 二一零室 Suite 210 Austin 德州 邮编七八七五一")
+        task.address = fixed if fixed and (fixed["address1"] == now["address1"] or fixed["zip"] != now["zip"]
+                                           or _REST_SAME.search(text)) else None
     pending = dialogue.pending
     yes, no = reading.is_yes(text, "modify"), reading.is_no(text, "modify")
     if pending and (no or (yes and not products.adds_details(text, pending.args, pending.items))):

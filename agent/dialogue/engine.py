@@ -61,7 +61,8 @@ def _answer(intent: str, turn: Turn, earlier: str | None = None) -> Answer:
     if intent in ("price_promo", "recommend", "product_info"):
         task = turn.dialogue.task if turn.dialogue.task and turn.dialogue.task.intent in FLOWS else None
         answer = selling.product_facts(turn) if intent == "product_info" else selling.sell(turn, intent, not task)
-        if task and turn.dialogue.task in (None, task):  # a question in the middle of an order task: back to it
+        now = turn.dialogue.task  # a question in the middle of an order task: back to it
+        if task and (now is None or now is task or now.intent not in FLOWS):
             turn.dialogue.task = task
             answer.reply += turn.say("back_to_task", task=turn.say(f"task_{task.intent}"))
         return answer
@@ -137,6 +138,11 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
     if task.intent in ("return_item", "exchange_item", "modify_order") and named:  # "退挂钟 水杯留着": not the
         meant = [n for n, _ in products.items_meant(named, text)]  # bottle; "not the e-reader, I'm keeping that"
         rejected, named = set(named) - set(meant), meant or (named if len(named) > 1 else [])
+    if task.intent == "cancel_order" and named and (kept := set(named) - set(products.products_meant(
+            products.without_kept(text)))) and set(named) - kept:  # "keep the tablet one. cancel the order with
+        rejected, named = kept, [n for n in named if n not in kept]  # the luggage set and the vacuum instead"
+        if not task.order_named:
+            task.order_id = None
     if named and task.products and task.intent in ("return_item", "exchange_item", "modify_order") \
             and reading.ORDER_BY_ITEMS.search(text):  # "订单是有laptop和camera的那个", "the order with skateboard
         task.order_products = named                # and tea kettle": which order, not what to change
@@ -186,11 +192,15 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
             task.change, task.address, task.to_default = "address", None, True
         elif source:
             task.change, task.source, task.card = "payment", source, reading.card_named(text)
-        elif reading.ADDRESS_WORDS.search(text):
-            task.change = "address"
+        elif reading.ADDRESS_WORDS.search(text) and not (turn.dialogue.pending and reading.QUESTION.search(text)):
+            task.change = "address"  # (not "如果改了之后还能改地址吗？" while an item change waits for its yes)
         elif named or reading.OPTION_WORDS.search(text) or reading.keeps_item(text) or (
                 reading.asks_change(text) and asks_option(text)):  # "白色S码那个改成白色M码"
             task.change = "items"
+
+
+_ADDRESS_KEPT = re.compile(r"地址(?:就|也)?(?:不用|不需要|不|别)(?:改|动)了?|\b(?:keep|leave) the address(?: as it is)?\b|"
+                           r"\baddress (?:stays|is fine)\b", re.IGNORECASE)
 
 
 def _holds(turn: Turn, order_id: str, named: list[str]) -> bool:
@@ -226,8 +236,9 @@ def _order_request(intent: str, turn: Turn) -> Answer:
             # "我上周买的耳机坏了怎么办": what can be done, then who they are
             return Answer(turn.say("broken_options") + turn.say("ask_identity"), {})
         return turn.answer("ask_identity")
-    if task.intent == "order_status" and not task.order_named and reading.ALL_ITEMS.search(turn.text):
-        return orders.tell_every_status(turn)  # "where are my orders? all of them"
+    if task.intent == "order_status" and not task.order_named and (
+            reading.ALL_ITEMS.search(turn.text) or reading.NOT_SENT_YET.search(turn.text)):
+        return orders.tell_every_status(turn)  # "where are my orders? all of them", "anything not sent yet?"
     named = {fixed} if (fixed := _corrected_order(turn.text)) else reading.order_ids(turn.text)
     if task.intent == "order_status" and len(named) > 1 and named <= set(turn.profile()["orders"]):
         return orders.tell_every_status(turn, ids=sorted(named))  # "where are W3779151 and #w1504875?"
@@ -318,6 +329,8 @@ def _settle(turn: Turn, order: dict) -> Answer | None:
         return None
     action = TOOL_ACTION.get(pending.tool, "modify")
     said = products.without_others_kept(turn.text, pending.items)
+    if pending.tool != "modify_pending_order_address":  # ("地址不用改 go ahead yes" to a change of items)
+        said = _ADDRESS_KEPT.sub(" ", said)
     clauses = [c for c in re.split(r"(?<=[。.!！;；])\s*", said) if c.strip()]
     if len(own := [c for c in clauses if pending.args.get("order_id") in reading.order_ids(c)]) < len(clauses) and own:
         said = " ".join(own)  # ("已经发货的那个就算了吧。W8121088 确认取消": the yes is the stated order's)

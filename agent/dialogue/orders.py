@@ -11,7 +11,7 @@ from decimal import Decimal
 from agent.dialogue import products, reading
 from agent.dialogue.state import Pending, Task
 from agent.dialogue.turn import Answer, Turn, options, refunded
-from agent.variants import asks_option, describes_current, fitting, item_described, variant_named, variant_wished
+from agent.variants import CHANGE_TO, asks_option, describes_current, fitting, item_described, variant_named, variant_wished
 from tools.errors import ToolError
 
 
@@ -122,19 +122,30 @@ def state_cancel(turn: Turn, order: dict, task: Task) -> Answer:
 def ask_return_items(turn: Turn, order: dict, task: Task) -> Answer | None:
     """The items to return: those chosen before, with any this message adds ("add the bookshelf too", "can I
     also send back the speaker?"); else those named, or the only one."""
-    items = [i for i in order["items"] if i["item_id"] in task.item_ids]
+    items = items_of(order, task.item_ids)
     text = products.without_kept(turn.text)
     meant = {n for n, _ in products.items_meant([i["name"] for i in order["items"]], text)}
     if items and meant - {i["name"] for i in items} and _ADDS.search(text):
         items += [i for i in _one_of_twins([i for i in order["items"] if i["name"] in meant], text) if i not in items]
+    twins = [i for i in order["items"] if items and i["name"] == items[0]["name"]]
+    if len(items) == 1 < len({i["item_id"] for i in twins}) and not _ADDS.search(text) \
+            and (other := item_described(twins, text, at_least=1)) and other["item_id"] != items[0]["item_id"]:
+        items = [other]  # "Not the 13-inch, the 17-inch silver one. The 13-inch stays."
     items = items or chosen_items(order, task, turn.text)
+    if _ONE_OF.search(text) and len(items) > 1 and len({i["name"] for i in items}) == 1 \
+            and len({i["item_id"] for i in items}) > 1 and not item_described(items, text, at_least=1):
+        items = []  # "return one of the laptops": which one, each told apart by its options
     items = _one_of_twins(items, products.without_kept(turn.text))
     if not items:
-        return turn.answer("ask_return_items", {"order": order}, items=", ".join(i["name"] for i in order["items"]))
+        names = [i["name"] for i in order["items"]]
+        return turn.answer("ask_return_items", {"order": order}, items=", ".join(
+            f"{i['name']} ({options(i)})" if names.count(i["name"]) > 1 else i["name"] for i in order["items"]))
     task.item_ids = [i["item_id"] for i in items]
     return None
 
 
+_ONE_OF = re.compile(r"\bone of (?:the|my|them|those)\b|\b(?:just |only )?one (?:laptop|item|of)\b|其中一|退一(?:个|台|件|双|只)",
+                     re.IGNORECASE)
 _ADDS = re.compile(rf"{reading.ADDS_ITEM.pattern}|\b(?:too|add|plus)\b|还有|再加|加上", re.IGNORECASE)
 
 
@@ -149,7 +160,7 @@ def ask_refund_method(turn: Turn, order: dict, task: Task) -> Answer | None:
 
 
 def state_return(turn: Turn, order: dict, task: Task) -> Answer:
-    items = [i for i in order["items"] if i["item_id"] in task.item_ids]
+    items = items_of(order, task.item_ids)
     amount = f"{sum(Decimal(str(i['price'])) for i in items):.2f}"
     method = refund_method(turn, order, task.refund_to)
     turn.dialogue.pending = Pending(tool="return_delivered_order_items", done="returned", kept="return_kept",
@@ -176,15 +187,16 @@ def ask_swap_item(turn: Turn, order: dict, task: Task) -> Answer | None:
     changeable = [n for n in names if n not in task.order_products or n in task.products]
     meant = products.items_meant(changeable, task.wish if turn.picked_order else turn.text)
     if meant:
-        chosen = [item_described([i for i in order["items"] if i["name"] == name], clause) for name, clause in meant]
+        chosen = [c for name, clause in meant for c in _described_or_both(order, name, clause)]
         # ("同一单里还有个小号黑色的头盔 也想换成白色的 两个一起换": this one too, not instead)
         kept = [i for i in task.item_ids if i not in {c["item_id"] for c in chosen}] \
             if reading.ADDS_ITEM.search(turn.text) else []
         task.item_ids = kept + [i["item_id"] for i in chosen]
         # (words that name no option of it keep the wish said before: "Only the t-shirt. Use my PayPal")
+        clause_of = dict(meant)
         task.wishes = {**{i: w for i, w in task.wishes.items() if i in kept},
-                       **{i["item_id"]: clause if asks_option(clause) or i["item_id"] not in task.wishes
-                          else task.wishes[i["item_id"]] for i, (_, clause) in zip(chosen, meant)}}
+                       **{i["item_id"]: clause_of[i["name"]] if asks_option(clause_of[i["name"]]) or i["item_id"] not in
+                          task.wishes else task.wishes[i["item_id"]] for i in chosen}}
     elif not task.item_ids:  # (no product named: "白色S码那个改成白色M码", the item whose options are described)
         chosen = chosen_items(order, task, turn.text)
         chosen = chosen if _TWO.search(f"{turn.text} {task.wish}") else chosen[:1]  # ("里的两个头盔我想改一下规格")
@@ -201,7 +213,7 @@ def ask_swap_item(turn: Turn, order: dict, task: Task) -> Answer | None:
     if not meant and len(task.item_ids) > 1:  # "蓝色那个换成蓝色M号、高通风；白色那个换成白色M号、低通风的": each its own
         chosen = [i for i in order["items"] if i["item_id"] in task.item_ids]
         for clause in re.split(r"[；;。.!！\n]", turn.text):
-            if reading.asks_change(clause) and asks_option(clause) \
+            if (reading.asks_change(clause) or CHANGE_TO.search(clause)) and asks_option(clause) \
                     and (described := item_described(chosen, clause, at_least=1)):
                 task.wishes = {**task.wishes, described["item_id"]: clause}
     if not task.item_ids:
@@ -210,6 +222,14 @@ def ask_swap_item(turn: Turn, order: dict, task: Task) -> Answer | None:
         turn.dialogue.finish_task()
         return turn.answer("modify_kept", order_id=order["order_id"])
     return None
+
+
+def _described_or_both(order: dict, name: str, clause: str) -> list[dict]:
+    """The item of this product the clause describes, or each of two when it says two ("change the two air
+    purifiers on my order")."""
+    twins = [i for i in order["items"] if i["name"] == name]
+    return twins if len(twins) > 1 and _BOTH_MEANT.search(clause) and not _ONE_OF.search(clause) \
+        else [item_described(twins, clause)]
 
 
 def state_swap(turn: Turn, order: dict, task: Task) -> Answer:
@@ -359,10 +379,20 @@ def refund_said(turn: Turn, order: dict) -> dict | None:
 def chosen_items(order: dict, task: Task, text: str) -> list[dict]:
     """The order's items named in this task (by product name or alias), all of them, or the only one."""
     items = order["items"]
-    if len(items) == 1 or reading.ALL_ITEMS.search(text):
-        return items
+    if len(items) == 1 or reading.ALL_ITEMS.search(text) or len({i["item_id"] for i in items}) == 1:
+        return items  # (the only thing in it, maybe twice: "两个玻璃水壶 我想退一个")
     meant = {_held(product, {item["name"] for item in items}) for product in task.products}
     return [item for item in items if item["name"] in meant]
+
+
+def items_of(order: dict, item_ids: list[str]) -> list[dict]:
+    """The order's items with these ids, as many of each as the ids say (an order may hold one item twice)."""
+    left, out = list(item_ids), []
+    for item in order["items"]:
+        if item["item_id"] in left:
+            left.remove(item["item_id"])
+            out.append(item)
+    return out
 
 
 def _held(product: str, names: set[str]) -> str:
@@ -387,6 +417,9 @@ def _one_of_twins(items: list[dict], text: str) -> list[dict]:
 
 
 _TWO = re.compile(r"\bboth\b|\btwo of\b|两(?:个|件|只|支|台|顶)|\btwo \w+s\b", re.IGNORECASE)
+# each of two items of one product meant, not one of them ("change the two air purifiers", "两个头盔都换")
+_BOTH_MEANT = re.compile(r"\bboth\b|\b(?:the|my|these|those) two (?:\w+ )?\w+s\b|两(?:个|件|只|支|台|顶)[^，,。；;]{0,8}(?:都|一起)",
+                         re.IGNORECASE)
 _BOTH = re.compile(r"\bboth\b|两(?:个|件|只|支|台)?[^，,。；;]{0,8}都|都退|都换", re.IGNORECASE)
 
 

@@ -30,7 +30,7 @@ def _product_names() -> list[tuple[str, tuple[str, ...]]]:
 def products_in(text: str) -> tuple[tuple[str, str], ...]:
     """Products named in the text, as (product name, the words used). Latin names match whole Latin
     words (not 'watch' in 'watching', but 'chair' in 'office chair有货吗'); Chinese names as written."""
-    lowered, found, held = text.lower(), [], set()
+    lowered, found, held = DEVICE_IN_USE.sub(" ", text.lower()), [], set()
     for written, names in _product_names():
         pattern = rf"(?<![a-z0-9]){re.escape(written)}(e?s)?(?![a-z0-9])" if written.isascii() else re.escape(written)
         if (m := re.search(pattern, lowered)):
@@ -80,6 +80,14 @@ def asks_if_sold(text: str) -> str | None:
 
 _ACCESSORY = re.compile(r"\b(?:cases?|covers?|screen protectors?|protectors?|stands?|straps?|sleeves?|mounts?|holders?|"
                         r"cables?|refills?|spare parts?|accessor(?:y|ies))\b|壳|套|膜|支架|配件|表带|充电线", re.IGNORECASE)
+
+
+# the device the shopper writes from is no product of the conversation ("sorry, switched to my phone", "I'm on my
+# laptop now", "换了手机登录")
+DEVICE_IN_USE = re.compile(r"\b(?:switch(?:ed|ing)?|mov(?:ed|ing)|changed?|back)\s+(?:over\s+)?(?:to|on)\s+(?:my|the)\s+"
+                           r"(?:phone|laptop|computer|tablet|ipad|pc|desktop|mobile)\b|\b(?:i'?m|i am|now) on (?:my|the) "
+                           r"(?:phone|laptop|computer|tablet|ipad|pc|desktop|mobile)\b|换(?:了|到|成)?(?:手机|电脑|平板)(?:上|登录|登陆)?|"
+                           r"(?:在|用)(?:手机|电脑|平板)上?(?:登录|登陆|打开|聊)", re.IGNORECASE)
 
 
 def without_products(text: str) -> str:
@@ -171,7 +179,7 @@ def _each_its_part(meant: list[tuple[str, str]], text: str) -> list[tuple[str, s
 
 
 _CHANGES = re.compile(r"改成|换成|改为|换为|\b(?:change|switch|swap)\b[^,.;，。；]*?\b(?:to|for|into)\b"
-                      r"|\b(?:should|needs? to|has to) be\b", re.IGNORECASE)
+                      r"|\b(?:should|needs? to|has to) (?:be|become)\b|\bbecomes?\b", re.IGNORECASE)
 
 
 _ONLY = r"(?:\bjust|\bonly)\s+(?:the |my |that |those )?(?:\w+[- ])?{0}|只(?:退|换|要|改)?(?:那个|这个)?{0}"

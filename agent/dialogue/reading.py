@@ -21,6 +21,8 @@ _BARE = re.compile(r"^[\W\s]*(?:(?:yes|yep|yeah|ok|okay|sure|no|nope|nah|all|all
                    r"就这个|等一下|等等|[呀啊吧哈呢嘛])[\W\s]*)+$", re.IGNORECASE)
 _HOLD = re.compile(r"再想想|考虑一下|等一下|等等|hold on|let me think|\bwait\b", re.IGNORECASE)
 EXPLICIT_YES = re.compile(r"confirm|go ahead|do it\b|please do(?![a-z'’])|\bproceed\b|\byes,? please\b|确认|确定|可以的?[，,。 ]|就这样|"
+                          # ("没有别的要换了 yes", "nothing else, ok"): nothing more to add, and yes
+                          r"(?:没有?(?:别的|其他)|nothing else|that'?s (?:all|everything))[^?？]{0,16}?(?:\byes\b|\bok(?:ay)?\b|好的|可以)|"
                           r"(?:改|退|换|取消)吧|"
                           r"\b(?:yes|yep|yeah|ok|okay|sure)\W+(?:please\s+)?(?:switch|change|cancel|return|exchange|swap|"
                           r"update)\b", re.IGNORECASE)  # ("Yes, switch it to PayPal. The gift card money goes back, right?")
@@ -54,7 +56,7 @@ _PERSON = re.compile(r"转人工|人工客服|真人|找人工|human (?:agent|be
 _FULL_NAME = re.compile(r"(?<![A-Za-z])([A-Z][a-z]+)\s+([A-Z][a-z]+)(?![A-Za-z])"  # or typed in lower case after a cue
                         r"|(?i:(?:我叫|我是|名字是|name is|this is)\s*([a-z]+)\s+([a-z]+))(?![A-Za-z])"
                         # or right before the zip ("anya jackson zip code 78252", dictated)
-                        r"|(?<![A-Za-z])([a-z]+)\s+([a-z]+)(?=,?\s*(?:zip|邮编))")
+                        r"|(?<![A-Za-z])([a-z]+)\s+([a-z]+)(?:\s+here)?(?=,?\s*(?:zip|邮编))")  # ("harper garcia here, zip …")
 ZIP = re.compile(r"(?<![\d#Ww])(\d{5})(?!\d)")
 _ZIP_WORD = re.compile(r"zip|postcode|邮编|郵編|郵遞區號|油编", re.IGNORECASE)
 _NEGATED_ZIP = re.compile(r"(?:\bnot\b|instead of|不是)\s*(?:the\s+)?\d{5}", re.IGNORECASE)
@@ -118,13 +120,16 @@ BROKEN = re.compile(r"坏了|坏掉|花屏|屏幕.{0,2}花了|黑屏|蓝屏|死�
 # where a parcel is, or its tracking number: "物流单号再发我一下", "is that one on its way too?"
 ASKS_WHERE = re.compile(r"tracking|\bon (?:its|it's|the) way\b|\bwhere(?:'s| is| are)? (?:it|they|my|the|that|this)\b|"
                         r"物流|快递单号|运单|单号.{0,4}(?:发|给|告诉)我|到哪|到了吗", re.IGNORECASE)
+# every order not sent yet asked about: "is there anything else on my account that hasn't been sent yet?", "还有哪些没发货"
+NOT_SENT_YET = re.compile(r"\b(?:anything|any orders?|what else|which orders?)\b[^.?!]{0,40}\b(?:hasn'?t|haven'?t|not)(?: been)? "
+                          r"(?:sent|shipped)|(?:还有)?(?:哪些|哪几个|什么)(?:订单|东西)?(?:还)?没(?:有)?发(?:货)?", re.IGNORECASE)
 # an item added to those a change already names: "也想换成白色的 两个一起换", "the mouse as well"
 ADDS_ITEM = re.compile(r"也(?:想|要)?(?:换|改|退)|两个一起|都换|一起换|一起退|\bas well\b|\balso\b|\bboth\b", re.IGNORECASE)
 OWNS = re.compile(r"买的|(?<![要想])买了|我的|订单|你们卖的|(?:用|戴|穿)了(?:一|两|几|没)|收到|签收|"
                   r"\border\b|\bmy\b|\bbought\b|\bpurchased\b|\breceived\b|\bgot\b",
                   re.IGNORECASE)
 # an order described by what it holds: "是台灯和拼图那一单", "订单是有laptop和camera的那个", "the one with the lamp"
-ORDER_BY_ITEMS = re.compile(r"那一?单|那个订单|那笔|的订单|有[^，。,.;；]{1,30}?的那(?:个|一?单)|\bthe (?:order|one) with\b|"
+ORDER_BY_ITEMS = re.compile(r"那一?单|那个订单|那笔|的订单|有[^，。,.;；]{1,30}?的(?:那(?:个|一?单)|单)|\bthe (?:order|one) with\b|"
                             r"\bthat order\b|\bwhich had\b|\bthe (?:order|one) (?:that |which )?(?:had|has)\b", re.IGNORECASE)
 CHANGE_WORDS = re.compile(r"\b(?:chang\w*|updat\w*|new|edit\w*|set|mov\w*|modif\w*)\b|改|换|新|更新|修改|设置",
                           re.IGNORECASE)  # (not the "set" of "Sunset Drive")
@@ -171,7 +176,8 @@ def declines(text: str, action: str | None = None) -> bool:
     kept = [_KEEP[action]] if action in _KEEP else [] if action else list(_KEEP.values())
     # ("ok nvm. back to the bed, …": the never-mind drops the question asked in between, not the task)
     # ("算了，不要防水的了，换11码不防水那款": the option given up, another one chosen, the task kept)
-    never_mind = (m := _NEVER_MIND.search(text)) and not _BACK_TO.search(text) and not _OTHER_CHOICE.search(text[m.end():])
+    never_mind = (m := _NEVER_MIND.search(text)) and not _BACK_TO.search(text) and not _OTHER_CHOICE.search(text[m.end():]) \
+        and not _DO_IT_ANYWAY.search(text[m.end():])  # ("算了 还是先退吧": the question dropped, the return kept)
     return bool(never_mind or any(p.search(text) for p in kept))
 
 
@@ -200,8 +206,17 @@ _WHAT_IT_BRINGS = re.compile(r"\bhow much\b.{0,20}\b(?:back|refund\w*)|\brefund|
 
 
 def is_no(text: str, action: str | None = None) -> bool:
-    no = (m := _NO.match(text)) and not _OTHER_CHOICE.search(text[m.end():])  # ("算了，…换11码不防水那款")
+    """No to the change stated; not a hold to ask something first ("等等 先别改 我问一下 改完地址以后还能取消吗")."""
+    if _NOT_YET.search(text) and QUESTION.search(text):
+        return False
+    # ("算了，…换11码不防水那款": another choice; "Hmm, no, cancel it anyway": the no is to keeping it)
+    no = (m := _NO.match(text)) and not _OTHER_CHOICE.search(text[m.end():]) and not _DO_IT_ANYWAY.search(text[m.end():])
     return bool(no or declines(text, action)) and not is_yes(text, action)
+
+
+_DO_IT_ANYWAY = re.compile(r"^\W*(?:(?:just|please)\s+)?(?:cancel|return|exchange|change|swap|switch) (?:it|them|the order)\b|"
+                           r"\banyway\b|\bafter all\b|还是(?:先|要)?(?:取消|退|换|改)", re.IGNORECASE)
+_NOT_YET = re.compile(r"先别|先不要|等等|等一下|\bhold on\b|\bwait\b,? (?:before|first)|\bnot yet\b", re.IGNORECASE)
 
 
 def is_bare_answer(text: str) -> bool:
@@ -327,7 +342,7 @@ _NAME_CUE = re.compile(r"^\W*(?:(?:hi|hello|hey|oh|ok|okay|sorry|yes|sure)\W+)*(
 _NOT_NAMES = {"thank", "thanks", "you", "hello", "hi", "hey", "ok", "okay", "yes", "no", "good", "morning", "sure",
               "please", "sorry", "great", "fine", "cool", "the", "my", "and", "order", "zip", "email", "not", "never", "mind",
               "ah", "oh", "um", "uh", "is", "its", "it's", "new", "actually", "wait", "correct", "right", "a", "your", "our",
-              "code", "with", "in", "at", "to", "for", "me", "of", "same", "old", "what", "wrong", "that", "this"}
+              "code", "with", "in", "at", "to", "for", "me", "of", "same", "old", "what", "wrong", "that", "this", "here"}
 
 
 def name_alone(text: str) -> tuple[str, str] | None:
@@ -337,14 +352,21 @@ def name_alone(text: str) -> tuple[str, str] | None:
     rest = text.strip()[cue.end():]
     m = re.fullmatch(r"([A-Za-z][a-z'-]+)\s+([A-Za-z][a-z'-]+)[\s.,!。，！]*", rest)
     if not m or not (cue[0].strip() or (m[1].istitle() and m[2].istitle())):
-        m = _NAMED.search(text)
-    if not m or {m[1].lower(), m[2].lower()} & _NOT_NAMES:
+        m = _NAMED.search(text) or _NAMED_CAPITALISED.search(text)
+    first, last = [g for g in m.groups() if g][:2] if m else (None, None)
+    if not m or {first.lower(), last.lower()} & _NOT_NAMES:
         return None
-    return m[1].title(), m[2].title()
+    return first.title(), last.title()
 
 
 _NAMED = re.compile(r"(?:\bmy name is|\bmy name's|\bname's|\bname is|我叫|名字是|我的名字是)\s*([A-Za-z][a-z'-]+)\s+([A-Za-z][a-z'-]+)(?![A-Za-z])",
                     re.IGNORECASE)
+
+
+# a name written with capitals after "I'm" or "我是", or before "here", in a longer message ("hi 我是Fatima Anderson
+# 想改一下order的收货地址", "Hi, Fatima Anderson here.")
+_NAMED_CAPITALISED = re.compile(r"(?:(?i:\bI'?m|\bI am|\bthis is)\s+|我是\s*)([A-Z][a-z'-]+)\s+([A-Z][a-z'-]+)(?![A-Za-z])|"
+                                r"\b([A-Z][a-z'-]+)\s+([A-Z][a-z'-]+)\s+here\b")
 
 
 def zip_alone(text: str) -> str | None:

@@ -64,6 +64,8 @@ _NO_LONGER_NEEDED = re.compile(r"\b(?:(?:shall|will|do|would)(?: not|n'?t)|won'?
 _ORDERED = re.compile(r"\border(?:ed)?\b|下单|下了(?:一|个)?单|订了|买了", re.IGNORECASE)
 _CAN_I_RETURN = re.compile(r"\b(?:can|could|may) i (?:still )?(?:return|send back) (?:it|them|these|those|this|that)\b|"
                            r"(?:能|可以)退(?:吗|嘛|不)", re.IGNORECASE)
+_CHECKS_ORDERS = re.compile(r"查(?:一?下|个|查)?(?:我的)?(?:订单|物流|快递|包裹)|\b(?:check|look up|track) (?:on )?my (?:order|parcel|package)|"
+                            + reading.NOT_SENT_YET.pattern, re.IGNORECASE)
 _CALL_OFF = re.compile(r"\b(?:kill|scrap|nix|call off|axe)\b (?:the |my |this |that )?(?:whole )?order\b", re.IGNORECASE)
 
 
@@ -90,7 +92,10 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             and not reading.ACCOUNT_WORDS.search(text) and not reading.address_in(text) \
             and not re.search(r"\bchange|\bupdate|改", text, re.IGNORECASE):
         return "order_status"
-    if intent in ("modify_order", "complaint", "account", "price_promo", "out_of_scope", None) \
+    if intent in ("return_item", "exchange_item", "complaint", "account", "greeting", None) \
+            and _CHECKS_ORDERS.search(text) and not reading.asks_change(text):
+        return "order_status"  # "我想查个订单 订单号忘了", "is there anything else on my account that hasn't been sent yet?"
+    if intent in ("modify_order", "complaint", "account", "price_promo", "out_of_scope", "greeting", None) \
             and reading.ASKS_WHERE.search(text) and not _CHANGES.search(text) and not _task(context).intent \
             and (reading.OWNS.search(text) or slots.get("order_id") or context.get("slots", {}).get("order_id")):
         return "order_status"  # "物流单号再发我一下", "another order with a perfume… is that one on its way too?"
@@ -198,6 +203,9 @@ def starts_new_task(context: dict, intent: str | None, slots: dict, sure: bool, 
         return False  # "before you do it, will the money go straight back onto my gift card?": answered, kept
     if reading.is_yes(text) or reading.is_no(text) or gives_identity(slots, text) or _gives_details(task, text):
         return False
+    if intent in ORDER_INTENTS and not reading.asks_change(text) and not reading.QUESTION.search(text) \
+            and names_option(text):
+        return False  # "The 13-inch one, the space grey.": which item of the task, no request of its own
     words = _ORDER_WORDS.sub(" ", reading.EMAIL.sub(" ", reading.ORDER_ID.sub(" ", text)))  # ("order number W8306539")
     return len(re.findall(r"[A-Za-z]{2,}", words)) + len(re.findall(r"[\u3400-\u9fff]", words)) / 2 >= 2
 
@@ -220,6 +228,9 @@ def continues_task(context: dict, intent: str | None, slots: dict, text: str) ->
     After "why cancel?", a statement that is no other order request is the answer, even one that is not
     one of the two reasons ("because I found it cheaper somewhere else": the two are offered again)."""
     task = _task(context)
+    if task.intent and context.get("pending") and intent in ("refund_status", "payment_issue") \
+            and _REFUND_ASKED.search(text) and reading.QUESTION.search(text) and not reading.ORDER_ID.search(text):
+        return True  # "退款会退到哪里？多久到账？" before the yes: the change is stated again, with where its money goes
     if not task.intent or is_digression(context, intent, text):
         return False
     if intent == "thanks_bye" and task.intent in ("recommend", "price_promo", "product_info") \
@@ -256,8 +267,11 @@ def names_option(text: str) -> bool:
 
 def is_digression(context: dict, intent: str | None, text: str) -> bool:
     """A question about one of our products while an order task waits: answered, and the task kept."""
-    return _task(context).intent in ORDER_INTENTS and intent in ("product_info", "price_promo", "recommend") \
-        and bool(reading.QUESTION.search(text) and products.products_in(text)) and not context.get("pending")
+    # ("先问一下 你们有没有带研磨功能的咖啡机" before the yes to a return: the change stated stays for its yes)
+    return _task(context).intent in ORDER_INTENTS and (intent in ("product_info", "price_promo", "recommend") or intent in (
+        "out_of_scope", None) and not reading.OWNS.search(text)) \
+        and bool(reading.QUESTION.search(text) and products.products_in(text)) \
+        and not (context.get("pending") and (reading.is_yes(text) or reading.is_no(text)))
 
 
 def drops_task(context: dict, intent: str | None, slots: dict, text: str, goes_on: bool) -> bool:
@@ -302,6 +316,8 @@ def _gives_details(task: Task, text: str) -> bool:
         or (intent == "cancel_order" and bool(reading.cancel_reason(text))) \
         or (intent in ("return_item", "exchange_item") and bool(products.products_in(text) or reading.ALL_ITEMS.search(text))) \
         or (intent == "return_item" and bool(source or reading.ORIGINAL_PAYMENT.search(text))) \
+        or (intent == "return_item" and task.order_id is not None and not reading.asks_change(text)
+            and names_option(text)) \
         or (intent in ("exchange_item", "modify_order") and bool(task.item_ids)) \
         or (intent in ("modify_order", "account") and bool(reading.ADDRESS.search(text) or reading.ADDRESS_WORDS.search(text)
                                                            or source or reading.amends_address(text))) \

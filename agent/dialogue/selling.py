@@ -233,8 +233,9 @@ def _compared(variants: list[dict], text: str) -> tuple[list[dict], None] | None
 
 
 # an option the shopper no longer minds: "and a 13 inch with i7, any color?", "颜色无所谓"
-_ANY = {key: re.compile(rf"\b(?:any|whatever|whichever)\s+{en}\b|{en}\s+(?:doesn'?t matter|is fine)|"
-                        rf"(?:{zh})(?:无所谓|不限|都行|都可以|随便)|(?:什么|任何|哪个)(?:{zh})都", re.IGNORECASE)
+_ANY = {key: re.compile(rf"\b(?:any|whatever|whichever|which|what|other)\s+{en}\b|{en}\s+(?:doesn'?t matter|is fine)|"
+                        rf"(?:{zh})(?:无所谓|不限|都行|都可以|随便)|(?:什么|任何|哪个)(?:{zh})都|(?:哪些|哪几种|什么|其他|别的)(?:{zh})",
+                        re.IGNORECASE)  # ("which colours of that bottle are available then?": any colour)
         for key, en, zh in (("color", "colou?rs?", "颜色|顏色"), ("size", "sizes?", "尺码|尺寸|大小|码"),
                             ("material", "materials?", "材质|材料"))}
 
@@ -265,7 +266,8 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict | None
         return Answer(extreme, {"product": product})
     before = turn.dialogue.asked_options if turn.dialogue.product == name else {}
     before = _still_minded(before, turn.text)
-    asked, closest = _compared(variants, turn.text) or asked_variants(variants, turn.text, before)
+    open_keys = frozenset(k for k, words in _ANY.items() if words.search(turn.text))  # ("which colours then?")
+    asked, closest = _compared(variants, turn.text) or asked_variants(variants, turn.text, before, open_keys)
     if not (asked or closest):
         return None
     turn.dialogue.asked_options = {k: sorted(v) for k, v in {**before, **named_options(variants, turn.text)}.items()}
