@@ -1013,3 +1013,13 @@ def test_checking_an_order_in_other_words_and_a_new_street_alone_is_no_address(s
              email="ethan.thomas7730@example.com")
     chat.say("account", "new one would be 77 Oak Street... actually wait")
     assert chat.dialogue.pending is None
+
+
+def test_a_need_for_a_thing_not_sold_the_word_for_two_products_and_the_thickest(shop):
+    chat = Conversation(shop)
+    assert chat.say("product_info", "I need a tent for camping").startswith("We don't sell tent.")
+    assert products.asks_if_sold("I need a gift for my dad") is None and products.asks_if_sold("I need a receipt") is None
+    assert "Wireless Earbuds" in Conversation(shop, "zh").say("recommend", "我想买个适合跑步用的耳机，300以内")
+    assert "6mm" in chat.say("recommend", "what about a yoga mat, which one is thickest")
+    assert "battery" in chat.say("product_info", "which smartwatch has the longest battery life?") \
+        and "length" not in chat.say("product_info", "which smartwatch has the longest battery life?")

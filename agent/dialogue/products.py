@@ -59,6 +59,16 @@ _NOT_A_PRODUCT = re.compile(r"货|库存|优惠|折扣|活动|券|发票|(?<!无
                             r"me|us|you|him|her|address(?:es)?|accounts?|e-?mails?|records?|on file)\b", re.IGNORECASE)
 
 
+# a thing needed, named in one word ("I need a tent for camping", "想买个帐篷"): sold by us or not
+_NEEDS_THING = re.compile(r"\b(?:i|we) (?:need|want|am looking for|'m looking for) (?:a|an|some) ([a-z][a-z-]{2,20}?)"
+                          r"(?=\s*(?:[?.!,]|$|\bfor\b|\bto\b|\bthat\b|\bwith\b))|"
+                          r"想买(?:个|一个|一顶|一台|一把|一只)([\u4e00-\u9fff]{1,4}?)(?:[，,。？?！!]|$)", re.IGNORECASE)
+_THEIRS = re.compile(r"\b(?:order|my)\b|订单|我的", re.IGNORECASE)
+_SERVICE_NOUNS = re.compile(r"\b(?:gift|present|idea|suggestions?|recommendations?|help|hand|receipt|human|agent|manager|person|"
+                            r"supervisor|replacement|callback|answer|response|update|favou?r|moment|minute|second|break)\b|"
+                            r"礼物|东西|帮助|发票", re.IGNORECASE)
+
+
 def asks_whether_sold(text: str) -> bool:
     """"do you sell skateboards?", "你们卖不卖扫地机器人": whatever the thing is."""
     return bool(_SOLD.search(text) or _SELL_WORDS.search(text))
@@ -70,12 +80,13 @@ _SELL_WORDS = re.compile(r"\b(?:do |does )?(?:you|u|y'?all)(?: guys)? (?:sell|ca
 def asks_if_sold(text: str) -> str | None:
     """What a shopper asks whether we sell ("do you sell tents?", "你们有帐篷吗"), when it is none of our
     products: the thing as they wrote it."""
-    if ORDER_ID.search(text) or not (m := _SOLD.search(text)):
+    if ORDER_ID.search(text) or not (m := _SOLD.search(text) or (
+            _NEEDS_THING.search(text) if not _THEIRS.search(text) else None)):
         return None
     thing = next(g for g in m.groups() if g).strip()
     if products_in(thing) and not _ACCESSORY.search(thing):  # ("phone cases" are no phone)
         return None
-    return None if _NOT_A_PRODUCT.search(thing) else thing
+    return None if _NOT_A_PRODUCT.search(thing) or _SERVICE_NOUNS.search(thing) else thing
 
 
 _ACCESSORY = re.compile(r"\b(?:cases?|covers?|screen protectors?|protectors?|stands?|straps?|sleeves?|mounts?|holders?|"
@@ -87,7 +98,9 @@ _ACCESSORY = re.compile(r"\b(?:cases?|covers?|screen protectors?|protectors?|sta
 DEVICE_IN_USE = re.compile(r"\b(?:switch(?:ed|ing)?|mov(?:ed|ing)|changed?|back)\s+(?:over\s+)?(?:to|on)\s+(?:my|the)\s+"
                            r"(?:phone|laptop|computer|tablet|ipad|pc|desktop|mobile)\b|\b(?:i'?m|i am|now) on (?:my|the) "
                            r"(?:phone|laptop|computer|tablet|ipad|pc|desktop|mobile)\b|换(?:了|到|成)?(?:手机|电脑|平板)(?:上|登录|登陆)?|"
-                           r"(?:在|用)(?:手机|电脑|平板)上?(?:登录|登陆|打开|聊)", re.IGNORECASE)
+                           r"(?:在|用)(?:手机|电脑|平板)上?(?:登录|登陆|打开|聊)|"
+                           r"\b(?:back|sorry|oops)\W+(?:my\s+)?(?:phone|laptop)\s+(?:died|was dead|ran out)\b|(?:手机|电脑)没电了",
+                           re.IGNORECASE)  # ("back, phone died. what was that tracking number again?")
 
 
 def without_products(text: str) -> str:

@@ -38,6 +38,9 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         return turn.answer("other_shops")
     catalogue = turn.shop.call("list_all_product_types", {})
     named = [(name, catalogue[name]) for name, _ in products.products_in(text) if name in catalogue]
+    if len(named) > 1 and len({w for _, w in products.products_in(text)}) == 1:  # one word, two products ("耳机"):
+        best = _best_named(turn, [n for n, _ in named], catalogue)  # the one the options or the budget say
+        named = [(best, catalogue[best])]
     if len(named) > 1 and _EACH.search(text) and (ends := [e for n, pid in named if (e := _extreme(turn, n, list(
             turn.product(pid)["variants"].values())))]):
         dialogue.task = None  # "an e-reader or a tablet, and what is the least expensive of each?"
@@ -57,6 +60,8 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
     variants = _variant_answer(turn, named[0][0], product_id) if product_id else None
     if intent == "recommend" and variants:  # "boots, size 11, waterproof?": that variant, not a list
         return variants
+    if intent == "recommend" and product_id and _MOST.search(text) and asked_attributes(products.without_products(text)):
+        return product_facts(turn)  # "a yoga mat, which one is thickest?": that one
     if intent == "recommend" and product_id:
         reply, offer = _in_stock(turn, task, named[0][0], product_id)
     elif intent == "recommend" and (needed := products_for(turn.text)):  # "a gift for my dad who hikes"
@@ -416,8 +421,8 @@ def _attributes_answer(turn: Turn, name: str, product: dict, asked: list[Attribu
     return Answer(reply.strip(), {"product": product})
 
 
-_MOST = re.compile(r"(?P<least>最小|最短|最轻|最低|最少|smallest|shortest|lightest|lowest|least)|最大|最长|最高|最多|最重|"
-                   r"biggest|largest|longest|highest|tallest|heaviest|most\b|\bmax", re.IGNORECASE)
+_MOST = re.compile(r"(?P<least>最小|最短|最轻|最低|最少|最薄|smallest|shortest|lightest|lowest|thinnest|least)|最大|最长|最高|最多|"
+                   r"最重|最厚|biggest|largest|longest|highest|tallest|heaviest|thickest|most\b|\bmax", re.IGNORECASE)
 
 
 def _at_the_end(variants: list[dict], asked: list[Attribute], least: bool) -> dict | None:
