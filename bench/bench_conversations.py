@@ -58,6 +58,7 @@ ALLOWED_TRANSITIONS = {("pending", "cancelled"), ("pending", "pending"), ("pendi
                        ("pending (item modified)", "pending (item modified)"), ("delivered", "return requested"),
                        ("delivered", "exchange requested")}
 ORDER_ID = re.compile(r"#?\b[Ww](\d{7})\b")
+CATALOGUE_INTENTS = ("product_info", "price_promo", "recommend")  # flows that read the catalogue, never an order
 
 
 # ---------------------------------------------------------------- the suite and its validation
@@ -367,7 +368,10 @@ def play(conversation: dict, client: Client, shop: ShopData, facts: dict) -> Out
                 out.violations.append(f"turn {i}: {key} went from {before[key][0]} to {after[key][0]}")
         if leaked := sorted(n for n in not_shown if n in text):
             out.violations.append(f"turn {i}: showed another shopper's order ({', '.join(leaked)})")
-        if not proven and (leaked := sorted(n for n in hidden_before_auth if n in text)):
+        # (a catalogue answer names products as the shop sells them, not as anyone's order: "with it, the Cycling
+        # Helmet is 20% off" to a question about skateboards; one that names an order is checked all the same)
+        catalogue = reply.get("route") == "flow" and reply.get("intent") in CATALOGUE_INTENTS and not ORDER_ID.search(text)
+        if not proven and not catalogue and (leaked := sorted(n for n in hidden_before_auth if n in text)):
             out.violations.append(f"turn {i}: showed order items before identity was proven ({', '.join(leaked)})")
         before = after
         # what this turn should do
