@@ -65,7 +65,9 @@ _NEEDS_THING = re.compile(r"\b(?:i|we) (?:need|want|am looking for|'m looking fo
                           r"想买(?:个|一个|一顶|一台|一把|一只)([\u4e00-\u9fff]{1,4}?)(?:[，,。？?！!]|$)", re.IGNORECASE)
 _THEIRS = re.compile(r"\b(?:order|my)\b|订单|我的", re.IGNORECASE)
 _SERVICE_NOUNS = re.compile(r"\b(?:gift|present|idea|suggestions?|recommendations?|help|hand|receipt|human|agent|manager|person|"
-                            r"supervisor|replacement|callback|answer|response|update|favou?r|moment|minute|second|break)\b|"
+                            r"supervisor|replacement|callback|answer|response|update|favou?r|moment|minute|second|break|invoice|"
+                            r"quote|catalog\w*|price|bulk|order|account|password|login|number|code|voucher|label|copy|call|"
+                            r"word|chat|solution|fix|way|reason|explanation|discount|deal)\b|"
                             r"礼物|东西|帮助|发票", re.IGNORECASE)
 
 

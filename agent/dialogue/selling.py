@@ -269,9 +269,13 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict | None
     variants = list(product["variants"].values())
     if (extreme := _extreme(turn, name, variants)):
         return Answer(extreme, {"product": product})
-    before = turn.dialogue.asked_options if turn.dialogue.product == name else {}
-    before = _still_minded(before, turn.text)
-    open_keys = frozenset(k for k, words in _ANY.items() if words.search(turn.text))  # ("which colours then?")
+    asked_before = turn.dialogue.asked_options if turn.dialogue.product == name else {}
+    before = _still_minded(asked_before, turn.text)
+    # ("blue is out? which colours then?": every colour, the one named again being the one found missing; not
+    # "what colours does it come in, and how much is the black one?")
+    named_now = named_options(variants, turn.text)
+    open_keys = frozenset(k for k, words in _ANY.items() if words.search(turn.text)
+                          and named_now.get(k, set()) <= set(asked_before.get(k, ())))
     asked, closest = _compared(variants, turn.text) or asked_variants(variants, turn.text, before, open_keys)
     if not (asked or closest):
         return None
