@@ -214,7 +214,7 @@ def test_the_order_found_is_that_order_of_the_next_request(shop):
 
 
 def test_what_a_shopper_wants_is_read_without_who_they_are():
-    from agent.dialogue.reading import names_with_zip, without_identity
+    from agent.dialogue.addresses import names_with_zip, without_identity
 
     assert without_identity("hey where's my keyboard? email noah.martin8712@example.com") == "hey where's my keyboard?"
     assert without_identity("Mia Chen 10001 where is my lamp") == "where is my lamp"
@@ -496,7 +496,7 @@ def test_words_that_say_which_order_or_item_is_not_meant():
     """Blind working-h: an order described by what it does not hold, a name + zip that proves who they are
     (not a corrected address zip), an item told apart by an attribute it lacks, an alias of two products
     read as the item stated."""
-    from agent.dialogue.reading import corrected_zip, names_with_zip
+    from agent.dialogue.addresses import corrected_zip, names_with_zip
     from agent.variants import named_options
     said = "the bike helmet one. NOT the one with the grill and the running shoes, keep that one"
     assert products.products_meant(products.without_other_orders(said)) == ["Cycling Helmet"]
@@ -626,7 +626,7 @@ def test_dictated_and_chinese_written_data_is_read():
     """Final-5's shoppers dictated e-mails ("evelyn dot davis nine four five three at example dot com",
     "yusuf点hernandez六零八六at example点com"), gave a name in lower case before the zip, and wrote US places
     in Chinese ("二二零零 Elm Street Suite二一零 达拉斯 德州 邮编七五二零一")."""
-    from agent.dialogue.reading import address_in, names_with_zip, zip_alone
+    from agent.dialogue.addresses import address_in, names_with_zip, zip_alone
     from agent.shopper_text import canonical
     assert canonical("my email is evelyn dot davis nine four five three at example dot com") \
         == "my email is evelyn.davis9453@example.com"
@@ -895,7 +895,8 @@ def test_an_item_added_to_a_return_waiting_for_its_yes_is_stated_with_it(shop):
 
 
 def test_a_choice_corrected_in_the_same_message_and_the_card_named_last():
-    from agent.dialogue.reading import address_in, card_named, is_no, keeps_item, payment_source
+    from agent.dialogue.addresses import address_in
+    from agent.dialogue.reading import card_named, is_no, keeps_item, payment_source
 
     assert address_in("公司地址：350 West 42nd Street，18楼，New York NY 10063……不对，邮编是10036，打错了。") == {
         "address1": "350 West 42nd Street", "address2": "Floor 18", "city": "New York", "state": "NY",
@@ -929,7 +930,7 @@ def test_an_older_shoppers_words_for_cancel_and_return():
 
 
 def test_a_name_said_in_a_longer_message_is_kept_for_the_zip_that_follows(shop):
-    from agent.dialogue.reading import name_alone, names_with_zip
+    from agent.dialogue.addresses import name_alone, names_with_zip
 
     assert name_alone("hi 我是Fatima Anderson 想改一下order的收货地址") == ("Fatima", "Anderson")
     assert name_alone("Hi, Fatima Anderson here.") == ("Fatima", "Anderson")

@@ -4,8 +4,9 @@ every flow (engine.py), the readers of what a message says (reading.py) and of t
 about a message and the task under way (routing.py)."""
 from agent.dialogue.engine import FlowResult, run_flow
 from agent.dialogue.flows import ORDER_INTENTS, check_flows
+from agent.dialogue.addresses import without_identity
 from agent.dialogue.reading import (after_no, after_thanks, asks_change, asks_for_person, is_bare_answer, is_open_question, is_yes,
-                                    questions_in, requests_in, wants_done, without_identity)
+                                    questions_in, requests_in, wants_done)
 from agent.dialogue.products import products_in
 from agent.dialogue.routing import (account_not_order, asks_about_product, confirms_what_is_done, meant_intent, can_close, continues_task, drops_task,
                                     gives_identity, names_product, names_target, starts_new_task)

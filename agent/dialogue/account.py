@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from agent.dialogue import products, reading
+from agent.dialogue import addresses, products, reading
 from agent.dialogue.orders import method_name
 from agent.dialogue.state import Pending, Task
 from agent.dialogue.turn import Answer, Turn
@@ -30,7 +30,7 @@ def account_request(turn: Turn, authenticate: Callable[[Turn], str | None]) -> A
     task = dialogue.task
     if (reading.payment_source(text) or reading.asks_saved_methods(text)) and not reading.ADDRESS_WORDS.search(text):
         task.change = "payment"  # "which cards do I have saved?", "how much is left on my gift card?"
-    task.address = reading.address_in(text) or (task.address and reading.corrected_address(text, task.address)) \
+    task.address = addresses.address_in(text) or (task.address and addresses.corrected_address(text, task.address)) \
         or task.address
     if not task.address and (reading.QUESTION.search(text) or _READS.search(text)) and (
             _ASKS_WHICH.search(text) or not reading.CHANGE_WORDS.search(text)):
@@ -42,9 +42,9 @@ def account_request(turn: Turn, authenticate: Callable[[Turn], str | None]) -> A
     if task.change == "payment":
         dialogue.finish_task()
         return saved_methods(turn)
-    if not task.address and reading.amends_address(text):  # "同一栋楼我搬到了Suite 1108，其他不变"
+    if not task.address and addresses.amends_address(text):  # "同一栋楼我搬到了Suite 1108，其他不变"
         now = turn.profile()["address"]
-        fixed = reading.corrected_address(text, now)
+        fixed = addresses.corrected_address(text, now)
         # (a new street alone is no address: "new one would be 77 Oak Street... actually wait" is asked in full;
         # a street with its own zip is: "五一零二 Duval Street 二一零室 Suite 210 Austin 德州 邮编七八七五一")
         task.address = fixed if fixed and (fixed["address1"] == now["address1"] or fixed["zip"] != now["zip"]
@@ -57,11 +57,11 @@ def account_request(turn: Turn, authenticate: Callable[[Turn], str | None]) -> A
             return turn.answer("account_address_kept")
         user = turn.call(pending.tool, pending.args, idempotency_key=turn.request_id)
         dialogue.done = "account"
-        shown = reading.shown(user["address"])  # the shopper's own address, said back to them
+        shown = addresses.shown(user["address"])  # the shopper's own address, said back to them
         return turn.answer("account_address_changed", {"new_address": shown}, address=shown)
     if task.read and not task.address:  # the task stays: "yes, change it" goes on
         task.read = False
-        shown = reading.shown(turn.profile()["address"])
+        shown = addresses.shown(turn.profile()["address"])
         return turn.answer("account_address_is", {"address": shown}, address=shown)
     if not task.address and _FINE.search(text) and not reading.CHANGE_WORDS.search(_FINE.sub(" ", text)):
         dialogue.finish_task()
@@ -70,7 +70,7 @@ def account_request(turn: Turn, authenticate: Callable[[Turn], str | None]) -> A
         return turn.answer("ask_account_address")
     dialogue.pending = Pending(tool="modify_user_address", args={"user_id": dialogue.user_id, **task.address},
                                done="account_address_changed", kept="account_address_kept")
-    shown = reading.shown(task.address)
+    shown = addresses.shown(task.address)
     return turn.answer("confirm_account_address", {"new_address": shown}, address=shown)
 
 

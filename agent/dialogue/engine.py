@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from agent.dialogue import account, orders, products, reading, selling
+from agent.dialogue import account, addresses, orders, products, reading, selling
 from agent.dialogue.flows import FLOWS, SAID
 from agent.dialogue.state import Dialogue, Task
 from agent.dialogue.turn import Answer, Turn
@@ -88,7 +88,7 @@ def authenticate(turn: Turn) -> str | None:
     found, asked, candidates = None, False, []
     if turn.slots.get("email"):
         found, asked = _user(turn, "find_user_id_by_email", {"email": turn.slots["email"]}), True
-    elif (candidates := reading.names_with_zip(turn.text) or _completed(turn)):
+    elif (candidates := addresses.names_with_zip(turn.text) or _completed(turn)):
         asked = True
         found = next((user for first, last, zip_ in candidates[:3] if (user := _user(
             turn, "find_user_id_by_name_zip", {"first_name": first, "last_name": last, "zip": zip_}))), None)
@@ -114,9 +114,9 @@ def _completed(turn: Turn) -> list[tuple[str, str, str]]:
     if turn.dialogue.user_id:
         return []
     said = dict(turn.dialogue.said_identity)
-    if (name := reading.name_alone(turn.text)) and not products.products_in(" ".join(name)):  # (not "Bluetooth Speaker")
+    if (name := addresses.name_alone(turn.text)) and not products.products_in(" ".join(name)):  # (not "Bluetooth Speaker")
         said.update(first=name[0], last=name[1])
-    elif (zip_ := reading.zip_alone(turn.text) or (said.get("first") and reading.one_number_of_five(turn.text))):
+    elif (zip_ := addresses.zip_alone(turn.text) or (said.get("first") and addresses.one_number_of_five(turn.text))):
         said["zip"] = zip_  # ("打错了 是43171" after a name and zip that found no one: the zip corrected)
     changed, turn.dialogue.said_identity = said != turn.dialogue.said_identity, said
     return [(said["first"], said["last"], said["zip"])] if {"first", "last", "zip"} <= said.keys() and changed else []
@@ -159,7 +159,7 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
     if (named and not set(named) & set(task.products) or reading.OPTION_WORDS.search(text)) \
             and task.asked != "which_order":
         task.wish = reading.EMAIL.sub(" ", text)[:200]
-    task.said = [*task.said, reading.without_identity(text)[:200]][-6:]  # (the options wished, as last named)
+    task.said = [*task.said, addresses.without_identity(text)[:200]][-6:]  # (the options wished, as last named)
     before = set(task.products)
     if named:  # a correction replaces the products named before
         task.products = sorted(set(named) | (set() if products.corrects(text) else before))
@@ -182,11 +182,11 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
             task.change = "items"  # "change the lamp to the silver one, the difference on my gift card"
     elif task.intent == "modify_order":
         if len(ids := reading.orders_meant(text)) > 1 and (reading.ADDRESS_WORDS.search(text) or task.change == "address"
-                                                          or reading.address_in(text)):
+                                                          or addresses.address_in(text)):
             task.order_id, task.order_named, task.more_orders = ids[0], True, ids[1:]  # the same address for each
         if reading.ACCOUNT_WORDS.search(text) and reading.ADDRESS_WORDS.search(text) and reading.TOO.search(text):
             task.default_too = True  # "please also update the default address on my account to the same address"
-        if (address := reading.address_in(text)):
+        if (address := addresses.address_in(text)):
             task.change, task.address = "address", address
         elif reading.to_default_address(text):
             task.change, task.address, task.to_default = "address", None, True

@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 from decimal import Decimal
 
-from agent.dialogue import products, reading
+from agent.dialogue import addresses, products, reading
 from agent.dialogue.state import Pending, Task
 from agent.dialogue.turn import Answer, Turn, options, refunded
 from agent.variants import CHANGE_TO, asks_option, describes_current, fitting, item_described, variant_named, variant_wished
@@ -36,7 +36,7 @@ def tell_status(turn: Turn, order: dict, task: Task) -> Answer:
     facts = {"order": order, "tracking": tracking}
     if reading.ASKS_ADDRESS.search(turn.text) and not reading.ACCOUNT_WORDS.search(turn.text):
         # (the account's default address is not the order's)
-        facts["address"] = reading.shown(order["address"])  # their own, once proven: the rails let it through
+        facts["address"] = addresses.shown(order["address"])  # their own, once proven: the rails let it through
         reply += turn.say("ship_to", address=facts["address"])
     turn.dialogue.finish_task()
     return Answer(reply, facts)
@@ -284,10 +284,10 @@ def state_modification(turn: Turn, order: dict, task: Task) -> Answer | None:
     if task.to_default and not task.address:  # "send it to my address on file instead"
         task.address = {k: turn.profile()["address"].get(k, "") for k in ("address1", "address2", "city", "state",
                                                                           "country", "zip")}
-    if task.address and (fixed := reading.corrected_address(turn.text, task.address)):  # "the zip is 78702 not 78701"
+    if task.address and (fixed := addresses.corrected_address(turn.text, task.address)):  # "the zip is 78702 not 78701"
         task.address = fixed
     if task.address:
-        shown = reading.shown(task.address)
+        shown = addresses.shown(task.address)
         also = _same_address_too(turn, order, task)
         turn.dialogue.pending = Pending(tool="modify_pending_order_address", done="modified", kept="modify_kept",
                                         args={"order_id": order["order_id"], **task.address}, facts={"change": shown},

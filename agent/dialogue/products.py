@@ -11,8 +11,8 @@ from functools import lru_cache
 import yaml
 
 from agent.catalogue_words import ALIASES
-from agent.dialogue.reading import (EXPLICIT_YES, EMAIL, ORDER_ID, address_in, amends_address, cancel_reason,
-                                    order_ids, payment_source)
+from agent.dialogue.addresses import address_in, amends_address
+from agent.dialogue.reading import EXPLICIT_YES, EMAIL, ORDER_ID, cancel_reason, order_ids, payment_source
 
 
 @lru_cache(maxsize=1)

@@ -6,7 +6,7 @@ import re
 
 from agent.catalogue_search import products_for
 from agent.catalogue_words import asked_attributes, option_values
-from agent.dialogue import products, reading
+from agent.dialogue import addresses, products, reading
 from agent.dialogue.flows import FLOWS, ORDER_INTENTS, SAID
 from agent.dialogue.state import Dialogue, Task
 from agent.variants import asks_option, option_words
@@ -22,7 +22,7 @@ def can_close(intent: str | None, text: str, context: dict | None = None) -> boo
     the default address or the payment methods saved, a payment question when it names an order;
     otherwise the FAQ answers them."""
     if intent == "account":  # the default address, or the payment methods saved
-        return bool(reading.ADDRESS_WORDS.search(text) or reading.address_in(text) or reading.payment_source(text)
+        return bool(reading.ADDRESS_WORDS.search(text) or addresses.address_in(text) or reading.payment_source(text)
                     or reading.asks_saved_methods(text))
     if intent == "payment_issue":  # about one order's payments ("charged twice for my speaker order"); the FAQ
         return bool(reading.ORDER_ID.search(text) or products.products_in(text) and reading.OWNS.search(text))  # the rest
@@ -89,7 +89,7 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             and products.products_in(text):
         return "return_item"  # "I bought hiking boots for a trip that got cancelled … Can I return them?"
     if intent in ("modify_order", "account", "complaint", "payment_issue", None) and reading.ASKS_ADDRESS.search(text) \
-            and not reading.ACCOUNT_WORDS.search(text) and not reading.address_in(text) \
+            and not reading.ACCOUNT_WORDS.search(text) and not addresses.address_in(text) \
             and not re.search(r"\bchange|\bupdate|改", text, re.IGNORECASE):
         return "order_status"
     if intent in ("return_item", "exchange_item", "complaint", "account", "greeting", None) \
@@ -184,8 +184,8 @@ def names_product(text: str) -> bool:
 
 def gives_identity(slots: dict, text: str) -> bool:
     """An e-mail, a name and zip, or half of the two ("Ethan Johnson", then "zip 80298")."""
-    return bool(slots.get("email") or reading.names_with_zip(text) or reading.zip_alone(text)
-                or bool((name := reading.name_alone(text)) and not products.products_in(" ".join(name))))
+    return bool(slots.get("email") or addresses.names_with_zip(text) or addresses.zip_alone(text)
+                or bool((name := addresses.name_alone(text)) and not products.products_in(" ".join(name))))
 
 
 def starts_new_task(context: dict, intent: str | None, slots: dict, sure: bool, text: str) -> bool:
@@ -218,7 +218,7 @@ def confirms_what_is_done(context: dict, slots: dict, text: str) -> bool:
     there is nothing left to confirm."""
     return bool(context.get("done")) and not context.get("pending") and bool(
         reading.EXPLICIT_YES.search(text) or reading.is_yes(text)) and not (
-        names_target(text, slots) or reading.address_in(text) or reading.payment_source(text) or gives_identity(slots, text)
+        names_target(text, slots) or addresses.address_in(text) or reading.payment_source(text) or gives_identity(slots, text)
         or names_option(text))
 
 
@@ -319,7 +319,7 @@ def _gives_details(task: Task, text: str) -> bool:
         or (intent == "return_item" and task.order_id is not None and not reading.asks_change(text)
             and names_option(text)) \
         or (intent in ("exchange_item", "modify_order") and bool(task.item_ids)) \
-        or (intent in ("modify_order", "account") and bool(reading.ADDRESS.search(text) or reading.ADDRESS_WORDS.search(text)
-                                                           or source or reading.amends_address(text))) \
+        or (intent in ("modify_order", "account") and bool(addresses.ADDRESS.search(text) or reading.ADDRESS_WORDS.search(text)
+                                                           or source or addresses.amends_address(text))) \
         or (intent == "account" and bool(reading.QUESTION.search(text) and reading.ASKS_CURRENT.search(text))) \
         or (intent == "recommend" and bool(reading.CHEAPER.search(text)))

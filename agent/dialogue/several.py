@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from agent.dialogue import reading
+from agent.dialogue import addresses, reading
 from agent.dialogue.engine import run_flow
 from agent.dialogue.flows import ORDER_INTENTS
 from agent.dialogue.routing import names_target
@@ -72,7 +72,7 @@ def _only_asks(intent: str, main: str, text: str) -> bool:
     """A request that only reads: an order's status or refund, the account's default address."""
     if intent == "account":  # "what default address do you have for me?"
         return bool(reading.QUESTION.search(text) and reading.ADDRESS_WORDS.search(text)) \
-            and not reading.address_in(text) and not reading.CHANGE_WORDS.search(text)
+            and not addresses.address_in(text) and not reading.CHANGE_WORDS.search(text)
     # (the refund of the order being cancelled or returned is that task's; another order's, named, is not:
     # "1. 之前取消的那个自行车订单，退款到了没有 2. W1170711 帮我取消")
     if intent == "refund_status" and main in ("return_item", "exchange_item", "modify_order") \
