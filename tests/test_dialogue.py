@@ -1020,6 +1020,7 @@ def test_a_need_for_a_thing_not_sold_the_word_for_two_products_and_the_thickest(
     chat = Conversation(shop)
     assert chat.say("product_info", "I need a tent for camping").startswith("We don't sell tent.")
     assert products.asks_if_sold("I need a gift for my dad") is None and products.asks_if_sold("I need a receipt") is None
+    assert products.asks_if_sold("想买个便宜的") is None and products.asks_if_sold("想买个帐篷") == "帐篷"
     assert "Wireless Earbuds" in Conversation(shop, "zh").say("recommend", "我想买个适合跑步用的耳机，300以内")
     assert "6mm" in chat.say("recommend", "what about a yoga mat, which one is thickest")
     assert "battery" in chat.say("product_info", "which smartwatch has the longest battery life?") \

@@ -62,12 +62,13 @@ _NOT_A_PRODUCT = re.compile(r"货|库存|优惠|折扣|活动|券|发票|(?<!无
 # a thing needed, named in one word ("I need a tent for camping", "想买个帐篷"): sold by us or not
 _NEEDS_THING = re.compile(r"\b(?:i|we) (?:need|want|am looking for|'m looking for) (?:a|an|some) ([a-z][a-z-]{2,20}?)"
                           r"(?=\s*(?:[?.!,]|$|\bfor\b|\bto\b|\bthat\b|\bwith\b))|"
-                          r"想买(?:个|一个|一顶|一台|一把|一只)([\u4e00-\u9fff]{1,4}?)(?:[，,。？?！!]|$)", re.IGNORECASE)
+                          r"想买(?:个|一个|一顶|一台|一把|一只)([\u4e00-\u9fff]{1,4}?)(?<!的)(?:[，,。？?！!]|$)", re.IGNORECASE)  # (not "便宜的")
 _THEIRS = re.compile(r"\b(?:order|my)\b|订单|我的", re.IGNORECASE)
 _SERVICE_NOUNS = re.compile(r"\b(?:gift|present|idea|suggestions?|recommendations?|help|hand|receipt|human|agent|manager|person|"
                             r"supervisor|replacement|callback|answer|response|update|favou?r|moment|minute|second|break|invoice|"
                             r"quote|catalog\w*|price|bulk|order|account|password|login|number|code|voucher|label|copy|call|"
-                            r"word|chat|solution|fix|way|reason|explanation|discount|deal)\b|"
+                            r"word|chat|solution|fix|way|reason|explanation|discount|deal|cheap\w*|big\w*|small\w*|new|good|nice|"
+                            r"better|best|decent|used|large|light\w*|heav\w*|red|black|white|blue)\b|"
                             r"礼物|东西|帮助|发票", re.IGNORECASE)
 
 
