@@ -135,7 +135,7 @@ def ask_return_items(turn: Turn, order: dict, task: Task) -> Answer | None:
     if _ONE_OF.search(text) and len(items) > 1 and len({i["name"] for i in items}) == 1 \
             and len({i["item_id"] for i in items}) > 1 and not item_described(items, text, at_least=1):
         items = []  # "return one of the laptops": which one, each told apart by its options
-    items = _one_of_twins(items, products.without_kept(turn.text))
+    items = _one_of_twins(items, text)
     if not items:
         names = [i["name"] for i in order["items"]]
         return turn.answer("ask_return_items", {"order": order}, items=", ".join(

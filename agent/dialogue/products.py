@@ -187,8 +187,9 @@ def _each_its_part(meant: list[tuple[str, str]], text: str) -> list[tuple[str, s
             continue
         lowered = clause.lower()
         starts = sorted((lowered.find(w), n) for n, w in products_in(clause) if n in names and lowered.find(w) >= 0)
-        cuts = [0] + [max(lowered.rfind(sep, 0, at) for sep in ("，", ",", "、", " and ")) for at, _ in starts[1:]]
-        cuts = [0] + [c if c > starts[0][0] else at for c, (at, _) in zip(cuts[1:], starts[1:])]
+        # (each part starts after the separator before its name, or at the name when none follows the first)
+        cuts = [0] + [c if (c := max(lowered.rfind(sep, 0, at) for sep in ("，", ",", "、", " and "))) > starts[0][0] else at
+                      for at, _ in starts[1:]]
         parts = {n: clause[cut:end] for (_, n), cut, end in zip(starts, cuts, cuts[1:] + [len(clause)])}
         out = [(n, parts.get(n, c) if c == clause else c) for n, c in out]
     return out

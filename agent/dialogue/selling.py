@@ -279,7 +279,7 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict | None
     asked, closest = _compared(variants, turn.text) or asked_variants(variants, turn.text, before, open_keys)
     if not (asked or closest):
         return None
-    turn.dialogue.asked_options = {k: sorted(v) for k, v in {**before, **named_options(variants, turn.text)}.items()}
+    turn.dialogue.asked_options = {k: sorted(v) for k, v in {**before, **named_now}.items()}
     if _IN_STOCK.search(turn.text) and any(v["available"] for v in asked):  # "which one can I buy right now?"
         asked = [v for v in asked if v["available"]]
     if (budget := reading.budget(turn.text)) is not None and any(Decimal(str(v["price"])) <= budget for v in asked):
@@ -290,17 +290,16 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict | None
     lines = "; ".join(turn.say("variant_stock", options=options(v), price=v["price"],
                                stock=turn.say("in_stock" if v["available"] else "sold_out")) for v in asked[:3])
     reply = turn.say("variant_facts", name=name, lines=lines) if asked else turn.say("no_such_variant", name=name)
-    if asked and (lead := _yes_no_lead(turn, variants, asked)):  # "蓝牙音箱防水吗": yes or some, first
+    if asked and (lead := _yes_no_lead(turn, variants, asked, named_now)):  # "蓝牙音箱防水吗": yes or some, first
         reply = lead + reply
     if closest:
         reply += turn.say("closest_in_stock", options=options(closest), price=closest["price"])
     return Answer(reply, {"product": product})
 
 
-def _yes_no_lead(turn: Turn, variants: list[dict], asked: list[dict]) -> str | None:
+def _yes_no_lead(turn: Turn, variants: list[dict], asked: list[dict], named: dict[str, set[str]]) -> str | None:
     """For a yes/no question about a feature ("is the speaker waterproof?"), the answer's first words: all
     of the ones in stock have it, or some do (those listed)."""
-    named = named_options(variants, turn.text)
     if not named or any(not values <= {"yes", "no"} for values in named.values()) or not reading.QUESTION.search(turn.text) \
             or _PRICE_OR_STOCK.search(turn.text):
         return None
