@@ -216,6 +216,13 @@ def validate(conversations: list[dict], shop: ShopData, whole_suite: bool = True
         for order_id in _orders_named(c):
             if changers.get(order_id, c.get("id")) != c.get("id"):
                 problems.append(f"{c.get('id')}: order {order_id} is changed by {changers[order_id]}")
+    # a shopper's profile is changed by one conversation at most (run_suite plays it after the shopper's others)
+    profile_changers = {}
+    for c in conversations:
+        for user_id in c.get("end_state", {}).get("users", {}):
+            if user_id in profile_changers:
+                problems.append(f"{c.get('id')}: the profile of {user_id} is changed by {profile_changers[user_id]} too")
+            profile_changers.setdefault(user_id, c.get("id"))
     if not whole_suite:
         return problems
     covered = {t["intent"] for c in conversations for t in c.get("turns", []) if "intent" in t}
@@ -451,6 +458,8 @@ def run_suite(url: str, shop_path: str, conversations: list[dict], progress=None
     facts = {"users": shop.users(), "owners": shop.owners(), "item_names": shop.item_names(), "faq": faq_answers()}
     initial = shop.snapshot()
     outcomes = []
+    # a conversation that changes a profile plays last, so that no other one meets the shopper's new address or zip
+    conversations = sorted(conversations, key=lambda c: bool(c.get("end_state", {}).get("users")))
     try:
         for n, c in enumerate(conversations):
             c = {**c, "_initial": {o: initial[o] for o in c.get("end_state", {}).get("must_not_change", []) if o in initial}}
