@@ -37,7 +37,8 @@ def option_values() -> frozenset[str]:
     values = {str(value).lower() for product in json.loads(tau2_file("db.json"))["products"].values()
               for variant in product["variants"].values() for value in variant["options"].values()}
     words = {w for value in values for w in re.findall(r"[a-z0-9-]+", value) if len(w) > 1 and not w.isdigit()}
-    return frozenset(words | {"small", "medium", "large"})
+    one = {w[:-1] for w in words if len(w) > 4 and w.endswith("s") and not w.endswith("ss")}  # "the animal one"
+    return frozenset(words | one | {"small", "medium", "large"})
 
 
 ATTRIBUTES = ALIASES.parent / "attributes.yaml"

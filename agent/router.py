@@ -6,7 +6,7 @@ import re
 
 from agent.dialogue import (ORDER_INTENTS, asks_about_product, asks_for_person, can_close, confirms_what_is_done,
                             continues_task, drops_task, gives_identity, is_bare_answer, is_open_question, is_yes, names_product,
-                            starts_new_task, wants_done)
+                            return_instead, starts_new_task, wants_done)
 from agent.catalogue_search import products_for
 from agent.dialogue.products import asks_if_sold
 from agent.replies import say
@@ -56,7 +56,10 @@ def _task_cache_or_llm(state: TurnState, deps) -> dict:
         if not instead and not (u.get("more") and _sure(u, context, text, settings)):
             return {**update, "route": "flow", "flow_intent": "acknowledge"}
     if starts_new_task(context, u["intent"], u["slots"], u["confidence"] >= settings.intent_confidence_threshold, text):
+        carried = return_instead(context, u["intent"], text)  # ("不换了 直接退了吧": the same items)
         context = {k: v for k, v in context.items() if k not in ("task", "pending", "failures")}
+        if carried:
+            context["task"] = carried
         update["context"] = context
     if confirms_what_is_done(context, u["slots"], text):  # a yes again once it is done: nothing to redo
         return {**update, "route": "flow", "flow_intent": "acknowledge"}
@@ -75,8 +78,10 @@ def _task_cache_or_llm(state: TurnState, deps) -> dict:
         return {**update, "route": "llm", "tool": "list_promotions"}
     # "update my address": do it; "那refund多少钱？多久到账？" about the order just talked about: its refund
     # ("WHY is my order still not shipped?? 我要cancel": a request in so many words, the flow takes it up)
-    about_order = u["intent"] in ORDER_INTENTS and (context.get("user_id") and context.get("slots", {}).get("order_id")
-                                                    or wants_done(text))
+    # (and "那个pending的能改地址吗" while they choose between their orders: about one of them, not the rules)
+    choosing = (state.get("context", {}).get("task") or {}).get("asked") == "which_order"
+    about_order = u["intent"] in ORDER_INTENTS and (
+        context.get("user_id") and (context.get("slots", {}).get("order_id") or choosing) or wants_done(text))
     if state.get("cached_answer") and not (closable and (u["intent"] == "account" or about_order)):
         return {**update, **_cache_or_llm(state, u, settings)}
     if not closable and u["slots"].get("order_id"):

@@ -7,6 +7,7 @@ variant is the one whose options they named, the rest kept as close as possible 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from agent.catalogue_words import asked_attributes
 
@@ -27,7 +28,18 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "网布": "mesh", "网面": "mesh", "网眼": "mesh", "布艺": "fabric", "布面": "fabric", "硅胶": "silicone",
                "固定扶手": "fixed", "可调节扶手": "adjustable", "可调扶手": "adjustable", "无扶手": "none",
                "标准靠背": "standard", "高靠背": "high-back", "中等亮度": "medium", "高亮度": "high", "低亮度": "low",
-               "电池供电": "battery", "插电": "ac adapter"}
+               "电池供电": "battery", "插电": "ac adapter", "深肤色": "dark", "深色皮肤": "dark", "浅肤色": "light", "白皙": "light", "中等肤色": "medium", "动物": "animals", "艺术": "art", "奇幻": "fantasy", "风景": "landscape", "初级": "beginner",
+               "入门": "beginner", "新手": "beginner", "中级": "intermediate", "专家": "expert", "夜间模式": "night mode",
+               "静音": "quiet operation", "活性炭": "carbon", "负离子": "ionic", "山地": "mountain", "公路车": "road",
+               "磨豆": "built-in grinder", "研磨": "built-in grinder", "自动关机": "auto shutoff", "光学": "optical",
+               "激光": "laser", "乳胶": "latex", "网线": "ethernet", "有线网": "ethernet", "暖白": "warm white", "暖光": "warm white",
+               "日光": "daylight", "白光": "daylight", "硬壳": "hardshell", "软壳": "softshell", "专业": "professional",
+               "青轴": "clicky", "红轴": "linear", "茶轴": "tactile", "非偏光": "non-polarized", "偏光": "polarized",
+               "圆领": "crew neck", "v领": "v-neck", "纯棉": "cotton", "扫地机器人": "robotic", "立式": "upright",
+               "天然橡胶": "natural rubber", "铸铁": "iron", "铁": "iron", "橡胶": "rubber", "聚氨酯": "urethane", "可调节": "adjustable", "可调": "adjustable", "可以调节": "adjustable", "能调节": "adjustable", "可以调": "adjustable", "能调": "adjustable",
+               "固定": "fixed", "记忆棉": "memory foam", "抓绒": "fleece", "wooden": "wood", "alexa": "amazon alexa", "homekit": "apple homekit", "google home": "google assistant", "女士": "women", "女款": "women", "女生": "women", "女性": "women",
+               "男士": "men", "男款": "men", "男生": "men", "男性": "men", "中性": "unisex", "木炭": "charcoal", "炭烤": "charcoal", "电烤": "electric",
+               "便携": "portable", "旋转烤叉": "rotisserie", "侧炉": "side burner"}
 _INCH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-\s*)?(?:inches|inch|寸|英寸|吋)", re.IGNORECASE)
 # numbers as Chinese shoppers write them: "3000万像素" → 30MP, "5倍变焦" → 5x, "4杯" → 4 cups
 _MEGAPIXELS = re.compile(r"(\d+)\s*万像素")
@@ -36,23 +48,26 @@ _CUPS = re.compile(r"(\d+)\s*杯")
 _HOURS = re.compile(r"(\d+)\s*-?\s*(?:个)?(?:小时|hours?\b|hrs?\b)", re.IGNORECASE)  # "续航20小时" → "20 hours"
 _GIGA = re.compile(r"(?<![a-z0-9.])(\d+)\s*([gt])(?![a-z0-9])")
 _SIZED = re.compile(r"^(\d+(?:gb|tb))\s+(ssd|hdd|emmc)$")
-_CELLULAR = re.compile(r"(?:wi-?fi\s*\+\s*)?(?:\bcellular\b|蜂窝(?:网络)?|插卡上网|能插卡|\b4g\b|\blte\b)", re.IGNORECASE)
+_CELLULAR = re.compile(r"(?:wi-?fi\s*\+\s*)?(?:(?<![a-z])cellular(?![a-z])|蜂窝(?:网络)?|插卡上网|能插卡|(?<![a-z0-9])(?:4g|lte)(?![a-z0-9]))",
+                       re.IGNORECASE)  # (no \b: "带cellular的" has none, a Chinese character being a word character)
 # a bag that holds a computer: "能装15寸电脑的", "放得下笔记本电脑", "电脑隔层" (the laptop compartment)
 _HOLDS_LAPTOP = re.compile(r"(?:装|放|塞)(?:得下|下)?[^，,。；;]{0,14}?电脑|电脑(?:隔层|仓|格)")
+_POUNDS = re.compile(r"(\d+)\s*(?:到|至|-|~|～|to)\s*(\d+)\s*(?:磅|lbs?\b|pounds?\b)", re.IGNORECASE)
 _FEET = re.compile(r"(\d+(?:\.\d+)?)\s*(?:英尺|尺|feet|foot)(?![a-z])", re.IGNORECASE)  # "5英尺" → "5 ft"
 _LITRE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:升|litres?|liters?)", re.IGNORECASE)  # "1升" → "1l"
 # what the shopper does not want: "not the 13-inch", "instead of white", "不是白色的"
 _NEGATED = re.compile(r"\b(?:not|instead of|rather than)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\bbut\b)"
-                      r"|(?:不是|不要|而不是|(?<!有)没有)[^,.;!?，。；！？要换…\s]*", re.IGNORECASE)
+                      r"|(?:不是|不要|而不是|(?<!有)没有|(?<!有)没(?=\s?[a-z]))[^,.;!?，。；！？要换…\s]*", re.IGNORECASE)  # ("没wifi")
 
 
 def option_words(text: str) -> str:
     """The shopper's words as the catalogue writes options: lower case, inches as '17-inch', Chinese
     colours and sizes in English, negated choices left out."""
-    text = _NEGATED.sub(" ", text.lower())
+    text = _NEGATED.sub(" ", unicodedata.normalize("NFKC", text).lower())  # (full-width "１５００片": 1500)
     text = _INCH.sub(lambda m: f" {m[1]}-inch ", text)
     text = _LITRE.sub(lambda m: f" {m[1]}l ", text)
     text = _FEET.sub(lambda m: f" {m[1]} ft ", text)
+    text = _POUNDS.sub(lambda m: f" {m[1]}-{m[2]} lbs ", text)  # ("30到50磅": 30-50 lbs)
     text = _HOURS.sub(lambda m: f" {m[1]} hours ", text)
     text = _MEGAPIXELS.sub(lambda m: f" {int(m[1]) // 100}mp ", text)
     text = _ZOOM.sub(lambda m: f" {m[1]}x ", text)
@@ -82,13 +97,16 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
         for key, value in variant["options"].items():
             value = option_value(value)
             written = re.escape(value).replace("\\-", "[- ]?").replace("\\ ", "\\s*")  # "in ear", "wifi+cellular"
+            if len(value) > 4 and value.endswith("s") and not value.endswith("ss"):
+                written += "?"  # one or many: "the animal one", "10 hour battery", "1.5 liter"
             if (sized := _SIZED.match(value)):  # "1TB" names "1TB SSD"
                 written = rf"{re.escape(sized[1])}(?:\s*{re.escape(sized[2])})?"
             if (m := re.search(rf"(?<![a-z0-9.']){written}(?![a-z0-9]|\.\d)", words)):  # "size 11." too
                 found.setdefault(key, set()).add(value)
                 spans[key, value] = m.span()
             elif value == "yes" and key.lower() in wanted or value == "no" and key.lower() in negated \
-                    or value == "none" and re.search(rf"\b(?:no|without)\s+{re.escape(key.lower())}", text.lower()):
+                    or value == "none" and re.search(rf"\b(?:no|without)\s+(?:extra\s+|special\s+|additional\s+)?{re.escape(key.lower())}",
+                                              text.lower()):
                 found.setdefault(key, set()).add(value)  # ("the one without water resistance": "no"; "no armrests")
     # a value inside a longer one the words name is not named itself ("wi-fi" of "wi-fi + cellular")
     for (key, value), (start, end) in spans.items():
@@ -99,7 +117,7 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
 
 
 # an attribute the shopper does not want: "without water resistance", "not waterproof", "不防水的"
-_NOT_ATTRIBUTE = re.compile(r"\b(?:not|non|without|no need for|no)\b[- ]?(?:[a-z]+[- ]){0,1}[a-z]+|"
+_NOT_ATTRIBUTE = re.compile(r"\b(?:not|non|without|no need for|no|isn'?t|aren'?t)\b[- ]?(?:[a-z]+[- ]){0,1}[a-z]+|"
                             r"不(?:要|用|需要|带)?(?:防水|无线)|不防水?|没有?防水", re.IGNORECASE)
 
 
@@ -133,6 +151,10 @@ def _leaving(named: dict[str, set[str]], current: dict) -> dict[str, set[str]]:
     return {k: v - {option_value(current.get(k, ""))} if len(v) > 1 else v for k, v in named.items()}
 
 
+_NOT_THIS = re.compile(r"\bnot (?:the |that |this |my )?[\w-]+(?: one)?", re.IGNORECASE)
+_WISHED_INSTEAD = re.compile(r"\b(?:in|to|into|for)\s+[\w -]{1,25}?\s+(?=instead of\b)", re.IGNORECASE)
+
+
 def _after_correction(text: str) -> str:
     """What follows the last correction in the message, or all of it."""
     corrections = list(_CORRECTED.finditer(text))
@@ -145,6 +167,7 @@ def item_described(items: list[dict], text: str, at_least: int = 0) -> dict | No
     none has `at_least` of its options named."""
     text = _after_correction(text)
     now = text[:m.start()] if (m := CHANGE_TO.search(text)) else text
+    now = _NOT_THIS.sub(" ", _WISHED_INSTEAD.sub(" ", now))  # ("not the 13-inch, the 17-inch … in silver instead of black")
     best = max(items, key=lambda item: fits(item, named_options([item], now)))
     return best if fits(best, named_options([best], now)) >= at_least else None
 

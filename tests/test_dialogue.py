@@ -1025,3 +1025,87 @@ def test_a_need_for_a_thing_not_sold_the_word_for_two_products_and_the_thickest(
     assert "6mm" in chat.say("recommend", "what about a yoga mat, which one is thickest")
     assert "battery" in chat.say("product_info", "which smartwatch has the longest battery life?") \
         and "length" not in chat.say("product_info", "which smartwatch has the longest battery life?")
+
+
+def test_two_of_one_product_the_one_described_or_which_is_asked(shop):
+    chat = Conversation(shop)
+    chat.say("modify_order", "I need to change the laptop on my order before it ships. W9672333", order_id="#W9672333")
+    asked = chat.say("modify_order", "Aarav Santos, zip 76134")
+    assert "13-inch" in asked and "17-inch" in asked and chat.dialogue.pending is None  # two laptops: which?
+    chat.say("exchange_item", "The 13-inch one, I want it in... wait no, not the 13-inch, the 17-inch. I want the "
+                              "17-inch in silver instead of black.")
+    assert chat.dialogue.pending.args["item_ids"] == ["1684786391"]  # the 17-inch black one, as it is now
+    chat.say("modify_order", "Hmm, i9 but only 8GB RAM and 256GB. OK fine, I'll take it.")
+    assert chat.dialogue.pending.args["item_ids"] == ["1684786391"]  # the new one's options: no other laptop
+
+
+def test_a_second_item_change_joins_the_first_and_an_exchange_becomes_a_return(shop):
+    chat = Conversation(shop, "zh")
+    chat.say("modify_order", "订单W3913498想改两样东西 邮箱ivan.santos3158@example.com",
+             email="ivan.santos3158@example.com", order_id="#W3913498")
+    chat.say("exchange_item", "智能手表换成皮表带的，颜色还是黑色，屏幕LCD不变")
+    chat.say("modify_order", "还有滑板，换成纯色（plain）的，长度31寸、塑料的都不变")
+    assert sorted(chat.dialogue.pending.args["item_ids"]) == ["1706622510", "5038485381"]
+
+    from agent.dialogue.routing import return_instead
+    context = {"task": {"intent": "exchange_item", "order_id": "#W7273336", "item_ids": ["5796612084"]}}
+    carried = return_instead(context, "return_item", "算了还是直接退了吧 不换了 钱退回PayPal")
+    assert carried["intent"] == "return_item" and carried["item_ids"] == ["5796612084"]
+    assert return_instead(context, "return_item", "退货要多久") is None
+
+
+def test_a_reason_in_other_words_and_a_yes_that_says_the_card_again(shop):
+    from agent.dialogue import reading
+
+    assert reading.cancel_reason("He doesn't need it anymore, his dad already bought him the same stuff") \
+        == "no longer needed"
+    chat = Conversation(shop, "zh")
+    chat.say("modify_order", "我的order W8327915 想换payment method, 改用credit card", order_id="#W8327915")
+    chat.say("modify_order", "ava.lopez3569@example.com", email="ava.lopez3569@example.com")
+    assert chat.status("#W8327915") == "pending"
+    chat.say("modify_order", "对 就是那张Mastercard 尾号9677, yes 改吧")  # an explicit yes, the card said again
+    assert chat.dialogue.pending is None
+    # ("对 …取消吧 不需要了", the order described again: no explicit yes; stated once more)
+    assert products.adds_details("对 就是那个有手机和两个茶壶的单 取消吧 不需要了",
+                                 {"order_id": "#W1", "reason": "no longer needed"}, [])
+
+
+def test_two_variants_side_by_side_budgets_in_words_and_cheaper_than_the_one_shown(shop):
+    zh = Conversation(shop, "zh")
+    reply = zh.say("product_info", "大号灰色的宠物床 记忆棉的和涤纶的 价格差多少")
+    assert "195.11" in reply and "184.25" in reply
+    reply = zh.say("product_info", "哑铃 30到50磅 铁的 固定的和可调的 差多少钱")
+    assert "534.14" in reply and "522.03" in reply
+    reply = zh.say("product_info", "拼图 ２０００片动物主题中级的 和 １５００片动物中级的 哪个便宜")
+    assert "46.19" in reply and "46.00" in reply
+    en = Conversation(shop)
+    reply = en.say("product_info", "portable gas grill vs portable charcoal grill, the basic ones with no extra features")
+    assert "1057.24" in reply and "924.50" in reply
+    assert "2127.62" in en.say("price_promo", "whats the priciest watch u got")
+    reply = en.say("price_promo", "any headphones under $350?")
+    assert "344.55" in reply and "346.97" in reply and "377.97" not in reply
+    en.say("product_info", "price on the red waterproof speaker with 10 hour battery?")
+    reply = en.say("product_info", "anything waterproof that's cheaper?")
+    assert "285.94" in reply and "321.18" not in reply
+    from agent.dialogue import reading
+    assert reading.budget("炉子上烧水用的壶 一百以内的有哪些") == 100 and reading.budget("两百五左右") == 250
+
+
+def test_needs_in_shoppers_words_and_things_we_do_not_sell(shop):
+    from agent.catalogue_search import products_for
+
+    assert products_for("上班的时候家里没人 想随时看看家里什么情况 有这种东西吗")[0] == "Indoor Security Camera"
+    assert products_for("my wife keeps saying the bedroom is too dark to read in at night")[0] == "Desk Lamp"
+    zh = Conversation(shop, "zh")
+    assert "E-Reader" in zh.say("recommend", "我想买个能看电子书的东西 眼睛不太好 看手机太累 不要手机那种")
+    assert products.asks_if_sold("有帐篷吗 周末去露营") == "帐篷" and products.asks_if_sold("有大号吗") is None
+    assert products.asks_if_sold("我在考虑买个无人机送我儿子，你们有吗") == "无人机"
+
+
+def test_a_change_stated_still_waits_when_another_order_asked_too_is_refused(shop):
+    chat = Conversation(shop)
+    chat.say("cancel_order", f"cancel #W6247578 ordered by mistake {EMAIL}", email=EMAIL, order_id="#W6247578")
+    reply = chat.say("cancel_order", "and cancel #W6679257 too!!", order_id="#W6679257")  # delivered: refused
+    assert "#W6679257" in reply and "#W6247578" in reply and chat.status("#W6679257") == "delivered"
+    chat.say("cancel_order", "fine. cancel the first one W6247578 then, yes", order_id="#W6247578")
+    assert chat.status("#W6247578") == "cancelled"

@@ -23,6 +23,7 @@ from tools.errors import InsufficientGiftCardBalance, PolicyRefusal, ToolError
 MAX_FAILURES = 2  # a task that fails this often goes to a human
 TOOL_ACTION = {"cancel_pending_order": "cancel", "return_delivered_order_items": "return",
                "exchange_delivered_order_items": "exchange"}  # any other tool modifies
+_ACTION_OF = {"cancel_order": "cancel", "return_item": "return", "exchange_item": "exchange", "modify_order": "modify"}
 
 
 @dataclass
@@ -222,6 +223,8 @@ def _corrected_order(text: str) -> str | None:
 def _order_request(intent: str, turn: Turn) -> Answer:
     dialogue = turn.dialogue
     carried = None
+    if dialogue.task and intent == "exchange_item" and (dialogue.task.intent, dialogue.task.change) == ("modify_order", "items"):
+        intent = "modify_order"  # (an exchange of a pending order's items is the change of items under way)
     if dialogue.task is None or dialogue.task.intent != intent:  # a new request: the order talked about
         dialogue.task, dialogue.pending = Task(intent=intent), None  # before is the likely one (it is stated
         carried = turn.seen_order                                     # before anything changes)
@@ -282,6 +285,9 @@ def _which_order(turn: Turn, task: Task) -> dict | Answer:
         found = orders_described(task.intent, task.products + task.order_products, turn.dialogue.user_id,
                                  turn.shop, "" if task.asked else described)[:5]
         at = reading.place_in_list(turn.text, len(found)) if task.asked == "which_order" else None
+        if at is None and task.asked == "which_order" and (status := reading.status_named(turn.text)) \
+                and len(of := [n for n, o in enumerate(found) if o["status"].startswith(status)]) == 1:
+            at = of[0]  # "the pending one", "已签收的那个"
         found = [found[at]] if at is not None else narrowed(found, task.products, described)
         if task.intent == "order_status" and 1 < len(found) <= len(task.products) and not task.asked:
             return orders.tell_every_status(turn, ids=[o["order_id"] for o in found])  # "my tablet and my luggage set"
@@ -304,8 +310,16 @@ def _which_order(turn: Turn, task: Task) -> dict | Answer:
 
 
 def _refused(turn: Turn, refusal: str, order: dict, task: Task) -> Answer:
-    """The order's status forbids the request: say so with the status (and where a refund went), drop it."""
+    """The order's status forbids the request: say so with the status (and where a refund went), drop it. A
+    change stated before for another order ("还有那个W1713682也一起给我取消", it delivered) still waits for its yes."""
+    waiting = turn.dialogue.pending
     turn.dialogue.finish_task()
+    if waiting and waiting.args.get("order_id") not in (None, order["order_id"]) \
+            and TOOL_ACTION.get(waiting.tool, "modify") == _ACTION_OF.get(task.intent):
+        turn.dialogue.task = task.model_copy(update={"order_id": waiting.args["order_id"], "more_orders": []})
+        turn.dialogue.pending = waiting
+        return Answer(turn.say(refusal, order_id=order["order_id"], status=turn.status(order))
+                      + turn.say("still_waiting", order_id=waiting.args["order_id"]), {"order": order})
     if task.intent == "return_item" and order["status"].startswith("pending"):  # not shipped: cancelled instead
         turn.dialogue.task = Task(intent="cancel_order", order_id=order["order_id"], order_named=True, asked="reason")
         return turn.answer("cannot_return_cancel_instead", {"order": order}, order_id=order["order_id"],

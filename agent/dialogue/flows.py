@@ -56,7 +56,7 @@ OWN_FLOWS = {"price_promo", "recommend", "product_info", "account", "identify"}
 ELSEWHERE = {"shipping_policy", "return_policy", "human_agent"}
 SHARED = ("ask_identity", "ask_zip", "ask_name", "identity_not_found", "one_shopper_per_session", "verified",
           "verified_short", "ask_order_id", "ask_which_order",
-          "order_not_found", "handoff_after_failures", "handoff_not_received", "refund_line", "back_to_task",
+          "order_not_found", "still_waiting", "handoff_after_failures", "handoff_not_received", "refund_line", "back_to_task",
           "saved_methods", "card_line",
           "gift_card_line", "paypal_line", *(f"task_{intent}" for intent in FLOWS))
 

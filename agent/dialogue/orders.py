@@ -132,7 +132,8 @@ def ask_return_items(turn: Turn, order: dict, task: Task) -> Answer | None:
             and (other := item_described(twins, text, at_least=1)) and other["item_id"] != items[0]["item_id"]:
         items = [other]  # "Not the 13-inch, the 17-inch silver one. The 13-inch stays."
     items = items or chosen_items(order, task, turn.text)
-    if _ONE_OF.search(text) and len(items) > 1 and len({i["name"] for i in items}) == 1 \
+    if (_ONE_OF.search(text) or not turn.dialogue.pending and _ONE_OF.search(task.wish or "")) and len(items) > 1 \
+            and len({i["name"] for i in items}) == 1 \
             and len({i["item_id"] for i in items}) > 1 and not item_described(items, text, at_least=1):
         items = []  # "return one of the laptops": which one, each told apart by its options
     items = _one_of_twins(items, text)
@@ -199,14 +200,19 @@ def ask_swap_item(turn: Turn, order: dict, task: Task) -> Answer | None:
                           task.wishes else task.wishes[i["item_id"]] for i in chosen}}
     elif not task.item_ids:  # (no product named: "白色S码那个改成白色M码", the item whose options are described)
         chosen = chosen_items(order, task, turn.text)
-        chosen = chosen if _TWO.search(f"{turn.text} {task.wish}") else chosen[:1]  # ("里的两个头盔我想改一下规格")
+        if not _TWO.search(f"{turn.text} {task.wish}"):  # ("里的两个头盔我想改一下规格": both)
+            # (two different laptops, "the laptop": the one described, else which is asked)
+            twins = len({i["item_id"] for i in chosen}) > 1 and len({i["name"] for i in chosen}) == 1
+            chosen = [d for words in (turn.text, *reversed(task.said), task.wish)  # (said now, or before)
+                      if (d := item_described(chosen, words, at_least=1))][:1] if twins else chosen[:1]
         chosen = chosen or [
             i for i in [item_described(order["items"], turn.text, at_least=2)] if i]
         task.item_ids = [i["item_id"] for i in chosen]
     if not meant and len(task.item_ids) == 1:  # two helmets in the order: "the white size S should be a size L"
         name = next(i["name"] for i in order["items"] if i["item_id"] == task.item_ids[0])
         twins = [i for i in order["items"] if i["name"] == name]
-        if len(twins) > 1 and (described := item_described(twins, turn.text, at_least=1)):
+        if len(twins) > 1 and (CHANGE_TO.search(turn.text) or reading.asks_change(turn.text)) \
+                and (described := item_described(twins, turn.text, at_least=1)):  # (not "i9 but only 256GB. fine")
             task.item_ids = [described["item_id"]]
         if asks_option(turn.text):  # "make it size M then": the latest words about the one item
             task.wishes = {task.item_ids[0]: turn.text}
@@ -217,7 +223,8 @@ def ask_swap_item(turn: Turn, order: dict, task: Task) -> Answer | None:
                     and (described := item_described(chosen, clause, at_least=1)):
                 task.wishes = {**task.wishes, described["item_id"]: clause}
     if not task.item_ids:
-        return turn.answer("ask_swap_item", {"order": order}, items=", ".join(names))
+        return turn.answer("ask_swap_item", {"order": order}, items=", ".join(  # (two laptops: each with its options)
+            f"{i['name']} ({options(i)})" if names.count(i["name"]) > 1 else i["name"] for i in order["items"]))
     if reading.keeps_item(turn.text):  # "keep the one I have after all"
         turn.dialogue.finish_task()
         return turn.answer("modify_kept", order_id=order["order_id"])
@@ -228,8 +235,11 @@ def _described_or_both(order: dict, name: str, clause: str) -> list[dict]:
     """The item of this product the clause describes, or each of two when it says two ("change the two air
     purifiers on my order")."""
     twins = [i for i in order["items"] if i["name"] == name]
-    return twins if len(twins) > 1 and _BOTH_MEANT.search(clause) and not _ONE_OF.search(clause) \
-        else [item_described(twins, clause)]
+    if len(twins) > 1 and _BOTH_MEANT.search(clause) and not _ONE_OF.search(clause):
+        return twins
+    own = [s for s in re.split(r"(?<=[.;!?。；！？])\s*", clause) if any(n == name for n, _ in products.products_in(s))]
+    described = item_described(twins, " ".join(own) or clause, at_least=1 if len(twins) > 1 else 0)  # (its sentence)
+    return [described] if described else []  # (two laptops, "the laptop": which one is asked)
 
 
 def state_swap(turn: Turn, order: dict, task: Task) -> Answer:

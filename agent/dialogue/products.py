@@ -11,6 +11,7 @@ from functools import lru_cache
 import yaml
 
 from agent.catalogue_words import ALIASES
+from agent.variants import option_words
 from agent.dialogue.addresses import address_in, amends_address
 from agent.dialogue.reading import EXPLICIT_YES, EMAIL, ORDER_ID, cancel_reason, order_ids, payment_source
 
@@ -50,8 +51,9 @@ _HOLDS = re.compile(r"(?:能装|装得下|放得下|能放|可以装|可以放)[
 _SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)? (?:sell|have|carry|stock)\s+(?:any\s+)?(?:an? )?([a-z][a-z -]{1,30}?)"
                    r"(?=\s*(?:[?.!,]|$|\bor\b|\bin\b|\bfor\b|\bat\b))|"
                    r"(?:你们|你家|店里|贵店)(?:这里|这儿)?(?:有没有|有)卖?([\u4e00-\u9fff]{1,6}?)(?:卖)?(?:的?(?:吗|么|嘛)|的\s*(?:[?？]|$))|"
-                   r"(?:有没有卖|有卖|卖不卖)([\u4e00-\u9fff]{1,6}?)(?:的|吗|么|[?？]|$)", re.IGNORECASE)
-_NOT_A_PRODUCT = re.compile(r"货|库存|优惠|折扣|活动|券|发票|(?<!无)人(?!机)|客服|问题|办法|时间|地址|运费|包邮|什|别的|其他|推荐|期|门店|"
+                   r"(?:有没有卖|有卖|卖不卖)([\u4e00-\u9fff]{1,6}?)(?:的|吗|么|[?？]|$)|"
+                   r"^\W*有(?:没有)?(?![一二两三几\d]+[个台件只双把套])([\u4e00-\u9fff]{1,5}?)(?<![的个种款])(?:卖)?(?:吗|么|嘛|[?？])", re.IGNORECASE)  # ("有帐篷吗 周末去露营")
+_NOT_A_PRODUCT = re.compile(r"货|库存|^空$|^事$|优惠|折扣|活动|券|发票|(?<!无)人(?!机)|客服|问题|办法|时间|地址|运费|包邮|什|别的|其他|推荐|期|门店|"
                             r"\b(?:it|them|this|that|one|any|anything|something|stuff|things?|stock|discounts?|coupons?|deals?|sales?|promo\w*|"
                             r"(?:free |international |express )?(?:shipping|delivery|returns?|exchanges?|refunds?)|"
                             r"gift (?:cards?|wrapping)|warranty|installments?|price match\w*|cash on delivery|cod|"
@@ -62,7 +64,8 @@ _NOT_A_PRODUCT = re.compile(r"货|库存|优惠|折扣|活动|券|发票|(?<!无
 # a thing needed, named in one word ("I need a tent for camping", "想买个帐篷"): sold by us or not
 _NEEDS_THING = re.compile(r"\b(?:i|we) (?:need|want|am looking for|'m looking for) (?:a|an|some) ([a-z][a-z-]{2,20}?)"
                           r"(?=\s*(?:[?.!,]|$|\bfor\b|\bto\b|\bthat\b|\bwith\b))|"
-                          r"想买(?:个|一个|一顶|一台|一把|一只)([\u4e00-\u9fff]{1,4}?)(?<!的)(?:[，,。？?！!]|$)", re.IGNORECASE)  # (not "便宜的")
+                          r"(?:想|要|打算|考虑)买(?:个|一个|一顶|一台|一架|一把|一只)([\u4e00-\u9fff]{1,4}?)(?<!的)(?=[，,。？?！!\s]|送|给|$)",
+                          re.IGNORECASE)  # (not "便宜的"; "我在考虑买个无人机送我儿子，你们有吗")
 _THEIRS = re.compile(r"\b(?:order|my)\b|订单|我的", re.IGNORECASE)
 _SERVICE_NOUNS = re.compile(r"\b(?:gift|present|idea|suggestions?|recommendations?|help|hand|receipt|human|agent|manager|person|"
                             r"supervisor|replacement|callback|answer|response|update|favou?r|moment|minute|second|break|invoice|"
@@ -89,6 +92,8 @@ def asks_if_sold(text: str) -> str | None:
     thing = next(g for g in m.groups() if g).strip()
     if products_in(thing) and not _ACCESSORY.search(thing):  # ("phone cases" are no phone)
         return None
+    if option_words(thing).strip() != thing.lower():  # an option, not a thing: "有大号吗", "有黑色吗"
+        return None
     return None if _NOT_A_PRODUCT.search(thing) or _SERVICE_NOUNS.search(thing) else thing
 
 
@@ -102,7 +107,9 @@ DEVICE_IN_USE = re.compile(r"\b(?:switch(?:ed|ing)?|mov(?:ed|ing)|changed?|back)
                            r"(?:phone|laptop|computer|tablet|ipad|pc|desktop|mobile)\b|\b(?:i'?m|i am|now) on (?:my|the) "
                            r"(?:phone|laptop|computer|tablet|ipad|pc|desktop|mobile)\b|换(?:了|到|成)?(?:手机|电脑|平板)(?:上|登录|登陆)?|"
                            r"(?:在|用)(?:手机|电脑|平板)上?(?:登录|登陆|打开|聊)|"
-                           r"\b(?:back|sorry|oops)\W+(?:my\s+)?(?:phone|laptop)\s+(?:died|was dead|ran out)\b|(?:手机|电脑)没电了",
+                           r"\b(?:back|sorry|oops)\W+(?:my\s+)?(?:phone|laptop)\s+(?:died|was dead|ran out)\b|(?:手机|电脑)没电了|"
+                           # the device they read on now, not the one wanted ("看手机太累 不要手机那种", "手机屏幕太小了")
+                           r"看手机|(?:手机|电脑)(?:屏幕)?太(?:小|累|伤眼)|不要(?:手机|电脑)(?:那种)?|\b(?:my|the) phone(?:'s)? screen\b",
                            re.IGNORECASE)  # ("back, phone died. what was that tracking number again?")
 
 
@@ -227,7 +234,7 @@ def without_others_kept(text: str, items: list[str]) -> str:
                           text)
 
 
-_CONFIRMS = re.compile(r"confirm|go ahead|do it\b|\bproceed\b|确认|确定|就这样|\bplease (?:switch|change|swap|update) it\b(?! to)|"
+_CONFIRMS = re.compile(r"confirm|go ahead|do it\b|\bproceed\b|确认|确定|就这样|\b(?:yes|ok|okay)\W+(?:改|换|退|取消)吧|\bplease (?:switch|change|swap|update) it\b(?! to)|"
                        r"\b(?:yes|yep|yeah|ok|okay|sure)\W+(?:please\s+)?(?:cancel|return|exchange|change|swap|switch|update)\b",
                        re.IGNORECASE)  # ("yes cancel the charger one")
 

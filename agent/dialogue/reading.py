@@ -26,7 +26,7 @@ _HOLD = re.compile(r"再想想|考虑一下|等一下|等等|hold on|let me thin
 EXPLICIT_YES = re.compile(r"confirm|go ahead|do it\b|please do(?![a-z'’])|\bproceed\b|\byes,? please\b|确认|确定|可以的?[，,。 ]|就这样|"
                           # ("没有别的要换了 yes", "nothing else, ok"): nothing more to add, and yes
                           r"(?:没有?(?:别的|其他)|nothing else|that'?s (?:all|everything))[^?？]{0,16}?(?:\byes\b|\bok(?:ay)?\b|好的|可以)|"
-                          r"(?:改|退|换|取消)吧|"
+                          r"(?:改|退|换|取消)吧|(?:取消|退|换|改|cancel|return|exchange|change)[^?？]{0,40}\byes\W*$|"  # ("那就取消第一个 W4386313, yes")
                           r"\b(?:yes|yep|yeah|ok|okay|sure)\W+(?:please\s+)?(?:switch|change|cancel|return|exchange|swap|"
                           r"update)\b", re.IGNORECASE)  # ("Yes, switch it to PayPal. The gift card money goes back, right?")
 # (A-not-A questions too: "退货是不是有时间限制啊", "能不能退")
@@ -105,7 +105,7 @@ ASKS_WHERE = re.compile(r"tracking|\bon (?:its|it's|the) way\b|\bwhere(?:'s| is|
 NOT_SENT_YET = re.compile(r"\b(?:anything|any orders?|what else|which orders?)\b[^.?!]{0,40}\b(?:hasn'?t|haven'?t|not)(?: been)? "
                           r"(?:sent|shipped)|(?:还有)?(?:哪些|哪几个|什么)(?:订单|东西)?(?:还)?没(?:有)?发(?:货)?", re.IGNORECASE)
 # an item added to those a change already names: "也想换成白色的 两个一起换", "the mouse as well"
-ADDS_ITEM = re.compile(r"也(?:想|要)?(?:换|改|退)|两个一起|都换|一起换|一起退|\bas well\b|\balso\b|\bboth\b", re.IGNORECASE)
+ADDS_ITEM = re.compile(r"也(?:想|要)?(?:换|改|退)|两个一起|都换|一起换|一起退|^\W*(?:还有|另外)(?![^，,。]*[吗?？])|\bas well\b|\balso\b|\bboth\b", re.IGNORECASE)
 OWNS = re.compile(r"买的|(?<![要想])买了|我的|订单|你们卖的|(?:用|戴|穿)了(?:一|两|几|没)|收到|签收|"
                   r"\border\b|\bmy\b|\bbought\b|\bpurchased\b|\breceived\b|\bgot\b",
                   re.IGNORECASE)
@@ -115,7 +115,7 @@ ORDER_BY_ITEMS = re.compile(r"那一?单|那个订单|那笔|的订单|有[^，�
 CHANGE_WORDS = re.compile(r"\b(?:chang\w*|updat\w*|new|edit\w*|set|mov\w*|modif\w*)\b|改|换|新|更新|修改|设置",
                           re.IGNORECASE)  # (not the "set" of "Sunset Drive")
 _MISTAKE = re.compile(r"mistake|wrong|accident|(?<![没不])错|误", re.IGNORECASE)  # (not "没错": right)
-_NOT_NEEDED = re.compile(r"no longer|don'?t need|not need|no need|not be needing|won'?t (?:be )?need|shan'?t (?:be )?need|changed my mind|don'?t want it|不再需要|不需要|不想要|用不上|"
+_NOT_NEEDED = re.compile(r"no longer|(?:don|doesn|didn)'?t need|not need|any ?more\b|already (?:bought|got|has|have)|已经(?:买|有)了|no need|not be needing|won'?t (?:be )?need|shan'?t (?:be )?need|changed my mind|don'?t want it|不再需要|不需要|不想要|用不上|"
                          r"用不着|不要了", re.IGNORECASE)
 _PAYMENT_WORDS = {"gift_card": re.compile(r"gift ?card|礼品卡", re.IGNORECASE),
                   "paypal": re.compile(r"pay ?pal", re.IGNORECASE),
@@ -274,7 +274,7 @@ _REQUEST_BREAK = re.compile(r"(?:^|\s)\d[.、)）]\s*|[?？；;:：]\s*|[.。!�
                             re.IGNORECASE)
 
 
-_CHANGE_VERB = re.compile(r"\b(?:cancel|return|send (?:it )?back|exchange|swap|change|modify|update)\b|取消|退货|退掉|退了|换|改",
+_CHANGE_VERB = re.compile(r"\b(?:cancel|return|send (?:it )?back|exchange|swap|change|modify|update)\b|取消|退货|退掉|退了|退(?![款回到钱费])|换|改",
                           re.IGNORECASE)
 
 
@@ -320,14 +320,37 @@ def _ids_in(text: str) -> list[str]:
 
 
 _BUDGET = re.compile(r"(?:budget|under|below|less than|up to|around|about|预算|以内|左右|不超过)\D{0,12}?\$?\s*(\d{2,6})"
-                     r"|\$\s*(\d{2,6})|(\d{2,6})\s*(?:dollars|bucks|usd|美元|美金|刀|块)|(\d{2,6})\s*(?:以内|以下|之内)",
+                     r"|\$\s*(\d{2,6})|(\d{2,6})\s*(?:dollars|bucks|usd|美元|美金|刀|块)|(\d{2,6})\s*(?:以内|以下|之内|左右)",
                      re.IGNORECASE)  # ("300以内的耳机")
 
 
+_ZH_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+# a round amount in Chinese numerals: "一百", "两百五", "三千"
+_ZH_AMOUNT = re.compile(r"([一二两三四五六七八九])(千|百)(?:([一二两三四五六七八九])(?![十百千]))?")
+
+
+def _zh_amount(m: re.Match) -> str:
+    unit = 1000 if m[2] == "千" else 100
+    return str(_ZH_DIGIT[m[1]] * unit + (_ZH_DIGIT[m[3]] * unit // 10 if m[3] else 0))
+
+
 def budget(text: str) -> Decimal | None:
-    """The most a shopper says they will spend ("budget 200 dollars", "预算300美元左右"), if they say."""
-    m = _BUDGET.search(text)
+    """The most a shopper says they will spend ("budget 200 dollars", "预算300美元左右", "一百以内"), if they say."""
+    m = _BUDGET.search(_ZH_AMOUNT.sub(_zh_amount, text))
     return Decimal(next(g for g in m.groups() if g)) if m else None
+
+
+_STATUS_WORDS = {"pending": re.compile(r"(?<![a-z])pending(?![a-z])|not (?:been )?(?:shipped|sent) yet|待发货|未发货|没发货|还没发", re.IGNORECASE),
+                 "processed": re.compile(r"(?<!not )(?<!n't )(?<!not been )(?<![a-z])(?:shipped|processed)(?![a-z])|\bon its way\b|已发货|"
+                                         r"(?<![没未])发货了的|在路上", re.IGNORECASE),
+                 "delivered": re.compile(r"(?<![a-z])delivered(?![a-z])|已签收|签收了|收到了的|已送达", re.IGNORECASE),
+                 "cancelled": re.compile(r"(?<![a-z])cancell?ed(?![a-z])|已取消|取消了的", re.IGNORECASE)}
+
+
+def status_named(text: str) -> str | None:
+    """The one order status the words pick an order by ("the pending one", "已签收的那个"), if one."""
+    named = [status for status, words in _STATUS_WORDS.items() if words.search(text)]
+    return named[0] if len(named) == 1 else None
 
 
 def cancel_reason(text: str) -> str | None:

@@ -57,6 +57,8 @@ _FAREWELL = re.compile(r"\b(?:good ?day to you|good ?bye|bye|see you|take care|h
 _REFUND_WANTED = re.compile(r"\b(?:refund (?:it |that |this )?(?:to|on|back to|onto) (?:my|the)|(?:i want|i'd like|give me) "
                             r"(?:my |a )?(?:money back|refund))\b|退款到|钱退到|退钱|我要退款", re.IGNORECASE)
 _INSTEAD = re.compile(r"\b(?:instead|swap|exchange|replace|another (?:size|colou?r|one))\b|换成|换一|换个|改成", re.IGNORECASE)
+_RETURN_INSTEAD = re.compile(r"(?:直接|还是|干脆)退(?:了|掉|货)?吧?|退(?:了|掉|货)吧|\b(?:just|rather) (?:return|refund)\b|"
+                             r"\b(?:return|refund)(?: it| them)? instead\b|\bforget the exchange\b", re.IGNORECASE)
 _DOES_NOT_FIT = re.compile(r"\bpinch|\btoo (?:small|big|tight|large|loose|narrow|wide|short|long)\b|\b(?:doesn'?t|don'?t|didn'?t) "
                            r"fit\b|太大|太小|太紧|太松|偏大|偏小|不合脚|挤脚|夹脚|不合身", re.IGNORECASE)
 _NO_LONGER_NEEDED = re.compile(r"\b(?:(?:shall|will|do|would)(?: not|n'?t)|won'?t|no longer) (?:be )?need(?:ing)? (?:it|them|this|that)\b|"
@@ -64,7 +66,7 @@ _NO_LONGER_NEEDED = re.compile(r"\b(?:(?:shall|will|do|would)(?: not|n'?t)|won'?
 _ORDERED = re.compile(r"\border(?:ed)?\b|下单|下了(?:一|个)?单|订了|买了", re.IGNORECASE)
 _CAN_I_RETURN = re.compile(r"\b(?:can|could|may) i (?:still )?(?:return|send back) (?:it|them|these|those|this|that)\b|"
                            r"(?:能|可以)退(?:吗|嘛|不)", re.IGNORECASE)
-_CHECKS_ORDERS = re.compile(r"查(?:一?下|个|查)?(?:我的)?(?:订单|物流|快递|包裹)|\b(?:check|look up|track) (?:on )?my (?:order|parcel|package)|"
+_CHECKS_ORDERS = re.compile(r"(?:查|看)(?:一?下|个|查)?(?:我的)?(?:订单|物流|快递|包裹|单号)|\b(?:check|look up|track) (?:on )?my (?:order|parcel|package)|"
                             + reading.NOT_SENT_YET.pattern, re.IGNORECASE)
 _CALL_OFF = re.compile(r"\b(?:kill|scrap|nix|call off|axe)\b (?:the |my |this |that )?(?:whole )?order\b", re.IGNORECASE)
 
@@ -80,6 +82,8 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if intent in ("exchange_item", "complaint") and _REFUND_WANTED.search(text) and not _INSTEAD.search(text) \
             and not _task(context).intent:
         return "return_item"  # "Refund to my mastercard please — it's for the makeup kit, the shade is all wrong"
+    if _task(context).intent == "exchange_item" and _RETURN_INSTEAD.search(text):
+        return "return_item"  # "算了还是直接退了吧 不换了 钱退回PayPal": the exchange under way becomes a return
     if intent != "cancel_order" and _CALL_OFF.search(text):
         return "cancel_order"  # "I need to kill order W6729841 before it ships"
     if intent in ("complaint", "out_of_scope", "greeting", None) and _NO_LONGER_NEEDED.search(text) \
@@ -95,8 +99,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if intent in ("return_item", "exchange_item", "complaint", "account", "greeting", None) \
             and _CHECKS_ORDERS.search(text) and not reading.asks_change(text):
         return "order_status"  # "我想查个订单 订单号忘了", "is there anything else on my account that hasn't been sent yet?"
-    if intent in ("modify_order", "complaint", "account", "price_promo", "out_of_scope", "greeting", None) \
-            and reading.ASKS_WHERE.search(text) and not _CHANGES.search(text) and not _task(context).intent \
+    if intent in ("modify_order", "complaint", "account", "price_promo", "product_info", "out_of_scope", "greeting", None) \
+            and reading.ASKS_WHERE.search(text) and not _CHANGES.search(text) \
+            and _task(context).intent in ("", None, "order_status") \
             and (reading.OWNS.search(text) or slots.get("order_id") or context.get("slots", {}).get("order_id")):
         return "order_status"  # "物流单号再发我一下", "another order with a perfume… is that one on its way too?"
     if (intent not in ORDER_INTENTS or intent in ("cancel_order", "modify_order") and not reading.asks_change(text)) \
@@ -127,8 +132,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             and not reading.OWNS.search(text) and not slots.get("order_id") and _PRICE_ASKED.search(text) \
             and not reading.DIFFERENCE.search(text) and (products.products_in(text) or context.get("product")):
         return "product_info"  # "数码相机3000万像素 CF卡 5倍变焦的多少钱": nothing of theirs, a price asked
-    if intent in ("out_of_scope", "complaint", "return_policy", None) and _WANTS.search(text) \
-            and not reading.OWNS.search(text) and products_for(text):
+    if (intent in ("out_of_scope", "complaint", "return_policy", "greeting", None)
+            or intent in ("product_info", "price_promo") and not products.products_in(text)) and _WANTS.search(text) \
+            and not _BOUGHT.search(text) and not products.asks_if_sold(text) and products_for(text):
         return "recommend"  # "想在家workout 但是房子很小 any ideas", "出国玩两周 装东西用的有啥"
     if intent not in ORDER_INTENTS | {"product_info", "recommend", "price_promo"} and products.products_in(text) \
             and names_option(text) and (_PRICE_ASKED.search(text) or _STOCK.search(text)) \
@@ -247,16 +253,21 @@ def asks_about_product(context: dict, text: str) -> bool:
     return bool(context.get("product")) and bool(reading.QUESTION.search(text) or _FOLLOW_UP.search(text)) \
         and bool(names_option(text) or asked_attributes(text) or _ENDS.search(text) or _STOCK.search(text)) \
         and not reading.ORDER_ID.search(text) and not reading.payment_source(text) \
-        and not reading.OWNS.search(text) and all(n == context["product"] for n, _ in products.products_in(text))
+        and not reading.OWNS.search(text) and all(n == context["product"] for n, _ in products.products_in(text)) \
+        and not (_task(context).intent in ORDER_INTENTS and reading.asks_change(text))  # ("有两个烤炉？退木炭那个")
 
 
-_WANTS = re.compile(r"推荐|买点|买个|买件|想买|有啥|有什么|有没有|你们有|any ideas|recommend|suggest|what would you get|"
+_WANTS = re.compile(r"推荐|买点|买个|买件|想买|有啥|有什么|有没有|你们有|有这种|送点|送什么|想要个|any ideas|recommend|suggest|"
+                    r"what would you get|what (?:have you got|do you have|can you offer)|\bneed (?:something|sth|some)\b|"
                     r"looking for|\bgift\b|送(?:给|他|她)", re.IGNORECASE)
+# something of theirs bought already (not just "my": "my wife says the bedroom is too dark, what have you got")
+_BOUGHT = re.compile(r"买的|(?<![要想])买了|订单|收到|签收|\border\b|\bbought\b|\bpurchased\b|\breceived\b", re.IGNORECASE)
 _STOCK = re.compile(r"(?<![a-z])in stock(?![a-z])|(?<![a-z])available(?![a-z])|有货|现货|还有哪", re.IGNORECASE)  # "那现在哪几款是in stock的"
 _ENDS = re.compile(r"cheapest|most expensive|最便宜|最贵", re.IGNORECASE)  # "最便宜那个多少钱" of the product just shown
 _PRICE_ASKED = re.compile(r"cheapest|most expensive|how much|price|多少钱|价格|最便宜|最贵", re.IGNORECASE)
 # a short follow-up about the product just talked about: "and in navy?", "capsule 1L那个多少", "要最重的 55-75 lbs那种"
 _FOLLOW_UP = re.compile(r"多少|价格|价钱|那种|那个|那款|这款|呢|\bhow much\b|\bprice\b|^\W*(?:and|what about|how about)\b|"
+                        r"^\W*(?:要|想要)[^退换取消，,]{0,8}的|预算|以内|\bbudget\b|\bunder \$?\d|"
                         r"\bthe \w+(?: \w+)? ones?\b", re.IGNORECASE)
 
 
@@ -280,6 +291,8 @@ def drops_task(context: dict, intent: str | None, slots: dict, text: str, goes_o
     address" / "地址不用改了" drops it wherever it is said."""
     task = _task(context)
     action = ACTION_OF.get(task.intent)
+    if task.intent == "exchange_item" and _RETURN_INSTEAD.search(text):
+        return False  # "不换了 直接退了吧": the items chosen go on to the return (agent/dialogue/engine.py)
     if context.get("pending"):  # "don't cancel, change the address instead": the change stated is dropped
         # (and "actually nvm keep it. when does the espresso machine one ship?": dropped, the question answered)
         return intent != task.intent and reading.declines(text, action) and (
@@ -291,6 +304,15 @@ def drops_task(context: dict, intent: str | None, slots: dict, text: str, goes_o
     if not reading.is_no(text, action) or _gives_details(task, text):
         return False
     return (goes_on and intent != task.intent) or not _names_who_or_which(slots, text)
+
+
+def return_instead(context: dict, intent: str | None, text: str) -> dict | None:
+    """"算了还是直接退了吧 不换了": the exchange under way becomes a return of the same items of the same order."""
+    task = _task(context)
+    if task.intent != "exchange_item" or intent != "return_item" or not _RETURN_INSTEAD.search(text):
+        return None
+    return Task(intent="return_item", order_id=task.order_id, order_named=task.order_named, products=task.products,
+                item_ids=task.item_ids).model_dump()
 
 
 def _task(context: dict) -> Task:

@@ -39,8 +39,10 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
     catalogue = turn.shop.call("list_all_product_types", {})
     named = [(name, catalogue[name]) for name, _ in products.products_in(text) if name in catalogue]
     if len(named) > 1 and len({w for _, w in products.products_in(text)}) == 1:  # one word, two products ("耳机"):
-        best = _best_named(turn, [n for n, _ in named], catalogue)  # the one the options or the budget say
-        named = [(best, catalogue[best])]
+        best = _best_named(turn, [n for n, _ in named], catalogue)  # the one the options or the budget say,
+        if not any(named_options(list(turn.product(pid)["variants"].values()), text) for _, pid in named):
+            best = _end_of_shown(turn, [n for n, _ in named], catalogue, which_one=False) or best  # or the end asked
+        named = [(best, catalogue[best])]  # ("whats the priciest watch u got": of every watch)
     if len(named) > 1 and _EACH.search(text) and (ends := [e for n, pid in named if (e := _extreme(turn, n, list(
             turn.product(pid)["variants"].values())))]):
         dialogue.task = None  # "an e-reader or a tablet, and what is the least expensive of each?"
@@ -53,10 +55,17 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         named = [(fit, catalogue[fit])]  # "他穿11码, 要waterproof的" after three were recommended: the boots
     elif not named and task.intent == "recommend" and (end := _end_of_shown(turn, task.products, catalogue)):
         named = [(end, catalogue[end])]  # "what's the cheapest of those?": that one, at its cheapest
+    elif not named and task.intent == "recommend" and reading.CHEAPER.search(text) and reading.budget(text) is None \
+            and (priced := sorted(
+            (Decimal(p), n) for n in task.products if n in catalogue and (p := _cheapest(turn, catalogue[n])))):
+        named = [(priced[0][1], catalogue[priced[0][1]])]  # "那有没有便宜一点的" after two were recommended: the cheaper
     elif not named and reading.CHEAPER.search(text) and dialogue.product in catalogue:
         named = [(dialogue.product, catalogue[dialogue.product])]  # the same, after a question about its price
     product_id = named[0][1] if named else None
     dialogue.task = None
+    # ("我在考虑买个无人机送我儿子，你们有吗": not sold, said first; then what fits the need)
+    not_sold = turn.say("not_sold_short", thing=thing) + ("" if turn.language == "zh" else " ") \
+        if not named and (thing := products.asks_if_sold(text)) else ""
     variants = _variant_answer(turn, named[0][0], product_id) if product_id else None
     if intent == "recommend" and variants:  # "boots, size 11, waterproof?": that variant, not a list
         return variants
@@ -81,7 +90,7 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         dialogue.offer = offer
         dialogue.task = dialogue.task or Task(intent=intent)
         reply += turn.say("cross_sell", **offer.model_dump())
-    return Answer(reply, {"products": named})
+    return Answer(not_sold + reply, {"products": named})
 
 
 def _in_stock(turn: Turn, task: Task, name: str, product_id: str) -> tuple[str, Offer | None]:
@@ -166,7 +175,8 @@ def _end_of_shown(turn: Turn, shown: list[str], catalogue: dict, which_one: bool
     dearest = _DEAREST.search(turn.text) or which_one and _DEARER_ONE.search(turn.text)
     if not (dearest or _CHEAPEST.search(turn.text) or which_one and _CHEAPER_ONE.search(turn.text)):
         return None
-    priced = [(Decimal(price), n) for n in shown if n in catalogue and (price := _cheapest(turn, catalogue[n]))]
+    priced = [(Decimal(str(v["price"])), n) for n in shown if n in catalogue
+              for v in turn.product(catalogue[n])["variants"].values() if v["available"]]
     return (max if dearest else min)(priced)[1] if priced else None
 
 
@@ -225,15 +235,24 @@ def _extreme(turn: Turn, name: str, variants: list[dict]) -> str | None:
 
 
 def _compared(variants: list[dict], text: str) -> tuple[list[dict], None] | None:
-    """Two variants the message sets side by side, each by two options or more: both, to compare."""
-    parts = [p for p in _VERSUS.split(text) if p.strip()]
+    """Two variants the message sets side by side, told apart by an option named in each ("6寸的和8寸32G的",
+    "大号灰色的宠物床 记忆棉的和涤纶的"): one of each, in stock first, the options named once holding for both
+    where a variant has them ("portable gas grill vs portable charcoal grill, the basic ones")."""
+    parts = [named_options(variants, p) for p in _VERSUS.split(text) if p.strip()]
+    if len(parts) < 2 or not all(parts) or not any(
+            a.get(k) and b.get(k) and a[k] != b[k] for a in parts for b in parts for k in a):
+        return None
     picks = []
-    for part in parts if len(parts) > 1 else []:
-        named = named_options(variants, part)
-        exact = sorted((v for v in variants if fits(v, named) == len(named)), key=lambda v: not v["available"])
-        if len(named) < 2 or not exact:
+    for part in parts:
+        shared = {k: v for other in parts if other is not part for k, v in other.items() if k not in part}
+        for named in ({**shared, **part}, part):
+            exact = sorted((v for v in variants if fits(v, named) == len(named)),
+                           key=lambda v: (not v["available"], Decimal(str(v["price"]))))
+            if exact and (exact[0]["available"] or named is part):
+                picks.append(exact[0])
+                break
+        else:
             return None
-        picks.append(exact[0])
     return (picks, None) if len({v["item_id"] for v in picks}) > 1 else None
 
 
@@ -253,7 +272,8 @@ def _still_minded(asked: dict, text: str) -> dict:
 
 
 _IN_STOCK = re.compile(r"in stock|\bbuy\b.{0,20}\bnow\b|\bavailable\b|有货|现货|能买|可以买", re.IGNORECASE)
-_EACH = re.compile(r"\b(?:of each|each of|each one|both of them|for both)\b|分别|各自|各是|各多少|都是多少", re.IGNORECASE)
+_WHICH_ONES = re.compile(r"\b(?:what|which) (?:[\w-]+ ){0,3}ones\b|\bwhat (?:[\w-]+ ){0,3}do you (?:actually |really )?have\b|"
+                         r"有哪(?:些|几款|几种)|都有哪|有什么(?:款|型号)", re.IGNORECASE)
 _CHEAPEST = re.compile(r"cheapest|lowest price|least expensive|最便宜|最低价", re.IGNORECASE)
 # of the products just recommended or compared, not of one product's variants: "which one is cheaper?"
 _CHEAPER_ONE = re.compile(r"\bwhich (?:one |of (?:the|them|those) )?is (?:cheaper|less expensive)\b|哪(?:个|款)(?:更)?便宜",
@@ -270,18 +290,28 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict | None
     if (extreme := _extreme(turn, name, variants)):
         return Answer(extreme, {"product": product})
     asked_before = turn.dialogue.asked_options if turn.dialogue.product == name else {}
-    before = _still_minded(asked_before, turn.text)
+    # ("so what 17 inch ones do you actually have": those, whatever was asked before; in stock)
+    which_ones = bool(_WHICH_ONES.search(turn.text) and named_options(variants, turn.text))
+    # ("anything waterproof that's cheaper?" after a price: below that one, with only what is named now)
+    shown_last = next((v for v in variants if v["item_id"] == turn.dialogue.variant), None) \
+        if turn.dialogue.product == name and reading.CHEAPER.search(turn.text) else None
+    before = {} if which_ones or shown_last else _still_minded(asked_before, turn.text)
     # ("blue is out? which colours then?": every colour, the one named again being the one found missing; not
     # "what colours does it come in, and how much is the black one?")
     named_now = named_options(variants, turn.text)
     open_keys = frozenset(k for k, words in _ANY.items() if words.search(turn.text)
                           and named_now.get(k, set()) <= set(asked_before.get(k, ())))
     asked, closest = _compared(variants, turn.text) or asked_variants(variants, turn.text, before, open_keys)
+    if closest and before and (alone := asked_variants(variants, turn.text))[0] and not alone[1]:
+        asked, closest = alone  # ("那黑色4杯的呢" after a black 8-cup one with a grinder: none has all; the 4-cup ones)
     if not (asked or closest):
         return None
     turn.dialogue.asked_options = {k: sorted(v) for k, v in {**before, **named_now}.items()}
-    if _IN_STOCK.search(turn.text) and any(v["available"] for v in asked):  # "which one can I buy right now?"
+    if (which_ones or _IN_STOCK.search(turn.text)) and any(v["available"] for v in asked):  # "which one can I buy now?"
         asked = [v for v in asked if v["available"]]
+    if shown_last and (below := [v for v in asked if v["available"]
+                                 and Decimal(str(v["price"])) < Decimal(str(shown_last["price"]))]):
+        asked = below
     if (budget := reading.budget(turn.text)) is not None and any(Decimal(str(v["price"])) <= budget for v in asked):
         asked = sorted((v for v in asked if Decimal(str(v["price"])) <= budget), key=lambda v: not v["available"])
     if reading.CHEAPER.search(turn.text) or _CHEAPEST.search(turn.text):  # "the cheapest wireless ones in stock"
@@ -308,7 +338,7 @@ def _yes_no_lead(turn: Turn, variants: list[dict], asked: list[dict], named: dic
     return turn.say("feature_all" if len(having) == len(in_stock) else "feature_some") if having else None
 
 
-_PRICE_OR_STOCK = re.compile(r"how much|price|cost|in stock|available|多少钱|价格|有货|库存|最便宜|cheapest", re.IGNORECASE)
+_PRICE_OR_STOCK = re.compile(r"how much|price|cost|cheaper|便宜|in stock|available|多少钱|价格|有货|库存|最便宜|cheapest", re.IGNORECASE)
 
 
 def product_facts(turn: Turn) -> Answer:
@@ -328,8 +358,8 @@ def product_facts(turn: Turn) -> Answer:
 
 
 def _facts_of(turn: Turn, catalogue: dict, name: str | None) -> Answer:
-    if reading.COMPARES.search(turn.text) and len(both := list(dict.fromkeys(
-            n for n, _ in products.products_in(turn.text) if n in catalogue))) == 2:
+    if (reading.COMPARES.search(turn.text) or _EACH.search(turn.text) or _TORN.search(turn.text)
+            or products.asks_whether_sold(turn.text)) and len(both := _told_apart(turn.text, catalogue)) == 2:
         return _side_by_side(turn, both, catalogue)
     task = turn.dialogue.task
     name = name or _fitting_shown(turn, catalogue) or _having_asked(turn, catalogue) or turn.dialogue.product \
@@ -350,6 +380,13 @@ def _facts_of(turn: Turn, catalogue: dict, name: str | None) -> Answer:
     turn.dialogue.variant, turn.dialogue.asked_options = None, {}  # "what can I buy today then?": all of them again
     if not in_stock:
         return turn.answer("out_of_stock", {"product": product}, name=name)
+    if (budget := reading.budget(turn.text)) is not None:  # "any headphones under $350?": those, cheapest first
+        within = sorted((v for v in in_stock if Decimal(str(v["price"])) <= budget), key=lambda v: Decimal(str(v["price"])))
+        shown = within[:_MOST_LISTED] or sorted(in_stock, key=lambda v: Decimal(str(v["price"])))[:1]
+        lines = "; ".join(turn.say("variant_stock", options=options(v), price=v["price"], stock=turn.say("in_stock"))
+                          for v in shown)
+        return Answer(("" if within else turn.say("nothing_within", budget=budget) + " ")
+                      + turn.say("variant_facts", name=name, lines=lines), {"product": product})
     if _EACH.search(turn.text) and len(in_stock) <= _MOST_LISTED:  # "which do you have, and what does each cost?"
         lines = "; ".join(turn.say("variant_stock", options=options(v), price=v["price"], stock=turn.say("in_stock"))
                           for v in sorted(in_stock, key=lambda v: Decimal(str(v["price"]))))
@@ -360,13 +397,32 @@ def _facts_of(turn: Turn, catalogue: dict, name: str | None) -> Answer:
                        high=f"{prices[-1]:.2f}")
 
 
+def _told_apart(text: str, catalogue: dict) -> list[str]:
+    """The products the message names each by its own word: a word that may mean several ("咖啡机") is one
+    product at most, the one another word names ("笔记本 就是本子": the Notebook)."""
+    by_word: dict[str, list[str]] = {}
+    for name, written in products.products_in(text):
+        if name in catalogue:
+            by_word.setdefault(written, []).append(name)
+    plain = {names[0] for names in by_word.values() if len(names) == 1}
+    meant = [names[0] if len(names) == 1 else next((n for n in names if n in plain), None) for names in by_word.values()]
+    return list(dict.fromkeys(n for n in meant if n))
+
+
 def _side_by_side(turn: Turn, names: list[str], catalogue: dict) -> Answer:
     """Each product's price range and options in stock, one line each."""
     lines, shown = [], []
     for name in names:
         product = turn.product(catalogue[name])
         in_stock = [v for v in product["variants"].values() if v["available"]]
-        if in_stock:
+        # (the one of it the message describes: "the black wireless over-ear headphones and the black … earbuds")
+        part = next((p for p in _VERSUS.split(turn.text) if any(n == name for n, _ in products.products_in(p))), "")
+        named = named_options(in_stock, part) if part else {}
+        if 0 < len(exact := [v for v in in_stock if named and fits(v, named) == len(named)]) <= 2:
+            lines.append(turn.say("variant_facts", name=name, lines="; ".join(turn.say(
+                "variant_stock", options=options(v), price=v["price"], stock=turn.say("in_stock")) for v in exact)).rstrip(".。"))
+            shown.append(product)
+        elif in_stock:
             prices = sorted(Decimal(str(v["price"])) for v in in_stock)
             lines.append(turn.say("compared_line", name=name, low=f"{prices[0]:.2f}", high=f"{prices[-1]:.2f}",
                                   options=options_summary(in_stock)))
@@ -377,6 +433,7 @@ def _side_by_side(turn: Turn, names: list[str], catalogue: dict) -> Answer:
     return turn.answer("compared_products", {"products": shown}, lines="; ".join(lines))
 
 
+_TORN = re.compile(r"\btorn between\b|\bdeciding between\b|\bcan'?t decide between\b|纠结", re.IGNORECASE)
 # a price for each one in stock, not a range: "what does each cost?", "分别多少钱"
 _EACH = re.compile(r"\beach\b|\bevery one\b|\ball (?:of )?(?:their|the) prices\b|\bprice list\b|分别|各(?:自|是)?多少|每(?:个|款|种)|"
                    r"\bwhat (?:do|would) (?:they|those|these) cost\b|\bhow much (?:are|do) (?:they|those|these)\b|都多少钱",
@@ -392,10 +449,17 @@ def _best_named(turn: Turn, names: list[str], catalogue: dict) -> str | None:
     if (budget := reading.budget(turn.text)) is not None:  # "３００以内的耳机 无线的": the earbuds, not the headphones
         names = [n for n in names if _cheapest(turn, catalogue[n], budget)] or names
 
-    def named(name: str) -> int:
-        variants = turn.product(catalogue[name])["variants"].values()
-        return len(named_options(list(variants), turn.text))
+    def named(name: str) -> tuple[int, int]:  # (options named, option names said: "表盘" is a Wristwatch's dial)
+        variants = list(turn.product(catalogue[name])["variants"].values())
+        keys = {w for v in variants[:1] for k in v["options"] for w in k.lower().split()} - {"material", "color", "size", "type"}
+        said = {w for zh, en in _OPTION_NAMES.items() if zh in turn.text for w in en.split()} \
+            | set(re.findall(r"[a-z]+", turn.text.lower()))
+        return len(named_options(variants, turn.text)), len(keys & said)
     return max(names, key=named)  # (the first named on a tie)
+
+
+_OPTION_NAMES = {"表盘": "dial", "表带": "strap band", "扶手": "armrest", "靠背": "backrest", "续航": "battery", "变焦": "zoom",
+                 "像素": "resolution", "防水": "water waterproof", "内存": "ram", "存储": "storage", "屏幕": "screen display"}
 
 
 def _attributes_answer(turn: Turn, name: str, product: dict, asked: list[Attribute]) -> Answer:
