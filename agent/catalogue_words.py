@@ -30,6 +30,45 @@ def catalogue_words() -> frozenset[str]:
     return frozenset(w.lower() for phrase in phrases for w in re.findall(r"[A-Za-z]{2,}", phrase))
 
 
+LEXICON = Path(__file__).resolve().parent.parent / "data" / "nlu" / "lexicon.txt"  # common English and Chinese words
+USES = ALIASES.parent / "product_uses.yaml"
+
+
+@lru_cache(maxsize=1)
+def _spelling() -> tuple[frozenset[str], frozenset[str]]:
+    """(the catalogue's words a typo may mean: names, aliases, options, uses; the common words no typo is)."""
+    uses = yaml.safe_load(USES.read_text(encoding="utf-8"))
+    words = catalogue_words() | {w.lower() for ws in uses.values() for phrase in ws for w in re.findall(r"[A-Za-z]{5,}", str(phrase))}
+    common = {line.strip() for line in LEXICON.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")}
+    return frozenset(w for w in words if len(w) >= 5), frozenset(common)
+
+
+def _near(typed: str, word: str) -> bool:
+    """One slip of the thumb: two letters swapped, one left out or one too many."""
+    if len(typed) == len(word):
+        diff = [i for i, (a, b) in enumerate(zip(typed, word)) if a != b]
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and typed[diff[0]] == word[diff[1]] and typed[diff[1]] == word[diff[0]]
+    short, long_ = sorted((typed, word), key=len)
+    return len(long_) - len(short) == 1 and len(short) >= 5 and any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+_LOWER_WORD = re.compile(r"(?<![\w@.+-])([a-z]{5,})(?![\w@]|\.\w)")
+
+
+def spelled(text: str) -> str:
+    """A catalogue word mistyped by one slip, written right ("cheapest wirless gaming mosue", "skatebaord"):
+    only words in lower case that are no common word (not "house" for "mouse"), and only one way to read each."""
+    words, common = _spelling()
+
+    def fix(m: re.Match) -> str:
+        typed = m[1]
+        if typed in words or typed in common or typed.rstrip("s") in words or typed[:-2] in words:
+            return typed  # (known, or a known word's plural: "purifiers", "watches")
+        near = {w for w in words if abs(len(w) - len(typed)) <= 1 and _near(typed, w)}
+        return near.pop() if len(near) == 1 else typed
+    return _LOWER_WORD.sub(fix, text)
+
+
 @lru_cache(maxsize=1)
 def option_values() -> frozenset[str]:
     """The words of the catalogue's option values ("white", "17-inch", "leather"), and sizes in words:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from agent.dialogue.reading import KEEP_AS_IS
 from agent.dialogue import (ORDER_INTENTS, asks_about_product, asks_for_person, can_close, confirms_what_is_done,
                             continues_task, drops_task, gives_identity, is_bare_answer, is_open_question, is_yes, names_product,
                             return_instead, starts_new_task, wants_done)
@@ -52,7 +53,8 @@ def _task_cache_or_llm(state: TurnState, deps) -> dict:
         context = {k: v for k, v in context.items() if k not in ("task", "failures")}
         update["context"] = context
         # "不取消了，只改地址": the request that replaces it is taken up at once
-        instead = u["intent"] != dropped and _sure(u, context, text, settings) and can_close(u["intent"], text, context)
+        instead = u["intent"] != dropped and _sure(u, context, text, settings) and can_close(u["intent"], text, context) \
+            and not KEEP_AS_IS.search(text)  # ("那先不改了，还是保持原来的吧": nothing else asked instead)
         if not instead and not (u.get("more") and _sure(u, context, text, settings)):
             return {**update, "route": "flow", "flow_intent": "acknowledge"}
     if starts_new_task(context, u["intent"], u["slots"], u["confidence"] >= settings.intent_confidence_threshold, text):
@@ -120,11 +122,13 @@ ACTIONS = ORDER_INTENTS | {"account", "price_promo", "recommend", "product_info"
 
 def _sure(u: dict, context: dict, text: str, settings: Settings) -> bool:
     """Sure enough of the intent for a templated flow: confident, or half as confident and backed by the
-    conversation (the topic of the turn before) or by the words (a product of ours named in a question
-    about products). A wrong flow costs a question, never an action: every change waits for a yes."""
+    conversation (the topic of the turn before, the shopper's order just talked about) or by the words (a
+    product of ours named in a question about products). A wrong flow costs a question, never an action: every change waits for a yes."""
     threshold = settings.intent_confidence_threshold
     backed = u["intent"] == context.get("last_intent") or (u["intent"] in CATALOGUE_INTENTS and names_product(text)) \
-        or (u["intent"] in ORDER_INTENTS and (names_product(text) or gives_identity(u["slots"], text)))
+        or (u["intent"] == "recommend" and not is_open_question(text) and bool(products_for(text))) \
+        or (u["intent"] in ORDER_INTENTS and (names_product(text) or gives_identity(u["slots"], text)
+                                              or context.get("user_id") and context.get("slots", {}).get("order_id")))
     return u["confidence"] >= threshold or (backed and u["confidence"] >= threshold / 2)
 
 

@@ -13,6 +13,8 @@ import re
 
 import zhconv
 
+from agent.catalogue_words import spelled
+
 _FULL_WIDTH = {**{0xFF10 + i: 0x30 + i for i in range(10)}, **{0xFF21 + i: 0x41 + i for i in range(26)},
                **{0xFF41 + i: 0x61 + i for i in range(26)}, 0xFF20: 0x40, 0xFF03: 0x23}
 _ZH_DIGITS = str.maketrans("零〇一二三四五六七八九幺", "001234567891")
@@ -101,6 +103,7 @@ def canonical(text: str) -> str:
     text = _ZH_DIGIT_RUN.sub(lambda m: m[0].translate(_ZH_DIGITS), text)
     text = _EN_DIGIT_RUN.sub(_digits, text)
     text = _SPOKEN_UNIT.sub(_unit, _SPOKEN_HOUSE.sub(_house, text))
+    text = spelled(text)  # a catalogue word mistyped by one slip ("wirless gaming mosue")
     if "@" in text and not re.search(_DOT, text, re.IGNORECASE):
         return text
     return _SPOKEN_EMAIL.sub(_email, text)

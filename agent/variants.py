@@ -18,7 +18,7 @@ _ZH_COLOURS = {"黑": "black", "白": "white", "红": "red", "蓝": "blue", "绿
 _ZH_COLOUR = re.compile(f"([{''.join(_ZH_COLOURS)}])(?=[色的])")
 _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual", "咖啡色": "brown", "米色": "beige", "米白": "beige", "藏青": "navy", "玫瑰金": "rose gold", "大号": "large", "大一点": "large", "小一点": "small",
                "中号": "medium", "小号": "small", "皮": "leather", "不锈钢": "stainless steel", "玻璃": "glass",
-               "塑料": "plastic", "无线": "wireless", "有线": "wired", "防水": "waterproof", "陶瓷": "ceramic",
+               "塑料": "plastic", "无线": "wireless cordless", "有线": "wired", "防水": "waterproof", "陶瓷": "ceramic",
                "枫木": "maple", "竹": "bamboo", "图案": "graphic", "纯色": "plain", "定制": "custom", "尼龙": "nylon",
                "涤纶": "polyester", "法压": "french press", "滴滤": "drip", "意式": "espresso", "浓缩": "espresso", "定时": "timer",
                "燃气": "gas", "电磁炉": "induction", "硬皮": "hard cover", "软皮": "soft cover", "深空灰": "space grey",
@@ -28,7 +28,8 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "网布": "mesh", "网面": "mesh", "网眼": "mesh", "布艺": "fabric", "布面": "fabric", "硅胶": "silicone",
                "固定扶手": "fixed", "可调节扶手": "adjustable", "可调扶手": "adjustable", "无扶手": "none",
                "标准靠背": "standard", "高靠背": "high-back", "中等亮度": "medium", "高亮度": "high", "低亮度": "low",
-               "电池供电": "battery", "插电": "ac adapter", "深肤色": "dark", "深色皮肤": "dark", "浅肤色": "light", "白皙": "light", "中等肤色": "medium", "动物": "animals", "艺术": "art", "奇幻": "fantasy", "风景": "landscape", "初级": "beginner",
+               "电池供电": "battery", "插电": "ac adapter", "a牌": "brand a", "b牌": "brand b", "c牌": "brand c", "品牌a": "brand a", "品牌b": "brand b", "品牌c": "brand c",
+               "深色": "dark", "浅色": "light", "深肤色": "dark", "深色皮肤": "dark", "浅肤色": "light", "白皙": "light", "中等肤色": "medium", "动物": "animals", "艺术": "art", "奇幻": "fantasy", "风景": "landscape", "初级": "beginner",
                "入门": "beginner", "新手": "beginner", "中级": "intermediate", "专家": "expert", "夜间模式": "night mode",
                "静音": "quiet operation", "活性炭": "carbon", "负离子": "ionic", "山地": "mountain", "公路车": "road",
                "磨豆": "built-in grinder", "研磨": "built-in grinder", "自动关机": "auto shutoff", "光学": "optical",
@@ -37,7 +38,9 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "青轴": "clicky", "红轴": "linear", "茶轴": "tactile", "非偏光": "non-polarized", "偏光": "polarized",
                "圆领": "crew neck", "v领": "v-neck", "纯棉": "cotton", "扫地机器人": "robotic", "立式": "upright",
                "天然橡胶": "natural rubber", "铸铁": "iron", "铁": "iron", "橡胶": "rubber", "聚氨酯": "urethane", "可调节": "adjustable", "可调": "adjustable", "可以调节": "adjustable", "能调节": "adjustable", "可以调": "adjustable", "能调": "adjustable",
-               "固定": "fixed", "记忆棉": "memory foam", "抓绒": "fleece", "wooden": "wood", "alexa": "amazon alexa", "homekit": "apple homekit", "google home": "google assistant", "女士": "women", "女款": "women", "女生": "women", "女性": "women",
+               "固定": "fixed", "记忆棉": "memory foam", "抓绒": "fleece", "robot": "robotic", "pet hair": "pet hair removal", "无尘袋": "bagless", "免集尘袋": "bagless", "集尘袋": "bagged",
+               "hepa过滤": "hepa filter", "谷歌助手": "google assistant", "谷歌": "google assistant",
+               "苹果homekit": "apple homekit", "wooden": "wood", "alexa": "amazon alexa", "homekit": "apple homekit", "google home": "google assistant", "女士": "women", "女款": "women", "女生": "women", "女性": "women",
                "男士": "men", "男款": "men", "男生": "men", "男性": "men", "中性": "unisex", "木炭": "charcoal", "炭烤": "charcoal", "电烤": "electric",
                "便携": "portable", "旋转烤叉": "rotisserie", "侧炉": "side burner"}
 _INCH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-\s*)?(?:inches|inch|寸|英寸|吋)", re.IGNORECASE)
@@ -77,7 +80,10 @@ def option_words(text: str) -> str:
     text = _HOLDS_LAPTOP.sub(" laptop ", text)
     # longest first: 玫瑰金 before a colour of one character
     for zh in sorted(_ZH_OPTIONS, key=len, reverse=True):
-        if zh in text:
+        if zh.isascii():  # an English word for an option: whole words, not one already written in full
+            if not re.search(rf"(?<![a-z]){re.escape(_ZH_OPTIONS[zh])}(?![a-z])", text):
+                text = re.sub(rf"(?<![a-z]){re.escape(zh)}(?![a-z])", f" {_ZH_OPTIONS[zh]} ", text)
+        elif zh in text:
             text = text.replace(zh, f" {_ZH_OPTIONS[zh]} ")
     return _ZH_COLOUR.sub(lambda m: f" {_ZH_COLOURS[m[1]]} ", text)
 

@@ -1109,3 +1109,54 @@ def test_a_change_stated_still_waits_when_another_order_asked_too_is_refused(sho
     assert "#W6679257" in reply and "#W6247578" in reply and chat.status("#W6679257") == "delivered"
     chat.say("cancel_order", "fine. cancel the first one W6247578 then, yes", order_id="#W6247578")
     assert chat.status("#W6247578") == "cancelled"
+
+
+def test_the_order_just_talked_about_answers_what_was_bought_paid_and_where_it_goes(shop):
+    from agent.dialogue.routing import meant_intent
+
+    chat = Conversation(shop)
+    chat.say("order_status", "order W5257743, sofia.ito3877@example.com", email="sofia.ito3877@example.com",
+             order_id="#W5257743")
+    assert "i7" in chat.say("order_status", "what were the specs again? I forgot which processor I picked")
+    context = {"user_id": "u", "slots": {"order_id": "#W5257743"}, "last_intent": "refund_status"}
+    assert meant_intent("recommend", {}, "what were the specs again? which processor I picked", context) == "order_status"
+    assert meant_intent("return_policy", {}, "是全额退的吗? 包括那个espresso machine?", context) == "refund_status"
+    zh = Conversation(shop, "zh")
+    reply = zh.say("order_status", "order W2002172 到哪了 那单总共付了多少 juan.kim2574@example.com",
+                   email="juan.kim2574@example.com", order_id="#W2002172")
+    assert "1011.24" in reply
+    assert "538 Spruce Street" in zh.say("order_status", "ok 所以是送到spruce street那个地址了对吧?")
+
+
+def test_corrections_and_keeping_things_as_they_are(shop):
+    from agent.dialogue import reading
+    from agent.dialogue.addresses import address_in
+
+    assert address_in("1070 W Washington St, 3rd Floor, Phoenix AZ 85007 —— 啊不对 门牌是1700 不是1070")["address1"] \
+        == "1700 W Washington St"
+    assert address_in("455 Market Street, Floor 3, San Francisco, CA 94105 sorry zip 94103 not 94105")["address1"] \
+        == "455 Market Street"
+    assert reading.KEEP_AS_IS.search("新地址是…等一下，那先不改了，还是保持原来的吧")
+    chat = Conversation(shop, "zh")
+    chat.say("return_item", "订单W5254379 我要退空气净化器和茶壶", order_id="#W5254379")
+    chat.say("return_item", "Mia Smith 80246")
+    reply = chat.say("return_item", "等等 茶壶还是留着吧 只退空气净化器 钱退回原来付款的方式")
+    assert "504.19" in reply and "100.62" not in reply and chat.dialogue.pending  # fewer items, not a no
+    chat.say("return_item", "是的 确认只退净化器")
+    assert chat.status("#W5254379") == "return requested"
+
+
+def test_typos_negations_and_alternatives_when_the_one_asked_for_is_gone(shop):
+    from agent.catalogue_words import spelled
+
+    assert spelled("cheapest wirless gaming mosue?") == "cheapest wireless gaming mouse?"
+    assert spelled("my house is big, mia.smth@example.com") == "my house is big, mia.smth@example.com"
+    zh = Conversation(shop, "zh")
+    assert "1822.82" in zh.say("price_promo", "最便宜的腕表多少钱？要传统的那种手表，不要智能手表")
+    reply = zh.say("product_info", "那个 Bluetooth Speaker 黑色, 20 hours battery, 防水的, 还有吗? 没有的话其他颜色同款多少钱")
+    assert "285.94" in reply and "302.67" in reply
+    en = Conversation(shop)
+    reply = en.say("product_info", "Two bookshelves I'm deciding between: the white wood one that's 5 ft, and the brown "
+                                   "metal one that's 6 ft. How much is each?")
+    assert "451.01" in reply and "471.77" in reply
+    assert "Action Camera" in en.say("recommend", "My nephew is into photography. What could I get him for under $600?")

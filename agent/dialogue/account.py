@@ -66,8 +66,9 @@ def account_request(turn: Turn, authenticate: Callable[[Turn], str | None]) -> A
     if not task.address and _FINE.search(text) and not reading.CHANGE_WORDS.search(_FINE.sub(" ", text)):
         dialogue.finish_task()
         return turn.answer("account_address_kept")
-    if not task.address:
-        return turn.answer("ask_account_address")
+    if not task.address:  # (with the one on file now, said back to its own shopper)
+        now = addresses.shown(turn.profile()["address"])
+        return turn.answer("ask_account_address", {"address": now}, address=now)
     dialogue.pending = Pending(tool="modify_user_address", args={"user_id": dialogue.user_id, **task.address},
                                done="account_address_changed", kept="account_address_kept")
     shown = addresses.shown(task.address)

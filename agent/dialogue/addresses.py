@@ -121,11 +121,17 @@ def address_in(text: str) -> dict | None:
     # the zip corrected right after ("… NY 10063……不对，邮编是10036，打错了", "… 78701, sorry I mean 78702")
     if _FIXED_NOW.search(rest := text[m.end():]) and (zips := ZIP.findall(_NEGATED_ZIP.sub(" ", rest))):
         zip_ = zips[0]
+    # the house number corrected right after ("… 85007 —— 啊不对 门牌是1700 不是1070")
+    if _FIXED_NOW.search(rest) and (fix := _NUMBER_FIXED.search(rest)) \
+            and (number := re.match(r"\d+", street)) and (fix[2] or fix[4] or number[0]) == number[0]:
+        street = (fix[1] or fix[3]) + street[number.end():]
     return {"address1": street.title() if street.islower() else street,  # (dictated in lower case: as written on mail)
             "address2": unit[:1].upper() + unit[1:], "city": city.title() if city.islower() else city,
             "state": m[4].upper(), "country": "USA", "zip": zip_}
 
 
+_NUMBER_FIXED = re.compile(r"(?:门牌号?|house number|street number)\D{0,6}?(\d{1,6})(?:\s*,?\s*(?:不是|not)\s*(\d{1,6}))?|"
+                           r"(?<!\d)(\d{1,6})\s*,?\s*(?:不是|not)\s*(\d{1,6})(?!\d)", re.IGNORECASE)
 _FIXED_NOW = re.compile(r"不对|打错|写错|说错|\bsorry\b|\boops\b|\bI mean\b|\bactually\b|\btypo\b", re.IGNORECASE)
 # a floor written the Chinese way ("18楼", "3楼 (Floor 3)") as the address's second line
 _ZH_FLOOR = re.compile(r"(?<![\d-])(\d{1,3})\s*(?:楼|层)(?:\s*[(（]\s*floor\s*\1\s*[)）])?", re.IGNORECASE)

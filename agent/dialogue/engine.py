@@ -200,6 +200,8 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
             task.change = "items"
 
 
+_ABOUT_PAYING = re.compile(r"[^，,。.;；!！?？]*(?:付款|支付|信用卡|礼品卡|pay ?pal|\bcard\b|\bpayment\b|\bpay\b)[^，,。.;；!！?？]*",
+                           re.IGNORECASE)
 _ADDRESS_KEPT = re.compile(r"地址(?:就|也)?(?:不用|不需要|不|别)(?:改|动)了?|\b(?:keep|leave) the address(?: as it is)?\b|"
                            r"\baddress (?:stays|is fine)\b", re.IGNORECASE)
 
@@ -345,12 +347,17 @@ def _settle(turn: Turn, order: dict) -> Answer | None:
     said = products.without_others_kept(turn.text, pending.items)
     if pending.tool != "modify_pending_order_address":  # ("地址不用改 go ahead yes" to a change of items)
         said = _ADDRESS_KEPT.sub(" ", said)
+    elif not (set(pending.args) & {"payment_method_id"}):  # ("没有信用卡那就算了，付款不改，就改地址。…确认修改":
+        said = _ABOUT_PAYING.sub(" ", said)                # the payment left as it is, the address confirmed)
     clauses = [c for c in re.split(r"(?<=[。.!！;；])\s*", said) if c.strip()]
     if len(own := [c for c in clauses if pending.args.get("order_id") in reading.order_ids(c)]) < len(clauses) and own:
         said = " ".join(own)  # ("已经发货的那个就算了吧。W8121088 确认取消": the yes is the stated order's)
     yes, no = reading.is_yes(said, action), reading.is_no(said, action)
     if not (yes or no) or (yes and products.adds_details(turn.text, pending.args, pending.items)):
         return None
+    if no and "item_ids" in pending.args \
+            and 0 < len({n for n, _ in products.items_meant(pending.items, turn.text)}) < len(set(pending.items)):
+        return None  # ("茶壶还是留着吧 只退空气净化器": a return of fewer items, stated again; not a no to all of it)
     if no:
         turn.dialogue.finish_task()
         return turn.answer(pending.kept, order_id=order["order_id"])

@@ -29,7 +29,8 @@ class Flow:
 
 
 FLOWS: dict[str, Flow] = {
-    "order_status": Flow((orders.tell_status,), replies=("order_status", "tracking", "refund_line", "ship_to")),
+    "order_status": Flow((orders.tell_status,), replies=("order_status", "tracking", "refund_line", "ship_to",
+                                                             "items_bought", "payments", "paid_line", "refunded_line")),
     "refund_status": Flow((orders.tell_refund,), replies=("refund_issued", "refund_after_return", "no_refund")),
     "payment_issue": Flow((orders.tell_payments,), replies=("payments", "paid_line", "refunded_line")),
     "cancel_order": Flow((orders.ask_reason, orders.state_cancel), ("pending",), "cannot_cancel",

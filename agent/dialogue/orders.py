@@ -11,7 +11,8 @@ from decimal import Decimal
 from agent.dialogue import addresses, products, reading
 from agent.dialogue.state import Pending, Task
 from agent.dialogue.turn import Answer, Turn, options, refunded
-from agent.variants import CHANGE_TO, asks_option, describes_current, fitting, item_described, variant_named, variant_wished
+from agent.variants import (CHANGE_TO, asks_option, describes_current, fits, fitting, item_described, named_options,
+                            variant_named, variant_wished)
 from tools.errors import ToolError
 
 
@@ -34,12 +35,20 @@ def tell_status(turn: Turn, order: dict, task: Task) -> Answer:
         turn.dialogue.traced = [*turn.dialogue.traced, order["order_id"]]
         reply += turn.say("not_received")
     facts = {"order": order, "tracking": tracking}
+    if reading.ASKS_SPECS.search(turn.text):  # "what were the specs again? which processor I picked": each item as bought
+        reply += turn.say("items_bought", items="; ".join(f"{i['name']} ({options(i)})" for i in order["items"]))
+    if _ASKS_PAID.search(turn.text):  # "那单总共付了多少"
+        reply += ("" if turn.language == "zh" else " ") + _payments(turn, order)
     if reading.ASKS_ADDRESS.search(turn.text) and not reading.ACCOUNT_WORDS.search(turn.text):
         # (the account's default address is not the order's)
         facts["address"] = addresses.shown(order["address"])  # their own, once proven: the rails let it through
         reply += turn.say("ship_to", address=facts["address"])
     turn.dialogue.finish_task()
     return Answer(reply, facts)
+
+
+_ASKS_PAID = re.compile(r"付了多少|花了多少|多少钱来着|总共(?:付|花)|\bhow much (?:did i|have i) (?:pay|paid|spend|spent)\b|"
+                        r"\bwhat did i pay\b|\b(?:order )?total\b", re.IGNORECASE)
 
 
 def tracking_line(turn: Turn, tracking: dict) -> str:
@@ -77,10 +86,14 @@ def tell_every_refund(turn: Turn, found: list[dict]) -> Answer:
 def tell_payments(turn: Turn, order: dict, task: Task) -> Answer:
     """"Charged twice?": every payment and refund on the order, as the shop recorded them."""
     turn.dialogue.finish_task()
+    return Answer(_payments(turn, order), {"order": order})
+
+
+def _payments(turn: Turn, order: dict) -> str:
     lines = "; ".join(turn.say("paid_line" if p["transaction_type"] == "payment" else "refunded_line",
                                amount=f"{Decimal(str(p['amount'])):.2f}", method=shown_method(turn, p["payment_method_id"]))
                       for p in order["payment_history"])
-    return turn.answer("payments", {"order": order}, order_id=order["order_id"], lines=lines)
+    return turn.say("payments", order_id=order["order_id"], lines=lines)
 
 
 # ---------------------------------------------------------------- cancel
@@ -131,7 +144,7 @@ def ask_return_items(turn: Turn, order: dict, task: Task) -> Answer | None:
     if len(items) == 1 < len({i["item_id"] for i in twins}) and not _ADDS.search(text) \
             and (other := item_described(twins, text, at_least=1)) and other["item_id"] != items[0]["item_id"]:
         items = [other]  # "Not the 13-inch, the 17-inch silver one. The 13-inch stays."
-    items = items or chosen_items(order, task, turn.text)
+    items = items or chosen_items(order, task, turn.text) or _described_alone(order["items"], text)
     if (_ONE_OF.search(text) or not turn.dialogue.pending and _ONE_OF.search(task.wish or "")) and len(items) > 1 \
             and len({i["name"] for i in items}) == 1 \
             and len({i["item_id"] for i in items}) > 1 and not item_described(items, text, at_least=1):
@@ -200,7 +213,8 @@ def ask_swap_item(turn: Turn, order: dict, task: Task) -> Answer | None:
                           task.wishes else task.wishes[i["item_id"]] for i in chosen}}
     elif not task.item_ids:  # (no product named: "白色S码那个改成白色M码", the item whose options are described)
         chosen = chosen_items(order, task, turn.text)
-        if not _TWO.search(f"{turn.text} {task.wish}"):  # ("里的两个头盔我想改一下规格": both)
+        if not (_TWO.search(f"{turn.text} {task.wish}") or _BOTH_MEANT.search(f"{turn.text} {task.wish}")):  # (both:
+            # "里的两个头盔我想改一下规格", "change the two air purifiers")
             # (two different laptops, "the laptop": the one described, else which is asked)
             twins = len({i["item_id"] for i in chosen}) > 1 and len({i["name"] for i in chosen}) == 1
             chosen = [d for words in (turn.text, *reversed(task.said), task.wish)  # (said now, or before)
@@ -393,6 +407,13 @@ def chosen_items(order: dict, task: Task, text: str) -> list[dict]:
         return items  # (the only thing in it, maybe twice: "两个玻璃水壶 我想退一个")
     meant = {_held(product, {item["name"] for item in items}) for product in task.products}
     return [item for item in items if item["name"] in meant]
+
+
+def _described_alone(items: list[dict], text: str) -> list[dict]:
+    """The one item the words describe better than every other ("The green one, I only need the black"), if one."""
+    fit = {i["item_id"]: fits(i, named_options([i], text)) for i in items}
+    best = max(fit.values(), default=0)
+    return [i for i in items if fit[i["item_id"]] == best][:1] if best and list(fit.values()).count(best) == 1 else []
 
 
 def items_of(order: dict, item_ids: list[str]) -> list[dict]:

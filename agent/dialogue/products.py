@@ -75,6 +75,14 @@ _SERVICE_NOUNS = re.compile(r"\b(?:gift|present|idea|suggestions?|recommendation
                             r"礼物|东西|帮助|发票", re.IGNORECASE)
 
 
+_UNWANTED = re.compile(r"(?:不要|不是|不想要|别给我|\bnot (?:an? |the )?|\bno )\s*([^\s，,。.;；!！?？]{1,12}(?:\s[a-z]+)?)", re.IGNORECASE)
+
+
+def unwanted(text: str) -> set[str]:
+    """Products the shopper says they do not want ("要传统的那种手表，不要智能手表", "not a smartwatch")."""
+    return {name for m in _UNWANTED.finditer(text) for name, _ in products_in(m[1])}
+
+
 def asks_whether_sold(text: str) -> bool:
     """"do you sell skateboards?", "你们卖不卖扫地机器人": whatever the thing is."""
     return bool(_SOLD.search(text) or _SELL_WORDS.search(text))
@@ -219,6 +227,7 @@ _KEPT_PART = re.compile(r"[^，,;；。.!！\s]*(?:留着|留下|不退|(?<!要)
                         r"不用(?:改|换|动)|不需要(?:改|换)|不变)"
                         r"[^，,;；。.!！\s]*|"
                         r"(?:(?!\bbut\b)[^，,;；。.!！])*(?:\bkeep(?:ing)?\b|\bstays?\b|\bleave\b|\buntouched\b|\bno change\b|"
+                        r"\b(?:only|still) need\b|"  # ("The green one, I only need the black")
                         r"\bunchanged\b)(?:(?!\bbut\b)[^，,;；。.!！])*", re.IGNORECASE)  # ("keep sunglasses but I want…")
 
 
@@ -243,6 +252,9 @@ _YES_DO = re.compile(r"\b(?:yes|yep|yeah|ok|okay|sure)\b[^.?!]{0,20}?\b(?:cancel
                      re.IGNORECASE)  # ("Yes, that's right — cancel W6272294 only")
 
 
+_YES_FIRST = re.compile(r"\W*(?:(?:yes|yep|yeah|ok|okay|sure)\b|好的|是的|可以)", re.IGNORECASE)  # (not "对 就是那个有手机的单")
+
+
 def adds_details(text: str, args: dict, items: list[str]) -> bool:
     """A message that names an order, or another address, item or payment method than the change stated:
     with a yes in it, it is no plain yes to what was stated ("yes that's the one, W6443279", "yes but to my
@@ -254,7 +266,9 @@ def adds_details(text: str, args: dict, items: list[str]) -> bool:
     # a yes that says the details again without "confirm / go ahead" ("ok. refund to paypal pls, just the
     # sunglasses", "对 就是那张尾号7159的mastercard") is no explicit yes: the change is stated once more
     soft = not _CONFIRMS.search(text)  # ("可以，差价退回我那张信用卡就行" restates; "确认，改吧" confirms)
-    restated = bool(source or address or amends_address(text) or products_in(text)
+    # ("yes 就这个, 只换earbuds": a yes first, then only the product stated, is a yes to it)
+    same_items = bool(items) and "reason" not in args and _YES_FIRST.match(text) and _named(text, items) <= set(items)
+    restated = bool(source or address or amends_address(text) or products_in(text) and not same_items
                     or ("reason" in args and cancel_reason(text)))  # ("没错" is no reason for a cancel)
     return bool(other_order or EMAIL.search(text) or (soft and restated)
                 or (address and address["address1"] != args.get("address1"))

@@ -32,6 +32,9 @@ EXPLICIT_YES = re.compile(r"confirm|go ahead|do it\b|please do(?![a-z'’])|\bpr
 # (A-not-A questions too: "退货是不是有时间限制啊", "能不能退")
 QUESTION = re.compile(r"[?？]|\b(?:when|where|what|how|why|which)\b|什么|怎么|为什么|多久|几天|哪|吗|是不是|有没有|能不能|"
                       r"可不可以|会不会|要不要", re.IGNORECASE)
+# leaving everything as it is: no change at all, and none other asked instead ("那先不改了，还是保持原来的吧")
+KEEP_AS_IS = re.compile(r"保持原来|保持原样|还是保持|先不改|都不改了|\bkeep (?:it|everything|things) (?:as it is|the way it is|as is)\b|"
+                        r"\bleave (?:it|everything) as (?:it is|is)\b", re.IGNORECASE)
 # dropping what is under way, wherever in the message it is said
 _NEVER_MIND = re.compile(r"never ?mind|\bnvm\b|forget (?:it|about it)|don'?t bother|leave it as it is|no need (?:to|any ?more)|"
                          r"not (?:for )?now|(?:don'?t|do not) (?:process|do it|go ahead)|算了|不用了|先不|保持不变",
@@ -39,7 +42,8 @@ _NEVER_MIND = re.compile(r"never ?mind|\bnvm\b|forget (?:it|about it)|don'?t bot
 # declining one action in particular: "不取消" declines a cancellation, not the address change asked for instead
 # ("forget the exchange, just return it", "scrap the cancellation")
 _DROP_THE = r"|(?:forget|scrap|skip|drop|cancel) (?:about )?the {0}|instead of {1}"
-_KEEP = {"cancel": re.compile(r"不取消|不要取消|别取消|不用取消|(?:don'?t|do not) cancel"
+_KEEP = {"cancel": re.compile(r"不取消|不要取消|别取消|不用取消|(?:don'?t|do not) cancel|\bkeep (?:it|the order|my order)\b|"
+                              r"\bleave (?:it|the order) as it is\b|订单留着|还是留着"
                               + _DROP_THE.format("cancell?ation", "cancell?ing"), re.IGNORECASE),
          "modify": re.compile(r"不用改|不改了|不需要改|先不改|不要改|别改|保持原来|还是用原来的地址|(?:don'?t|do not) change|"
                               r"keep (?:the|my) (?:old|current|original)" + _DROP_THE.format("change", "changing"),
@@ -58,7 +62,15 @@ ADDRESS_WORDS = re.compile(r"address|ship(ping)? to|deliver to|地址|寄到|送
 # asking where an order goes, not changing it: "what address was it sent to?", "寄到哪个地址了"
 ASKS_ADDRESS = re.compile(r"\b(?:what|which) (?:address|street)\b|\baddress (?:is it|was it|it'?s|it is|it was) (?:going|being sent|sent|shipped)|"
                           r"where (?:is|was|did) it (?:being |get )?(?:sent|shipped|going|go)\b|"
-                          r"(?:寄|送|发)(?:到|去)?(?:了)?哪|哪个地址|什么地址|地址是哪", re.IGNORECASE)
+                          r"(?:寄|送|发)(?:到|去)?(?:了)?哪|哪个地址|什么地址|地址是哪|"
+                          # the address said back to be sure ("it is going to 344 Park Avenue, correct?", "delivered到highland
+                          # drive那个地址了对吧", "not to my old place")
+                          r"\b(?:going|coming|sent|shipped|delivered) to (?:my |the )?(?:house|home|place|address|new|old|\d+)|"
+                          r"(?:送|寄|发|delivered)到.{0,30}(?:地址|那里|那儿|家)|地址(?:对吗|对吧|没错吧|是对的吗)|\bright address\b|"
+                          r"\bcorrect address\b", re.IGNORECASE)
+# what they bought, as they bought it: "what were the specs again? which processor I picked", "我买的是什么颜色"
+ASKS_SPECS = re.compile(r"\bspecs?\b|\bspecifications?\b|\bwhich (?:processor|size|colou?r|model|version|one) (?:did )?i\b|"
+                        r"\bwhat (?:size|colou?r|model) (?:did i|was it)\b|配置|规格|(?:买|订)的(?:是)?(?:什么|哪个|哪款)", re.IGNORECASE)
 # the account's default address as the new address of an order: "send it to my address on file instead",
 # "帮我改成账户里的默认地址" (not "update the default address on my account", which changes the account's)
 _DEFAULT_ADDRESS = re.compile(r"(?:default|saved|home)(?: shipping| delivery| mailing)? address|address (?:on file|in my account|of my account)|"
@@ -99,7 +111,7 @@ BROKEN = re.compile(r"坏了|坏掉|花屏|屏幕.{0,2}花了|黑屏|蓝屏|死�
                     r"\b(?:doesn'?t|does not|won'?t|will not|didn'?t|stopped) (?:work|turn on|power on|charge|working)|"
                     r"\bdead on arrival\b|\bdefective\b|\bfaulty\b|\bcracked\b|\bleaks?\b", re.IGNORECASE)
 # where a parcel is, or its tracking number: "物流单号再发我一下", "is that one on its way too?"
-ASKS_WHERE = re.compile(r"tracking|\bon (?:its|it's|the) way\b|\bwhere(?:'s| is| are)? (?:it|they|my|the|that|this)\b|"
+ASKS_WHERE = re.compile(r"tracking|\bon (?:its|it's|the) way\b|\barriv(?:e|ed|al)\b|\bwhere(?:'s| is| are)? (?:it|they|my|the|that|this)\b|"
                         r"物流|快递单号|运单|单号.{0,4}(?:发|给|告诉)我|到哪|到了吗", re.IGNORECASE)
 # every order not sent yet asked about: "is there anything else on my account that hasn't been sent yet?", "还有哪些没发货"
 NOT_SENT_YET = re.compile(r"\b(?:anything|any orders?|what else|which orders?)\b[^.?!]{0,40}\b(?:hasn'?t|haven'?t|not)(?: been)? "
@@ -274,7 +286,7 @@ _REQUEST_BREAK = re.compile(r"(?:^|\s)\d[.、)）]\s*|[?？；;:：]\s*|[.。!�
                             re.IGNORECASE)
 
 
-_CHANGE_VERB = re.compile(r"\b(?:cancel|return|send (?:it )?back|exchange|swap|change|modify|update)\b|取消|退货|退掉|退了|退(?![款回到钱费])|换|改",
+_CHANGE_VERB = re.compile(r"\b(?:cancel|return|send (?:it )?back|exchange|swap|change|modify|update)\b|取消|退货|退掉|退了|退(?![款回到钱费的])|换|改",
                           re.IGNORECASE)
 
 

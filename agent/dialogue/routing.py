@@ -55,8 +55,10 @@ def account_not_order(intent: str | None, slots: dict, text: str, context: dict)
 _FAREWELL = re.compile(r"\b(?:good ?day to you|good ?bye|bye|see you|take care|have a (?:nice|good|great) (?:day|one|evening)|"
                        r"think it over|talk (?:to you )?later)\b|再见|拜拜|回头聊|我再想想", re.IGNORECASE)
 _REFUND_WANTED = re.compile(r"\b(?:refund (?:it |that |this )?(?:to|on|back to|onto) (?:my|the)|(?:i want|i'd like|give me) "
-                            r"(?:my |a )?(?:money back|refund))\b|退款到|钱退到|退钱|我要退款", re.IGNORECASE)
+                            r"(?:my |a )?(?:money back|refund)|money (?:returned|refunded|back) (?:to|on)|send (?:\w+ )?back)\b|"
+                            r"退款到|钱退到|退钱|我要退款", re.IGNORECASE)  # ("arrange to send things back", "the money returned to the card")
 _INSTEAD = re.compile(r"\b(?:instead|swap|exchange|replace|another (?:size|colou?r|one))\b|换成|换一|换个|改成", re.IGNORECASE)
+_REFUND_DETAIL = re.compile(r"全额|全部|包括|包含|\bfull\b|\bin full\b|\bincluding\b|\bincluded\b|\ball of it\b|\bwhole\b", re.IGNORECASE)
 _RETURN_INSTEAD = re.compile(r"(?:直接|还是|干脆)退(?:了|掉|货)?吧?|退(?:了|掉|货)吧|\b(?:just|rather) (?:return|refund)\b|"
                              r"\b(?:return|refund)(?: it| them)? instead\b|\bforget the exchange\b", re.IGNORECASE)
 _DOES_NOT_FIT = re.compile(r"\bpinch|\btoo (?:small|big|tight|large|loose|narrow|wide|short|long)\b|\b(?:doesn'?t|don'?t|didn'?t) "
@@ -79,11 +81,17 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "account"
     if intent == "greeting" and _FAREWELL.search(text):
         return "thanks_bye"  # "Lovely. I shall think it over. Good day to you."
-    if intent in ("exchange_item", "complaint") and _REFUND_WANTED.search(text) and not _INSTEAD.search(text) \
-            and not _task(context).intent:
+    if intent in ("exchange_item", "complaint", "modify_order") and _REFUND_WANTED.search(text) and not _INSTEAD.search(text) \
+            and _task(context).intent in ("", "order_status") and not reading.ADDRESS_WORDS.search(text):
         return "return_item"  # "Refund to my mastercard please — it's for the makeup kit, the shade is all wrong"
     if _task(context).intent == "exchange_item" and _RETURN_INSTEAD.search(text):
         return "return_item"  # "算了还是直接退了吧 不换了 钱退回PayPal": the exchange under way becomes a return
+    order_now = context.get("user_id") and context.get("slots", {}).get("order_id")  # the order just talked about
+    if order_now and reading.ASKS_SPECS.search(text) and not reading.asks_change(text):
+        return "order_status"  # "what were the specs again? which processor I picked": the items as bought
+    if order_now and context.get("last_intent") == "refund_status" and reading.QUESTION.search(text) \
+            and _REFUND_DETAIL.search(text) and not reading.asks_change(text):
+        return "refund_status"  # "是全额退的吗? 包括那个espresso machine?": that refund again, in full
     if intent != "cancel_order" and _CALL_OFF.search(text):
         return "cancel_order"  # "I need to kill order W6729841 before it ships"
     if intent in ("complaint", "out_of_scope", "greeting", None) and _NO_LONGER_NEEDED.search(text) \
@@ -101,7 +109,7 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "order_status"  # "我想查个订单 订单号忘了", "is there anything else on my account that hasn't been sent yet?"
     if intent in ("modify_order", "complaint", "account", "price_promo", "product_info", "out_of_scope", "greeting", None) \
             and reading.ASKS_WHERE.search(text) and not _CHANGES.search(text) \
-            and _task(context).intent in ("", None, "order_status") \
+            and _task(context).intent in ("", None, "order_status", "price_promo", "recommend", "product_info") \
             and (reading.OWNS.search(text) or slots.get("order_id") or context.get("slots", {}).get("order_id")):
         return "order_status"  # "物流单号再发我一下", "another order with a perfume… is that one on its way too?"
     if (intent not in ORDER_INTENTS or intent in ("cancel_order", "modify_order") and not reading.asks_change(text)) \
@@ -242,9 +250,14 @@ def continues_task(context: dict, intent: str | None, slots: dict, text: str) ->
     if intent == "thanks_bye" and task.intent in ("recommend", "price_promo", "product_info") \
             and not context.get("offer") and not context.get("pending"):
         return False  # "好的谢谢，没别的了" after a suggestion: a goodbye, nothing asked of it
-    return reading.is_yes(text) or reading.is_no(text) or intent == task.intent or _names_who_or_which(slots, text) \
+    # (an order number or e-mail while a product was talked about starts an order request: "Also my last order, W…")
+    names = _names_who_or_which(slots, text) and not (task.intent in _SELLING and intent in ORDER_INTENTS)
+    return reading.is_yes(text) or reading.is_no(text) or intent == task.intent or names \
         or _gives_details(task, text) or (task.asked == "which_order" and _picks_order(text)) \
         or (task.asked == "reason" and intent not in ORDER_INTENTS and not reading.QUESTION.search(text))
+
+
+_SELLING = ("recommend", "price_promo", "product_info")
 
 
 def asks_about_product(context: dict, text: str) -> bool:
@@ -258,7 +271,8 @@ def asks_about_product(context: dict, text: str) -> bool:
 
 
 _WANTS = re.compile(r"推荐|买点|买个|买件|想买|有啥|有什么|有没有|你们有|有这种|送点|送什么|想要个|any ideas|recommend|suggest|"
-                    r"what would you get|what (?:have you got|do you have|can you offer)|\bneed (?:something|sth|some)\b|"
+                    r"what would you get|what (?:have you got|do you have|can you offer)|\bneed (?:something|smth|sth|some)\b|"
+                    r"\bwhat could i get\b|有什么能|有啥能|"
                     r"looking for|\bgift\b|送(?:给|他|她)", re.IGNORECASE)
 # something of theirs bought already (not just "my": "my wife says the bedroom is too dark, what have you got")
 _BOUGHT = re.compile(r"买的|(?<![要想])买了|订单|收到|签收|\border\b|\bbought\b|\bpurchased\b|\breceived\b", re.IGNORECASE)
@@ -299,7 +313,7 @@ def drops_task(context: dict, intent: str | None, slots: dict, text: str, goes_o
             intent in ACTION_OF and intent != "account" and _gives_details(Task(intent=intent), text) or goes_on)
     if not task.intent:
         return False
-    if reading.declines(text, action) and not goes_on:
+    if reading.declines(text, action) and (not goes_on or reading.KEEP_AS_IS.search(text)):
         return True
     if not reading.is_no(text, action) or _gives_details(task, text):
         return False

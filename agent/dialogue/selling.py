@@ -38,6 +38,7 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         return turn.answer("other_shops")
     catalogue = turn.shop.call("list_all_product_types", {})
     named = [(name, catalogue[name]) for name, _ in products.products_in(text) if name in catalogue]
+    named = [(n, pid) for n, pid in named if n not in products.unwanted(text)] or named  # ("不要智能手表")
     if len(named) > 1 and len({w for _, w in products.products_in(text)}) == 1:  # one word, two products ("耳机"):
         best = _best_named(turn, [n for n, _ in named], catalogue)  # the one the options or the budget say,
         if not any(named_options(list(turn.product(pid)["variants"].values()), text) for _, pid in named):
@@ -71,7 +72,11 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         return variants
     if intent == "recommend" and product_id and _MOST.search(text) and asked_attributes(products.without_products(text)):
         return product_facts(turn)  # "a yoga mat, which one is thickest?": that one
-    if intent == "recommend" and product_id:
+    if intent == "recommend" and product_id and (budget := reading.budget(text)) is not None \
+            and not _cheapest(turn, product_id, budget) and named[0][0] in (needed := products_for(text)) \
+            and any(_cheapest(turn, catalogue[n], budget) for n in needed if n in catalogue):
+        reply, offer = _for_need(turn, needed, catalogue, turn.text), None  # ("cameras … under $600": the ones within)
+    elif intent == "recommend" and product_id:
         reply, offer = _in_stock(turn, task, named[0][0], product_id)
     elif intent == "recommend" and (needed := products_for(turn.text)):  # "a gift for my dad who hikes"
         reply, offer = _for_need(turn, needed, catalogue, turn.text), None
@@ -114,10 +119,12 @@ def _in_stock(turn: Turn, task: Task, name: str, product_id: str) -> tuple[str, 
     return reply, _cross_sell(turn, turn.shop.call("list_promotions", {"product_id": product_id})["promotions"])
 
 
-def _cheapest(turn: Turn, product_id: str, budget: Decimal | None = None) -> str | None:
-    """The lowest price in stock (within the budget), if any."""
-    variants = turn.product(product_id)["variants"].values()
-    prices = [Decimal(str(v["price"])) for v in variants if v["available"] and (budget is None or Decimal(str(v["price"])) <= budget)]
+def _cheapest(turn: Turn, product_id: str, budget: Decimal | None = None, words: str = "") -> str | None:
+    """The lowest price in stock (within the budget; of the ones with the options the words name, where
+    some have them: "has to be waterproof, under 300"), if any."""
+    in_stock = [v for v in turn.product(product_id)["variants"].values() if v["available"]]
+    in_stock = (fitting(in_stock, words) if words else []) or in_stock
+    prices = [Decimal(str(v["price"])) for v in in_stock if budget is None or Decimal(str(v["price"])) <= budget]
     return f"{min(prices):.2f}" if prices else None
 
 
@@ -126,7 +133,7 @@ def _for_need(turn: Turn, needed: list[str], catalogue: dict, need: str) -> str:
     "size 11, waterproof?" next is about the one of them it fits, and the need so that "budget is about
     300" next narrows it."""
     budget = reading.budget(turn.text)
-    shown = [(n, p) for n in needed if n in catalogue and (p := _cheapest(turn, catalogue[n], budget))][:3]
+    shown = [(n, p) for n in needed if n in catalogue and (p := _cheapest(turn, catalogue[n], budget, turn.text))][:3]
     if not shown and budget:  # nothing within the budget: the nearest above it, said as such
         shown = sorted(((n, p) for n in needed if n in catalogue and (p := _cheapest(turn, catalogue[n]))),
                        key=lambda np: Decimal(np[1]))[:3]
@@ -216,7 +223,7 @@ _OTHER_SHOPS = re.compile(r"别家|别的(?:店|家|平台)|其他(?:店|家|平
                           r"\bamazon\b|\bcompetitors?\b|\bprice ?match", re.IGNORECASE)
 _DEAREST = re.compile(r"most expensive|priciest|highest price|最贵|价格最高", re.IGNORECASE)
 # two variants side by side: "the upright one vs the canister one", "灰色10码 跟 黑色6码 price分别是?"
-_VERSUS = re.compile(r"\bvs\.?|\bversus\b|\bcompared (?:to|with)\b|\bor\b|跟|还是|对比|比起|和")
+_VERSUS = re.compile(r"\bvs\.?|\bversus\b|\bcompared (?:to|with)\b|\bor\b|\band\b|跟|还是|对比|比起|和")
 
 
 def _extreme(turn: Turn, name: str, variants: list[dict]) -> str | None:
@@ -226,12 +233,19 @@ def _extreme(turn: Turn, name: str, variants: list[dict]) -> str | None:
     if not (dearest or _CHEAPEST.search(turn.text)):
         return None
     in_stock = [v for v in variants if v["available"]]
+    if _OF_THOSE.search(turn.text) and turn.dialogue.product == name and turn.dialogue.asked_options:
+        # ("不防水的那几个里最便宜的是哪个" after red speakers: the red ones that are not waterproof)
+        named = {**{k: set(v) for k, v in turn.dialogue.asked_options.items()}, **named_options(in_stock, turn.text)}
+        in_stock = [v for v in in_stock if fits(v, named) == len(named)] or in_stock
     if not (shown := fitting(in_stock, turn.text) or in_stock):
         return None
     pick = (max if dearest else min)(shown, key=lambda v: Decimal(str(v["price"])))
     turn.dialogue.product, turn.dialogue.variant = name, pick["item_id"]
     return turn.say("dearest_variant" if dearest else "cheapest_variant", name=name, options=options(pick),
                     price=pick["price"])
+
+
+_OF_THOSE = re.compile(r"那几个|这几个|那几款|这几款|其中|那些|\bof (?:those|them|these)\b|\bamong (?:those|them|these)\b", re.IGNORECASE)
 
 
 def _compared(variants: list[dict], text: str) -> tuple[list[dict], None] | None:
@@ -302,8 +316,14 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict | None
     open_keys = frozenset(k for k, words in _ANY.items() if words.search(turn.text)
                           and named_now.get(k, set()) <= set(asked_before.get(k, ())))
     asked, closest = _compared(variants, turn.text) or asked_variants(variants, turn.text, before, open_keys)
-    if closest and before and (alone := asked_variants(variants, turn.text))[0] and not alone[1]:
-        asked, closest = alone  # ("那黑色4杯的呢" after a black 8-cup one with a grinder: none has all; the 4-cup ones)
+    # none has all that is named: what the question itself names ("8GB ram is kinda low. what about the black
+    # 17-inch i7 one?"), or without what was asked before ("那黑色4杯的呢" after a black 8-cup one with a grinder)
+    question = ([s for s in re.split(r"(?<=[.!?。！？])\s*", turn.text) if s.strip()] or [turn.text])[-1]
+    for words, earlier in ((question, before), (turn.text, {}), (question, {})):
+        if not closest or not (before or question != turn.text):
+            break
+        if (alone := asked_variants(variants, words, earlier, open_keys))[0] and not alone[1]:
+            asked, closest = alone
     if not (asked or closest):
         return None
     turn.dialogue.asked_options = {k: sorted(v) for k, v in {**before, **named_now}.items()}
@@ -318,13 +338,26 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict | None
         asked = sorted(asked, key=lambda v: (not v["available"], float(v["price"])))
     turn.dialogue.product, turn.dialogue.variant = name, asked[0]["item_id"] if len(asked) == 1 else None
     lines = "; ".join(turn.say("variant_stock", options=options(v), price=v["price"],
-                               stock=turn.say("in_stock" if v["available"] else "sold_out")) for v in asked[:3])
+                               stock=turn.say("in_stock" if v["available"] else "sold_out"))
+                      for v in asked[:_MOST_LISTED if open_keys else 3])  # ("大号的宠物床有哪些颜色": all of them)
     reply = turn.say("variant_facts", name=name, lines=lines) if asked else turn.say("no_such_variant", name=name)
     if asked and (lead := _yes_no_lead(turn, variants, asked, named_now)):  # "蓝牙音箱防水吗": yes or some, first
         reply = lead + reply
-    if closest:
+    if closest and _OTHERWISE.search(turn.text):  # "没有的话其他颜色同款多少钱": every one in stock that comes closest
+        named = {**before, **named_now}
+        in_stock = [v for v in variants if v["available"]]
+        best = max(fits(v, named) for v in in_stock)
+        closest_ones = sorted((v for v in in_stock if fits(v, named) == best), key=lambda v: Decimal(str(v["price"])))
+        reply += turn.say("alternatives_in_stock", lines="; ".join(
+            turn.say("variant_line", options=options(v), price=v["price"]) for v in closest_ones[:_MOST_LISTED]))
+    elif closest:
         reply += turn.say("closest_in_stock", options=options(closest), price=closest["price"])
     return Answer(reply, {"product": product})
+
+
+# the shopper asks what else there is if theirs is not there: "没有的话现在有货的是哪几种尺寸", "if not, other colours?"
+_OTHERWISE = re.compile(r"没有的话|没货的话|不然|否则|其他颜色|别的颜色|其他尺寸|别的尺寸|同款|\bif not\b|\botherwise\b|"
+                        r"\bother colou?rs?\b|\bother sizes?\b|\bwhat else\b", re.IGNORECASE)
 
 
 def _yes_no_lead(turn: Turn, variants: list[dict], asked: list[dict], named: dict[str, set[str]]) -> str | None:
