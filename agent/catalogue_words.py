@@ -58,15 +58,16 @@ _LOWER_WORD = re.compile(r"(?<![\w@.+-])([a-z]{5,})(?![\w@]|\.\w)")
 def spelled(text: str) -> str:
     """A catalogue word mistyped by one slip, written right ("cheapest wirless gaming mosue", "skatebaord"):
     only words in lower case that are no common word (not "house" for "mouse"), and only one way to read each."""
-    words, common = _spelling()
+    return _LOWER_WORD.sub(lambda m: _respelled(m[1]), text)
 
-    def fix(m: re.Match) -> str:
-        typed = m[1]
-        if typed in words or typed in common or typed.rstrip("s") in words or typed[:-2] in words:
-            return typed  # (known, or a known word's plural: "purifiers", "watches")
-        near = {w for w in words if abs(len(w) - len(typed)) <= 1 and _near(typed, w)}
-        return near.pop() if len(near) == 1 else typed
-    return _LOWER_WORD.sub(fix, text)
+
+@lru_cache(maxsize=4096)  # (a word is looked up once, whoever types it)
+def _respelled(typed: str) -> str:
+    words, common = _spelling()
+    if typed in words or typed in common or typed.rstrip("s") in words or typed[:-2] in words:
+        return typed  # (known, or a known word's plural: "purifiers", "watches")
+    near = {w for w in words if abs(len(w) - len(typed)) <= 1 and _near(typed, w)}
+    return near.pop() if len(near) == 1 else typed
 
 
 @lru_cache(maxsize=1)
