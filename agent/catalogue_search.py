@@ -14,9 +14,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from agent.catalogue_words import ALIASES
-
-USES = Path(__file__).resolve().parent.parent / "data" / "shop" / "product_uses.yaml"
+from agent.catalogue_words import ALIASES, USES
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from agent.dialogue import account, addresses, orders, products, reading, selling
-from agent.dialogue.flows import FLOWS, SAID
+from agent.dialogue.flows import ACTION_OF, FLOWS, SAID
 from agent.dialogue.state import Dialogue, Task
 from agent.dialogue.turn import Answer, Turn
 from agent.dialogue.which_order import narrowed, orders_described
@@ -23,7 +23,6 @@ from tools.errors import InsufficientGiftCardBalance, PolicyRefusal, ToolError
 MAX_FAILURES = 2  # a task that fails this often goes to a human
 TOOL_ACTION = {"cancel_pending_order": "cancel", "return_delivered_order_items": "return",
                "exchange_delivered_order_items": "exchange"}  # any other tool modifies
-_ACTION_OF = {"cancel_order": "cancel", "return_item": "return", "exchange_item": "exchange", "modify_order": "modify"}
 
 
 @dataclass
@@ -317,7 +316,7 @@ def _refused(turn: Turn, refusal: str, order: dict, task: Task) -> Answer:
     waiting = turn.dialogue.pending
     turn.dialogue.finish_task()
     if waiting and waiting.args.get("order_id") not in (None, order["order_id"]) \
-            and TOOL_ACTION.get(waiting.tool, "modify") == _ACTION_OF.get(task.intent):
+            and TOOL_ACTION.get(waiting.tool, "modify") == ACTION_OF.get(task.intent):
         turn.dialogue.task = task.model_copy(update={"order_id": waiting.args["order_id"], "more_orders": []})
         turn.dialogue.pending = waiting
         return Answer(turn.say(refusal, order_id=order["order_id"], status=turn.status(order))

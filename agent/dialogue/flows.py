@@ -49,6 +49,9 @@ FLOWS: dict[str, Flow] = {
                                            "also_order_done", "also_default_done")),
 }
 ORDER_INTENTS = set(FLOWS)
+# what each request does to an order, as a yes or a no to it is read ("不取消" declines a cancel)
+ACTION_OF = {"cancel_order": "cancel", "modify_order": "modify", "account": "modify", "return_item": "return",
+             "exchange_item": "exchange"}
 # answered by one reply of the catalogue, whatever the message
 SAID = {"greeting": "greeting", "thanks_bye": "thanks_bye", "out_of_scope": "out_of_scope", "complaint": "complaint",
         "acknowledge": "anything_else"}

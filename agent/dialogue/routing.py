@@ -7,13 +7,11 @@ import re
 from agent.catalogue_search import products_for
 from agent.catalogue_words import asked_attributes, option_values
 from agent.dialogue import addresses, products, reading
-from agent.dialogue.flows import FLOWS, ORDER_INTENTS, SAID
+from agent.dialogue.flows import ACTION_OF, FLOWS, ORDER_INTENTS, SAID
 from agent.dialogue.state import Dialogue, Task
 from agent.variants import asks_option, option_words
 
 FLOW_INTENTS = set(FLOWS) | set(SAID) | {"price_promo", "recommend", "product_info"}
-ACTION_OF = {"cancel_order": "cancel", "modify_order": "modify", "account": "modify", "return_item": "return",
-             "exchange_item": "exchange"}
 
 
 def can_close(intent: str | None, text: str, context: dict | None = None) -> bool:

@@ -337,9 +337,7 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict | None
     if reading.CHEAPER.search(turn.text) or _CHEAPEST.search(turn.text):  # "the cheapest wireless ones in stock"
         asked = sorted(asked, key=lambda v: (not v["available"], float(v["price"])))
     turn.dialogue.product, turn.dialogue.variant = name, asked[0]["item_id"] if len(asked) == 1 else None
-    lines = "; ".join(turn.say("variant_stock", options=options(v), price=v["price"],
-                               stock=turn.say("in_stock" if v["available"] else "sold_out"))
-                      for v in asked[:_MOST_LISTED if open_keys else 3])  # ("大号的宠物床有哪些颜色": all of them)
+    lines = _stock_lines(turn, asked[:_MOST_LISTED if open_keys else 3])  # ("大号的宠物床有哪些颜色": all of them)
     reply = turn.say("variant_facts", name=name, lines=lines) if asked else turn.say("no_such_variant", name=name)
     if asked and (lead := _yes_no_lead(turn, variants, asked, named_now)):  # "蓝牙音箱防水吗": yes or some, first
         reply = lead + reply
@@ -358,6 +356,12 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict | None
 # the shopper asks what else there is if theirs is not there: "没有的话现在有货的是哪几种尺寸", "if not, other colours?"
 _OTHERWISE = re.compile(r"没有的话|没货的话|不然|否则|其他颜色|别的颜色|其他尺寸|别的尺寸|同款|\bif not\b|\botherwise\b|"
                         r"\bother colou?rs?\b|\bother sizes?\b|\bwhat else\b", re.IGNORECASE)
+
+
+def _stock_lines(turn: Turn, variants: list[dict]) -> str:
+    """"black, 8 cups is in stock at $272.71; …": each variant with its stock and price."""
+    return "; ".join(turn.say("variant_stock", options=options(v), price=v["price"],
+                              stock=turn.say("in_stock" if v["available"] else "sold_out")) for v in variants)
 
 
 def _yes_no_lead(turn: Turn, variants: list[dict], asked: list[dict], named: dict[str, set[str]]) -> str | None:
@@ -416,13 +420,11 @@ def _facts_of(turn: Turn, catalogue: dict, name: str | None) -> Answer:
     if (budget := reading.budget(turn.text)) is not None:  # "any headphones under $350?": those, cheapest first
         within = sorted((v for v in in_stock if Decimal(str(v["price"])) <= budget), key=lambda v: Decimal(str(v["price"])))
         shown = within[:_MOST_LISTED] or sorted(in_stock, key=lambda v: Decimal(str(v["price"])))[:1]
-        lines = "; ".join(turn.say("variant_stock", options=options(v), price=v["price"], stock=turn.say("in_stock"))
-                          for v in shown)
+        lines = _stock_lines(turn, shown)
         return Answer(("" if within else turn.say("nothing_within", budget=budget) + " ")
                       + turn.say("variant_facts", name=name, lines=lines), {"product": product})
     if _EACH.search(turn.text) and len(in_stock) <= _MOST_LISTED:  # "which do you have, and what does each cost?"
-        lines = "; ".join(turn.say("variant_stock", options=options(v), price=v["price"], stock=turn.say("in_stock"))
-                          for v in sorted(in_stock, key=lambda v: Decimal(str(v["price"]))))
+        lines = _stock_lines(turn, sorted(in_stock, key=lambda v: Decimal(str(v["price"]))))
         return turn.answer("variant_facts", {"product": product}, name=name, lines=lines)
     prices = sorted(Decimal(str(v["price"])) for v in in_stock)
     lines = options_summary(in_stock)
@@ -452,8 +454,7 @@ def _side_by_side(turn: Turn, names: list[str], catalogue: dict) -> Answer:
         part = next((p for p in _VERSUS.split(turn.text) if any(n == name for n, _ in products.products_in(p))), "")
         named = named_options(in_stock, part) if part else {}
         if 0 < len(exact := [v for v in in_stock if named and fits(v, named) == len(named)]) <= 2:
-            lines.append(turn.say("variant_facts", name=name, lines="; ".join(turn.say(
-                "variant_stock", options=options(v), price=v["price"], stock=turn.say("in_stock")) for v in exact)).rstrip(".。"))
+            lines.append(turn.say("variant_facts", name=name, lines=_stock_lines(turn, exact)).rstrip(".。"))
             shown.append(product)
         elif in_stock:
             prices = sorted(Decimal(str(v["price"])) for v in in_stock)
