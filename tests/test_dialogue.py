@@ -338,7 +338,7 @@ def test_product_questions_by_option_values_and_by_an_attribute_get_prices(shop)
 
 
 def test_a_product_wanted_is_no_exchange_and_a_broken_item_gets_its_options_first(shop):
-    from agent.dialogue.routing import meant_intent
+    from agent.dialogue.meant import meant_intent
 
     assert meant_intent("exchange_item", {}, "要一个大一点的背包 能装15寸电脑的", {}) == "recommend"
     assert meant_intent("exchange_item", {}, "我的背包太小了 想换一个大一点的", {}) == "exchange_item"
@@ -538,7 +538,7 @@ def test_a_product_question_in_the_middle_of_an_order_task_makes_no_offer_and_ke
 
 
 def test_a_colour_no_longer_minded_and_traditional_inches():
-    from agent.dialogue.selling import _ANY
+    from agent.dialogue.variant_answers import _ANY
     from agent.variants import option_words
     assert _ANY["color"].search("and a 13 inch with i7, any color?") and _ANY["color"].search("颜色无所谓")
     assert not _ANY["color"].search("the silver one")
@@ -644,7 +644,7 @@ def test_dictated_and_chinese_written_data_is_read():
 
 
 def test_the_account_is_read_when_asked_what_is_on_file(shop):
-    from agent.dialogue.routing import meant_intent
+    from agent.dialogue.meant import meant_intent
     assert meant_intent("order_status", {}, "can you tell me which address you have on file for me?", {}) == "account"
     assert meant_intent("payment_issue", {}, "And what payment methods do I have saved?", {}) == "account"
     assert meant_intent("payment_issue", {}, "it is going to the San Antonio address, right? Which street is on it?",
@@ -655,7 +655,7 @@ def test_the_account_is_read_when_asked_what_is_on_file(shop):
 
 
 def test_the_method_named_last_is_chosen_and_the_one_refunded_is_not():
-    from agent.dialogue.reading import payment_source
+    from agent.dialogue.money import payment_source
     assert payment_source("why can't it go to the visa? ugh. fine, back to paypal then") == "paypal"
     assert payment_source("Yes, switch it to PayPal. The gift card money goes back, right?") == "paypal"
     assert payment_source("不要用礼品卡了，改成visa") == "credit_card"
@@ -675,7 +675,7 @@ def test_a_correction_to_another_order_moves_the_cancel_to_it(shop):
 
 
 def test_two_requests_joined_by_and_i_want_and_a_refund_method_stays_with_its_return():
-    from agent.dialogue.reading import requests_in
+    from agent.dialogue.parts import requests_in
     from agent.dialogue.several import set_apart
     assert requests_in("did my refund for the order I cancelled go through, and I want to cancel W4466964 too") \
         == ["did my refund for the order I cancelled go through", "I want to cancel W4466964 too"]
@@ -685,7 +685,7 @@ def test_two_requests_joined_by_and_i_want_and_a_refund_method_stays_with_its_re
 
 
 def test_refunds_asked_for_orders_described_by_their_items():
-    from agent.dialogue.routing import meant_intent
+    from agent.dialogue.meant import meant_intent
     asked = "I don't remember the numbers. The one with the bike and the one with the espresso machine. " \
             "How much is coming back on each?"
     assert meant_intent("product_info", {}, asked, {}) == "refund_status"
@@ -694,7 +694,7 @@ def test_refunds_asked_for_orders_described_by_their_items():
 def test_two_products_side_by_side_then_which_is_cheaper_and_the_only_one_with_the_attribute(shop):
     """A newcomer's try: "what's the difference between…" listed one product's variants; "which one is
     cheaper" then got the recommender's unrelated picks."""
-    from agent.dialogue.routing import meant_intent
+    from agent.dialogue.meant import meant_intent
     asked = "what's the difference between the electric kettle and the tea kettle?"
     assert meant_intent("recommend", {}, asked, {"task": {"intent": "recommend", "products": ["Backpack"]}}) \
         == "product_info"
@@ -717,7 +717,7 @@ def test_a_budget_after_a_need_narrows_the_need(shop):
 
 def test_a_budget_before_the_product_word_and_an_attribute_its_name_says(shop):
     """"３００以内的耳机有吗 无线的": the earbuds (the headphones cost more), wireless by their name."""
-    from agent.dialogue.reading import budget
+    from agent.dialogue.money import budget
     assert budget("300以内的耳机有吗 无线的") == 300 and budget("我有3个孩子") is None
     reply = Conversation(shop, "zh").say("product_info", "300以内的耳机有吗 无线的")
     assert "Wireless Earbuds" in reply and "226.49" in reply and "没有标注" not in reply
@@ -733,7 +733,8 @@ def test_a_return_dropped_for_a_question_about_another_order(shop):
     """A newcomer's try: "actually nvm keep it. when does the espresso machine one ship?" at the return's
     yes re-stated the return; the question is about their order, not the shipping rules."""
     from agent.dialogue.reading import after_no
-    from agent.dialogue.routing import drops_task, meant_intent
+    from agent.dialogue.meant import meant_intent
+    from agent.dialogue.routing import drops_task
     said = "actually nvm keep it. when does the espresso machine one ship?"
     assert after_no(said) == "keep it. when does the espresso machine one ship?"
     assert meant_intent("shipping_policy", {}, after_no(said), {}) == "order_status"
@@ -850,7 +851,7 @@ def test_the_cheapest_of_each_of_two_products_and_a_gift_card_balance(shop):
 
 
 def test_the_words_decide_the_request_the_model_reads_otherwise():
-    from agent.dialogue.routing import meant_intent
+    from agent.dialogue.meant import meant_intent
 
     assert meant_intent("modify_order", {}, "I need to kill order W6729841 before it ships", {}) == "cancel_order"
     assert meant_intent("exchange_item", {}, "Refund to my mastercard please — the makeup kit's shade is all wrong",
@@ -896,7 +897,8 @@ def test_an_item_added_to_a_return_waiting_for_its_yes_is_stated_with_it(shop):
 
 def test_a_choice_corrected_in_the_same_message_and_the_card_named_last():
     from agent.dialogue.addresses import address_in
-    from agent.dialogue.reading import card_named, is_no, keeps_item, payment_source
+    from agent.dialogue.money import card_named, payment_source
+    from agent.dialogue.reading import is_no, keeps_item
 
     assert address_in("公司地址：350 West 42nd Street，18楼，New York NY 10063……不对，邮编是10036，打错了。") == {
         "address1": "350 West 42nd Street", "address2": "Floor 18", "city": "New York", "state": "NY",
@@ -920,7 +922,7 @@ def test_a_feature_question_leads_with_its_answer_and_a_thing_not_sold_is_said_b
 
 
 def test_an_older_shoppers_words_for_cancel_and_return():
-    from agent.dialogue.routing import meant_intent
+    from agent.dialogue.meant import meant_intent
 
     assert meant_intent("complaint", {}, "My grandson helped me order a little camera, but I have realised I shall not "
                                          "be needing it after all.", {}) == "cancel_order"
@@ -1004,7 +1006,7 @@ def test_which_colours_are_in_stock_of_the_variant_asked_about(shop):
 
 
 def test_checking_an_order_in_other_words_and_a_new_street_alone_is_no_address(shop):
-    from agent.dialogue.routing import meant_intent
+    from agent.dialogue.meant import meant_intent
 
     assert meant_intent("return_item", {}, "我想查个订单 订单号忘了 只记得买的是个智能手表", {}) == "order_status"
     assert meant_intent("greeting", {}, "I ordered a little desk lamp for my granddaughter, and I wanted to see if "
@@ -1087,8 +1089,8 @@ def test_two_variants_side_by_side_budgets_in_words_and_cheaper_than_the_one_sho
     en.say("product_info", "price on the red waterproof speaker with 10 hour battery?")
     reply = en.say("product_info", "anything waterproof that's cheaper?")
     assert "285.94" in reply and "321.18" not in reply
-    from agent.dialogue import reading
-    assert reading.budget("炉子上烧水用的壶 一百以内的有哪些") == 100 and reading.budget("两百五左右") == 250
+    from agent.dialogue import money
+    assert money.budget("炉子上烧水用的壶 一百以内的有哪些") == 100 and money.budget("两百五左右") == 250
 
 
 def test_needs_in_shoppers_words_and_things_we_do_not_sell(shop):
@@ -1112,7 +1114,7 @@ def test_a_change_stated_still_waits_when_another_order_asked_too_is_refused(sho
 
 
 def test_the_order_just_talked_about_answers_what_was_bought_paid_and_where_it_goes(shop):
-    from agent.dialogue.routing import meant_intent
+    from agent.dialogue.meant import meant_intent
 
     chat = Conversation(shop)
     chat.say("order_status", "order W5257743, sofia.ito3877@example.com", email="sofia.ito3877@example.com",

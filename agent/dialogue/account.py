@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from agent.dialogue import addresses, products, reading
-from agent.dialogue.orders import method_name
+from agent.dialogue import addresses, money, products, reading
+from agent.dialogue.payments import method_name
 from agent.dialogue.state import Pending, Task
 from agent.dialogue.turn import Answer, Turn
 
@@ -28,7 +28,7 @@ def account_request(turn: Turn, authenticate: Callable[[Turn], str | None]) -> A
     if dialogue.task is None or dialogue.task.intent != "account":
         dialogue.task, dialogue.pending = Task(intent="account"), None
     task = dialogue.task
-    if (reading.payment_source(text) or reading.asks_saved_methods(text)) and not reading.ADDRESS_WORDS.search(text):
+    if (money.payment_source(text) or money.asks_saved_methods(text)) and not reading.ADDRESS_WORDS.search(text):
         task.change = "payment"  # "which cards do I have saved?", "how much is left on my gift card?"
     task.address = addresses.address_in(text) or (task.address and addresses.corrected_address(text, task.address)) \
         or task.address

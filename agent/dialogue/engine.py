@@ -11,13 +11,13 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from agent.dialogue import account, addresses, orders, products, reading, selling
+from agent.dialogue import account, addresses, orders, payments, product_facts, products, reading, selling
+from agent.dialogue.details import corrected_order, note_details
 from agent.dialogue.flows import ACTION_OF, FLOWS, SAID
 from agent.dialogue.state import Dialogue, Task
 from agent.dialogue.turn import Answer, Turn
 from agent.dialogue.which_order import narrowed, orders_described
 from agent.seams import Shop
-from agent.variants import asks_option
 from tools.errors import InsufficientGiftCardBalance, PolicyRefusal, ToolError
 
 MAX_FAILURES = 2  # a task that fails this often goes to a human
@@ -60,7 +60,7 @@ def _answer(intent: str, turn: Turn, earlier: str | None = None) -> Answer:
         return turn.answer(SAID[intent])
     if intent in ("price_promo", "recommend", "product_info"):
         task = turn.dialogue.task if turn.dialogue.task and turn.dialogue.task.intent in FLOWS else None
-        answer = selling.product_facts(turn) if intent == "product_info" else selling.sell(turn, intent, not task)
+        answer = product_facts.product_facts(turn) if intent == "product_info" else selling.sell(turn, intent, not task)
         now = turn.dialogue.task  # a question in the middle of an order task: back to it
         if task and (now is None or now is task or now.intent not in FLOWS):
             turn.dialogue.task = task
@@ -129,96 +129,10 @@ def _user(turn: Turn, tool: str, args: dict) -> str | None:
         return None
 
 
-def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
-    """Every detail the message gives the task, whatever was asked: an order, products and the variant
-    wished for, the reason, the refund or price-difference method, the change wanted."""
-    text, slots = turn.text, turn.slots
-    named = products.products_meant(products.without_other_orders(text))
-    rejected: set[str] = set()
-    if task.intent in ("return_item", "exchange_item", "modify_order") and named:  # "退挂钟 水杯留着": not the
-        meant = [n for n, _ in products.items_meant(named, text)]  # bottle; "not the e-reader, I'm keeping that"
-        rejected, named = set(named) - set(meant), meant or (named if len(named) > 1 else [])
-    if task.intent == "cancel_order" and named and (kept := set(named) - set(products.products_meant(
-            products.without_kept(text)))) and set(named) - kept:  # "keep the tablet one. cancel the order with
-        rejected, named = kept, [n for n in named if n not in kept]  # the luggage set and the vacuum instead"
-        if not task.order_named:
-            task.order_id = None
-    if named and task.products and task.intent in ("return_item", "exchange_item", "modify_order") \
-            and reading.ORDER_BY_ITEMS.search(text):  # "订单是有laptop和camera的那个", "the order with skateboard
-        task.order_products = named                # and tea kettle": which order, not what to change
-        named = [n for n in named if n in task.products]
-    if slots.get("order_id"):
-        meant = reading.orders_meant(products.without_kept(text))  # ("W9892465 … I'm keeping that. The one to
-        task.order_id = _corrected_order(text) or (meant[0] if len(meant) == 1 else slots["order_id"])  # cancel is W6272294")
-        task.order_named = True
-    elif carried_order and not task.order_id and (not named or not products.corrects(text) and _holds(
-            turn, carried_order, named)):  # the order talked about before, or one of its items ("里面那个电热水壶");
-        task.order_id = carried_order   # not "I meant the lamp"
-    # the shopper's words about the variant: "the T-shirt in black instead", said before who they are (not
-    # replaced by "gift card for the difference, only the kettle", which names no option of it)
-    if (named and not set(named) & set(task.products) or reading.OPTION_WORDS.search(text)) \
-            and task.asked != "which_order":
-        task.wish = reading.EMAIL.sub(" ", text)[:200]
-    task.said = [*task.said, addresses.without_identity(text)[:200]][-6:]  # (the options wished, as last named)
-    before = set(task.products)
-    if named:  # a correction replaces the products named before
-        task.products = sorted(set(named) | (set() if products.corrects(text) else before))
-    if (rejected & before or before and set(task.products) != before and products.corrects(text)) \
-            and set(named) - rejected:  # the items chosen before are no longer meant ("不对，吸尘器留着，是香水…")
-        task.products, task.item_ids = sorted(set(task.products) - rejected), []
-    source = reading.payment_source(text)
-    task.missing = task.missing or bool(reading.NOT_RECEIVED.search(text))
-    if task.intent == "cancel_order" and len(ids := reading.orders_meant(products.without_kept(text))) > 1 \
-            and not products.corrects(text):
-        task.order_id, task.order_named, task.more_orders = ids[0], True, ids[1:]  # "取消两个订单 W8121088 和 W2959713"
-    if task.intent == "cancel_order" and (reason := reading.cancel_reason(text)):
-        task.reason, task.asked = reason, None if task.asked == "reason" else task.asked
-    if task.intent == "return_item" and source:  # "refund it to my gift card"
-        task.refund_to = source
-    if task.intent in ("modify_order", "exchange_item") and source and (
-            reading.DIFFERENCE.search(text) or task.intent == "exchange_item" or task.change == "items"):
-        task.difference_to = source  # "差价用原来那张信用卡": how the price difference is settled
-        if task.intent == "modify_order" and not task.change and (named or reading.OPTION_WORDS.search(text)):
-            task.change = "items"  # "change the lamp to the silver one, the difference on my gift card"
-    elif task.intent == "modify_order":
-        if len(ids := reading.orders_meant(text)) > 1 and (reading.ADDRESS_WORDS.search(text) or task.change == "address"
-                                                          or addresses.address_in(text)):
-            task.order_id, task.order_named, task.more_orders = ids[0], True, ids[1:]  # the same address for each
-        if reading.ACCOUNT_WORDS.search(text) and reading.ADDRESS_WORDS.search(text) and reading.TOO.search(text):
-            task.default_too = True  # "please also update the default address on my account to the same address"
-        if (address := addresses.address_in(text)):
-            task.change, task.address = "address", address
-        elif reading.to_default_address(text):
-            task.change, task.address, task.to_default = "address", None, True
-        elif source:
-            task.change, task.source, task.card = "payment", source, reading.card_named(text)
-        elif reading.ADDRESS_WORDS.search(text) and not (turn.dialogue.pending and reading.QUESTION.search(text)):
-            task.change = "address"  # (not "如果改了之后还能改地址吗？" while an item change waits for its yes)
-        elif named or reading.OPTION_WORDS.search(text) or reading.keeps_item(text) or (
-                reading.asks_change(text) and asks_option(text)):  # "白色S码那个改成白色M码"
-            task.change = "items"
-
-
 _ABOUT_PAYING = re.compile(r"[^，,。.;；!！?？]*(?:付款|支付|信用卡|礼品卡|pay ?pal|\bcard\b|\bpayment\b|\bpay\b)[^，,。.;；!！?？]*",
                            re.IGNORECASE)
 _ADDRESS_KEPT = re.compile(r"地址(?:就|也)?(?:不用|不需要|不|别)(?:改|动)了?|\b(?:keep|leave) the address(?: as it is)?\b|"
                            r"\baddress (?:stays|is fine)\b", re.IGNORECASE)
-
-
-def _holds(turn: Turn, order_id: str, named: list[str]) -> bool:
-    """The order holds every product named."""
-    try:
-        order = turn.call("get_order_details", {"order_id": order_id})
-    except ToolError:
-        return False
-    return set(named) <= {i["name"] for i in order["items"]}
-
-
-def _corrected_order(text: str) -> str | None:
-    """"订单W2768383 啊不对不对 是W9538924": the order number after the correction."""
-    if not (fixed := products.CORRECTION.search(text)) or not (after := reading.ORDER_ID.findall(text[fixed.end():])):
-        return None
-    return "#W" + re.sub(r"\D", "", after[0])
 
 
 def _order_request(intent: str, turn: Turn) -> Answer:
@@ -243,7 +157,7 @@ def _order_request(intent: str, turn: Turn) -> Answer:
     if task.intent == "order_status" and not task.order_named and (
             reading.ALL_ITEMS.search(turn.text) or reading.NOT_SENT_YET.search(turn.text)):
         return orders.tell_every_status(turn)  # "where are my orders? all of them", "anything not sent yet?"
-    named = {fixed} if (fixed := _corrected_order(turn.text)) else reading.order_ids(turn.text)
+    named = {fixed} if (fixed := corrected_order(turn.text)) else reading.order_ids(turn.text)
     if task.intent == "order_status" and len(named) > 1 and named <= set(turn.profile()["orders"]):
         return orders.tell_every_status(turn, ids=sorted(named))  # "where are W3779151 and #w1504875?"
     if task.intent == "refund_status" and len(named) > 1 and named <= set(turn.profile()["orders"]):
@@ -330,7 +244,7 @@ def _refused(turn: Turn, refusal: str, order: dict, task: Task) -> Answer:
     reply = turn.say(refusal, order_id=order["order_id"], status=turn.status(order))
     if order["status"] == "processed":  # "cancel it!" of a shipped order: where it is, with its tracking number
         reply += orders.tracking_line(turn, turn.call("track_order", {"order_id": order["order_id"]}))
-    if (refund := orders.refund_said(turn, order)):  # "cancel it" of a cancelled order: the money
+    if (refund := payments.refund_said(turn, order)):  # "cancel it" of a cancelled order: the money
         reply += turn.say("refund_line", **refund)
     return Answer(reply, {"order": order})
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from agent.dialogue import orders
+from agent.dialogue import items, orders, payments
 from agent.dialogue.state import Task
 from agent.dialogue.turn import Answer, Turn
 from agent.replies import templates
@@ -32,17 +32,17 @@ FLOWS: dict[str, Flow] = {
     "order_status": Flow((orders.tell_status,), replies=("order_status", "tracking", "refund_line", "ship_to",
                                                              "items_bought", "payments", "paid_line", "refunded_line")),
     "refund_status": Flow((orders.tell_refund,), replies=("refund_issued", "refund_after_return", "no_refund")),
-    "payment_issue": Flow((orders.tell_payments,), replies=("payments", "paid_line", "refunded_line")),
+    "payment_issue": Flow((payments.tell_payments,), replies=("payments", "paid_line", "refunded_line")),
     "cancel_order": Flow((orders.ask_reason, orders.state_cancel), ("pending",), "cannot_cancel",
                          ("ask_cancel_reason", "confirm_cancel", "cancelled", "cancel_kept", "confirm_cancel_also",
                           "also_cancel", "also_cancelled")),
-    "return_item": Flow((orders.ask_return_items, orders.ask_refund_method, orders.state_return), ("delivered",),
+    "return_item": Flow((items.ask_return_items, payments.ask_refund_method, orders.state_return), ("delivered",),
                         "cannot_return", ("ask_return_items", "refund_where", "confirm_return", "returned", "return_kept",
                                          "cannot_return_cancel_instead")),
-    "exchange_item": Flow((orders.ask_swap_item, orders.state_swap), ("delivered",), "cannot_exchange",
+    "exchange_item": Flow((items.ask_swap_item, orders.state_swap), ("delivered",), "cannot_exchange",
                           ("ask_swap_item", "ask_swap_option", "no_swap_option", "confirm_exchange", "swap_line",
                            "exchanged", "exchange_kept")),
-    "modify_order": Flow((orders.state_modification, orders.ask_swap_item, orders.state_swap), ("pending",),
+    "modify_order": Flow((orders.state_modification, items.ask_swap_item, orders.state_swap), ("pending",),
                          "cannot_modify", ("confirm_address", "confirm_payment", "ask_payment", "ask_address",
                                            "ask_change", "confirm_items", "items_modified", "modified", "modify_kept",
                                            "items_changed_once", "confirm_address_also", "also_order_address", "also_default_address",

@@ -13,7 +13,9 @@ import yaml
 from agent.catalogue_words import ALIASES
 from agent.variants import option_words
 from agent.dialogue.addresses import address_in, amends_address
-from agent.dialogue.reading import EXPLICIT_YES, EMAIL, ORDER_ID, cancel_reason, order_ids, payment_source
+from agent.dialogue.money import payment_source
+from agent.dialogue.addresses import EMAIL
+from agent.dialogue.reading import EXPLICIT_YES, ORDER_ID, cancel_reason, order_ids
 
 
 @lru_cache(maxsize=1)

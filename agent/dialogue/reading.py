@@ -8,9 +8,8 @@ word ends at the message's end, punctuation, Latin text or a particle.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
-from agent.dialogue.addresses import EMAIL
+from agent.dialogue.money import ORIGINAL_PAYMENT, payment_source
 
 _ZH_END = r"(?=$|[\s\W\dA-Za-z]|[的吧啊呀了哈嗯就确])"
 _YES = re.compile(r"^\W*(?:(?:yes|yep|yeah|ya|y|ok|okay|k|sure|confirm(?:ed)?|please do|do it|go ahead|"
@@ -129,15 +128,9 @@ CHANGE_WORDS = re.compile(r"\b(?:chang\w*|updat\w*|new|edit\w*|set|mov\w*|modif\
 _MISTAKE = re.compile(r"mistake|wrong|accident|(?<![没不])错|误", re.IGNORECASE)  # (not "没错": right)
 _NOT_NEEDED = re.compile(r"no longer|(?:don|doesn|didn)'?t need|not need|any ?more\b|already (?:bought|got|has|have)|已经(?:买|有)了|no need|not be needing|won'?t (?:be )?need|shan'?t (?:be )?need|changed my mind|don'?t want it|不再需要|不需要|不想要|用不上|"
                          r"用不着|不要了", re.IGNORECASE)
-_PAYMENT_WORDS = {"gift_card": re.compile(r"gift ?card|礼品卡", re.IGNORECASE),
-                  "paypal": re.compile(r"pay ?pal", re.IGNORECASE),
-                  "credit_card": re.compile(r"credit ?card|(?<!gift )(?<!gift)card|visa|master ?card|amex|信用卡|银行卡|借记卡", re.IGNORECASE)}
-DIFFERENCE = re.compile(r"差价|price difference|the difference|补差|退差", re.IGNORECASE)
-ORIGINAL_PAYMENT = re.compile(r"原路|(?:原来|原本|之前|原)的?那?张?卡|original (?:card|payment)|same (?:card|payment)", re.IGNORECASE)
 _KEEP_ITEM = re.compile(r"\boriginal\b|the one I (?:have|had|ordered)|as it was|原来的|原来那|原本的", re.IGNORECASE)
 OPTION_WORDS = re.compile(r"\b(?:colou?r|size|material|version|model|variant)\b|颜色|尺码|尺寸|款式|型号|大一码|小一码",
                           re.IGNORECASE)
-CHEAPER = re.compile(r"cheaper|less expensive|lower price|budget|便宜|实惠|性价比|划算", re.IGNORECASE)
 ORDER_ID = re.compile(r"[Ww]\s?\d{7}")
 
 
@@ -246,44 +239,12 @@ def asks_for_person(text: str) -> bool:
     return bool(_PERSON.search(text))
 
 
-def is_open_question(text: str) -> bool:
-    """Several questions in one message, or a long one, with no order in it: no template answers all of it
-    ("going camping, what gear would help, is any on sale?"). The LLM tier does."""
-    if ORDER_ID.search(text) or EMAIL.search(text):
-        return False
-    questions = len(re.findall(r"[?？]|[吗呢](?=$|[\s，,。.!！])", text))
-    words = len(re.findall(r"[A-Za-z]+", text)) + len(re.findall(r"[\u3400-\u9fff]", text)) / 2
-    return questions >= 2 or (questions >= 1 and words >= 20)
-
-
-_QUESTION_END = re.compile(r"(?<=[?？])\s*|(?<=[吗呢])[\s，,。]+|,?\s+and\s+(?=(?:what|how|when|where|do|does|is|are|can)\b)|"
-                           r"[:：]\s*", re.IGNORECASE)
-
-
-def questions_in(text: str) -> list[str]:
-    """The questions of a message that asks several ("包邮吗？一般下单后几天能到？", "what's your return
-    window, and do you ship to Canada?", "do you ship to Hong Kong and how long does it take"); one item
-    when it asks one."""
-    parts = [p.strip(" ,，。") for p in _QUESTION_END.split(text)]
-    return [p for p in parts if len(p) >= 3 and (QUESTION.search(p) or _YES_NO_QUESTION.match(p))] or [text]
-
-
-# a question asked with "do you / can I / is there…" and no question mark
-_YES_NO_QUESTION = re.compile(r"\W*(?:(?:hi|hey|hello|ok|so|also|and|btw)\W+)*(?:do|does|did|can|could|is|are|will|would|"
-                              r"may)\s+(?:you|u|i|we|it|they|there|this|that)\b", re.IGNORECASE)
 SHIPS_TO = re.compile(r"\b(?:ship|shipping|deliver|delivery|send|post|mail)|寄|发(?!票)|送|配送|运|邮(?!箱)", re.IGNORECASE)
 # places the shop does not deliver to, named in a question about delivery ("how long to Hong Kong?")
 UNSERVED_PLACE = re.compile(r"hong ?kong|macau|macao|taiwan|mainland|\bchina\b|singapore|malaysia|japan|korea|australia|"
                             r"new zealand|\buk\b|united kingdom|england|britain|europe|germany|france|mexico|india|"
                             r"philippines|overseas|abroad|香港|澳门|台湾|大陆|国内|中国|新加坡|马来西亚|日本|韩国|澳洲|澳大利亚|"
                             r"新西兰|英国|欧洲|德国|法国|墨西哥|印度|海外|国外", re.IGNORECASE)
-
-
-_REQUEST_BREAK = re.compile(r"(?:^|\s)\d[.、)）]\s*|[?？；;:：]\s*|[.。!！]\s+(?=\S)|,?\s*\b(?:and )?also\b,?\s*|"
-                            r",?\s+and\s+(?=(?:what|how|when|where|which|do|does|did|is|are|can|could|has|have|please|"
-                            r"i (?:want|need|would like|'d like|also))\b)|,\s*and\s+(?=the (?:one|other|order)\b)|"
-                            r"\b(?:one more thing|another thing|plus)\b,?\s*|[，,。\s]*(?:还有|另外|顺便问下|顺便|再问下)[，,\s]*",
-                            re.IGNORECASE)
 
 
 _CHANGE_VERB = re.compile(r"\b(?:cancel|return|send (?:it )?back|exchange|swap|change|modify|update)\b|取消|退货|退掉|退了|退(?![款回到钱费的])|换|改",
@@ -306,14 +267,6 @@ _WANTS_DONE = re.compile(r"(?:我要|我想|帮我|给我|麻烦你?)\s*(?:把.{
                          r"(?:cancel|return|exchange|swap)\b", re.IGNORECASE)
 
 
-def requests_in(text: str) -> list[str]:
-    """The parts of a message that asks for several things ("cancel the charger order, and also when is my
-    chair arriving?", "1.退了多少钱 2.头盔那单到了没有 3.周末发货吗"), in order; [] when it asks one."""
-    parts = [p.strip(" ,，。.") for p in _REQUEST_BREAK.split(text)]
-    parts = [p for p in parts if len(re.findall(r"[A-Za-z]{2,}", p)) + len(re.findall(r"[\u3400-\u9fff]", p)) / 2 >= 3]
-    return parts if len(parts) > 1 else []
-
-
 # the same again for another: "please also update…", "default address as well", "两个都改", "也要改"
 TOO = re.compile(r"\b(?:too|also|as well|same|both)\b|也|都|一起|同样|一样", re.IGNORECASE)
 _ONLY_THESE = re.compile(r"\b(?:only|just)\b|只", re.IGNORECASE)
@@ -331,27 +284,6 @@ def _ids_in(text: str) -> list[str]:
     return list(dict.fromkeys(f"#W{m[-7:]}" for m in ORDER_ID.findall(text)))
 
 
-_BUDGET = re.compile(r"(?:budget|under|below|less than|up to|around|about|预算|以内|左右|不超过)\D{0,12}?\$?\s*(\d{2,6})"
-                     r"|\$\s*(\d{2,6})|(\d{2,6})\s*(?:dollars|bucks|usd|美元|美金|刀|块)|(\d{2,6})\s*(?:以内|以下|之内|左右)",
-                     re.IGNORECASE)  # ("300以内的耳机")
-
-
-_ZH_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-# a round amount in Chinese numerals: "一百", "两百五", "三千"
-_ZH_AMOUNT = re.compile(r"([一二两三四五六七八九])(千|百)(?:([一二两三四五六七八九])(?![十百千]))?")
-
-
-def _zh_amount(m: re.Match) -> str:
-    unit = 1000 if m[2] == "千" else 100
-    return str(_ZH_DIGIT[m[1]] * unit + (_ZH_DIGIT[m[3]] * unit // 10 if m[3] else 0))
-
-
-def budget(text: str) -> Decimal | None:
-    """The most a shopper says they will spend ("budget 200 dollars", "预算300美元左右", "一百以内"), if they say."""
-    m = _BUDGET.search(_ZH_AMOUNT.sub(_zh_amount, text))
-    return Decimal(next(g for g in m.groups() if g)) if m else None
-
-
 _STATUS_WORDS = {"pending": re.compile(r"(?<![a-z])pending(?![a-z])|not (?:been )?(?:shipped|sent) yet|待发货|未发货|没发货|还没发", re.IGNORECASE),
                  "processed": re.compile(r"(?<!not )(?<!n't )(?<!not been )(?<![a-z])(?:shipped|processed)(?![a-z])|\bon its way\b|已发货|"
                                          r"(?<![没未])发货了的|在路上", re.IGNORECASE),
@@ -367,57 +299,6 @@ def status_named(text: str) -> str | None:
 
 def cancel_reason(text: str) -> str | None:
     return "ordered by mistake" if _MISTAKE.search(text) else "no longer needed" if _NOT_NEEDED.search(text) else None
-
-
-# the methods saved on the account asked about, none named: "what payment methods do I have saved?", "我账户里绑的是哪张卡？"
-_ASKS_METHODS = re.compile(r"\b(?:what|which) (?:payment (?:methods?|options?)|cards?)\b|\bpayment methods?\b.{0,30}"
-                           r"\b(?:saved|on file|have)\b|绑(?:的|了|定的?)(?:是)?(?:哪|什么|几)[张个]?(?:卡|支付方式)|"
-                           r"(?:有|存了?|绑了?)(?:哪些|哪几|什么)(?:张)?(?:卡|支付方式|付款方式)|"
-                           # a gift card's balance: "那我礼品卡现在还剩多少钱？", "what's the balance on my gift card"
-                           r"(?:礼品卡|gift ?card)[^，,。？?]{0,8}(?:余额|还剩|还有多少|剩多少|\bbalance\b)|"
-                           r"\bbalance\b.{0,20}\bgift ?card|\bhow much\b.{0,12}\b(?:left|remaining)\b.{0,12}\bgift ?card",
-                           re.IGNORECASE)
-
-
-def asks_saved_methods(text: str) -> bool:
-    return bool(_ASKS_METHODS.search(text))
-
-
-def payment_source(text: str) -> str | None:
-    """The kind of payment method named (gift_card, paypal or credit_card), not one declined ("不要用礼品卡
-    了，改成visa"): a card named by its last four digits is a card."""
-    kept = _NOT_THIS_METHOD.sub(" ", text)
-    # the last one named is the choice: "only PayPal or gift card? ok then PayPal", "why can't it go to the
-    # visa? ugh. fine, back to paypal then"
-    said = [(m.start(), kind) for kind, words in _PAYMENT_WORDS.items() for m in words.finditer(kept)]
-    said += [(m.start(), "credit_card") for m in _CARD_DIGITS.finditer(kept)]
-    return max(said)[1] if said else None
-
-
-_NOT_THIS_METHOD = re.compile(r"(?:不要|不用|别用|不想用|(?:不要|别|不)退(?:到|回)?)(?:再)?用?\s*(?:礼品卡|信用卡|gift ?card|pay ?pal|visa|master ?card|amex|"
-                              r"credit ?card)|"  # ("rather than back on my card", "not to my paypal")
-                              r"(?:not|instead of|no more|rather than)(?: back)?(?: (?:on|to|into))? (?:the |my )?(?:gift ?card|pay ?pal|"
-                              r"(?:visa|master ?card|amex|credit)? ?card\b|visa|master ?card|amex)|"
-                              # ("move it from the visa to my paypal")
-                              r"\bfrom (?:the |my )?(?:gift ?card|pay ?pal|(?:visa|master ?card|amex|credit)? ?card\b|visa|master ?card"
-                              r"|amex)(?: ending (?:in )?\d{4})?(?=\s+(?:to|onto|over to)\b)|"
-                              # the method paid with now, whose money comes back: "the gift card money goes back, right?"
-                              r"(?:gift ?card|pay ?pal|card)(?:'s)? (?:money|balance|amount|charge|payment)? ?(?:goes|go|will go|gets?|"
-                              r"is|will be) (?:back|refunded|returned)", re.IGNORECASE)
-_CARD_DIGITS = re.compile(r"(?:尾号|末四位|后四位|结尾|ending(?: in| with)?|ends? (?:in|with)|last (?:four|4)(?: digits)?(?: are| is)?)"
-                          r"\s*[:：是为]?\s*(\d{4})(?!\d)|(\d{4})\s*(?:结尾|的那张|那张)", re.IGNORECASE)
-_CARD_BRAND = re.compile(r"\b(visa|master ?card|amex|american express|discover)\b", re.IGNORECASE)
-
-
-def card_named(text: str) -> str | None:
-    """A card as the shopper names it: its last four digits ("尾号4204", "the one ending 4204") or its brand."""
-    text = _NOT_THIS_METHOD.sub(" ", text)
-    # the last one named is the one meant ("my Visa ending 8025 got flagged, charge my Mastercard instead")
-    named = [(m.start(), m[1] or m[2]) for m in _CARD_DIGITS.finditer(text)]
-    brands = [(m.start(), m[1].lower().replace(" ", "")) for m in _CARD_BRAND.finditer(text)]
-    if brands and named and brands[-1][0] > named[-1][0] + 12:  # (not the brand of "the Mastercard ending 1639")
-        return brands[-1][1]
-    return named[-1][1] if named else brands[-1][1] if brands else None
 
 
 def keeps_item(text: str) -> bool:

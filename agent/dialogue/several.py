@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from agent.dialogue import addresses, reading
+from agent.dialogue import addresses, money, reading
 from agent.dialogue.engine import run_flow
 from agent.dialogue.flows import ORDER_INTENTS
 from agent.dialogue.routing import names_target
@@ -76,7 +76,7 @@ def _only_asks(intent: str, main: str, text: str) -> bool:
     # (the refund of the order being cancelled or returned is that task's; another order's, named, is not:
     # "1. 之前取消的那个自行车订单，退款到了没有 2. W1170711 帮我取消")
     if intent == "refund_status" and main in ("return_item", "exchange_item", "modify_order") \
-            and reading.payment_source(text) and not reading.QUESTION.search(text):
+            and money.payment_source(text) and not reading.QUESTION.search(text):
         return False  # "Just the tablet, refund to my gift card", "Difference 退回 credit card": the task's, asked nothing
     return intent in READ_ONLY and not (intent == "refund_status" and main in ORDER_INTENTS - set(READ_ONLY)
                                         and not names_target(text, {}))

@@ -1,0 +1,195 @@
+"""The request a message's words mean where the intent model read another ("refund it to my PayPal" at a
+return's confirmation, "kill the whole order", "can I still return it?"), and the account's own things read
+as an order's. The graph's router (agent/router.py) asks these with the questions of routing.py."""
+from __future__ import annotations
+
+import re
+
+from agent.catalogue_search import products_for
+from agent.dialogue import addresses, money, products, reading
+from agent.dialogue.flows import ORDER_INTENTS
+from agent.dialogue.routing import PRICE_ASKED, REFUND_ASKED, RETURN_INSTEAD, STOCK, names_option, task_of
+
+
+def account_not_order(intent: str | None, slots: dict, text: str, context: dict) -> bool:
+    """The account's own things read as an order's: "update the default address on my account" (no order
+    named, the account's words) or "which cards do I have saved, how much is left on my gift card" (a
+    payment method asked about, not a payment). Not while an order task of that intent is under way."""
+    if slots.get("order_id") or reading.ORDER_ID.search(text) or task_of(context).intent == intent:
+        return False
+    if intent in ("modify_order", "order_status"):  # ("which address do you have on file for me?")
+        return bool(reading.ADDRESS_WORDS.search(text) and reading.ACCOUNT_WORDS.search(text)) \
+            and not reading.to_default_address(text)
+    return intent in ("payment_issue", "account") and bool(money.payment_source(text)) and bool(_SAVED.search(text)) \
+        or intent in ("payment_issue", "account", "refund_status") and money.asks_saved_methods(text)  # ("礼品卡还剩多少")
+
+
+_SAVED = re.compile(r"\bsaved\b|on file|\bbalance\b|\bleft on\b|\bleft in\b|what (?:cards|payment)|绑|存了|有哪些|余额|还剩|剩多少|剩下多少|还有多少",
+                    re.IGNORECASE)
+
+
+def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> str | None:
+    """The request the words make, where the model's intent reads another: the account's address or
+    saved cards (account_not_order); "what address was it sent to?" asks for the order's status and
+    address; "send it to the default address on my account" changes the order in question."""
+    if account_not_order(intent, slots, text, context):
+        return "account"
+    if intent == "greeting" and _FAREWELL.search(text):
+        return "thanks_bye"  # "Lovely. I shall think it over. Good day to you."
+    if intent in ("exchange_item", "complaint", "modify_order") and _REFUND_WANTED.search(text) and not _INSTEAD.search(text) \
+            and task_of(context).intent in ("", "order_status") and not reading.ADDRESS_WORDS.search(text):
+        return "return_item"  # "Refund to my mastercard please — it's for the makeup kit, the shade is all wrong"
+    if task_of(context).intent == "exchange_item" and RETURN_INSTEAD.search(text):
+        return "return_item"  # "算了还是直接退了吧 不换了 钱退回PayPal": the exchange under way becomes a return
+    order_now = context.get("user_id") and context.get("slots", {}).get("order_id")  # the order just talked about
+    if order_now and reading.ASKS_SPECS.search(text) and not reading.asks_change(text):
+        return "order_status"  # "what were the specs again? which processor I picked": the items as bought
+    if order_now and context.get("last_intent") == "refund_status" and reading.QUESTION.search(text) \
+            and _REFUND_DETAIL.search(text) and not reading.asks_change(text):
+        return "refund_status"  # "是全额退的吗? 包括那个espresso machine?": that refund again, in full
+    if intent != "cancel_order" and _CALL_OFF.search(text):
+        return "cancel_order"  # "I need to kill order W6729841 before it ships"
+    if intent in ("complaint", "out_of_scope", "greeting", None) and _NO_LONGER_NEEDED.search(text) \
+            and _ORDERED.search(text) and not task_of(context).intent:
+        return "cancel_order"  # "my grandson helped me order a little camera, but I shall not be needing it after all"
+    if intent == "return_policy" and _CAN_I_RETURN.search(text) and reading.OWNS.search(text) \
+            and products.products_in(text):
+        return "return_item"  # "I bought hiking boots for a trip that got cancelled … Can I return them?"
+    if intent in ("modify_order", "account", "complaint", "payment_issue", None) and reading.ASKS_ADDRESS.search(text) \
+            and not reading.ACCOUNT_WORDS.search(text) and not addresses.address_in(text) \
+            and not re.search(r"\bchange|\bupdate|改", text, re.IGNORECASE):
+        return "order_status"
+    if intent in ("return_item", "exchange_item", "complaint", "account", "greeting", None) \
+            and _CHECKS_ORDERS.search(text) and not reading.asks_change(text):
+        return "order_status"  # "我想查个订单 订单号忘了", "is there anything else on my account that hasn't been sent yet?"
+    if intent in ("modify_order", "complaint", "account", "price_promo", "product_info", "out_of_scope", "greeting", None) \
+            and reading.ASKS_WHERE.search(text) and not _CHANGES.search(text) \
+            and task_of(context).intent in ("", None, "order_status", "price_promo", "recommend", "product_info") \
+            and (reading.OWNS.search(text) or slots.get("order_id") or context.get("slots", {}).get("order_id")):
+        return "order_status"  # "物流单号再发我一下", "another order with a perfume… is that one on its way too?"
+    if (intent not in ORDER_INTENTS or intent in ("cancel_order", "modify_order") and not reading.asks_change(text)) \
+            and _WHEN_SHIPS.search(text) and products.products_in(text) \
+            and not _IF_ORDERED.search(text) and (reading.OWNS.search(text) or reading.ORDER_BY_ITEMS.search(text) or _THE_ONE.search(text)):
+        return "order_status"  # "also when does the espresso machine one ship?": their order, not the shipping rules
+    if intent in ("product_info", "recommend", "price_promo", "complaint", "out_of_scope", None) \
+            and reading.COMPARES.search(text) \
+            and len({n for n, _ in products.products_in(text)}) >= 2 and not reading.OWNS.search(text):
+        return "product_info"  # "what's the difference between the electric kettle and the tea kettle?"
+    if task_of(context).intent == "recommend" and not reading.OWNS.search(text) and not slots.get("order_id") \
+            and (names_option(text) and not reading.ORDER_ID.search(text)):
+        return "recommend"  # "he wears a size 10 and needs them waterproof", "要黑色的 最好能定时": narrowed
+    if task_of(context).intent == "recommend" and intent not in ORDER_INTENTS and products_for(text):
+        return "recommend"  # "她平时喜欢瑜伽" after "a birthday gift for my girlfriend?": the need, narrowed
+    if intent in ("price_promo", "product_info", "recommend") and reading.OWNS.search(text) \
+            and reading.BROKEN.search(text) and not reading.WANTS_NEW.search(text):
+        return "complaint"  # "我买的相机两千九百多美元，到手就开不了机！！": theirs, broken, no catalogue question
+    if intent in ("price_promo", "product_info", "recommend") and reading.OWNS.search(text) \
+            and _DOES_NOT_FIT.search(text) and products.products_in(text) and not task_of(context).intent:
+        return "exchange_item"  # "I bought hiking boots for my dad and he says they pinch. He needs a 12."
+    if intent in ("product_info", "price_promo", "recommend") and reading.ORDER_ID.search(text) and names_option(text) \
+            and context.get("last_intent") == "complaint":
+        return "exchange_item"  # "…CHEAP SILICONE GARBAGE" then "order W7909132. SAME WATCH, GOLD, LCD, LEATHER BAND"
+    if products.asks_if_sold(text):  # "do you sell tents?": a question about the catalogue
+        return "product_info"
+    if intent in ("exchange_item", "modify_order", "return_item") and not task_of(context).intent \
+            and not reading.OWNS.search(text) and not slots.get("order_id") and PRICE_ASKED.search(text) \
+            and not money.DIFFERENCE.search(text) and (products.products_in(text) or context.get("product")):
+        return "product_info"  # "数码相机3000万像素 CF卡 5倍变焦的多少钱": nothing of theirs, a price asked
+    if (intent in ("out_of_scope", "complaint", "return_policy", "greeting", None)
+            or intent in ("product_info", "price_promo") and not products.products_in(text)) and _WANTS.search(text) \
+            and not _BOUGHT.search(text) and not products.asks_if_sold(text) and products_for(text):
+        return "recommend"  # "想在家workout 但是房子很小 any ideas", "出国玩两周 装东西用的有啥"
+    if intent not in ORDER_INTENTS | {"product_info", "recommend", "price_promo"} and products.products_in(text) \
+            and names_option(text) and (PRICE_ASKED.search(text) or STOCK.search(text)) \
+            and not reading.OWNS.search(text) and not slots.get("order_id"):
+        return "product_info"  # "19 bar 2L manual的espresso machine有货吗? 多少钱? 另外你们接受哪些payment methods?"
+    if products.products_in(text) and not reading.OWNS.search(text) and not slots.get("order_id") and (
+            products.asks_whether_sold(text) or (intent in ("complaint", "out_of_scope", None) and PRICE_ASKED.search(text))
+            or (intent in ("out_of_scope", None) and reading.QUESTION.search(text))):  # "longest garden hose?"
+        return "product_info"  # "yo u sell skateboards?"; "WHAT is the cheapest grill you have???" (angry, yet a question)
+    if intent in ("exchange_item", "modify_order", "return_item") and context.get("product") \
+            and context.get("last_intent") in ("product_info", "price_promo", "recommend") and not task_of(context).intent \
+            and names_option(text) and not reading.OWNS.search(text) and not slots.get("order_id"):
+        return "product_info"  # "不对，我要的是i7的17寸，不是i9" after a question about a laptop: the question, corrected
+    if intent in ("exchange_item", "return_item", "modify_order") and reading.WANTS_NEW.search(text) \
+            and not reading.OWNS.search(text) and not slots.get("order_id") and products.products_in(text):
+        return "recommend"  # "要一个大一点的背包 能装15寸电脑的": a product wanted, nothing of theirs
+    if intent not in ORDER_INTENTS and REFUND_ASKED.search(text) and reading.ORDER_BY_ITEMS.search(text) \
+            and products.products_in(text):
+        return "refund_status"  # "the one with the bike and the one with the espresso machine. How much is coming back?"
+    if (intent not in ORDER_INTENTS or not _ACTS.search(text)) and context.get("last_intent") in ORDER_INTENTS \
+            and reading.ORDER_BY_ITEMS.search(text) and products.products_in(text):
+        return context["last_intent"]  # "是台灯和拼图那一单": which order the last request is about
+    if intent == "account" and reading.to_default_address(text) and (
+            slots.get("order_id") or context.get("slots", {}).get("order_id")):
+        return "modify_order"
+    return intent
+
+
+_FAREWELL = re.compile(r"\b(?:good ?day to you|good ?bye|bye|see you|take care|have a (?:nice|good|great) (?:day|one|evening)|"
+                       r"think it over|talk (?:to you )?later)\b|再见|拜拜|回头聊|我再想想", re.IGNORECASE)
+
+
+_REFUND_WANTED = re.compile(r"\b(?:refund (?:it |that |this )?(?:to|on|back to|onto) (?:my|the)|(?:i want|i'd like|give me) "
+                            r"(?:my |a )?(?:money back|refund)|money (?:returned|refunded|back) (?:to|on)|send (?:\w+ )?back)\b|"
+                            r"退款到|钱退到|退钱|我要退款", re.IGNORECASE)  # ("arrange to send things back", "the money returned to the card")
+
+
+_INSTEAD = re.compile(r"\b(?:instead|swap|exchange|replace|another (?:size|colou?r|one))\b|换成|换一|换个|改成", re.IGNORECASE)
+
+
+_REFUND_DETAIL = re.compile(r"全额|全部|包括|包含|\bfull\b|\bin full\b|\bincluding\b|\bincluded\b|\ball of it\b|\bwhole\b", re.IGNORECASE)
+
+
+_DOES_NOT_FIT = re.compile(r"\bpinch|\btoo (?:small|big|tight|large|loose|narrow|wide|short|long)\b|\b(?:doesn'?t|don'?t|didn'?t) "
+                           r"fit\b|太大|太小|太紧|太松|偏大|偏小|不合脚|挤脚|夹脚|不合身", re.IGNORECASE)
+
+
+_NO_LONGER_NEEDED = re.compile(r"\b(?:(?:shall|will|do|would)(?: not|n'?t)|won'?t|no longer) (?:be )?need(?:ing)? (?:it|them|this|that)\b|"
+                               r"\bno longer need|用不上了|用不着了|不需要了|不想要了", re.IGNORECASE)
+
+
+_ORDERED = re.compile(r"\border(?:ed)?\b|下单|下了(?:一|个)?单|订了|买了", re.IGNORECASE)
+
+
+_CAN_I_RETURN = re.compile(r"\b(?:can|could|may) i (?:still )?(?:return|send back) (?:it|them|these|those|this|that)\b|"
+                           r"(?:能|可以)退(?:吗|嘛|不)", re.IGNORECASE)
+
+
+_CHECKS_ORDERS = re.compile(r"(?:查|看)(?:一?下|个|查)?(?:我的)?(?:订单|物流|快递|包裹|单号)|\b(?:check|look up|track) (?:on )?my (?:order|parcel|package)|"
+                            + reading.NOT_SENT_YET.pattern, re.IGNORECASE)
+
+
+_CALL_OFF = re.compile(r"\b(?:kill|scrap|nix|call off|axe)\b (?:the |my |this |that )?(?:whole )?order\b", re.IGNORECASE)
+
+
+_WHEN_SHIPS = re.compile(r"\bwhen (?:does|will|is|do|did|would)\b.{0,40}\b(?:ship|shipped|arrive|come|be delivered|get here)\b|"
+                         r"\b(?:has|have|is|did) (?:it|they|that|that one|the \w+(?: \w+)?) (?:shipped|arrived|been shipped)\b|"
+                         r"什么时候(?:能)?(?:发货|发出|到|送到)|几时(?:发货|到)|发货了(?:没|吗|么)|到了(?:没|吗|么)", re.IGNORECASE)
+
+
+_IF_ORDERED = re.compile(r"\bif (?:i|we) (?:order|buy|get)|如果.{0,4}(?:下单|买)|现在(?:下单|买)", re.IGNORECASE)
+
+
+_THE_ONE = re.compile(r"\b\w+ one\b(?! (?:is|of))|那单|那个订单|那笔", re.IGNORECASE)  # ("the espresso machine one")
+
+
+# a request of its own in a description of an order ("退掉耳机那单" asks for a return; "就瑜伽垫跟电热水壶那单" only says which)
+_ACTS = re.compile(r"退|取消|换|改|\b(?:return|cancel|exchange|refund|modify|change|swap)", re.IGNORECASE)
+
+
+# a change asked for ("换成", "cancel"), not any 换 ("我换手机上来了": another phone)
+_CHANGES = re.compile(r"退货|退款|退掉|退了|取消|换成|换货|换个|换一|改成|改地址|修改|"
+                      r"\b(?:return|cancel|exchange|refund|modify|change|swap|switch)|\bnew address|\binstead\b",
+                      re.IGNORECASE)
+
+
+_WANTS = re.compile(r"推荐|买点|买个|买件|想买|有啥|有什么|有没有|你们有|有这种|送点|送什么|想要个|any ideas|recommend|suggest|"
+                    r"what would you get|what (?:have you got|do you have|can you offer)|\bneed (?:something|smth|sth|some)\b|"
+                    r"\bwhat could i get\b|有什么能|有啥能|"
+                    r"looking for|\bgift\b|送(?:给|他|她)", re.IGNORECASE)
+
+
+# something of theirs bought already (not just "my": "my wife says the bedroom is too dark, what have you got")
+_BOUGHT = re.compile(r"买的|(?<![要想])买了|订单|收到|签收|\border\b|\bbought\b|\bpurchased\b|\breceived\b", re.IGNORECASE)
+

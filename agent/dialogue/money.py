@@ -1,0 +1,99 @@
+"""Money in a shopper's words: a budget ("预算300美元左右", "一百以内"), cheaper, the payment method or card
+named (not one declined), the original payment, a price difference, the saved methods asked about."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+
+_BUDGET = re.compile(r"(?:budget|under|below|less than|up to|around|about|预算|以内|左右|不超过)\D{0,12}?\$?\s*(\d{2,6})"
+                     r"|\$\s*(\d{2,6})|(\d{2,6})\s*(?:dollars|bucks|usd|美元|美金|刀|块)|(\d{2,6})\s*(?:以内|以下|之内|左右)",
+                     re.IGNORECASE)  # ("300以内的耳机")
+
+
+_ZH_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+# a round amount in Chinese numerals: "一百", "两百五", "三千"
+_ZH_AMOUNT = re.compile(r"([一二两三四五六七八九])(千|百)(?:([一二两三四五六七八九])(?![十百千]))?")
+
+
+def _zh_amount(m: re.Match) -> str:
+    unit = 1000 if m[2] == "千" else 100
+    return str(_ZH_DIGIT[m[1]] * unit + (_ZH_DIGIT[m[3]] * unit // 10 if m[3] else 0))
+
+
+def budget(text: str) -> Decimal | None:
+    """The most a shopper says they will spend ("budget 200 dollars", "预算300美元左右", "一百以内"), if they say."""
+    m = _BUDGET.search(_ZH_AMOUNT.sub(_zh_amount, text))
+    return Decimal(next(g for g in m.groups() if g)) if m else None
+
+
+CHEAPER = re.compile(r"cheaper|less expensive|lower price|budget|便宜|实惠|性价比|划算", re.IGNORECASE)
+
+
+_PAYMENT_WORDS = {"gift_card": re.compile(r"gift ?card|礼品卡", re.IGNORECASE),
+                  "paypal": re.compile(r"pay ?pal", re.IGNORECASE),
+                  "credit_card": re.compile(r"credit ?card|(?<!gift )(?<!gift)card|visa|master ?card|amex|信用卡|银行卡|借记卡", re.IGNORECASE)}
+
+
+DIFFERENCE = re.compile(r"差价|price difference|the difference|补差|退差", re.IGNORECASE)
+
+
+ORIGINAL_PAYMENT = re.compile(r"原路|(?:原来|原本|之前|原)的?那?张?卡|original (?:card|payment)|same (?:card|payment)", re.IGNORECASE)
+
+
+# the methods saved on the account asked about, none named: "what payment methods do I have saved?", "我账户里绑的是哪张卡？"
+_ASKS_METHODS = re.compile(r"\b(?:what|which) (?:payment (?:methods?|options?)|cards?)\b|\bpayment methods?\b.{0,30}"
+                           r"\b(?:saved|on file|have)\b|绑(?:的|了|定的?)(?:是)?(?:哪|什么|几)[张个]?(?:卡|支付方式)|"
+                           r"(?:有|存了?|绑了?)(?:哪些|哪几|什么)(?:张)?(?:卡|支付方式|付款方式)|"
+                           # a gift card's balance: "那我礼品卡现在还剩多少钱？", "what's the balance on my gift card"
+                           r"(?:礼品卡|gift ?card)[^，,。？?]{0,8}(?:余额|还剩|还有多少|剩多少|\bbalance\b)|"
+                           r"\bbalance\b.{0,20}\bgift ?card|\bhow much\b.{0,12}\b(?:left|remaining)\b.{0,12}\bgift ?card",
+                           re.IGNORECASE)
+
+
+def asks_saved_methods(text: str) -> bool:
+    return bool(_ASKS_METHODS.search(text))
+
+
+def payment_source(text: str) -> str | None:
+    """The kind of payment method named (gift_card, paypal or credit_card), not one declined ("不要用礼品卡
+    了，改成visa"): a card named by its last four digits is a card."""
+    kept = _NOT_THIS_METHOD.sub(" ", text)
+    # the last one named is the choice: "only PayPal or gift card? ok then PayPal", "why can't it go to the
+    # visa? ugh. fine, back to paypal then"
+    said = [(m.start(), kind) for kind, words in _PAYMENT_WORDS.items() for m in words.finditer(kept)]
+    said += [(m.start(), "credit_card") for m in _CARD_DIGITS.finditer(kept)]
+    return max(said)[1] if said else None
+
+
+_NOT_THIS_METHOD = re.compile(r"(?:不要|不用|别用|不想用|(?:不要|别|不)退(?:到|回)?)(?:再)?用?\s*(?:礼品卡|信用卡|gift ?card|pay ?pal|visa|master ?card|amex|"
+                              r"credit ?card)|"  # ("rather than back on my card", "not to my paypal")
+                              r"(?:not|instead of|no more|rather than)(?: back)?(?: (?:on|to|into))? (?:the |my )?(?:gift ?card|pay ?pal|"
+                              r"(?:visa|master ?card|amex|credit)? ?card\b|visa|master ?card|amex)|"
+                              # ("move it from the visa to my paypal")
+                              r"\bfrom (?:the |my )?(?:gift ?card|pay ?pal|(?:visa|master ?card|amex|credit)? ?card\b|visa|master ?card"
+                              r"|amex)(?: ending (?:in )?\d{4})?(?=\s+(?:to|onto|over to)\b)|"
+                              # the method paid with now, whose money comes back: "the gift card money goes back, right?"
+                              r"(?:gift ?card|pay ?pal|card)(?:'s)? (?:money|balance|amount|charge|payment)? ?(?:goes|go|will go|gets?|"
+                              r"is|will be) (?:back|refunded|returned)", re.IGNORECASE)
+
+
+_CARD_DIGITS = re.compile(r"(?:尾号|末四位|后四位|结尾|ending(?: in| with)?|ends? (?:in|with)|last (?:four|4)(?: digits)?(?: are| is)?)"
+                          r"\s*[:：是为]?\s*(\d{4})(?!\d)|(\d{4})\s*(?:结尾|的那张|那张)", re.IGNORECASE)
+
+
+_CARD_BRAND = re.compile(r"\b(visa|master ?card|amex|american express|discover)\b", re.IGNORECASE)
+
+
+def card_named(text: str) -> str | None:
+    """A card as the shopper names it: its last four digits ("尾号4204", "the one ending 4204") or its brand."""
+    text = _NOT_THIS_METHOD.sub(" ", text)
+    # the last one named is the one meant ("my Visa ending 8025 got flagged, charge my Mastercard instead")
+    named = [(m.start(), m[1] or m[2]) for m in _CARD_DIGITS.finditer(text)]
+    brands = [(m.start(), m[1].lower().replace(" ", "")) for m in _CARD_BRAND.finditer(text)]
+    if brands and named and brands[-1][0] > named[-1][0] + 12:  # (not the brand of "the Mastercard ending 1639")
+        return brands[-1][1]
+    return named[-1][1] if named else brands[-1][1] if brands else None
+

@@ -1,0 +1,234 @@
+"""What the catalogue says of a product: the variant asked about, an attribute ("is it waterproof?"), the
+options and prices in stock, two products side by side, a thing the shop does not sell and what it has
+instead."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from decimal import Decimal
+
+from agent.dialogue import money, products, reading
+from agent.dialogue.state import Task
+from agent.dialogue.turn import Answer, Turn, options
+from agent.dialogue.variant_answers import MOST_LISTED, VERSUS, still_minded, stock_lines, variant_answer
+from agent.catalogue_search import closest_products, products_for
+from agent.catalogue_words import Attribute, asked_attributes
+from agent.variants import asked_variants, fits, fitting, named_options
+
+
+_TORN = re.compile(r"\btorn between\b|\bdeciding between\b|\bcan'?t decide between\b|纠结", re.IGNORECASE)
+
+
+# a price for each one in stock, not a range: "what does each cost?", "分别多少钱"
+EACH = re.compile(r"\beach\b|\bevery one\b|\ball (?:of )?(?:their|the) prices\b|\bprice list\b|分别|各(?:自|是)?多少|每(?:个|款|种)|"
+                   r"\bwhat (?:do|would) (?:they|those|these) cost\b|\bhow much (?:are|do) (?:they|those|these)\b|都多少钱",
+                   re.IGNORECASE)
+
+
+_OPTION_NAMES = {"表盘": "dial", "表带": "strap band", "扶手": "armrest", "靠背": "backrest", "续航": "battery", "变焦": "zoom",
+                 "像素": "resolution", "防水": "water waterproof", "内存": "ram", "存储": "storage", "屏幕": "screen display"}
+
+
+MOST = re.compile(r"(?P<least>最小|最短|最轻|最低|最少|最薄|smallest|shortest|lightest|lowest|thinnest|least)|最大|最长|最高|最多|"
+                   r"最重|最厚|biggest|largest|longest|highest|tallest|heaviest|thickest|most\b|\bmax", re.IGNORECASE)
+
+
+def product_facts(turn: Turn) -> Answer:
+    """What the catalogue says of a product: the variant asked about (its stock and price, or the closest
+    in stock), or every option in stock and the price range."""
+    catalogue = turn.shop.call("list_all_product_types", {})
+    name = best_named(turn, [n for n, _ in products.products_in(turn.text) if n in catalogue], catalogue)
+    if (thing := products.asks_if_sold(turn.text)):  # "do you sell tents / phone cases?": no, but…
+        if name:  # ("do you sell drones? and how much is the cheapest laptop")
+            answer = _facts_of(turn, catalogue, name)
+            return replace(answer, reply=turn.say("not_sold_short", thing=thing)
+                           + ("" if turn.language == "zh" else " ") + answer.reply)
+        near = products_for(turn.text) or closest_products(thing)
+        return turn.answer("not_sold", {"products": near}, thing=thing, lines="; ".join(
+            turn.say("recommend_line", name=n, price=price) for n in near[:3] if (price := cheapest(turn, catalogue[n]))))
+    return _facts_of(turn, catalogue, name)
+
+
+def _facts_of(turn: Turn, catalogue: dict, name: str | None) -> Answer:
+    if (reading.COMPARES.search(turn.text) or EACH.search(turn.text) or _TORN.search(turn.text)
+            or products.asks_whether_sold(turn.text)) and len(both := _told_apart(turn.text, catalogue)) == 2:
+        return _side_by_side(turn, both, catalogue)
+    task = turn.dialogue.task
+    name = name or fitting_shown(turn, catalogue) or having_asked(turn, catalogue) or turn.dialogue.product \
+        or (task and task.product)
+    if name not in catalogue:  # (several just recommended, and the words fit more than one)
+        return turn.answer("which_product")
+    if turn.dialogue.product != name:  # the options asked about another product say nothing of this one
+        turn.dialogue.asked_options = {}
+    turn.dialogue.product = name  # "and in silver?" next is about the same product
+    product = turn.product(catalogue[name])
+    if (answer := variant_answer(turn, name, catalogue[name], product)):
+        return answer
+    # (an attribute the product's own name says is no question: "wireless" of the Wireless Earbuds)
+    if (asked := [a for a in asked_attributes(products.without_products(turn.text)) if not a.words.search(name)]):
+        return _attributes_answer(turn, name, product, asked)
+    variants = list(product["variants"].values())
+    in_stock = [v for v in variants if v["available"]]
+    turn.dialogue.variant, turn.dialogue.asked_options = None, {}  # "what can I buy today then?": all of them again
+    if not in_stock:
+        return turn.answer("out_of_stock", {"product": product}, name=name)
+    if (budget := money.budget(turn.text)) is not None:  # "any headphones under $350?": those, cheapest first
+        within = sorted((v for v in in_stock if Decimal(str(v["price"])) <= budget), key=lambda v: Decimal(str(v["price"])))
+        shown = within[:MOST_LISTED] or sorted(in_stock, key=lambda v: Decimal(str(v["price"])))[:1]
+        lines = stock_lines(turn, shown)
+        return Answer(("" if within else turn.say("nothing_within", budget=budget) + " ")
+                      + turn.say("variant_facts", name=name, lines=lines), {"product": product})
+    if EACH.search(turn.text) and len(in_stock) <= MOST_LISTED:  # "which do you have, and what does each cost?"
+        lines = stock_lines(turn, sorted(in_stock, key=lambda v: Decimal(str(v["price"]))))
+        return turn.answer("variant_facts", {"product": product}, name=name, lines=lines)
+    prices = sorted(Decimal(str(v["price"])) for v in in_stock)
+    lines = options_summary(in_stock)
+    return turn.answer("product_facts", {"product": product}, name=name, lines=lines, low=f"{prices[0]:.2f}",
+                       high=f"{prices[-1]:.2f}")
+
+
+def _told_apart(text: str, catalogue: dict) -> list[str]:
+    """The products the message names each by its own word: a word that may mean several ("咖啡机") is one
+    product at most, the one another word names ("笔记本 就是本子": the Notebook)."""
+    by_word: dict[str, list[str]] = {}
+    for name, written in products.products_in(text):
+        if name in catalogue:
+            by_word.setdefault(written, []).append(name)
+    plain = {names[0] for names in by_word.values() if len(names) == 1}
+    meant = [names[0] if len(names) == 1 else next((n for n in names if n in plain), None) for names in by_word.values()]
+    return list(dict.fromkeys(n for n in meant if n))
+
+
+def _side_by_side(turn: Turn, names: list[str], catalogue: dict) -> Answer:
+    """Each product's price range and options in stock, one line each."""
+    lines, shown = [], []
+    for name in names:
+        product = turn.product(catalogue[name])
+        in_stock = [v for v in product["variants"].values() if v["available"]]
+        # (the one of it the message describes: "the black wireless over-ear headphones and the black … earbuds")
+        part = next((p for p in VERSUS.split(turn.text) if any(n == name for n, _ in products.products_in(p))), "")
+        named = named_options(in_stock, part) if part else {}
+        if 0 < len(exact := [v for v in in_stock if named and fits(v, named) == len(named)]) <= 2:
+            lines.append(turn.say("variant_facts", name=name, lines=stock_lines(turn, exact)).rstrip(".。"))
+            shown.append(product)
+        elif in_stock:
+            prices = sorted(Decimal(str(v["price"])) for v in in_stock)
+            lines.append(turn.say("compared_line", name=name, low=f"{prices[0]:.2f}", high=f"{prices[-1]:.2f}",
+                                  options=options_summary(in_stock)))
+            shown.append(product)
+    if not lines:
+        return turn.answer("out_of_stock", name=" / ".join(names))
+    turn.dialogue.task = Task(intent="recommend", products=names)  # "which has the longer battery?" next
+    return turn.answer("compared_products", {"products": shown}, lines="; ".join(lines))
+
+
+def best_named(turn: Turn, names: list[str], catalogue: dict) -> str | None:
+    """Of the products a word may mean ("烧水壶": the Electric or the Tea Kettle; "笔记本": the Laptop or the
+    Notebook), the one whose options the message names most ("陶瓷的 燃气灶用的", "A4硬皮的")."""
+    if len(names) < 2:
+        return names[0] if names else None
+    if (budget := money.budget(turn.text)) is not None:  # "３００以内的耳机 无线的": the earbuds, not the headphones
+        names = [n for n in names if cheapest(turn, catalogue[n], budget)] or names
+
+    def named(name: str) -> tuple[int, int]:  # (options named, option names said: "表盘" is a Wristwatch's dial)
+        variants = list(turn.product(catalogue[name])["variants"].values())
+        keys = {w for v in variants[:1] for k in v["options"] for w in k.lower().split()} - {"material", "color", "size", "type"}
+        said = {w for zh, en in _OPTION_NAMES.items() if zh in turn.text for w in en.split()} \
+            | set(re.findall(r"[a-z]+", turn.text.lower()))
+        return len(named_options(variants, turn.text)), len(keys & said)
+    return max(names, key=named)  # (the first named on a tie)
+
+
+def cheapest(turn: Turn, product_id: str, budget: Decimal | None = None, words: str = "") -> str | None:
+    """The lowest price in stock (within the budget; of the ones with the options the words name, where
+    some have them: "has to be waterproof, under 300"), if any."""
+    in_stock = [v for v in turn.product(product_id)["variants"].values() if v["available"]]
+    in_stock = (fitting(in_stock, words) if words else []) or in_stock
+    prices = [Decimal(str(v["price"])) for v in in_stock if budget is None or Decimal(str(v["price"])) <= budget]
+    return f"{min(prices):.2f}" if prices else None
+
+
+def fitting_shown(turn: Turn, catalogue: dict) -> str | None:
+    """Of the products just recommended (else the others that fit the need they were recommended for), or
+    those an earlier message's product word may mean ("咖啡机" → "19 bar 胶囊的那款"), the one whose options
+    the message names ("he wears a size 10 and needs them waterproof")."""
+    task = turn.dialogue.task
+    groups = [task.products, products_for(task.wish or "")] if task and task.intent == "recommend" \
+        else [[n for n, _ in products.products_in(turn.seen_product or "") if n in catalogue]]
+    for shown in groups:
+        fits = [n for n in shown if n in catalogue
+                and asked_variants(list(turn.product(catalogue[n])["variants"].values()), turn.text)[0]]
+        if fits:
+            return fits[0] if len(fits) == 1 else None
+    return None
+
+
+def having_asked(turn: Turn, catalogue: dict) -> str | None:
+    """Of the products just recommended or compared, the only one the catalogue gives the attribute asked
+    for ("哪个续航长一点" after earbuds and headphones: the earbuds list their battery life)."""
+    task, asked = turn.dialogue.task, asked_attributes(turn.text)
+    if not (task and task.intent == "recommend" and asked):
+        return None
+    keys = {key for attribute in asked for key in attribute.keys}
+    having = [n for n in task.products if n in catalogue and any(
+        k.lower() in keys for v in turn.product(catalogue[n])["variants"].values() for k in v["options"])]
+    return having[0] if len(having) == 1 else None
+
+
+def _attributes_answer(turn: Turn, name: str, product: dict, asked: list[Attribute]) -> Answer:
+    """"Is the backpack waterproof?", "how much RAM does it have?": the options that answer it, for the
+    variant talked about or over the ones in stock; an attribute the catalogue has no option for is said
+    to be not listed, never guessed."""
+    variants = list(product["variants"].values())
+    known = product["variants"].get(turn.dialogue.variant or "")
+    in_stock = [v for v in variants if v["available"]] or variants
+    # ("带蜂窝网络的" … "哪个容量大": the options asked about before still hold, unless no longer minded)
+    asked_before = {k: set(v) for k, v in still_minded(turn.dialogue.asked_options, turn.text).items()}
+    shown = [known] if known else [v for v in in_stock if fits(v, asked_before) == len(asked_before)] or in_stock
+    if (most := MOST.search(turn.text)) and (pick := _at_the_end(shown, asked, least=bool(most["least"]))):
+        turn.dialogue.variant = pick["item_id"]  # "书架最高的有多高", "longest garden hose", "变焦倍数最大"
+        return turn.answer("variant_facts", {"product": product}, name=name, lines=turn.say(
+            "variant_stock", options=options(pick), price=pick["price"], stock=turn.say("in_stock")))
+    lines, missing = [], []
+    for attribute in asked:
+        keys = [k for k in variants[0]["options"] if k.lower() in attribute.keys]
+        missing += [attribute.label[turn.language]] if not keys else []
+        lines += [f"{k}: {_values(shown, k, priced=known is None)}" for k in keys]
+    label = f"{name} ({options(known)})" if known else name
+    reply = turn.say("attribute_facts", name=label, lines="; ".join(lines)) if lines else ""
+    if missing:
+        reply += turn.say("attribute_not_listed", name=name, what=", ".join(missing), options=options_summary(shown))
+    return Answer(reply.strip(), {"product": product})
+
+
+def _at_the_end(variants: list[dict], asked: list[Attribute], least: bool) -> dict | None:
+    """The variant in stock with the largest (or smallest) number for the attribute asked, where its values
+    are numbers ("6 ft", "100ft", "10x", "32GB")."""
+    in_stock = [v for v in variants if v["available"]]
+    for attribute in asked:
+        key = next((k for k in (in_stock[0]["options"] if in_stock else {}) if k.lower() in attribute.keys), None)
+        numbers = {v["item_id"]: float(m[0]) for v in in_stock if key and (m := re.match(r"\d+(?:\.\d+)?", str(v["options"][key])))}
+        if key and len(numbers) == len(in_stock):
+            return (min if least else max)(in_stock, key=lambda v: numbers[v["item_id"]])
+    return None
+
+
+def _values(variants: list[dict], key: str, priced: bool) -> str:
+    """An option's values over these variants; with the lowest price of each when several are shown
+    ("which has more RAM?": "4GB ($1128.99), 8GB ($1157.86)")."""
+    low: dict[str, Decimal] = {}
+    for v in variants:
+        value = str(v["options"][key])
+        low[value] = min(low.get(value, Decimal(str(v["price"]))), Decimal(str(v["price"])))
+    return ", ".join(f"{value} (${price:.2f})" if priced and len(low) > 1 else value for value, price in low.items())
+
+
+def options_summary(variants: list[dict]) -> str:
+    """Every option with the values these variants have: "color: black, green; size: large, small"."""
+    values: dict[str, list[str]] = {}
+    for variant in variants:
+        for key, value in variant["options"].items():
+            if str(value) not in values.setdefault(key, []):
+                values[key].append(str(value))
+    return "; ".join(f"{key}: {', '.join(vals)}" for key, vals in values.items())
+

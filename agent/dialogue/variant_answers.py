@@ -1,0 +1,182 @@
+"""One product's variants as a shopper asks about them: the ones the words name, with their stock and price
+(or the closest in stock), the cheapest or dearest, two set side by side, and what else there is when the
+one asked for is not there."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from agent.dialogue import money, products, reading
+from agent.dialogue.turn import Answer, Turn, options
+from agent.variants import asked_variants, fits, fitting, named_options
+
+
+DEAREST = re.compile(r"most expensive|priciest|highest price|最贵|价格最高", re.IGNORECASE)
+
+
+# two variants side by side: "the upright one vs the canister one", "灰色10码 跟 黑色6码 price分别是?"
+VERSUS = re.compile(r"\bvs\.?|\bversus\b|\bcompared (?:to|with)\b|\bor\b|\band\b|跟|还是|对比|比起|和")
+
+
+CHEAPEST = re.compile(r"cheapest|lowest price|least expensive|最便宜|最低价", re.IGNORECASE)
+
+
+# of the products just recommended or compared, not of one product's variants: "which one is cheaper?"
+CHEAPER_ONE = re.compile(r"\bwhich (?:one |of (?:the|them|those) )?is (?:cheaper|less expensive)\b|哪(?:个|款)(?:更)?便宜",
+                          re.IGNORECASE)
+
+
+DEARER_ONE = re.compile(r"\bwhich (?:one |of (?:the|them|those) )?is (?:more expensive|pricier|dearer)\b|哪(?:个|款)更贵",
+                         re.IGNORECASE)
+
+
+_OF_THOSE = re.compile(r"那几个|这几个|那几款|这几款|其中|那些|\bof (?:those|them|these)\b|\bamong (?:those|them|these)\b", re.IGNORECASE)
+
+
+_IN_STOCK = re.compile(r"in stock|\bbuy\b.{0,20}\bnow\b|\bavailable\b|有货|现货|能买|可以买", re.IGNORECASE)
+
+
+_WHICH_ONES = re.compile(r"\b(?:what|which) (?:[\w-]+ ){0,3}ones\b|\bwhat (?:[\w-]+ ){0,3}do you (?:actually |really )?have\b|"
+                         r"有哪(?:些|几款|几种)|都有哪|有什么(?:款|型号)", re.IGNORECASE)
+
+
+# an option the shopper no longer minds: "and a 13 inch with i7, any color?", "颜色无所谓"
+_ANY = {key: re.compile(rf"\b(?:any|whatever|whichever|which|what|other)\s+{en}\b|{en}\s+(?:doesn'?t matter|is fine)|"
+                        rf"(?:{zh})(?:无所谓|不限|都行|都可以|随便)|(?:什么|任何|哪个)(?:{zh})都|(?:哪些|哪几种|什么|其他|别的)(?:{zh})",
+                        re.IGNORECASE)  # ("which colours of that bottle are available then?": any colour)
+        for key, en, zh in (("color", "colou?rs?", "颜色|顏色"), ("size", "sizes?", "尺码|尺寸|大小|码"),
+                            ("material", "materials?", "材质|材料"))}
+
+
+# the shopper asks what else there is if theirs is not there: "没有的话现在有货的是哪几种尺寸", "if not, other colours?"
+_OTHERWISE = re.compile(r"没有的话|没货的话|不然|否则|其他颜色|别的颜色|其他尺寸|别的尺寸|同款|\bif not\b|\botherwise\b|"
+                        r"\bother colou?rs?\b|\bother sizes?\b|\bwhat else\b", re.IGNORECASE)
+
+
+_PRICE_OR_STOCK = re.compile(r"how much|price|cost|cheaper|便宜|in stock|available|多少钱|价格|有货|库存|最便宜|cheapest", re.IGNORECASE)
+
+
+MOST_LISTED = 8
+
+
+def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None = None) -> Answer | None:
+    """The variants the message names by their options: their stock and price, or the closest in stock.
+    None when it names no option of the product."""
+    product = product or turn.product(product_id)
+    variants = list(product["variants"].values())
+    if (at_end := extreme(turn, name, variants)):
+        return Answer(at_end, {"product": product})
+    asked_before = turn.dialogue.asked_options if turn.dialogue.product == name else {}
+    # ("so what 17 inch ones do you actually have": those, whatever was asked before; in stock)
+    which_ones = bool(_WHICH_ONES.search(turn.text) and named_options(variants, turn.text))
+    # ("anything waterproof that's cheaper?" after a price: below that one, with only what is named now)
+    shown_last = next((v for v in variants if v["item_id"] == turn.dialogue.variant), None) \
+        if turn.dialogue.product == name and money.CHEAPER.search(turn.text) else None
+    before = {} if which_ones or shown_last else still_minded(asked_before, turn.text)
+    # ("blue is out? which colours then?": every colour, the one named again being the one found missing; not
+    # "what colours does it come in, and how much is the black one?")
+    named_now = named_options(variants, turn.text)
+    open_keys = frozenset(k for k, words in _ANY.items() if words.search(turn.text)
+                          and named_now.get(k, set()) <= set(asked_before.get(k, ())))
+    asked, closest = _compared(variants, turn.text) or asked_variants(variants, turn.text, before, open_keys)
+    # none has all that is named: what the question itself names ("8GB ram is kinda low. what about the black
+    # 17-inch i7 one?"), or without what was asked before ("那黑色4杯的呢" after a black 8-cup one with a grinder)
+    question = ([s for s in re.split(r"(?<=[.!?。！？])\s*", turn.text) if s.strip()] or [turn.text])[-1]
+    for words, earlier in ((question, before), (turn.text, {}), (question, {})):
+        if not closest or not (before or question != turn.text):
+            break
+        if (alone := asked_variants(variants, words, earlier, open_keys))[0] and not alone[1]:
+            asked, closest = alone
+    if not (asked or closest):
+        return None
+    turn.dialogue.asked_options = {k: sorted(v) for k, v in {**before, **named_now}.items()}
+    if (which_ones or _IN_STOCK.search(turn.text)) and any(v["available"] for v in asked):  # "which one can I buy now?"
+        asked = [v for v in asked if v["available"]]
+    if shown_last and (below := [v for v in asked if v["available"]
+                                 and Decimal(str(v["price"])) < Decimal(str(shown_last["price"]))]):
+        asked = below
+    if (budget := money.budget(turn.text)) is not None and any(Decimal(str(v["price"])) <= budget for v in asked):
+        asked = sorted((v for v in asked if Decimal(str(v["price"])) <= budget), key=lambda v: not v["available"])
+    if money.CHEAPER.search(turn.text) or CHEAPEST.search(turn.text):  # "the cheapest wireless ones in stock"
+        asked = sorted(asked, key=lambda v: (not v["available"], float(v["price"])))
+    turn.dialogue.product, turn.dialogue.variant = name, asked[0]["item_id"] if len(asked) == 1 else None
+    lines = stock_lines(turn, asked[:MOST_LISTED if open_keys else 3])  # ("大号的宠物床有哪些颜色": all of them)
+    reply = turn.say("variant_facts", name=name, lines=lines) if asked else turn.say("no_such_variant", name=name)
+    if asked and (lead := _yes_no_lead(turn, variants, asked, named_now)):  # "蓝牙音箱防水吗": yes or some, first
+        reply = lead + reply
+    if closest and _OTHERWISE.search(turn.text):  # "没有的话其他颜色同款多少钱": every one in stock that comes closest
+        named = {**before, **named_now}
+        in_stock = [v for v in variants if v["available"]]
+        best = max(fits(v, named) for v in in_stock)
+        closest_ones = sorted((v for v in in_stock if fits(v, named) == best), key=lambda v: Decimal(str(v["price"])))
+        reply += turn.say("alternatives_in_stock", lines="; ".join(
+            turn.say("variant_line", options=options(v), price=v["price"]) for v in closest_ones[:MOST_LISTED]))
+    elif closest:
+        reply += turn.say("closest_in_stock", options=options(closest), price=closest["price"])
+    return Answer(reply, {"product": product})
+
+
+def extreme(turn: Turn, name: str, variants: list[dict]) -> str | None:
+    """"最便宜的咖啡机多少钱", "most expensive digital camera?": the one in stock at that end (of those whose
+    options the words name), not a list."""
+    dearest = DEAREST.search(turn.text)
+    if not (dearest or CHEAPEST.search(turn.text)):
+        return None
+    in_stock = [v for v in variants if v["available"]]
+    if _OF_THOSE.search(turn.text) and turn.dialogue.product == name and turn.dialogue.asked_options:
+        # ("不防水的那几个里最便宜的是哪个" after red speakers: the red ones that are not waterproof)
+        named = {**{k: set(v) for k, v in turn.dialogue.asked_options.items()}, **named_options(in_stock, turn.text)}
+        in_stock = [v for v in in_stock if fits(v, named) == len(named)] or in_stock
+    if not (shown := fitting(in_stock, turn.text) or in_stock):
+        return None
+    pick = (max if dearest else min)(shown, key=lambda v: Decimal(str(v["price"])))
+    turn.dialogue.product, turn.dialogue.variant = name, pick["item_id"]
+    return turn.say("dearest_variant" if dearest else "cheapest_variant", name=name, options=options(pick),
+                    price=pick["price"])
+
+
+def _compared(variants: list[dict], text: str) -> tuple[list[dict], None] | None:
+    """Two variants the message sets side by side, told apart by an option named in each ("6寸的和8寸32G的",
+    "大号灰色的宠物床 记忆棉的和涤纶的"): one of each, in stock first, the options named once holding for both
+    where a variant has them ("portable gas grill vs portable charcoal grill, the basic ones")."""
+    parts = [named_options(variants, p) for p in VERSUS.split(text) if p.strip()]
+    if len(parts) < 2 or not all(parts) or not any(
+            a.get(k) and b.get(k) and a[k] != b[k] for a in parts for b in parts for k in a):
+        return None
+    picks = []
+    for part in parts:
+        shared = {k: v for other in parts if other is not part for k, v in other.items() if k not in part}
+        for named in ({**shared, **part}, part):
+            exact = sorted((v for v in variants if fits(v, named) == len(named)),
+                           key=lambda v: (not v["available"], Decimal(str(v["price"]))))
+            if exact and (exact[0]["available"] or named is part):
+                picks.append(exact[0])
+                break
+        else:
+            return None
+    return (picks, None) if len({v["item_id"] for v in picks}) > 1 else None
+
+
+def still_minded(asked: dict, text: str) -> dict:
+    """The options asked about before, less those the message no longer minds ("any color?", "颜色无所谓了")."""
+    if products.corrects(text):  # "啊不对 我想问的是15寸i7的": the question asked again, not narrowed
+        return {}
+    return {k: v for k, v in asked.items() if not _ANY.get(k) or not _ANY[k].search(text)}
+
+
+def stock_lines(turn: Turn, variants: list[dict]) -> str:
+    """"black, 8 cups is in stock at $272.71; …": each variant with its stock and price."""
+    return "; ".join(turn.say("variant_stock", options=options(v), price=v["price"],
+                              stock=turn.say("in_stock" if v["available"] else "sold_out")) for v in variants)
+
+
+def _yes_no_lead(turn: Turn, variants: list[dict], asked: list[dict], named: dict[str, set[str]]) -> str | None:
+    """For a yes/no question about a feature ("is the speaker waterproof?"), the answer's first words: all
+    of the ones in stock have it, or some do (those listed)."""
+    if not named or any(not values <= {"yes", "no"} for values in named.values()) or not reading.QUESTION.search(turn.text) \
+            or _PRICE_OR_STOCK.search(turn.text):
+        return None
+    in_stock = [v for v in variants if v["available"]]
+    having = [v for v in asked if v["available"]]
+    return turn.say("feature_all" if len(having) == len(in_stock) else "feature_some") if having else None
+
