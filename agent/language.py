@@ -21,6 +21,7 @@ _NOT_WORDS = re.compile(
     r"|\b[A-Z][a-z]+\s+[A-Z][a-z]+(?=\W*(?:[Zz]ip|邮编|\d{5}))"  # a name before a zip
     r"|(?<=叫|是)\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?")              # 我叫Mia Chen / 我是Mia
 CHARACTER_WEIGHT = 0.75  # a Chinese character, counted against an English word (a word is 1-2 characters)
+CATALOGUE_WEIGHT = 0.5  # a product or option name in Latin letters, in the first message's weighing
 SWITCH_TO_ENGLISH = 4  # own English words in a message with no Chinese that switch a Chinese conversation
 
 
@@ -50,10 +51,13 @@ _EN_FRAME = re.compile(r"\b(?:i|you|my|me|your|the|a|an|is|are|was|can|could|ple
 
 def _weighed(text: str, cjk: int, latin: int) -> tuple[float, float]:
     """Chinese and English in a message, its grammar's function words counting twice: "hi 我要cancel
-    order" is Chinese with English nouns, which Chinese shoppers often type (cancel, order, email)."""
+    order" is Chinese with English nouns, which Chinese shoppers often type (cancel, order, email). The
+    catalogue's words count half: an English sentence of product and option names with a Chinese question
+    word in it ("french press vs drip coffee maker, 哪个便宜? black ones") is English."""
     text = _NOT_WORDS.sub(" ", text)
     zh_frame, en_frame = len(_ZH_FRAME.findall(text)), len(_EN_FRAME.findall(text))
-    return (cjk + zh_frame) * CHARACTER_WEIGHT, latin + en_frame
+    shop_words = sum(w.lower() in catalogue_words() for w in _LATIN_WORD.findall(text))
+    return (cjk + zh_frame) * CHARACTER_WEIGHT, latin + en_frame + shop_words * CATALOGUE_WEIGHT
 
 
 def conversation_language(text: str, previous: str | None, default: str = "en") -> str:

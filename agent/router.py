@@ -9,9 +9,11 @@ from agent.dialogue import (ORDER_INTENTS, asks_about_product, asks_for_person, 
                             continues_task, drops_task, gives_identity, is_bare_answer, is_open_question, is_yes, names_product,
                             return_instead, starts_new_task, wants_done)
 from agent.catalogue_search import products_for
-from agent.dialogue.products import asks_if_sold
+from agent.dialogue.addresses import amends_address
+from agent.dialogue.products import asks_if_sold, corrects
 from agent.replies import say
 from agent.settings import Settings
+from agent.variants import asks_option
 from agent.state import TurnState
 
 # intents whose answer needs shop data the LLM must look up with a tool it is told to call
@@ -32,6 +34,11 @@ async def choose_route(state: TurnState, deps) -> dict:
         and not _JUST_THANKS.search(text)  # ("ok got it 谢谢", "ok cool, just wanted the tracking, thanks")
     if model_asks or asks_for_person(text) or takes_offer:
         return {"route": "handoff"}
+    if is_yes(text) and _offered_a_colleague(state) and context.get("pending") and _amends(state):
+        # ("wait sorry, unit是15 不是5" went unanswered, then "yes 对了 confirm": a yes to the colleague or to
+        # the change stated before the correction? Neither is done: the change is stated again for its yes)
+        context = {k: v for k, v in context.items() if k != "pending"}
+        return {"context": context, **_task_cache_or_llm({**state, "context": context}, deps)}
     if u["frustration"] >= settings.frustration_threshold:
         # angry about something we can look up or do now ("WHERE IS MY THERMOSTAT??? … #W7677118"): an
         # apology and the answer, with a person one word away; angry with nothing to act on, or stuck
@@ -153,6 +160,13 @@ def _can_act_on(u: dict, context: dict, text: str, settings: Settings) -> bool:
 
 
 _JUST_THANKS = re.compile(r"\b(?:thanks?|thx|ty|got it|cool|never ?mind|nvm)\b|谢谢|多谢|明白了|知道了|不用了", re.IGNORECASE)
+
+
+def _amends(state: TurnState) -> bool:
+    """The shopper's message before this one changed something of the change stated: a correction, an
+    option, a part of an address."""
+    said = (state.get("history") or [{}])[-1].get("shopper", "")
+    return bool(said) and (corrects(said) or asks_option(said) or amends_address(said))
 
 
 def _offered_a_colleague(state: TurnState) -> bool:

@@ -35,7 +35,7 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "磨豆": "built-in grinder", "研磨": "built-in grinder", "自动关机": "auto shutoff", "光学": "optical",
                "激光": "laser", "乳胶": "latex", "网线": "ethernet", "有线网": "ethernet", "暖白": "warm white", "暖光": "warm white",
                "日光": "daylight", "白光": "daylight", "硬壳": "hardshell", "软壳": "softshell", "专业": "professional",
-               "青轴": "clicky", "红轴": "linear", "茶轴": "tactile", "非偏光": "non-polarized", "偏光": "polarized",
+               "青轴": "clicky", "红轴": "linear", "线性": "linear", "段落": "tactile", "茶轴": "tactile", "非偏光": "non-polarized", "偏光": "polarized",
                "圆领": "crew neck", "v领": "v-neck", "纯棉": "cotton", "扫地机器人": "robotic", "立式": "upright",
                "天然橡胶": "natural rubber", "铸铁": "iron", "铁": "iron", "橡胶": "rubber", "聚氨酯": "urethane", "可调节": "adjustable", "可调": "adjustable", "可以调节": "adjustable", "能调节": "adjustable", "可以调": "adjustable", "能调": "adjustable",
                "固定": "fixed", "记忆棉": "memory foam", "抓绒": "fleece", "robot": "robotic", "pet hair": "pet hair removal", "无尘袋": "bagless", "免集尘袋": "bagless", "集尘袋": "bagged",
@@ -51,6 +51,9 @@ _CUPS = re.compile(r"(\d+)\s*杯")
 _HOURS = re.compile(r"(\d+)\s*-?\s*(?:个)?(?:小时|hours?\b|hrs?\b)", re.IGNORECASE)  # "续航20小时" → "20 hours"
 _GIGA = re.compile(r"(?<![a-z0-9.])(\d+)\s*([gt])(?![a-z0-9])")
 _SIZED = re.compile(r"^(\d+(?:gb|tb))\s+(ssd|hdd|emmc)$")
+_ZH_NUMBER = {"一": "1", "两": "2", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+_MAH = re.compile(r"(\d+|[一两二三四五六七八九])\s*(万)?\s*(?:毫安时?|mah)(?![a-z])")  # "两万毫安", "10000毫安时"
+_USB = re.compile(r"(?<![a-z])(?:usb[- ]?)?type[- ]?([ac])(?![a-z])")  # "typec口的": USB-C
 _CELLULAR = re.compile(r"(?:wi-?fi\s*\+\s*)?(?:(?<![a-z])cellular(?![a-z])|蜂窝(?:网络)?|插卡上网|能插卡|(?<![a-z0-9])(?:4g|lte)(?![a-z0-9]))",
                        re.IGNORECASE)  # (no \b: "带cellular的" has none, a Chinese character being a word character)
 # a bag that holds a computer: "能装15寸电脑的", "放得下笔记本电脑", "电脑隔层" (the laptop compartment)
@@ -60,7 +63,7 @@ _FEET = re.compile(r"(\d+(?:\.\d+)?)\s*(?:英尺|尺|feet|foot)(?![a-z])", re.IG
 _LITRE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:升|litres?|liters?)", re.IGNORECASE)  # "1升" → "1l"
 # what the shopper does not want: "not the 13-inch", "instead of white", "不是白色的"
 _NEGATED = re.compile(r"\b(?:not|instead of|rather than)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\bbut\b)"
-                      r"|(?:不是|不要|而不是|(?<!有)没有|(?<!有)没(?=\s?[a-z]))[^,.;!?，。；！？要换…\s]*", re.IGNORECASE)  # ("没wifi")
+                      r"|(?:不是|不要|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]))[^,.;!?，。；！？要换…\s()]*", re.IGNORECASE)  # ("没wifi")
 
 
 def option_words(text: str) -> str:
@@ -75,6 +78,8 @@ def option_words(text: str) -> str:
     text = _MEGAPIXELS.sub(lambda m: f" {int(m[1]) // 100}mp ", text)
     text = _ZOOM.sub(lambda m: f" {m[1]}x ", text)
     text = _CUPS.sub(lambda m: f" {m[1]} {'cup' if m[1] == '1' else 'cups'} ", text)
+    text = _MAH.sub(lambda m: f" {int(_ZH_NUMBER.get(m[1], m[1])) * (10000 if m[2] else 1)}mah ", text)
+    text = _USB.sub(lambda m: f" usb-{m[1]} ", text)
     text = _CELLULAR.sub(" wi-fi + cellular ", text)
     text = _GIGA.sub(lambda m: f" {m[1]}{m[2]}b ", text)  # ("32G", "1T": 32GB, 1TB)
     text = _HOLDS_LAPTOP.sub(" laptop ", text)
@@ -112,7 +117,7 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
                 spans[key, value] = m.span()
             elif value == "yes" and key.lower() in wanted or value == "no" and key.lower() in negated \
                     or value == "none" and re.search(rf"\b(?:no|without)\s+(?:extra\s+|special\s+|additional\s+)?{re.escape(key.lower())}",
-                                              text.lower()):
+                                              _ZH_NONE.sub(lambda m: f" no {_ZH_NONE_OF[m[1]]} ", text.lower())):
                 found.setdefault(key, set()).add(value)  # ("the one without water resistance": "no"; "no armrests")
     # a value inside a longer one the words name is not named itself ("wi-fi" of "wi-fi + cellular")
     for (key, value), (start, end) in spans.items():
@@ -125,6 +130,11 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
 # an attribute the shopper does not want: "without water resistance", "not waterproof", "不防水的"
 _NOT_ATTRIBUTE = re.compile(r"\b(?:not|non|without|no need for|no|isn'?t|aren'?t)\b[- ]?(?:[a-z]+[- ]){0,1}[a-z]+|"
                             r"不(?:要|用|需要|带)?(?:防水|无线)|不防水?|没有?防水", re.IGNORECASE)
+
+
+# an option the shopper wants none of, in Chinese: "不要背光" (backlight: none), "没有扶手的"
+_ZH_NONE = re.compile(r"(?:不要|不带|(?<!有)没有|(?<!有)无|不需要)(背光|灯光|扶手)")  # (not "有没有扶手": asked)
+_ZH_NONE_OF = {"背光": "backlight", "灯光": "backlight", "扶手": "armrest"}
 
 
 def fits(variant: dict, named: dict[str, set[str]]) -> int:

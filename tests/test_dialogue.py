@@ -70,6 +70,15 @@ def test_only_an_explicit_yes_to_the_stated_change_runs_it(shop, answer):
     assert chat.status("#W6247578") == "pending" and chat.dialogue.pending is not None
 
 
+@pytest.mark.parametrize("answer", ["hmm actually no, don't do it. I'll just give it to my sister. thanks anyway",
+                                    "先不要确认了，我再看看"])
+def test_a_yes_word_negated_is_a_no(shop, answer):
+    chat = Conversation(shop)
+    chat.say("cancel_order", f"cancel #W6247578 ordered by mistake {EMAIL}", email=EMAIL, order_id="#W6247578")
+    chat.say("cancel_order", answer)
+    assert chat.status("#W6247578") == "pending" and chat.dialogue.pending is None
+
+
 def test_a_yes_that_names_the_order_again_is_stated_again(shop):
     chat = Conversation(shop)
     chat.say("cancel_order", f"cancel #W6247578 ordered by mistake {EMAIL}", email=EMAIL, order_id="#W6247578")
@@ -1162,3 +1171,45 @@ def test_typos_negations_and_alternatives_when_the_one_asked_for_is_gone(shop):
                                    "metal one that's 6 ft. How much is each?")
     assert "451.01" in reply and "471.77" in reply
     assert "Action Camera" in en.say("recommend", "My nephew is into photography. What could I get him for under $600?")
+
+
+def test_the_cheapest_of_each_a_budget_only_sold_out_fits_and_options_no_longer_insisted_on(shop):
+    en, zh = Conversation(shop), Conversation(shop, "zh")
+    reply = en.say("recommend", "mesh office chair vs leather, which is cheaper? just the cheapest of each")
+    assert "471.82" in reply and "487.67" in reply
+    reply = zh.say("price_promo", "Sunglasses polarized 和 non-polarized 的，最便宜的各多少？")
+    assert "281.48" in reply and "281.98" in reply
+    reply = en.say("price_promo", "any headphones under $344? wireless preferably")
+    assert "344.55" in reply and "330.08" not in reply  # (the ones under $344 are sold out: the nearest above)
+    assert "219.43" in en.say("recommend", "What's the most expensive backpack you have, and is it leather?")
+    assert "1822.82" in zh.say("price_promo", "手表最便宜的多少钱？要金属表带的")  # (the smart watches' are sold out)
+    assert "28.59" in zh.say("product_info", "笔记本（纸的那种，不是电脑）有A6的吗？没有的话A5也行，多少钱")
+    reply = zh.say("product_info", "充电宝两万毫安的 typec口的跟无线的 价钱差多少啊")
+    assert "98.25" in reply and "102.07" in reply
+    assert "32GB" in zh.say("recommend", "平板有哪几种容量可以选？")
+    mouse = Conversation(shop)
+    mouse.say("recommend", "need a gaming mouse, wireless")
+    assert "137.22" in mouse.say("product_info", "any cheaper? doesnt have to be wireless tbh")
+    kettle = Conversation(shop)
+    kettle.say("product_info", "the electric kettle, glass")
+    assert "159.78" in kettle.say("product_info", "whats the biggest one of those")
+
+
+def test_only_these_two_a_unit_number_corrected_and_a_product_of_theirs_is_no_question(shop):
+    from agent.dialogue import addresses
+    from agent.dialogue.products import items_meant, only_theirs
+
+    said = "对，就是跟自行车一起买的那一单。自行车不退，只退书架和拼图，钱退到礼品卡"
+    assert [n for n, _ in items_meant(["Bicycle", "Bookshelf", "Jigsaw Puzzle"], said)] == ["Bookshelf", "Jigsaw Puzzle"]
+    assert [n for n, _ in items_meant(["Desk Lamp", "Electric Kettle"], "only the lamp, and the kettle stays")] \
+        == ["Desk Lamp"]
+    stated = {"address1": "2150 Park Street", "address2": "Unit 5", "city": "Jacksonville", "state": "FL",
+              "country": "USA", "zip": "32204"}
+    assert addresses.corrected_address("wait sorry 打错了, unit是15 不是5", stated)["address2"] == "Unit 15"
+    assert only_theirs("i need a light for my desk, my laptop is the only thing near it") == {"Laptop"}
+    assert only_theirs("my laptop is slow, I want a new laptop") == set()
+
+
+def test_a_discount_for_a_kind_of_shopper_is_said_to_be_none_before_the_offers(shop):
+    assert Conversation(shop).say("price_promo", "do you have a student discount?").startswith("We have no student discount.")
+    assert Conversation(shop, "zh").say("price_promo", "有没有首单优惠").startswith("我们没有首单专属优惠。")

@@ -64,3 +64,10 @@ def test_punctuation_dictated_as_words_is_punctuation():
         "422 West Olive Avenue, Apt 3C, Los Angeles, CA 90015"
     assert canonical("那个哑铃发货了没有句号") == "那个哑铃发货了没有。"
     assert canonical("what is the return period") == "what is the return period"  # a word, not a full stop
+
+
+def test_an_english_sentence_of_product_names_with_a_chinese_question_word_is_english():
+    assert lang("french press vs drip coffee maker, 哪个便宜? black ones", None) == "en"
+    assert lang("the cheapest 4K 的 indoor security camera 多少?", None) == "en"
+    assert lang("我想退Air Purifier", None) == "zh"
+    assert lang("帮我check一下Wireless Earbuds的order", None) == "zh"

@@ -182,7 +182,12 @@ def corrected_zip(text: str) -> str | None:
 
 def amends_address(text: str) -> bool:
     """A part of an address without the whole: a zip corrected, a street line, an apartment."""
-    return bool(corrected_zip(text) or _STREET_LINE.search(text) or _UNIT_LINE.search(text) or _CITY_LINE.search(text))
+    return bool(corrected_zip(text) or _STREET_LINE.search(text) or _UNIT_LINE.search(text) or _UNIT_IS.search(text)
+                or _CITY_LINE.search(text))
+
+
+_UNIT_IS = re.compile(r"(?<![A-Za-z])(apt|apartment|unit|suite|flat|room)(?![A-Za-z])\.?\s*(?:是|应该是|改成|改为|should be|is|was meant to be)\s*#?\s*"
+                      r"(\d[A-Za-z0-9-]*)", re.IGNORECASE)
 
 
 def corrected_address(text: str, address: dict) -> dict | None:
@@ -199,6 +204,10 @@ def corrected_address(text: str, address: dict) -> dict | None:
         fixed["address1"] = street[1].strip()
     if (unit := _UNIT_LINE.search(text)) and not _NEGATED_UNIT.search(text):
         fixed["address2"] = unit[1].strip()
+    elif (unit := _UNIT_IS.search(text)):  # ("unit是15 不是5": the number of the line stated before)
+        before = fixed.get("address2") or ""
+        fixed["address2"] = re.sub(r"\d[A-Za-z0-9-]*", unit[2], before, count=1) \
+            if unit[1].lower() in before.lower() and re.search(r"\d", before) else f"{unit[1].title()} {unit[2]}"
     if (city := _CITY_LINE.search(text)):
         fixed["city"] = city[1].strip()
     return fixed if fixed != address else None

@@ -43,6 +43,11 @@ def note_details(task: Task, turn: Turn, carried_order: str | None) -> None:
             and task.asked != "which_order":
         task.wish = addresses.EMAIL.sub(" ", text)[:200]
     task.said = [*task.said, addresses.without_identity(text)[:200]][-6:]  # (the options wished, as last named)
+    if task.intent == "cancel_order" and named and task.products and not set(named) & set(task.products) \
+            and _INSTEAD.search(text):  # "scratch that, keep that one as it is. Can you cancel the e-reader order
+        task.products, task.item_ids = [], []  # instead?": another order
+        if not task.order_named:
+            task.order_id = None
     before = set(task.products)
     if named:  # a correction replaces the products named before
         task.products = sorted(set(named) | (set() if products.corrects(text) else before))
@@ -97,3 +102,5 @@ def corrected_order(text: str) -> str | None:
         return None
     return "#W" + re.sub(r"\D", "", after[0])
 
+
+_INSTEAD = re.compile(r"\binstead\b|\bscratch that\b|\brather\b", re.IGNORECASE)

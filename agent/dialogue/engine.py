@@ -17,6 +17,7 @@ from agent.dialogue.flows import ACTION_OF, FLOWS, SAID
 from agent.dialogue.state import Dialogue, Task
 from agent.dialogue.turn import Answer, Turn
 from agent.dialogue.which_order import narrowed, orders_described
+from agent.variants import asks_option
 from agent.seams import Shop
 from tools.errors import InsufficientGiftCardBalance, PolicyRefusal, ToolError
 
@@ -271,6 +272,9 @@ def _settle(turn: Turn, order: dict) -> Answer | None:
     if no and "item_ids" in pending.args \
             and 0 < len({n for n, _ in products.items_meant(pending.items, turn.text)}) < len(set(pending.items)):
         return None  # ("茶壶还是留着吧 只退空气净化器": a return of fewer items, stated again; not a no to all of it)
+    if no and "new_item_ids" in pending.args and asks_option(said) and not reading.declines(said, action) \
+            and not reading.KEEP_AS_IS.search(said):
+        return None  # ("wait no, sorry, not 28. 34 inch": another variant, stated again)
     if no:
         turn.dialogue.finish_task()
         return turn.answer(pending.kept, order_id=order["order_id"])

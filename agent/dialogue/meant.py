@@ -62,8 +62,8 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if intent in ("return_item", "exchange_item", "complaint", "account", "greeting", None) \
             and _CHECKS_ORDERS.search(text) and not reading.asks_change(text):
         return "order_status"  # "我想查个订单 订单号忘了", "is there anything else on my account that hasn't been sent yet?"
-    if intent in ("modify_order", "complaint", "account", "price_promo", "product_info", "out_of_scope", "greeting", None) \
-            and reading.ASKS_WHERE.search(text) and not _CHANGES.search(text) \
+    if intent in ("modify_order", "complaint", "account", "price_promo", "product_info", "recommend", "out_of_scope",
+                  "greeting", None) and reading.ASKS_WHERE.search(text) and not _CHANGES.search(text) \
             and task_of(context).intent in ("", None, "order_status", "price_promo", "recommend", "product_info") \
             and (reading.OWNS.search(text) or slots.get("order_id") or context.get("slots", {}).get("order_id")):
         return "order_status"  # "物流单号再发我一下", "another order with a perfume… is that one on its way too?"
@@ -96,9 +96,11 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             and not money.DIFFERENCE.search(text) and (products.products_in(text) or context.get("product")):
         return "product_info"  # "数码相机3000万像素 CF卡 5倍变焦的多少钱": nothing of theirs, a price asked
     if (intent in ("out_of_scope", "complaint", "return_policy", "greeting", None)
-            or intent in ("product_info", "price_promo") and not products.products_in(text)) and _WANTS.search(text) \
+            or intent in ("product_info", "price_promo") and not products.products_in(text)
+            or intent == "exchange_item" and not reading.asks_change(text) and not reading.OWNS.search(text)
+            and not _REFUND_WANTED.search(text) and not slots.get("order_id")) and _WANTS.search(text) \
             and not _BOUGHT.search(text) and not products.asks_if_sold(text) and products_for(text):
-        return "recommend"  # "想在家workout 但是房子很小 any ideas", "出国玩两周 装东西用的有啥"
+        return "recommend"  # "想在家workout 但是房子很小 any ideas", "出国玩两周 装东西用的有啥", "宿舍里想烧点开水泡面"
     if intent not in ORDER_INTENTS | {"product_info", "recommend", "price_promo"} and products.products_in(text) \
             and names_option(text) and (PRICE_ASKED.search(text) or STOCK.search(text)) \
             and not reading.OWNS.search(text) and not slots.get("order_id"):
@@ -184,7 +186,10 @@ _CHANGES = re.compile(r"退货|退款|退掉|退了|取消|换成|换货|换个|
                       re.IGNORECASE)
 
 
-_WANTS = re.compile(r"推荐|买点|买个|买件|想买|有啥|有什么|有没有|你们有|有这种|送点|送什么|想要个|any ideas|recommend|suggest|"
+_WANTS = re.compile(r"推荐|买点|买个|买件|想买|有啥|有什么|有没有|你们有|有这种|送点|送什么|想要个|弄个|搞个|整个|入手|"
+                    r"要[^，,。.退换改]{0,8}的那种|的就行|就够了|any ideas|recommend|suggest|"
+                    r"\bi (?:need|want) (?:a|an|some) (?!refund|return|replacement|exchange|new (?:size|colou?r))\w+|"
+                    r"\bsomething\b[^.?!]{0,30}\b(?:to|for|that)\b|"
                     r"what would you get|what (?:have you got|do you have|can you offer)|\bneed (?:something|smth|sth|some)\b|"
                     r"\bwhat could i get\b|有什么能|有啥能|"
                     r"looking for|\bgift\b|送(?:给|他|她)", re.IGNORECASE)

@@ -10,7 +10,7 @@ from decimal import Decimal
 from agent.dialogue import money, products, reading
 from agent.dialogue.state import Task
 from agent.dialogue.turn import Answer, Turn, options
-from agent.dialogue.variant_answers import MOST_LISTED, VERSUS, still_minded, stock_lines, variant_answer
+from agent.dialogue.variant_answers import EACH, MOST_LISTED, VERSUS, still_minded, stock_lines, variant_answer
 from agent.catalogue_search import closest_products, products_for
 from agent.catalogue_words import Attribute, asked_attributes
 from agent.variants import asked_variants, fits, fitting, named_options
@@ -19,10 +19,6 @@ from agent.variants import asked_variants, fits, fitting, named_options
 _TORN = re.compile(r"\btorn between\b|\bdeciding between\b|\bcan'?t decide between\b|纠结", re.IGNORECASE)
 
 
-# a price for each one in stock, not a range: "what does each cost?", "分别多少钱"
-EACH = re.compile(r"\beach\b|\bevery one\b|\ball (?:of )?(?:their|the) prices\b|\bprice list\b|分别|各(?:自|是)?多少|每(?:个|款|种)|"
-                   r"\bwhat (?:do|would) (?:they|those|these) cost\b|\bhow much (?:are|do) (?:they|those|these)\b|都多少钱",
-                   re.IGNORECASE)
 
 
 _OPTION_NAMES = {"表盘": "dial", "表带": "strap band", "扶手": "armrest", "靠背": "backrest", "续航": "battery", "变焦": "zoom",
@@ -37,7 +33,9 @@ def product_facts(turn: Turn) -> Answer:
     """What the catalogue says of a product: the variant asked about (its stock and price, or the closest
     in stock), or every option in stock and the price range."""
     catalogue = turn.shop.call("list_all_product_types", {})
-    name = best_named(turn, [n for n, _ in products.products_in(turn.text) if n in catalogue], catalogue)
+    names = [n for n, _ in products.products_in(turn.text) if n in catalogue]
+    # ("笔记本（纸的那种，不是电脑）": the Notebook)
+    name = best_named(turn, [n for n in names if n not in products.unwanted(turn.text)] or names, catalogue)
     if (thing := products.asks_if_sold(turn.text)):  # "do you sell tents / phone cases?": no, but…
         if name:  # ("do you sell drones? and how much is the cheapest laptop")
             answer = _facts_of(turn, catalogue, name)
@@ -130,12 +128,13 @@ def best_named(turn: Turn, names: list[str], catalogue: dict) -> str | None:
     if (budget := money.budget(turn.text)) is not None:  # "３００以内的耳机 无线的": the earbuds, not the headphones
         names = [n for n in names if cheapest(turn, catalogue[n], budget)] or names
 
-    def named(name: str) -> tuple[int, int]:  # (options named, option names said: "表盘" is a Wristwatch's dial)
-        variants = list(turn.product(catalogue[name])["variants"].values())
+    def named(name: str) -> tuple[int, bool, int]:  # (options named, one in stock has them all ("手表 要金属表带的":
+        variants = list(turn.product(catalogue[name])["variants"].values())  # the smart watches' are sold out),
         keys = {w for v in variants[:1] for k in v["options"] for w in k.lower().split()} - {"material", "color", "size", "type"}
         said = {w for zh, en in _OPTION_NAMES.items() if zh in turn.text for w in en.split()} \
-            | set(re.findall(r"[a-z]+", turn.text.lower()))
-        return len(named_options(variants, turn.text)), len(keys & said)
+            | set(re.findall(r"[a-z]+", turn.text.lower()))  # option names said: "表盘" is a Wristwatch's dial)
+        options = named_options(variants, turn.text)
+        return len(options), any(v["available"] and fits(v, options) == len(options) for v in variants), len(keys & said)
     return max(names, key=named)  # (the first named on a tie)
 
 

@@ -85,6 +85,16 @@ def unwanted(text: str) -> set[str]:
     return {name for m in _UNWANTED.finditer(text) for name, _ in products_in(m[1])}
 
 
+def only_theirs(text: str) -> set[str]:
+    """Products named only as the shopper's own ("i need a light for my desk … my laptop is the only thing
+    near it"): none of them is asked about."""
+    return {n for n, _ in products_in(text)} - {n for n, _ in products_in(_MINE.sub(" ", text))}
+
+
+_MINE = re.compile(r"\b(?:my|our)\s+(?:own\s+|old\s+|current\s+)?[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?|我(?:的|家的?)[^\s，,。.;；!！?？的]{1,6}",
+                   re.IGNORECASE)
+
+
 def asks_whether_sold(text: str) -> bool:
     """"do you sell skateboards?", "你们卖不卖扫地机器人": whatever the thing is."""
     return bool(_SOLD.search(text) or _SELL_WORDS.search(text))
@@ -171,6 +181,12 @@ def items_meant(names: list[str], text: str) -> list[tuple[str, str]]:
     mean ("头盔没问题 是那件抓绒外套要换", "not the helmet, the jacket", "keep the mouse as is")."""
     only = [n for n, written in products_in(text) if n in names and re.search(_ONLY.format(re.escape(written)), text.lower())]
     if only:  # "return just the headphones", "只退平板": those, whatever else is named
+        lowered = text.lower()  # (and those listed with them: "只退书架和拼图")
+        found = sorted((lowered.find(w), n, w) for n, w in products_in(text) if n in names and lowered.find(w) >= 0)
+        for (at, first, written), (after, name, _) in zip(found, found[1:]):
+            gap = re.sub(r"\b(?:the|my)\b", " ", lowered[at + len(written):after])
+            if first in only and name not in only and gap.strip() and not _LIST_GLUE.sub("", gap).strip():
+                only.append(name)
         return [(n, text) for n in only]
     meant = []
     for clause in _CLAUSE.split(text):

@@ -15,7 +15,7 @@ _ZH_END = r"(?=$|[\s\W\dA-Za-z]|[的吧啊呀了哈嗯就确])"
 _YES = re.compile(r"^\W*(?:(?:yes|yep|yeah|ya|y|ok|okay|k|sure|confirm(?:ed)?|please do|do it|go ahead|"
                   r"sounds good|alright|correct|right)(?![a-z])|(?:确认|确定|是的|是|好的|好吧|好|可以|对的|对(?!了)|行|嗯|"
                   r"没问题|没错|就这个|就这样)" + _ZH_END + ")", re.IGNORECASE)
-_HESITATION = r"^\W*(?:(?:wait|hmm+|emm+|um+|well|actually|oh|ah|等一下|等等|嗯+)\W*)?"
+_HESITATION = r"^\W*(?:(?:wait|hmm+|emm+|um+|well|actually|oh|ah|等一下|等等|嗯+)\W*)*"  # ("hmm actually no")
 _NO = re.compile(_HESITATION + r"(?:(?:no|nope|nah|n|cancel that|never ?mind|nvm|don'?t|do not|stop|not now)(?![a-z])|"
                  r"(?:不要|不用|不了|不需要|不必|先不|不是|不)" + _ZH_END + "|算了|不取消|不要取消|别取消|别改|别退)", re.IGNORECASE)
 _BARE = re.compile(r"^[\W\s]*(?:(?:yes|yep|yeah|ok|okay|sure|no|nope|nah|all|all of (?:it|them)|everything|"
@@ -65,7 +65,7 @@ ASKS_ADDRESS = re.compile(r"\b(?:what|which) (?:address|street)\b|\baddress (?:i
                           # the address said back to be sure ("it is going to 344 Park Avenue, correct?", "delivered到highland
                           # drive那个地址了对吧", "not to my old place")
                           r"\b(?:going|coming|sent|shipped|delivered) to (?:my |the )?(?:house|home|place|address|new|old|\d+)|"
-                          r"(?:送|寄|发|delivered)到.{0,30}(?:地址|那里|那儿|家)|地址(?:对吗|对吧|没错吧|是对的吗)|\bright address\b|"
+                          r"(?:送|寄|发|delivered)到.{0,30}(?:地址|address|那里|那儿|家)|地址(?:对吗|对吧|没错吧|是对的吗)|\bright address\b|"
                           r"\bcorrect address\b", re.IGNORECASE)
 # what they bought, as they bought it: "what were the specs again? which processor I picked", "我买的是什么颜色"
 ASKS_SPECS = re.compile(r"\bspecs?\b|\bspecifications?\b|\bwhich (?:processor|size|colou?r|model|version|one) (?:did )?i\b|"
@@ -118,7 +118,7 @@ NOT_SENT_YET = re.compile(r"\b(?:anything|any orders?|what else|which orders?)\b
 # an item added to those a change already names: "也想换成白色的 两个一起换", "the mouse as well"
 ADDS_ITEM = re.compile(r"也(?:想|要)?(?:换|改|退)|两个一起|都换|一起换|一起退|^\W*(?:还有|另外)(?![^，,。]*[吗?？])|\bas well\b|\balso\b|\bboth\b", re.IGNORECASE)
 OWNS = re.compile(r"买的|(?<![要想])买了|我的|订单|你们卖的|(?:用|戴|穿)了(?:一|两|几|没)|收到|签收|"
-                  r"\border\b|\bmy\b|\bbought\b|\bpurchased\b|\breceived\b|\bgot\b",
+                  r"\border\b|\bmy\b|\bbought\b|\bpurchased\b|\breceived\b|(?<!\byou )(?<!\bu )(?<!\bya )\bgot\b",
                   re.IGNORECASE)
 # an order described by what it holds: "是台灯和拼图那一单", "订单是有laptop和camera的那个", "the one with the lamp"
 ORDER_BY_ITEMS = re.compile(r"那一?单|那个订单|那笔|的订单|有[^，。,.;；]{1,30}?的(?:那(?:个|一?单)|单)|\bthe (?:order|one) with\b|"
@@ -163,7 +163,12 @@ def declines(text: str, action: str | None = None) -> bool:
     # ("算了，不要防水的了，换11码不防水那款": the option given up, another one chosen, the task kept)
     never_mind = (m := _NEVER_MIND.search(text)) and not _BACK_TO.search(text) and not _OTHER_CHOICE.search(text[m.end():]) \
         and not _DO_IT_ANYWAY.search(text[m.end():])  # ("算了 还是先退吧": the question dropped, the return kept)
-    return bool(never_mind or any(p.search(text) for p in kept))
+    return bool(never_mind or _NEGATED_YES.search(text) or any(p.search(text) for p in kept))
+
+
+# a yes word negated is a no: "hmm actually no, don't do it", "先不要确认"
+_NEGATED_YES = re.compile(r"\b(?:don'?t|dont|do not|please don'?t|not|never|no need to)\s+(?:\w+\s+)?(?:do it|go ahead|confirm|"
+                          r"proceed)\b|(?:不要|别|不用|先别|暂时不)(?:确认|确定)", re.IGNORECASE)
 
 
 _BACK_TO = re.compile(r"\b(?:back to|going back to)\b|说回|回到刚才|继续刚才", re.IGNORECASE)
@@ -200,7 +205,7 @@ def is_no(text: str, action: str | None = None) -> bool:
 
 
 _DO_IT_ANYWAY = re.compile(r"^\W*(?:(?:just|please)\s+)?(?:cancel|return|exchange|change|swap|switch) (?:it|them|the order)\b|"
-                           r"\banyway\b|\bafter all\b|还是(?:先|要)?(?:取消|退|换|改)", re.IGNORECASE)
+                           r"(?<!thanks )(?<!thank you )\banyway\b|\bafter all\b|还是(?:先|要)?(?:取消|退|换|改)", re.IGNORECASE)
 _NOT_YET = re.compile(r"先别|先不要|等等|等一下|\bhold on\b|\bwait\b,? (?:before|first)|\bnot yet\b", re.IGNORECASE)
 
 

@@ -113,9 +113,10 @@ _SELLING = ("recommend", "price_promo", "product_info")
 
 
 def asks_about_product(context: dict, text: str) -> bool:
-    """"如果没货的话 13寸i7还有别的有货的吗": a question naming options of the product talked about just
-    before is about that product, whatever else the words resemble."""
-    return bool(context.get("product")) and bool(reading.QUESTION.search(text) or _FOLLOW_UP.search(text)) \
+    """"如果没货的话 13寸i7还有别的有货的吗", "sorry I meant 14 inch": a question (or a correction) naming options
+    of the product talked about just before is about that product, whatever else the words resemble."""
+    return bool(context.get("product")) and bool(reading.QUESTION.search(text) or _FOLLOW_UP.search(text)
+                                                 or products.corrects(text)) \
         and bool(names_option(text) or asked_attributes(text) or _ENDS.search(text) or STOCK.search(text)) \
         and not reading.ORDER_ID.search(text) and not money.payment_source(text) \
         and not reading.OWNS.search(text) and all(n == context["product"] for n, _ in products.products_in(text)) \

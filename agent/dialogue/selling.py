@@ -10,8 +10,8 @@ from agent import metrics
 from agent.dialogue import addresses, money, products, reading
 from agent.dialogue.state import Offer, Task
 from agent.dialogue.turn import Answer, Turn, options
-from agent.dialogue.product_facts import EACH, MOST, best_named, cheapest, fitting_shown, product_facts
-from agent.dialogue.variant_answers import CHEAPER_ONE, CHEAPEST, DEARER_ONE, DEAREST, extreme, variant_answer
+from agent.dialogue.product_facts import MOST, best_named, cheapest, fitting_shown, product_facts
+from agent.dialogue.variant_answers import CHEAPER_ONE, CHEAPEST, DEARER_ONE, DEAREST, EACH, extreme, variant_answer
 from agent.catalogue_search import products_for
 from agent.catalogue_words import asked_attributes
 from agent.variants import fitting, named_options
@@ -23,6 +23,9 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
     dialogue, text = turn.dialogue, turn.text
     if dialogue.offer and any(n != dialogue.offer.name for n, _ in products.products_in(text)):
         dialogue.offer = None  # "Alright. Then just tell me the price of the 8-inch e-reader": another question
+    if dialogue.offer and (CHEAPEST.search(text) or DEAREST.search(text) or money.CHEAPER.search(text)
+                           or money.budget(text) is not None):
+        dialogue.offer = None  # ("ok honestly just tell me the cheapest one you have": another question, no yes)
     if dialogue.offer and (reading.is_yes(text) or reading.is_no(text)):
         offer, dialogue.offer, dialogue.task = dialogue.offer, None, None
         if reading.is_no(text):
@@ -40,6 +43,9 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
     catalogue = turn.shop.call("list_all_product_types", {})
     named = [(name, catalogue[name]) for name, _ in products.products_in(text) if name in catalogue]
     named = [(n, pid) for n, pid in named if n not in products.unwanted(text)] or named  # ("不要智能手表")
+    if (theirs := products.only_theirs(text)) and ((rest := [(n, pid) for n, pid in named if n not in theirs])
+                                                   or products_for(text)):
+        named = rest  # ("i need a light for my desk … my laptop is the only thing near it": not a laptop)
     if len(named) > 1 and len({w for _, w in products.products_in(text)}) == 1:  # one word, two products ("耳机"):
         best = best_named(turn, [n for n, _ in named], catalogue)  # the one the options or the budget say,
         if not any(named_options(list(turn.product(pid)["variants"].values()), text) for _, pid in named):
@@ -71,8 +77,9 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
     variants = variant_answer(turn, named[0][0], product_id) if product_id else None
     if intent == "recommend" and variants:  # "boots, size 11, waterproof?": that variant, not a list
         return variants
-    if intent == "recommend" and product_id and MOST.search(text) and asked_attributes(products.without_products(text)):
-        return product_facts(turn)  # "a yoga mat, which one is thickest?": that one
+    if intent == "recommend" and product_id and (MOST.search(text) or reading.QUESTION.search(text)) \
+            and asked_attributes(products.without_products(text)):  # "a yoga mat, which one is thickest?": that one;
+        return product_facts(turn)  # "平板有哪几种容量可以选": the tablets' storage
     if intent == "recommend" and product_id and (budget := money.budget(text)) is not None \
             and not cheapest(turn, product_id, budget) and named[0][0] in (needed := products_for(text)) \
             and any(cheapest(turn, catalogue[n], budget) for n in needed if n in catalogue):
@@ -125,6 +132,10 @@ def _for_need(turn: Turn, needed: list[str], catalogue: dict, need: str) -> str:
     "size 11, waterproof?" next is about the one of them it fits, and the need so that "budget is about
     300" next narrows it."""
     budget = money.budget(turn.text)
+    # ("a light for my desk … that plugs into usb": the products with such a variant in stock, where some have one)
+    having = [n for n in needed if n in catalogue and any(
+        v["available"] for v in fitting(list(turn.product(catalogue[n])["variants"].values()), turn.text))]
+    needed = having or needed
     shown = [(n, p) for n in needed if n in catalogue and (p := cheapest(turn, catalogue[n], budget, turn.text))][:3]
     if not shown and budget:  # nothing within the budget: the nearest above it, said as such
         shown = sorted(((n, p) for n in needed if n in catalogue and (p := cheapest(turn, catalogue[n]))),
@@ -174,7 +185,15 @@ def _promotions(turn: Turn, name: str, product_id: str | None) -> tuple[str, Off
         return turn.say("no_more_promotions" if promotions else "no_promotion", name=name), None
     title = "title_zh" if turn.language == "zh" else "title"
     reply = turn.say("promotions", lines="; ".join(f"{p[title]} ({p['coupon']})" for p in fresh[:2]))
+    if not product_id and (kind := _WHOSE_DISCOUNT.search(turn.text)):  # "do you have a student discount?":
+        reply = turn.say("no_such_discount", kind=kind[0]) + reply   # no, then what there is
     return reply, _cross_sell(turn, promotions)
+
+
+# a discount for a kind of shopper or occasion, which the shop's promotions never are
+_WHOSE_DISCOUNT = re.compile(r"\b(?:students?|first (?:order|purchase|time)|new customers?|birthday|seniors?|military|"
+                             r"teachers?|nurses?|loyalty|members?(?:hip)?|vip)\b|学生|首单|新人|新客|新用户|生日|老人|会员|教师|军人",
+                             re.IGNORECASE)
 
 
 def _cross_sell(turn: Turn, promotions: list[dict]) -> Offer | None:

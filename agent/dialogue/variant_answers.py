@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from agent.dialogue import money, products, reading
 from agent.dialogue.turn import Answer, Turn, options
-from agent.variants import asked_variants, fits, fitting, named_options
+from agent.variants import asked_variants, fits, fitting, named_options, option_words
 
 
 DEAREST = re.compile(r"most expensive|priciest|highest price|最贵|价格最高", re.IGNORECASE)
@@ -57,6 +57,10 @@ _PRICE_OR_STOCK = re.compile(r"how much|price|cost|cheaper|便宜|in stock|avail
 
 
 MOST_LISTED = 8
+# a price for each one in stock, not a range: "what does each cost?", "分别多少钱"
+EACH = re.compile(r"\beach\b|\bevery one\b|\ball (?:of )?(?:their|the) prices\b|\bprice list\b|分别|各(?:自|是)?多少|每(?:个|款|种)|"
+                   r"\bwhat (?:do|would) (?:they|those|these) cost\b|\bhow much (?:are|do) (?:they|those|these)\b|都多少钱",
+                   re.IGNORECASE)
 
 
 def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None = None) -> Answer | None:
@@ -67,23 +71,24 @@ def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None 
     if (at_end := extreme(turn, name, variants)):
         return Answer(at_end, {"product": product})
     asked_before = turn.dialogue.asked_options if turn.dialogue.product == name else {}
+    text = _NOT_NEEDED.sub(" ", turn.text)  # ("any cheaper? doesnt have to be wireless": wireless is no choice)
     # ("so what 17 inch ones do you actually have": those, whatever was asked before; in stock)
-    which_ones = bool(_WHICH_ONES.search(turn.text) and named_options(variants, turn.text))
+    which_ones = bool(_WHICH_ONES.search(text) and named_options(variants, text))
     # ("anything waterproof that's cheaper?" after a price: below that one, with only what is named now)
     shown_last = next((v for v in variants if v["item_id"] == turn.dialogue.variant), None) \
         if turn.dialogue.product == name and money.CHEAPER.search(turn.text) else None
     before = {} if which_ones or shown_last else still_minded(asked_before, turn.text)
     # ("blue is out? which colours then?": every colour, the one named again being the one found missing; not
     # "what colours does it come in, and how much is the black one?")
-    named_now = named_options(variants, turn.text)
-    open_keys = frozenset(k for k, words in _ANY.items() if words.search(turn.text)
+    named_now = named_options(variants, text)
+    open_keys = frozenset(k for k, words in _ANY.items() if words.search(text)
                           and named_now.get(k, set()) <= set(asked_before.get(k, ())))
-    asked, closest = _compared(variants, turn.text) or asked_variants(variants, turn.text, before, open_keys)
+    asked, closest = _compared(variants, text) or asked_variants(variants, text, before, open_keys)
     # none has all that is named: what the question itself names ("8GB ram is kinda low. what about the black
     # 17-inch i7 one?"), or without what was asked before ("那黑色4杯的呢" after a black 8-cup one with a grinder)
-    question = ([s for s in re.split(r"(?<=[.!?。！？])\s*", turn.text) if s.strip()] or [turn.text])[-1]
-    for words, earlier in ((question, before), (turn.text, {}), (question, {})):
-        if not closest or not (before or question != turn.text):
+    question = ([s for s in re.split(r"(?<=[.!?。！？])\s*", text) if s.strip()] or [text])[-1]
+    for words, earlier in ((question, before), (text, {}), (question, {})):
+        if not closest or not (before or question != text):
             break
         if (alone := asked_variants(variants, words, earlier, open_keys))[0] and not alone[1]:
             asked, closest = alone
@@ -95,13 +100,19 @@ def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None 
     if shown_last and (below := [v for v in asked if v["available"]
                                  and Decimal(str(v["price"])) < Decimal(str(shown_last["price"]))]):
         asked = below
+    over = ""
     if (budget := money.budget(turn.text)) is not None and any(Decimal(str(v["price"])) <= budget for v in asked):
-        asked = sorted((v for v in asked if Decimal(str(v["price"])) <= budget), key=lambda v: not v["available"])
+        within = [v for v in asked if Decimal(str(v["price"])) <= budget]
+        above = sorted((v for v in asked if v["available"]), key=lambda v: Decimal(str(v["price"])))
+        if above and not any(v["available"] for v in within):  # ("any headphones under $344? wireless": those are
+            over, asked = turn.say("nothing_within", budget=budget) + " ", above[:1]  # sold out; the nearest above)
+        else:
+            asked = sorted(within, key=lambda v: not v["available"])
     if money.CHEAPER.search(turn.text) or CHEAPEST.search(turn.text):  # "the cheapest wireless ones in stock"
         asked = sorted(asked, key=lambda v: (not v["available"], float(v["price"])))
     turn.dialogue.product, turn.dialogue.variant = name, asked[0]["item_id"] if len(asked) == 1 else None
     lines = stock_lines(turn, asked[:MOST_LISTED if open_keys else 3])  # ("大号的宠物床有哪些颜色": all of them)
-    reply = turn.say("variant_facts", name=name, lines=lines) if asked else turn.say("no_such_variant", name=name)
+    reply = over + (turn.say("variant_facts", name=name, lines=lines) if asked else turn.say("no_such_variant", name=name))
     if asked and (lead := _yes_no_lead(turn, variants, asked, named_now)):  # "蓝牙音箱防水吗": yes or some, first
         reply = lead + reply
     if closest and _OTHERWISE.search(turn.text):  # "没有的话其他颜色同款多少钱": every one in stock that comes closest
@@ -123,16 +134,36 @@ def extreme(turn: Turn, name: str, variants: list[dict]) -> str | None:
     if not (dearest or CHEAPEST.search(turn.text)):
         return None
     in_stock = [v for v in variants if v["available"]]
+    if EACH.search(turn.text) and (groups := _each_named(in_stock, turn.text)):  # "mesh vs leather, the cheapest
+        picks = [(max if dearest else min)(g, key=lambda v: Decimal(str(v["price"]))) for g in groups]  # of each"
+        turn.dialogue.product, turn.dialogue.variant = name, None
+        return " ".join(turn.say("dearest_variant" if dearest else "cheapest_variant", name=name, options=options(v),
+                                 price=v["price"]) for v in picks)
     if _OF_THOSE.search(turn.text) and turn.dialogue.product == name and turn.dialogue.asked_options:
         # ("不防水的那几个里最便宜的是哪个" after red speakers: the red ones that are not waterproof)
         named = {**{k: set(v) for k, v in turn.dialogue.asked_options.items()}, **named_options(in_stock, turn.text)}
         in_stock = [v for v in in_stock if fits(v, named) == len(named)] or in_stock
-    if not (shown := fitting(in_stock, turn.text) or in_stock):
+    # ("what's the most expensive backpack, and is it leather?": a question about the one found, not a filter)
+    if not (shown := fitting(in_stock, _ABOUT_IT.sub(" ", turn.text)) or in_stock):
         return None
     pick = (max if dearest else min)(shown, key=lambda v: Decimal(str(v["price"])))
     turn.dialogue.product, turn.dialogue.variant = name, pick["item_id"]
     return turn.say("dearest_variant" if dearest else "cheapest_variant", name=name, options=options(pick),
                     price=pick["price"])
+
+
+_ABOUT_IT = re.compile(r"\b(?:and |also )?(?:is|are|does|do) (?:it|they|that one|this one)\b[^.?!]*|"
+                       r"(?:它|这个|那个|这款|那款)(?:是不是|是)[^，,。？?]*", re.IGNORECASE)
+
+
+def _each_named(in_stock: list[dict], text: str) -> list[list[dict]]:
+    """The groups a message sets side by side, each by its own option ("polarized 和 non-polarized 的，最便宜的
+    各多少"): the ones in stock of each; [] unless there are two or more, told apart."""
+    parts = [named for p in VERSUS.split(text) if p.strip() and (named := named_options(in_stock, p))]
+    if len(parts) < 2 or not any(a.get(k) and b.get(k) and a[k] != b[k] for a in parts for b in parts for k in a):
+        return []
+    groups = [[v for v in in_stock if fits(v, named) == len(named)] for named in parts]
+    return groups if all(groups) else []
 
 
 def _compared(variants: list[dict], text: str) -> tuple[list[dict], None] | None:
@@ -161,7 +192,14 @@ def still_minded(asked: dict, text: str) -> dict:
     """The options asked about before, less those the message no longer minds ("any color?", "颜色无所谓了")."""
     if products.corrects(text):  # "啊不对 我想问的是15寸i7的": the question asked again, not narrowed
         return {}
-    return {k: v for k, v in asked.items() if not _ANY.get(k) or not _ANY[k].search(text)}
+    unneeded = " ".join(option_words(m[1]) for m in _NOT_NEEDED.finditer(text))  # ("doesnt have to be wireless")
+    return {k: v for k, v in asked.items() if (not _ANY.get(k) or not _ANY[k].search(text))
+            and not any(re.search(rf"(?<![a-z-]){re.escape(value)}(?![a-z-])", unneeded) for value in v)}
+
+
+# an option the shopper does not insist on: "doesn't have to be wireless", "不一定要无线的"
+_NOT_NEEDED = re.compile(r"(?:(?:doesn'?t|does not|don'?t|do not|needn'?t) (?:have|need) to be|not necessarily)\s+([\w-]+)|"
+                         r"不(?:一定|用|需要|必)(?:非得?)?(?:要|是)([^\s，,。；;的]{1,6})", re.IGNORECASE)
 
 
 def stock_lines(turn: Turn, variants: list[dict]) -> str:
