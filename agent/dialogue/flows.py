@@ -2,9 +2,9 @@
 
 A flow names the order statuses it may act on (the shop's rules: only pending orders are cancelled or
 modified, only delivered ones returned or exchanged), the reply when the status forbids it, and its steps
-in order (agent/dialogue/orders.py, items.py, payments.py). The engine runs them the same way for every request: who the
-shopper is, which order, the status rule, the answer to a change stated before, then the first step
-that still asks for something. Adding a request is one entry here plus its replies in data/replies.yaml;
+in order (agent/dialogue/orders.py, items.py, payments.py). The engine runs them the same way for every
+request: who the shopper is, which order, the status rule, the answer to a change stated before, then
+the first step that still asks for something. Adding a request is one entry here plus its replies in data/replies.yaml;
 check_flows() runs at start-up.
 """
 from __future__ import annotations
