@@ -1190,6 +1190,8 @@ def test_the_cheapest_of_each_a_budget_only_sold_out_fits_and_options_no_longer_
     mouse = Conversation(shop)
     mouse.say("recommend", "need a gaming mouse, wireless")
     assert "137.22" in mouse.say("product_info", "any cheaper? doesnt have to be wireless tbh")
+    from agent.dialogue.variant_answers import still_minded
+    assert still_minded({"connectivity": ["wireless"], "color": ["white"]}, "不一定要无线的 便宜点就行") == {"color": ["white"]}
     kettle = Conversation(shop)
     kettle.say("product_info", "the electric kettle, glass")
     assert "159.78" in kettle.say("product_info", "whats the biggest one of those")

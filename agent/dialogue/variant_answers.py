@@ -192,7 +192,8 @@ def still_minded(asked: dict, text: str) -> dict:
     """The options asked about before, less those the message no longer minds ("any color?", "颜色无所谓了")."""
     if products.corrects(text):  # "啊不对 我想问的是15寸i7的": the question asked again, not narrowed
         return {}
-    unneeded = " ".join(option_words(m[1]) for m in _NOT_NEEDED.finditer(text))  # ("doesnt have to be wireless")
+    # ("doesnt have to be wireless", "不一定要无线的")
+    unneeded = " ".join(option_words(m[1] or m[2]) for m in _NOT_NEEDED.finditer(text))
     return {k: v for k, v in asked.items() if (not _ANY.get(k) or not _ANY[k].search(text))
             and not any(re.search(rf"(?<![a-z-]){re.escape(value)}(?![a-z-])", unneeded) for value in v)}
 
