@@ -1215,3 +1215,4 @@ def test_only_these_two_a_unit_number_corrected_and_a_product_of_theirs_is_no_qu
 def test_a_discount_for_a_kind_of_shopper_is_said_to_be_none_before_the_offers(shop):
     assert Conversation(shop).say("price_promo", "do you have a student discount?").startswith("We have no student discount.")
     assert Conversation(shop, "zh").say("price_promo", "有没有首单优惠").startswith("我们没有首单专属优惠。")
+    assert "没有" not in Conversation(shop, "zh").say("price_promo", "会员生日有优惠吗")  # (the membership has a coupon)
