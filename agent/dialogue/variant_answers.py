@@ -134,22 +134,19 @@ def extreme(turn: Turn, name: str, variants: list[dict]) -> str | None:
     if not (dearest or CHEAPEST.search(turn.text)):
         return None
     in_stock = [v for v in variants if v["available"]]
-    if EACH.search(turn.text) and (groups := _each_named(in_stock, turn.text)):  # "mesh vs leather, the cheapest
-        picks = [(max if dearest else min)(g, key=lambda v: Decimal(str(v["price"]))) for g in groups]  # of each"
-        turn.dialogue.product, turn.dialogue.variant = name, None
-        return " ".join(turn.say("dearest_variant" if dearest else "cheapest_variant", name=name, options=options(v),
-                                 price=v["price"]) for v in picks)
-    if _OF_THOSE.search(turn.text) and turn.dialogue.product == name and turn.dialogue.asked_options:
+    # ("mesh vs leather, just the cheapest of each": one of each)
+    groups = _each_named(in_stock, turn.text) if EACH.search(turn.text) else []
+    if not groups and _OF_THOSE.search(turn.text) and turn.dialogue.product == name and turn.dialogue.asked_options:
         # ("不防水的那几个里最便宜的是哪个" after red speakers: the red ones that are not waterproof)
         named = {**{k: set(v) for k, v in turn.dialogue.asked_options.items()}, **named_options(in_stock, turn.text)}
         in_stock = [v for v in in_stock if fits(v, named) == len(named)] or in_stock
     # ("what's the most expensive backpack, and is it leather?": a question about the one found, not a filter)
-    if not (shown := fitting(in_stock, _ABOUT_IT.sub(" ", turn.text)) or in_stock):
+    if not (groups := groups or [fitting(in_stock, _ABOUT_IT.sub(" ", turn.text)) or in_stock])[0]:
         return None
-    pick = (max if dearest else min)(shown, key=lambda v: Decimal(str(v["price"])))
-    turn.dialogue.product, turn.dialogue.variant = name, pick["item_id"]
-    return turn.say("dearest_variant" if dearest else "cheapest_variant", name=name, options=options(pick),
-                    price=pick["price"])
+    picks = [(max if dearest else min)(group, key=lambda v: Decimal(str(v["price"]))) for group in groups]
+    turn.dialogue.product, turn.dialogue.variant = name, picks[0]["item_id"] if len(picks) == 1 else None
+    return " ".join(turn.say("dearest_variant" if dearest else "cheapest_variant", name=name, options=options(v),
+                             price=v["price"]) for v in picks)
 
 
 _ABOUT_IT = re.compile(r"\b(?:and |also )?(?:is|are|does|do) (?:it|they|that one|this one)\b[^.?!]*|"
@@ -160,10 +157,15 @@ def _each_named(in_stock: list[dict], text: str) -> list[list[dict]]:
     """The groups a message sets side by side, each by its own option ("polarized 和 non-polarized 的，最便宜的
     各多少"): the ones in stock of each; [] unless there are two or more, told apart."""
     parts = [named for p in VERSUS.split(text) if p.strip() and (named := named_options(in_stock, p))]
-    if len(parts) < 2 or not any(a.get(k) and b.get(k) and a[k] != b[k] for a in parts for b in parts for k in a):
+    if not _told_apart(parts):
         return []
     groups = [[v for v in in_stock if fits(v, named) == len(named)] for named in parts]
     return groups if all(groups) else []
+
+
+def _told_apart(parts: list[dict[str, set[str]]]) -> bool:
+    """Two or more parts of a message, the options each names, and two of them name different values of one."""
+    return len(parts) > 1 and any(a.get(k) and b.get(k) and a[k] != b[k] for a in parts for b in parts for k in a)
 
 
 def _compared(variants: list[dict], text: str) -> tuple[list[dict], None] | None:
@@ -171,8 +173,7 @@ def _compared(variants: list[dict], text: str) -> tuple[list[dict], None] | None
     "大号灰色的宠物床 记忆棉的和涤纶的"): one of each, in stock first, the options named once holding for both
     where a variant has them ("portable gas grill vs portable charcoal grill, the basic ones")."""
     parts = [named_options(variants, p) for p in VERSUS.split(text) if p.strip()]
-    if len(parts) < 2 or not all(parts) or not any(
-            a.get(k) and b.get(k) and a[k] != b[k] for a in parts for b in parts for k in a):
+    if not all(parts) or not _told_apart(parts):
         return None
     picks = []
     for part in parts:
