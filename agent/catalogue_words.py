@@ -67,6 +67,8 @@ def _respelled(typed: str) -> str:
     if typed in words or typed in common or typed.rstrip("s") in words or typed[:-2] in words:
         return typed  # (known, or a known word's plural: "purifiers", "watches")
     near = {w for w in words if abs(len(w) - len(typed)) <= 1 and _near(typed, w)}
+    if not near and typed.endswith("s") and (one := _respelled(typed[:-1])) != typed[:-1]:
+        return one + "s"  # a mistyped plural: "keybaords"
     return near.pop() if len(near) == 1 else typed
 
 

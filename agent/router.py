@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from agent.dialogue.reading import KEEP_AS_IS
-from agent.dialogue import (ORDER_INTENTS, asks_about_product, asks_for_person, can_close, confirms_what_is_done,
-                            continues_task, drops_task, gives_identity, is_bare_answer, is_open_question, is_yes, names_product,
-                            return_instead, starts_new_task, wants_done)
+from agent.dialogue import (ORDER_INTENTS, asks_about_product, asks_for_person, asks_price_of_variant, can_close,
+                            confirms_what_is_done, continues_task, drops_task, gives_identity, is_bare_answer,
+                            is_open_question, is_yes, names_product, return_instead, starts_new_task, wants_done)
 from agent.catalogue_search import products_for
 from agent.dialogue.addresses import amends_address
 from agent.dialogue.products import asks_if_sold, corrects
@@ -136,7 +136,8 @@ def _sure(u: dict, context: dict, text: str, settings: Settings) -> bool:
         or (u["intent"] == "recommend" and not is_open_question(text) and bool(products_for(text))) \
         or (u["intent"] in ORDER_INTENTS and (names_product(text) or gives_identity(u["slots"], text)
                                               or context.get("user_id") and context.get("slots", {}).get("order_id")))
-    return u["confidence"] >= threshold or (backed and u["confidence"] >= threshold / 2)
+    return u["confidence"] >= threshold or (backed and u["confidence"] >= threshold / 2) \
+        or (u["intent"] in CATALOGUE_INTENTS and asks_price_of_variant(text))  # (its options and a price asked)
 
 
 CATALOGUE_INTENTS = {"product_info", "recommend", "price_promo"}

@@ -95,6 +95,10 @@ _SPOKEN_MARKS = re.compile(r"\s*\b(?:comma(?=\s)|(?:full stop|question mark)\s*$
 _MARKS = {"comma": ",", "full stop": ".", "question mark": "?", "逗号": "，", "句号": "。", "问号": "？"}
 
 
+# a word typed in spaced capitals: "A M O L E D" (not "I A M", which no option is: three letters at least)
+_SPACED_CAPITALS = re.compile(r"(?<![A-Za-z])(?:[A-Z] ){2,}[A-Z](?![A-Za-z])")
+
+
 def canonical(text: str) -> str:
     text = text.translate(_FULL_WIDTH)
     if _HAN.search(text):
@@ -103,6 +107,7 @@ def canonical(text: str) -> str:
     text = _ZH_DIGIT_RUN.sub(lambda m: m[0].translate(_ZH_DIGITS), text)
     text = _EN_DIGIT_RUN.sub(_digits, text)
     text = _SPOKEN_UNIT.sub(_unit, _SPOKEN_HOUSE.sub(_house, text))
+    text = _SPACED_CAPITALS.sub(lambda m: m[0].replace(" ", ""), text)  # ("A M O L E D屏的": AMOLED)
     text = spelled(text)  # a catalogue word mistyped by one slip ("wirless gaming mosue")
     if "@" in text and not re.search(_DOT, text, re.IGNORECASE):
         return text

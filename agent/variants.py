@@ -38,7 +38,9 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "青轴": "clicky", "红轴": "linear", "线性": "linear", "段落": "tactile", "茶轴": "tactile", "非偏光": "non-polarized", "偏光": "polarized",
                "圆领": "crew neck", "v领": "v-neck", "纯棉": "cotton", "扫地机器人": "robotic", "立式": "upright",
                "天然橡胶": "natural rubber", "铸铁": "iron", "铁": "iron", "橡胶": "rubber", "聚氨酯": "urethane", "可调节": "adjustable", "可调": "adjustable", "可以调节": "adjustable", "能调节": "adjustable", "可以调": "adjustable", "能调": "adjustable",
-               "固定": "fixed", "记忆棉": "memory foam", "抓绒": "fleece", "robot": "robotic", "pet hair": "pet hair removal", "无尘袋": "bagless", "免集尘袋": "bagless", "集尘袋": "bagged",
+               "固定": "fixed", "记忆棉": "memory foam", "抓绒": "fleece", "robot": "robotic", "pet hair": "pet hair removal", "dog hair": "pet hair removal", "cat hair": "pet hair removal",
+               "pet fur": "pet hair removal", "dog fur": "pet hair removal", "宠物毛": "pet hair removal", "狗毛": "pet hair removal",
+               "猫毛": "pet hair removal", "hepa滤网": "hepa filter", "hepa": "hepa filter", "无尘袋": "bagless", "免集尘袋": "bagless", "集尘袋": "bagged",
                "hepa过滤": "hepa filter", "谷歌助手": "google assistant", "谷歌": "google assistant",
                "苹果homekit": "apple homekit", "wooden": "wood", "alexa": "amazon alexa", "homekit": "apple homekit", "google home": "google assistant", "女士": "women", "女款": "women", "女生": "women", "女性": "women",
                "男士": "men", "男款": "men", "男生": "men", "男性": "men", "中性": "unisex", "木炭": "charcoal", "炭烤": "charcoal", "电烤": "electric",
@@ -59,18 +61,34 @@ _CELLULAR = re.compile(r"(?:wi-?fi\s*\+\s*)?(?:(?<![a-z])cellular(?![a-z])|蜂�
 # a bag that holds a computer: "能装15寸电脑的", "放得下笔记本电脑", "电脑隔层" (the laptop compartment)
 _HOLDS_LAPTOP = re.compile(r"(?:装|放|塞)(?:得下|下)?[^，,。；;]{0,14}?电脑|电脑(?:隔层|仓|格)")
 _POUNDS = re.compile(r"(\d+)\s*(?:到|至|-|~|～|to)\s*(\d+)\s*(?:磅|lbs?\b|pounds?\b)", re.IGNORECASE)
+_MM = re.compile(r"(\d+(?:\.\d+)?)\s*(?:毫米|mm)(?![a-z])", re.IGNORECASE)  # "6毫米" → "6mm"
+# a number in Chinese before a unit the catalogue counts in: "六毫米", "十三寸", "一杯份的", "二十小时"
+_ZH_COUNT = re.compile(r"(?<![一两二三四五六七八九十])([一两二三四五六七八九十]{1,3})(?=\s*(?:毫米|寸|英寸|吋|个?小时|升|倍|万像素|英尺|杯(?:份|量|装|的)))")
+
+
+def _zh_count(m: re.Match) -> str:
+    """一 … 九十九 as digits."""
+    tens, _, ones = m[1].rpartition("十")
+    if "十" not in m[1]:
+        return "".join(_ZH_NUMBER[c] for c in m[1])
+    return str(int(_ZH_NUMBER.get(tens, "1")) * 10 + int(_ZH_NUMBER.get(ones, "0") if ones else 0))
+
+
 _FEET = re.compile(r"(\d+(?:\.\d+)?)\s*(?:英尺|尺|feet|foot)(?![a-z])", re.IGNORECASE)  # "5英尺" → "5 ft"
 _LITRE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:升|litres?|liters?)", re.IGNORECASE)  # "1升" → "1l"
 # what the shopper does not want: "not the 13-inch", "instead of white", "不是白色的"
 _NEGATED = re.compile(r"\b(?:not|instead of|rather than)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\bbut\b)"
-                      r"|(?:不是|不要|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]))[^,.;!?，。；！？要换…\s()]*", re.IGNORECASE)  # ("没wifi")
+                      r"|(?:不是|不要|别是|别要|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]))[^,.;!?，。；！？要换…\s()]*"
+                      r"|[a-z][a-z0-9-]*(?: [a-z0-9-]+)?的?就?(?:算了|不要了|不考虑了?)", re.IGNORECASE)  # ("clicky的就算了")  # ("没wifi")
 
 
 def option_words(text: str) -> str:
     """The shopper's words as the catalogue writes options: lower case, inches as '17-inch', Chinese
     colours and sizes in English, negated choices left out."""
     text = _NEGATED.sub(" ", unicodedata.normalize("NFKC", text).lower())  # (full-width "１５００片": 1500)
+    text = _ZH_COUNT.sub(_zh_count, text)
     text = _INCH.sub(lambda m: f" {m[1]}-inch ", text)
+    text = _MM.sub(lambda m: f" {m[1]}mm ", text)
     text = _LITRE.sub(lambda m: f" {m[1]}l ", text)
     text = _FEET.sub(lambda m: f" {m[1]} ft ", text)
     text = _POUNDS.sub(lambda m: f" {m[1]}-{m[2]} lbs ", text)  # ("30到50磅": 30-50 lbs)
@@ -93,6 +111,22 @@ def option_words(text: str) -> str:
     return _ZH_COLOUR.sub(lambda m: f" {_ZH_COLOURS[m[1]]} ", text)
 
 
+_NEGATION_WORDS = re.compile(r"^(?:not|instead of|rather than|不是|不要|别是|别要|而不是|没有|没)\s*(?:the |a |an )?|"
+                             r"的?就?(?:算了|不要了|不考虑了?)$", re.IGNORECASE)
+
+
+def unwanted_options(variants: list[dict], text: str) -> dict[str, set[str]]:
+    """{option: values} the shopper does not want: "水杯别是玻璃的" (not glass), "clicky的就算了"."""
+    said = " ".join(_NEGATION_WORDS.sub("", m[0].strip()) for m in _NEGATED.finditer(unicodedata.normalize("NFKC", text).lower()))
+    return named_options(variants, said) if said.strip() else {}
+
+
+def without_unwanted(variants: list[dict], text: str) -> list[dict]:
+    """The variants with none of the values the shopper does not want (all of them when none would be left)."""
+    unwanted = unwanted_options(variants, text)
+    return [v for v in variants if not fits(v, unwanted)] or variants if unwanted else variants
+
+
 def option_value(value: object) -> str:
     """An option value as option_words() writes the shopper's words ("28 inch" → "28-inch", "1.5 liters" → "1.5l")."""
     return _LITRE.sub(lambda m: f"{m[1]}l", _INCH.sub(lambda m: f"{m[1]}-inch", str(value).lower()))
@@ -107,7 +141,7 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
     for variant in variants:
         for key, value in variant["options"].items():
             value = option_value(value)
-            written = re.escape(value).replace("\\-", "[- ]?").replace("\\ ", "\\s*")  # "in ear", "wifi+cellular"
+            written = re.escape(value).replace("\\-", "[- ]?").replace("\\ ", "[\\s-]*")  # "in ear", "wifi+cellular", "4-cup"
             if len(value) > 4 and value.endswith("s") and not value.endswith("ss"):
                 written += "?"  # one or many: "the animal one", "10 hour battery", "1.5 liter"
             if (sized := _SIZED.match(value)):  # "1TB" names "1TB SSD"
@@ -119,6 +153,9 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
                     or value == "none" and re.search(rf"\b(?:no|without)\s+(?:extra\s+|special\s+|additional\s+)?{re.escape(key.lower())}",
                                               _ZH_NONE.sub(lambda m: f" no {_ZH_NONE_OF[m[1]]} ", text.lower())):
                 found.setdefault(key, set()).add(value)  # ("the one without water resistance": "no"; "no armrests")
+    for key in having(text):  # ("有背光最好", "with a backlight"): any of its values but none
+        if (some := {option_value(v["options"][k]) for v in variants for k in v["options"] if k.lower() == key} - {"none"}):
+            found[next(k for v in variants for k in v["options"] if k.lower() == key)] = some
     # a value inside a longer one the words name is not named itself ("wi-fi" of "wi-fi + cellular")
     for (key, value), (start, end) in spans.items():
         if any(k == key and v != value and s <= start and end <= e and e - s > end - start
@@ -135,6 +172,16 @@ _NOT_ATTRIBUTE = re.compile(r"\b(?:not|non|without|no need for|no|isn'?t|aren'?t
 # an option the shopper wants none of, in Chinese: "不要背光" (backlight: none), "没有扶手的"
 _ZH_NONE = re.compile(r"(?:不要|不带|(?<!有)没有|(?<!有)无|不需要)(背光|灯光|扶手)")  # (not "有没有扶手": asked)
 _ZH_NONE_OF = {"背光": "backlight", "灯光": "backlight", "扶手": "armrest"}
+
+
+_ZH_SOME = re.compile(r"(?<![没不无])(?:有|带)(背光|灯光|扶手)")
+_HAS_SOME = re.compile(r"\b(?:with|has|have|having) (?:a |an )?(backlight|armrest)s?\b|\bbacklit\b", re.IGNORECASE)
+
+
+def having(text: str) -> set[str]:
+    """The options wanted to be there, whichever value ("有背光", "with armrests")."""
+    return {_ZH_NONE_OF[m[1]] for m in _ZH_SOME.finditer(text)} | {
+        (m[1] or "backlight").lower() for m in _HAS_SOME.finditer(text)}
 
 
 def fits(variant: dict, named: dict[str, set[str]]) -> int:
@@ -255,6 +302,48 @@ def fitting(choices: list[dict], text: str) -> list[dict]:
     """The choices that have every option value the text names ([] when it names none)."""
     named = named_options(choices, text)
     return [c for c in choices if named and fits(c, named) == len(named)]
+
+
+# one step along an option that has an order, from the one asked or shown before: "大一号的呢", "a size up?",
+# "大瓶的呢" (a bigger bottle), "厚一点的" (a thicker mat)
+_STEPS = ((re.compile(r"大一[号码]|大一些|大瓶|大容量|\b(?:bigger|larger)\b|\b(?:a|one) size (?:up|bigger|larger)\b|\bsize up\b",
+                      re.IGNORECASE), ("size", "capacity"), 1),
+          (re.compile(r"小一[号码]|小一些|小瓶|\bsmaller\b|\b(?:a|one) size (?:down|smaller)\b|\bsize down\b", re.IGNORECASE),
+           ("size", "capacity"), -1),
+          (re.compile(r"厚一?点|更厚|\bthicker\b", re.IGNORECASE), ("thickness",), 1),
+          (re.compile(r"薄一?点|更薄|\bthinner\b", re.IGNORECASE), ("thickness",), -1))
+_SIZE_ORDER = ("xs", "s", "m", "l", "xl", "xxl", "small", "medium", "large")
+
+
+def step_asked(text: str) -> tuple[tuple[str, ...], int] | None:
+    """(the options a step may be along, +1 up or -1 down) when the message asks one step along."""
+    return next(((keys, way) for words, keys, way in _STEPS if words.search(text)), None)
+
+
+def _rank(value: str) -> float | None:
+    if value in _SIZE_ORDER:
+        return _SIZE_ORDER.index(value)
+    return float(m[0]) if (m := re.match(r"\d+(?:\.\d+)?", value)) else None
+
+
+def stepped(variants: list[dict], text: str, before: dict[str, list[str]], shown: dict | None) -> tuple[str, str] | None:
+    """(option, value) one step along from the value asked before (or shown, or at the end when neither
+    says one): "大一号的呢" after medium → large; "大瓶的呢" after 30 and 50 ml → 100 ml."""
+    if not (step := step_asked(text)):
+        return None
+    keys, way = step
+    for key in sorted({k for v in variants for k in v["options"] if k.lower() in keys}, key=lambda k: keys.index(k.lower())):
+        ranked = sorted({option_value(v["options"][key]) for v in variants if key in v["options"]
+                         and _rank(option_value(v["options"][key])) is not None}, key=lambda x: _rank(x) * way)
+        if len(ranked) < 2:
+            continue
+        said = before.get(key) or ([option_value(shown["options"][key])] if shown and key in shown["options"] else [])
+        said = [x for x in said if x in ranked]
+        if not said:
+            return key, ranked[-1]
+        beyond = [x for x in ranked if _rank(x) * way > max(_rank(x) * way for x in said)]
+        return (key, beyond[0]) if beyond else None
+    return None
 
 
 def asks_option(text: str) -> bool:

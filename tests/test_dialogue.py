@@ -1216,3 +1216,59 @@ def test_a_discount_for_a_kind_of_shopper_is_said_to_be_none_before_the_offers(s
     assert Conversation(shop).say("price_promo", "do you have a student discount?").startswith("We have no student discount.")
     assert Conversation(shop, "zh").say("price_promo", "有没有首单优惠").startswith("我们没有首单专属优惠。")
     assert "没有" not in Conversation(shop, "zh").say("price_promo", "会员生日有优惠吗")  # (the membership has a coupon)
+
+
+def test_one_size_up_a_bigger_bottle_or_a_thicker_mat_steps_from_what_was_asked(shop):
+    bed = Conversation(shop, "zh")
+    bed.say("product_info", "宠物床 中号 米色的多少钱")
+    reply = bed.say("product_info", "大一号的呢")
+    assert "180.93" in reply and "195.26" not in reply  # large and beige, not the medium shown before
+    perfume = Conversation(shop, "zh")
+    perfume.say("product_info", "香水男士的有哪些 多少钱")
+    reply = perfume.say("product_info", "大瓶的呢")
+    assert "312.04" in reply and "328.25" in reply and "298.52" not in reply  # men's 100 ml
+    mat = Conversation(shop, "zh")
+    mat.say("product_info", "瑜伽垫 粉色的还有没有 多少钱")
+    reply = mat.say("product_info", "那厚一点的呢 六毫米的粉色有没有")
+    assert "105.68" in reply  # 6 mm pink is sold out: the 6 mm one in stock, not the 5 mm pink shown before
+
+
+def test_option_words_in_chinese_numbers_hyphens_and_an_option_wanted_in_any_value():
+    from agent.variants import named_options, option_words
+    assert "6mm" in option_words("六毫米的粉色") and "13-inch" in option_words("十三寸的")
+    assert "1 cup" in option_words("一杯份的有哪几款") and "1 cup" not in option_words("早上就喝一杯")
+    cups = [{"options": {"capacity": "4 cups", "type": "espresso"}}, {"options": {"capacity": "2 cups", "type": "drip"}}]
+    assert named_options(cups, "the 4-cup espresso one")["capacity"] == {"4 cups"}
+    boards = [{"options": {"backlight": b}} for b in ("RGB", "white", "none")]
+    assert named_options(boards, "不要太吵的 有背光最好") == {"backlight": {"rgb", "white"}}
+    assert "clicky" not in option_words("clicky的就算了 有背光最好")
+
+
+def test_a_follow_up_naming_the_products_options_is_about_it_whatever_else_it_says():
+    from agent.dialogue import money
+    from agent.dialogue.routing import asks_about_product, drops_task
+    from agent.dialogue.several import _only_asks
+    chair = {"product": "Office Chair", "last_intent": "product_info"}
+    assert asks_about_product(chair, "有high-back的吗 my back hurts")
+    assert asks_about_product({"product": "Pet Bed"}, "大一号的呢")
+    keyboard = {"product": "Mechanical Keyboard", "task": {"intent": "recommend", "product": "Mechanical Keyboard"}}
+    assert not drops_task(keyboard, "recommend", {}, "不要太吵的 clicky的就算了 有背光最好", False)
+    assert money.payment_source("Sorry, I meant the 5x zoom versions. Still SD card.") is None
+    assert money.payment_source("pay by card") == "credit_card"
+    assert not _only_asks("order_status", "recommend", "my sister just got a puppy")  # the need, no order asked after
+    from agent.dialogue.meant import meant_intent
+    gift = "I've got about $100 to spend on a birthday present for my mum, she's mad about her garden. Anything?"
+    assert meant_intent("price_promo", {}, gift, {}) == "recommend"
+    assert meant_intent("recommend", {}, "送男朋友生日礼物 在智能手表和普通手表之间纠结 价格大概差多少", {}) == "product_info"
+
+
+def test_words_for_products_a_mistyped_plural_spaced_capitals_and_a_colour_of_ours(shop):
+    from agent.catalogue_words import spelled
+    from agent.shopper_text import canonical
+    assert spelled("the clicky and tactile keybaords") == "the clicky and tactile keyboards"
+    assert "AMOLED" in canonical("A M O L E D屏的跟LCD屏的")
+    assert products.asks_if_sold("Do you have a silver set in any size?") is None  # the Luggage Set, in silver
+    assert products.asks_if_sold("do you sell tents?") == "tents"
+    board = Conversation(shop, "zh").say("recommend", "想买个keyboard 主要写code用 budget 250左右 有推荐吗")
+    assert "LAPTOP-DESK12" not in board  # (12% off a keyboard bought with a laptop is no offer for a keyboard alone)
+    assert "PHONE-POWER15" in Conversation(shop, "zh").say("price_promo", "这款手机有优惠吗")

@@ -12,8 +12,8 @@ from agent.dialogue.reading import after_no, after_thanks, asks_change, asks_for
 from agent.dialogue.products import products_in
 from agent.dialogue.meant import account_not_order, meant_intent
 from agent.dialogue.routing import (asks_about_product, confirms_what_is_done, can_close, return_instead, continues_task, drops_task,
-                                    gives_identity, names_product, names_target, starts_new_task)
+                                    gives_identity, names_product, names_target, starts_new_task, asks_price_of_variant)
 
 __all__ = ["FlowResult", "run_flow", "ORDER_INTENTS", "check_flows", "after_no", "after_thanks", "asks_change", "asks_for_person", "is_bare_answer",
            "is_open_question", "is_yes", "products_in", "questions_in", "requests_in", "wants_done", "without_identity", "account_not_order", "asks_about_product", "confirms_what_is_done", "meant_intent", "can_close",
-           "continues_task", "drops_task", "gives_identity", "names_product", "names_target", "starts_new_task", "return_instead"]
+           "continues_task", "drops_task", "asks_price_of_variant", "gives_identity", "names_product", "names_target", "starts_new_task", "return_instead"]

@@ -192,7 +192,7 @@ _WANTS = re.compile(r"推荐|买点|买个|买件|想买|有啥|有什么|有没
                     r"\bsomething\b[^.?!]{0,30}\b(?:to|for|that)\b|"
                     r"what would you get|what (?:have you got|do you have|can you offer)|\bneed (?:something|smth|sth|some)\b|"
                     r"\bwhat could i get\b|有什么能|有啥能|"
-                    r"looking for|\bgift\b|送(?:给|他|她)", re.IGNORECASE)
+                    r"looking for|\bgift\b|(?<!\bat )\bpresent\b|\banything\s*\?\s*$|礼物|送(?:给|他|她)", re.IGNORECASE)
 
 
 # something of theirs bought already (not just "my": "my wife says the bedroom is too dark, what have you got")

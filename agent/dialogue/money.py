@@ -34,7 +34,8 @@ CHEAPER = re.compile(r"cheaper|less expensive|lower price|budget|便宜|实惠|�
 
 _PAYMENT_WORDS = {"gift_card": re.compile(r"gift ?card|礼品卡", re.IGNORECASE),
                   "paypal": re.compile(r"pay ?pal", re.IGNORECASE),
-                  "credit_card": re.compile(r"credit ?card|(?<!gift )(?<!gift)card|visa|master ?card|amex|信用卡|银行卡|借记卡", re.IGNORECASE)}
+                  "credit_card": re.compile(r"credit ?card|(?<!gift )(?<!gift)(?<!\bsd )(?<!\bcf )(?<!\bsd)(?<!\bcf)(?<!memory )(?<!sim )card|"
+                                            r"visa|master ?card|amex|信用卡|银行卡|借记卡", re.IGNORECASE)}  # (not an SD card)
 
 
 DIFFERENCE = re.compile(r"差价|price difference|the difference|补差|退差", re.IGNORECASE)

@@ -29,11 +29,12 @@ MOST = re.compile(r"(?P<least>最小|最短|最轻|最低|最少|最薄|smallest
                    r"最重|最厚|biggest|largest|longest|highest|tallest|heaviest|thickest|most\b|\bmax", re.IGNORECASE)
 
 
-def product_facts(turn: Turn) -> Answer:
+def product_facts(turn: Turn, meant: str | None = None) -> Answer:
     """What the catalogue says of a product: the variant asked about (its stock and price, or the closest
-    in stock), or every option in stock and the price range."""
+    in stock), or every option in stock and the price range. `meant`: the product the conversation says,
+    where the words name none."""
     catalogue = turn.shop.call("list_all_product_types", {})
-    names = [n for n, _ in products.products_in(turn.text) if n in catalogue]
+    names = [n for n, _ in products.products_in(turn.text) if n in catalogue] or ([meant] if meant else [])
     # ("笔记本（纸的那种，不是电脑）": the Notebook)
     name = best_named(turn, [n for n in names if n not in products.unwanted(turn.text)] or names, catalogue)
     if (thing := products.asks_if_sold(turn.text)):  # "do you sell tents / phone cases?": no, but…

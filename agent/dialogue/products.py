@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import yaml
 
-from agent.catalogue_words import ALIASES
+from agent.catalogue_words import ALIASES, option_values
 from agent.variants import option_words
 from agent.dialogue.addresses import address_in, amends_address
 from agent.dialogue.money import payment_source
@@ -27,6 +27,12 @@ def _product_names() -> list[tuple[str, tuple[str, ...]]]:
         for written in (name, *more):
             meanings.setdefault(written.lower(), []).append(name)
     return sorted(((w, tuple(names)) for w, names in meanings.items()), key=lambda pair: -len(pair[0]))
+
+
+@lru_cache(maxsize=1)
+def _last_words() -> frozenset[str]:
+    """The head words of the products' names and aliases ("set" of Luggage Set, "chair")."""
+    return frozenset(written.split()[-1] for written, _ in _product_names() if written.isascii())
 
 
 @lru_cache(maxsize=1024)  # asked of the same message many times in one turn (router, flows, finish)
@@ -114,6 +120,9 @@ def asks_if_sold(text: str) -> str | None:
         return None
     if option_words(thing).strip() != thing.lower():  # an option, not a thing: "有大号吗", "有黑色吗"
         return None
+    if (rest := [w for w in thing.lower().split() if w not in option_values()]) and len(rest) < len(thing.split()) \
+            and rest[-1].rstrip("s") in _last_words():
+        return None  # one of ours in an option it may not come in: "a silver set" of the Luggage Set
     return None if _NOT_A_PRODUCT.search(thing) or _SERVICE_NOUNS.search(thing) else thing
 
 

@@ -8,7 +8,7 @@ from agent.catalogue_words import asked_attributes, option_values
 from agent.dialogue import addresses, money, products, reading
 from agent.dialogue.flows import ACTION_OF, FLOWS, ORDER_INTENTS, SAID
 from agent.dialogue.state import Dialogue, Task
-from agent.variants import asks_option, option_words
+from agent.variants import asks_option, having, option_words, step_asked
 
 FLOW_INTENTS = set(FLOWS) | set(SAID) | {"price_promo", "recommend", "product_info"}
 
@@ -46,6 +46,13 @@ def names_target(text: str, slots: dict) -> bool:
 
 def names_product(text: str) -> bool:
     return bool(products.products_in(text))
+
+
+def asks_price_of_variant(text: str) -> bool:
+    """"数码相机 2400万像素 5倍变焦 用CF卡的那款 多少钱": one of our products, by its options, its price or stock
+    asked, nothing of theirs: a catalogue question, however unsure the intent model is of its words."""
+    return names_product(text) and names_option(text) and bool(PRICE_ASKED.search(text) or STOCK.search(text)) \
+        and not reading.OWNS.search(_NOT_THEIRS.sub(" ", text)) and not reading.ORDER_ID.search(text)
 
 
 def gives_identity(slots: dict, text: str) -> bool:
@@ -106,10 +113,15 @@ def continues_task(context: dict, intent: str | None, slots: dict, text: str) ->
     names = _names_who_or_which(slots, text) and not (task.intent in _SELLING and intent in ORDER_INTENTS)
     return reading.is_yes(text) or reading.is_no(text) or intent == task.intent or names \
         or _gives_details(task, text) or (task.asked == "which_order" and _picks_order(text)) \
-        or (task.asked == "reason" and intent not in ORDER_INTENTS and not reading.QUESTION.search(text))
+        or (task.asked == "reason" and intent not in ORDER_INTENTS and not reading.QUESTION.search(text)) \
+        or (task.intent == "recommend" and bool(task.products) and bool(_OF_SHOWN.search(text))
+            and bool(asked_attributes(text)) and not reading.OWNS.search(text))
 
 
 _SELLING = ("recommend", "price_promo", "product_info")
+# one of the products just suggested: "which one of those lasts the longest on one charge", "其中哪个防水"
+_OF_SHOWN = re.compile(r"\bof (?:those|them|these)\b|\bwhich (?:one|of)\b|其中|这几(?:个|款)|那几(?:个|款)|哪(?:个|款)",
+                       re.IGNORECASE)
 
 
 def asks_about_product(context: dict, text: str) -> bool:
@@ -119,10 +131,16 @@ def asks_about_product(context: dict, text: str) -> bool:
                                                  or products.corrects(text)) \
         and bool(names_option(text) or asked_attributes(text) or _ENDS.search(text) or STOCK.search(text)) \
         and not reading.ORDER_ID.search(text) and not money.payment_source(text) \
-        and not reading.OWNS.search(text) and all(n == context["product"] for n, _ in products.products_in(text)) \
+        and not reading.OWNS.search(_NOT_THEIRS.sub(" ", text)) \
+        and all(n == context["product"] for n, _ in products.products_in(text)) \
         and not (task_of(context).intent in ORDER_INTENTS and reading.asks_change(text))  # ("有两个烤炉？退木炭那个")
 
 
+# "my" of what is no order of theirs: "有high-back的吗 my back hurts"
+_NOT_THEIRS = re.compile(r"\bmy (?:back|neck|feet|knees?|wrists?|eyes|hands?|shoulders?|wife|husband|partner|son|daughter|kids?|"
+                         r"mum|mom|dad|sister|brother|friend|girlfriend|boyfriend|family|budget|room|flat|place|house|home|"
+                         r"mistake|bad|fault|question)\b",
+                         re.IGNORECASE)
 STOCK = re.compile(r"(?<![a-z])in stock(?![a-z])|(?<![a-z])available(?![a-z])|有货|现货|还有哪", re.IGNORECASE)  # "那现在哪几款是in stock的"
 _ENDS = re.compile(r"cheapest|most expensive|最便宜|最贵", re.IGNORECASE)  # "最便宜那个多少钱" of the product just shown
 PRICE_ASKED = re.compile(r"cheapest|most expensive|how much|price|多少钱|价格|最便宜|最贵", re.IGNORECASE)
@@ -134,7 +152,8 @@ _FOLLOW_UP = re.compile(r"多少|价格|价钱|那种|那个|那款|这款|呢|\
 
 def names_option(text: str) -> bool:
     """The words name an option value of the catalogue's ("13寸 i7", "navy", "55-75 lbs")."""
-    return asks_option(text) or bool(set(re.findall(r"[a-z0-9-]+", option_words(text))) & option_values())
+    return asks_option(text) or bool(set(re.findall(r"[a-z0-9-]+", option_words(text))) & option_values()) \
+        or bool(step_asked(text) or having(text))  # ("大一号的呢": the next size; "有背光最好")
 
 
 def is_digression(context: dict, intent: str | None, text: str) -> bool:
@@ -160,6 +179,8 @@ def drops_task(context: dict, intent: str | None, slots: dict, text: str, goes_o
             intent in ACTION_OF and intent != "account" and _gives_details(Task(intent=intent), text) or goes_on)
     if not task.intent:
         return False
+    if task.intent in _SELLING and context.get("product") and names_option(text) and not reading.is_bare_answer(text):
+        return False  # "不要太吵的 clicky的就算了 有背光最好": the suggestion narrowed, not dropped
     if reading.declines(text, action) and (not goes_on or reading.KEEP_AS_IS.search(text)):
         return True
     if not reading.is_no(text, action) or _gives_details(task, text):

@@ -4,17 +4,18 @@ none is made twice in a session, and a yes to one is counted as accepted."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 from agent import metrics
 from agent.dialogue import addresses, money, products, reading
 from agent.dialogue.state import Offer, Task
 from agent.dialogue.turn import Answer, Turn, options
-from agent.dialogue.product_facts import MOST, best_named, cheapest, fitting_shown, product_facts
+from agent.dialogue.product_facts import MOST, best_named, cheapest, fitting_shown, having_asked, product_facts
 from agent.dialogue.variant_answers import CHEAPER_ONE, CHEAPEST, DEARER_ONE, DEAREST, EACH, extreme, variant_answer
 from agent.catalogue_search import products_for
 from agent.catalogue_words import asked_attributes
-from agent.variants import fitting, named_options
+from agent.variants import asks_option, fitting, having, named_options, without_unwanted
 
 
 def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
@@ -26,6 +27,8 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
     if dialogue.offer and (CHEAPEST.search(text) or DEAREST.search(text) or money.CHEAPER.search(text)
                            or money.budget(text) is not None):
         dialogue.offer = None  # ("ok honestly just tell me the cheapest one you have": another question, no yes)
+    if dialogue.offer and (asks_option(text) or having(text)) and not reading.is_bare_answer(text):
+        dialogue.offer = None  # ("不要太吵的 clicky的就算了 有背光最好": the suggestion narrowed, no no to the offer)
     if dialogue.offer and (reading.is_yes(text) or reading.is_no(text)):
         offer, dialogue.offer, dialogue.task = dialogue.offer, None, None
         if reading.is_no(text):
@@ -51,6 +54,13 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         if not any(named_options(list(turn.product(pid)["variants"].values()), text) for _, pid in named):
             best = _end_of_shown(turn, [n for n, _ in named], catalogue, which_one=False) or best  # or the end asked
         named = [(best, catalogue[best])]  # ("whats the priciest watch u got": of every watch)
+    in_order = sorted(named, key=lambda np: _said_at(text, np[0]))
+    if intent == "recommend" and len(named) == 2 and not reading.COMPARES.search(text) \
+            and (parts := _each_ones_words(text, [n for n, _ in in_order])):  # "要买个书包 再配个水杯 书包要能放电脑的
+        dialogue.task = None                                                 # 水杯别是玻璃的": each with its own wishes
+        replies = [(variant_answer(each, n, pid) or Answer(_in_stock(each, Task(intent=intent), n, pid)[0], {})).reply
+                   for (n, pid), part in zip(in_order, parts) if (each := replace(turn, text=part))]
+        return Answer(" ".join(replies), {"products": in_order})
     if len(named) > 1 and EACH.search(text) and (ends := [e for n, pid in named if (e := extreme(turn, n, list(
             turn.product(pid)["variants"].values())))]):
         dialogue.task = None  # "an e-reader or a tablet, and what is the least expensive of each?"
@@ -61,6 +71,8 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         named = [(task.product, catalogue[task.product])]  # "any cheaper ones?" about the same thing
     elif not named and task.intent == "recommend" and (fit := fitting_shown(turn, catalogue)):
         named = [(fit, catalogue[fit])]  # "他穿11码, 要waterproof的" after three were recommended: the boots
+    elif not named and task.intent == "recommend" and (have := having_asked(turn, catalogue)):
+        named = [(have, catalogue[have])]  # "which one of those lasts the longest on one charge": the one that says
     elif not named and task.intent == "recommend" and (end := _end_of_shown(turn, task.products, catalogue)):
         named = [(end, catalogue[end])]  # "what's the cheapest of those?": that one, at its cheapest
     elif not named and task.intent == "recommend" and money.CHEAPER.search(text) and money.budget(text) is None \
@@ -79,7 +91,7 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         return variants
     if intent == "recommend" and product_id and (MOST.search(text) or reading.QUESTION.search(text)) \
             and asked_attributes(products.without_products(text)):  # "a yoga mat, which one is thickest?": that one;
-        return product_facts(turn)  # "平板有哪几种容量可以选": the tablets' storage
+        return product_facts(turn, named[0][0])  # "平板有哪几种容量可以选": the tablets' storage
     if intent == "recommend" and product_id and (budget := money.budget(text)) is not None \
             and not cheapest(turn, product_id, budget) and named[0][0] in (needed := products_for(text)) \
             and any(cheapest(turn, catalogue[n], budget) for n in needed if n in catalogue):
@@ -106,6 +118,24 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
     return Answer(not_sold + reply, {"products": named})
 
 
+def _said_at(text: str, name: str) -> int:
+    """Where the message first names the product."""
+    return min((text.lower().find(w.lower()) for n, w in products.products_in(text) if n == name and w.lower() in text.lower()),
+               default=len(text))
+
+
+def _each_ones_words(text: str, names: list[str]) -> list[str] | None:
+    """The words about each of two products wanted in one message: each phrase goes with the product named
+    last up to it, those before either with both. None unless each product has a phrase naming it."""
+    phrases, said, current = [p for p in re.split(r"[，,。.;；!！?？\s]+", text) if p], {n: [] for n in names}, None
+    for phrase in phrases:
+        current = next((n for n, _ in reversed(products.products_in(phrase)) if n in said), current)
+        for name in ([current] if current else names):
+            said[name].append(phrase)
+    parts = [" ".join(said[n]) for n in names]
+    return parts if all(any(n == m for m, _ in products.products_in(part)) for n, part in zip(names, parts)) else None
+
+
 def _in_stock(turn: Turn, task: Task, name: str, product_id: str) -> tuple[str, Offer | None]:
     """"Recommend me headphones": the ones in stock, cheapest first; "any cheaper?" below those shown."""
     variants = turn.product(product_id)["variants"].values()
@@ -117,14 +147,15 @@ def _in_stock(turn: Turn, task: Task, name: str, product_id: str) -> tuple[str, 
     if budget is not None and in_stock and not (in_stock := [v for v in in_stock if Decimal(str(v["price"])) <= budget]):
         in_stock = sorted((v for v in variants if v["available"]), key=lambda v: Decimal(str(v["price"])))[:1]
         over = turn.say("nothing_within", budget=budget) + " "  # "a tablet under 300": none; the cheapest, said so
-    in_stock = (fitting(in_stock, turn.text) or in_stock)[:3]  # "大一点的": the large ones first
+    in_stock = without_unwanted(fitting(in_stock, turn.text) or in_stock, turn.text)[:3]  # "大一点的": the large ones
+    # first; "水杯别是玻璃的": no glass ones
     lines = [turn.say("variant_line", options=options(v), price=v["price"]) for v in in_stock]
     reply = over + (turn.say("recommend_variants", name=name, lines="; ".join(lines)) if lines else
                     turn.say("cheapest_shown" if below is not None else "out_of_stock", name=name))
     turn.dialogue.task = Task(intent="recommend", product=name,
                               cheapest=str(in_stock[0]["price"]) if in_stock else below)
     turn.dialogue.product, turn.dialogue.asked_options = name, {}  # "the 11, leather, waterproof one: how much?"
-    return reply, _cross_sell(turn, turn.shop.call("list_promotions", {"product_id": product_id})["promotions"])
+    return reply, _cross_sell(turn, turn.shop.call("list_promotions", {"product_id": product_id})["promotions"], name)
 
 
 def _for_need(turn: Turn, needed: list[str], catalogue: dict, need: str) -> str:
@@ -187,7 +218,7 @@ def _promotions(turn: Turn, name: str, product_id: str | None) -> tuple[str, Off
     reply = turn.say("promotions", lines="; ".join(f"{p[title]} ({p['coupon']})" for p in fresh[:2]))
     if not product_id and (kind := _WHOSE_DISCOUNT.search(turn.text)):  # "do you have a student discount?":
         reply = turn.say("no_such_discount", kind=kind[0]) + reply   # no, then what there is
-    return reply, _cross_sell(turn, promotions)
+    return reply, _cross_sell(turn, promotions, name if product_id else "")
 
 
 # a discount for a kind of shopper the shop has none for (members, VIPs and birthdays have theirs: the FAQ's
@@ -196,11 +227,13 @@ _WHOSE_DISCOUNT = re.compile(r"\b(?:students?|first (?:order|purchase|time)|new 
                              r"nurses?)\b|学生|首单|新人|新客|新用户|老人|教师|军人", re.IGNORECASE)
 
 
-def _cross_sell(turn: Turn, promotions: list[dict]) -> Offer | None:
-    """The first promotion not offered yet in this session, as an offer of its first product."""
-    fresh = [p for p in promotions if p["coupon"] not in turn.dialogue.offers]
-    return Offer(name=fresh[0]["offer"][0]["name"], coupon=fresh[0]["coupon"],
-                 percent=fresh[0]["percent_off"]) if fresh else None
+def _cross_sell(turn: Turn, promotions: list[dict], name: str = "") -> Offer | None:
+    """The first promotion not offered yet in this session, as an offer of its first product. For a product
+    looked at, only what goes with it (not "a keyboard 12% off with a laptop" to a shopper choosing a keyboard)."""
+    fresh = [(p, offered) for p in promotions if p["coupon"] not in turn.dialogue.offers
+             and (not name or name in (w["name"] for w in p["when_bought"]))
+             and (offered := [o["name"] for o in p["offer"] if o["name"] != name])]
+    return Offer(name=fresh[0][1][0], coupon=fresh[0][0]["coupon"], percent=fresh[0][0]["percent_off"]) if fresh else None
 
 
 _OTHER_SHOPS = re.compile(r"别家|别的(?:店|家|平台)|其他(?:店|家|平台|商家)|淘宝|京东|拼多多|\bother (?:shops?|stores?|sites?)\b|"

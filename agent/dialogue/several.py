@@ -78,5 +78,8 @@ def _only_asks(intent: str, main: str, text: str) -> bool:
     if intent == "refund_status" and main in ("return_item", "exchange_item", "modify_order") \
             and money.payment_source(text) and not reading.QUESTION.search(text):
         return False  # "Just the tablet, refund to my gift card", "Difference 退回 credit card": the task's, asked nothing
+    if main in ("recommend", "product_info", "price_promo") and intent in ("order_status", "refund_status") \
+            and not reading.QUESTION.search(text) and not names_target(text, {}):
+        return False  # "my sister just got a puppy!! what could I get her …": the need told, no order asked after
     return intent in READ_ONLY and not (intent == "refund_status" and main in ORDER_INTENTS - set(READ_ONLY)
                                         and not names_target(text, {}))

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from itertools import zip_longest
 
 from agent.dialogue import money, products, reading
 from agent.dialogue.turn import Answer, Turn, options
-from agent.variants import asked_variants, fits, fitting, named_options, option_words
+from agent.variants import (asked_variants, fits, fitting, named_options, option_value, option_words, stepped,
+                            without_unwanted)
 
 
 DEAREST = re.compile(r"most expensive|priciest|highest price|最贵|价格最高", re.IGNORECASE)
@@ -78,15 +80,19 @@ def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None 
     shown_last = next((v for v in variants if v["item_id"] == turn.dialogue.variant), None) \
         if turn.dialogue.product == name and money.CHEAPER.search(turn.text) else None
     before = {} if which_ones or shown_last else still_minded(asked_before, turn.text)
+    shown = next((v for v in variants if v["item_id"] == turn.dialogue.variant), None) if turn.dialogue.product == name else None
+    if (step := stepped(variants, turn.text, asked_before, shown)):  # "大一号的呢": the next size, the rest kept
+        before, text = {k: v for k, v in before.items() if k != step[0]}, f"{text} {step[1]}"
     # ("blue is out? which colours then?": every colour, the one named again being the one found missing; not
     # "what colours does it come in, and how much is the black one?")
     named_now = named_options(variants, text)
-    open_keys = frozenset(k for k, words in _ANY.items() if words.search(text)
-                          and named_now.get(k, set()) <= set(asked_before.get(k, ())))
+    asks_which = frozenset(k for k, words in _ANY.items() if words.search(text))
+    open_keys = frozenset(k for k in asks_which if named_now.get(k, set()) <= set(asked_before.get(k, ())))
     asked, closest = _compared(variants, text) or asked_variants(variants, text, before, open_keys)
     # none has all that is named: what the question itself names ("8GB ram is kinda low. what about the black
     # 17-inch i7 one?"), or without what was asked before ("那黑色4杯的呢" after a black 8-cup one with a grinder)
     question = ([s for s in re.split(r"(?<=[.!?。！？])\s*", text) if s.strip()] or [text])[-1]
+    question = question if reading.QUESTION.search(question) else text  # (not "…the 5x zoom versions. Still SD card.")
     for words, earlier in ((question, before), (text, {}), (question, {})):
         if not closest or not (before or question != text):
             break
@@ -94,6 +100,9 @@ def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None 
             asked, closest = alone
     if not (asked or closest):
         return None
+    if step and closest and option_value(closest["options"].get(step[0], "")) != step[1]:  # ("厚一点的 六毫米的粉色":
+        closest = min((v for v in variants if v["available"] and option_value(v["options"].get(step[0], "")) == step[1]),
+                      key=lambda v: (-fits(v, {**before, **named_now}), float(v["price"])), default=closest)  # 6mm first)
     turn.dialogue.asked_options = {k: sorted(v) for k, v in {**before, **named_now}.items()}
     if (which_ones or _IN_STOCK.search(turn.text)) and any(v["available"] for v in asked):  # "which one can I buy now?"
         asked = [v for v in asked if v["available"]]
@@ -110,11 +119,18 @@ def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None 
             asked = sorted(within, key=lambda v: not v["available"])
     if money.CHEAPER.search(turn.text) or CHEAPEST.search(turn.text):  # "the cheapest wireless ones in stock"
         asked = sorted(asked, key=lambda v: (not v["available"], float(v["price"])))
+    asked = _each_value_in_turn(without_unwanted(asked, turn.text), named_now)  # ("best for dog hair? cordless if
+    # poss": some of each; "clicky的就算了": none of those)
     turn.dialogue.product, turn.dialogue.variant = name, asked[0]["item_id"] if len(asked) == 1 else None
     lines = stock_lines(turn, asked[:MOST_LISTED if open_keys else 3])  # ("大号的宠物床有哪些颜色": all of them)
     reply = over + (turn.say("variant_facts", name=name, lines=lines) if asked else turn.say("no_such_variant", name=name))
     if asked and (lead := _yes_no_lead(turn, variants, asked, named_now)):  # "蓝牙音箱防水吗": yes or some, first
         reply = lead + reply
+    # ("有什么材质的? wood的最好": which there are, then the one liked best)
+    if (which := [k for k in variants[0]["options"] if k.lower() in asks_which - open_keys]):
+        in_stock = [v for v in variants if v["available"]] or variants
+        reply = turn.say("attribute_facts", name=name, lines="; ".join(
+            f"{k}: {', '.join(sorted({str(v['options'][k]) for v in in_stock}))}" for k in which)) + " " + reply
     if closest and _OTHERWISE.search(turn.text):  # "没有的话其他颜色同款多少钱": every one in stock that comes closest
         named = {**before, **named_now}
         in_stock = [v for v in variants if v["available"]]
@@ -125,6 +141,17 @@ def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None 
     elif closest:
         reply += turn.say("closest_in_stock", options=options(closest), price=closest["price"])
     return Answer(reply, {"product": product})
+
+
+def _each_value_in_turn(variants: list[dict], named: dict[str, set[str]]) -> list[dict]:
+    """Where two values of one option are named and no variant has both, one of each in turn, so that the
+    first lines listed show both ("cordless or pet hair removal?"); otherwise as they are."""
+    key = next((k for k, values in named.items() if len(values) > 1), None)
+    if key is None:
+        return variants
+    groups = [[v for v in variants if option_value(v["options"].get(key, "")) == value] for value in sorted(named[key])]
+    rest = [v for v in variants if option_value(v["options"].get(key, "")) not in named[key]]
+    return [v for row in zip_longest(*groups) for v in row if v is not None] + rest
 
 
 def extreme(turn: Turn, name: str, variants: list[dict]) -> str | None:
