@@ -1272,3 +1272,13 @@ def test_words_for_products_a_mistyped_plural_spaced_capitals_and_a_colour_of_ou
     board = Conversation(shop, "zh").say("recommend", "想买个keyboard 主要写code用 budget 250左右 有推荐吗")
     assert "LAPTOP-DESK12" not in board  # (12% off a keyboard bought with a laptop is no offer for a keyboard alone)
     assert "PHONE-POWER15" in Conversation(shop, "zh").say("price_promo", "这款手机有优惠吗")
+
+
+def test_a_budget_no_variant_of_the_product_meets_lists_its_kin_within_it_or_says_its_cheapest(shop):
+    from agent.dialogue.meant import meant_intent
+    assert meant_intent("payment_issue", {}, "cameras under $600?", {}) == "recommend"
+    assert meant_intent("price_promo", {}, "这款手机500以内有优惠吗", {}) == "price_promo"  # (the offers asked)
+    reply = Conversation(shop).say("recommend", "cameras under $600?")
+    assert "Action Camera" in reply and "Indoor Security Camera" in reply and "Digital Camera" not in reply
+    reply = Conversation(shop, "zh").say("recommend", "有没有一百块以内的台灯给孩子写作业用的")
+    assert "135.24" in reply and "Jigsaw Puzzle" not in reply  # no lamp within: the cheapest lamp, said to be above

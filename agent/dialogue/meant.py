@@ -105,6 +105,10 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             and names_option(text) and (PRICE_ASKED.search(text) or STOCK.search(text)) \
             and not reading.OWNS.search(text) and not slots.get("order_id"):
         return "product_info"  # "19 bar 2L manual的espresso machine有货吗? 多少钱? 另外你们接受哪些payment methods?"
+    if intent not in ("product_info", "recommend") and products.products_in(text) and money.budget(text) is not None \
+            and not reading.OWNS.search(text) and not slots.get("order_id") and not money.payment_source(text) \
+            and not _OFFERS.search(text) and not reading.asks_change(text):
+        return "recommend"  # "cameras under $600?": the ones within it
     if products.products_in(text) and not reading.OWNS.search(text) and not slots.get("order_id") and (
             products.asks_whether_sold(text) or (intent in ("complaint", "out_of_scope", None) and PRICE_ASKED.search(text))
             or (intent in ("out_of_scope", None) and reading.QUESTION.search(text))):  # "longest garden hose?"
@@ -186,6 +190,7 @@ _CHANGES = re.compile(r"退货|退款|退掉|退了|取消|换成|换货|换个|
                       re.IGNORECASE)
 
 
+_OFFERS = re.compile(r"优惠|折扣|打折|促销|活动|券|\b(?:coupons?|discounts?|promo\w*|deals?|sales?|offers?)\b", re.IGNORECASE)
 _WANTS = re.compile(r"推荐|买点|买个|买件|想买|有啥|有什么|有没有|你们有|有这种|送点|送什么|想要个|弄个|搞个|整个|入手|"
                     r"要[^，,。.退换改]{0,8}的那种|的就行|就够了|any ideas|recommend|suggest|"
                     r"\bi (?:need|want) (?:a|an|some) (?!refund|return|replacement|exchange|new (?:size|colou?r))\w+|"

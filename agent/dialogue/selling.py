@@ -93,9 +93,10 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
             and asked_attributes(products.without_products(text)):  # "a yoga mat, which one is thickest?": that one;
         return product_facts(turn, named[0][0])  # "平板有哪几种容量可以选": the tablets' storage
     if intent == "recommend" and product_id and (budget := money.budget(text)) is not None \
-            and not cheapest(turn, product_id, budget) and named[0][0] in (needed := products_for(text)) \
-            and any(cheapest(turn, catalogue[n], budget) for n in needed if n in catalogue):
-        reply, offer = _for_need(turn, needed, catalogue, turn.text), None  # ("cameras … under $600": the ones within)
+            and not cheapest(turn, product_id, budget) \
+            and any(cheapest(turn, catalogue[n], budget) for n in _kin(named[0][0], catalogue)):
+        reply, offer = _for_need(turn, _kin(named[0][0], catalogue), catalogue, turn.text), None  # ("cameras … under $600": the cameras within;
+        # not a puzzle for "一百块以内的台灯", where the lamp's cheapest is said to be above it)
     elif intent == "recommend" and product_id:
         reply, offer = _in_stock(turn, task, named[0][0], product_id)
     elif intent == "recommend" and (needed := products_for(turn.text)):  # "a gift for my dad who hikes"
@@ -116,6 +117,12 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         dialogue.task = dialogue.task or Task(intent=intent)
         reply += turn.say("cross_sell", **offer.model_dump())
     return Answer(not_sold + reply, {"products": named})
+
+
+def _kin(name: str, catalogue: dict) -> list[str]:
+    """The products of the same kind as the one named, it first: those whose names end in its last word
+    (the Digital, Action and Indoor Security Camera; the Electric and Tea Kettle)."""
+    return [name] + [n for n in catalogue if n != name and n.split()[-1] == name.split()[-1]]
 
 
 def _said_at(text: str, name: str) -> int:
