@@ -118,7 +118,12 @@ def _side_by_side(turn: Turn, names: list[str], catalogue: dict) -> Answer:
     if not lines:
         return turn.answer("out_of_stock", name=" / ".join(names))
     turn.dialogue.task = Task(intent="recommend", products=names)  # "which has the longer battery?" next
-    return turn.answer("compared_products", {"products": shown}, lines="; ".join(lines))
+    # ("which is lighter, the e-reader or the tablet?": neither lists its weight, and that is said)
+    asked = asked_attributes(products.without_products(turn.text))
+    unlisted = [a.label[turn.language] for a in asked if not any(
+        k.lower() in a.keys for p in shown for v in p["variants"].values() for k in v["options"])]
+    return Answer(turn.say("compared_products", lines="; ".join(lines)) + (turn.say(
+        "attribute_unlisted", name=" / ".join(names), what=", ".join(unlisted)) if unlisted else ""), {"products": shown})
 
 
 def best_named(turn: Turn, names: list[str], catalogue: dict) -> str | None:

@@ -104,8 +104,8 @@ ASKS_WHAT_TO_DO = re.compile(r"怎么办|怎么处理|咋办|能退吗|能换吗
 WANTS_NEW = re.compile(r"要一个|想买|想要一个|想找|找一个|求推荐|\bi(?:'m| am) looking for\b|\blooking for an?\b|"
                        r"\bi (?:want|need) to buy\b|\bdo you (?:have|sell) an?\b", re.IGNORECASE)
 # two products set side by side: "你们的无线耳机和headphones有什么区别", "earbuds vs headphones?"
-COMPARES = re.compile(r"differen|\bdiff\b|\bcompar(?:e|ed|ing|ison)\b|\bvs\.?|\bversus\b|\bwhich is better\b|\btorn between\b|"
-                      r"\b(?:deciding|can'?t decide) between\b|区别|不同|对比|比较|哪个好|哪个更|纠结|差多少|差别", re.IGNORECASE)
+COMPARES = re.compile(r"differen|\bdiff\b|\bwhich (?:one )?is (?:\w+er|more \w+|less \w+)\b|\bcompar(?:e|ed|ing|ison)\b|\bvs\.?|\bversus\b|\bwhich is better\b|\btorn between\b|"
+                      r"\b(?:deciding|can'?t decide) between\b|区别|不同|对比|比较|哪个好|哪个更|纠结|差多少|差别|哪(?:个|款)", re.IGNORECASE)
 # something of theirs that does not work: "到手就开不了机", "the zipper broke", "stopped working"
 BROKEN = re.compile(r"坏了|坏掉|花屏|屏幕.{0,2}花了|黑屏|蓝屏|死机|开不了机|开不开机|不开机|不能用|用不了|没法用|不工作|不亮了|开线|破了|裂了|漏水|\bbroke(?:n)?\b|"
                     r"\b(?:doesn'?t|does not|won'?t|will not|didn'?t|stopped) (?:work|turn on|power on|charge|working)|"
