@@ -8,6 +8,7 @@ import re
 from dataclasses import asdict, dataclass, replace
 
 from agent import metrics
+from agent.dialogue.meant import asks_catalogue
 from agent.dialogue import (ORDER_INTENTS, account_not_order, after_no, after_thanks, asks_change, asks_for_person, meant_intent,
                             products_in, questions_in, requests_in, run_flow, without_identity)
 from agent.dialogue.several import answer_others, set_apart
@@ -143,7 +144,10 @@ async def understand(state: TurnState, deps: TurnDeps) -> dict:
     # status question, "物流单号再发我一下"): as sure as the bar, for the model's doubt was about its own reading
     confidence = max(u.confidence, deps.settings.intent_confidence_threshold) \
         if intent != u.intent and intent in ORDER_INTENTS else u.confidence
-    if intent not in CHANGES and (asked := next((o for o in others if o["intent"] in CHANGES and o[
+    # ("…a lamp for her dorm desk (NOT a battery one, she'll never change them)": the words made it a catalogue
+    # question, no part of it is a change)
+    catalogue = intent in ("product_info", "recommend", "price_promo") and asks_catalogue(state["text"], u.slots)
+    if intent not in CHANGES and not catalogue and (asked := next((o for o in others if o["intent"] in CHANGES and o[
             "confidence"] >= deps.settings.intent_confidence_threshold and asks_change(o["text"])), None)):
         intent, confidence = asked["intent"], asked["confidence"]  # "cancel my phone order. does the money go…?"
     return {"understanding": {"intent": intent, "confidence": confidence, "slots": dict(u.slots),

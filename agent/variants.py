@@ -16,7 +16,7 @@ from agent.catalogue_words import asked_attributes
 _ZH_COLOURS = {"黑": "black", "白": "white", "红": "red", "蓝": "blue", "绿": "green", "灰": "grey", "银": "silver",
                "金": "gold", "粉": "pink", "紫": "purple", "黄": "yellow", "棕": "brown"}
 _ZH_COLOUR = re.compile(f"([{''.join(_ZH_COLOURS)}])(?=[色的])")
-_ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual", "咖啡色": "brown", "米色": "beige", "米白": "beige", "藏青": "navy", "玫瑰金": "rose gold", "大号": "large", "大一点": "large", "小一点": "small",
+_ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual", "咖啡色": "brown", "米色": "beige", "米白": "beige", "粉红": "pink", "粉紅": "pink", "藏青": "navy", "玫瑰金": "rose gold", "大号": "large", "大一点": "large", "小一点": "small",
                "中号": "medium", "小号": "small", "皮": "leather", "不锈钢": "stainless steel", "玻璃": "glass",
                "塑料": "plastic", "无线": "wireless cordless", "有线": "wired", "防水": "waterproof", "陶瓷": "ceramic",
                "枫木": "maple", "竹": "bamboo", "图案": "graphic", "纯色": "plain", "定制": "custom", "尼龙": "nylon",
@@ -32,9 +32,9 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "深色": "dark", "浅色": "light", "深肤色": "dark", "深色皮肤": "dark", "浅肤色": "light", "白皙": "light", "中等肤色": "medium", "动物": "animals", "艺术": "art", "奇幻": "fantasy", "风景": "landscape", "初级": "beginner",
                "入门": "beginner", "新手": "beginner", "中级": "intermediate", "专家": "expert", "夜间模式": "night mode",
                "静音": "quiet operation", "活性炭": "carbon", "负离子": "ionic", "山地": "mountain", "公路车": "road",
-               "磨豆": "built-in grinder", "研磨": "built-in grinder", "自动关机": "auto shutoff", "光学": "optical",
+               "磨豆": "built-in grinder", "研磨": "built-in grinder", "自动关机": "auto shutoff", "光学": "optical", "光电": "optical",
                "激光": "laser", "乳胶": "latex", "网线": "ethernet", "有线网": "ethernet", "暖白": "warm white", "暖光": "warm white",
-               "日光": "daylight", "白光": "daylight", "硬壳": "hardshell", "软壳": "softshell", "专业": "professional",
+               "日光": "daylight", "白光": "daylight", "硬壳": "hardshell hard cover", "软壳": "softshell soft cover", "专业": "professional",
                "青轴": "clicky", "红轴": "linear", "线性": "linear", "段落": "tactile", "茶轴": "tactile", "非偏光": "non-polarized", "偏光": "polarized",
                "圆领": "crew neck", "v领": "v-neck", "纯棉": "cotton", "扫地机器人": "robotic", "立式": "upright",
                "天然橡胶": "natural rubber", "铸铁": "iron", "铁": "iron", "橡胶": "rubber", "聚氨酯": "urethane", "可调节": "adjustable", "可调": "adjustable", "可以调节": "adjustable", "能调节": "adjustable", "可以调": "adjustable", "能调": "adjustable",
@@ -61,9 +61,10 @@ _CELLULAR = re.compile(r"(?:wi-?fi\s*\+\s*)?(?:(?<![a-z])cellular(?![a-z])|蜂�
 # a bag that holds a computer: "能装15寸电脑的", "放得下笔记本电脑", "电脑隔层" (the laptop compartment)
 _HOLDS_LAPTOP = re.compile(r"(?:装|放|塞)(?:得下|下)?[^，,。；;]{0,14}?电脑|电脑(?:隔层|仓|格)")
 _POUNDS = re.compile(r"(\d+)\s*(?:到|至|-|~|～|to)\s*(\d+)\s*(?:磅|lbs?\b|pounds?\b)", re.IGNORECASE)
+_PIECES = re.compile(r"(\d+)\s*件套")  # "三件套" → "3-piece"
 _MM = re.compile(r"(\d+(?:\.\d+)?)\s*(?:毫米|mm)(?![a-z])", re.IGNORECASE)  # "6毫米" → "6mm"
 # a number in Chinese before a unit the catalogue counts in: "六毫米", "十三寸", "一杯份的", "二十小时"
-_ZH_COUNT = re.compile(r"(?<![一两二三四五六七八九十])([一两二三四五六七八九十]{1,3})(?=\s*(?:毫米|寸|英寸|吋|个?小时|升|倍|万像素|英尺|杯(?:份|量|装|的)))")
+_ZH_COUNT = re.compile(r"(?<![一两二三四五六七八九十])([一两二三四五六七八九十]{1,3})(?=\s*(?:毫米|寸|英寸|吋|个?小时|升|倍|万像素|英尺|杯(?:份|量|装|的)|件套|(?<![大小]一)码))")
 
 
 def _zh_count(m: re.Match) -> str:
@@ -89,6 +90,7 @@ def option_words(text: str) -> str:
     text = _ZH_COUNT.sub(_zh_count, text)
     text = _INCH.sub(lambda m: f" {m[1]}-inch ", text)
     text = _MM.sub(lambda m: f" {m[1]}mm ", text)
+    text = _PIECES.sub(lambda m: f" {m[1]}-piece ", text)
     text = _LITRE.sub(lambda m: f" {m[1]}l ", text)
     text = _FEET.sub(lambda m: f" {m[1]} ft ", text)
     text = _POUNDS.sub(lambda m: f" {m[1]}-{m[2]} lbs ", text)  # ("30到50磅": 30-50 lbs)
@@ -153,6 +155,7 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
                     or value == "none" and re.search(rf"\b(?:no|without)\s+(?:extra\s+|special\s+|additional\s+)?{re.escape(key.lower())}",
                                               _ZH_NONE.sub(lambda m: f" no {_ZH_NONE_OF[m[1]]} ", text.lower())):
                 found.setdefault(key, set()).add(value)  # ("the one without water resistance": "no"; "no armrests")
+    _sizes_in_words(variants, words, found)  # ("the blue bike helmet in medium": size M, not medium ventilation)
     for key in having(text):  # ("有背光最好", "with a backlight"): any of its values but none
         if (some := {option_value(v["options"][k]) for v in variants for k in v["options"] if k.lower() == key} - {"none"}):
             found[next(k for v in variants for k in v["options"] if k.lower() == key)] = some
@@ -172,6 +175,27 @@ _NOT_ATTRIBUTE = re.compile(r"\b(?:not|non|without|no need for|no|isn'?t|aren'?t
 # an option the shopper wants none of, in Chinese: "不要背光" (backlight: none), "没有扶手的"
 _ZH_NONE = re.compile(r"(?:不要|不带|(?<!有)没有|(?<!有)无|不需要)(背光|灯光|扶手)")  # (not "有没有扶手": asked)
 _ZH_NONE_OF = {"背光": "backlight", "灯光": "backlight", "扶手": "armrest"}
+
+
+_SIZE_LETTERS = {"small": "s", "medium": "m", "large": "l"}
+
+
+def _sizes_in_words(variants: list[dict], words: str, found: dict[str, set[str]]) -> None:
+    """"small", "medium", "large" name the size where sizes are written in letters (S, M, L), unless the
+    words put them with another option's name ("medium ventilation")."""
+    size = next((k for v in variants for k in v["options"] if k.lower() == "size"
+                 and option_value(v["options"][k]) in ("xs", "s", "m", "l", "xl", "xxl")), None)
+    if size is None:
+        return
+    for word, letter in _SIZE_LETTERS.items():
+        others = [k for k in found if k != size and word in found[k]]
+        if re.search(rf"(?<![a-z]){word}(?![a-z])", words) and not any(
+                re.search(rf"{word}\s+{re.escape(k.lower())}", words) for k in others):
+            found.setdefault(size, set()).add(letter)
+            for k in others:
+                found[k].discard(word)
+                if not found[k]:
+                    del found[k]
 
 
 _ZH_SOME = re.compile(r"(?<![没不无])(?:有|带)(背光|灯光|扶手)")
@@ -360,7 +384,9 @@ def asked_variants(variants: list[dict], text: str, before: dict[str, list[str]]
     the options named in the question before about the same product, kept where this one names no other
     value of them ("红色防水的多少钱" … "续航20小时那款呢": red, water-resistant, 20 hours). `open_keys`: options
     the question asks which values there are of ("blue is out? which colours are available then?")."""
-    named = {k: v for k, v in named_options(variants, text).items() if k.lower() not in open_keys}
+    unwanted = unwanted_options(variants, text)  # ("我不要塑料的 塑料的烧水有味道": not plastic, though named again)
+    named = {k: v - unwanted.get(k, set()) for k, v in named_options(variants, text).items() if k.lower() not in open_keys}
+    named = {k: v for k, v in named.items() if v}
     if not named and not (before and open_keys):
         return [], None
     named = {**{k: set(v) for k, v in (before or {}).items()}, **named}

@@ -1282,3 +1282,42 @@ def test_a_budget_no_variant_of_the_product_meets_lists_its_kin_within_it_or_say
     assert "Action Camera" in reply and "Indoor Security Camera" in reply and "Digital Camera" not in reply
     reply = Conversation(shop, "zh").say("recommend", "有没有一百块以内的台灯给孩子写作业用的")
     assert "135.24" in reply and "Jigsaw Puzzle" not in reply  # no lamp within: the cheapest lamp, said to be above
+
+
+def test_a_question_about_our_products_with_nothing_of_theirs_is_no_order_request(shop):
+    from agent.dialogue import reading
+    from agent.dialogue.meant import meant_intent
+    lamp = "Is there a desk lamp that runs on batteries? I want it in my reading nook where there's no outlet."
+    assert meant_intent("order_status", {}, lamp, {}) == "product_info"
+    boots = "我爸退休以后天天去爬山，下个月他生日，想送双登山鞋。他平时穿42码，要防水的，预算250刀左右，有合适的吗"
+    assert meant_intent("return_item", {}, boots, {}) == "recommend"
+    assert meant_intent("return_item", {}, "I want to return the desk lamp, is that ok?", {}) == "return_item"
+    assert meant_intent("exchange_item", {}, "我买的登山鞋小了 能换大一码吗", {}) == "exchange_item"
+    angry = "问了半天没人回！！有线的黑色游戏鼠标 光电的跟激光的到底差多少钱 再不回我就去别家买了"
+    assert meant_intent("complaint", {}, angry, {}) == "product_info"
+    assert "137.32" in Conversation(shop, "zh").say("product_info", angry)
+    assert products.asks_whether_sold("u have gopros?")
+    assert not reading.owns("My mom reads like 3 books a week") and reading.owns("my order never came")
+
+
+def test_sets_shoe_sizes_and_sizes_in_words_a_correction_of_one_option_and_a_gift_within_a_budget(shop):
+    from agent.variants import option_words
+    assert "3-piece" in option_words("黑色的三件套呢") and "10码" in option_words("美码十码")
+    assert "pink" in option_words("粉红色的有吗") and "大一码" in option_words("大一码的呢")
+    assert "219.88" in Conversation(shop).say("product_info", "do you have the blue bike helmet in medium?")  # size M
+    laptop = Conversation(shop, "zh")
+    laptop.say("product_info", "13寸的笔记本电脑 i7 黑色的 多少钱")
+    assert "2459.74" in laptop.say("product_info", "哦不对 我说错了 是15寸的 不是13")  # 15-inch, still i7 and black
+    reply = Conversation(shop, "zh").say("product_info", "电热水壶有没有两升的 我不要塑料的 塑料的烧水有味道 多少钱")
+    assert "159.78" in reply and "plastic" not in reply
+    reply = Conversation(shop).say("recommend", "I have $50 for a secret santa gift at work. What can I buy for that?")
+    assert re.findall(r"\$(\d+\.\d\d)", reply) and all(float(p) <= 50 for p in re.findall(r"\$(\d+\.\d\d)", reply))
+
+
+def test_amounts_in_chinese_and_the_words_of_an_order_of_theirs():
+    from agent.dialogue import money
+    from agent.dialogue.meant import meant_intent
+    assert money.budget("预算大概两百五十美金左右") == 250 and money.budget("一百五十块以内") == 150
+    assert money.budget("预算一千二") == 1200 and money.budget("两千五百美元以内") == 2500
+    assert meant_intent("price_promo", {}, "Tablet有discount吗", {}) == "price_promo"  # the offers asked
+    assert meant_intent("exchange_item", {}, "头盔买小了，能换大一号吗", {}) == "exchange_item"  # theirs, to exchange

@@ -8,7 +8,7 @@ import re
 from agent.catalogue_search import products_for
 from agent.dialogue import addresses, money, products, reading
 from agent.dialogue.flows import ORDER_INTENTS
-from agent.dialogue.routing import PRICE_ASKED, REFUND_ASKED, RETURN_INSTEAD, STOCK, names_option, task_of
+from agent.dialogue.routing import PRICE_ASKED, asks_price_of_variant, REFUND_ASKED, RETURN_INSTEAD, STOCK, names_option, task_of
 
 
 def account_not_order(intent: str | None, slots: dict, text: str, context: dict) -> bool:
@@ -41,6 +41,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "return_item"  # "Refund to my mastercard please — it's for the makeup kit, the shade is all wrong"
     if task_of(context).intent == "exchange_item" and RETURN_INSTEAD.search(text):
         return "return_item"  # "算了还是直接退了吧 不换了 钱退回PayPal": the exchange under way becomes a return
+    if (intent in ORDER_INTENTS - {"complaint"} or intent == "price_promo" and not _OFFERS.search(text)) \
+            and task_of(context).intent not in ORDER_INTENTS and asks_catalogue(text, slots):  # ("Is there a desk lamp that runs on batteries?", "想送双登山鞋 … 有合适的吗")
+        return "recommend" if _WANTS.search(text) or money.budget(text) is not None else "product_info"
     order_now = context.get("user_id") and context.get("slots", {}).get("order_id")  # the order just talked about
     if order_now and reading.ASKS_SPECS.search(text) and not reading.asks_change(text):
         return "order_status"  # "what were the specs again? which processor I picked": the items as bought
@@ -89,6 +92,8 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if intent in ("product_info", "price_promo", "recommend") and reading.ORDER_ID.search(text) and names_option(text) \
             and context.get("last_intent") == "complaint":
         return "exchange_item"  # "…CHEAP SILICONE GARBAGE" then "order W7909132. SAME WATCH, GOLD, LCD, LEATHER BAND"
+    if intent in ("complaint", "out_of_scope", "greeting", None) and asks_price_of_variant(text):
+        return "product_info"  # "问了半天没人回！！有线的黑色游戏鼠标 光电的跟激光的到底差多少钱": angry, and a price asked
     if products.asks_if_sold(text):  # "do you sell tents?": a question about the catalogue
         return "product_info"
     if intent in ("exchange_item", "modify_order", "return_item") and not task_of(context).intent \
@@ -109,7 +114,7 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             and not reading.OWNS.search(text) and not slots.get("order_id") and not money.payment_source(text) \
             and not _OFFERS.search(text) and not reading.asks_change(text):
         return "recommend"  # "cameras under $600?": the ones within it
-    if products.products_in(text) and not reading.OWNS.search(text) and not slots.get("order_id") and (
+    if products.products_in(text) and not reading.owns(text) and not slots.get("order_id") and (
             products.asks_whether_sold(text) or (intent in ("complaint", "out_of_scope", None) and PRICE_ASKED.search(text))
             or (intent in ("out_of_scope", None) and reading.QUESTION.search(text))):  # "longest garden hose?"
         return "product_info"  # "yo u sell skateboards?"; "WHAT is the cheapest grill you have???" (angry, yet a question)
@@ -190,12 +195,26 @@ _CHANGES = re.compile(r"退货|退款|退掉|退了|取消|换成|换货|换个|
                       re.IGNORECASE)
 
 
-_OFFERS = re.compile(r"优惠|折扣|打折|促销|活动|券|\b(?:coupons?|discounts?|promo\w*|deals?|sales?|offers?)\b", re.IGNORECASE)
+def asks_catalogue(text: str, slots: dict) -> bool:
+    """A question or a wish about our products with nothing of the shopper's in it: no order, nothing bought
+    or received, no return, exchange, delivery or cancellation named."""
+    return bool(products.products_in(text)) and not slots.get("order_id") and not reading.ORDER_ID.search(text) \
+        and not _ORDER_TALK.search(text) and not reading.BROKEN.search(text) and not products.only_theirs(text) \
+        and bool(reading.QUESTION.search(text) or _WANTS.search(text))
+
+
+# words of an order of theirs (not "退休": retired; not "change the batteries")
+_ORDER_TALK = re.compile(r"退货|退款|退掉|退了|退回|想退|要退|申请退|换货|换成|换个|换一|调换|取消|订单|单号|物流|快递|发货|到货|"
+                         r"签收|收到|寄回|寄出|买的|买\S?了|订的|换大|换小|能换|可以换|想换|要换|\b(?:returns?|returning|refunds?|exchanges?|cancel\w*|orders?|ordered|"
+                         r"ship|shipping|shipped|deliver\w*|arriv\w*|track\w*|package|parcel|swap|replace\w*|receiv\w*|"
+                         r"bought|purchased?|got|my (?:order|purchase))\b", re.IGNORECASE)
+_OFFERS = re.compile(r"优惠|折扣|打折|促销|活动|券|(?<![a-z])(?:coupons?|discounts?|promo\w*|deals?|sales?|offers?)(?![a-z])",
+                     re.IGNORECASE)  # ("Tablet有discount吗": no \b between 有 and discount)
 _WANTS = re.compile(r"推荐|买点|买个|买件|想买|有啥|有什么|有没有|你们有|有这种|送点|送什么|想要个|弄个|搞个|整个|入手|"
                     r"要[^，,。.退换改]{0,8}的那种|的就行|就够了|any ideas|recommend|suggest|"
                     r"\bi (?:need|want) (?:a|an|some) (?!refund|return|replacement|exchange|new (?:size|colou?r))\w+|"
                     r"\bsomething\b[^.?!]{0,30}\b(?:to|for|that)\b|"
-                    r"what would you get|what (?:have you got|do you have|can you offer)|\bneed (?:something|smth|sth|some)\b|"
+                    r"what would you get|what (?:have you got|do (?:you|u) have|can you offer)|\bneeds? an? (?!refund|return|replacement|exchange)\w+|\bneed (?:something|smth|sth|some)\b|"
                     r"\bwhat could i get\b|有什么能|有啥能|"
                     r"looking for|\bgift\b|(?<!\bat )\bpresent\b|\banything\s*\?\s*$|礼物|送(?:给|他|她)", re.IGNORECASE)
 

@@ -15,12 +15,24 @@ _ZH_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 
 
 
 # a round amount in Chinese numerals: "一百", "两百五", "三千"
-_ZH_AMOUNT = re.compile(r"([一二两三四五六七八九])(千|百)(?:([一二两三四五六七八九])(?![十百千]))?")
+_ZH_AMOUNT = re.compile(r"[一二两三四五六七八九十零]*[十百千万][一二两三四五六七八九十百千万零]*")
+_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
 def _zh_amount(m: re.Match) -> str:
-    unit = 1000 if m[2] == "千" else 100
-    return str(_ZH_DIGIT[m[1]] * unit + (_ZH_DIGIT[m[3]] * unit // 10 if m[3] else 0))
+    """An amount written in Chinese, as digits: "两百五十" → 250, "两百五" → 250, "一千二" → 1200, "三万" → 30000."""
+    total = section = digit = 0
+    last_unit = 1
+    for ch in m[0]:
+        if ch in _UNITS:
+            section += (digit or 1) * _UNITS[ch]
+            digit, last_unit = 0, _UNITS[ch]
+        elif ch == "万":
+            total, section, digit, last_unit = (total + section + digit) * 10000, 0, 0, 10000
+        elif ch in _ZH_DIGIT:
+            digit = _ZH_DIGIT[ch]
+    tail = digit * (last_unit // 10) if digit and last_unit >= 100 and m[0][-2] in "百千万" else digit  # ("两百五")
+    return str(total + section + tail)
 
 
 def budget(text: str) -> Decimal | None:

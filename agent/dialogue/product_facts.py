@@ -139,7 +139,7 @@ def best_named(turn: Turn, names: list[str], catalogue: dict) -> str | None:
         keys = {w for v in variants[:1] for k in v["options"] for w in k.lower().split()} - {"material", "color", "size", "type"}
         said = {w for zh, en in _OPTION_NAMES.items() if zh in turn.text for w in en.split()} \
             | set(re.findall(r"[a-z]+", turn.text.lower()))  # option names said: "表盘" is a Wristwatch's dial)
-        options = named_options(variants, turn.text)
+        options = named_options(variants, products.without_products(turn.text))  # (not "意式" of "意式咖啡机")
         return len(options), any(v["available"] and fits(v, options) == len(options) for v in variants), len(keys & said)
     return max(names, key=named)  # (the first named on a tie)
 

@@ -41,7 +41,8 @@ def products_in(text: str) -> tuple[tuple[str, str], ...]:
     words (not 'watch' in 'watching', but 'chair' in 'office chair有货吗'); Chinese names as written."""
     lowered, found, held = DEVICE_IN_USE.sub(" ", text.lower()), [], set()
     for written, names in _product_names():
-        pattern = rf"(?<![a-z0-9]){re.escape(written)}(e?s)?(?![a-z0-9])" if written.isascii() else re.escape(written)
+        pattern = rf"(?<![a-z0-9]){re.escape(written)}(e?s)?(?![a-z0-9])" if written.isascii() \
+            else re.escape(written) + "(?!仓|隔层|槽)"  # ("带相机仓的" backpack: a compartment, no camera)
         if (m := re.search(pattern, lowered)):
             found += [(name, written) for name in names if name not in (n for n, _ in found)]
             held |= set(names) if _HOLDS.search(lowered[:m.start()]) else set()
@@ -53,7 +54,8 @@ def products_in(text: str) -> tuple[tuple[str, str], ...]:
 
 # what a product is said to hold or go with, just before its name
 _HOLDS = re.compile(r"(?:能装|装得下|放得下|能放|可以装|可以放)[^，,。；;的]{0,6}$|"
-                    r"\b(?:fits?|holds?|carry|carries|big enough for)\s+(?:a |an |my |the )?(?:\d+(?:\.\d+)?[- ]?(?:inch|in|\"|'')\s*)?$")
+                    r"\b(?:fits?|holds?|carry|carries|big enough for)\s+(?:a |an |my |the )?(?:\d+(?:\.\d+)?[- ]?(?:inch|in|\"|'')\s*)?$|"
+                    r"\b(?:bag|case|sleeve|stand|lamp|desk|charger) for (?:her|his|my|their|your) $")  # ("a bag for her laptop")
 
 
 _SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)? (?:sell|have|carry|stock)\s+(?:any\s+)?(?:an? )?([a-z][a-z -]{1,30}?)"
@@ -106,7 +108,8 @@ def asks_whether_sold(text: str) -> bool:
     return bool(_SOLD.search(text) or _SELL_WORDS.search(text))
 
 
-_SELL_WORDS = re.compile(r"\b(?:do |does )?(?:you|u|y'?all)(?: guys)? (?:sell|carry|stock)\b|卖不卖|有没有卖|有卖", re.IGNORECASE)
+_SELL_WORDS = re.compile(r"\b(?:do |does )?(?:you|u|y'?all)(?: guys)? (?:sell|carry|stock)\b|^\W*(?:u|you|ya)(?: guys)? (?:have|got)\b|"
+                         r"卖不卖|有没有卖|有卖", re.IGNORECASE)  # ("u have gopros?")
 
 
 def asks_if_sold(text: str) -> str | None:

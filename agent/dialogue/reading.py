@@ -121,6 +121,18 @@ ADDS_ITEM = re.compile(r"也(?:想|要)?(?:换|改|退)|两个一起|都换|一�
 OWNS = re.compile(r"买的|(?<![要想])买了|我的|订单|你们卖的|(?:用|戴|穿)了(?:一|两|几|没)|收到|签收|"
                   r"\border\b|\bmy\b|\bbought\b|\bpurchased\b|\breceived\b|(?<!\byou )(?<!\bu )(?<!\bya )\bgot\b",
                   re.IGNORECASE)
+# "my" of what is no order of theirs: "有high-back的吗 my back hurts"
+NOT_THEIRS = re.compile(r"\bmy (?:back|neck|feet|knees?|wrists?|eyes|hands?|shoulders?|wife|husband|partner|son|daughter|kids?|"
+                         r"mum|mom|dad|sister|brother|friend|girlfriend|boyfriend|family|budget|room|flat|place|house|home|"
+                         r"mistake|bad|fault|question)\b|去(?:别家|别的店|其他家|其他店)买了?",
+                         re.IGNORECASE)
+
+
+def owns(text: str) -> bool:
+    """Words of something of theirs, not "my back", "my mom" or "my mistake"."""
+    return bool(OWNS.search(NOT_THEIRS.sub(" ", text)))
+
+
 # an order described by what it holds: "是台灯和拼图那一单", "订单是有laptop和camera的那个", "the one with the lamp"
 ORDER_BY_ITEMS = re.compile(r"那一?单|那个订单|那笔|的订单|有[^，。,.;；]{1,30}?的(?:那(?:个|一?单)|单)|\bthe (?:order|one) with\b|"
                             r"\bthat order\b|\bwhich had\b|\bthe (?:order|one) (?:that |which )?(?:had|has)\b", re.IGNORECASE)

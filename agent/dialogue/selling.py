@@ -41,7 +41,8 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         dialogue.task = None
         return turn.answer("anything_else")
     task = current or Task(intent=intent)
-    if _OTHER_SHOPS.search(text):  # "你们和别家比哪个便宜": no comparison with other shops, and no price matching
+    if _OTHER_SHOPS.search(text) and not _GOING_ELSEWHERE.search(text):  # "你们和别家比哪个便宜": no comparison with
+        # other shops, and no price matching (not "再不回我就去别家买了": a threat, the question is answered)
         return turn.answer("other_shops")
     catalogue = turn.shop.call("list_all_product_types", {})
     named = [(name, catalogue[name]) for name, _ in products.products_in(text) if name in catalogue]
@@ -175,6 +176,11 @@ def _for_need(turn: Turn, needed: list[str], catalogue: dict, need: str) -> str:
         v["available"] for v in fitting(list(turn.product(catalogue[n])["variants"].values()), turn.text))]
     needed = having or needed
     shown = [(n, p) for n in needed if n in catalogue and (p := cheapest(turn, catalogue[n], budget, turn.text))][:3]
+    if not shown and budget and _GIFT.search(need):  # ("$50 for a secret santa gift": whatever is within it)
+        picks = [r["name"] for r in turn.shop.call("recommend_products", {"limit": 10},
+                                                    as_shopper=turn.dialogue.user_id)["recommendations"]]
+        within = [(n, p) for n in catalogue if (p := cheapest(turn, catalogue[n], budget))]
+        shown = sorted(within, key=lambda np: (np[0] not in picks, -Decimal(np[1])))[:3]  # the recommender's first
     if not shown and budget:  # nothing within the budget: the nearest above it, said as such
         shown = sorted(((n, p) for n in needed if n in catalogue and (p := cheapest(turn, catalogue[n]))),
                        key=lambda np: Decimal(np[1]))[:3]
@@ -243,6 +249,9 @@ def _cross_sell(turn: Turn, promotions: list[dict], name: str = "") -> Offer | N
     return Offer(name=fresh[0][1][0], coupon=fresh[0][0]["coupon"], percent=fresh[0][0]["percent_off"]) if fresh else None
 
 
+_GIFT = re.compile(r"\bgifts?\b|\bpresents?\b|secret santa|stocking|礼物|送(?:给|他|她|人)", re.IGNORECASE)
+_GOING_ELSEWHERE = re.compile(r"去(?:别家|别的店|其他家|其他店)买|\bshop(?:ping)? elsewhere\b|\b(?:go|buy) (?:it )?(?:somewhere else|elsewhere)\b",
+                              re.IGNORECASE)
 _OTHER_SHOPS = re.compile(r"别家|别的(?:店|家|平台)|其他(?:店|家|平台|商家)|淘宝|京东|拼多多|\bother (?:shops?|stores?|sites?)\b|"
                           r"\bamazon\b|\bcompetitors?\b|\bprice ?match", re.IGNORECASE)
 

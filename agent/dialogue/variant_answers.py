@@ -79,7 +79,7 @@ def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None 
     # ("anything waterproof that's cheaper?" after a price: below that one, with only what is named now)
     shown_last = next((v for v in variants if v["item_id"] == turn.dialogue.variant), None) \
         if turn.dialogue.product == name and money.CHEAPER.search(turn.text) else None
-    before = {} if which_ones or shown_last else still_minded(asked_before, turn.text)
+    before = {} if which_ones or shown_last else still_minded(asked_before, turn.text, variants)
     shown = next((v for v in variants if v["item_id"] == turn.dialogue.variant), None) if turn.dialogue.product == name else None
     if (step := stepped(variants, turn.text, asked_before, shown)):  # "大一号的呢": the next size, the rest kept
         before, text = {k: v for k, v in before.items() if k != step[0]}, f"{text} {step[1]}"
@@ -216,10 +216,11 @@ def _compared(variants: list[dict], text: str) -> tuple[list[dict], None] | None
     return (picks, None) if len({v["item_id"] for v in picks}) > 1 else None
 
 
-def still_minded(asked: dict, text: str) -> dict:
+def still_minded(asked: dict, text: str, variants: list[dict] | None = None) -> dict:
     """The options asked about before, less those the message no longer minds ("any color?", "颜色无所谓了")."""
-    if products.corrects(text):  # "啊不对 我想问的是15寸i7的": the question asked again, not narrowed
-        return {}
+    if products.corrects(text):  # "哦不对 我说错了 是15寸的 不是13": the options it names asked again, the rest kept
+        named = set(named_options(variants, text)) if variants else set(asked)
+        return {k: v for k, v in asked.items() if k not in named and not (_ANY.get(k) and _ANY[k].search(text))}
     # ("doesnt have to be wireless", "不一定要无线的")
     unneeded = " ".join(option_words(m[1] or m[2]) for m in _NOT_NEEDED.finditer(text))
     return {k: v for k, v in asked.items() if (not _ANY.get(k) or not _ANY[k].search(text))
