@@ -80,7 +80,7 @@ _LITRE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:升|litres?|liters?)", re.IGNORECASE)
 # what the shopper does not want: "not the 13-inch", "instead of white", "不是白色的"
 _NEGATED = re.compile(r"\b(?:not|instead of|rather than)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\bbut\b)"
                       r"|(?:不是|不要|别是|别要|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]))[^,.;!?，。；！？要换…\s()]*"
-                      r"|[a-z][a-z0-9-]*(?: [a-z0-9-]+)?的?就?(?:算了|不要了|不考虑了?)", re.IGNORECASE)  # ("clicky的就算了")  # ("没wifi")
+                      r"|[a-z][a-z0-9-]*(?: [a-z0-9-]+)?的?就?(?:算了|不要了|不考虑了?)", re.IGNORECASE)  # ("没wifi", "clicky的就算了")
 
 
 def option_words(text: str) -> str:
@@ -126,7 +126,7 @@ def unwanted_options(variants: list[dict], text: str) -> dict[str, set[str]]:
 def without_unwanted(variants: list[dict], text: str) -> list[dict]:
     """The variants with none of the values the shopper does not want (all of them when none would be left)."""
     unwanted = unwanted_options(variants, text)
-    return [v for v in variants if not fits(v, unwanted)] or variants if unwanted else variants
+    return ([v for v in variants if not fits(v, unwanted)] or variants) if unwanted else variants
 
 
 def option_value(value: object) -> str:

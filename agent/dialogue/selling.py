@@ -59,9 +59,8 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
     if intent == "recommend" and len(named) == 2 and not reading.COMPARES.search(text) \
             and (parts := _each_ones_words(text, [n for n, _ in in_order])):  # "要买个书包 再配个水杯 书包要能放电脑的
         dialogue.task = None                                                 # 水杯别是玻璃的": each with its own wishes
-        replies = [(variant_answer(each, n, pid) or Answer(_in_stock(each, Task(intent=intent), n, pid)[0], {})).reply
-                   for (n, pid), part in zip(in_order, parts) if (each := replace(turn, text=part))]
-        return Answer(" ".join(replies), {"products": in_order})
+        return Answer(" ".join(_each_answer(replace(turn, text=part), n, pid) for (n, pid), part in zip(in_order, parts)),
+                      {"products": in_order})
     if len(named) > 1 and EACH.search(text) and (ends := [e for n, pid in named if (e := extreme(turn, n, list(
             turn.product(pid)["variants"].values())))]):
         dialogue.task = None  # "an e-reader or a tablet, and what is the least expensive of each?"
@@ -96,8 +95,8 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
     if intent == "recommend" and product_id and (budget := money.budget(text)) is not None \
             and not cheapest(turn, product_id, budget) \
             and any(cheapest(turn, catalogue[n], budget) for n in _kin(named[0][0], catalogue)):
-        reply, offer = _for_need(turn, _kin(named[0][0], catalogue), catalogue, turn.text), None  # ("cameras … under $600": the cameras within;
-        # not a puzzle for "一百块以内的台灯", where the lamp's cheapest is said to be above it)
+        # ("cameras under $600": the cameras within; not a puzzle for "一百块以内的台灯": the lamp's cheapest, above it)
+        reply, offer = _for_need(turn, _kin(named[0][0], catalogue), catalogue, turn.text), None
     elif intent == "recommend" and product_id:
         reply, offer = _in_stock(turn, task, named[0][0], product_id)
     elif intent == "recommend" and (needed := products_for(turn.text)):  # "a gift for my dad who hikes"
@@ -118,6 +117,12 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         dialogue.task = dialogue.task or Task(intent=intent)
         reply += turn.say("cross_sell", **offer.model_dump())
     return Answer(not_sold + reply, {"products": named})
+
+
+def _each_answer(turn: Turn, name: str, product_id: str) -> str:
+    """One of two products wanted, from its own words: the variants they name, or those in stock."""
+    named = variant_answer(turn, name, product_id)
+    return named.reply if named else _in_stock(turn, Task(intent="recommend"), name, product_id)[0]
 
 
 def _kin(name: str, catalogue: dict) -> list[str]:
