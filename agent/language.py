@@ -77,7 +77,10 @@ def conversation_language(text: str, previous: str | None, default: str = "en") 
         if cjk >= 2:
             return "zh"
         # (a form filled in English words is no switch: "email x@y.com, reason: ordered by mistake")
-        return "en" if latin and (previous == "en" or latin >= SWITCH_TO_ENGLISH and _EN_FRAME.search(
+        # (the catalogue's words and the grammar's count half: "is the helmet waterproof?" switches, "got it thx" not)
+        words = _NOT_WORDS.sub(" ", text)
+        en = latin + 0.5 * (sum(w.lower() in catalogue_words() for w in _LATIN_WORD.findall(words)) + len(_EN_FRAME.findall(words)))
+        return "en" if latin and (previous == "en" or en >= SWITCH_TO_ENGLISH and _EN_FRAME.search(
             _NOT_WORDS.sub(" ", text))) else previous
     if previous == "zh" and _english_frame(text):  # "can you write me a script to scrape 淘宝 prices?"
         return "en"

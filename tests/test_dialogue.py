@@ -1321,3 +1321,5 @@ def test_amounts_in_chinese_and_the_words_of_an_order_of_theirs():
     assert money.budget("预算一千二") == 1200 and money.budget("两千五百美元以内") == 2500
     assert meant_intent("price_promo", {}, "Tablet有discount吗", {}) == "price_promo"  # the offers asked
     assert meant_intent("exchange_item", {}, "头盔买小了，能换大一号吗", {}) == "exchange_item"  # theirs, to exchange
+    # (English words inside Chinese have no \b: "我那个laptop的order" is their order)
+    assert meant_intent("order_status", {}, "hi 帮我check一下我那个laptop的order，现在什么status？", {}) == "order_status"

@@ -21,6 +21,9 @@ def test_a_real_switch_is_followed():
     assert lang("sorry can you answer in English please", "zh") == "en"
     assert lang("还是说中文吧，我的订单到哪了", "en") == "zh"
     assert lang("thanks, and when does it arrive?", "en") == "en"
+    # (an English question about a product: its name counts half beside English grammar)
+    assert lang("is the helmet waterproof?", "zh") == "en"
+    assert lang("email x@y.com, reason: ordered by mistake", "zh") == "zh" and lang("got it thx", "zh") == "zh"
 
 
 def test_traditional_characters_are_read_in_simplified():

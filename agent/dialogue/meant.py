@@ -205,9 +205,10 @@ def asks_catalogue(text: str, slots: dict) -> bool:
 
 # words of an order of theirs (not "退休": retired; not "change the batteries")
 _ORDER_TALK = re.compile(r"退货|退款|退掉|退了|退回|想退|要退|申请退|换货|换成|换个|换一|调换|取消|订单|单号|物流|快递|发货|到货|"
-                         r"签收|收到|寄回|寄出|买的|买\S?了|订的|换大|换小|能换|可以换|想换|要换|\b(?:returns?|returning|refunds?|exchanges?|cancel\w*|orders?|ordered|"
-                         r"ship|shipping|shipped|deliver\w*|arriv\w*|track\w*|package|parcel|swap|replace\w*|receiv\w*|"
-                         r"bought|purchased?|got|my (?:order|purchase))\b", re.IGNORECASE)
+                         r"签收|收到|寄回|寄出|买的|买\S?了|订的|换大|换小|能换|可以换|想换|要换|(?<![a-z])(?:returns?|returning|refunds?|"
+                         r"exchanges?|cancel[a-z]*|orders?|ordered|ship|shipping|shipped|deliver[a-z]*|arriv[a-z]*|track[a-z]*|"
+                         r"package|parcel|swap|replace[a-z]*|receiv[a-z]*|bought|purchased?|got|status|my (?:order|purchase))(?![a-z])",
+                         re.IGNORECASE)  # (no \b: "我那个laptop的order" has none between 的 and order)
 _OFFERS = re.compile(r"优惠|折扣|打折|促销|活动|券|(?<![a-z])(?:coupons?|discounts?|promo\w*|deals?|sales?|offers?)(?![a-z])",
                      re.IGNORECASE)  # ("Tablet有discount吗": no \b between 有 and discount)
 _WANTS = re.compile(r"推荐|买点|买个|买件|想买|有啥|有什么|有没有|你们有|有这种|送点|送什么|想要个|弄个|搞个|整个|入手|"
