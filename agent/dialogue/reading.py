@@ -121,11 +121,13 @@ ADDS_ITEM = re.compile(r"也(?:想|要)?(?:换|改|退)|两个一起|都换|一�
 OWNS = re.compile(r"买的|(?<![要想])买了|我的|订单|你们卖的|(?:用|戴|穿)了(?:一|两|几|没)|收到|签收|"
                   r"\border\b|\bmy\b|\bbought\b|\bpurchased\b|\breceived\b|(?<!\byou )(?<!\bu )(?<!\bya )\bgot\b",
                   re.IGNORECASE)
+# buying elsewhere, said as a threat ("再不回我就去别家买了"): no purchase of theirs, and no question about other shops
+GOING_ELSEWHERE = re.compile(r"去(?:别家|别的店|其他家|其他店)买了?|\bshop(?:ping)? elsewhere\b|\b(?:go|buy) (?:it )?(?:somewhere else|elsewhere)\b",
+                             re.IGNORECASE)
 # "my" of what is no order of theirs: "有high-back的吗 my back hurts"
 NOT_THEIRS = re.compile(r"\bmy (?:back|neck|feet|knees?|wrists?|eyes|hands?|shoulders?|wife|husband|partner|son|daughter|kids?|"
-                         r"mum|mom|dad|sister|brother|friend|girlfriend|boyfriend|family|budget|room|flat|place|house|home|"
-                         r"mistake|bad|fault|question)\b|去(?:别家|别的店|其他家|其他店)买了?",
-                         re.IGNORECASE)
+                        r"mum|mom|dad|sister|brother|friend|girlfriend|boyfriend|family|budget|room|flat|place|house|home|"
+                        r"mistake|bad|fault|question)\b|" + GOING_ELSEWHERE.pattern, re.IGNORECASE)
 
 
 def owns(text: str) -> bool:

@@ -41,7 +41,7 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         dialogue.task = None
         return turn.answer("anything_else")
     task = current or Task(intent=intent)
-    if _OTHER_SHOPS.search(text) and not _GOING_ELSEWHERE.search(text):  # "你们和别家比哪个便宜": no comparison with
+    if _OTHER_SHOPS.search(text) and not reading.GOING_ELSEWHERE.search(text):  # "你们和别家比哪个便宜": no comparison with
         # other shops, and no price matching (not "再不回我就去别家买了": a threat, the question is answered)
         return turn.answer("other_shops")
     catalogue = turn.shop.call("list_all_product_types", {})
@@ -255,8 +255,6 @@ def _cross_sell(turn: Turn, promotions: list[dict], name: str = "") -> Offer | N
 
 
 _GIFT = re.compile(r"\bgifts?\b|\bpresents?\b|secret santa|stocking|礼物|送(?:给|他|她|人)", re.IGNORECASE)
-_GOING_ELSEWHERE = re.compile(r"去(?:别家|别的店|其他家|其他店)买|\bshop(?:ping)? elsewhere\b|\b(?:go|buy) (?:it )?(?:somewhere else|elsewhere)\b",
-                              re.IGNORECASE)
 _OTHER_SHOPS = re.compile(r"别家|别的(?:店|家|平台)|其他(?:店|家|平台|商家)|淘宝|京东|拼多多|\bother (?:shops?|stores?|sites?)\b|"
                           r"\bamazon\b|\bcompetitors?\b|\bprice ?match", re.IGNORECASE)
 
