@@ -1297,6 +1297,7 @@ def test_a_question_about_our_products_with_nothing_of_theirs_is_no_order_reques
     assert meant_intent("complaint", {}, angry, {}) == "product_info"
     assert "137.32" in Conversation(shop, "zh").say("product_info", angry)
     assert products.asks_whether_sold("u have gopros?")
+    assert products.asks_if_sold("你们卖电视吗") == "电视" and not products.asks_whether_sold("你们卖的耳机坏了")
     assert not reading.owns("My mom reads like 3 books a week") and reading.owns("my order never came")
 
 

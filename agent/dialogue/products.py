@@ -60,7 +60,7 @@ _HOLDS = re.compile(r"(?:能装|装得下|放得下|能放|可以装|可以放)[
 
 _SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)? (?:sell|have|carry|stock)\s+(?:any\s+)?(?:an? )?([a-z][a-z -]{1,30}?)"
                    r"(?=\s*(?:[?.!,]|$|\bor\b|\bin\b|\bfor\b|\bat\b))|"
-                   r"(?:你们|你家|店里|贵店)(?:这里|这儿)?(?:有没有|有)卖?([\u4e00-\u9fff]{1,6}?)(?:卖)?(?:的?(?:吗|么|嘛)|的\s*(?:[?？]|$))|"
+                   r"(?:你们|你家|店里|贵店)(?:这里|这儿)?(?:有没有|有|卖)卖?([\u4e00-\u9fff]{1,6}?)(?:卖)?(?:的?(?:吗|么|嘛)|的\s*(?:[?？]|$))|"
                    r"(?:有没有卖|有卖|卖不卖)([\u4e00-\u9fff]{1,6}?)(?:的|吗|么|[?？]|$)|"
                    r"^\W*有(?:没有)?(?![一二两三几\d]+[个台件只双把套])([\u4e00-\u9fff]{1,5}?)(?<![的个种款])(?:卖)?(?:吗|么|嘛|[?？])", re.IGNORECASE)  # ("有帐篷吗 周末去露营")
 _NOT_A_PRODUCT = re.compile(r"货|库存|^空$|^事$|优惠|折扣|活动|券|发票|(?<!无)人(?!机)|客服|问题|办法|时间|地址|运费|包邮|什|别的|其他|推荐|期|门店|"
@@ -109,7 +109,7 @@ def asks_whether_sold(text: str) -> bool:
 
 
 _SELL_WORDS = re.compile(r"\b(?:do |does )?(?:you|u|y'?all)(?: guys)? (?:sell|carry|stock)\b|^\W*(?:u|you|ya)(?: guys)? (?:have|got)\b|"
-                         r"卖不卖|有没有卖|有卖", re.IGNORECASE)  # ("u have gopros?")
+                         r"卖不卖|有没有卖|有卖|(?:你们|你家|店里|贵店)卖(?!的)", re.IGNORECASE)  # ("u have gopros?", "你们卖电视吗")
 
 
 def asks_if_sold(text: str) -> str | None:
