@@ -34,10 +34,16 @@ def products_for(text: str) -> list[str]:
     return list(_products_for(text))
 
 
+def uses_named(text: str, name: str) -> int:
+    """How many of a product's uses the text names (a plural listed beside its word is that word: "gadgets"
+    counts once for gadget, gadgets)."""
+    lowered, words = text.lower(), _uses().get(name, [])
+    return sum(_said(w, lowered) for w in words if not (w.endswith("s") and w[:-1] in words))
+
+
 @lru_cache(maxsize=256)  # asked of the same message by the router and the flow
 def _products_for(text: str) -> tuple[str, ...]:
-    lowered = text.lower()
-    hits = {name: sum(_said(w, lowered) for w in words) for name, words in _uses().items()}
+    hits = {name: uses_named(text, name) for name in _uses()}
     found = sorted((n for n, h in hits.items() if h), key=lambda n: -hits[n])
     if len(found) > 1 and hits[found[0]] == hits[found[1]]:
         nearness = dict(zip(*_nearness(text)))

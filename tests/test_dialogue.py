@@ -1324,3 +1324,27 @@ def test_amounts_in_chinese_and_the_words_of_an_order_of_theirs():
     assert meant_intent("exchange_item", {}, "头盔买小了，能换大一号吗", {}) == "exchange_item"  # theirs, to exchange
     # (English words inside Chinese have no \b: "我那个laptop的order" is their order)
     assert meant_intent("order_status", {}, "hi 帮我check一下我那个laptop的order，现在什么status？", {}) == "order_status"
+
+
+def test_a_better_one_wanted_one_product_set_side_by_side_another_colour_and_a_use_that_tells_a_word_apart(shop):
+    from agent.dialogue.meant import meant_intent
+    chair = "客厅那把旧椅子坐着腰疼 想换把好一点的办公椅 高靠背的"
+    assert meant_intent("exchange_item", {}, chair, {}) == "recommend"  # nothing of ours bought: a new one wanted
+    assert meant_intent("exchange_item", {}, "我买的耳机坏了 想换个新的", {}) == "exchange_item"
+    assert meant_intent("out_of_scope", {}, "想在家锻炼一下 预算500以内", {}) == "recommend"
+    assert meant_intent("thanks_bye", {}, "got dumbbells?", {}) == "product_info"
+    assert meant_intent("recommend", {}, "gas grill or charcoal grill, which costs less? large if possible", {}) == "product_info"
+    reply = Conversation(shop).say("product_info", "gas grill or charcoal grill, which costs less? large if possible")
+    assert "gas" in reply and "charcoal" in reply  # (no large charcoal grill: the charcoal one closest)
+    luggage = Conversation(shop)
+    luggage.say("product_info", "how much is the blue 4-piece luggage set?")
+    reply = luggage.say("product_info", "and another colour?")
+    assert "blue" not in reply and "452.62" in reply
+    assert "hardshell" in luggage.say("product_info", "is that one hard or soft?")
+    kettles = Conversation(shop, "zh").say("product_info", "电热水壶和煤气灶上用的水壶哪个便宜")
+    assert "Electric Kettle" in kettles and "Tea Kettle" in kettles and "Water Bottle" not in kettles
+    reply = Conversation(shop).say("recommend", "my son reads novels all day, I want something so he doesn't have to "
+                                                "lug a suitcase of books to college")
+    assert "E-Reader" in reply and "Luggage Set" not in reply
+    reply = Conversation(shop).say("recommend", "I'm a bit lost with gadgets. Something for my dad, he reads a lot of books")
+    assert all(reply.index("E-Reader") < reply.index(n) for n in ("Action Camera", "Smart Watch") if n in reply)  # (once)

@@ -44,6 +44,10 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if (intent in ORDER_INTENTS - {"complaint"} or intent == "price_promo" and not _OFFERS.search(text)) \
             and task_of(context).intent not in ORDER_INTENTS and asks_catalogue(text, slots):  # ("Is there a desk lamp that runs on batteries?", "想送双登山鞋 … 有合适的吗")
         return "recommend" if _WANTS.search(text) or money.budget(text) is not None else "product_info"
+    if intent in ORDER_INTENTS and reading.UPGRADE.search(text) and not task_of(context).intent and not reading.owns(text) \
+            and not slots.get("order_id") and not reading.ORDER_ID.search(text) and not _BOUGHT.search(text) \
+            and not reading.BROKEN.search(text) and products_for(text):
+        return "recommend"  # "现在这把椅子太硬了 … 想换把好一点的": a better one wanted, nothing of ours bought
     order_now = context.get("user_id") and context.get("slots", {}).get("order_id")  # the order just talked about
     if order_now and reading.ASKS_SPECS.search(text) and not reading.asks_change(text):
         return "order_status"  # "what were the specs again? which processor I picked": the items as bought
@@ -75,9 +79,11 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             and not _IF_ORDERED.search(text) and (reading.OWNS.search(text) or reading.ORDER_BY_ITEMS.search(text) or _THE_ONE.search(text)):
         return "order_status"  # "also when does the espresso machine one ship?": their order, not the shipping rules
     if intent in ("product_info", "recommend", "price_promo", "complaint", "out_of_scope", None) \
-            and reading.COMPARES.search(text) \
-            and len({n for n, _ in products.products_in(text)}) >= 2 and not reading.OWNS.search(text):
-        return "product_info"  # "what's the difference between the electric kettle and the tea kettle?"
+            and reading.COMPARES.search(text) and not reading.owns(text) \
+            and (len(named := {n for n, _ in products.products_in(text)}) >= 2
+                 or named and names_option(text) and _SIDE_BY_SIDE.search(text)):
+        return "product_info"  # "what's the difference between the electric kettle and the tea kettle?" ("… for my sister"),
+        # "which is cheaper, a charcoal grill or a gas grill?"
     if task_of(context).intent == "recommend" and not reading.OWNS.search(text) and not slots.get("order_id") \
             and (names_option(text) and not reading.ORDER_ID.search(text)):
         return "recommend"  # "he wears a size 10 and needs them waterproof", "要黑色的 最好能定时": narrowed
@@ -114,9 +120,13 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             and not reading.OWNS.search(text) and not slots.get("order_id") and not money.payment_source(text) \
             and not _OFFERS.search(text) and not reading.asks_change(text):
         return "recommend"  # "cameras under $600?": the ones within it
+    if intent in ("out_of_scope", "complaint", "greeting", None) and money.budget(text) is not None and not reading.owns(text) \
+            and not slots.get("order_id") and not money.payment_source(text) and not _OFFERS.search(text) and products_for(text):
+        return "recommend"  # "想在家练练力量 不想去健身房了 预算550以内": a need and what it may cost
     if products.products_in(text) and not reading.owns(text) and not slots.get("order_id") and (
             products.asks_whether_sold(text) or (intent in ("complaint", "out_of_scope", None) and PRICE_ASKED.search(text))
-            or (intent in ("out_of_scope", None) and reading.QUESTION.search(text))):  # "longest garden hose?"
+            or (intent in ("out_of_scope", None) and (reading.QUESTION.search(text) or reading.COMPARES.search(text)
+                                                        or names_option(text)))):  # "longest garden hose?", "想compare一下Digital Camera 20MP和30MP的"
         return "product_info"  # "yo u sell skateboards?"; "WHAT is the cheapest grill you have???" (angry, yet a question)
     if intent in ("exchange_item", "modify_order", "return_item") and context.get("product") \
             and context.get("last_intent") in ("product_info", "price_promo", "recommend") and not task_of(context).intent \
@@ -135,6 +145,10 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             slots.get("order_id") or context.get("slots", {}).get("order_id")):
         return "modify_order"
     return intent
+
+
+# two of one product set side by side, by their options ("a charcoal grill or a gas grill", "青轴跟红轴")
+_SIDE_BY_SIDE = re.compile(r"(?<![a-z])(?:or|vs\.?|versus|and)(?![a-z])|跟|还是|和|对比|比较|比起", re.IGNORECASE)
 
 
 _FAREWELL = re.compile(r"\b(?:good ?day to you|good ?bye|bye|see you|take care|have a (?:nice|good|great) (?:day|one|evening)|"

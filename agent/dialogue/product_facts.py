@@ -11,7 +11,7 @@ from agent.dialogue import money, products, reading
 from agent.dialogue.state import Task
 from agent.dialogue.turn import Answer, Turn, options
 from agent.dialogue.variant_answers import EACH, MOST_LISTED, VERSUS, still_minded, stock_lines, variant_answer
-from agent.catalogue_search import closest_products, products_for
+from agent.catalogue_search import closest_products, products_for, uses_named
 from agent.catalogue_words import Attribute, asked_attributes
 from agent.variants import asked_variants, fits, fitting, named_options
 
@@ -94,8 +94,16 @@ def _told_apart(text: str, catalogue: dict) -> list[str]:
         if name in catalogue:
             by_word.setdefault(written, []).append(name)
     plain = {names[0] for names in by_word.values() if len(names) == 1}
-    meant = [names[0] if len(names) == 1 else next((n for n in names if n in plain), None) for names in by_word.values()]
+    meant = [names[0] if len(names) == 1 else next((n for n in names if n in plain), None) or _by_use(names, text)
+             for names in by_word.values()]
     return list(dict.fromkeys(n for n in meant if n))
+
+
+def _by_use(names: list[str], text: str) -> str | None:
+    """Of the products one word may mean, the only one whose use the message names ("放燃气灶上烧的那种水壶":
+    the Tea Kettle, not the Water Bottle)."""
+    used = [n for n in names if uses_named(products.without_products(text), n)]
+    return used[0] if len(used) == 1 else None
 
 
 def _side_by_side(turn: Turn, names: list[str], catalogue: dict) -> Answer:
@@ -140,7 +148,8 @@ def best_named(turn: Turn, names: list[str], catalogue: dict) -> str | None:
         said = {w for zh, en in _OPTION_NAMES.items() if zh in turn.text for w in en.split()} \
             | set(re.findall(r"[a-z]+", turn.text.lower()))  # option names said: "表盘" is a Wristwatch's dial)
         options = named_options(variants, products.without_products(turn.text))  # (not "意式" of "意式咖啡机")
-        return len(options), any(v["available"] and fits(v, options) == len(options) for v in variants), len(keys & said)
+        return len(options), any(v["available"] and fits(v, options) == len(options) for v in variants), len(keys & said), \
+            uses_named(products.without_products(turn.text), name)  # (a use: "放燃气灶上烧的那种水壶" is a tea kettle)
     return max(names, key=named)  # (the first named on a tie)
 
 

@@ -15,7 +15,7 @@ from agent.variants import option_words
 from agent.dialogue.addresses import address_in, amends_address
 from agent.dialogue.money import payment_source
 from agent.dialogue.addresses import EMAIL
-from agent.dialogue.reading import EXPLICIT_YES, ORDER_ID, cancel_reason, order_ids
+from agent.dialogue.reading import EXPLICIT_YES, GOT_ANY, ORDER_ID, cancel_reason, order_ids
 
 
 @lru_cache(maxsize=1)
@@ -93,6 +93,17 @@ def unwanted(text: str) -> set[str]:
     return {name for m in _UNWANTED.finditer(text) for name, _ in products_in(m[1])}
 
 
+def replaced(text: str) -> set[str]:
+    """Products the thing wanted does away with ("so she doesn't have to carry a suitcase of books around",
+    "不用再背一箱书"): not what is asked for."""
+    return {name for m in _REPLACED.finditer(text) for name, _ in products_in(m[1])}
+
+
+_REPLACED = re.compile(r"(?:\b(?:doesn'?t|don'?t|won'?t|does not|do not|will not|no longer) (?:have|need) to (?:carry|lug|haul|bring|"
+                       r"drag|take)|\binstead of|不用(?:再)?(?:带|背|拿|拖|搬))\s*((?:(?:a|an|the|her|his|my)\s+)?[^\s，,。.;；!！?？]{1,12}"
+                       r"(?:\s[a-z]+)?)", re.IGNORECASE)
+
+
 def only_theirs(text: str) -> set[str]:
     """Products named only as the shopper's own ("i need a light for my desk … my laptop is the only thing
     near it"): none of them is asked about."""
@@ -109,7 +120,7 @@ def asks_whether_sold(text: str) -> bool:
 
 
 _SELL_WORDS = re.compile(r"\b(?:do |does )?(?:you|u|y'?all)(?: guys)? (?:sell|carry|stock)\b|^\W*(?:u|you|ya)(?: guys)? (?:have|got)\b|"
-                         r"卖不卖|有没有卖|有卖|(?:你们|你家|店里|贵店)卖(?!的)", re.IGNORECASE)  # ("u have gopros?", "你们卖电视吗")
+                         r"卖不卖|有没有卖|有卖|(?:你们|你家|店里|贵店)卖(?!的)|" + GOT_ANY.pattern, re.IGNORECASE)  # ("u have gopros?", "你们卖电视吗")
 
 
 def asks_if_sold(text: str) -> str | None:

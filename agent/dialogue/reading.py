@@ -30,7 +30,7 @@ EXPLICIT_YES = re.compile(r"confirm|go ahead|do it\b|please do(?![a-z'’])|\bpr
                           r"update)\b", re.IGNORECASE)  # ("Yes, switch it to PayPal. The gift card money goes back, right?")
 # (A-not-A questions too: "退货是不是有时间限制啊", "能不能退")
 QUESTION = re.compile(r"[?？]|\b(?:when|where|what|how|why|which)\b|什么|怎么|为什么|多久|几天|哪|吗|是不是|有没有|能不能|"
-                      r"可不可以|会不会|要不要", re.IGNORECASE)
+                      r"可不可以|会不会|要不要|[请想][问問]|[问問]一?下", re.IGNORECASE)  # ("想問那個背包 黑色 小的")
 # leaving everything as it is: no change at all, and none other asked instead ("那先不改了，还是保持原来的吧")
 KEEP_AS_IS = re.compile(r"保持原来|保持原样|还是保持|先不改|都不改了|\bkeep (?:it|everything|things) (?:as it is|the way it is|as is)\b|"
                         r"\bleave (?:it|everything) as (?:it is|is)\b", re.IGNORECASE)
@@ -104,8 +104,12 @@ ASKS_WHAT_TO_DO = re.compile(r"怎么办|怎么处理|咋办|能退吗|能换吗
 WANTS_NEW = re.compile(r"要一个|想买|想要一个|想找|找一个|求推荐|\bi(?:'m| am) looking for\b|\blooking for an?\b|"
                        r"\bi (?:want|need) to buy\b|\bdo you (?:have|sell) an?\b", re.IGNORECASE)
 # two products set side by side: "你们的无线耳机和headphones有什么区别", "earbuds vs headphones?"
-COMPARES = re.compile(r"differen|\bdiff\b|\bwhich (?:one )?is (?:\w+er|more \w+|less \w+)\b|\bcompar(?:e|ed|ing|ison)\b|\bvs\.?|\bversus\b|\bwhich is better\b|\btorn between\b|"
-                      r"\b(?:deciding|can'?t decide) between\b|区别|不同|对比|比较|哪个好|哪个更|纠结|差多少|差别|哪(?:个|款)", re.IGNORECASE)
+COMPARES = re.compile(r"differen|(?<![a-z])(?:diff|compar(?:e|ed|ing|ison)|vs\.?|versus)(?![a-z])|\bwhich (?:one )?is (?:\w+er|more \w+|less \w+)\b|\bwhich (?:one )?costs? (?:less|more)\b|"
+                      r"\bwhich is better\b|\btorn between\b|\bwhich (?:one )?(?:makes (?:more )?sense|would you (?:pick|choose|get|go for)|"
+                      r"should i (?:get|buy|pick|choose|go for))\b|\b(?:deciding|can'?t decide) between\b|区别|不同|对比|比较|哪个好|哪个更|纠结|"
+                      r"差多少|差别|哪(?:个|款)", re.IGNORECASE)  # (letters around, not \b: "想compare一下")
+# a better one of something they have, not an order's exchange: "现在这把椅子太硬了 … 想换把好一点的"
+UPGRADE = re.compile(r"换(?:一)?(?:把|台|个|张|双|款|件|只|套)?(?:好一?点|好些|更好|新的)|\b(?:upgrade|replace (?:my|our) old)\b", re.IGNORECASE)
 # something of theirs that does not work: "到手就开不了机", "the zipper broke", "stopped working"
 BROKEN = re.compile(r"坏了|坏掉|花屏|屏幕.{0,2}花了|黑屏|蓝屏|死机|开不了机|开不开机|不开机|不能用|用不了|没法用|不工作|不亮了|开线|破了|裂了|漏水|\bbroke(?:n)?\b|"
                     r"\b(?:doesn'?t|does not|won'?t|will not|didn'?t|stopped) (?:work|turn on|power on|charge|working)|"
@@ -121,13 +125,15 @@ ADDS_ITEM = re.compile(r"也(?:想|要)?(?:换|改|退)|两个一起|都换|一�
 OWNS = re.compile(r"买的|(?<![要想])买了|我的|订单|你们卖的|(?:用|戴|穿)了(?:一|两|几|没)|收到|签收|"
                   r"\border\b|\bmy\b|\bbought\b|\bpurchased\b|\breceived\b|(?<!\byou )(?<!\bu )(?<!\bya )\bgot\b",
                   re.IGNORECASE)
+# "got yoga mats?": do you have them, nothing got
+GOT_ANY = re.compile(r"^\W*got (?:any )?(?!(?:it|my|your|the|that|this|them|an?)\b)[a-z][a-z -]{1,30}\?", re.IGNORECASE)
 # buying elsewhere, said as a threat ("再不回我就去别家买了"): no purchase of theirs, and no question about other shops
 GOING_ELSEWHERE = re.compile(r"去(?:别家|别的店|其他家|其他店)买了?|\bshop(?:ping)? elsewhere\b|\b(?:go|buy) (?:it )?(?:somewhere else|elsewhere)\b",
                              re.IGNORECASE)
 # "my" of what is no order of theirs: "有high-back的吗 my back hurts"
 NOT_THEIRS = re.compile(r"\bmy (?:back|neck|feet|knees?|wrists?|eyes|hands?|shoulders?|wife|husband|partner|son|daughter|kids?|"
                         r"mum|mom|dad|sister|brother|friend|girlfriend|boyfriend|family|budget|room|flat|place|house|home|"
-                        r"mistake|bad|fault|question)\b|" + GOING_ELSEWHERE.pattern, re.IGNORECASE)
+                        r"mistake|bad|fault|question)\b|" + GOT_ANY.pattern + "|" + GOING_ELSEWHERE.pattern, re.IGNORECASE)
 
 
 def owns(text: str) -> bool:

@@ -13,7 +13,7 @@ from agent.dialogue.state import Offer, Task
 from agent.dialogue.turn import Answer, Turn, options
 from agent.dialogue.product_facts import MOST, best_named, cheapest, fitting_shown, having_asked, product_facts
 from agent.dialogue.variant_answers import CHEAPER_ONE, CHEAPEST, DEARER_ONE, DEAREST, EACH, extreme, variant_answer
-from agent.catalogue_search import products_for
+from agent.catalogue_search import products_for, uses_named
 from agent.catalogue_words import asked_attributes
 from agent.variants import asks_option, fitting, having, named_options, without_unwanted
 
@@ -41,11 +41,13 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         dialogue.task = None
         return turn.answer("anything_else")
     task = current or Task(intent=intent)
-    if _OTHER_SHOPS.search(text) and not reading.GOING_ELSEWHERE.search(text):  # "你们和别家比哪个便宜": no comparison with
-        # other shops, and no price matching (not "再不回我就去别家买了": a threat, the question is answered)
+    if _OTHER_SHOPS.search(text) and not reading.GOING_ELSEWHERE.search(text) and not _OTHERS_HAVE_IT.search(text):
+        # "你们和别家比哪个便宜": no comparison with other shops, and no price matching (not "再不回我就去别家买了", a
+        # threat, nor "don't tell me you have nothing, every other shop does": the question is answered)
         return turn.answer("other_shops")
     catalogue = turn.shop.call("list_all_product_types", {})
     named = [(name, catalogue[name]) for name, _ in products.products_in(text) if name in catalogue]
+    named = [(n, pid) for n, pid in named if n not in products.replaced(text)]  # ("doesn't have to carry a suitcase")
     named = [(n, pid) for n, pid in named if n not in products.unwanted(text)] or named  # ("不要智能手表")
     if (theirs := products.only_theirs(text)) and ((rest := [(n, pid) for n, pid in named if n not in theirs])
                                                    or products_for(text)):
@@ -179,7 +181,8 @@ def _for_need(turn: Turn, needed: list[str], catalogue: dict, need: str) -> str:
     # ("a light for my desk … that plugs into usb": the products with such a variant in stock, where some have one)
     having = [n for n in needed if n in catalogue and any(
         v["available"] for v in fitting(list(turn.product(catalogue[n])["variants"].values()), turn.text))]
-    needed = having or needed
+    if having and uses_named(need, having[0]) >= uses_named(need, needed[0]):  # (not a lamp for "宿舍用 要插电烧水的":
+        needed = having                                                       # the kettle fits the need better)
     shown = [(n, p) for n in needed if n in catalogue and (p := cheapest(turn, catalogue[n], budget, turn.text))][:3]
     if not shown and budget and _GIFT.search(need):  # ("$50 for a secret santa gift": whatever is within it)
         picks = [r["name"] for r in turn.shop.call("recommend_products", {"limit": 10},
@@ -257,5 +260,7 @@ def _cross_sell(turn: Turn, promotions: list[dict], name: str = "") -> Offer | N
 _GIFT = re.compile(r"\bgifts?\b|\bpresents?\b|secret santa|stocking|礼物|送(?:给|他|她|人)", re.IGNORECASE)
 _OTHER_SHOPS = re.compile(r"别家|别的(?:店|家|平台)|其他(?:店|家|平台|商家)|淘宝|京东|拼多多|\bother (?:shops?|stores?|sites?)\b|"
                           r"\bamazon\b|\bcompetitors?\b|\bprice ?match", re.IGNORECASE)
+_OTHERS_HAVE_IT = re.compile(r"^(?!.*(?:match|cheaper|便宜|价)).*(?:\bother (?:shops?|stores?|sites?)\b[^.?!]{0,20}\b(?:does|do|has|have|sells?)\b|"
+                             r"(?:别家|别的店|其他家)都有)", re.IGNORECASE)
 
 

@@ -43,11 +43,14 @@ _WHICH_ONES = re.compile(r"\b(?:what|which) (?:[\w-]+ ){0,3}ones\b|\bwhat (?:[\w
 
 
 # an option the shopper no longer minds: "and a 13 inch with i7, any color?", "颜色无所谓"
-_ANY = {key: re.compile(rf"\b(?:any|whatever|whichever|which|what|other)\s+{en}\b|{en}\s+(?:doesn'?t matter|is fine)|"
-                        rf"(?:{zh})(?:无所谓|不限|都行|都可以|随便)|(?:什么|任何|哪个)(?:{zh})都|(?:哪些|哪几种|什么|其他|别的)(?:{zh})",
+_OPTION_NAMES = (("color", "colou?rs?", "颜色|顏色"), ("size", "sizes?", "尺码|尺寸|大小|码"), ("material", "materials?", "材质|材料"))
+_ANY = {key: re.compile(rf"\b(?:any|whatever|whichever|which|what|other|another|different)\s+{en}\b|{en}\s+(?:doesn'?t matter|is fine)|"
+                        rf"(?:{zh})(?:无所谓|不限|都行|都可以|随便)|(?:什么|任何|哪个)(?:{zh})都|(?:哪些|哪几种|什么|其他|别的|换个|换一个|换种)(?:{zh})",
                         re.IGNORECASE)  # ("which colours of that bottle are available then?": any colour)
-        for key, en, zh in (("color", "colou?rs?", "颜色|顏色"), ("size", "sizes?", "尺码|尺寸|大小|码"),
-                            ("material", "materials?", "材质|材料"))}
+        for key, en, zh in _OPTION_NAMES}
+# another value than the one asked before: "the other colour?", "换个颜色呢"
+_ANOTHER = {key: re.compile(rf"\b(?:the other|another|other|different)\s+{en}\b|(?:其他|别的|换个|换一个|换种|另一个?)(?:{zh})", re.IGNORECASE)
+            for key, en, zh in _OPTION_NAMES}
 
 
 # the shopper asks what else there is if theirs is not there: "没有的话现在有货的是哪几种尺寸", "if not, other colours?"
@@ -98,12 +101,17 @@ def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None 
             break
         if (alone := asked_variants(variants, words, earlier, open_keys))[0] and not alone[1]:
             asked, closest = alone
+    others = {}  # ("the other colour?" after the blue one: the colours that are not blue, asked from now on)
+    for key in open_keys:
+        if _ANOTHER[key].search(text) and (before_values := {str(x).lower() for x in asked_before.get(key, ())}) \
+                and (rest := [v for v in asked if str(v["options"].get(key, "")).lower() not in before_values]):
+            asked, others[key] = rest, {str(v["options"][key]).lower() for v in rest if key in v["options"]}
     if not (asked or closest):
         return None
     if step and closest and option_value(closest["options"].get(step[0], "")) != step[1]:  # ("厚一点的 六毫米的粉色":
         closest = min((v for v in variants if v["available"] and option_value(v["options"].get(step[0], "")) == step[1]),
                       key=lambda v: (-fits(v, {**before, **named_now}), float(v["price"])), default=closest)  # 6mm first)
-    turn.dialogue.asked_options = {k: sorted(v) for k, v in {**before, **named_now}.items()}
+    turn.dialogue.asked_options = {k: sorted(v) for k, v in {**before, **named_now, **others}.items()}
     if (which_ones or _IN_STOCK.search(turn.text)) and any(v["available"] for v in asked):  # "which one can I buy now?"
         asked = [v for v in asked if v["available"]]
     if shown_last and (below := [v for v in asked if v["available"]
@@ -202,10 +210,11 @@ def _compared(variants: list[dict], text: str) -> tuple[list[dict], None] | None
     parts = [named_options(variants, p) for p in VERSUS.split(text) if p.strip()]
     if not all(parts) or not _told_apart(parts):
         return None
-    picks = []
+    picks, apart = [], {k for a in parts for b in parts for k in a if b.get(k) and a[k] != b[k]}
     for part in parts:
         shared = {k: v for other in parts if other is not part for k, v in other.items() if k not in part}
-        for named in ({**shared, **part}, part):
+        # (none is "a gas grill, medium size": the gas one closest, told apart by what sets them side by side)
+        for named in ({**shared, **part}, part, {k: v for k, v in part.items() if k in apart}):
             exact = sorted((v for v in variants if fits(v, named) == len(named)),
                            key=lambda v: (not v["available"], Decimal(str(v["price"]))))
             if exact and (exact[0]["available"] or named is part):
