@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from agent.catalogue_words import ALIASES, USES
+from agent.catalogue_words import ALIASES, LOOK_ALIKES, USES
 
 
 @lru_cache(maxsize=1)
@@ -37,7 +37,7 @@ def products_for(text: str) -> list[str]:
 def uses_named(text: str, name: str) -> int:
     """How many of a product's uses the text names (a plural listed beside its word is that word: "gadgets"
     counts once for gadget, gadgets)."""
-    lowered, words = text.lower(), _uses().get(name, [])
+    lowered, words = LOOK_ALIKES.sub(" ", text.lower()), _uses().get(name, [])
     return sum(_said(w, lowered) for w in words if not (w.endswith("s") and w[:-1] in words))
 
 

@@ -32,6 +32,8 @@ def catalogue_words() -> frozenset[str]:
 
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "nlu" / "lexicon.txt"  # common English and Chinese words
 USES = ALIASES.parent / "product_uses.yaml"
+# things named with one of our products' words that are none of them ("an exercise bike" is no bicycle)
+LOOK_ALIKES = re.compile(r"\b(?:exercise|stationary|spin|spinning) (?:bikes?|bicycles?)\b|动感单车|健身车|室内单车", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -70,6 +72,13 @@ def _respelled(typed: str) -> str:
     if not near and typed.endswith("s") and (one := _respelled(typed[:-1])) != typed[:-1]:
         return one + "s"  # a mistyped plural: "keybaords"
     return near.pop() if len(near) == 1 else typed
+
+
+@lru_cache(maxsize=1)
+def catalogue_variants() -> dict[str, tuple[dict, ...]]:
+    """Each product's variants as the seed catalogue lists them (for words, not for stock or prices)."""
+    return {product["name"]: tuple(product["variants"].values())
+            for product in json.loads(tau2_file("db.json"))["products"].values()}
 
 
 @lru_cache(maxsize=1)

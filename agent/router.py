@@ -10,10 +10,12 @@ from agent.dialogue import (ORDER_INTENTS, asks_about_product, asks_for_person, 
                             is_open_question, is_yes, names_product, return_instead, starts_new_task, wants_done)
 from agent.catalogue_search import products_for
 from agent.dialogue.addresses import amends_address
-from agent.dialogue.products import asks_if_sold, corrects
+from agent.dialogue.routing import names_option
+from agent.dialogue.meant import WANTS
+from agent.dialogue.products import asks_if_sold, asks_whether_sold, corrects
 from agent.replies import say
 from agent.settings import Settings
-from agent.variants import asks_option
+from agent.variants import asks_option, owner_of_options
 from agent.state import TurnState
 
 # intents whose answer needs shop data the LLM must look up with a tool it is told to call
@@ -83,7 +85,8 @@ def _task_cache_or_llm(state: TurnState, deps) -> dict:
     # for one order request is that request: "…想取消掉，不知道还来得及吗？")
     # ("is the 17-inch one in stock? how much?", "a gift for my dad who loves hiking, what would you suggest?")
     if is_open_question(text) and not (closable and (u["intent"] in ORDER_INTENTS | {"account"} or (
-            u["intent"] in CATALOGUE_INTENTS and names_product(text)) or (u["intent"] == "recommend" and products_for(text)))):
+            u["intent"] in CATALOGUE_INTENTS and (names_product(text) or asks_if_sold(text) or owner_of_options(text)))
+            or (u["intent"] == "recommend" and products_for(text)))):  # ("do you sell treadmills? if not, what …")
         return {**update, "route": "llm", "tool": "list_promotions"}
     # "update my address": do it; "那refund多少钱？多久到账？" about the order just talked about: its refund
     # ("WHY is my order still not shipped?? 我要cancel": a request in so many words, the flow takes it up)
@@ -133,11 +136,14 @@ def _sure(u: dict, context: dict, text: str, settings: Settings) -> bool:
     product of ours named in a question about products). A wrong flow costs a question, never an action: every change waits for a yes."""
     threshold = settings.intent_confidence_threshold
     backed = u["intent"] == context.get("last_intent") or (u["intent"] in CATALOGUE_INTENTS and names_product(text)) \
+        or (u["intent"] in CATALOGUE_INTENTS and context.get("product") and names_option(text)) \
         or (u["intent"] == "recommend" and not is_open_question(text) and bool(products_for(text))) \
         or (u["intent"] in ORDER_INTENTS and (names_product(text) or gives_identity(u["slots"], text)
                                               or context.get("user_id") and context.get("slots", {}).get("order_id")))
     return u["confidence"] >= threshold or (backed and u["confidence"] >= threshold / 2) \
-        or (u["intent"] in CATALOGUE_INTENTS and asks_price_of_variant(text))  # (its options and a price asked)
+        or (u["intent"] in CATALOGUE_INTENTS and (asks_price_of_variant(text) or asks_whether_sold(text))) \
+        or (u["intent"] == "recommend" and bool(WANTS.search(text)) and bool(products_for(text)) and not is_open_question(text))
+    # (its options and a price asked; "有卖猫爬架的吗"; "只有燃气灶 想烧点开水泡茶，买啥合适": a need, the words say)
 
 
 CATALOGUE_INTENTS = {"product_info", "recommend", "price_promo"}
@@ -151,13 +157,15 @@ def _cache_or_llm(state: TurnState, u: dict, settings: Settings) -> dict:
 
 
 def _can_act_on(u: dict, context: dict, text: str, settings: Settings) -> bool:
-    """The message carries the task under way on or asks for an order request with something to find the
-    order by (its id, the shopper's identity, a product of theirs)."""
+    """The message carries the task under way on, asks for an order request with something to find the
+    order by (its id, the shopper's identity, a product of theirs), or asks a product's stock or price."""
     if continues_task(context, u["intent"], u["slots"], text):
         return True
     # ("我要退货！！马上！！": a request in so many words is something to do, the shopper proven first)
     concrete = u["slots"].get("order_id") or gives_identity(u["slots"], text) or names_product(text) or wants_done(text)
-    return u["intent"] in ORDER_INTENTS and bool(concrete) and _sure(u, context, text, settings)
+    # ("我都问三遍了！！！绿色 小号 真皮的双肩包 到底有没有货？？？": a product by its options, its stock asked)
+    return u["intent"] in ORDER_INTENTS and bool(concrete) and _sure(u, context, text, settings) \
+        or u["intent"] in CATALOGUE_INTENTS and asks_price_of_variant(text)
 
 
 _JUST_THANKS = re.compile(r"\b(?:thanks?|thx|ty|got it|cool|never ?mind|nvm)\b|谢谢|多谢|明白了|知道了|不用了", re.IGNORECASE)

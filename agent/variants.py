@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
-from agent.catalogue_words import asked_attributes
+from agent.catalogue_words import asked_attributes, catalogue_variants
 
 # Chinese option words as the catalogue writes them (colours and sizes shoppers type in Chinese); a
 # one-character colour counts only as a colour word ("黑色", "黑的"), not inside another ("蓝牙", "金额")
@@ -27,11 +28,13 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "木制": "wood", "金属": "metal", "中等大小": "medium", "中等房间": "medium", "中型房间": "medium", "小房间": "small", "小卧室": "small", "大房间": "large", "大客厅": "large", "高通风": "high", "低通风": "low", "中通风": "medium", "中等通风": "medium", "指针": "analog", "数显": "digital", "数字显示": "digital",
                "网布": "mesh", "网面": "mesh", "网眼": "mesh", "布艺": "fabric", "布面": "fabric", "硅胶": "silicone",
                "固定扶手": "fixed", "可调节扶手": "adjustable", "可调扶手": "adjustable", "无扶手": "none",
-               "标准靠背": "standard", "高靠背": "high-back", "中等亮度": "medium", "高亮度": "high", "低亮度": "low",
+               "标准靠背": "standard", "高靠背": "high-back", "tall backrest": "high-back", "tall back": "high-back", "high backrest": "high-back", "中等亮度": "medium", "高亮度": "high", "低亮度": "low",
                "电池供电": "battery", "插电": "ac adapter", "a牌": "brand a", "b牌": "brand b", "c牌": "brand c", "品牌a": "brand a", "品牌b": "brand b", "品牌c": "brand c",
                "深色": "dark", "浅色": "light", "深肤色": "dark", "深色皮肤": "dark", "浅肤色": "light", "白皙": "light", "中等肤色": "medium", "动物": "animals", "艺术": "art", "奇幻": "fantasy", "风景": "landscape", "初级": "beginner",
-               "入门": "beginner", "新手": "beginner", "中级": "intermediate", "专家": "expert", "夜间模式": "night mode",
-               "静音": "quiet operation", "活性炭": "carbon", "负离子": "ionic", "山地": "mountain", "公路车": "road",
+               "入门": "beginner", "新手": "beginner", "简单的": "beginner", "中级": "intermediate", "专家": "expert", "夜间模式": "night mode",
+               "静音": "quiet operation", "light sleeper": "quiet operation", "anything loud": "quiet operation", "not loud": "quiet operation",
+               "small bedroom": "small", "tiny bedroom": "small", "bedroom is tiny": "small", "bedroom is small": "small",
+               "tiny room": "small", "room is tiny": "small", "活性炭": "carbon", "负离子": "ionic", "山地": "mountain", "公路车": "road",
                "磨豆": "built-in grinder", "研磨": "built-in grinder", "自动关机": "auto shutoff", "光学": "optical", "光电": "optical",
                "激光": "laser", "乳胶": "latex", "网线": "ethernet", "有线网": "ethernet", "暖白": "warm white", "暖光": "warm white",
                "日光": "daylight", "白光": "daylight", "硬壳": "hardshell hard cover", "软壳": "softshell soft cover", "专业": "professional",
@@ -40,7 +43,7 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "天然橡胶": "natural rubber", "铸铁": "iron", "铁": "iron", "橡胶": "rubber", "聚氨酯": "urethane", "可调节": "adjustable", "可调": "adjustable", "可以调节": "adjustable", "能调节": "adjustable", "可以调": "adjustable", "能调": "adjustable",
                "固定": "fixed", "记忆棉": "memory foam", "抓绒": "fleece", "robot": "robotic", "pet hair": "pet hair removal", "dog hair": "pet hair removal", "cat hair": "pet hair removal",
                "pet fur": "pet hair removal", "dog fur": "pet hair removal", "宠物毛": "pet hair removal", "狗毛": "pet hair removal",
-               "猫毛": "pet hair removal", "hepa滤网": "hepa filter", "hepa": "hepa filter", "无尘袋": "bagless", "免集尘袋": "bagless", "集尘袋": "bagged",
+               "猫毛": "pet hair removal", "掉毛": "pet hair removal", "hepa滤网": "hepa filter", "hepa": "hepa filter", "无尘袋": "bagless", "免集尘袋": "bagless", "集尘袋": "bagged",
                "hepa过滤": "hepa filter", "谷歌助手": "google assistant", "谷歌": "google assistant",
                "苹果homekit": "apple homekit", "wooden": "wood", "alexa": "amazon alexa", "homekit": "apple homekit", "google home": "google assistant", "女士": "women", "女款": "women", "女生": "women", "女性": "women",
                "男士": "men", "男款": "men", "男生": "men", "男性": "men", "中性": "unisex", "木炭": "charcoal", "炭烤": "charcoal", "电烤": "electric",
@@ -79,7 +82,7 @@ def _zh_count(m: re.Match) -> str:
 _FEET = re.compile(r"(\d+(?:\.\d+)?)\s*(?:英尺|尺|feet|foot)(?![a-z])", re.IGNORECASE)  # "5英尺" → "5 ft"
 _LITRE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:升|litres?|liters?)", re.IGNORECASE)  # "1升" → "1l"
 # what the shopper does not want: "not the 13-inch", "instead of white", "不是白色的"
-_NEGATED = re.compile(r"\b(?:not|instead of|rather than)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\bbut\b)"
+_NEGATED = re.compile(r"\b(?:not|no|without|instead of|rather than)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\bbut\b)"
                       r"|(?:不是|不要|别是|别要|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]))[^,.;!?，。；！？要换…\s()]*"
                       r"|[a-z][a-z0-9-]*(?: [a-z0-9-]+)?的?就?(?:算了|不要了|不考虑了?)", re.IGNORECASE)  # ("没wifi", "clicky的就算了")
 
@@ -114,8 +117,31 @@ def option_words(text: str) -> str:
     return _ZH_COLOUR.sub(lambda m: f" {_ZH_COLOURS[m[1]]} ", text)
 
 
-_NEGATION_WORDS = re.compile(r"^(?:not|instead of|rather than|不是|不要|别是|别要|而不是|没有|没)\s*(?:the |a |an )?|"
+_NEGATION_WORDS = re.compile(r"^(?:not|no|without|instead of|rather than|不是|不要|别是|别要|而不是|没有|没)\s*(?:the |a |an )?|"
                              r"的?就?(?:算了|不要了|不考虑了?)$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def owner_of_options(text: str) -> str | None:
+    """The one product whose own option values the words name, where they name no product ("anything that
+    works with Apple HomeKit?": the Smart Thermostat; "入耳无线黑色 跟 头戴无线黑色": the Headphones). A value
+    several products have ("black", "wireless") names none; of two, the one more of whose values are named
+    (not the cordless vacuum of "无线")."""
+    counts = sorted(((sum(len(_value_owners().get(value, ())) == 1 and value not in ("yes", "no", "none") for values in
+                          named_options(list(variants), text).values() for value in values), name)
+                     for name, variants in catalogue_variants().items()), reverse=True)
+    return counts[0][1] if counts[0][0] and counts[0][0] > counts[1][0] else None
+
+
+@lru_cache(maxsize=1)
+def _value_owners() -> dict[str, frozenset[str]]:
+    """Each option value (as option_value writes it) and the products that have it."""
+    owners: dict[str, set[str]] = {}
+    for name, variants in catalogue_variants().items():
+        for variant in variants:
+            for value in variant["options"].values():
+                owners.setdefault(option_value(value), set()).add(name)
+    return {value: frozenset(names) for value, names in owners.items()}
 
 
 def unwanted_options(variants: list[dict], text: str) -> dict[str, set[str]]:
@@ -149,7 +175,7 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
                 written += "?"  # one or many: "the animal one", "10 hour battery", "1.5 liter"
             if (sized := _SIZED.match(value)):  # "1TB" names "1TB SSD"
                 written = rf"{re.escape(sized[1])}(?:\s*{re.escape(sized[2])})?"
-            if (m := re.search(rf"(?<![a-z0-9.']){written}(?![a-z0-9]|\.\d)", words)):  # "size 11." too
+            if (m := re.search(rf"(?<![a-z0-9.])(?<![a-z0-9]'){written}(?![a-z0-9]|\.\d)", words)):  # "size 11." too; "a 'clicky' one"
                 found.setdefault(key, set()).add(value)
                 spans[key, value] = m.span()
             elif value == "yes" and key.lower() in wanted or value == "no" and key.lower() in negated \

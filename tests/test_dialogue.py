@@ -1348,3 +1348,23 @@ def test_a_better_one_wanted_one_product_set_side_by_side_another_colour_and_a_u
     assert "E-Reader" in reply and "Luggage Set" not in reply
     reply = Conversation(shop).say("recommend", "I'm a bit lost with gadgets. Something for my dad, he reads a lot of books")
     assert all(reply.index("E-Reader") < reply.index(n) for n in ("Action Camera", "Smart Watch") if n in reply)  # (once)
+
+
+def test_a_product_by_an_option_only_it_has_a_question_in_a_not_a_form_and_the_end_of_each_product_a_word_means(shop):
+    from agent.dialogue import reading
+    from agent.dialogue.meant import meant_intent
+    from agent.variants import owner_of_options
+    assert owner_of_options("anything that works with google assistant?") == "Smart Thermostat"
+    assert owner_of_options("头戴的和入耳的哪个贵") == "Headphones" and owner_of_options("black please") is None
+    reply = Conversation(shop).say("product_info", "do you carry anything that works with Apple HomeKit?")
+    assert "Smart Thermostat" in reply and "Apple HomeKit" in reply
+    assert reading.QUESTION.search("这个贵不贵") and not reading.QUESTION.search("不不不")
+    assert meant_intent("complaint", {}, "瑜伽垫防不防滑 上次那个老打滑", {}) == "product_info"
+    assert not reading.owns("my twins both need helmets") and not reading.owns("need the specs before i order 50")
+    ends = Conversation(shop, "zh").say("recommend", "最便宜的笔记本多少钱")
+    assert "Laptop" in ends and "Notebook" in ends  # (a laptop or a paper notebook: the cheapest of each)
+    chair = Conversation(shop).say("recommend", "need an office chair with a tall backrest, no leather please")
+    assert "high-back" in chair and "leather" not in chair
+    assert "237.48" in Conversation(shop).say("recommend", "a 'clicky' keyboard for my nephew, around $240?")
+    bikes = Conversation(shop).say("product_info", "do you sell exercise bikes? if not, what have you got for working out at home?")
+    assert "Bicycle" not in bikes and "Dumbbell Set" in bikes

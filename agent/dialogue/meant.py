@@ -43,7 +43,7 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "return_item"  # "算了还是直接退了吧 不换了 钱退回PayPal": the exchange under way becomes a return
     if (intent in ORDER_INTENTS - {"complaint"} or intent == "price_promo" and not _OFFERS.search(text)) \
             and task_of(context).intent not in ORDER_INTENTS and asks_catalogue(text, slots):  # ("Is there a desk lamp that runs on batteries?", "想送双登山鞋 … 有合适的吗")
-        return "recommend" if _WANTS.search(text) or money.budget(text) is not None else "product_info"
+        return "recommend" if WANTS.search(text) or money.budget(text) is not None else "product_info"
     if intent in ORDER_INTENTS and reading.UPGRADE.search(text) and not task_of(context).intent and not reading.owns(text) \
             and not slots.get("order_id") and not reading.ORDER_ID.search(text) and not _BOUGHT.search(text) \
             and not reading.BROKEN.search(text) and products_for(text):
@@ -109,7 +109,7 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if (intent in ("out_of_scope", "complaint", "return_policy", "greeting", None)
             or intent in ("product_info", "price_promo") and not products.products_in(text)
             or intent == "exchange_item" and not reading.asks_change(text) and not reading.OWNS.search(text)
-            and not _REFUND_WANTED.search(text) and not slots.get("order_id")) and _WANTS.search(text) \
+            and not _REFUND_WANTED.search(text) and not slots.get("order_id")) and WANTS.search(text) \
             and not _BOUGHT.search(text) and not products.asks_if_sold(text) and products_for(text):
         return "recommend"  # "想在家workout 但是房子很小 any ideas", "出国玩两周 装东西用的有啥", "宿舍里想烧点开水泡面"
     if intent not in ORDER_INTENTS | {"product_info", "recommend", "price_promo"} and products.products_in(text) \
@@ -128,10 +128,20 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             or (intent in ("out_of_scope", None) and (reading.QUESTION.search(text) or reading.COMPARES.search(text)
                                                         or names_option(text)))):  # "longest garden hose?", "想compare一下Digital Camera 20MP和30MP的"
         return "product_info"  # "yo u sell skateboards?"; "WHAT is the cheapest grill you have???" (angry, yet a question)
-    if intent in ("exchange_item", "modify_order", "return_item") and context.get("product") \
+    if (intent in ("exchange_item", "modify_order", "return_item") or intent == "complaint" and (
+            products.corrects(text) or _CHANGED_MIND.search(text))) \
+            and context.get("product") \
             and context.get("last_intent") in ("product_info", "price_promo", "recommend") and not task_of(context).intent \
             and names_option(text) and not reading.OWNS.search(text) and not slots.get("order_id"):
         return "product_info"  # "不对，我要的是i7的17寸，不是i9" after a question about a laptop: the question, corrected
+    if intent == "complaint" and reading.A_NOT_A.search(text) and products.products_in(text) and not reading.BROKEN.search(text) \
+            and not slots.get("order_id") and not reading.ORDER_ID.search(text):
+        return "product_info"  # "瑜伽垫防不防滑啊 … 上次买的那个一出汗就打滑": what it is like, asked
+    if intent == "exchange_item" and not task_of(context).intent and products.products_in(text) and names_option(text) \
+            and not reading.asks_change(text) and not reading.owns(text) and not slots.get("order_id") \
+            and not reading.ORDER_ID.search(text) and not _BOUGHT.search(text) and not reading.ORDER_BY_ITEMS.search(text) \
+            and not addresses.EMAIL.search(text) and not reading.WANTS_NEW.search(text):
+        return "product_info"  # "my twins both need bike helmets, size M. one wants red, the other wants blue"
     if intent in ("exchange_item", "return_item", "modify_order") and reading.WANTS_NEW.search(text) \
             and not reading.OWNS.search(text) and not slots.get("order_id") and products.products_in(text):
         return "recommend"  # "要一个大一点的背包 能装15寸电脑的": a product wanted, nothing of theirs
@@ -145,6 +155,10 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             slots.get("order_id") or context.get("slots", {}).get("order_id")):
         return "modify_order"
     return intent
+
+
+# a wish changed, said as such ("算了她才上一年级 还是要简单的吧": the simpler one, then)
+_CHANGED_MIND = re.compile(r"^\W*算了|还是要|还是换成|\bon second thought\b|\bactually,? (?:make it|i'?d rather)\b", re.IGNORECASE)
 
 
 # two of one product set side by side, by their options ("a charcoal grill or a gas grill", "青轴跟红轴")
@@ -214,7 +228,7 @@ def asks_catalogue(text: str, slots: dict) -> bool:
     or received, no return, exchange, delivery or cancellation named."""
     return bool(products.products_in(text)) and not slots.get("order_id") and not reading.ORDER_ID.search(text) \
         and not _ORDER_TALK.search(text) and not reading.BROKEN.search(text) and not products.only_theirs(text) \
-        and bool(reading.QUESTION.search(text) or _WANTS.search(text))
+        and bool(reading.QUESTION.search(text) or WANTS.search(text))
 
 
 # words of an order of theirs (not "退休": retired; not "change the batteries")
@@ -225,12 +239,12 @@ _ORDER_TALK = re.compile(r"退货|退款|退掉|退了|退回|想退|要退|申�
                          re.IGNORECASE)  # (no \b: "我那个laptop的order" has none between 的 and order)
 _OFFERS = re.compile(r"优惠|折扣|打折|促销|活动|券|(?<![a-z])(?:coupons?|discounts?|promo\w*|deals?|sales?|offers?)(?![a-z])",
                      re.IGNORECASE)  # ("Tablet有discount吗": no \b between 有 and discount)
-_WANTS = re.compile(r"推荐|买点|买个|买件|想买|有啥|有什么|有没有|你们有|有这种|送点|送什么|想要个|弄个|搞个|整个|入手|"
+WANTS = re.compile(r"推荐|买点|买个|买件|想买|买啥|买什么|该买|有啥|有什么|有没有|你们有|有这种|送点|送什么|想要个|弄个|搞个|整个|入手|"
                     r"要[^，,。.退换改]{0,8}的那种|的就行|就够了|any ideas|recommend|suggest|"
                     r"\bi (?:need|want) (?:a|an|some) (?!refund|return|replacement|exchange|new (?:size|colou?r))\w+|"
                     r"\bsomething\b[^.?!]{0,30}\b(?:to|for|that)\b|"
                     r"what would you get|what (?:have you got|do (?:you|u) have|can you offer)|\bneeds? an? (?!refund|return|replacement|exchange)\w+|\bneed (?:something|smth|sth|some)\b|"
-                    r"\bwhat could i get\b|有什么能|有啥能|"
+                    r"\bwhat could i get\b|有什么能|有啥能|\bneed to keep\b|"
                     r"looking for|\bgift\b|(?<!\bat )\bpresent\b|\banything\s*\?\s*$|礼物|送(?:给|他|她)", re.IGNORECASE)
 
 

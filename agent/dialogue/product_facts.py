@@ -13,7 +13,7 @@ from agent.dialogue.turn import Answer, Turn, options
 from agent.dialogue.variant_answers import EACH, MOST_LISTED, VERSUS, still_minded, stock_lines, variant_answer
 from agent.catalogue_search import closest_products, products_for, uses_named
 from agent.catalogue_words import Attribute, asked_attributes
-from agent.variants import asked_variants, fits, fitting, named_options
+from agent.variants import asked_variants, fits, fitting, named_options, owner_of_options
 
 
 _TORN = re.compile(r"\btorn between\b|\bdeciding between\b|\bcan'?t decide between\b|纠结", re.IGNORECASE)
@@ -54,7 +54,7 @@ def _facts_of(turn: Turn, catalogue: dict, name: str | None) -> Answer:
         return _side_by_side(turn, both, catalogue)
     task = turn.dialogue.task
     name = name or fitting_shown(turn, catalogue) or having_asked(turn, catalogue) or turn.dialogue.product \
-        or (task and task.product)
+        or (task and task.product) or owner_of_options(turn.text)  # ("入耳无线黑色 跟 头戴无线黑色": the Headphones)
     if name not in catalogue:  # (several just recommended, and the words fit more than one)
         return turn.answer("which_product")
     if turn.dialogue.product != name:  # the options asked about another product say nothing of this one

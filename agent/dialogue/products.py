@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import yaml
 
-from agent.catalogue_words import ALIASES, option_values
+from agent.catalogue_words import ALIASES, LOOK_ALIKES, option_values
 from agent.variants import option_words
 from agent.dialogue.addresses import address_in, amends_address
 from agent.dialogue.money import payment_source
@@ -39,7 +39,7 @@ def _last_words() -> frozenset[str]:
 def products_in(text: str) -> tuple[tuple[str, str], ...]:
     """Products named in the text, as (product name, the words used). Latin names match whole Latin
     words (not 'watch' in 'watching', but 'chair' in 'office chair有货吗'); Chinese names as written."""
-    lowered, found, held = DEVICE_IN_USE.sub(" ", text.lower()), [], set()
+    lowered, found, held = LOOK_ALIKES.sub(" ", DEVICE_IN_USE.sub(" ", text.lower())), [], set()
     for written, names in _product_names():
         pattern = rf"(?<![a-z0-9]){re.escape(written)}(e?s)?(?![a-z0-9])" if written.isascii() \
             else re.escape(written) + "(?!仓|隔层|槽)"  # ("带相机仓的" backpack: a compartment, no camera)

@@ -30,7 +30,9 @@ EXPLICIT_YES = re.compile(r"confirm|go ahead|do it\b|please do(?![a-z'’])|\bpr
                           r"update)\b", re.IGNORECASE)  # ("Yes, switch it to PayPal. The gift card money goes back, right?")
 # (A-not-A questions too: "退货是不是有时间限制啊", "能不能退")
 QUESTION = re.compile(r"[?？]|\b(?:when|where|what|how|why|which)\b|什么|怎么|为什么|多久|几天|哪|吗|是不是|有没有|能不能|"
-                      r"可不可以|会不会|要不要|[请想][问問]|[问問]一?下", re.IGNORECASE)  # ("想問那個背包 黑色 小的")
+                      r"可不可以|会不会|要不要|[请想][问問]|[问問]一?下|((?![不没])[\u4e00-\u9fff])[不没]\1", re.IGNORECASE)
+# ("想問那個背包 黑色 小的"; a verb, not, the verb: "防不防滑", "贵不贵")
+A_NOT_A = re.compile(r"((?![不没])[\u4e00-\u9fff])[不没]\1")
 # leaving everything as it is: no change at all, and none other asked instead ("那先不改了，还是保持原来的吧")
 KEEP_AS_IS = re.compile(r"保持原来|保持原样|还是保持|先不改|都不改了|\bkeep (?:it|everything|things) (?:as it is|the way it is|as is)\b|"
                         r"\bleave (?:it|everything) as (?:it is|is)\b", re.IGNORECASE)
@@ -131,9 +133,10 @@ GOT_ANY = re.compile(r"^\W*got (?:any )?(?!(?:it|my|your|the|that|this|them|an?)
 GOING_ELSEWHERE = re.compile(r"去(?:别家|别的店|其他家|其他店)买了?|\bshop(?:ping)? elsewhere\b|\b(?:go|buy) (?:it )?(?:somewhere else|elsewhere)\b",
                              re.IGNORECASE)
 # "my" of what is no order of theirs: "有high-back的吗 my back hurts"
-NOT_THEIRS = re.compile(r"\bmy (?:back|neck|feet|knees?|wrists?|eyes|hands?|shoulders?|wife|husband|partner|son|daughter|kids?|"
+NOT_THEIRS = re.compile(r"\bmy (?:back|neck|feet|knees?|wrists?|eyes|hands?|shoulders?|wife|husband|partner|sons?|daughters?|kids?|"
+                        r"twins|children|nephews?|nieces?|grand\w+|parents|mother|father|aunt|uncle|boss|colleagues?|coworkers?|"
                         r"mum|mom|dad|sister|brother|friend|girlfriend|boyfriend|family|budget|room|flat|place|house|home|"
-                        r"mistake|bad|fault|question)\b|" + GOT_ANY.pattern + "|" + GOING_ELSEWHERE.pattern, re.IGNORECASE)
+                        r"mistake|bad|fault|question)\b|\b(?:before|if|once|when) (?:i|we) (?:order|buy|purchase)\b|" + GOT_ANY.pattern + "|" + GOING_ELSEWHERE.pattern, re.IGNORECASE)
 
 
 def owns(text: str) -> bool:

@@ -8,7 +8,7 @@ from agent.catalogue_words import asked_attributes, option_values
 from agent.dialogue import addresses, money, products, reading
 from agent.dialogue.flows import ACTION_OF, FLOWS, ORDER_INTENTS, SAID
 from agent.dialogue.state import Dialogue, Task
-from agent.variants import asks_option, having, option_words, step_asked
+from agent.variants import owner_of_options, asks_option, having, option_words, step_asked
 
 FLOW_INTENTS = set(FLOWS) | set(SAID) | {"price_promo", "recommend", "product_info"}
 
@@ -28,7 +28,8 @@ def can_close(intent: str | None, text: str, context: dict | None = None) -> boo
         shown = context.get("product") or (context.get("task") or {}).get("products") \
             or context.get("slots", {}).get("product")  # talked about, recommended, or named before
         return bool(products.asks_if_sold(text)) or bool(shown) and bool(
-            reading.OPTION_WORDS.search(option_words(text)) or asks_option(text) or asked_attributes(text))
+            reading.OPTION_WORDS.search(option_words(text)) or names_option(text) or asked_attributes(text)) \
+            or not shown and bool(owner_of_options(text))  # ("anything that works with Apple HomeKit?")
     return intent in FLOW_INTENTS
 
 
@@ -148,7 +149,10 @@ _FOLLOW_UP = re.compile(r"多少|价格|价钱|那种|那个|那款|这款|呢|\
 def names_option(text: str) -> bool:
     """The words name an option value of the catalogue's ("13寸 i7", "navy", "55-75 lbs")."""
     return asks_option(text) or bool(set(re.findall(r"[a-z0-9-]+", option_words(text))) & option_values()) \
-        or bool(step_asked(text) or having(text))  # ("大一号的呢": the next size; "有背光最好")
+        or bool(step_asked(text) or having(text) or _SIZE_NUMBER.search(text))  # ("大一号的呢": the next size; "有背光最好")
+
+
+_SIZE_NUMBER = re.compile(r"(?<![\d.])\d{1,2}(?:\.5)?\s*码|\bsize\s*\d{1,2}(?:\.5)?\b", re.IGNORECASE)  # ("是9码", "size 11")
 
 
 def is_digression(context: dict, intent: str | None, text: str) -> bool:

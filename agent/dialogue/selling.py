@@ -54,9 +54,11 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         named = rest  # ("i need a light for my desk … my laptop is the only thing near it": not a laptop)
     if len(named) > 1 and len({w for _, w in products.products_in(text)}) == 1:  # one word, two products ("耳机"):
         best = best_named(turn, [n for n, _ in named], catalogue)  # the one the options or the budget say,
-        if not any(named_options(list(turn.product(pid)["variants"].values()), text) for _, pid in named):
-            best = _end_of_shown(turn, [n for n, _ in named], catalogue, which_one=False) or best  # or the end asked
-        named = [(best, catalogue[best])]  # ("whats the priciest watch u got": of every watch)
+        if not any(named_options(list(turn.product(pid)["variants"].values()), text) for _, pid in named) and (ends := [
+                e for n, pid in named if (e := extreme(turn, n, list(turn.product(pid)["variants"].values())))]):
+            dialogue.task = None  # or the end asked of each ("最便宜的笔记本": the laptop's and the notebook's)
+            return Answer(" ".join(ends), {"products": [turn.product(pid) for _, pid in named]})
+        named = [(best, catalogue[best])]
     in_order = sorted(named, key=lambda np: _said_at(text, np[0]))
     if intent == "recommend" and len(named) == 2 and not reading.COMPARES.search(text) \
             and (parts := _each_ones_words(text, [n for n, _ in in_order])):  # "要买个书包 再配个水杯 书包要能放电脑的
@@ -162,14 +164,16 @@ def _in_stock(turn: Turn, task: Task, name: str, product_id: str) -> tuple[str, 
     if budget is not None and in_stock and not (in_stock := [v for v in in_stock if Decimal(str(v["price"])) <= budget]):
         in_stock = sorted((v for v in variants if v["available"]), key=lambda v: Decimal(str(v["price"])))[:1]
         over = turn.say("nothing_within", budget=budget) + " "  # "a tablet under 300": none; the cheapest, said so
-    in_stock = without_unwanted(fitting(in_stock, turn.text) or in_stock, turn.text)[:3]  # "大一点的": the large ones
-    # first; "水杯别是玻璃的": no glass ones
+    kept = without_unwanted(in_stock, turn.text)  # "水杯别是玻璃的": no glass ones; "大一点的": the large ones first
+    in_stock = (fitting(kept, turn.text) or kept)[:3]
     lines = [turn.say("variant_line", options=options(v), price=v["price"]) for v in in_stock]
     reply = over + (turn.say("recommend_variants", name=name, lines="; ".join(lines)) if lines else
                     turn.say("cheapest_shown" if below is not None else "out_of_stock", name=name))
     turn.dialogue.task = Task(intent="recommend", product=name,
                               cheapest=str(in_stock[0]["price"]) if in_stock else below)
-    turn.dialogue.product, turn.dialogue.asked_options = name, {}  # "the 11, leather, waterproof one: how much?"
+    # ("the 11, leather, waterproof one: how much?" next; "robot那款" after vacuums for cat hair: a robotic one for it)
+    named = named_options(list(variants), turn.text) if fitting(kept, turn.text) else {}
+    turn.dialogue.product, turn.dialogue.asked_options = name, {k: sorted(v) for k, v in named.items()}
     return reply, _cross_sell(turn, turn.shop.call("list_promotions", {"product_id": product_id})["promotions"], name)
 
 

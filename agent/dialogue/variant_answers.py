@@ -32,7 +32,7 @@ DEARER_ONE = re.compile(r"\bwhich (?:one |of (?:the|them|those) )?is (?:more exp
                          re.IGNORECASE)
 
 
-_OF_THOSE = re.compile(r"那几个|这几个|那几款|这几款|其中|那些|\bof (?:those|them|these)\b|\bamong (?:those|them|these)\b", re.IGNORECASE)
+_OF_THOSE = re.compile(r"那几个|这几个|那几款|这几款|其中|那些|(?:最便宜|最贵|最低价)的?那[把款个台双件只张]|\bof (?:those|them|these)\b|\bamong (?:those|them|these)\b", re.IGNORECASE)
 
 
 _IN_STOCK = re.compile(r"in stock|\bbuy\b.{0,20}\bnow\b|\bavailable\b|有货|现货|能买|可以买", re.IGNORECASE)
@@ -91,7 +91,7 @@ def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None 
     named_now = named_options(variants, text)
     asks_which = frozenset(k for k, words in _ANY.items() if words.search(text))
     open_keys = frozenset(k for k in asks_which if named_now.get(k, set()) <= set(asked_before.get(k, ())))
-    asked, closest = _compared(variants, text) or asked_variants(variants, text, before, open_keys)
+    asked, closest = _compared(variants, text, before) or asked_variants(variants, text, before, open_keys)
     # none has all that is named: what the question itself names ("8GB ram is kinda low. what about the black
     # 17-inch i7 one?"), or without what was asked before ("那黑色4杯的呢" after a black 8-cup one with a grinder)
     question = ([s for s in re.split(r"(?<=[.!?。！？])\s*", text) if s.strip()] or [text])[-1]
@@ -203,7 +203,7 @@ def _told_apart(parts: list[dict[str, set[str]]]) -> bool:
     return len(parts) > 1 and any(a.get(k) and b.get(k) and a[k] != b[k] for a in parts for b in parts for k in a)
 
 
-def _compared(variants: list[dict], text: str) -> tuple[list[dict], None] | None:
+def _compared(variants: list[dict], text: str, before: dict | None = None) -> tuple[list[dict], None] | None:
     """Two variants the message sets side by side, told apart by an option named in each ("6寸的和8寸32G的",
     "大号灰色的宠物床 记忆棉的和涤纶的"): one of each, in stock first, the options named once holding for both
     where a variant has them ("portable gas grill vs portable charcoal grill, the basic ones")."""
@@ -214,7 +214,9 @@ def _compared(variants: list[dict], text: str) -> tuple[list[dict], None] | None
     for part in parts:
         shared = {k: v for other in parts if other is not part for k, v in other.items() if k not in part}
         # (none is "a gas grill, medium size": the gas one closest, told apart by what sets them side by side)
-        for named in ({**shared, **part}, part, {k: v for k, v in part.items() if k in apart}):
+        kept = {k: set(v) for k, v in (before or {}).items() if k not in apart}  # ("robot那款是bagless还是bagged的"
+        for named in ({**kept, **shared, **part}, {**shared, **part}, part,  # after vacuums for cat hair: robotic ones for it)
+                      {k: v for k, v in part.items() if k in apart}):
             exact = sorted((v for v in variants if fits(v, named) == len(named)),
                            key=lambda v: (not v["available"], Decimal(str(v["price"]))))
             if exact and (exact[0]["available"] or named is part):
