@@ -10,9 +10,9 @@ from agent.dialogue import (ORDER_INTENTS, asks_about_product, asks_for_person, 
                             is_open_question, is_yes, names_product, return_instead, starts_new_task, wants_done)
 from agent.catalogue_search import products_for
 from agent.dialogue.addresses import amends_address
-from agent.dialogue.routing import names_option
 from agent.dialogue.meant import WANTS
 from agent.dialogue.products import asks_if_sold, asks_whether_sold, corrects
+from agent.dialogue.routing import names_option
 from agent.replies import say
 from agent.settings import Settings
 from agent.variants import asks_option, owner_of_options
@@ -140,10 +140,10 @@ def _sure(u: dict, context: dict, text: str, settings: Settings) -> bool:
         or (u["intent"] == "recommend" and not is_open_question(text) and bool(products_for(text))) \
         or (u["intent"] in ORDER_INTENTS and (names_product(text) or gives_identity(u["slots"], text)
                                               or context.get("user_id") and context.get("slots", {}).get("order_id")))
+    # (the words ask of the catalogue: its options and a price asked; "有卖猫爬架的吗"; "只有燃气灶 想烧点开水泡茶，买啥合适")
     return u["confidence"] >= threshold or (backed and u["confidence"] >= threshold / 2) \
         or (u["intent"] in CATALOGUE_INTENTS and (asks_price_of_variant(text) or asks_whether_sold(text))) \
         or (u["intent"] == "recommend" and bool(WANTS.search(text)) and bool(products_for(text)) and not is_open_question(text))
-    # (its options and a price asked; "有卖猫爬架的吗"; "只有燃气灶 想烧点开水泡茶，买啥合适": a need, the words say)
 
 
 CATALOGUE_INTENTS = {"product_info", "recommend", "price_promo"}

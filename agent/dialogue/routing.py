@@ -8,7 +8,7 @@ from agent.catalogue_words import asked_attributes, option_values
 from agent.dialogue import addresses, money, products, reading
 from agent.dialogue.flows import ACTION_OF, FLOWS, ORDER_INTENTS, SAID
 from agent.dialogue.state import Dialogue, Task
-from agent.variants import owner_of_options, asks_option, having, option_words, step_asked
+from agent.variants import asks_option, having, option_words, owner_of_options, step_asked
 
 FLOW_INTENTS = set(FLOWS) | set(SAID) | {"price_promo", "recommend", "product_info"}
 
