@@ -1368,3 +1368,10 @@ def test_a_product_by_an_option_only_it_has_a_question_in_a_not_a_form_and_the_e
     assert "237.48" in Conversation(shop).say("recommend", "a 'clicky' keyboard for my nephew, around $240?")
     bikes = Conversation(shop).say("product_info", "do you sell exercise bikes? if not, what have you got for working out at home?")
     assert "Bicycle" not in bikes and "Dumbbell Set" in bikes
+
+
+def test_tried_as_a_newcomer_a_gift_for_a_gardener_within_a_budget_and_a_compatibility_not_listed(shop):
+    reply = Conversation(shop, "zh").say("recommend", "想给我妈买个生日礼物 她平时爱养花 预算两百块左右")
+    assert "Garden Hose" in reply and "Skateboard" not in reply
+    reply = Conversation(shop).say("product_info", "does the smart watch work with android phones?")
+    assert "does not list the compatibility" in reply
