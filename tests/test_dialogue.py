@@ -1375,3 +1375,5 @@ def test_tried_as_a_newcomer_a_gift_for_a_gardener_within_a_budget_and_a_compati
     assert "Garden Hose" in reply and "Skateboard" not in reply
     reply = Conversation(shop).say("product_info", "does the smart watch work with android phones?")
     assert "does not list the compatibility" in reply
+    assert "Notebook" in Conversation(shop).say("recommend", "what's the cheapest thing you sell, anything at all?")
+    assert "3289.46" in Conversation(shop, "zh").say("price_promo", "店里最贵的是什么")

@@ -41,7 +41,7 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "return_item"  # "Refund to my mastercard please — it's for the makeup kit, the shade is all wrong"
     if task_of(context).intent == "exchange_item" and RETURN_INSTEAD.search(text):
         return "return_item"  # "算了还是直接退了吧 不换了 钱退回PayPal": the exchange under way becomes a return
-    if (intent in ORDER_INTENTS - {"complaint"} or intent == "price_promo" and not _OFFERS.search(text)) \
+    if (intent in ORDER_INTENTS - {"complaint"} or intent == "price_promo" and not OFFERS.search(text)) \
             and task_of(context).intent not in ORDER_INTENTS and asks_catalogue(text, slots):  # ("Is there a desk lamp that runs on batteries?", "想送双登山鞋 … 有合适的吗")
         return "recommend" if WANTS.search(text) or money.budget(text) is not None else "product_info"
     if intent in ORDER_INTENTS and reading.UPGRADE.search(text) and not task_of(context).intent and not reading.owns(text) \
@@ -118,10 +118,10 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "product_info"  # "19 bar 2L manual的espresso machine有货吗? 多少钱? 另外你们接受哪些payment methods?"
     if intent not in ("product_info", "recommend") and products.products_in(text) and money.budget(text) is not None \
             and not reading.OWNS.search(text) and not slots.get("order_id") and not money.payment_source(text) \
-            and not _OFFERS.search(text) and not reading.asks_change(text):
+            and not OFFERS.search(text) and not reading.asks_change(text):
         return "recommend"  # "cameras under $600?": the ones within it
     if intent in ("out_of_scope", "complaint", "greeting", None) and money.budget(text) is not None and not reading.owns(text) \
-            and not slots.get("order_id") and not money.payment_source(text) and not _OFFERS.search(text) and products_for(text):
+            and not slots.get("order_id") and not money.payment_source(text) and not OFFERS.search(text) and products_for(text):
         return "recommend"  # "想在家练练力量 不想去健身房了 预算550以内": a need and what it may cost
     if products.products_in(text) and not reading.owns(text) and not slots.get("order_id") and (
             products.asks_whether_sold(text) or (intent in ("complaint", "out_of_scope", None) and PRICE_ASKED.search(text))
@@ -237,8 +237,8 @@ _ORDER_TALK = re.compile(r"退货|退款|退掉|退了|退回|想退|要退|申�
                          r"exchanges?|cancel[a-z]*|orders?|ordered|ship|shipping|shipped|deliver[a-z]*|arriv[a-z]*|track[a-z]*|"
                          r"package|parcel|swap|replace[a-z]*|receiv[a-z]*|bought|purchased?|got|status|my (?:order|purchase))(?![a-z])",
                          re.IGNORECASE)  # (no \b: "我那个laptop的order" has none between 的 and order)
-_OFFERS = re.compile(r"优惠|折扣|打折|促销|活动|券|(?<![a-z])(?:coupons?|discounts?|promo\w*|deals?|sales?|offers?)(?![a-z])",
-                     re.IGNORECASE)  # ("Tablet有discount吗": no \b between 有 and discount)
+OFFERS = re.compile(r"优惠|折扣|打折|促销|活动|券|(?<![a-z])(?:coupons?|discounts?|promo\w*|deals?|sales?|offers?)(?![a-z])",
+                    re.IGNORECASE)  # ("Tablet有discount吗": no \b between 有 and discount)
 WANTS = re.compile(r"推荐|买点|买个|买件|想买|买啥|买什么|该买|有啥|有什么|有没有|你们有|有这种|送点|送什么|想要个|弄个|搞个|整个|入手|"
                    r"要[^，,。.退换改]{0,8}的那种|的就行|就够了|any ideas|recommend|suggest|"
                    r"\bi (?:need|want) (?:a|an|some) (?!refund|return|replacement|exchange|new (?:size|colou?r))\w+|"

@@ -8,7 +8,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from agent import metrics
-from agent.dialogue import addresses, money, products, reading
+from agent.dialogue import addresses, meant, money, products, reading
 from agent.dialogue.state import Offer, Task
 from agent.dialogue.turn import Answer, Turn, options
 from agent.dialogue.product_facts import MOST, best_named, cheapest, fitting_shown, having_asked, product_facts
@@ -107,6 +107,9 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         reply, offer = _for_need(turn, needed, catalogue, turn.text), None
     elif intent == "recommend" and task.wish and money.budget(text) is not None and (needed := products_for(task.wish)):
         reply, offer = _for_need(turn, needed, catalogue, task.wish), None  # "budget is about 300": the same need
+    elif (intent == "recommend" or intent == "price_promo" and not named and not meant.OFFERS.search(text)) \
+            and (end := _end_of_shop(turn, catalogue)):  # "your cheapest thing in the whole store?", "店里最贵的是什么"
+        reply, offer = end, None
     elif intent == "recommend":
         reply, offer = _picks(turn)
     else:  # "白色的充电款电动牙刷多少钱 有优惠券吗": its price first, then the offers
@@ -217,6 +220,21 @@ def _end_of_shown(turn: Turn, shown: list[str], catalogue: dict, which_one: bool
     priced = [(Decimal(str(v["price"])), n) for n in shown if n in catalogue
               for v in turn.product(catalogue[n])["variants"].values() if v["available"]]
     return (max if dearest else min)(priced)[1] if priced else None
+
+
+def _end_of_shop(turn: Turn, catalogue: dict) -> str | None:
+    """The cheapest (or dearest) variant in stock over the whole catalogue, when that is asked and no product
+    or need is named ("what's the cheapest thing in your store lol", "店里最贵的是什么")."""
+    dearest = DEAREST.search(turn.text)
+    if not (dearest or CHEAPEST.search(turn.text)) or products_for(turn.text):
+        return None
+    in_stock = [(v, name) for name, pid in catalogue.items() for v in turn.product(pid)["variants"].values() if v["available"]]
+    if not in_stock:
+        return None
+    variant, name = (max if dearest else min)(in_stock, key=lambda vn: Decimal(str(vn[0]["price"])))
+    turn.dialogue.product, turn.dialogue.variant = name, variant["item_id"]
+    return turn.say("dearest_in_shop" if dearest else "cheapest_in_shop", name=name, options=options(variant),
+                    price=variant["price"])
 
 
 def _picks(turn: Turn) -> tuple[str, Offer | None]:
