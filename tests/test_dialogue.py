@@ -1377,3 +1377,5 @@ def test_tried_as_a_newcomer_a_gift_for_a_gardener_within_a_budget_and_a_compati
     assert "does not list the compatibility" in reply
     assert "Notebook" in Conversation(shop).say("recommend", "what's the cheapest thing you sell, anything at all?")
     assert "3289.46" in Conversation(shop, "zh").say("price_promo", "店里最贵的是什么")
+    both = Conversation(shop, "zh").say("product_info", "耳机和头戴的有什么不同")  # earbuds beside over-ear headphones
+    assert "Wireless Earbuds" in both and "Headphones" in both

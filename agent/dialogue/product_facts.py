@@ -94,8 +94,11 @@ def _told_apart(text: str, catalogue: dict) -> list[str]:
         if name in catalogue:
             by_word.setdefault(written, []).append(name)
     plain = {names[0] for names in by_word.values() if len(names) == 1}
-    meant = [names[0] if len(names) == 1 else next((n for n in names if n in plain), None) or _by_use(names, text)
-             for names in by_word.values()]
+    # (set side by side, a word that may mean the product another word names means the other one: "耳机和头戴的有啥区别")
+    other = {n for names in by_word.values() if len(names) == 2 and len(set(names) & plain) == 1 for n in names} - plain \
+        if reading.COMPARES.search(text) else set()
+    meant = [names[0] if len(names) == 1 else next((n for n in names if n in other or n in plain and not other), None)
+             or _by_use(names, text) for names in by_word.values()]
     return list(dict.fromkeys(n for n in meant if n))
 
 
