@@ -1379,3 +1379,5 @@ def test_tried_as_a_newcomer_a_gift_for_a_gardener_within_a_budget_and_a_compati
     assert "3289.46" in Conversation(shop, "zh").say("price_promo", "店里最贵的是什么")
     both = Conversation(shop, "zh").say("product_info", "耳机和头戴的有什么不同")  # earbuds beside over-ear headphones
     assert "Wireless Earbuds" in both and "Headphones" in both
+    assert "Running Shoes" in Conversation(shop).say("product_info", "I run marathons, need new shoes in size 10, black?")
+    assert "Jigsaw Puzzle" in Conversation(shop, "zh").say("recommend", "有没有适合小朋友玩的 六岁")

@@ -54,7 +54,8 @@ def _facts_of(turn: Turn, catalogue: dict, name: str | None) -> Answer:
         return _side_by_side(turn, both, catalogue)
     task = turn.dialogue.task
     name = name or fitting_shown(turn, catalogue) or having_asked(turn, catalogue) or turn.dialogue.product \
-        or (task and task.product) or owner_of_options(turn.text)  # ("入耳无线黑色 跟 头戴无线黑色": the Headphones)
+        or (task and task.product) or owner_of_options(turn.text) or next(iter(products_for(turn.text)), None)
+    # ("入耳无线黑色 跟 头戴无线黑色": the Headphones; "I run marathons, need new shoes size 10": the running shoes)
     if name not in catalogue:  # (several just recommended, and the words fit more than one)
         return turn.answer("which_product")
     if turn.dialogue.product != name:  # the options asked about another product say nothing of this one
