@@ -113,3 +113,11 @@ def attributes() -> tuple[Attribute, ...]:
 def asked_attributes(text: str) -> list[Attribute]:
     """The attributes a message asks about ("is it waterproof", "续航多久"), data/shop/attributes.yaml."""
     return [a for a in attributes() if a.words.search(text)]
+
+
+def without_attributes(text: str) -> str:
+    """The text less the attributes it asks about ("how long does the battery last": no battery of a desk lamp's
+    power source named), for the option values it names as a wish."""
+    for attribute in asked_attributes(text):
+        text = attribute.words.sub(" ", text)
+    return text

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from agent.catalogue_words import asked_attributes, catalogue_variants
+from agent.catalogue_words import asked_attributes, catalogue_variants, without_attributes
 
 # Chinese option words as the catalogue writes them (colours and sizes shoppers type in Chinese); a
 # one-character colour counts only as a colour word ("黑色", "黑的"), not inside another ("蓝牙", "金额")
@@ -127,8 +127,9 @@ def owner_of_options(text: str) -> str | None:
     works with Apple HomeKit?": the Smart Thermostat; "入耳无线黑色 跟 头戴无线黑色": the Headphones). A value
     several products have ("black", "wireless") names none; of two, the one more of whose values are named
     (not the cordless vacuum of "无线")."""
+    wished = without_attributes(text)  # ("how long does the battery last …": a question, not a battery-powered one)
     counts = sorted(((sum(len(_value_owners().get(value, ())) == 1 and value not in ("yes", "no", "none") for values in
-                          named_options(list(variants), text).values() for value in values), name)
+                          named_options(list(variants), wished).values() for value in values), name)
                      for name, variants in catalogue_variants().items()), reverse=True)
     return counts[0][1] if counts[0][0] and counts[0][0] > counts[1][0] else None
 

@@ -9,6 +9,7 @@ from agent.catalogue_search import products_for
 from agent.dialogue import addresses, money, products, reading
 from agent.dialogue.flows import ORDER_INTENTS
 from agent.dialogue.routing import PRICE_ASKED, asks_price_of_variant, REFUND_ASKED, RETURN_INSTEAD, STOCK, names_option, task_of
+from agent.variants import owner_of_options
 
 
 def account_not_order(intent: str | None, slots: dict, text: str, context: dict) -> bool:
@@ -123,6 +124,8 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if intent in ("out_of_scope", "complaint", "greeting", None) and money.budget(text) is not None and not reading.owns(text) \
             and not slots.get("order_id") and not money.payment_source(text) and not OFFERS.search(text) and products_for(text):
         return "recommend"  # "想在家练练力量 不想去健身房了 预算550以内": a need and what it may cost
+    if not products.products_in(text) and products.asks_whether_sold(text) and owner_of_options(text) and not reading.owns(text):
+        return "product_info"  # "do you carry anything that works with Apple HomeKit?": the product that has it
     if products.products_in(text) and not reading.owns(text) and not slots.get("order_id") and (
             products.asks_whether_sold(text) or (intent in ("complaint", "out_of_scope", None) and PRICE_ASKED.search(text))
             or (intent in ("out_of_scope", None) and (reading.QUESTION.search(text) or reading.COMPARES.search(text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from agent.catalogue_search import products_for
-from agent.catalogue_words import asked_attributes, option_values
+from agent.catalogue_words import asked_attributes, option_values, without_attributes
 from agent.dialogue import addresses, money, products, reading
 from agent.dialogue.flows import ACTION_OF, FLOWS, ORDER_INTENTS, SAID
 from agent.dialogue.state import Dialogue, Task
@@ -30,7 +30,7 @@ def can_close(intent: str | None, text: str, context: dict | None = None) -> boo
             or context.get("slots", {}).get("product")  # talked about, recommended, or named before
         return bool(products.asks_if_sold(text)) or bool(shown) and bool(
             reading.OPTION_WORDS.search(option_words(text)) or names_option(text) or asked_attributes(text)) \
-            or not shown and bool(owner_of_options(text) or names_option(text) and products_for(text))
+            or not shown and bool(owner_of_options(text) or names_option(without_attributes(text)) and products_for(text))
         # ("anything that works with Apple HomeKit?"; "I run marathons, need new shoes size 10, black ones?")
     return intent in FLOW_INTENTS
 
