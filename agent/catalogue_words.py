@@ -23,8 +23,8 @@ def catalogue_words() -> frozenset[str]:
     phrases = []
     for name, aliases in yaml.safe_load(ALIASES.read_text(encoding="utf-8")).items():
         phrases += [name, *aliases]
-    for product in json.loads(tau2_file("db.json"))["products"].values():
-        for variant in product["variants"].values():
+    for variants in catalogue_variants().values():
+        for variant in variants:
             for key, value in variant["options"].items():
                 phrases += [key, str(value)]
     return frozenset(w.lower() for phrase in phrases for w in re.findall(r"[A-Za-z]{2,}", phrase))
@@ -85,8 +85,8 @@ def catalogue_variants() -> dict[str, tuple[dict, ...]]:
 def option_values() -> frozenset[str]:
     """The words of the catalogue's option values ("white", "17-inch", "leather"), and sizes in words:
     words that pick one item or variant out of several."""
-    values = {str(value).lower() for product in json.loads(tau2_file("db.json"))["products"].values()
-              for variant in product["variants"].values() for value in variant["options"].values()}
+    values = {str(value).lower() for variants in catalogue_variants().values()
+              for variant in variants for value in variant["options"].values()}
     words = {w for value in values for w in re.findall(r"[a-z0-9-]+", value) if len(w) > 1 and not w.isdigit()}
     one = {w[:-1] for w in words if len(w) > 4 and w.endswith("s") and not w.endswith("ss")}  # "the animal one"
     return frozenset(words | one | {"small", "medium", "large"})

@@ -168,14 +168,15 @@ def _in_stock(turn: Turn, task: Task, name: str, product_id: str) -> tuple[str, 
         in_stock = sorted((v for v in variants if v["available"]), key=lambda v: Decimal(str(v["price"])))[:1]
         over = turn.say("nothing_within", budget=budget) + " "  # "a tablet under 300": none; the cheapest, said so
     kept = without_unwanted(in_stock, turn.text)  # "水杯别是玻璃的": no glass ones; "大一点的": the large ones first
-    in_stock = (fitting(kept, turn.text) or kept)[:3]
+    fit = fitting(kept, turn.text)
+    in_stock = (fit or kept)[:3]
     lines = [turn.say("variant_line", options=options(v), price=v["price"]) for v in in_stock]
     reply = over + (turn.say("recommend_variants", name=name, lines="; ".join(lines)) if lines else
                     turn.say("cheapest_shown" if below is not None else "out_of_stock", name=name))
     turn.dialogue.task = Task(intent="recommend", product=name,
                               cheapest=str(in_stock[0]["price"]) if in_stock else below)
     # ("the 11, leather, waterproof one: how much?" next; "robot那款" after vacuums for cat hair: a robotic one for it)
-    named = named_options(list(variants), turn.text) if fitting(kept, turn.text) else {}
+    named = named_options(list(variants), turn.text) if fit else {}
     turn.dialogue.product, turn.dialogue.asked_options = name, {k: sorted(v) for k, v in named.items()}
     return reply, _cross_sell(turn, turn.shop.call("list_promotions", {"product_id": product_id})["promotions"], name)
 

@@ -200,7 +200,12 @@ def _each_named(in_stock: list[dict], text: str) -> list[list[dict]]:
 
 def _told_apart(parts: list[dict[str, set[str]]]) -> bool:
     """Two or more parts of a message, the options each names, and two of them name different values of one."""
-    return len(parts) > 1 and any(a.get(k) and b.get(k) and a[k] != b[k] for a in parts for b in parts for k in a)
+    return len(parts) > 1 and bool(_apart_by(parts))
+
+
+def _apart_by(parts: list[dict[str, set[str]]]) -> set[str]:
+    """The options two of the parts name different values of."""
+    return {k for a in parts for b in parts for k in a if b.get(k) and a[k] != b[k]}
 
 
 def _compared(variants: list[dict], text: str, before: dict | None = None) -> tuple[list[dict], None] | None:
@@ -210,13 +215,13 @@ def _compared(variants: list[dict], text: str, before: dict | None = None) -> tu
     parts = [named_options(variants, p) for p in VERSUS.split(text) if p.strip()]
     if not all(parts) or not _told_apart(parts):
         return None
-    picks, apart = [], {k for a in parts for b in parts for k in a if b.get(k) and a[k] != b[k]}
+    picks, apart = [], _apart_by(parts)
+    # ("robot那款是bagless还是bagged的" after vacuums for cat hair: robotic ones for it)
+    kept = {k: set(v) for k, v in (before or {}).items() if k not in apart}
     for part in parts:
         shared = {k: v for other in parts if other is not part for k, v in other.items() if k not in part}
         # (none is "a gas grill, medium size": the gas one closest, told apart by what sets them side by side)
-        kept = {k: set(v) for k, v in (before or {}).items() if k not in apart}  # ("robot那款是bagless还是bagged的"
-        for named in ({**kept, **shared, **part}, {**shared, **part}, part,  # after vacuums for cat hair: robotic ones for it)
-                      {k: v for k, v in part.items() if k in apart}):
+        for named in ({**kept, **shared, **part}, {**shared, **part}, part, {k: v for k, v in part.items() if k in apart}):
             exact = sorted((v for v in variants if fits(v, named) == len(named)),
                            key=lambda v: (not v["available"], Decimal(str(v["price"]))))
             if exact and (exact[0]["available"] or named is part):
