@@ -16,27 +16,27 @@ from agent.catalogue_words import asked_attributes, catalogue_variants, without_
 # one-character colour counts only as a colour word ("黑色", "黑的"), not inside another ("蓝牙", "金额")
 _ZH_COLOURS = {"黑": "black", "白": "white", "红": "red", "蓝": "blue", "绿": "green", "灰": "grey", "银": "silver",
                "金": "gold", "粉": "pink", "紫": "purple", "黄": "yellow", "棕": "brown"}
-_ZH_COLOUR = re.compile(f"([{''.join(_ZH_COLOURS)}])(?=[色的])")
+_ZH_COLOUR = re.compile(f"([{''.join(_ZH_COLOURS)}])(?=[色的]|颜色)")  # ("白颜色的")
 _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual", "咖啡色": "brown", "米色": "beige", "米白": "beige", "粉红": "pink", "粉紅": "pink", "藏青": "navy", "玫瑰金": "rose gold", "大号": "large", "大一点": "large", "小一点": "small",
                "中号": "medium", "小号": "small", "皮": "leather", "不锈钢": "stainless steel", "玻璃": "glass",
                "塑料": "plastic", "无线": "wireless cordless", "有线": "wired", "防水": "waterproof", "陶瓷": "ceramic",
                "枫木": "maple", "竹": "bamboo", "图案": "graphic", "纯色": "plain", "定制": "custom", "尼龙": "nylon",
-               "涤纶": "polyester", "法压": "french press", "滴滤": "drip", "意式": "espresso", "浓缩": "espresso", "定时": "timer",
+               "涤纶": "polyester", "聚酯": "polyester", "法压": "french press", "滴滤": "drip", "意式": "espresso", "浓缩": "espresso", "定时": "timer",
                "燃气": "gas", "电磁炉": "induction", "硬皮": "hard cover", "软皮": "soft cover", "深空灰": "space grey",
                "cf卡": "cf card", "sd卡": "sd card", "入耳式": "in-ear", "入耳": "in-ear", "头戴式": "over-ear",
                "头戴": "over-ear", "贴耳式": "on-ear", "压耳式": "on-ear", "实木": "wood", "木质": "wood", "木头": "wood",
-               "木制": "wood", "金属": "metal", "中等大小": "medium", "中等房间": "medium", "中型房间": "medium", "小房间": "small", "小卧室": "small", "大房间": "large", "大客厅": "large", "高通风": "high", "低通风": "low", "中通风": "medium", "中等通风": "medium", "指针": "analog", "数显": "digital", "数字显示": "digital",
+               "木制": "wood", "金属": "metal", "中等大小": "medium", "中等房间": "medium", "中型房间": "medium", "小房间": "small", "小卧室": "small", "大房间": "large", "大客厅": "large", "高通风": "high", "通风好": "high", "通风最好": "high", "最通风": "high", "低通风": "low", "中通风": "medium", "中等通风": "medium", "指针": "analog", "数显": "digital", "数字显示": "digital",
                "网布": "mesh", "网面": "mesh", "网眼": "mesh", "布艺": "fabric", "布面": "fabric", "硅胶": "silicone",
                "固定扶手": "fixed", "可调节扶手": "adjustable", "可调扶手": "adjustable", "无扶手": "none",
                "标准靠背": "standard", "高靠背": "high-back", "tall backrest": "high-back", "tall back": "high-back", "high backrest": "high-back", "中等亮度": "medium", "高亮度": "high", "低亮度": "low",
-               "电池供电": "battery", "插电": "ac adapter", "a牌": "brand a", "b牌": "brand b", "c牌": "brand c", "品牌a": "brand a", "品牌b": "brand b", "品牌c": "brand c",
+               "电池供电": "battery", "充电的": "rechargeable", "冲电的": "rechargeable", "可充电": "rechargeable", "干电池": "aa batteries", "装电池": "aa batteries", "插电": "ac adapter", "a牌": "brand a", "b牌": "brand b", "c牌": "brand c", "品牌a": "brand a", "品牌b": "brand b", "品牌c": "brand c",
                "深色": "dark", "浅色": "light", "深肤色": "dark", "深色皮肤": "dark", "浅肤色": "light", "白皙": "light", "中等肤色": "medium", "动物": "animals", "艺术": "art", "奇幻": "fantasy", "风景": "landscape", "初级": "beginner",
                "入门": "beginner", "新手": "beginner", "简单的": "beginner", "中级": "intermediate", "专家": "expert", "夜间模式": "night mode",
                "静音": "quiet operation", "light sleeper": "quiet operation", "anything loud": "quiet operation", "not loud": "quiet operation",
                "small bedroom": "small", "tiny bedroom": "small", "bedroom is tiny": "small", "bedroom is small": "small",
                "tiny room": "small", "room is tiny": "small", "活性炭": "carbon", "负离子": "ionic", "山地": "mountain", "公路车": "road",
                "磨豆": "built-in grinder", "研磨": "built-in grinder", "自动关机": "auto shutoff", "光学": "optical", "光电": "optical",
-               "激光": "laser", "乳胶": "latex", "网线": "ethernet", "有线网": "ethernet", "暖白": "warm white", "暖光": "warm white",
+               "激光": "laser", "乳胶": "latex", "合成": "synthetic", "人造革": "synthetic", "网线": "ethernet", "有线网": "ethernet", "暖白": "warm white", "暖光": "warm white",
                "日光": "daylight", "白光": "daylight", "硬壳": "hardshell hard cover", "软壳": "softshell soft cover", "专业": "professional",
                "青轴": "clicky", "红轴": "linear", "线性": "linear", "段落": "tactile", "茶轴": "tactile", "非偏光": "non-polarized", "偏光": "polarized",
                "圆领": "crew neck", "v领": "v-neck", "纯棉": "cotton", "扫地机器人": "robotic", "立式": "upright",
@@ -82,9 +82,10 @@ def _zh_count(m: re.Match) -> str:
 _FEET = re.compile(r"(\d+(?:\.\d+)?)\s*(?:英尺|尺|feet|foot)(?![a-z])", re.IGNORECASE)  # "5英尺" → "5 ft"
 _LITRE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:升|litres?|liters?)", re.IGNORECASE)  # "1升" → "1l"
 # what the shopper does not want: "not the 13-inch", "instead of white", "不是白色的"
-_NEGATED = re.compile(r"\b(?:not|no|without|instead of|rather than)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\bbut\b)"
+_NEGATED = re.compile(r"\b(?:not|no|without|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\bbut\b)"
                       r"|(?:不是|不要|别是|别要|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]))[^,.;!?，。；！？要换…\s()]*"
-                      r"|[a-z][a-z0-9-]*(?: [a-z0-9-]+)?的?就?(?:算了|不要了|不考虑了?)", re.IGNORECASE)  # ("没wifi", "clicky的就算了")
+                      r"|(?:[a-z][a-z0-9-]*(?: [a-z0-9-]+)?|[\u4e00-\u9fff]{2,6})的?就?(?:算了|不要了|不考虑了?)",
+                      re.IGNORECASE)  # ("没wifi", "clicky的就算了", "扫地机器人就算了")
 
 
 def option_words(text: str) -> str:
@@ -117,7 +118,8 @@ def option_words(text: str) -> str:
     return _ZH_COLOUR.sub(lambda m: f" {_ZH_COLOURS[m[1]]} ", text)
 
 
-_NEGATION_WORDS = re.compile(r"^(?:not|no|without|instead of|rather than|不是|不要|别是|别要|而不是|没有|没)\s*(?:the |a |an )?|"
+_NEGATION_WORDS = re.compile(r"^(?:not|no|without|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?|"
+                             r"不是|不要|别是|别要|而不是|没有|没)\s*(?:the |a |an )?|"
                              r"的?就?(?:算了|不要了|不考虑了?)$", re.IGNORECASE)
 
 
@@ -183,6 +185,7 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
                     or value == "none" and re.search(rf"\b(?:no|without)\s+(?:extra\s+|special\s+|additional\s+)?{re.escape(key.lower())}",
                                               _ZH_NONE.sub(lambda m: f" no {_ZH_NONE_OF[m[1]]} ", text.lower())):
                 found.setdefault(key, set()).add(value)  # ("the one without water resistance": "no"; "no armrests")
+    _by_first_word(variants, words, found, spans)  # ("stainless 2L induction vs glass": the stainless steel one)
     _sizes_in_words(variants, words, found)  # ("the blue bike helmet in medium": size M, not medium ventilation)
     for key in having(text):  # ("有背光最好", "with a backlight"): any of its values but none
         if (some := {option_value(v["options"][k]) for v in variants for k in v["options"] if k.lower() == key} - {"none"}):
@@ -195,6 +198,27 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
     return found
 
 
+_NOT_BY_FIRST = {"space", "night"}  # ("not much desk space", "sneezing all night")
+
+
+def _by_first_word(variants: list[dict], words: str, found: dict, spans: dict) -> None:
+    """A value of several words named by its first where no other value of that option starts with it
+    ("stainless" for stainless steel, "memory" for memory foam, "quiet" for quiet operation), unless the word
+    is part of a value already named."""
+    values: dict[tuple[str, str], set[str]] = {}
+    for variant in variants:
+        for key, value in variant["options"].items():
+            value = option_value(value)
+            if " " in value and (first := value.split(" ")[0]).isalpha() and len(first) >= 5 and first not in _NOT_BY_FIRST:
+                values.setdefault((key, first), set()).add(value)
+    for (key, first), named in values.items():
+        if len(named) == 1 and not (named & found.get(key, set())) \
+                and (m := re.search(rf"(?<![a-z-]){first}(?![a-z-])", words)) \
+                and not any(s <= m.start() < e for s, e in spans.values()):
+            found.setdefault(key, set()).update(named)
+            spans[key, next(iter(named))] = m.span()
+
+
 # an attribute the shopper does not want: "without water resistance", "not waterproof", "不防水的"
 _NOT_ATTRIBUTE = re.compile(r"\b(?:not|non|without|no need for|no|isn'?t|aren'?t)\b[- ]?(?:[a-z]+[- ]){0,1}[a-z]+|"
                             r"不(?:要|用|需要|带)?(?:防水|无线)|不防水?|没有?防水", re.IGNORECASE)
@@ -203,6 +227,12 @@ _NOT_ATTRIBUTE = re.compile(r"\b(?:not|non|without|no need for|no|isn'?t|aren'?t
 # an option the shopper wants none of, in Chinese: "不要背光" (backlight: none), "没有扶手的"
 _ZH_NONE = re.compile(r"(?:不要|不带|(?<!有)没有|(?<!有)无|不需要)(背光|灯光|扶手)")  # (not "有没有扶手": asked)
 _ZH_NONE_OF = {"背光": "backlight", "灯光": "backlight", "扶手": "armrest"}
+_NONE_OF = re.compile(r"\b(?:no|without)\s+(?:extra\s+|special\s+|additional\s+)?(?:backlight|backlit|armrests?)\b", re.IGNORECASE)
+
+
+def wants_none(text: str) -> bool:
+    """An option whose value the shopper wants none of: "不带背光的", "without armrests"."""
+    return bool(_ZH_NONE.search(text) or _NONE_OF.search(text))
 
 
 _SIZE_LETTERS = {"small": "s", "medium": "m", "large": "l"}

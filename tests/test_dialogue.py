@@ -1381,3 +1381,28 @@ def test_tried_as_a_newcomer_a_gift_for_a_gardener_within_a_budget_and_a_compati
     assert "Wireless Earbuds" in both and "Headphones" in both
     assert "Running Shoes" in Conversation(shop).say("product_info", "I run marathons, need new shoes in size 10, black?")
     assert "Jigsaw Puzzle" in Conversation(shop, "zh").say("recommend", "有没有适合小朋友玩的 六岁")
+
+
+def test_a_budget_means_a_purchase_a_value_by_its_first_word_a_kin_product_by_its_options_and_values_sold_out(shop):
+    from agent.dialogue import money
+    from agent.dialogue.meant import meant_intent
+    from agent.variants import named_options
+    assert money.budget("三百出头吧") == 300
+    assert meant_intent("exchange_item", {}, "想给我爸换个游戏鼠标 两百以内", {}) == "recommend"  # a new one, a budget
+    assert meant_intent("exchange_item", {}, "my old boots are worn out, need new hiking boots under 250", {}) == "recommend"
+    assert meant_intent("exchange_item", {}, "我买的鼠标想换成两百以内的", {}) == "exchange_item"  # theirs, bought
+    kettles = [{"options": {"material": m}} for m in ("stainless steel", "glass")]
+    assert named_options(kettles, "the stainless one or the glass one") == {"material": {"stainless steel", "glass"}}
+    assert "Action Camera" in Conversation(shop).say("recommend", "a waterproof camera for diving trips?")
+    assert "rose gold" in Conversation(shop).say("product_info", "which colours is the smartphone made in?")  # (sold out)
+    assert "Laptop" in Conversation(shop, "zh").say("recommend", "13寸i5 8G的 跟 15寸i7 16G的 哪个便宜")  # no product named
+    bed = Conversation(shop, "zh").say("product_info", "中号的宠物床 记忆棉的跟聚酯纤维的分别多少钱")
+    assert "memory foam" in bed and "polyester" in bed
+    vacuum = Conversation(shop, "zh").say("recommend", "之前在别家买的吸尘器不好用 想要个吸猫毛的 扫地机器人就算了")
+    assert "Vacuum Cleaner" in vacuum and "robotic" not in vacuum
+    speaker = Conversation(shop).say("product_info", "a bluetooth speaker that survives splashes, any colour except blue?")
+    assert "water resistance" in speaker and "blue" not in speaker
+    after_keyboards = {"product": "Mechanical Keyboard", "last_intent": "product_info"}
+    assert meant_intent("exchange_item", {}, "要不带背光的", after_keyboards) == "product_info"  # narrowed, no exchange
+    assert meant_intent("thanks_bye", {}, "要通风好的那个", {"product": "Cycling Helmet", "last_intent": "product_info"}) \
+        == "product_info"

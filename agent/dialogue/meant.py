@@ -46,9 +46,15 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             and task_of(context).intent not in ORDER_INTENTS and asks_catalogue(text, slots):  # ("Is there a desk lamp that runs on batteries?", "想送双登山鞋 … 有合适的吗")
         return "recommend" if WANTS.search(text) or money.budget(text) is not None else "product_info"
     if intent in ORDER_INTENTS and reading.UPGRADE.search(text) and not task_of(context).intent and not reading.owns(text) \
-            and not slots.get("order_id") and not reading.ORDER_ID.search(text) and not _BOUGHT.search(text) \
+            and not slots.get("order_id") and not reading.ORDER_ID.search(text) and not _bought(text) \
             and not reading.BROKEN.search(text) and products_for(text):
         return "recommend"  # "现在这把椅子太硬了 … 想换把好一点的": a better one wanted, nothing of ours bought
+    if intent in ORDER_INTENTS and not task_of(context).intent and not slots.get("order_id") and not reading.ORDER_ID.search(text) \
+            and money.budget(text) is not None and not money.DIFFERENCE.search(text) and not _bought(text) \
+            and not _RETURNS.search(text) and (not reading.owns(text) or _OLD_ONE.search(text)) \
+            and (products.products_in(text) or products_for(text)):
+        return "recommend"  # "想给他换个无线的 … 一百五以内", "my old pair is literally falling apart … under 150": a new
+        # one within a budget; an exchange names no budget
     order_now = context.get("user_id") and context.get("slots", {}).get("order_id")  # the order just talked about
     if order_now and reading.ASKS_SPECS.search(text) and not reading.asks_change(text):
         return "order_status"  # "what were the specs again? which processor I picked": the items as bought
@@ -111,7 +117,7 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             or intent in ("product_info", "price_promo") and not products.products_in(text)
             or intent == "exchange_item" and not reading.asks_change(text) and not reading.OWNS.search(text)
             and not _REFUND_WANTED.search(text) and not slots.get("order_id")) and WANTS.search(text) \
-            and not _BOUGHT.search(text) and not products.asks_if_sold(text) and products_for(text):
+            and not _bought(text) and not products.asks_if_sold(text) and products_for(text):
         return "recommend"  # "想在家workout 但是房子很小 any ideas", "出国玩两周 装东西用的有啥", "宿舍里想烧点开水泡面"
     if intent not in ORDER_INTENTS | {"product_info", "recommend", "price_promo"} and products.products_in(text) \
             and names_option(text) and (PRICE_ASKED.search(text) or STOCK.search(text)) \
@@ -131,18 +137,19 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             or (intent in ("out_of_scope", None) and (reading.QUESTION.search(text) or reading.COMPARES.search(text)
                                                         or names_option(text)))):  # "longest garden hose?", "想compare一下Digital Camera 20MP和30MP的"
         return "product_info"  # "yo u sell skateboards?"; "WHAT is the cheapest grill you have???" (angry, yet a question)
-    if (intent in ("exchange_item", "modify_order", "return_item") or intent == "complaint" and (
-            products.corrects(text) or _CHANGED_MIND.search(text))) \
+    if (intent in ("exchange_item", "modify_order", "return_item", "thanks_bye", "greeting", "out_of_scope", None)
+            or intent == "complaint" and (products.corrects(text) or _CHANGED_MIND.search(text))) \
             and context.get("product") \
             and context.get("last_intent") in ("product_info", "price_promo", "recommend") and not task_of(context).intent \
             and names_option(text) and not reading.OWNS.search(text) and not slots.get("order_id"):
-        return "product_info"  # "不对，我要的是i7的17寸，不是i9" after a question about a laptop: the question, corrected
+        return "product_info"  # "不对，我要的是i7的17寸，不是i9" after a question about a laptop: the question, corrected;
+        # "要通风好的那个" after red helmets in M (not a goodbye), "要不带背光的" after keyboards (no exchange)
     if intent == "complaint" and reading.A_NOT_A.search(text) and products.products_in(text) and not reading.BROKEN.search(text) \
             and not slots.get("order_id") and not reading.ORDER_ID.search(text):
         return "product_info"  # "瑜伽垫防不防滑啊 … 上次买的那个一出汗就打滑": what it is like, asked
     if intent == "exchange_item" and not task_of(context).intent and products.products_in(text) and names_option(text) \
             and not reading.asks_change(text) and not reading.owns(text) and not slots.get("order_id") \
-            and not reading.ORDER_ID.search(text) and not _BOUGHT.search(text) and not reading.ORDER_BY_ITEMS.search(text) \
+            and not reading.ORDER_ID.search(text) and not _bought(text) and not reading.ORDER_BY_ITEMS.search(text) \
             and not addresses.EMAIL.search(text) and not reading.WANTS_NEW.search(text):
         return "product_info"  # "my twins both need bike helmets, size M. one wants red, the other wants blue"
     if intent in ("exchange_item", "return_item", "modify_order") and reading.WANTS_NEW.search(text) \
@@ -252,5 +259,12 @@ WANTS = re.compile(r"推荐|买点|买个|买件|想买|买啥|买什么|该买|
 
 
 # something of theirs bought already (not just "my": "my wife says the bedroom is too dark, what have you got")
+_RETURNS = re.compile(r"退|换货|换成|调换|(?<![a-z])(?:returns?|refunds?|exchanges?|replacements?|swap)(?![a-z])", re.IGNORECASE)
+_OLD_ONE = re.compile(r"\bmy old\b|旧的|老的|原来用的", re.IGNORECASE)  # (something had for years, not an order of ours)
+def _bought(text: str) -> bool:
+    """Something bought of ours: not "上次在别家买的吸尘器" (bought at another shop)."""
+    return bool(_BOUGHT.search(reading.BOUGHT_ELSEWHERE.sub(" ", text)))
+
+
 _BOUGHT = re.compile(r"买的|(?<![要想])买了|订单|收到|签收|\border\b|\bbought\b|\bpurchased\b|\breceived\b", re.IGNORECASE)
 

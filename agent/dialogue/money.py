@@ -7,7 +7,7 @@ from decimal import Decimal
 
 
 _BUDGET = re.compile(r"(?:budget|under|below|less than|up to|around|about|预算|以内|左右|不超过)\D{0,12}?\$?\s*(\d{2,6})"
-                     r"|\$\s*(\d{2,6})|(\d{2,6})\s*(?:dollars|bucks|usd|美元|美金|刀|块)|(\d{2,6})\s*(?:以内|以下|之内|左右)",
+                     r"|\$\s*(\d{2,6})|(\d{2,6})\s*(?:dollars|bucks|usd|美元|美金|刀|块)|(\d{2,6})\s*(?:以内|以下|之内|左右|上下|出头)",
                      re.IGNORECASE)  # ("300以内的耳机")
 
 

@@ -35,6 +35,7 @@ def product_facts(turn: Turn, meant: str | None = None) -> Answer:
     where the words name none."""
     catalogue = turn.shop.call("list_all_product_types", {})
     names = [n for n, _ in products.products_in(turn.text) if n in catalogue] or ([meant] if meant else [])
+    names = [kin_named(turn, names[0], catalogue)] if len(names) == 1 else names
     # ("笔记本（纸的那种，不是电脑）": the Notebook)
     name = best_named(turn, [n for n in names if n not in products.unwanted(turn.text)] or names, catalogue)
     if (thing := products.asks_if_sold(turn.text)):  # "do you sell tents / phone cases?": no, but…
@@ -138,6 +139,16 @@ def _side_by_side(turn: Turn, names: list[str], catalogue: dict) -> Answer:
         "attribute_unlisted", name=" / ".join(names), what=", ".join(unlisted)) if unlisted else ""), {"products": shown})
 
 
+def kin_named(turn: Turn, name: str, catalogue: dict) -> str:
+    """The product a word for another may stand for too, where the message names more of its options ("有没有
+    waterproof的camera": the Action Camera, not the Digital Camera "camera" names first); else the one named."""
+    kin = [n for word in {w for n, w in products.products_in(turn.text) if n == name}
+           for n in products.kin_of(name, word) if n in catalogue]
+    text = products.without_products(turn.text)
+    named = {n: len(named_options(list(turn.product(catalogue[n])["variants"].values()), text)) for n in [name, *kin]}
+    return max(named, key=lambda n: named[n]) if max(named.values()) > named[name] else name
+
+
 def best_named(turn: Turn, names: list[str], catalogue: dict) -> str | None:
     """Of the products a word may mean ("烧水壶": the Electric or the Tea Kettle; "笔记本": the Laptop or the
     Notebook), the one whose options the message names most ("陶瓷的 燃气灶用的", "A4硬皮的")."""
@@ -211,7 +222,8 @@ def _attributes_answer(turn: Turn, name: str, product: dict, asked: list[Attribu
     for attribute in asked:
         keys = [k for k in variants[0]["options"] if k.lower() in attribute.keys]
         missing += [attribute.label[turn.language]] if not keys else []
-        lines += [f"{k}: {_values(shown, k, priced=known is None)}" for k in keys]
+        lines += [f"{k}: {_values(shown, k, priced=known is None)}{_sold_out_values(turn, variants, k) if not (known or asked_before) else ''}"
+                  for k in keys]
     label = f"{name} ({options(known)})" if known else name
     reply = turn.say("attribute_facts", name=label, lines="; ".join(lines)) if lines else ""
     if missing:
@@ -229,6 +241,14 @@ def _at_the_end(variants: list[dict], asked: list[Attribute], least: bool) -> di
         if key and len(numbers) == len(in_stock):
             return (min if least else max)(in_stock, key=lambda v: numbers[v["item_id"]])
     return None
+
+
+def _sold_out_values(turn: Turn, variants: list[dict], key: str) -> str:
+    """The values of an option only sold-out variants have, said as such where the ones in stock are listed
+    ("what colors does the smartphone come in?": black; gold and rose gold sold out)."""
+    gone = sorted({str(v["options"][key]) for v in variants if key in v["options"]}
+                  - {str(v["options"][key]) for v in variants if v["available"] and key in v["options"]})
+    return f" ({turn.say('sold_out')}: {', '.join(gone)})" if gone else ""
 
 
 def _values(variants: list[dict], key: str, priced: bool) -> str:

@@ -35,6 +35,15 @@ def _last_words() -> frozenset[str]:
     return frozenset(written.split()[-1] for written, _ in _product_names() if written.isascii())
 
 
+@lru_cache(maxsize=256)
+def kin_of(name: str, word: str) -> tuple[str, ...]:
+    """Other products a word for one product may stand for, where their own names end in it ("camera" of the
+    Digital Camera: the Action and the Indoor Security Camera; "相机": the 运动相机; "kettle")."""
+    ending = f" {word}" if word.isascii() else word  # (the kind the word says: not a "laptop backpack")
+    return tuple(dict.fromkeys(n for written, names in _product_names() for n in names
+                               if n != name and written != word and written.endswith(ending)))
+
+
 @lru_cache(maxsize=1024)  # asked of the same message many times in one turn (router, flows, finish)
 def products_in(text: str) -> tuple[tuple[str, str], ...]:
     """Products named in the text, as (product name, the words used). Latin names match whole Latin

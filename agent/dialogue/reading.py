@@ -132,11 +132,16 @@ GOT_ANY = re.compile(r"^\W*got (?:any )?(?!(?:it|my|your|the|that|this|them|an?)
 # buying elsewhere, said as a threat ("再不回我就去别家买了"): no purchase of theirs, and no question about other shops
 GOING_ELSEWHERE = re.compile(r"去(?:别家|别的店|其他家|其他店)买了?|\bshop(?:ping)? elsewhere\b|\b(?:go|buy) (?:it )?(?:somewhere else|elsewhere)\b",
                              re.IGNORECASE)
+# something bought at another shop: "上次在别家买的吸尘器根本吸不动", "the one I got on amazon"
+BOUGHT_ELSEWHERE = re.compile(r"(?:在|从)(?:别家|别的店|别的平台|其他家|其他店|其他平台|淘宝|京东|拼多多|超市|商场)[^，,。.!！?？]{0,4}买的|"
+                              r"\b(?:bought|got|ordered) (?:it |one |them |mine )?(?:elsewhere|somewhere else|at (?:another|a different) "
+                              r"(?:shop|store)|from (?:another|a different) (?:shop|store|site)|on amazon|at walmart|at target)\b",
+                              re.IGNORECASE)
 # "my" of what is no order of theirs: "有high-back的吗 my back hurts"
 NOT_THEIRS = re.compile(r"\bmy (?:back|neck|feet|knees?|wrists?|eyes|hands?|shoulders?|wife|husband|partner|sons?|daughters?|kids?|"
                         r"twins|children|nephews?|nieces?|grand\w+|parents|mother|father|aunt|uncle|boss|colleagues?|coworkers?|"
                         r"mum|mom|dad|sister|brother|friend|girlfriend|boyfriend|family|budget|room|flat|place|house|home|"
-                        r"mistake|bad|fault|question)\b|\b(?:before|if|once|when) (?:i|we) (?:order|buy|purchase)\b|" + GOT_ANY.pattern + "|" + GOING_ELSEWHERE.pattern, re.IGNORECASE)
+                        r"mistake|bad|fault|question)\b|\b(?:before|if|once|when) (?:i|we) (?:order|buy|purchase)\b|" + GOT_ANY.pattern + "|" + GOING_ELSEWHERE.pattern + "|" + BOUGHT_ELSEWHERE.pattern, re.IGNORECASE)
 
 
 def owns(text: str) -> bool:

@@ -9,7 +9,7 @@ from agent.catalogue_words import asked_attributes, option_values, without_attri
 from agent.dialogue import addresses, money, products, reading
 from agent.dialogue.flows import ACTION_OF, FLOWS, ORDER_INTENTS, SAID
 from agent.dialogue.state import Dialogue, Task
-from agent.variants import asks_option, having, option_words, owner_of_options, step_asked
+from agent.variants import asks_option, having, option_words, owner_of_options, step_asked, wants_none
 
 FLOW_INTENTS = set(FLOWS) | set(SAID) | {"price_promo", "recommend", "product_info"}
 
@@ -139,9 +139,9 @@ def asks_about_product(context: dict, text: str) -> bool:
         and not (task_of(context).intent in ORDER_INTENTS and reading.asks_change(text))  # ("有两个烤炉？退木炭那个")
 
 
-STOCK = re.compile(r"(?<![a-z])in stock(?![a-z])|(?<![a-z])available(?![a-z])|有货|现货|还有哪", re.IGNORECASE)  # "那现在哪几款是in stock的"
+STOCK = re.compile(r"(?<![a-z])in stock(?![a-z])|(?<![a-z])available(?![a-z])|有货|现货|还有哪|库存", re.IGNORECASE)  # "那现在哪几款是in stock的"
 _ENDS = re.compile(r"cheapest|most expensive|最便宜|最贵", re.IGNORECASE)  # "最便宜那个多少钱" of the product just shown
-PRICE_ASKED = re.compile(r"cheapest|most expensive|how much|price|多少钱|价格|最便宜|最贵", re.IGNORECASE)
+PRICE_ASKED = re.compile(r"cheapest|most expensive|how much|price|多少钱|价格|价钱|单价|最便宜|最贵", re.IGNORECASE)
 # a short follow-up about the product just talked about: "and in navy?", "capsule 1L那个多少", "要最重的 55-75 lbs那种"
 _FOLLOW_UP = re.compile(r"多少|价格|价钱|那种|那个|那款|这款|呢|\bhow much\b|\bprice\b|^\W*(?:and|what about|how about)\b|"
                         r"^\W*(?:要|想要)[^退换取消，,]{0,8}的|预算|以内|\bbudget\b|\bunder \$?\d|"
@@ -151,7 +151,8 @@ _FOLLOW_UP = re.compile(r"多少|价格|价钱|那种|那个|那款|这款|呢|\
 def names_option(text: str) -> bool:
     """The words name an option value of the catalogue's ("13寸 i7", "navy", "55-75 lbs")."""
     return asks_option(text) or bool(set(re.findall(r"[a-z0-9-]+", option_words(text))) & option_values()) \
-        or bool(step_asked(text) or having(text) or _SIZE_NUMBER.search(text))  # ("大一号的呢": the next size; "有背光最好")
+        or bool(step_asked(text) or having(text) or wants_none(text) or _SIZE_NUMBER.search(text))  # ("大一号的呢": the next
+    # size; "有背光最好"; "要不带背光的")
 
 
 _SIZE_NUMBER = re.compile(r"(?<![\d.])\d{1,2}(?:\.5)?\s*码|\bsize\s*\d{1,2}(?:\.5)?\b", re.IGNORECASE)  # ("是9码", "size 11")

@@ -11,11 +11,11 @@ from agent import metrics
 from agent.dialogue import addresses, meant, money, products, reading
 from agent.dialogue.state import Offer, Task
 from agent.dialogue.turn import Answer, Turn, options
-from agent.dialogue.product_facts import MOST, best_named, cheapest, fitting_shown, having_asked, product_facts
+from agent.dialogue.product_facts import MOST, best_named, cheapest, kin_named, fitting_shown, having_asked, product_facts
 from agent.dialogue.variant_answers import CHEAPER_ONE, CHEAPEST, DEARER_ONE, DEAREST, EACH, extreme, variant_answer
 from agent.catalogue_search import products_for, uses_named
 from agent.catalogue_words import asked_attributes
-from agent.variants import asks_option, fitting, having, named_options, without_unwanted
+from agent.variants import asks_option, fitting, having, named_options, owner_of_options, without_unwanted
 
 
 def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
@@ -41,14 +41,17 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         dialogue.task = None
         return turn.answer("anything_else")
     task = current or Task(intent=intent)
-    if _OTHER_SHOPS.search(text) and not reading.GOING_ELSEWHERE.search(text) and not _OTHERS_HAVE_IT.search(text):
+    if _OTHER_SHOPS.search(reading.BOUGHT_ELSEWHERE.sub(" ", text)) and not reading.GOING_ELSEWHERE.search(text) \
+            and not _OTHERS_HAVE_IT.search(text):
         # "你们和别家比哪个便宜": no comparison with other shops, and no price matching (not "再不回我就去别家买了", a
-        # threat, nor "don't tell me you have nothing, every other shop does": the question is answered)
+        # threat, nor "don't tell me you have nothing, every other shop does": the question is answered; nor "上次在别家买的")
         return turn.answer("other_shops")
     catalogue = turn.shop.call("list_all_product_types", {})
     named = [(name, catalogue[name]) for name, _ in products.products_in(text) if name in catalogue]
     named = [(n, pid) for n, pid in named if n not in products.replaced(text)]  # ("doesn't have to carry a suitcase")
     named = [(n, pid) for n, pid in named if n not in products.unwanted(text)] or named  # ("不要智能手表")
+    if len(named) == 1 and (kin := kin_named(turn, named[0][0], catalogue)) != named[0][0]:
+        named = [(kin, catalogue[kin])]  # ("有没有waterproof的camera推荐": the action camera)
     if (theirs := products.only_theirs(text)) and ((rest := [(n, pid) for n, pid in named if n not in theirs])
                                                    or products_for(text)):
         named = rest  # ("i need a light for my desk … my laptop is the only thing near it": not a laptop)
@@ -85,6 +88,8 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         named = [(priced[0][1], catalogue[priced[0][1]])]  # "那有没有便宜一点的" after two were recommended: the cheaper
     elif not named and money.CHEAPER.search(text) and dialogue.product in catalogue:
         named = [(dialogue.product, catalogue[dialogue.product])]  # the same, after a question about its price
+    elif not named and not products_for(text) and (owner := owner_of_options(text)) in catalogue:
+        named = [(owner, catalogue[owner])]  # "15寸i9 32G 512G的 和 13寸i7 32G 512G的 哪个便宜": the laptops
     product_id = named[0][1] if named else None
     dialogue.task = None
     # ("我在考虑买个无人机送我儿子，你们有吗": not sold, said first; then what fits the need)

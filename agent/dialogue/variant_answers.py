@@ -44,7 +44,8 @@ _WHICH_ONES = re.compile(r"\b(?:what|which) (?:[\w-]+ ){0,3}ones\b|\bwhat (?:[\w
 
 # an option the shopper no longer minds: "and a 13 inch with i7, any color?", "颜色无所谓"
 _OPTION_NAMES = (("color", "colou?rs?", "颜色|顏色"), ("size", "sizes?", "尺码|尺寸|大小|码"), ("material", "materials?", "材质|材料"))
-_ANY = {key: re.compile(rf"\b(?:any|whatever|whichever|which|what|other|another|different)\s+{en}\b|{en}\s+(?:doesn'?t matter|is fine)|"
+_ANY = {key: re.compile(rf"\b(?:any|whatever|whichever|which|what|other|another|different)\s+{en}\b(?!\s*(?:but|except)\b)|"
+                        rf"{en}\s+(?:doesn'?t matter|is fine)|"
                         rf"(?:{zh})(?:无所谓|不限|都行|都可以|随便)|(?:什么|任何|哪个)(?:{zh})都|(?:哪些|哪几种|什么|其他|别的|换个|换一个|换种)(?:{zh})",
                         re.IGNORECASE)  # ("which colours of that bottle are available then?": any colour)
         for key, en, zh in _OPTION_NAMES}
@@ -173,7 +174,8 @@ def extreme(turn: Turn, name: str, variants: list[dict]) -> str | None:
     groups = _each_named(in_stock, turn.text) if EACH.search(turn.text) else []
     if not groups and _OF_THOSE.search(turn.text) and turn.dialogue.product == name and turn.dialogue.asked_options:
         # ("不防水的那几个里最便宜的是哪个" after red speakers: the red ones that are not waterproof)
-        named = {**{k: set(v) for k, v in turn.dialogue.asked_options.items()}, **named_options(in_stock, turn.text)}
+        named = {**{k: set(v) for k, v in turn.dialogue.asked_options.items()},
+                 **named_options(in_stock, _ABOUT_IT.sub(" ", turn.text))}  # ("最便宜那个是啥接口 能无线充吗": asked of it)
         in_stock = [v for v in in_stock if fits(v, named) == len(named)] or in_stock
     # ("what's the most expensive backpack, and is it leather?": a question about the one found, not a filter)
     if not (groups := groups or [fitting(in_stock, _ABOUT_IT.sub(" ", turn.text)) or in_stock])[0]:
@@ -229,6 +231,10 @@ def _compared(variants: list[dict], text: str, before: dict | None = None) -> tu
                 break
         else:
             return None
+        if not picks[-1]["available"]:  # ("on-ear vs over-ear, both in black": the black on-ear is sold out; the
+            side = {k: v for k, v in part.items() if k in apart}  # on-ear one in stock closest to it beside it)
+            picks += sorted((v for v in variants if v["available"] and fits(v, side) == len(side)),
+                            key=lambda v: (-fits(v, part), Decimal(str(v["price"]))))[:1]
     return (picks, None) if len({v["item_id"] for v in picks}) > 1 else None
 
 
