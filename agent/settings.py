@@ -31,8 +31,9 @@ class Settings(BaseSettings):
     # How long a worker's fetch may wait for new turns. Tansu holds a fetch for all of it even when a turn
     # arrives (5 ms: ~2 ms added per turn, ~4% of a core per idle worker); Apache Kafka answers at once, so 100+ is fine there.
     kafka_fetch_wait_ms: int = Field(5, ge=0)
-    # how long the broker waits for a silent worker (killed, frozen) before its partitions go to the others
-    kafka_session_timeout_ms: int = Field(10_000, ge=1_000)
+    # how long the broker waits for a silent worker (killed, frozen) before its partitions go to the others; 6 s is
+    # the least a broker accepts by default (Apache Kafka's group.min.session.timeout.ms; noida-db refuses less too)
+    kafka_session_timeout_ms: int = Field(6_000, ge=1_000)
     kafka_dead_letter_topic: str = ""  # dead letters (agent/deadletters.py); empty: KAFKA_TOPIC + ".dlq"
     handoff_topic: str = "chat.handoffs"
     feedback_topic: str = "chat.feedback"  # feedback on replies (with Kafka)

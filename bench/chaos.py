@@ -52,6 +52,7 @@ BROKER = {"kill-worker": "tansu", "restart-broker": "noida", "restart-redis": "t
           "websockets": "tansu"}
 SHOPPERS = 20
 SESSION_TIMEOUT_SECONDS = Settings.model_fields["kafka_session_timeout_ms"].default / 1000
+HEALTHY_FOR_SECONDS = 3.0  # healthy that long on end
 HEALTHY_WAIT_SECONDS = 0.5  # healthy: no turn accepted longer ago than this is still waiting (usually ~20 ms)
 GIVE_UP_SECONDS = 30  # a front end retrying a refused turn for longer tells its shopper it failed
 FAQ = "do you ship to Canada"
@@ -287,8 +288,11 @@ async def healthy_after(stack: Stack, client: httpx.AsyncClient, shoppers: list[
                         back_at: float) -> float | None:
     """Seconds from `back_at` until the gateway's and the live workers' /readyz answer 200 and every turn accepted
     over HEALTHY_WAIT_SECONDS before is answered: the backlog drained on every partition, the killed worker's too (the load
-    goes on meanwhile, so a partition nobody works shows as turns waiting)."""
+    goes on meanwhile, so a partition nobody works shows as turns waiting), and so for HEALTHY_FOR_SECONDS on end (a
+    moment when no turn has waited long enough yet is not health: right after a kill, the killed worker's partitions'
+    turns are still young)."""
     answered: set[int] = set()
+    since = None
     while time.monotonic() - back_at < 60:
         now = time.monotonic()
         waiting = [(s, t) for s in shoppers for t in s.turns
@@ -299,7 +303,11 @@ async def healthy_after(stack: Stack, client: httpx.AsyncClient, shoppers: list[
                 answered.add(id(t))
         covered = now - HEALTHY_WAIT_SECONDS >= back_at  # the turns accepted since the part came back count too
         if covered and all(id(t) in answered for _, t in waiting) and await asyncio.to_thread(stack.ready):
-            return now - back_at
+            since = since or now
+            if now - since >= HEALTHY_FOR_SECONDS:
+                return since - back_at
+        else:
+            since = None
         await asyncio.sleep(0.2)
     return None
 
