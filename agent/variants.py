@@ -47,7 +47,7 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "hepa过滤": "hepa filter", "谷歌助手": "google assistant", "谷歌": "google assistant",
                "苹果homekit": "apple homekit", "wooden": "wood", "alexa": "amazon alexa", "homekit": "apple homekit", "google home": "google assistant", "女士": "women", "女款": "women", "女生": "women", "女性": "women",
                "男士": "men", "男款": "men", "男生": "men", "男性": "men", "中性": "unisex", "木炭": "charcoal", "炭烤": "charcoal", "电烤": "electric",
-               "便携": "portable", "旋转烤叉": "rotisserie", "侧炉": "side burner", "全尺寸": "full size", "全键盘": "full size",
+               "便携": "portable", "旋转烤叉": "rotisserie", "自动倾斜": "auto tilt", "侧炉": "side burner", "全尺寸": "full size", "全键盘": "full size",
                "吸宠物": "pet hair removal", "最亮": "high", "brightest": "high"}  # ("吸宠物猫": 宠物毛 as a voice typed it)
 _INCH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-\s*)?(?:inches|inch|寸|英寸|吋)", re.IGNORECASE)
 # numbers as Chinese shoppers write them: "3000万像素" → 30MP, "5倍变焦" → 5x, "4杯" → 4 cups

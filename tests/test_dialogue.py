@@ -1406,3 +1406,12 @@ def test_a_budget_means_a_purchase_a_value_by_its_first_word_a_kin_product_by_it
     assert meant_intent("exchange_item", {}, "要不带背光的", after_keyboards) == "product_info"  # narrowed, no exchange
     assert meant_intent("thanks_bye", {}, "要通风好的那个", {"product": "Cycling Helmet", "last_intent": "product_info"}) \
         == "product_info"
+
+
+def test_a_quality_the_catalogue_does_not_list_is_said_to_be_unlisted_not_guessed(shop):
+    from agent.dialogue.product_facts import asks_unlisted_quality
+    assert "does not say" in Conversation(shop).say("product_info", "is the coffee maker easy to descale?")
+    assert "没有写到" in Conversation(shop, "zh").say("product_info", "这个书架结不结实")
+    for text in ("do you sell grills?", "is the grill in stock?", "does the grill come in blue?", "在吗 我的相机到哪了",
+                 "有烧烤架吗", "is the grill cheaper in black?", "户外遮阳伞能自动倾斜吗"):
+        assert not asks_unlisted_quality(text), text  # sold, stock, options, an order: answered from what there is

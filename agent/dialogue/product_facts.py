@@ -84,8 +84,34 @@ def _facts_of(turn: Turn, catalogue: dict, name: str | None) -> Answer:
         return turn.answer("variant_facts", {"product": product}, name=name, lines=lines)
     prices = sorted(Decimal(str(v["price"])) for v in in_stock)
     lines = options_summary(in_stock)
-    return turn.answer("product_facts", {"product": product}, name=name, lines=lines, low=f"{prices[0]:.2f}",
-                       high=f"{prices[-1]:.2f}")
+    answer = turn.answer("product_facts", {"product": product}, name=name, lines=lines, low=f"{prices[0]:.2f}",
+                         high=f"{prices[-1]:.2f}")
+    if asks_unlisted_quality(turn.text):  # "is the espresso machine easy to clean?": not said, never guessed
+        return replace(answer, reply=turn.say("quality_not_listed", name=name) + answer.reply)
+    return answer
+
+
+# a yes/no question about what a product is like ("is it easy to clean?", "耐不耐用", "支持小爱同学吗"), asked where
+# neither an option nor an attribute the catalogue knows answers it
+_YES_NO = re.compile(r"(?:^|[.!?,;]\s*|\b(?:hi|hey|hello|ok|so|and|but)\s+)(?:is|are|does|will|would|can)\s+(?:it|they|this|that|"
+                     r"these|those|the|your|one)\b|\bhow (?:easy|hard|heavy|loud|noisy|durable|sturdy|comfortable|reliable)\b|"
+                     r"((?![不没有是])[\u4e00-\u9fff])[不没]\1|是不是|(?:能|会|支持|适合|容易|好|耐|结实|舒服|安全)[^，,。.？?！!\s]{0,8}(?:吗|么)",
+                     re.IGNORECASE)
+_NOT_A_QUALITY = re.compile(r"\b(?:do|does|can) (?:you|u|y'?all|your (?:shop|store))\b|\bin stock\b|\bavailable\b|\bcomes? "
+                            r"(?:in|any|with)\b|\bsell\b|\bcarry\b|\bship\b|\breturn|\bwarranty\b|有货|有没有|有吗|卖|多少|价|"
+                            r"库存|发货|退|换|保修|优惠|便宜|贵|到哪|物流|快递", re.IGNORECASE)
+
+
+def asks_unlisted_quality(text: str) -> bool:
+    """A yes/no question about what the product is like, not whether we sell it, its stock, price, options
+    (another colour, a size up: those are answered by what there is) or policy."""
+    return bool(_YES_NO.search(text)) and not _NOT_A_QUALITY.search(text) and money.budget(text) is None \
+        and not _names_option(text)
+
+
+def _names_option(text: str) -> bool:
+    from agent.dialogue.routing import names_option  # (routing imports this module)
+    return names_option(products.without_products(text))
 
 
 def _told_apart(text: str, catalogue: dict) -> list[str]:
