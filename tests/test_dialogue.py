@@ -1415,3 +1415,8 @@ def test_a_quality_the_catalogue_does_not_list_is_said_to_be_unlisted_not_guesse
     for text in ("do you sell grills?", "is the grill in stock?", "does the grill come in blue?", "在吗 我的相机到哪了",
                  "有烧烤架吗", "is the grill cheaper in black?", "户外遮阳伞能自动倾斜吗"):
         assert not asks_unlisted_quality(text), text  # sold, stock, options, an order: answered from what there is
+
+
+def test_a_parcel_not_received_is_heard_before_identity_is_asked(shop):
+    reply = Conversation(shop).say("order_status", "tracking says it was delivered yesterday but nothing came")
+    assert reply.startswith("I'm sorry your parcel") and "e-mail address" in reply

@@ -154,6 +154,8 @@ def _order_request(intent: str, turn: Turn) -> Answer:
         if task.intent in ("return_item", "exchange_item") and reading.ASKS_WHAT_TO_DO.search(turn.text):
             # "我上周买的耳机坏了怎么办": what can be done, then who they are
             return Answer(turn.say("broken_options") + turn.say("ask_identity"), {})
+        if task.missing:  # "my package says delivered but I never got it": heard first, then who they are
+            return Answer(turn.say("sorry_not_received") + turn.say("ask_identity"), {})
         return turn.answer("ask_identity")
     if task.intent == "order_status" and not task.order_named and (
             reading.ALL_ITEMS.search(turn.text) or reading.NOT_SENT_YET.search(turn.text)):

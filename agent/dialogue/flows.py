@@ -58,7 +58,7 @@ SAID = {"greeting": "greeting", "thanks_bye": "thanks_bye", "out_of_scope": "out
 # closed by their own flows (selling.py, account.py) or by the answer cache, the LLM tier, a person
 OWN_FLOWS = {"price_promo", "recommend", "product_info", "account", "identify"}
 ELSEWHERE = {"shipping_policy", "return_policy", "human_agent"}
-SHARED = ("ask_identity", "ask_zip", "ask_name", "identity_not_found", "one_shopper_per_session", "verified",
+SHARED = ("ask_identity", "sorry_not_received", "broken_options", "ask_zip", "ask_name", "identity_not_found", "one_shopper_per_session", "verified",
           "verified_short", "ask_order_id", "ask_which_order",
           "order_not_found", "still_waiting", "handoff_after_failures", "handoff_not_received", "refund_line", "back_to_task",
           "saved_methods", "card_line",

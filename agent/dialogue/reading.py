@@ -98,7 +98,8 @@ ASKS_CURRENT = re.compile(r"\b(?:current|on file|existing|right now)\b|现在的
 ACCOUNT_WORDS = re.compile(r"default|\b(?:my|the) (?:account|profile)\b|\bon file\b|\b(?:my|the) saved (?:shipping |home )?address|"
                            r"账户|账号|默认|个人资料|个人信息|保存的地址", re.IGNORECASE)
 NOT_RECEIVED = re.compile(r"never (?:got|received|arrived|came)|(?:didn'?t|did not|haven'?t|have not|hasn'?t) "
-                          r"(?:get|got|receive|received|arrive|arrived|come)|没(?:有)?收到|没到|显示(?:已)?签收|不是我签收",
+                          r"(?:get|got|receive|received|arrive|arrived|come|show up)|nothing (?:came|arrived|showed up)|"
+                          r"never showed up|没(?:有)?收到|没到|显示(?:已)?签收|不是我签收|包裹不见了",
                           re.IGNORECASE)
 ASKS_WHAT_TO_DO = re.compile(r"怎么办|怎么处理|咋办|能退吗|能换吗|what (?:can|should|do) I do|what are my options|"
                              r"can I (?:get it )?(?:return|exchange|replace)", re.IGNORECASE)
