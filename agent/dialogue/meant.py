@@ -258,13 +258,16 @@ WANTS = re.compile(r"推荐|买点|买个|买件|想买|买啥|买什么|该买|
                    r"looking for|\bgift\b|(?<!\bat )\bpresent\b|\banything\s*\?\s*$|礼物|送(?:给|他|她)", re.IGNORECASE)
 
 
-# something of theirs bought already (not just "my": "my wife says the bedroom is too dark, what have you got")
+# a return, refund or exchange named; something had for years (not an order of ours)
 _RETURNS = re.compile(r"退|换货|换成|调换|(?<![a-z])(?:returns?|refunds?|exchanges?|replacements?|swap)(?![a-z])", re.IGNORECASE)
-_OLD_ONE = re.compile(r"\bmy old\b|旧的|老的|原来用的", re.IGNORECASE)  # (something had for years, not an order of ours)
+_OLD_ONE = re.compile(r"\bmy old\b|旧的|老的|原来用的", re.IGNORECASE)
+
+
+# something of theirs bought already (not just "my": "my wife says the bedroom is too dark, what have you got")
+_BOUGHT = re.compile(r"买的|(?<![要想])买了|订单|收到|签收|\border\b|\bbought\b|\bpurchased\b|\breceived\b", re.IGNORECASE)
+
+
 def _bought(text: str) -> bool:
     """Something bought of ours: not "上次在别家买的吸尘器" (bought at another shop)."""
     return bool(_BOUGHT.search(reading.BOUGHT_ELSEWHERE.sub(" ", text)))
-
-
-_BOUGHT = re.compile(r"买的|(?<![要想])买了|订单|收到|签收|\border\b|\bbought\b|\bpurchased\b|\breceived\b", re.IGNORECASE)
 

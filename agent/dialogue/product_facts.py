@@ -248,8 +248,8 @@ def _attributes_answer(turn: Turn, name: str, product: dict, asked: list[Attribu
     for attribute in asked:
         keys = [k for k in variants[0]["options"] if k.lower() in attribute.keys]
         missing += [attribute.label[turn.language]] if not keys else []
-        lines += [f"{k}: {_values(shown, k, priced=known is None)}{_sold_out_values(turn, variants, k) if not (known or asked_before) else ''}"
-                  for k in keys]
+        gone = (lambda k: "") if known or asked_before else (lambda k: _sold_out_values(turn, variants, k))
+        lines += [f"{k}: {_values(shown, k, priced=known is None)}{gone(k)}" for k in keys]
     label = f"{name} ({options(known)})" if known else name
     reply = turn.say("attribute_facts", name=label, lines="; ".join(lines)) if lines else ""
     if missing:
