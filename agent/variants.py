@@ -198,7 +198,9 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
     return found
 
 
-_NOT_BY_FIRST = {"space", "night"}  # ("not much desk space", "sneezing all night")
+# ("not much desk space", "sneezing all night"; a company is no option: "amazon上便宜30块" is a price elsewhere,
+# not Amazon Alexa: "alexa", "homekit", "google home" name those)
+_NOT_BY_FIRST = {"space", "night", "amazon", "apple", "google"}
 
 
 def _by_first_word(variants: list[dict], words: str, found: dict, spans: dict) -> None:

@@ -287,7 +287,7 @@ def _cross_sell(turn: Turn, promotions: list[dict], name: str = "") -> Offer | N
 
 _GIFT = re.compile(r"\bgifts?\b|\bpresents?\b|secret santa|stocking|礼物|送(?:给|他|她|人)", re.IGNORECASE)
 _OTHER_SHOPS = re.compile(r"别家|别的(?:店|家|平台)|其他(?:店|家|平台|商家)|淘宝|京东|拼多多|\bother (?:shops?|stores?|sites?)\b|"
-                          r"\bamazon\b|\bcompetitors?\b|\bprice ?match", re.IGNORECASE)
+                          r"(?<![a-z])amazon(?![a-z])|\bcompetitors?\b|\bprice ?match", re.IGNORECASE)
 _OTHERS_HAVE_IT = re.compile(r"^(?!.*(?:match|cheaper|便宜|价)).*(?:\bother (?:shops?|stores?|sites?)\b[^.?!]{0,20}\b(?:does|do|has|have|sells?)\b|"
                              r"(?:别家|别的店|其他家)都有)", re.IGNORECASE)
 
