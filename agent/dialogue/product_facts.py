@@ -8,6 +8,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from agent.dialogue import money, products, reading
+from agent.dialogue.routing import names_option
 from agent.dialogue.state import Task
 from agent.dialogue.turn import Answer, Turn, options
 from agent.dialogue.variant_answers import EACH, MOST_LISTED, VERSUS, still_minded, stock_lines, variant_answer
@@ -106,12 +107,7 @@ def asks_unlisted_quality(text: str) -> bool:
     """A yes/no question about what the product is like, not whether we sell it, its stock, price, options
     (another colour, a size up: those are answered by what there is) or policy."""
     return bool(_YES_NO.search(text)) and not _NOT_A_QUALITY.search(text) and money.budget(text) is None \
-        and not _names_option(text)
-
-
-def _names_option(text: str) -> bool:
-    from agent.dialogue.routing import names_option  # (routing imports this module)
-    return names_option(products.without_products(text))
+        and not names_option(products.without_products(text))
 
 
 def _told_apart(text: str, catalogue: dict) -> list[str]:
@@ -248,8 +244,8 @@ def _attributes_answer(turn: Turn, name: str, product: dict, asked: list[Attribu
     for attribute in asked:
         keys = [k for k in variants[0]["options"] if k.lower() in attribute.keys]
         missing += [attribute.label[turn.language]] if not keys else []
-        gone = (lambda k: "") if known or asked_before else (lambda k: _sold_out_values(turn, variants, k))
-        lines += [f"{k}: {_values(shown, k, priced=known is None)}{gone(k)}" for k in keys]
+        lines += [f"{k}: {_values(shown, k, priced=known is None)}"
+                  + ("" if known or asked_before else _sold_out_values(turn, variants, k)) for k in keys]
     label = f"{name} ({options(known)})" if known else name
     reply = turn.say("attribute_facts", name=label, lines="; ".join(lines)) if lines else ""
     if missing:
