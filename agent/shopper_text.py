@@ -89,6 +89,21 @@ def _unit(m: re.Match) -> str:
     return f"{m[1]} {number}{(m[3] or '').upper()}" if number else m[0]
 
 
+# an amount in words, said as money ("fifty bucks", "under two hundred", "a hundred dollars")
+_SPOKEN_AMOUNT = re.compile(rf"(\b(?:under|below|over|around|about|budget|max|maximum) )?\b(?:(a) )?({_NUMBER_WORDS})\b",
+                            re.IGNORECASE)
+
+
+def _amount(m: re.Match) -> str:
+    words = m[3]
+    if m[2] and words.lower().startswith("hundred"):
+        words = "one " + words  # ("a hundred")
+    number = _number(words)
+    if not number or len(number) < 2 or not m[1] and not re.match(r"\s*(?:dollars?|bucks|usd)\b", m.string[m.end():], re.I):
+        return m[0]
+    return (m[1] or "") + number
+
+
 # punctuation dictated as words ("Apt 3C comma Los Angeles", "发货了没有句号")
 # ("period" is left alone: "the return period")
 _SPOKEN_MARKS = re.compile(r"\s*\b(?:comma(?=\s)|(?:full stop|question mark)\s*$)|逗号|句号|问号", re.IGNORECASE)
@@ -107,6 +122,7 @@ def canonical(text: str) -> str:
     text = _ZH_DIGIT_RUN.sub(lambda m: m[0].translate(_ZH_DIGITS), text)
     text = _EN_DIGIT_RUN.sub(_digits, text)
     text = _SPOKEN_UNIT.sub(_unit, _SPOKEN_HOUSE.sub(_house, text))
+    text = _SPOKEN_AMOUNT.sub(_amount, text)
     text = _SPACED_CAPITALS.sub(lambda m: m[0].replace(" ", ""), text)  # ("A M O L E D屏的": AMOLED)
     text = spelled(text)  # a catalogue word mistyped by one slip ("wirless gaming mosue")
     if "@" in text and not re.search(_DOT, text, re.IGNORECASE):

@@ -33,6 +33,9 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "深色": "dark", "浅色": "light", "深肤色": "dark", "深色皮肤": "dark", "浅肤色": "light", "白皙": "light", "中等肤色": "medium", "动物": "animals", "艺术": "art", "奇幻": "fantasy", "风景": "landscape", "初级": "beginner",
                "入门": "beginner", "新手": "beginner", "简单的": "beginner", "中级": "intermediate", "专家": "expert", "夜间模式": "night mode",
                "静音": "quiet operation", "light sleeper": "quiet operation", "anything loud": "quiet operation", "not loud": "quiet operation",
+               "sensitive to noise": "quiet operation", "noise sensitive": "quiet operation", "怕吵": "quiet operation",
+               "中型": "medium", "小型": "small", "大型": "large",
+               "相机仓": "camera", "相机隔层": "camera", "相机款": "camera", "水袋": "hydration", "电脑仓": "laptop", "电脑隔层": "laptop",
                "small bedroom": "small", "tiny bedroom": "small", "bedroom is tiny": "small", "bedroom is small": "small",
                "tiny room": "small", "room is tiny": "small", "活性炭": "carbon", "负离子": "ionic", "山地": "mountain", "公路车": "road",
                "磨豆": "built-in grinder", "研磨": "built-in grinder", "自动关机": "auto shutoff", "光学": "optical", "光电": "optical",
@@ -278,7 +281,7 @@ CHANGE_TO = re.compile(r"改成|换成|改为|换为|变成|\b(?:change|switch|s
                         r"|\b(?:should|needs? to|has to) (?:be|become)\b|\bbecomes?\b", re.IGNORECASE)
 # a choice corrected in the same message: what follows the last of these replaces what came before
 # ("the blue one. actually no, sorry, the RED one", "换成15寸的……不对不对，是17寸的")
-_CORRECTED = re.compile(r"不对|说错了|其实是|我是说|算了[，,\s]*还是|\bI mean[t]?\b|\b(?:wait|actually|sorry),? no\b|\bno,? sorry\b|"
+_CORRECTED = re.compile(r"不对|说错了|其实是|我是说|算了[，,\s]*还是|\bI mean[t]?\b|\bscratch that\b|\b(?:wait|actually|sorry),? no\b|\bno,? sorry\b|"
                         r"\b(?:oh )?no,? (?:no|wait)\b|"
                         r"(?:…|\.\.\.|[，,。!！])\s*那(?![个款么])",  # ("金属蓝色没货啊……那硅胶表带蓝色的呢")
                         re.IGNORECASE)
@@ -302,17 +305,26 @@ _NOT_THIS = re.compile(r"\bnot (?:the |that |this |my )?[\w-]+(?: one)?", re.IGN
 _WISHED_INSTEAD = re.compile(r"\b(?:in|to|into|for)\s+[\w -]{1,25}?\s+(?=instead of\b)", re.IGNORECASE)
 
 
-def _after_correction(text: str) -> str:
+def after_correction(text: str) -> str:
     """What follows the last correction in the message, or all of it."""
     corrections = list(_CORRECTED.finditer(text))
     return text[corrections[-1].end():] if corrections else text
+
+
+def corrected_options(variants: list[dict], text: str) -> dict[str, set[str]]:
+    """named_options, where an option named again after a correction is as named then ("the 8-inch in gold
+    ... no sorry, I mean the 7-inch one": 7-inch, gold)."""
+    after = after_correction(text)
+    if after is text:
+        return named_options(variants, text)
+    return {**named_options(variants, text[:len(text) - len(after)]), **named_options(variants, after)}
 
 
 def item_described(items: list[dict], text: str, at_least: int = 0) -> dict | None:
     """Of several items of one product in an order, the one whose options the shopper names as they are
     now: the words before the change ("the white size S should be a size L": the white S one). None when
     none has `at_least` of its options named."""
-    text = _after_correction(text)
+    text = after_correction(text)
     now = text[:m.start()] if (m := CHANGE_TO.search(text)) else text
     now = _NOT_THIS.sub(" ", _WISHED_INSTEAD.sub(" ", now))  # ("not the 13-inch, the 17-inch … in silver instead of black")
     best = max(items, key=lambda item: fits(item, named_options([item], now)))
@@ -324,7 +336,7 @@ def variant_named(choices: list[dict], current: dict, text: str) -> dict | None:
     Two values named for one option is no choice: the part after "改成 / change it to" is tried alone,
     and if that names two as well, or the message asks two changes, nothing is chosen (the shopper is
     asked)."""
-    text = _after_correction(text)
+    text = after_correction(text)
     changes = [text[m.end():] for m in CHANGE_TO.finditer(text)]
     if len(changes) > 1:  # "M码那个改成L码；S码那个改成…": two changes, one item — ask rather than guess
         return None
@@ -344,7 +356,7 @@ def describes_current(choices: list[dict], current: dict, text: str) -> bool:
 
 def _wanted(choices: list[dict], current: dict, text: str) -> dict[str, set[str]] | None:
     """{option: the one value wanted} the words name, or None (two changes, or two values of one option)."""
-    text = _after_correction(text)
+    text = after_correction(text)
     changes = [text[m.end():] for m in CHANGE_TO.finditer(text)]
     if len(changes) > 1:
         return None
@@ -445,7 +457,7 @@ def asked_variants(variants: list[dict], text: str, before: dict[str, list[str]]
     value of them ("红色防水的多少钱" … "续航20小时那款呢": red, water-resistant, 20 hours). `open_keys`: options
     the question asks which values there are of ("blue is out? which colours are available then?")."""
     unwanted = unwanted_options(variants, text)  # ("我不要塑料的 塑料的烧水有味道": not plastic, though named again)
-    named = {k: v - unwanted.get(k, set()) for k, v in named_options(variants, text).items() if k.lower() not in open_keys}
+    named = {k: v - unwanted.get(k, set()) for k, v in corrected_options(variants, text).items() if k.lower() not in open_keys}
     named = {k: v for k, v in named.items() if v}
     if not named and not (before and open_keys):
         return [], None
@@ -454,5 +466,23 @@ def asked_variants(variants: list[dict], text: str, before: dict[str, list[str]]
     if any(v["available"] for v in exact):
         return exact, None
     in_stock = [v for v in variants if v["available"]]
-    closest = max(in_stock, key=lambda v: (fits(v, named), -float(v["price"])), default=None)
+    # the most of what is named kept; of those, the nearest along ordered options (size 9 for a sold-out 10, not 12)
+    closest = min(in_stock, key=lambda v: (-fits(v, named), _steps_away(v, named, variants), float(v["price"])),
+                  default=None)
     return exact, closest
+
+
+def _steps_away(variant: dict, named: dict[str, set[str]], variants: list[dict]) -> int:
+    """How far a variant is from the values named: one for each option it has another value of, or along an
+    option whose values have an order, the steps between (hiking boots in size 10 sold out: size 9 or another
+    material are one away, size 12 two; 50ml → 100ml is one step, not fifty)."""
+    far = 0
+    for key, values in named.items():
+        have = option_value(variant["options"].get(key, ""))
+        if have in values:
+            continue
+        ladder = sorted({option_value(v["options"][key]) for v in variants if key in v["options"]
+                         and _rank(option_value(v["options"][key])) is not None}, key=_rank)
+        far += min((abs(ladder.index(have) - ladder.index(v)) for v in values if v in ladder), default=1) \
+            if have in ladder else 1
+    return far

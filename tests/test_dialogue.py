@@ -1420,3 +1420,36 @@ def test_a_quality_the_catalogue_does_not_list_is_said_to_be_unlisted_not_guesse
 def test_a_parcel_not_received_is_heard_before_identity_is_asked(shop):
     reply = Conversation(shop).say("order_status", "tracking says it was delivered yesterday but nothing came")
     assert reply.startswith("I'm sorry your parcel") and "e-mail address" in reply
+
+
+def test_a_shopper_correcting_themselves_an_amount_in_words_and_the_nearest_in_stock_along_a_size(shop):
+    from agent.dialogue import money
+    from agent.dialogue.meant import meant_intent
+    from agent.shopper_text import canonical
+    assert money.budget("预算500左右……啊不对，老婆说最多480") == 480  # the amount after the correction
+    assert canonical("nothing over fifty bucks") == "nothing over 50 bucks"
+    assert canonical("under a hundred, one fifty dollars tops") == "under 100, 150 dollars tops"
+    assert canonical("one of the two hundred pieces") == "one of the two hundred pieces"  # no money: as written
+    tablet = Conversation(shop).say("product_info", "the 8-inch tablet in gold with 128GB... no sorry, scratch that, "
+                                                     "I mean the 7-inch one. Gold, 128GB.")
+    assert "7-inch" in tablet and "8-inch" not in tablet
+    assert meant_intent("price_promo", {}, "想在家练练力量，预算500左右……啊不对，最多480，有啥能买的", {}) == "recommend"
+    assert meant_intent("exchange_item", {}, "玫瑰金的手机128G的有吗 想换个新手机", {}) in ("product_info", "recommend")
+    # hiking boots in size 10, leather, waterproof are sold out: size 9 is nearer than size 12
+    boots = Conversation(shop, "zh").say("product_info", "登山鞋10码防水真皮的有货吗")
+    assert "9, leather, waterproof" in boots and "12, leather" not in boots
+
+
+def test_the_cheaper_of_those_shown_two_sides_each_with_its_own_product_and_have_it_or_not(shop):
+    chat = Conversation(shop, "zh")
+    chat.say("product_info", "电热水壶1.5升的有哪几款")
+    chat.say("product_info", "要白色的")
+    assert "143.72" in chat.say("product_info", "就便宜的那个吧 多少钱来着")
+    kettles = Conversation(shop, "zh").say("product_info", "插电的烧水壶和放煤气灶上烧的那种水壶有啥区别 哪个便宜")
+    assert "Electric Kettle" in kettles and "Tea Kettle" in kettles
+    coffee = Conversation(shop, "zh").say("product_info", "意式咖啡机和普通咖啡机差在哪？价格差多少？")
+    assert "Espresso Machine" in coffee and "Coffee Maker" in coffee
+    bags = Conversation(shop, "zh").say("product_info", "背包：黑色大号尼龙相机款 和 灰色大号尼龙水袋款，价格各多少？")
+    assert "198.00" in bags and "200.48" in bags and "Digital Camera" not in bags  # a camera compartment
+    assert "Vacuum Cleaner" in Conversation(shop, "zh").say("product_info", "有扫地机器人没 宿舍懒得扫地了")
+    assert "191.21" in Conversation(shop).say("recommend", "just got a puppy, 中型犬, what bed should I get him?")

@@ -47,8 +47,10 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "recommend" if WANTS.search(text) or money.budget(text) is not None else "product_info"
     if intent in ORDER_INTENTS and reading.UPGRADE.search(text) and not task_of(context).intent and not reading.owns(text) \
             and not slots.get("order_id") and not reading.ORDER_ID.search(text) and not _bought(text) \
-            and not reading.BROKEN.search(text) and products_for(text):
-        return "recommend"  # "现在这把椅子太硬了 … 想换把好一点的": a better one wanted, nothing of ours bought
+            and not reading.BROKEN.search(text) and (products_for(text) or products.products_in(text)):
+        # "现在这把椅子太硬了 … 想换把好一点的": a better one wanted, nothing of ours bought; "玫瑰金的手机128G的有吗 想换
+        # 个新手机": that one's stock
+        return "product_info" if names_option(text) and (STOCK.search(text) or PRICE_ASKED.search(text)) else "recommend"
     if intent in ORDER_INTENTS and not task_of(context).intent and not slots.get("order_id") and not reading.ORDER_ID.search(text) \
             and money.budget(text) is not None and not money.DIFFERENCE.search(text) and not _bought(text) \
             and not _RETURNS.search(text) and (not reading.owns(text) or _OLD_ONE.search(text)) \
@@ -127,9 +129,10 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             and not reading.OWNS.search(text) and not slots.get("order_id") and not money.payment_source(text) \
             and not OFFERS.search(text) and not reading.asks_change(text):
         return "recommend"  # "cameras under $600?": the ones within it
-    if intent in ("out_of_scope", "complaint", "greeting", None) and money.budget(text) is not None and not reading.owns(text) \
+    if intent in ("out_of_scope", "complaint", "greeting", "price_promo", None) and money.budget(text) is not None \
+            and not reading.owns(text) \
             and not slots.get("order_id") and not money.payment_source(text) and not OFFERS.search(text) and products_for(text):
-        return "recommend"  # "想在家练练力量 不想去健身房了 预算550以内": a need and what it may cost
+        return "recommend"  # "想在家练练力量 不想去健身房了 预算550以内": a need and what it may cost (no offer asked)
     if not products.products_in(text) and products.asks_whether_sold(text) and owner_of_options(text) and not reading.owns(text):
         return "product_info"  # "do you carry anything that works with Apple HomeKit?": the product that has it
     if products.products_in(text) and not reading.owns(text) and not slots.get("order_id") and (

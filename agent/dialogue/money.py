@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from agent.variants import after_correction
 
-_BUDGET = re.compile(r"(?:budget|under|below|less than|up to|around|about|预算|以内|左右|不超过)\D{0,12}?\$?\s*(\d{2,6})"
+
+_BUDGET = re.compile(r"(?:budget|under|below|less than|up to|around|about|nothing over|no more than|\bmax|预算|以内|左右|不超过|"
+                     r"最多|顶多|最高)\D{0,12}?\$?\s*(\d{2,6})"
                      r"|\$\s*(\d{2,6})|(\d{2,6})\s*(?:dollars|bucks|usd|美元|美金|刀|块)|(\d{2,6})\s*(?:以内|以下|之内|左右|上下|出头)",
                      re.IGNORECASE)  # ("300以内的耳机")
 
@@ -36,8 +39,10 @@ def _zh_amount(m: re.Match) -> str:
 
 
 def budget(text: str) -> Decimal | None:
-    """The most a shopper says they will spend ("budget 200 dollars", "预算300美元左右", "一百以内"), if they say."""
-    m = _BUDGET.search(_ZH_AMOUNT.sub(_zh_amount, text))
+    """The most a shopper says they will spend ("budget 200 dollars", "预算300美元左右", "一百以内"), if they say;
+    the one said after a correction ("预算500左右……啊不对，最多480": 480)."""
+    m = next(filter(None, (_BUDGET.search(_ZH_AMOUNT.sub(_zh_amount, words)) for words in (after_correction(text), text))),
+             None)
     return Decimal(next(g for g in m.groups() if g)) if m else None
 
 

@@ -113,6 +113,8 @@ def asks_unlisted_quality(text: str) -> bool:
 def _told_apart(text: str, catalogue: dict) -> list[str]:
     """The products the message names each by its own word: a word that may mean several ("咖啡机") is one
     product at most, the one another word names ("笔记本 就是本子": the Notebook)."""
+    if len(sides := _sides(text, catalogue)) == 2:
+        return sides
     by_word: dict[str, list[str]] = {}
     for name, written in products.products_in(text):
         if name in catalogue:
@@ -124,6 +126,23 @@ def _told_apart(text: str, catalogue: dict) -> list[str]:
     meant = [names[0] if len(names) == 1 else next((n for n in names if n in other or n in plain and not other), None)
              or _by_use(names, text) for names in by_word.values()]
     return list(dict.fromkeys(n for n in meant if n))
+
+
+def _sides(text: str, catalogue: dict) -> list[str]:
+    """Two sides set against each other, each naming its product: the product of each, where a word that may
+    mean several is told by the use its side names ("插电的烧水壶 和 放煤气灶上烧的那种水壶": the Electric and the Tea
+    Kettle) or by the other side's ("意式咖啡机 和 普通咖啡机": the Espresso Machine and the Coffee Maker). [] otherwise."""
+    sides = []
+    for part in VERSUS.split(text):
+        names = [n for n, _ in products.products_in(part) if n in catalogue]
+        if names:
+            sides.append([used] if len(names) > 1 and (used := _by_use(names, part)) else names)
+    if len(sides) != 2:
+        return []
+    for one, other in (sides, sides[::-1]):
+        if len(one) == 1 and len(other) > 1 and one[0] in other:
+            other.remove(one[0])
+    return [sides[0][0], sides[1][0]] if all(len(s) == 1 for s in sides) and sides[0] != sides[1] else []
 
 
 def _by_use(names: list[str], text: str) -> str | None:

@@ -51,7 +51,7 @@ def products_in(text: str) -> tuple[tuple[str, str], ...]:
     lowered, found, held = LOOK_ALIKES.sub(" ", DEVICE_IN_USE.sub(" ", text.lower())), [], set()
     for written, names in _product_names():
         pattern = rf"(?<![a-z0-9]){re.escape(written)}(e?s)?(?![a-z0-9])" if written.isascii() \
-            else re.escape(written) + "(?!仓|隔层|槽)"  # ("带相机仓的" backpack: a compartment, no camera)
+            else re.escape(written) + "(?!仓|隔层|槽|款(?!式))"  # ("带相机仓的", "尼龙相机款" backpack: a compartment, no camera)
         if (m := re.search(pattern, lowered)):
             found += [(name, written) for name in names if name not in (n for n, _ in found)]
             held |= set(names) if _HOLDS.search(lowered[:m.start()]) else set()
@@ -71,7 +71,9 @@ _SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)? (?:sell|have|carry|stock)\s
                    r"(?=\s*(?:[?.!,]|$|\bor\b|\bin\b|\bfor\b|\bat\b))|"
                    r"(?:你们|你家|店里|贵店)(?:这里|这儿)?(?:有没有|有|卖)卖?([\u4e00-\u9fff]{1,6}?)(?:卖)?(?:的?(?:吗|么|嘛)|的\s*(?:[?？]|$))|"
                    r"(?:有没有卖|有卖|卖不卖)([\u4e00-\u9fff]{1,6}?)(?:的|吗|么|[?？]|$)|"
-                   r"^\W*有(?:没有)?(?![一二两三几\d]+[个台件只双把套])([\u4e00-\u9fff]{1,5}?)(?<![的个种款])(?:卖)?(?:吗|么|嘛|[?？])", re.IGNORECASE)  # ("有帐篷吗 周末去露营")
+                   r"^\W*有(?:没有)?(?![一二两三几\d]+[个台件只双把套])([\u4e00-\u9fff]{1,5}?)(?<![的个种款])(?:卖)?(?:吗|么|嘛|[?？])|"
+                   r"^\W*有(?![一二两三几\d]+[个台件只双把套])([\u4e00-\u9fff]{1,6}?)(?<![的个种款])没有?(?![\u4e00-\u9fff])",
+                   re.IGNORECASE)  # ("有帐篷吗 周末去露营", "有扫地机器人没 宿舍懒得扫地了")
 _NOT_A_PRODUCT = re.compile(r"货|库存|^空$|^事$|优惠|折扣|活动|券|发票|(?<!无)人(?!机)|客服|问题|办法|时间|地址|运费|包邮|什|别的|其他|推荐|期|门店|"
                             r"\b(?:it|them|this|that|one|any|anything|something|stuff|things?|stock|discounts?|coupons?|deals?|sales?|promo\w*|"
                             r"(?:free |international |express )?(?:shipping|delivery|returns?|exchanges?|refunds?)|"

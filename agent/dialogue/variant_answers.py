@@ -13,14 +13,17 @@ from agent.variants import (asked_variants, fits, fitting, named_options, option
                             without_unwanted)
 
 
-DEAREST = re.compile(r"most expensive|priciest|highest price|最贵|价格最高", re.IGNORECASE)
+DEAREST = re.compile(r"most expensive|priciest|highest price|最贵|价格最高|(?<![最更])贵(?:一?点)?的那[个款台把双件只张]|"
+                     r"\bthe (?:pricier|more expensive|dearer) one\b", re.IGNORECASE)
 
 
 # two variants side by side: "the upright one vs the canister one", "灰色10码 跟 黑色6码 price分别是?"
 VERSUS = re.compile(r"\bvs\.?|\bversus\b|\bcompared (?:to|with)\b|\bor\b|\band\b|跟|还是|对比|比起|和")
 
 
-CHEAPEST = re.compile(r"cheapest|lowest price|least expensive|最便宜|最低价", re.IGNORECASE)
+# (of two or a few just shown, the cheaper is the cheapest: "就便宜的那个吧 多少钱来着", "the cheaper one then")
+CHEAPEST = re.compile(r"cheapest|lowest price|least expensive|最便宜|最低价|(?<![最更])便宜(?:一?点)?的那[个款台把双件只张]|"
+                      r"\bthe cheaper one\b", re.IGNORECASE)
 
 
 # of the products just recommended or compared, not of one product's variants: "which one is cheaper?"
@@ -32,7 +35,8 @@ DEARER_ONE = re.compile(r"\bwhich (?:one |of (?:the|them|those) )?is (?:more exp
                          re.IGNORECASE)
 
 
-_OF_THOSE = re.compile(r"那几个|这几个|那几款|这几款|其中|那些|(?:最便宜|最贵|最低价)的?那[把款个台双件只张]|\bof (?:those|them|these)\b|\bamong (?:those|them|these)\b", re.IGNORECASE)
+_OF_THOSE = re.compile(r"那几个|这几个|那几款|这几款|其中|那些|(?:最便宜|最贵|最低价|便宜|贵)(?:一?点)?的?那[把款个台双件只张]|"
+                       r"\bthe (?:cheaper|pricier|more expensive|dearer) one\b|\bof (?:those|them|these)\b|\bamong (?:those|them|these)\b", re.IGNORECASE)
 
 
 _IN_STOCK = re.compile(r"in stock|\bbuy\b.{0,20}\bnow\b|\bavailable\b|有货|现货|能买|可以买", re.IGNORECASE)
