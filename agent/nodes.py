@@ -8,6 +8,7 @@ import re
 from dataclasses import asdict, dataclass, replace
 
 from agent import metrics
+from agent.catalogue_search import products_for
 from agent.dialogue.meant import asks_catalogue
 from agent.dialogue import (ORDER_INTENTS, account_not_order, after_no, after_thanks, asks_change, asks_for_person, meant_intent,
                             products_in, questions_in, requests_in, run_flow, without_identity)
@@ -17,6 +18,7 @@ from agent.desk import DeskQueue
 from agent.frustration import heard
 from agent.handoff import HandoffDesk
 from agent.llm import CheckedStream, LLMClient, LLMUnavailable
+from agent.llm_facts import HISTORY_TOKENS, cut, estimate_tokens, fact_lines
 from agent.push import ReplyBus
 from agent.language import conversation_language
 from agent.replies import say
@@ -239,14 +241,19 @@ def _case(state: TurnState, deps: TurnDeps, reason: str) -> dict:
 
 
 def _history_messages(state: TurnState) -> list[dict]:
-    """The recent turns as chat messages. A person's message at the desk speaks for the shop as the bot's replies
-    do (agent/desk_api.py); a shopper's message while that person held the conversation got no reply from the bot."""
-    messages = []
-    for turn in state.get("history", [])[-6:]:
-        if not turn.get("agent"):
-            messages.append({"role": "user", "content": f"<shopper>{turn['shopper']}</shopper>"})
+    """The recent turns as chat messages, newest kept first within the history's token budget. A person's
+    message at the desk speaks for the shop as the bot's replies do (agent/desk_api.py); a shopper's message
+    while that person held the conversation got no reply from the bot."""
+    messages: list[dict] = []
+    left = HISTORY_TOKENS
+    for turn in reversed(state.get("history", [])[-6:]):
+        pair = [] if turn.get("agent") else [{"role": "user", "content": f"<shopper>{cut(turn['shopper'], 40)}</shopper>"}]
         if turn["reply"]:
-            messages.append({"role": "assistant", "content": turn["reply"]})
+            pair.append({"role": "assistant", "content": cut(turn["reply"], 60)})
+        left -= sum(estimate_tokens(m["content"]) for m in pair)
+        if left < 0:
+            break
+        messages = pair + messages
     return messages
 
 
@@ -263,8 +270,8 @@ async def ask_llm(state: TurnState, deps: TurnDeps) -> dict:
         if state.get("tool") and deps.shop is not None:
             facts = await _look_up_with_tool(state, deps, messages)
             # in the system message, after the policy prompt (a prefix vLLM caches): a small model shown
-            # the result as a message of its own tends to echo it back
-            data = json.dumps(facts, ensure_ascii=False, separators=(",", ":"))[:6000]
+            # the result as a message of its own tends to echo it back; as a few lines within a budget
+            data = fact_lines(facts, language)
             messages[0] = {"role": "system", "content": f"{system}\n\n<tool_result>\n{data}\n</tool_result>"}
 
         async def stream(token: str) -> None:
@@ -288,8 +295,11 @@ async def _look_up_with_tool(state: TurnState, deps: TurnDeps, messages: list[di
     # the LLM tier only reaches catalogue tools; a user_id argument is always the proven shopper's
     # (or absent), never one the model made up: other shoppers' histories stay private
     schema = [s for s in shop.tool_schemas() if s["function"]["name"] == tool]
-    if schema[0]["function"]["parameters"].get("required"):
-        catalogue = await asyncio.to_thread(shop.call, "list_all_product_types", {}, as_shopper=None)
+    required = schema[0]["function"]["parameters"].get("required") or []
+    catalogue = await asyncio.to_thread(shop.call, "list_all_product_types", {}, as_shopper=None) if required else {}
+    if required == ["product_id"] and (product_id := _product_meant(state["text"], catalogue)):
+        arguments = {"product_id": product_id}  # the product the words or their uses name: no model call for it
+    elif required:
         ask = [*messages[:1], {"role": "system", "content": "Product types and their product_id:\n"
                                + json.dumps(catalogue, ensure_ascii=False)}, *messages[1:]]
         arguments = await deps.llm.call_tool(ask, schema, tool)
@@ -304,6 +314,16 @@ async def _look_up_with_tool(state: TurnState, deps: TurnDeps, messages: list[di
     except ToolError as refusal:  # a refusal is a fact the answer must state; an outage stops the turn
         result = {"error": refusal.message}
     return {"tool": tool, "arguments": arguments, "result": result}
+
+
+def _product_meant(text: str, catalogue: dict) -> str | None:
+    """The id of the one product the words name, else of the only one whose uses they name; None when
+    neither says one (the model then picks it from the catalogue)."""
+    named = list(dict.fromkeys(n for n, _ in products_in(text) if n in catalogue))
+    if len(named) == 1:
+        return catalogue[named[0]]
+    needed = [n for n in products_for(text) if n in catalogue]
+    return catalogue[needed[0]] if not named and len(needed) == 1 else None
 
 
 async def output_rails(state: TurnState, deps: TurnDeps) -> dict:

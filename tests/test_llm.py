@@ -81,9 +81,9 @@ def test_chat_times_out_with_504_and_the_turn_still_completes(unresponsive_llm, 
 
 
 def test_product_question_is_answered_by_the_llm_with_a_named_tool_call(llm_base_url, tmp_path):
-    """A product question the fast path cannot close (no product it can name) goes to the LLM; the graph
-    decides it needs get_product_details; the model picks the product_id from the catalogue it is
-    shown; the tool runs on the real shop; the answer is grounded in its result."""
+    """A product question the fast path cannot close (no product it can name, nor one product whose use it
+    names) goes to the LLM; the graph decides it needs get_product_details; the model picks the product_id
+    from the catalogue it is shown; the tool runs on the real shop; the answer is grounded in its result."""
     env = {"LLM_BASE_URL": llm_base_url, "LLM_TIMEOUT_SECONDS": "90", "LLM_MAX_TOKENS": "60",
            "CHAT_TIMEOUT_SECONDS": "180",  # two model calls on a shared 2-core CPU
            "SHOP_DB_URL": f"sqlite:///{tmp_path}/shop.db",
@@ -91,7 +91,7 @@ def test_product_question_is_answered_by_the_llm_with_a_named_tool_call(llm_base
     with services.service_process(env) as (url, _):
         opened = open_session(url)
         response = httpx.post(f"{url}/v1/chat", json={"session_id": opened["session_id"],
-                                                      "text": "how long does the battery last on the thing for brushing teeth?"},
+                                                      "text": "how many hours does the battery last on the small device for brushing?"},
                               headers=opened["headers"], timeout=200)
         assert response.status_code == 200, response.text
         reply = response.json()["reply"]

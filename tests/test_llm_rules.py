@@ -8,7 +8,8 @@ from tests import services
 from tests.rogue_llm import rogue_llm_server
 from tests.test_flows import YUSUF, Chat, status_of
 
-PRODUCT_QUESTION = "how long does the battery last on the thing for brushing teeth?"  # no product a flow can name
+# no product a flow can name, nor one product whose use it names: the model picks the product
+PRODUCT_QUESTION = "how many hours does the battery last on the small device for brushing?"
 TOOTHBRUSH = "7352963235"
 PENDING = "#W6247578"  # one of yusuf_rossi_9620's pending orders
 MEI, MEI_EMAIL = "mei_kovacs_8020", "mei.kovacs8232@example.com"
@@ -44,7 +45,8 @@ def test_a_forced_order_action_changes_nothing_and_is_not_claimed(rogue_stack, r
     assert reply["route"] == "llm", reply
     assert status_of(rogue_stack, PENDING) == "pending"  # the graph ran its own tool, which refused those arguments
     shown = rogue.shown()
-    assert "<tool_result>" in shown and '"tool":"get_product_details"' in shown and '"error"' in shown
+    # the tool's refusal of those arguments is what the model is given, not a product
+    assert "<tool_result>" in shown and "Product:" not in shown.split("<tool_result>", 1)[1]
     assert "cancelled your order" not in reply["text"]
     assert {"policy_id": "commitments", "rule": "action_not_taken", "action": "rewrite"} in reply["rails"]
 
