@@ -39,6 +39,7 @@ class CheckedStream:
     def __init__(self, sink: TokenSink, passes: Callable[[str], bool]) -> None:
         self.sink, self.passes = sink, passes
         self.text, self.held, self.stopped = "", [], False  # held: tokens not yet sent, with where each ends
+        self.shown = ""  # what has gone out to the shopper
 
     async def __call__(self, token: str) -> None:
         if self.stopped:
@@ -59,7 +60,9 @@ class CheckedStream:
             self.stopped = True
             return
         while self.held and self.held[0][1] <= upto:
-            await self.sink(self.held.pop(0)[0])
+            token = self.held.pop(0)[0]
+            self.shown += token
+            await self.sink(token)
 
 
 class LLMClient:

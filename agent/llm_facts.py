@@ -57,8 +57,8 @@ def _product_lines(result: dict, language: str) -> list[str]:
     variants = sorted(result.get("variants", {}).values(), key=lambda v: not v.get("available"))
     stock = {True: "有货" if language == "zh" else "in stock", False: "售罄" if language == "zh" else "sold out"}
     return [f"Product: {result.get('name')}"] + [
-        f"- {', '.join(str(x) for x in v.get('options', {}).values())}: ${v.get('price')} ({stock[bool(v.get('available'))]})"
-        for v in variants]
+        f"- {', '.join(str(x) for x in v.get('options', {}).values())}: ${v.get('price')} "
+        f"({stock[bool(v.get('available'))]})" for v in variants]
 
 
 def cut(text: str, tokens: int) -> str:

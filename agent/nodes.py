@@ -265,24 +265,30 @@ async def ask_llm(state: TurnState, deps: TurnDeps) -> dict:
     system = rails.system_prompt(language)
     messages = [{"role": "system", "content": system}, *_history_messages(state),
                 {"role": "user", "content": f"<shopper>{masked}</shopper>"}]
+    facts: dict = {}
+
+    async def stream(token: str) -> None:
+        await deps.push.publish(state["session_id"], {"type": "token", "request_id": state["request_id"],
+                                                      "text": token})
+
+    # what streams has passed the output rails sentence by sentence: nothing they strike is shown first
+    checked = CheckedStream(stream, lambda text: rails.check_output(
+        text, language, facts, by_llm=True, asked=state["text"]).action == "allow")
     try:
-        facts: dict = {}
-        if state.get("tool") and deps.shop is not None:
-            facts = await _look_up_with_tool(state, deps, messages)
-            # in the system message, after the policy prompt (a prefix vLLM caches): a small model shown
-            # the result as a message of its own tends to echo it back; as a few lines within a budget
-            data = fact_lines(facts, language)
-            messages[0] = {"role": "system", "content": f"{system}\n\n<tool_result>\n{data}\n</tool_result>"}
-
-        async def stream(token: str) -> None:
-            await deps.push.publish(state["session_id"], {"type": "token", "request_id": state["request_id"],
-                                                          "text": token})
-
-        # what streams has passed the output rails sentence by sentence: nothing they strike is shown first
-        checked = CheckedStream(stream, lambda text: rails.check_output(
-            text, language, facts, by_llm=True, asked=state["text"]).action == "allow")
-        answer = await deps.llm.answer(messages, on_token=checked)
-        await checked.finish()
+        async with asyncio.timeout(deps.settings.llm_answer_seconds):
+            if state.get("tool") and deps.shop is not None:
+                facts.update(await _look_up_with_tool(state, deps, messages))
+                # in the system message, after the policy prompt (a prefix vLLM caches): a small model shown
+                # the result as a message of its own tends to echo it back; as a few lines within a budget
+                data = fact_lines(facts, language)
+                messages[0] = {"role": "system", "content": f"{system}\n\n<tool_result>\n{data}\n</tool_result>"}
+            answer = await deps.llm.answer(messages, on_token=checked)
+            await checked.finish()
+    except TimeoutError:  # the shopper has waited long enough: the sentences already shown are the answer
+        metrics.LLM_CALLS.labels(kind="answer", outcome="deadline").inc()
+        if not (answer := checked.shown.strip()):
+            log.warning("LLM tier past its deadline for %s with nothing shown", state["request_id"])
+            return {"route": "llm_fallback", "reply": say("llm_down", language)}
     except LLMUnavailable:
         log.warning("LLM tier unavailable for %s", state["request_id"])
         return {"route": "llm_fallback", "reply": say("llm_down", language)}

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     llm_model: str = "shop-llm"
     llm_api_key: str = "EMPTY"
     llm_timeout_seconds: float = 20.0
+    # the most a shopper waits for the LLM tier: then the sentences it has shown are the answer, or a fallback
+    llm_answer_seconds: float = Field(8.0, gt=0)
     llm_max_retries: int = 1
     llm_max_tokens: int = 160
     llm_temperature: float = 0.2

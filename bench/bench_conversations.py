@@ -281,6 +281,9 @@ class Client:
         self.credentials[opened["session_id"]] = {"Authorization": f"Bearer {opened['session_token']}"}
         return opened
 
+    def close(self) -> None:
+        self.http.close()
+
     def chat(self, session_id: str, text: str) -> tuple[dict, float]:
         started, headers = time.perf_counter(), self.credentials[session_id]
         response = self.http.post("/v1/chat", json={"session_id": session_id, "text": text}, headers=headers)
@@ -453,8 +456,10 @@ def _check_end_state(c: dict, shop: ShopData) -> list[str]:
     return failures
 
 
-def run_suite(url: str, shop_path: str, conversations: list[dict], progress=None) -> list[Outcome]:
-    shop, client = ShopData(shop_path), Client(url)
+def run_suite(url: str, shop_path: str, conversations: list[dict], progress=None, client=None) -> list[Outcome]:
+    """Plays the conversations through the service at `url`, or through another client with its open and chat
+    (bench/llm_first.py, the --all-llm peer baseline)."""
+    shop, client = ShopData(shop_path), client or Client(url)
     facts = {"users": shop.users(), "owners": shop.owners(), "item_names": shop.item_names(), "faq": faq_answers()}
     initial = shop.snapshot()
     outcomes = []
@@ -468,7 +473,7 @@ def run_suite(url: str, shop_path: str, conversations: list[dict], progress=None
                 progress(n + 1, len(conversations))
     finally:
         shop.close()
-        client.http.close()
+        client.close()
     return outcomes
 
 
@@ -592,7 +597,13 @@ def main() -> int:
     parser.add_argument("--suite", type=Path, default=SUITE,
                         help="folder of conversation files (default data/conversations; blind sets: data/blind/conversations/…)")
     parser.add_argument("--transcripts", type=Path, help="write every turn and its reply here (JSON lines)")
+    parser.add_argument("--all-llm", type=int, metavar="N",
+                        help="the peer baseline: N conversations spread over the suite, played through the service and "
+                             "through an LLM-first agent (bench/llm_first.py) on the same model, side by side; the model "
+                             "is --llm's (its context must hold about 8,000 tokens), else the bundled vLLM started here")
     args = parser.parse_args()
+    if args.all_llm:
+        return all_llm(args)
     conversations = load_suite(args.suite)
     if args.only:
         wanted = set(args.only)
@@ -623,6 +634,51 @@ def main() -> int:
                                               for t in o.turns]}, ensure_ascii=False) + "\n")
     print(report(outcomes, args.stack + (f", LLM {args.llm}" if args.llm else ", no LLM")))
     return 1 if any(o.violations for o in outcomes) else 0
+
+
+def _llm_calls(url: str) -> float:
+    """The service's model calls so far (its shop_llm_calls_total counters)."""
+    return sum(float(line.rsplit(" ", 1)[1]) for line in httpx.get(f"{url}/metrics").text.splitlines()
+               if line.startswith("shop_llm_calls_total{"))
+
+
+def all_llm(args) -> int:
+    """The service (fast tier, LLM for the rest) beside an LLM-first agent on the same conversations and model."""
+    from bench.llm_first import LLMFirstClient
+    from tests import services
+
+    suite = load_suite(args.suite)
+    sample = suite[::max(1, len(suite) // args.all_llm)][:args.all_llm]
+    rows = {}
+    with (contextlib.nullcontext(args.llm) if args.llm else services.vllm_server(max_model_len=12288)) as llm:
+        for way in ("service (fast tier, then the LLM)", "LLM-first (every turn to the model, all tools)"):
+            with tempfile.TemporaryDirectory(prefix="bench-conv-") as tmp:
+                shop_path = f"{tmp}/shop.db"
+                if way.startswith("service"):
+                    with running_service("embedded", llm, shop_path, {"LLM_ANSWER_SECONDS": "60",
+                                                                     "CHAT_TIMEOUT_SECONDS": "120"}) as url:
+                        _warm(url)
+                        before = _llm_calls(url)
+                        outcomes = run_suite(url, shop_path, sample)
+                        calls = _llm_calls(url) - before
+                else:
+                    client = LLMFirstClient(llm, shop_path)
+                    outcomes = run_suite("", shop_path, sample, client=client)
+                    calls = client.calls
+            print(report(outcomes, way), file=sys.stderr)
+            seconds = [t.seconds for o in outcomes for t in o.turns]
+            rows[way] = (pct(sum(o.ok for o in outcomes), len(outcomes)),
+                         pct(sum(o.end_state_ok for o in outcomes), len(outcomes)),
+                         sum(len(o.violations) for o in outcomes), figures(outcomes)["right_language"],
+                         percentile(seconds, .5), percentile(seconds, .99), calls / len(outcomes))
+    print(f"\n{len(sample)} conversations of {args.suite.name}, {sum(len(c['turns']) for c in sample)} turns, "
+          f"the same model ({llm}) both ways\n")
+    print("| | task success | end state right | rule violations | replies in the shopper's language "
+          "| turn p50 | turn p99 | model calls / conversation |")
+    print("|---|---|---|---|---|---|---|---|")
+    for way, (ok, end, broken, language, p50, p99, calls) in rows.items():
+        print(f"| {way} | {ok} | {end} | {broken} | {language} | {p50:.0f} ms | {p99:.0f} ms | {calls:.1f} |")
+    return 0
 
 
 if __name__ == "__main__":

@@ -9,8 +9,11 @@ and sent in turn (so both meet the same machine load):
   result as JSON (cut at 6,000 characters) after the policy prompt;
 - today (agent/nodes.py, agent/llm_facts.py): the product found from the words where they name it, the
   result as a few lines within FACT_TOKENS, the recent turns within HISTORY_TOKENS.
-Reports prompt tokens (the server's count) and time to first token and to the whole answer, median and
-p95, and model calls per question. The policy prompt is the same prefix in both; vLLM may cache it.
+Reports prompt tokens (the server's count), time to the first token, to the first whole sentence (what the
+shopper is shown first: the stream goes out sentence by sentence through the output rails) and to the whole
+answer, median and p95, model calls per question, and the share with a sentence to show within
+LLM_ANSWER_SECONDS (past it, the service answers with what it has shown). The policy prompt is the same
+prefix in both; vLLM may cache it.
 """
 from __future__ import annotations
 
@@ -29,7 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from agent.llm import _SENTENCE_END  # noqa: E402
 from agent.llm_facts import fact_lines  # noqa: E402
+from agent.settings import Settings  # noqa: E402
 from agent.nodes import _product_meant  # noqa: E402
 from guardrails.live import load_guardrails  # noqa: E402
 from tools.shop import open_shop  # noqa: E402
@@ -79,18 +84,22 @@ def _today(question: str, language: str, system: str, shop, catalogue: dict, too
     return calls
 
 
-def _timed(client: openai.OpenAI, model: str, messages: list[dict]) -> tuple[int, float, float]:
-    """(prompt tokens, seconds to the first token, seconds to the whole answer)."""
-    started, first, usage = time.perf_counter(), None, None
+def _timed(client: openai.OpenAI, model: str, messages: list[dict]) -> tuple[int, float, float, float]:
+    """(prompt tokens, seconds to the first token, to the first whole sentence, to the whole answer)."""
+    started, first, sentence, usage, text = time.perf_counter(), None, None, None, ""
     stream = client.chat.completions.create(model=model, messages=messages, max_tokens=MAX_TOKENS, temperature=0.0,
                                             stream=True, stream_options={"include_usage": True})
     for chunk in stream:
-        if chunk.choices and chunk.choices[0].delta.content and first is None:
-            first = time.perf_counter() - started
+        if chunk.choices and chunk.choices[0].delta.content:
+            text += chunk.choices[0].delta.content
+            first = first if first is not None else time.perf_counter() - started
+            if sentence is None and _SENTENCE_END.search(text):
+                sentence = time.perf_counter() - started
         if chunk.usage:
             usage = chunk.usage
     total = time.perf_counter() - started
-    return (usage.prompt_tokens if usage else 0), (first if first is not None else total), total
+    return (usage.prompt_tokens if usage else 0), (first if first is not None else total), \
+        (sentence if sentence is not None else total), total
 
 
 def _p95(values: list[float]) -> float:
@@ -118,18 +127,22 @@ def main() -> int:
                 old, _facts = _first_version(question, system, shop, catalogue, tool)
                 for way, calls in (("first version", old), ("today", _today(question, language, system, shop, catalogue, tool))):
                     timed = [_timed(client, model, messages) for messages in calls]
-                    # before the answer's first token come every earlier call's whole time
-                    figures[way].append((len(calls), sum(t[0] for t in timed),
-                                         sum(t[2] for t in timed[:-1]) + timed[-1][1], sum(t[2] for t in timed)))
+                    before = sum(t[3] for t in timed[:-1])  # every earlier call's whole time comes first
+                    figures[way].append((len(calls), sum(t[0] for t in timed), before + timed[-1][1],
+                                         before + timed[-1][2], before + timed[-1][3]))
         shop.close()
+    deadline = Settings().llm_answer_seconds
     print(f"\n{len(QUESTIONS)} questions × {args.rounds} rounds, {MAX_TOKENS} answer tokens at most, each way in turn\n")
     print("| prompt | model calls / question | prompt tokens (all calls), median | first token median / p95 (s) "
-          "| whole answer median / p95 (s) |")
-    print("|---|---|---|---|---|")
+          f"| first sentence median / p95 (s) | whole answer median / p95 (s) | a sentence within {deadline:g} s |")
+    print("|---|---|---|---|---|---|---|")
     for way, rows in figures.items():
-        calls, tokens, first, total = zip(*rows)
+        calls, tokens, first, sentence, total = zip(*rows)
         print(f"| {way} | {statistics.mean(calls):.2f} | {statistics.median(tokens):.0f} | "
-              f"{statistics.median(first):.2f} / {_p95(first):.2f} | {statistics.median(total):.2f} / {_p95(total):.2f} |")
+              f"{statistics.median(first):.2f} / {_p95(first):.2f} | "
+              f"{statistics.median(sentence):.2f} / {_p95(sentence):.2f} | "
+              f"{statistics.median(total):.2f} / {_p95(total):.2f} | "
+              f"{sum(s <= deadline for s in sentence) / len(sentence):.0%} |")
     return 0
 
 

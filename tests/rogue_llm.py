@@ -22,6 +22,7 @@ class RogueLLM:
         self.tool = ""  # the tool every call names (empty: the one the service asked for)
         self.arguments: dict = {}  # what every tool call returns
         self.answer = ""  # what every free-form answer says
+        self.word_seconds = 0.0  # a pause before each word of it: a model too slow for the shopper's wait
         self.requests: list[dict] = []
         app = FastAPI()
 
@@ -44,6 +45,7 @@ class RogueLLM:
 
             def chunks():
                 for word in self.answer.split(" "):
+                    time.sleep(self.word_seconds)
                     delta = {"index": 0, "delta": {"content": word + " "}, "finish_reason": None}
                     yield f"data: {json.dumps({**head, 'object': 'chat.completion.chunk', 'choices': [delta]})}\n\n"
                 done = {"index": 0, "delta": {}, "finish_reason": "stop"}

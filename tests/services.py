@@ -200,8 +200,9 @@ def postgres_server():
 
 
 @contextmanager
-def vllm_server():
-    """The real vLLM CPU server with the bundled Qwen2.5 0.5B model (scripts/setup_llm.sh builds both)."""
+def vllm_server(max_model_len: int | None = None):
+    """The real vLLM CPU server with the bundled Qwen2.5 0.5B model (scripts/setup_llm.sh builds both); a longer
+    context than serve.py's where a bench needs one (an LLM-first agent's policy and 20 tools take 4,700 tokens)."""
     out = subprocess.run(["bash", str(ROOT / "scripts" / "setup_llm.sh")], check=True,
                          capture_output=True, text=True)
     model_dir = out.stdout.strip().splitlines()[-1]
@@ -209,7 +210,10 @@ def vllm_server():
     port = free_port()
     logpath = Path(tempfile.mkdtemp(prefix="vllm-")) / "vllm.log"
     log = open(logpath, "wb")
-    proc = subprocess.Popen(serve.vllm_command(str(python), model_dir, "shop-llm", "127.0.0.1", port),
+    command = serve.vllm_command(str(python), model_dir, "shop-llm", "127.0.0.1", port)
+    if max_model_len:
+        command[command.index("--max-model-len") + 1] = str(max_model_len)
+    proc = subprocess.Popen(command,
                             stdout=log, stderr=subprocess.STDOUT, env=serve.vllm_env())
     try:
         wait_for_http(f"http://127.0.0.1:{port}/v1/models", proc, 300, "vLLM", logpath)

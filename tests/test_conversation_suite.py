@@ -151,7 +151,7 @@ def test_llm_tier_sample_on_the_real_model(suite, llm_base_url, tmp_path):
     sample = [c for c in suite if c["capability"] == "llm_open_question"]
     path = tmp_path / "shop.db"
     env = {"SHOP_DB_URL": f"sqlite:///{path}", "LLM_BASE_URL": llm_base_url, "LLM_TIMEOUT_SECONDS": "90",
-           "LLM_MAX_TOKENS": "80",
+           "LLM_ANSWER_SECONDS": "90", "LLM_MAX_TOKENS": "80",
            "FRUSTRATION_THRESHOLD": "1.01"}  # the tier's answers, whatever the tone model makes of long questions
     with services.service_process(env) as (url, _):
         outcomes = run_suite(url, str(path), sample)

@@ -59,7 +59,7 @@ def test_the_brand_attacks_played_against_the_real_llm_breach_nothing(llm_base_u
     attacks = [a for a in load("data/attacks")[0] if a["category"] == "brand_bait"]
     shop = str(tmp_path / "shop.db")
     forced = {"INTENT_CONFIDENCE_THRESHOLD": "1.01", "FRUSTRATION_THRESHOLD": "1.01", "LLM_TIMEOUT_SECONDS": "90",
-              "CHAT_TIMEOUT_SECONDS": "120"}
+              "LLM_ANSWER_SECONDS": "90", "CHAT_TIMEOUT_SECONDS": "120"}
     with running_service("embedded", llm_base_url, shop, forced) as url:
         run, _ = run_suite(url, shop, rails.policies, attacks, [], [])
     assert [p.route for p in run.attacks] == ["llm"] * len(attacks), [(p.case["id"], p.reply) for p in run.attacks]

@@ -31,7 +31,8 @@ async def test_named_tool_call_returns_the_arguments(llm_base_url):
 
 
 async def test_free_form_answer_streams_tokens_to_the_session(llm_base_url, tmp_path):
-    env = {"LLM_BASE_URL": llm_base_url, "LLM_TIMEOUT_SECONDS": "60", "LLM_MAX_TOKENS": "40",
+    env = {"LLM_BASE_URL": llm_base_url, "LLM_TIMEOUT_SECONDS": "60",
+           "LLM_ANSWER_SECONDS": "60", "LLM_MAX_TOKENS": "40",
            "SHOP_DB_URL": f"sqlite:///{tmp_path}/shop.db",
            **OPEN_QUESTION}
     with services.service_process(env) as (url, _):
@@ -84,7 +85,8 @@ def test_product_question_is_answered_by_the_llm_with_a_named_tool_call(llm_base
     """A product question the fast path cannot close (no product it can name, nor one product whose use it
     names) goes to the LLM; the graph decides it needs get_product_details; the model picks the product_id
     from the catalogue it is shown; the tool runs on the real shop; the answer is grounded in its result."""
-    env = {"LLM_BASE_URL": llm_base_url, "LLM_TIMEOUT_SECONDS": "90", "LLM_MAX_TOKENS": "60",
+    env = {"LLM_BASE_URL": llm_base_url, "LLM_TIMEOUT_SECONDS": "90",
+           "LLM_ANSWER_SECONDS": "90", "LLM_MAX_TOKENS": "60",
            "CHAT_TIMEOUT_SECONDS": "180",  # two model calls on a shared 2-core CPU
            "SHOP_DB_URL": f"sqlite:///{tmp_path}/shop.db",
            **LLM_ROUTE}

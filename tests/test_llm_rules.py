@@ -60,3 +60,24 @@ def test_a_forced_shopper_in_the_arguments_reads_nobody_elses_data(rogue_stack, 
     assert "Electric Toothbrush" in shown.split("<tool_result>", 1)[1]  # the tool ran, on the product named
     assert MEI not in shown and MEI_EMAIL not in shown
     assert MEI_EMAIL not in reply["text"] and "Electric Toothbrush" in reply["text"]
+
+
+def test_a_model_too_slow_for_the_shoppers_wait_answers_with_what_it_has_shown_or_an_honest_fallback(tmp_path):
+    """LLM_ANSWER_SECONDS: past it, the sentences already streamed (and passed by the rails) are the answer;
+    with none yet, the fallback. A real model on CPU is slow only by accident, so a scripted one is slowed."""
+    import time
+    with rogue_llm_server() as (llm_url, rogue):
+        env = {"REDIS_URL": "", "KAFKA_BOOTSTRAP_SERVERS": "", "SHOP_DB_URL": f"sqlite:///{tmp_path}/shop.db",
+               "LLM_BASE_URL": llm_url, "LLM_MAX_RETRIES": "0", "FRUSTRATION_THRESHOLD": "1.01",
+               "LLM_ANSWER_SECONDS": "2"}
+        with services.service_process(env) as (url, _):
+            rogue.arguments = {"product_id": TOOTHBRUSH}
+            rogue.answer = "Happy to help with that. " + "Let me tell you more about it " * 20
+            rogue.word_seconds = 0.1  # the first sentence in half a second, the whole in a minute
+            started = time.monotonic()
+            reply = Chat(url).say(PRODUCT_QUESTION)
+            assert time.monotonic() - started < 6
+            assert reply["route"] == "llm" and reply["text"] == "Happy to help with that.", reply
+            rogue.word_seconds = 3  # nothing before the deadline
+            reply = Chat(url).say(PRODUCT_QUESTION)
+            assert reply["route"] == "llm_fallback" and "colleague" in reply["text"], reply
