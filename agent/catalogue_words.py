@@ -33,7 +33,8 @@ def catalogue_words() -> frozenset[str]:
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "nlu" / "lexicon.txt"  # common English and Chinese words
 USES = ALIASES.parent / "product_uses.yaml"
 # things named with one of our products' words that are none of them ("an exercise bike" is no bicycle)
-LOOK_ALIKES = re.compile(r"\b(?:exercise|stationary|spin|spinning) (?:bikes?|bicycles?)\b|动感单车|健身车|室内单车", re.IGNORECASE)
+LOOK_ALIKES = re.compile(r"\b(?:exercise|stationary|spin|spinning) (?:bikes?|bicycles?)\b|动感单车|健身车|室内单车|"
+                         r"\balarm clocks?\b|\bclock radios?\b|闹钟", re.IGNORECASE)  # (no wall clock)
 
 
 @lru_cache(maxsize=1)

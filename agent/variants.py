@@ -35,6 +35,9 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "静音": "quiet operation", "light sleeper": "quiet operation", "anything loud": "quiet operation", "not loud": "quiet operation",
                "sensitive to noise": "quiet operation", "noise sensitive": "quiet operation", "怕吵": "quiet operation",
                "中型": "medium", "小型": "small", "大型": "large",
+               "有尘袋": "bagged", "带尘袋": "bagged", "烧炭": "charcoal", "炭火": "charcoal", "木质调": "woody", "木香": "woody", "东方调": "oriental", "东方香": "oriental",
+               "清新调": "fresh",
+               "女香": "women", "男香": "men",
                "相机仓": "camera", "相机隔层": "camera", "相机款": "camera", "水袋": "hydration", "电脑仓": "laptop", "电脑隔层": "laptop",
                "small bedroom": "small", "tiny bedroom": "small", "bedroom is tiny": "small", "bedroom is small": "small",
                "tiny room": "small", "room is tiny": "small", "活性炭": "carbon", "负离子": "ionic", "山地": "mountain", "公路车": "road",
@@ -63,7 +66,8 @@ _SIZED = re.compile(r"^(\d+(?:gb|tb))\s+(ssd|hdd|emmc)$")
 _ZH_NUMBER = {"一": "1", "两": "2", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
 _MAH = re.compile(r"(\d+|[一两二三四五六七八九])\s*(万)?\s*(?:毫安时?|mah)(?![a-z])")  # "两万毫安", "10000毫安时"
 _USB = re.compile(r"(?<![a-z])(?:usb[- ]?)?type[- ]?([ac])(?![a-z])")  # "typec口的": USB-C
-_CELLULAR = re.compile(r"(?:wi-?fi\s*\+\s*)?(?:(?<![a-z])cellular(?![a-z])|蜂窝(?:网络)?|插卡上网|能插卡|(?<![a-z0-9])(?:4g|lte)(?![a-z0-9]))",
+_CELLULAR = re.compile(r"(?:wi-?fi\s*\+\s*)?(?:(?<![a-z])cellular(?![a-z])|蜂窝(?:网络)?|插卡上网|能插卡|"
+                       r"(?<![a-z0-9])(?:4g(?!b|\s*(?:的)?\s*(?:运存|运行内存|ram))|lte)(?![a-z0-9]))",  # (not "4g运存": memory)
                        re.IGNORECASE)  # (no \b: "带cellular的" has none, a Chinese character being a word character)
 # a bag that holds a computer: "能装15寸电脑的", "放得下笔记本电脑", "电脑隔层" (the laptop compartment)
 _HOLDS_LAPTOP = re.compile(r"(?:装|放|塞)(?:得下|下)?[^，,。；;]{0,14}?电脑|电脑(?:隔层|仓|格)")
@@ -407,8 +411,11 @@ _STEPS = ((re.compile(r"大一[号码]|大一些|大瓶|大容量|\b(?:bigger|la
           (re.compile(r"小一[号码]|小一些|小瓶|\bsmaller\b|\b(?:a|one) size (?:down|smaller)\b|\bsize down\b", re.IGNORECASE),
            ("size", "capacity"), -1),
           (re.compile(r"厚一?点|更厚|\bthicker\b", re.IGNORECASE), ("thickness",), 1),
-          (re.compile(r"薄一?点|更薄|\bthinner\b", re.IGNORECASE), ("thickness",), -1))
+          (re.compile(r"薄一?点|更薄|\bthinner\b", re.IGNORECASE), ("thickness",), -1),
+          (re.compile(r"亮一?[点些]|更亮|\bbrighter\b", re.IGNORECASE), ("brightness",), 1),
+          (re.compile(r"暗一?[点些]|更暗|\bdimmer\b|\bless bright\b", re.IGNORECASE), ("brightness",), -1))
 _SIZE_ORDER = ("xs", "s", "m", "l", "xl", "xxl", "small", "medium", "large")
+_LEVELS = ("low", "medium", "high")  # (brightness: "is there a brighter one?" after a low one)
 
 
 def step_asked(text: str) -> tuple[tuple[str, ...], int] | None:
@@ -416,7 +423,9 @@ def step_asked(text: str) -> tuple[tuple[str, ...], int] | None:
     return next(((keys, way) for words, keys, way in _STEPS if words.search(text)), None)
 
 
-def _rank(value: str) -> float | None:
+def _rank(value: str, levels: bool = False) -> float | None:
+    if levels and value in _LEVELS:
+        return _LEVELS.index(value)
     if value in _SIZE_ORDER:
         return _SIZE_ORDER.index(value)
     return float(m[0]) if (m := re.match(r"\d+(?:\.\d+)?", value)) else None
@@ -429,15 +438,21 @@ def stepped(variants: list[dict], text: str, before: dict[str, list[str]], shown
         return None
     keys, way = step
     for key in sorted({k for v in variants for k in v["options"] if k.lower() in keys}, key=lambda k: keys.index(k.lower())):
-        ranked = sorted({option_value(v["options"][key]) for v in variants if key in v["options"]
-                         and _rank(option_value(v["options"][key])) is not None}, key=lambda x: _rank(x) * way)
+        values = {option_value(v["options"][key]) for v in variants if key in v["options"]}
+        levels = values <= set(_LEVELS)
+        ranked = sorted((x for x in values if _rank(x, levels) is not None), key=lambda x: _rank(x, levels) * way)
         if len(ranked) < 2:
             continue
         said = before.get(key) or ([option_value(shown["options"][key])] if shown and key in shown["options"] else [])
         said = [x for x in said if x in ranked]
+        # neither asked nor shown before: from the one the message names ("low brightness … is there a brighter
+        # one?"), unless that is where the step goes ("厚一点的 六毫米的": the thickest)
+        now = [x for x in named_options(variants, text).get(key, ()) if x in ranked]
+        if not said and now and any(_rank(x, levels) * way > max(_rank(y, levels) * way for y in now) for x in ranked):
+            said = now
         if not said:
             return key, ranked[-1]
-        beyond = [x for x in ranked if _rank(x) * way > max(_rank(x) * way for x in said)]
+        beyond = [x for x in ranked if _rank(x, levels) * way > max(_rank(x, levels) * way for x in said)]
         return (key, beyond[0]) if beyond else None
     return None
 

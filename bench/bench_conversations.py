@@ -599,7 +599,8 @@ def main() -> int:
     parser.add_argument("--transcripts", type=Path, help="write every turn and its reply here (JSON lines)")
     parser.add_argument("--all-llm", type=int, metavar="N",
                         help="the peer baseline: N conversations spread over the suite, played through the service and "
-                             "through an LLM-first agent (bench/llm_first.py) on the same model, side by side; the model "
+                             "through an LLM-first agent (bench/llm_first.py) on the same model, side by side, judged by "
+                             "what the shopper is shown and the store's end state (not routes or intents); the model "
                              "is --llm's (its context must hold about 8,000 tokens), else the bundled vLLM started here")
     args = parser.parse_args()
     if args.all_llm:
@@ -648,7 +649,9 @@ def all_llm(args) -> int:
     from tests import services
 
     suite = load_suite(args.suite)
-    sample = suite[::max(1, len(suite) // args.all_llm)][:args.all_llm]
+    # judged by what the shopper is shown and what the store holds, not by the service's own routes and intents
+    sample = [{**c, "turns": [{k: v for k, v in t.items() if k not in ("route", "intent")} for t in c["turns"]]}
+              for c in suite[::max(1, len(suite) // args.all_llm)][:args.all_llm]]
     rows = {}
     with (contextlib.nullcontext(args.llm) if args.llm else services.vllm_server(max_model_len=12288)) as llm:
         for way in ("service (fast tier, then the LLM)", "LLM-first (every turn to the model, all tools)"):

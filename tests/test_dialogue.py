@@ -1453,3 +1453,29 @@ def test_the_cheaper_of_those_shown_two_sides_each_with_its_own_product_and_have
     assert "198.00" in bags and "200.48" in bags and "Digital Camera" not in bags  # a camera compartment
     assert "Vacuum Cleaner" in Conversation(shop, "zh").say("product_info", "有扫地机器人没 宿舍懒得扫地了")
     assert "191.21" in Conversation(shop).say("recommend", "just got a puppy, 中型犬, what bed should I get him?")
+
+
+def test_a_step_brighter_a_product_told_by_its_set_apart_word_options_in_chinese_and_a_new_purchase_this_time(shop):
+    from agent.dialogue.meant import meant_intent
+    from agent.dialogue.products import unwanted
+    lamp = Conversation(shop)
+    lamp.say("recommend", "a desk lamp for my son, any battery powered ones?")
+    brighter = lamp.say("product_info", "low brightness 会不会太暗 for homework? is there a brighter one, still battery")
+    assert "medium" in brighter and "low, battery is in stock" not in brighter  # none brighter on batteries: the nearest
+    assert "Smart Watch" in unwanted("想送块手表。不要智能的那种，就是传统戴的表")
+    phones = Conversation(shop, "zh").say("product_info", "黑色手机128g的 4g运存和8g运存差多少钱啊")
+    assert "4GB" in phones and "8GB" in phones  # memory, not a 4G network
+    grills = Conversation(shop, "zh").say("product_info", "烧烤炉便携的那种烧燃气的和烧炭的各多少钱哪个便宜")
+    assert "charcoal" in grills and "gas" in grills
+    assert "woody, 50ml, women" in Conversation(shop, "zh").say("product_info", "木质调的女香，50ml那瓶还有货吗？")
+    assert "4 ft" in Conversation(shop, "zh").say("product_info", "白色的书架有几种高度？")  # every height, not three lines
+    assert meant_intent("exchange_item", {}, "上次买的M根本穿不下 这次要XL 紫色的T恤有没有", {}) == "product_info"
+    assert meant_intent("product_info", {}, "上次买的M根本穿不下 这次要XL 紫色的T恤有没有", {}) == "product_info"
+    assert meant_intent("order_status", {}, "帮我看下 pet bed, 我家狗狗 medium size 的", {}) == "product_info"
+    assert meant_intent("order_status", {}, "my pet bed order, the medium one, where is it?", {}) == "order_status"
+    assert "Wall Clock" in Conversation(shop).say("product_info", "do you sell clocks that hang on the wall?")
+    assert "don't sell alarm clocks" in Conversation(shop).say("product_info", "do you sell alarm clocks?")
+    beds = Conversation(shop, "zh").say("recommend", "两百块以内的宠物床有哪些？要大号的")
+    assert beds.index("180.93") < beds.index("184.25")  # within the budget, cheapest first
+    assert meant_intent("price_promo", {}, "i need something to keep my phone charged while camping, budget around "
+                                           "100 dollars", {}) == "recommend"  # their phone, our charger

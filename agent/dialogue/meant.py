@@ -102,7 +102,8 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             and reading.BROKEN.search(text) and not reading.WANTS_NEW.search(text):
         return "complaint"  # "我买的相机两千九百多美元，到手就开不了机！！": theirs, broken, no catalogue question
     if intent in ("price_promo", "product_info", "recommend") and reading.OWNS.search(text) \
-            and _DOES_NOT_FIT.search(text) and products.products_in(text) and not task_of(context).intent:
+            and _DOES_NOT_FIT.search(text) and products.products_in(text) and not task_of(context).intent \
+            and not _THIS_TIME.search(text):  # (not "上次买的M根本穿不下 这次要XL": a new one, this time)
         return "exchange_item"  # "I bought hiking boots for my dad and he says they pinch. He needs a 12."
     if intent in ("product_info", "price_promo", "recommend") and reading.ORDER_ID.search(text) and names_option(text) \
             and context.get("last_intent") == "complaint":
@@ -130,9 +131,20 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             and not OFFERS.search(text) and not reading.asks_change(text):
         return "recommend"  # "cameras under $600?": the ones within it
     if intent in ("out_of_scope", "complaint", "greeting", "price_promo", None) and money.budget(text) is not None \
-            and not reading.owns(text) \
+            and (not reading.owns(text) or WANTS.search(text) and not _bought(text) and not _RETURNS.search(text)) \
             and not slots.get("order_id") and not money.payment_source(text) and not OFFERS.search(text) and products_for(text):
-        return "recommend"  # "想在家练练力量 不想去健身房了 预算550以内": a need and what it may cost (no offer asked)
+        # "想在家练练力量 不想去健身房了 预算550以内": a need and what it may cost (no offer asked); "i need something to
+        # keep my phone charged … budget around a hundred": their phone, our charger
+        return "recommend"
+    if intent in ORDER_INTENTS and not task_of(context).intent and context.get("last_intent") not in ORDER_INTENTS \
+            and not slots.get("order_id") and not reading.ORDER_ID.search(text) and not addresses.EMAIL.search(text) \
+            and products.products_in(text) and names_option(text) and not _ORDER_WORDS.search(text) \
+            and not reading.ORDER_BY_ITEMS.search(text) and (not reading.owns(text) or _THIS_TIME.search(text)) \
+            and not reading.ASKS_WHERE.search(text) and not reading.NOT_RECEIVED.search(text) and not reading.BROKEN.search(text):
+        # "帮我看下 pet bed, 我家狗狗 medium size 的", "上次买的M根本穿不下 这次要XL 紫色的有没有": a product's options, no
+        # order of theirs ("要一个大一点的背包 能装15寸电脑的": one wanted)
+        return "recommend" if (WANTS.search(text) or reading.WANTS_NEW.search(text)) \
+            and not (STOCK.search(text) or PRICE_ASKED.search(text) or _HAVE_IT.search(text)) else "product_info"
     if not products.products_in(text) and products.asks_whether_sold(text) and owner_of_options(text) and not reading.owns(text):
         return "product_info"  # "do you carry anything that works with Apple HomeKit?": the product that has it
     if products.products_in(text) and not reading.owns(text) and not slots.get("order_id") and (
@@ -264,6 +276,11 @@ WANTS = re.compile(r"推荐|买点|买个|买件|想买|买啥|买什么|该买|
 # a return, refund or exchange named; something had for years (not an order of ours)
 _RETURNS = re.compile(r"退|换货|换成|调换|(?<![a-z])(?:returns?|refunds?|exchanges?|replacements?|swap)(?![a-z])", re.IGNORECASE)
 _OLD_ONE = re.compile(r"\bmy old\b|旧的|老的|原来用的", re.IGNORECASE)
+_THIS_TIME = re.compile(r"这次|这回|\bthis time\b", re.IGNORECASE)  # (a new purchase after one before)
+_HAVE_IT = re.compile(r"有没有|有吗|有没|\bdo you have\b|\bis there\b", re.IGNORECASE)  # (whether it is there)
+# an order's words, beside Chinese too ("我要cancel那个laptop的order": no \b between 要 and cancel)
+_ORDER_WORDS = re.compile(r"(?<![a-z])(?:orders?|cancel\w*|returns?|exchange\w*|refund\w*|tracking|deliver\w*|shipped|"
+                          r"swap|replace\w*)(?![a-z])|订单|取消|退|换|物流|快递|发货|到货", re.IGNORECASE)
 
 
 # something of theirs bought already (not just "my": "my wife says the bedroom is too dark, what have you got")

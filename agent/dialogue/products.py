@@ -100,8 +100,15 @@ _UNWANTED = re.compile(r"(?:不要|不是|不想要|别给我|\bnot (?:an? |the 
 
 
 def unwanted(text: str) -> set[str]:
-    """Products the shopper says they do not want ("要传统的那种手表，不要智能手表", "not a smartwatch")."""
-    return {name for m in _UNWANTED.finditer(text) for name, _ in products_in(m[1])}
+    """Products the shopper says they do not want ("要传统的那种手表，不要智能手表", "not a smartwatch"), or named by
+    the word that sets them apart ("送块手表，不要智能的那种": not the 智能手表)."""
+    out = set()
+    for m in _UNWANTED.finditer(text):
+        named = {name for name, _ in products_in(m[1])}
+        if not named and len(word := m[1].split("的")[0]) >= 2 and "的" in m[1]:
+            named = {name for written, names in _product_names() if written.startswith(word) for name in names}
+        out |= named
+    return out
 
 
 def replaced(text: str) -> set[str]:

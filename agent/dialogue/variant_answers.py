@@ -47,10 +47,11 @@ _WHICH_ONES = re.compile(r"\b(?:what|which) (?:[\w-]+ ){0,3}ones\b|\bwhat (?:[\w
 
 
 # an option the shopper no longer minds: "and a 13 inch with i7, any color?", "颜色无所谓"
-_OPTION_NAMES = (("color", "colou?rs?", "颜色|顏色"), ("size", "sizes?", "尺码|尺寸|大小|码"), ("material", "materials?", "材质|材料"))
+_OPTION_NAMES = (("color", "colou?rs?", "颜色|顏色"), ("size", "sizes?", "尺码|尺寸|大小|码"), ("material", "materials?", "材质|材料"),
+                 ("height", "heights?", "高度"), ("length", "lengths?", "长度"), ("capacity", "capacit(?:y|ies)", "容量"))
 _ANY = {key: re.compile(rf"\b(?:any|whatever|whichever|which|what|other|another|different)\s+{en}\b(?!\s*(?:but|except)\b)|"
                         rf"{en}\s+(?:doesn'?t matter|is fine)|"
-                        rf"(?:{zh})(?:无所谓|不限|都行|都可以|随便)|(?:什么|任何|哪个)(?:{zh})都|(?:哪些|哪几种|什么|其他|别的|换个|换一个|换种)(?:{zh})",
+                        rf"(?:{zh})(?:无所谓|不限|都行|都可以|随便)|(?:什么|任何|哪个)(?:{zh})都|(?:哪些|哪几种|几种|多少种|什么|其他|别的|换个|换一个|换种)(?:{zh})",
                         re.IGNORECASE)  # ("which colours of that bottle are available then?": any colour)
         for key, en, zh in _OPTION_NAMES}
 # another value than the one asked before: "the other colour?", "换个颜色呢"
@@ -90,6 +91,10 @@ def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None 
     before = {} if which_ones or shown_last else still_minded(asked_before, turn.text, variants)
     shown = next((v for v in variants if v["item_id"] == turn.dialogue.variant), None) if turn.dialogue.product == name else None
     if (step := stepped(variants, turn.text, asked_before, shown)):  # "大一号的呢": the next size, the rest kept
+        if (said := named_options(variants, text).get(step[0])):  # ("low brightness … is there a brighter one?":
+            text = option_words(text)                               # the brighter one instead of the low one)
+            for value in said:
+                text = re.sub(rf"(?<![a-z0-9]){re.escape(value)}(?![a-z0-9])", " ", text)
         before, text = {k: v for k, v in before.items() if k != step[0]}, f"{text} {step[1]}"
     # ("blue is out? which colours then?": every colour, the one named again being the one found missing; not
     # "what colours does it come in, and how much is the black one?")
@@ -128,8 +133,8 @@ def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None 
         above = sorted((v for v in asked if v["available"]), key=lambda v: Decimal(str(v["price"])))
         if above and not any(v["available"] for v in within):  # ("any headphones under $344? wireless": those are
             over, asked = turn.say("nothing_within", budget=budget) + " ", above[:1]  # sold out; the nearest above)
-        else:
-            asked = sorted(within, key=lambda v: not v["available"])
+        else:  # ("两百块以内的宠物床 要大号的": those within it, in stock and cheapest first)
+            asked = sorted(within, key=lambda v: (not v["available"], Decimal(str(v["price"]))))
     if money.CHEAPER.search(turn.text) or CHEAPEST.search(turn.text):  # "the cheapest wireless ones in stock"
         asked = sorted(asked, key=lambda v: (not v["available"], float(v["price"])))
     asked = _each_value_in_turn(without_unwanted(asked, turn.text), named_now)  # ("best for dog hair? cordless if
