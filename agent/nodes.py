@@ -303,7 +303,8 @@ async def _look_up_with_tool(state: TurnState, deps: TurnDeps, messages: list[di
     schema = [s for s in shop.tool_schemas() if s["function"]["name"] == tool]
     required = schema[0]["function"]["parameters"].get("required") or []
     catalogue = await asyncio.to_thread(shop.call, "list_all_product_types", {}, as_shopper=None) if required else {}
-    if required == ["product_id"] and (product_id := _product_meant(state["text"], catalogue)):
+    if required == ["product_id"] and (product_id := _product_meant(state["text"], catalogue,
+                                                                     state.get("context", {}).get("product"))):
         arguments = {"product_id": product_id}  # the product the words or their uses name: no model call for it
     elif required:
         ask = [*messages[:1], {"role": "system", "content": "Product types and their product_id:\n"
@@ -322,14 +323,17 @@ async def _look_up_with_tool(state: TurnState, deps: TurnDeps, messages: list[di
     return {"tool": tool, "arguments": arguments, "result": result}
 
 
-def _product_meant(text: str, catalogue: dict) -> str | None:
-    """The id of the one product the words name, else of the only one whose uses they name; None when
-    neither says one (the model then picks it from the catalogue)."""
+def _product_meant(text: str, catalogue: dict, talked_about: str | None = None) -> str | None:
+    """The id of the one product the words name, else of the only one whose uses they name, else of the one
+    talked about just before ("does it come with a case?" after the e-reader); None when none says one (the
+    model then picks it from the catalogue)."""
     named = list(dict.fromkeys(n for n, _ in products_in(text) if n in catalogue))
     if len(named) == 1:
         return catalogue[named[0]]
     needed = [n for n in products_for(text) if n in catalogue]
-    return catalogue[needed[0]] if not named and len(needed) == 1 else None
+    if not named and len(needed) == 1:
+        return catalogue[needed[0]]
+    return catalogue[talked_about] if not named and not needed and talked_about in catalogue else None
 
 
 async def output_rails(state: TurnState, deps: TurnDeps) -> dict:

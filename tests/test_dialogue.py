@@ -1479,3 +1479,5 @@ def test_a_step_brighter_a_product_told_by_its_set_apart_word_options_in_chinese
     assert beds.index("180.93") < beds.index("184.25")  # within the budget, cheapest first
     assert meant_intent("price_promo", {}, "i need something to keep my phone charged while camping, budget around "
                                            "100 dollars", {}) == "recommend"  # their phone, our charger
+    assert meant_intent("complaint", {}, "ok what about for my dad, he's 70 and his eyes are bad", {}) == "recommend"
+    assert meant_intent("complaint", {}, "why is your e-reader so bad for my dad?", {}) == "complaint"  # one of ours

@@ -55,3 +55,5 @@ def test_the_product_meant_is_found_without_the_model_where_the_words_say_one(sh
     # several a use may mean, or none: the model picks from the catalogue
     assert _product_meant("how long does the battery last on the gadget that cleans the floor by itself?", catalogue) is None
     assert _product_meant("how many hours does the battery last on the small device for brushing?", catalogue) is None
+    # none named: the one talked about just before
+    assert _product_meant("does it come with a case?", catalogue, "E-Reader") == catalogue["E-Reader"]

@@ -136,6 +136,11 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         # "想在家练练力量 不想去健身房了 预算550以内": a need and what it may cost (no offer asked); "i need something to
         # keep my phone charged … budget around a hundred": their phone, our charger
         return "recommend"
+    if intent == "complaint" and reading.QUESTION.search(text) and (WANTS.search(text) or _FOR_SOMEONE.search(text)) \
+            and not reading.owns(text) and not _bought(text) and not reading.BROKEN.search(text) \
+            and not _ORDER_WORDS.search(text) and not slots.get("order_id") and not products.products_in(text) \
+            and products_for(text):  # (not "why is your e-reader so bad for my dad?": about one of ours)
+        return "recommend"  # "ok what about for my dad, he's 70 and his eyes are bad": a need, no grievance
     if intent in ORDER_INTENTS and not task_of(context).intent and context.get("last_intent") not in ORDER_INTENTS \
             and not slots.get("order_id") and not reading.ORDER_ID.search(text) and not addresses.EMAIL.search(text) \
             and products.products_in(text) and names_option(text) and not _ORDER_WORDS.search(text) \
@@ -277,6 +282,9 @@ WANTS = re.compile(r"推荐|买点|买个|买件|想买|买啥|买什么|该买|
 _RETURNS = re.compile(r"退|换货|换成|调换|(?<![a-z])(?:returns?|refunds?|exchanges?|replacements?|swap)(?![a-z])", re.IGNORECASE)
 _OLD_ONE = re.compile(r"\bmy old\b|旧的|老的|原来用的", re.IGNORECASE)
 _THIS_TIME = re.compile(r"这次|这回|\bthis time\b", re.IGNORECASE)  # (a new purchase after one before)
+_FOR_SOMEONE = re.compile(r"\bfor (?:my |our )?(?:dad|father|mom|mum|mother|son|daughter|wife|husband|grand\w+|kids?|"
+                          r"parents?|friend|boyfriend|girlfriend|brother|sister)\b|给(?:我)?(?:爸|妈|老公|老婆|儿子|女儿|孩子|"
+                          r"爷爷|奶奶|外公|外婆|朋友|男朋友|女朋友|哥|姐|弟|妹)", re.IGNORECASE)
 _HAVE_IT = re.compile(r"有没有|有吗|有没|\bdo you have\b|\bis there\b", re.IGNORECASE)  # (whether it is there)
 # an order's words, beside Chinese too ("我要cancel那个laptop的order": no \b between 要 and cancel)
 _ORDER_WORDS = re.compile(r"(?<![a-z])(?:orders?|cancel\w*|returns?|exchange\w*|refund\w*|tracking|deliver\w*|shipped|"
