@@ -3,8 +3,8 @@
 A tool's result goes to the model as a few short lines in the shopper's language (a product's variants in
 stock first, the promotions, the products recommended), not as the tool's JSON: on a CPU the prompt's
 prefill is most of an answer's time, and a 0.5B model reads lines better than nested JSON. The output
-rails still check the reply against the whole result. The product a question is about is found by the
-fast tier's own words and catalogue search where it can be, so the model is not asked to pick it.
+rails still check the reply against the whole result. (The product a question is about is found from its
+words where they say one, agent/nodes.py _product_meant, so the model is not asked to pick it.)
 """
 from __future__ import annotations
 

@@ -35,9 +35,8 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "静音": "quiet operation", "light sleeper": "quiet operation", "anything loud": "quiet operation", "not loud": "quiet operation",
                "sensitive to noise": "quiet operation", "noise sensitive": "quiet operation", "怕吵": "quiet operation",
                "中型": "medium", "小型": "small", "大型": "large",
-               "有尘袋": "bagged", "带尘袋": "bagged", "烧炭": "charcoal", "炭火": "charcoal", "木质调": "woody", "木香": "woody", "东方调": "oriental", "东方香": "oriental",
-               "清新调": "fresh",
-               "女香": "women", "男香": "men",
+               "有尘袋": "bagged", "带尘袋": "bagged", "烧炭": "charcoal", "炭火": "charcoal", "木质调": "woody", "木香": "woody",
+               "东方调": "oriental", "东方香": "oriental", "清新调": "fresh", "女香": "women", "男香": "men",
                "相机仓": "camera", "相机隔层": "camera", "相机款": "camera", "水袋": "hydration", "电脑仓": "laptop", "电脑隔层": "laptop",
                "small bedroom": "small", "tiny bedroom": "small", "bedroom is tiny": "small", "bedroom is small": "small",
                "tiny room": "small", "room is tiny": "small", "活性炭": "carbon", "负离子": "ionic", "山地": "mountain", "公路车": "road",
@@ -285,7 +284,8 @@ CHANGE_TO = re.compile(r"改成|换成|改为|换为|变成|\b(?:change|switch|s
                         r"|\b(?:should|needs? to|has to) (?:be|become)\b|\bbecomes?\b", re.IGNORECASE)
 # a choice corrected in the same message: what follows the last of these replaces what came before
 # ("the blue one. actually no, sorry, the RED one", "换成15寸的……不对不对，是17寸的")
-_CORRECTED = re.compile(r"不对|说错了|其实是|我是说|算了[，,\s]*还是|\bI mean[t]?\b|\bscratch that\b|\b(?:wait|actually|sorry),? no\b|\bno,? sorry\b|"
+_CORRECTED = re.compile(r"不对|说错了|其实是|我是说|算了[，,\s]*还是|\bI mean[t]?\b|\bscratch that\b|"
+                        r"\b(?:wait|actually|sorry),? no\b|\bno,? sorry\b|"
                         r"\b(?:oh )?no,? (?:no|wait)\b|"
                         r"(?:…|\.\.\.|[，,。!！])\s*那(?![个款么])",  # ("金属蓝色没货啊……那硅胶表带蓝色的呢")
                         re.IGNORECASE)

@@ -145,7 +145,8 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             and not slots.get("order_id") and not reading.ORDER_ID.search(text) and not addresses.EMAIL.search(text) \
             and products.products_in(text) and names_option(text) and not _ORDER_WORDS.search(text) \
             and not reading.ORDER_BY_ITEMS.search(text) and (not reading.owns(text) or _THIS_TIME.search(text)) \
-            and not reading.ASKS_WHERE.search(text) and not reading.NOT_RECEIVED.search(text) and not reading.BROKEN.search(text):
+            and not reading.ASKS_WHERE.search(text) and not reading.NOT_RECEIVED.search(text) \
+            and not reading.BROKEN.search(text):
         # "帮我看下 pet bed, 我家狗狗 medium size 的", "上次买的M根本穿不下 这次要XL 紫色的有没有": a product's options, no
         # order of theirs ("要一个大一点的背包 能装15寸电脑的": one wanted)
         return "recommend" if (WANTS.search(text) or reading.WANTS_NEW.search(text)) \

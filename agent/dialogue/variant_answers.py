@@ -36,7 +36,8 @@ DEARER_ONE = re.compile(r"\bwhich (?:one |of (?:the|them|those) )?is (?:more exp
 
 
 _OF_THOSE = re.compile(r"那几个|这几个|那几款|这几款|其中|那些|(?:最便宜|最贵|最低价|便宜|贵)(?:一?点)?的?那[把款个台双件只张]|"
-                       r"\bthe (?:cheaper|pricier|more expensive|dearer) one\b|\bof (?:those|them|these)\b|\bamong (?:those|them|these)\b", re.IGNORECASE)
+                       r"\bthe (?:cheaper|pricier|more expensive|dearer) one\b|\bof (?:those|them|these)\b|"
+                       r"\bamong (?:those|them|these)\b", re.IGNORECASE)
 
 
 _IN_STOCK = re.compile(r"in stock|\bbuy\b.{0,20}\bnow\b|\bavailable\b|有货|现货|能买|可以买", re.IGNORECASE)
