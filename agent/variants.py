@@ -431,6 +431,13 @@ def _rank(value: str, levels: bool = False) -> float | None:
     return float(m[0]) if (m := re.match(r"\d+(?:\.\d+)?", value)) else None
 
 
+def _ladder(variants: list[dict], key: str) -> list[str]:
+    """An option's values that have an order, lowest first ("30ml", "50ml", "100ml"; "low", "medium", "high")."""
+    values = {option_value(v["options"][key]) for v in variants if key in v["options"]}
+    levels = values <= set(_LEVELS)
+    return sorted((x for x in values if _rank(x, levels) is not None), key=lambda x: _rank(x, levels))
+
+
 def stepped(variants: list[dict], text: str, before: dict[str, list[str]], shown: dict | None) -> tuple[str, str] | None:
     """(option, value) one step along from the value asked before (or shown, or at the end when neither
     says one): "大一号的呢" after medium → large; "大瓶的呢" after 30 and 50 ml → 100 ml."""
@@ -438,21 +445,19 @@ def stepped(variants: list[dict], text: str, before: dict[str, list[str]], shown
         return None
     keys, way = step
     for key in sorted({k for v in variants for k in v["options"] if k.lower() in keys}, key=lambda k: keys.index(k.lower())):
-        values = {option_value(v["options"][key]) for v in variants if key in v["options"]}
-        levels = values <= set(_LEVELS)
-        ranked = sorted((x for x in values if _rank(x, levels) is not None), key=lambda x: _rank(x, levels) * way)
-        if len(ranked) < 2:
+        ladder = _ladder(variants, key)[::way]  # the way the step goes
+        if len(ladder) < 2:
             continue
         said = before.get(key) or ([option_value(shown["options"][key])] if shown and key in shown["options"] else [])
-        said = [x for x in said if x in ranked]
+        said = [x for x in said if x in ladder]
         # neither asked nor shown before: from the one the message names ("low brightness … is there a brighter
         # one?"), unless that is where the step goes ("厚一点的 六毫米的": the thickest)
-        now = [x for x in named_options(variants, text).get(key, ()) if x in ranked]
-        if not said and now and any(_rank(x, levels) * way > max(_rank(y, levels) * way for y in now) for x in ranked):
+        now = [x for x in named_options(variants, text).get(key, ()) if x in ladder]
+        if not said and now and max(map(ladder.index, now)) < len(ladder) - 1:
             said = now
         if not said:
-            return key, ranked[-1]
-        beyond = [x for x in ranked if _rank(x, levels) * way > max(_rank(x, levels) * way for x in said)]
+            return key, ladder[-1]
+        beyond = ladder[max(map(ladder.index, said)) + 1:]
         return (key, beyond[0]) if beyond else None
     return None
 
@@ -496,8 +501,7 @@ def _steps_away(variant: dict, named: dict[str, set[str]], variants: list[dict])
         have = option_value(variant["options"].get(key, ""))
         if have in values:
             continue
-        ladder = sorted({option_value(v["options"][key]) for v in variants if key in v["options"]
-                         and _rank(option_value(v["options"][key])) is not None}, key=_rank)
+        ladder = _ladder(variants, key)
         far += min((abs(ladder.index(have) - ladder.index(v)) for v in values if v in ladder), default=1) \
             if have in ladder else 1
     return far

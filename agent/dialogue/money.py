@@ -41,8 +41,8 @@ def _zh_amount(m: re.Match) -> str:
 def budget(text: str) -> Decimal | None:
     """The most a shopper says they will spend ("budget 200 dollars", "预算300美元左右", "一百以内"), if they say;
     the one said after a correction ("预算500左右……啊不对，最多480": 480)."""
-    m = next(filter(None, (_BUDGET.search(_ZH_AMOUNT.sub(_zh_amount, words)) for words in (after_correction(text), text))),
-             None)
+    m = next(filter(None, (_BUDGET.search(_ZH_AMOUNT.sub(_zh_amount, words))
+                           for words in dict.fromkeys((after_correction(text), text)))), None)
     return Decimal(next(g for g in m.groups() if g)) if m else None
 
 
