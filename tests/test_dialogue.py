@@ -1449,6 +1449,8 @@ def test_the_cheaper_of_those_shown_two_sides_each_with_its_own_product_and_have
     assert "Electric Kettle" in kettles and "Tea Kettle" in kettles
     coffee = Conversation(shop, "zh").say("product_info", "意式咖啡机和普通咖啡机差在哪？价格差多少？")
     assert "Espresso Machine" in coffee and "Coffee Maker" in coffee
+    coffee = Conversation(shop, "zh").say("product_info", "这个咖啡机和意式咖啡机有什么区别")  # (what 意式 adds)
+    assert "Espresso Machine" in coffee and "Coffee Maker" in coffee
     bags = Conversation(shop, "zh").say("product_info", "背包：黑色大号尼龙相机款 和 灰色大号尼龙水袋款，价格各多少？")
     assert "198.00" in bags and "200.48" in bags and "Digital Camera" not in bags  # a camera compartment
     assert "Vacuum Cleaner" in Conversation(shop, "zh").say("product_info", "有扫地机器人没 宿舍懒得扫地了")

@@ -131,14 +131,22 @@ def _told_apart(text: str, catalogue: dict) -> list[str]:
 def _sides(text: str, catalogue: dict) -> list[str]:
     """Two sides set against each other, each naming its product: the product of each, where a word that may
     mean several is told by the use its side names ("插电的烧水壶 和 放煤气灶上烧的那种水壶": the Electric and the Tea
-    Kettle) or by the other side's ("意式咖啡机 和 普通咖啡机": the Espresso Machine and the Coffee Maker). [] otherwise."""
-    sides = []
+    Kettle), by what its word adds to the other side's ("咖啡机 和 意式咖啡机") or by the other side's product ("意式咖啡机
+    和 普通咖啡机": the Espresso Machine and the Coffee Maker). [] otherwise."""
+    sides, words = [], []
     for part in VERSUS.split(text):
-        names = [n for n, _ in products.products_in(part) if n in catalogue]
-        if names:
+        named = [(n, w) for n, w in products.products_in(part) if n in catalogue]
+        if named:
+            names = [n for n, _ in named]
             sides.append([used] if len(names) > 1 and (used := _by_use(names, part)) else names)
+            words.append(named[0][1])
     if len(sides) != 2:
         return []
+    for side, word, other in ((sides[0], *words), (sides[1], *words[::-1])):
+        # ("这个咖啡机和意式咖啡机有什么区别": what the longer word adds, 意式, is the Espresso Machine's use)
+        if len(side) > 1 and other in word and other != word \
+                and len(used := [n for n in side if uses_named(word.replace(other, " "), n)]) == 1:
+            side[:] = used
     for one, other in (sides, sides[::-1]):
         if len(one) == 1 and len(other) > 1 and one[0] in other:
             other.remove(one[0])
