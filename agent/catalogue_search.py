@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from agent.catalogue_words import ALIASES, LOOK_ALIKES, USES
+from agent.catalogue_words import ALIASES, LOOK_ALIKES, USES, homophones
 
 
 @lru_cache(maxsize=1)
@@ -24,7 +24,16 @@ def _uses() -> dict[str, tuple[str, ...]]:
 
 
 def _said(word: str, text: str) -> bool:
-    return bool(re.search(rf"(?<![a-z]){re.escape(word)}(?:s|ing)?(?![a-z])", text)) if word.isascii() else word in text
+    return bool(re.search(_forms(word), text)) if word.isascii() else word in text
+
+
+@lru_cache(maxsize=2048)
+def _forms(word: str) -> str:
+    """A use's word and its inflections: "bike" also as "biking", "bikes"; "jog" as "jogging"; "ride" as "riding"."""
+    stem = re.escape(word[:-1]) + "(?:e|es|ed|ing|er)" if word.endswith("e") and len(word) > 3 and " " not in word \
+        else re.escape(word) + (f"(?:s|ing|{re.escape(word[-1])}ing)?" if re.search(r"[^aeiou][aeiou][bdgmnpt]$", word)
+                                else "(?:s|ing)?")
+    return rf"(?<![a-z]){stem}(?![a-z])"
 
 
 def products_for(text: str) -> list[str]:
@@ -69,6 +78,7 @@ def preload(cache_dir: str | Path) -> None:
     VECTORS_DIR = Path(cache_dir).expanduser()
     _product_vectors.cache_clear()
     _product_vectors()
+    homophones("蓝牙音箱")  # (the pinyin dictionary, ~0.2 s to load)
 
 
 @lru_cache(maxsize=1)

@@ -64,6 +64,57 @@ def spelled(text: str) -> str:
     return _LOWER_WORD.sub(lambda m: _respelled(m[1]), text)
 
 
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{3,}")
+
+
+def homophones(text: str) -> str:
+    """A Chinese catalogue word typed with one character that sounds the same, written right: the pinyin input
+    slip ("蓝牙因箱": 蓝牙音箱, "那个只能手表": 智能手表). Only words of three or more characters, with all but one
+    as typed, not a common word or another catalogue word, and only one way to read each (two characters are
+    too often two words: "有现货" is no 有线 one, "想象中好" no 中号)."""
+    return _HAN_RUN.sub(lambda m: _reheard(m[0]), text) if _HAN_RUN.search(text) else text
+
+
+@lru_cache(maxsize=4096)
+def _reheard(run: str) -> str:
+    from pypinyin import lazy_pinyin
+
+    sounds, known = _sounds()
+    heard, out, i = lazy_pinyin(run), [], 0
+    while i < len(run):
+        for n in (5, 4, 3):
+            typed = run[i:i + n]
+            words = [w for w in sounds.get(tuple(heard[i:i + n]), ()) if len(typed) == n
+                     and sum(a != b for a, b in zip(typed, w)) == 1]
+            if len(words) == 1 and typed not in known:
+                out.append(words[0])
+                i += n
+                break
+        else:
+            out.append(run[i])
+            i += 1
+    return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def _sounds() -> tuple[dict[tuple[str, ...], tuple[str, ...]], frozenset[str]]:
+    """(pinyin → the catalogue's Chinese words said so: names, option words; the words no slip is: those and
+    the common words)."""
+    from pypinyin import lazy_pinyin
+
+    from agent.variants import _ZH_COLOURS, _ZH_OPTIONS
+
+    aliases = yaml.safe_load(ALIASES.read_text(encoding="utf-8"))
+    words = {w for ws in aliases.values() for w in ws if re.fullmatch(r"[\u4e00-\u9fff]{3,5}", str(w))}
+    words |= {w for w in (*_ZH_OPTIONS, *_ZH_COLOURS) if re.fullmatch(r"[\u4e00-\u9fff]{3,5}", w)}
+    sounds: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for w in sorted(words):
+        sounds[tuple(lazy_pinyin(w))] = (*sounds.get(tuple(lazy_pinyin(w)), ()), w)
+    common = {line.strip() for line in LEXICON.read_text(encoding="utf-8").splitlines()
+              if line and not line.startswith("#") and not line.isascii()}
+    return sounds, frozenset(words | common)
+
+
 @lru_cache(maxsize=4096)  # (a word is looked up once, whoever types it)
 def _respelled(typed: str) -> str:
     words, common = _spelling()

@@ -11,6 +11,7 @@ from agent.dialogue import (ORDER_INTENTS, asks_about_product, asks_for_person, 
 from agent.catalogue_search import products_for
 from agent.dialogue.addresses import amends_address
 from agent.dialogue.meant import WANTS
+from agent.dialogue.money import budget
 from agent.dialogue.products import asks_if_sold, asks_whether_sold, corrects
 from agent.dialogue.routing import names_option
 from agent.replies import say
@@ -143,7 +144,9 @@ def _sure(u: dict, context: dict, text: str, settings: Settings) -> bool:
     # (the words ask of the catalogue: its options and a price asked; "有卖猫爬架的吗"; "只有燃气灶 想烧点开水泡茶，买啥合适")
     return u["confidence"] >= threshold or (backed and u["confidence"] >= threshold / 2) \
         or (u["intent"] in CATALOGUE_INTENTS and (asks_price_of_variant(text) or asks_whether_sold(text))) \
-        or (u["intent"] == "recommend" and bool(WANTS.search(text)) and bool(products_for(text)) and not is_open_question(text))
+        or (u["intent"] == "recommend" and bool(products_for(text))
+            and (bool(WANTS.search(text)) and not is_open_question(text) or budget(text) is not None))
+    # ("my dad just started biking to work … anything under $200 that'd make him safer?": a need and its budget)
 
 
 CATALOGUE_INTENTS = {"product_info", "recommend", "price_promo"}

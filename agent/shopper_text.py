@@ -13,7 +13,7 @@ import re
 
 import zhconv
 
-from agent.catalogue_words import spelled
+from agent.catalogue_words import homophones, spelled
 
 _FULL_WIDTH = {**{0xFF10 + i: 0x30 + i for i in range(10)}, **{0xFF21 + i: 0x41 + i for i in range(26)},
                **{0xFF41 + i: 0x61 + i for i in range(26)}, 0xFF20: 0x40, 0xFF03: 0x23}
@@ -110,6 +110,15 @@ _SPOKEN_MARKS = re.compile(r"\s*\b(?:comma(?=\s)|(?:full stop|question mark)\s*$
 _MARKS = {"comma": ",", "full stop": ".", "question mark": "?", "逗号": "，", "句号": "。", "问号": "？"}
 
 
+# a clothing size said in words ("a double x l", "2XL", "x-small"; not "extra large", a backpack's large too)
+_SPOKEN_SIZE = re.compile(r"(?<![a-z0-9])(?:(double|2) ?x[ -]?(?:l|large)|x[ -](large|small)|(xx)[ -]large)(?![a-z])",
+                          re.IGNORECASE)
+
+
+def _size(m: re.Match) -> str:
+    return "XXL" if m[1] or m[3] else "XL" if m[2].lower() == "large" else "XS"
+
+
 # a word typed in spaced capitals: "A M O L E D" (not "I A M", which no option is: three letters at least)
 _SPACED_CAPITALS = re.compile(r"(?<![A-Za-z])(?:[A-Z] ){2,}[A-Z](?![A-Za-z])")
 
@@ -123,8 +132,9 @@ def canonical(text: str) -> str:
     text = _EN_DIGIT_RUN.sub(_digits, text)
     text = _SPOKEN_UNIT.sub(_unit, _SPOKEN_HOUSE.sub(_house, text))
     text = _SPOKEN_AMOUNT.sub(_amount, text)
+    text = _SPOKEN_SIZE.sub(_size, text)
     text = _SPACED_CAPITALS.sub(lambda m: m[0].replace(" ", ""), text)  # ("A M O L E D屏的": AMOLED)
-    text = spelled(text)  # a catalogue word mistyped by one slip ("wirless gaming mosue")
+    text = homophones(spelled(text))  # (and a Chinese one typed as another that sounds the same)  # a catalogue word mistyped by one slip ("wirless gaming mosue")
     if "@" in text and not re.search(_DOT, text, re.IGNORECASE):
         return text
     return _SPOKEN_EMAIL.sub(_email, text)

@@ -21,7 +21,7 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "中号": "medium", "小号": "small", "皮": "leather", "不锈钢": "stainless steel", "玻璃": "glass",
                "塑料": "plastic", "无线": "wireless cordless", "有线": "wired", "防水": "waterproof", "陶瓷": "ceramic",
                "枫木": "maple", "竹": "bamboo", "图案": "graphic", "纯色": "plain", "定制": "custom", "尼龙": "nylon",
-               "涤纶": "polyester", "聚酯": "polyester", "法压": "french press", "滴滤": "drip", "意式": "espresso", "浓缩": "espresso", "定时": "timer",
+               "涤纶": "polyester", "聚酯": "polyester", "法压": "french press", "滴滤": "drip", "意式": "espresso", "义式": "espresso", "浓缩": "espresso", "定时": "timer",
                "燃气": "gas", "电磁炉": "induction", "硬皮": "hard cover", "软皮": "soft cover", "深空灰": "space grey",
                "cf卡": "cf card", "sd卡": "sd card", "入耳式": "in-ear", "入耳": "in-ear", "头戴式": "over-ear",
                "头戴": "over-ear", "贴耳式": "on-ear", "压耳式": "on-ear", "实木": "wood", "木质": "wood", "木头": "wood",
@@ -37,7 +37,7 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "中型": "medium", "小型": "small", "大型": "large",
                "有尘袋": "bagged", "带尘袋": "bagged", "烧炭": "charcoal", "炭火": "charcoal", "木质调": "woody", "木香": "woody",
                "东方调": "oriental", "东方香": "oriental", "清新调": "fresh", "女香": "women", "男香": "men",
-               "相机仓": "camera", "相机隔层": "camera", "相机款": "camera", "水袋": "hydration", "电脑仓": "laptop", "电脑隔层": "laptop",
+               "相机仓": "camera", "相机隔层": "camera", "相机款": "camera", "水袋": "hydration", "电脑仓": "laptop", "放电脑": "laptop", "装电脑": "laptop", "电脑隔层": "laptop",
                "small bedroom": "small", "tiny bedroom": "small", "bedroom is tiny": "small", "bedroom is small": "small",
                "tiny room": "small", "room is tiny": "small", "活性炭": "carbon", "负离子": "ionic", "山地": "mountain", "公路车": "road",
                "磨豆": "built-in grinder", "研磨": "built-in grinder", "自动关机": "auto shutoff", "光学": "optical", "光电": "optical",
@@ -89,9 +89,9 @@ _FEET = re.compile(r"(\d+(?:\.\d+)?)\s*(?:英尺|尺|feet|foot)(?![a-z])", re.IG
 _LITRE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:升|litres?|liters?)", re.IGNORECASE)  # "1升" → "1l"
 # what the shopper does not want: "not the 13-inch", "instead of white", "不是白色的"
 _NEGATED = re.compile(r"\b(?:not|no|without|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\bbut\b)"
-                      r"|(?:不是|不要|别是|别要|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]))[^,.;!?，。；！？要换…\s()]*"
+                      r"|(?:不是|不要|别是|别要|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]))\s?[^,.;!?，。；！？要换…\s()]*"
                       r"|(?:[a-z][a-z0-9-]*(?: [a-z0-9-]+)?|[\u4e00-\u9fff]{2,6})的?就?(?:算了|不要了|不考虑了?)",
-                      re.IGNORECASE)  # ("没wifi", "clicky的就算了", "扫地机器人就算了")
+                      re.IGNORECASE)  # ("没wifi", "不要 professional 的", "clicky的就算了", "扫地机器人就算了")
 
 
 def option_words(text: str) -> str:
@@ -210,15 +210,16 @@ _NOT_BY_FIRST = {"space", "night", "amazon", "apple", "google"}
 
 
 def _by_first_word(variants: list[dict], words: str, found: dict, spans: dict) -> None:
-    """A value of several words named by its first where no other value of that option starts with it
-    ("stainless" for stainless steel, "memory" for memory foam, "quiet" for quiet operation), unless the word
-    is part of a value already named."""
+    """A value of several words named by its first or its last where no other value of that option starts
+    or ends with it ("stainless" for stainless steel, "memory" for memory foam, "quiet" for quiet operation,
+    "the one with the grinder" for built-in grinder), unless the word is part of a value already named."""
     values: dict[tuple[str, str], set[str]] = {}
     for variant in variants:
         for key, value in variant["options"].items():
             value = option_value(value)
-            if " " in value and (first := value.split(" ")[0]).isalpha() and len(first) >= 5 and first not in _NOT_BY_FIRST:
-                values.setdefault((key, first), set()).add(value)
+            for end in {value.split(" ")[0], value.split(" ")[-1]} if " " in value else ():
+                if end.isalpha() and len(end) >= 5 and end not in _NOT_BY_FIRST:
+                    values.setdefault((key, end), set()).add(value)
     for (key, first), named in values.items():
         if len(named) == 1 and not (named & found.get(key, set())) \
                 and (m := re.search(rf"(?<![a-z-]){first}(?![a-z-])", words)) \

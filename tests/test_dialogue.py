@@ -1483,3 +1483,34 @@ def test_a_step_brighter_a_product_told_by_its_set_apart_word_options_in_chinese
                                            "100 dollars", {}) == "recommend"  # their phone, our charger
     assert meant_intent("complaint", {}, "ok what about for my dad, he's 70 and his eyes are bad", {}) == "recommend"
     assert meant_intent("complaint", {}, "why is your e-reader so bad for my dad?", {}) == "complaint"  # one of ours
+
+
+def test_a_size_in_words_a_homophone_slip_a_named_product_above_budget_those_two_and_a_need_asked_as_do_you_carry(shop):
+    from agent.catalogue_search import products_for
+    from agent.catalogue_words import homophones
+    from agent.dialogue.meant import meant_intent
+    from agent.shopper_text import canonical
+    assert "XXL" in canonical("i need a double x l in black") and canonical("extra large") == "extra large"
+    assert homophones("有蓝牙因箱吗") == "有蓝牙音箱吗" and homophones("那个只能手表") == "那个智能手表"
+    assert homophones("有现货吗") == "有现货吗" and homophones("没有想象中好") == "没有想象中好"  # two characters: words
+    assert products_for("my dad just started biking to work")[0] == "Cycling Helmet"  # "biking": bike
+    shirts = Conversation(shop).say("product_info",
+                                    canonical("what sizes do the t shirts come in i need a double x l in black"))
+    assert "49.52" in shirts and "53.27" in shirts
+    camera = Conversation(shop).say("recommend", "digital camera under 2500?")  # the one named, above it
+    assert "2714.51" in camera and "Action Camera" not in camera
+    bags = Conversation(shop, "zh").say("product_info", "那个双肩包灰色大号带水袋的跟黑色大号放电脑的哪个贵")
+    assert "202.39" in bags and "Laptop" not in bags  # a laptop compartment
+    boards = Conversation(shop)
+    boards.say("product_info", "skatebaord 34 inch?")
+    boards.say("product_info", "bamboo")
+    both = boards.say("product_info", "whats the diff between those 2")
+    assert "193.79" in both and "217.06" in both
+    kits = Conversation(shop)
+    kits.say("product_info", "the makeup kit for dark skin tone, how much ah")
+    assert "professional" not in kits.say("product_info", "basic one only, 不要 professional 的")
+    assert meant_intent("complaint", {}, "My daughter suffers terribly from allergies every spring. Do you carry "
+                                         "those machines that clean the air in a room?", {}) == "recommend"
+    assert meant_intent("shipping_policy", {}, "my mum balcony got so many plants lah, every day she carry water up "
+                                               "and down, want to get her something easier. around 100 can?",
+                        {}) == "recommend"

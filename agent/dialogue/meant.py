@@ -116,7 +116,7 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             and not reading.OWNS.search(text) and not slots.get("order_id") and PRICE_ASKED.search(text) \
             and not money.DIFFERENCE.search(text) and (products.products_in(text) or context.get("product")):
         return "product_info"  # "数码相机3000万像素 CF卡 5倍变焦的多少钱": nothing of theirs, a price asked
-    if (intent in ("out_of_scope", "complaint", "return_policy", "greeting", None)
+    if (intent in ("out_of_scope", "complaint", "return_policy", "shipping_policy", "greeting", None)
             or intent in ("product_info", "price_promo") and not products.products_in(text)
             or intent == "exchange_item" and not reading.asks_change(text) and not reading.OWNS.search(text)
             and not _REFUND_WANTED.search(text) and not slots.get("order_id")) and WANTS.search(text) \
@@ -153,6 +153,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             and not (STOCK.search(text) or PRICE_ASKED.search(text) or _HAVE_IT.search(text)) else "product_info"
     if not products.products_in(text) and products.asks_whether_sold(text) and owner_of_options(text) and not reading.owns(text):
         return "product_info"  # "do you carry anything that works with Apple HomeKit?": the product that has it
+    if not products.products_in(text) and products.asks_whether_sold(text) and not reading.owns(text) \
+            and not slots.get("order_id") and products_for(text):
+        return "recommend"  # "do you carry those machines that clean the air in a room?" (for her allergies)
     if products.products_in(text) and not reading.owns(text) and not slots.get("order_id") and (
             products.asks_whether_sold(text) or (intent in ("complaint", "out_of_scope", None) and PRICE_ASKED.search(text))
             or (intent in ("out_of_scope", None) and (reading.QUESTION.search(text) or reading.COMPARES.search(text)
@@ -275,7 +278,7 @@ WANTS = re.compile(r"推荐|买点|买个|买件|想买|买啥|买什么|该买|
                    r"\bi (?:need|want) (?:a|an|some) (?!refund|return|replacement|exchange|new (?:size|colou?r))\w+|"
                    r"\bsomething\b[^.?!]{0,30}\b(?:to|for|that)\b|"
                    r"what would you get|what (?:have you got|do (?:you|u) have|can you offer)|\bneeds? an? (?!refund|return|replacement|exchange)\w+|\bneed (?:something|smth|sth|some)\b|"
-                   r"\bwhat could i get\b|有什么能|有啥能|\bneed to keep\b|"
+                   r"\bwhat could i get\b|有什么能|有啥能|\bneed to keep\b|\bwant to (?:get|buy|find)\b|\bget (?:her|him|them) (?:an? |some)?something\b|"
                    r"looking for|\bgift\b|(?<!\bat )\bpresent\b|\banything\s*\?\s*$|礼物|送(?:给|他|她)", re.IGNORECASE)
 
 

@@ -51,7 +51,8 @@ def products_in(text: str) -> tuple[tuple[str, str], ...]:
     lowered, found, held = LOOK_ALIKES.sub(" ", DEVICE_IN_USE.sub(" ", text.lower())), [], set()
     for written, names in _product_names():
         pattern = rf"(?<![a-z0-9]){re.escape(written)}(e?s)?(?![a-z0-9])" if written.isascii() \
-            else re.escape(written) + "(?!仓|隔层|槽|款(?!式))"  # ("带相机仓的", "尼龙相机款" backpack: a compartment, no camera)
+            else rf"(?:(?<![放装塞]){re.escape(written)}|{re.escape(written)}(?!的))(?!仓|隔层|槽|款(?!式))"
+        # ("带相机仓的", "尼龙相机款", "黑色大号放电脑的" backpack: a compartment, no camera or laptop)
         if (m := re.search(pattern, lowered)):
             found += [(name, written) for name in names if name not in (n for n, _ in found)]
             held |= set(names) if _HOLDS.search(lowered[:m.start()]) else set()

@@ -107,6 +107,8 @@ ASKS_WHAT_TO_DO = re.compile(r"怎么办|怎么处理|咋办|能退吗|能换吗
 WANTS_NEW = re.compile(r"要一个|想买|想要一个|想找|找一个|求推荐|\bi(?:'m| am) looking for\b|\blooking for an?\b|"
                        r"\bi (?:want|need) to buy\b|\bdo you (?:have|sell) an?\b", re.IGNORECASE)
 # two products set side by side: "你们的无线耳机和headphones有什么区别", "earbuds vs headphones?"
+# the two just shown ("what's the difference between those 2", "这两个有啥区别")
+THOSE_TWO = re.compile(r"\b(?:those|these|the|them) (?:2|two)\b|\bboth\b|[这那]两[个款台把双件只张种]|两者", re.IGNORECASE)
 COMPARES = re.compile(r"differen|(?<![a-z])(?:diff|compar(?:e|ed|ing|ison)|vs\.?|versus)(?![a-z])|\bwhich (?:one )?is (?:\w+er|more \w+|less \w+)\b|\bwhich (?:one )?costs? (?:less|more)\b|"
                       r"\bwhich is better\b|\btorn between\b|\bwhich (?:one )?(?:makes (?:more )?sense|would you (?:pick|choose|get|go for)|"
                       r"should i (?:get|buy|pick|choose|go for))\b|\b(?:deciding|can'?t decide) between\b|区别|不同|对比|比较|哪个好|哪个更|纠结|"
@@ -144,7 +146,7 @@ BOUGHT_ELSEWHERE = re.compile(r"(?:在|从)(?:别家|别的店|别的平台|其�
 NOT_THEIRS = re.compile(r"\bmy (?:back|neck|feet|knees?|wrists?|eyes|hands?|shoulders?|wife|husband|partner|sons?|daughters?|kids?|"
                         r"twins|children|nephews?|nieces?|grand\w+|parents|mother|father|aunt|uncle|boss|colleagues?|coworkers?|"
                         r"mum|mom|dad|sister|brother|friend|girlfriend|boyfriend|family|budget|room|flat|place|house|home|"
-                        r"mistake|bad|fault|question)\b|\b(?:before|if|once|when) (?:i|we) (?:order|buy|purchase)\b|" + GOT_ANY.pattern + "|" + GOING_ELSEWHERE.pattern + "|" + BOUGHT_ELSEWHERE.pattern, re.IGNORECASE)
+                        r"mistake|bad|fault|question)\b|\b(?:before|if|once|when) (?:i|we) (?:order|buy|purchase)\b|\bgot or not\b|" + GOT_ANY.pattern + "|" + GOING_ELSEWHERE.pattern + "|" + BOUGHT_ELSEWHERE.pattern, re.IGNORECASE)
 
 
 def owns(text: str) -> bool:

@@ -130,9 +130,10 @@ _OF_SHOWN = re.compile(r"\bof (?:those|them|these)\b|\bwhich (?:one|of)\b|其中
 def asks_about_product(context: dict, text: str) -> bool:
     """"如果没货的话 13寸i7还有别的有货的吗", "sorry I meant 14 inch": a question (or a correction) naming options
     of the product talked about just before is about that product, whatever else the words resemble."""
+    those_two = bool(reading.COMPARES.search(text) and reading.THOSE_TWO.search(text))  # ("whats the diff between those 2")
     return bool(context.get("product")) and bool(reading.QUESTION.search(text) or _FOLLOW_UP.search(text)
-                                                 or products.corrects(text)) \
-        and bool(names_option(text) or asked_attributes(text) or _ENDS.search(text) or STOCK.search(text)) \
+                                                 or products.corrects(text) or those_two) \
+        and bool(names_option(text) or asked_attributes(text) or _ENDS.search(text) or STOCK.search(text) or those_two) \
         and not reading.ORDER_ID.search(text) and not money.payment_source(text) \
         and not reading.owns(text) \
         and all(n == context["product"] for n, _ in products.products_in(text)) \
@@ -144,8 +145,10 @@ STOCK = re.compile(r"(?<![a-z])in stock(?![a-z])|(?<![a-z])available(?![a-z])|�
 _ENDS = re.compile(r"cheapest|most expensive|最便宜|最贵|(?<![最更])(?:便宜|贵)(?:一?点)?的那[个款台把双件只张]|"
                    r"\bthe (?:cheaper|pricier|more expensive|dearer) one\b", re.IGNORECASE)
 PRICE_ASKED = re.compile(r"cheapest|most expensive|how much|price|多少钱|价格|价钱|单价|最便宜|最贵", re.IGNORECASE)
-# a short follow-up about the product just talked about: "and in navy?", "capsule 1L那个多少", "要最重的 55-75 lbs那种"
-_FOLLOW_UP = re.compile(r"多少|价格|价钱|那种|那个|那款|这款|呢|\bhow much\b|\bprice\b|^\W*(?:and|what about|how about)\b|"
+# a short follow-up about the product just talked about: "and in navy?", "capsule 1L那个多少", "要最重的 55-75 lbs那种",
+# "ok and … medium tone, same basic one got or not"
+_FOLLOW_UP = re.compile(r"多少|价格|价钱|那种|那个|那款|这款|呢|\bhow much\b|\bprice\b|"
+                        r"^\W*(?:(?:ok|okay|so|then)\W+)?(?:and|what about|how about)\b|\bgot or not\b|"
                         r"^\W*(?:要|想要)[^退换取消，,]{0,8}的|预算|以内|\bbudget\b|\bunder \$?\d|"
                         r"\bthe \w+(?: \w+)? ones?\b", re.IGNORECASE)
 

@@ -103,8 +103,10 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         return product_facts(turn, named[0][0])  # "平板有哪几种容量可以选": the tablets' storage
     if intent == "recommend" and product_id and (budget := money.budget(text)) is not None \
             and not cheapest(turn, product_id, budget) \
-            and any(cheapest(turn, catalogue[n], budget) for n in _kin(named[0][0], catalogue)):
-        # ("cameras under $600": the cameras within; not a puzzle for "一百块以内的台灯": the lamp's cheapest, above it)
+            and any(cheapest(turn, catalogue[n], budget) for n in _kin(named[0][0], catalogue)) \
+            and any(products.kin_of(named[0][0], w) for n, w in products.products_in(text) if n == named[0][0]):
+        # ("cameras under $600": the cameras within; not a puzzle for "一百块以内的台灯": the lamp's cheapest, above it;
+        # nor other cameras for "digital camera under 2500": the one named, above it)
         reply, offer = _for_need(turn, _kin(named[0][0], catalogue), catalogue, turn.text), None
     elif intent == "recommend" and product_id:
         reply, offer = _in_stock(turn, task, named[0][0], product_id)
