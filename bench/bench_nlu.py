@@ -170,6 +170,12 @@ def frustration_report(nlu, test: list[dict], blind: list[dict], handoff: float 
     print(f"frustration on the blind set (one message, no conversation): precision "
           f"{hits / max(1, sum(flagged)):.2f} recall {hits / max(1, sum(angry)):.2f} "
           f"({sum(flagged)} flagged, {sum(angry)} labelled angry)")
+    from agent.frustration import said  # the service's reading: the model, and anger in so many words
+
+    flagged = [said(u.frustration, r["text"]) >= handoff for u, r in zip(nlu.predict([r["text"] for r in blind]), blind)]
+    hits = sum(f and a for f, a in zip(flagged, angry))
+    print(f"  with words of anger (agent/frustration.py, as the service hears one message): precision "
+          f"{hits / max(1, sum(flagged)):.2f} recall {hits / max(1, sum(angry)):.2f} ({sum(flagged)} flagged)")
 
 
 if __name__ == "__main__":

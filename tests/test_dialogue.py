@@ -163,6 +163,17 @@ def test_frustration_rises_with_a_request_typed_again_and_carries_over_turns():
     assert heard(0.05, "thanks", [], previous=0.5) < 0.6  # calm words after an annoyed turn
 
 
+def test_frustration_hears_anger_in_words_not_a_polite_request_again():
+    from agent.frustration import said
+    for angry in ("问了三遍了 到底有没有货", "什么破系统 试了十遍", "I have asked twice already", "this is useless",
+                  "I'm calling my bank", "been waiting 20 minutes", "operator operator", "转人工！转人工！",
+                  "amazing service 🙃", "说了要黑色的 眼瞎吗"):
+        assert said(0.1, angry) >= 0.6, angry
+    for calm in ("那个快递单号您再跟我说一遍", "I'd rather talk to a real person about this gift", "有现货吗",
+                 "双十一搞什么活动", "this is my second order", "tell me a joke"):
+        assert said(0.1, calm) == 0.1, calm
+
+
 def test_a_variant_is_chosen_only_when_the_words_name_one(shop):
     from agent.variants import variant_named
     catalogue = shop.call("list_all_product_types", {})
