@@ -9,6 +9,7 @@ from agent.dialogue import (ORDER_INTENTS, asks_about_product, asks_for_person, 
                             confirms_what_is_done, continues_task, drops_task, gives_identity, is_bare_answer,
                             is_open_question, is_yes, names_product, return_instead, starts_new_task, wants_done)
 from agent.catalogue_search import products_for
+from agent.catalogue_words import asked_attributes
 from agent.dialogue.addresses import amends_address
 from agent.dialogue.meant import WANTS
 from agent.dialogue.money import budget
@@ -161,14 +162,18 @@ def _cache_or_llm(state: TurnState, u: dict, settings: Settings) -> dict:
 
 def _can_act_on(u: dict, context: dict, text: str, settings: Settings) -> bool:
     """The message carries the task under way on, asks for an order request with something to find the
-    order by (its id, the shopper's identity, a product of theirs), or asks a product's stock or price."""
+    order by (its id, the shopper's identity, a product of theirs), asks a product's stock or price, or
+    follows up on the product just talked about."""
     if continues_task(context, u["intent"], u["slots"], text):
         return True
     # ("我要退货！！马上！！": a request in so many words is something to do, the shopper proven first)
     concrete = u["slots"].get("order_id") or gives_identity(u["slots"], text) or names_product(text) or wants_done(text)
     # ("我都问三遍了！！！绿色 小号 真皮的双肩包 到底有没有货？？？": a product by its options, its stock asked)
+    # ("问了三遍了！这个空气净化器到底有没有HEPA滤网": its filter; "THE WIRELESS ONE. BLACK. is that so hard" after
+    # the power banks were listed: that one, found)
     return u["intent"] in ORDER_INTENTS and bool(concrete) and _sure(u, context, text, settings) \
-        or u["intent"] in CATALOGUE_INTENTS and asks_price_of_variant(text)
+        or u["intent"] in CATALOGUE_INTENTS and (asks_price_of_variant(text) or names_product(text) and (
+            names_option(text) or bool(asked_attributes(text)))) or asks_about_product(context, text)
 
 
 _JUST_THANKS = re.compile(r"\b(?:thanks?|thx|ty|got it|cool|never ?mind|nvm)\b|谢谢|多谢|明白了|知道了|不用了", re.IGNORECASE)

@@ -290,6 +290,11 @@ def test_an_angry_shopper_with_a_request_we_can_answer_gets_an_apology_and_the_a
     assert not first["handoff"] and "sorry" in first["text"].lower() and "e-mail" in first["text"]
     answer = chat.say(f"{YUSUF} order #W6679257. and dont send me some copy paste garbage")
     assert not answer["handoff"] and "#W6679257" in answer["text"]
+    chat = Chat(stack["url"])  # a product's question, and a follow-up about it shouted
+    assert "HEPA" in chat.say("问了三遍了！这个空气净化器到底有没有HEPA滤网")["text"]
+    chat.say("I ASKED YESTERDAY AND NOBODY ANSWERED. how much is the 20000mAh power bank")
+    found = chat.say("THE WIRELESS ONE. BLACK. is that so hard")
+    assert not found["handoff"] and "102.07" in found["text"] and "sorry" in found["text"].lower()
 
 
 def test_a_question_after_thanks_is_answered(stack):
