@@ -94,6 +94,28 @@ def _product_vectors() -> tuple[list[str], np.ndarray]:
     return names, vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
+# words that ask for a suggestion without saying for what ("any recommendations?", "有什么推荐的吗")
+_ASKING = re.compile(r"\b(?:any|some|what|which|do|you|have|got|can|could|would|should|please|recommend\w*|suggest\w*|"
+                     r"ideas?|something|anything|good|nice|cool|best|buy|get|for|me|i|a|an|the|to|is|are|of|one|ones|"
+                     r"that|this|it|and|or|need|want|looking|thing|things|stuff|gift|present|my|based|on|orders?|"
+                     r"purchases?|history|bought|before|past|usual|thats?|lot|much)\b|推荐|有什么|有啥|买什么|买啥|好的|好物|"
+                     r"东西|礼物|想买|想要|一个|一下|根据|买过|以前|之前|历史|订单|点什么|吗|呢|的|了|我|你们|给|个|[\W\d_]+",
+                     re.IGNORECASE)  # (and "根据我买过的东西推荐点什么": the recommender's picks are what is asked)
+
+
+def describes_need(text: str) -> bool:
+    """The message says what the thing is for in words of its own (three or more, or five Chinese characters),
+    beyond asking for a suggestion: "something to keep the kids busy at the kitchen table", not "any ideas?"."""
+    rest = _ASKING.sub(" ", text)
+    return len(re.findall(r"[a-z]{3,}", rest.lower())) >= 3 or len(re.findall(r"[\u4e00-\u9fff]", rest)) >= 5
+
+
+def by_meaning(text: str, k: int = 5) -> list[str]:
+    """The k products nearest in meaning to a need no product's use words name."""
+    names, near = _nearness(text)
+    return [names[i] for i in np.argsort(-near)[:k]]
+
+
 def closest_products(thing: str, k: int = 3) -> list[str]:
     """The k products nearest in meaning to something the shop does not sell ("tent": Backpack, …)."""
     names, near = _nearness(f"buy a {thing} online")  # (a shopping phrase: "tent" alone reads as a word)

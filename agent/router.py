@@ -169,11 +169,12 @@ def _can_act_on(u: dict, context: dict, text: str, settings: Settings) -> bool:
     # ("我要退货！！马上！！": a request in so many words is something to do, the shopper proven first)
     concrete = u["slots"].get("order_id") or gives_identity(u["slots"], text) or names_product(text) or wants_done(text)
     # ("我都问三遍了！！！绿色 小号 真皮的双肩包 到底有没有货？？？": a product by its options, its stock asked)
-    # ("问了三遍了！这个空气净化器到底有没有HEPA滤网": its filter; "THE WIRELESS ONE. BLACK. is that so hard" after
-    # the power banks were listed: that one, found)
+    # ("问了三遍了！这个空气净化器到底有没有HEPA滤网": its filter; "DO YOU SELL MATTRESSES OR NOT. third time asking":
+    # whether we do; a need; "THE WIRELESS ONE. BLACK. is that so hard" after the power banks were listed: that one)
     return u["intent"] in ORDER_INTENTS and bool(concrete) and _sure(u, context, text, settings) \
-        or u["intent"] in CATALOGUE_INTENTS and (asks_price_of_variant(text) or names_product(text) and (
-            names_option(text) or bool(asked_attributes(text)))) or asks_about_product(context, text)
+        or u["intent"] in CATALOGUE_INTENTS and (asks_price_of_variant(text) or asks_whether_sold(text) or names_product(
+            text) and (names_option(text) or bool(asked_attributes(text))) or bool(products_for(text))) \
+        or asks_about_product(context, text)
 
 
 _JUST_THANKS = re.compile(r"\b(?:thanks?|thx|ty|got it|cool|never ?mind|nvm)\b|谢谢|多谢|明白了|知道了|不用了", re.IGNORECASE)

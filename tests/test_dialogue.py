@@ -163,6 +163,16 @@ def test_frustration_rises_with_a_request_typed_again_and_carries_over_turns():
     assert heard(0.05, "thanks", [], previous=0.5) < 0.6  # calm words after an annoyed turn
 
 
+def test_a_need_in_words_no_use_names_is_met_by_meaning_within_the_budget_and_history_asked_for_is_the_picks(shop):
+    from agent.catalogue_search import describes_need
+    assert describes_need("something for my son who is always cold at his desk")
+    assert not describes_need("any recommendations?") and not describes_need("根据我买过的东西推荐点什么")
+    assert "Fleece Jacket" in Conversation(shop).say("recommend", "something for my son who is always cold at his desk")
+    farewell = Conversation(shop).say("recommend", "Need a little something for a coworker's farewell, nothing over "
+                                                   "50 bucks. What have you got?")
+    assert "Perfume" not in farewell and "Makeup Kit" not in farewell  # the nearest that fit the budget
+
+
 def test_frustration_hears_anger_in_words_not_a_polite_request_again():
     from agent.frustration import said
     for angry in ("问了三遍了 到底有没有货", "什么破系统 试了十遍", "I have asked twice already", "this is useless",

@@ -295,6 +295,8 @@ def test_an_angry_shopper_with_a_request_we_can_answer_gets_an_apology_and_the_a
     chat.say("I ASKED YESTERDAY AND NOBODY ANSWERED. how much is the 20000mAh power bank")
     found = chat.say("THE WIRELESS ONE. BLACK. is that so hard")
     assert not found["handoff"] and "102.07" in found["text"] and "sorry" in found["text"].lower()
+    ink = Chat(stack["url"]).say("THIRD time asking this. Do you sell PRINTER INK or not?? Yes or no")
+    assert not ink["handoff"] and "don't sell" in ink["text"]
 
 
 def test_a_question_after_thanks_is_answered(stack):

@@ -13,7 +13,7 @@ from agent.dialogue.state import Offer, Task
 from agent.dialogue.turn import Answer, Turn, options
 from agent.dialogue.product_facts import MOST, best_named, cheapest, kin_named, fitting_shown, having_asked, product_facts
 from agent.dialogue.variant_answers import CHEAPER_ONE, CHEAPEST, DEARER_ONE, DEAREST, EACH, extreme, variant_answer
-from agent.catalogue_search import products_for, uses_named
+from agent.catalogue_search import by_meaning, describes_need, products_for, uses_named
 from agent.catalogue_words import asked_attributes
 from agent.variants import asks_option, fitting, having, named_options, owner_of_options, without_unwanted
 
@@ -117,6 +117,10 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
     elif (intent == "recommend" or intent == "price_promo" and not named and not meant.OFFERS.search(text)) \
             and (end := _end_of_shop(turn, catalogue)):  # "your cheapest thing in the whole store?", "店里最贵的是什么"
         reply, offer = end, None
+    elif intent == "recommend" and not (current or dialogue.product) and describes_need(products.without_products(text)):
+        # ("rainy weekend, the kids are climbing the walls, anything for the kitchen table?": no use word of
+        # ours, yet a need: the products nearest to it in meaning, not the recommender's usual picks)
+        reply, offer = _for_need(turn, by_meaning(text, k=len(catalogue)), catalogue, turn.text), None  # (in budget)
     elif intent == "recommend":
         reply, offer = _picks(turn)
     else:  # "白色的充电款电动牙刷多少钱 有优惠券吗": its price first, then the offers
