@@ -173,6 +173,19 @@ def test_a_need_in_words_no_use_names_is_met_by_meaning_within_the_budget_and_hi
     assert "Perfume" not in farewell and "Makeup Kit" not in farewell  # the nearest that fit the budget
 
 
+
+def test_tried_as_a_newcomer_the_product_just_shown_its_options_named_after_and_an_attribute_no_product_lists(shop):
+    dorm = Conversation(shop)
+    dorm.say("recommend", "my sister will live in a dorm next month, what would be useful? not too pricey pls")
+    assert "Electric Kettle" in dorm.say("recommend", "the kettle, is it the electric one? how many litres")
+    mum = Conversation(shop)
+    mum.say("recommend", "do you have anything for my mum, she's always cold in the evenings when she reads")
+    mum.say("product_info", "what colours does it come in")
+    assert "Fleece Jacket" in mum.say("recommend", "how much is the red one in M")  # none: the closest
+    anc = Conversation(shop).say("product_info", "do the headphones have noise cancelling?")
+    assert "not list the noise cancelling" in anc
+
+
 def test_frustration_hears_anger_in_words_not_a_polite_request_again():
     from agent.frustration import said
     for angry in ("问了三遍了 到底有没有货", "什么破系统 试了十遍", "I have asked twice already", "this is useless",

@@ -36,7 +36,9 @@ def product_facts(turn: Turn, meant: str | None = None) -> Answer:
     where the words name none."""
     catalogue = turn.shop.call("list_all_product_types", {})
     names = [n for n, _ in products.products_in(turn.text) if n in catalogue] or ([meant] if meant else [])
-    names = [kin_named(turn, names[0], catalogue)] if len(names) == 1 else names
+    if meant in names:  # (the caller told which of those the words mean: "the kettle" just recommended)
+        names = [meant]
+    names = [kin_named(turn, names[0], catalogue)] if len(names) == 1 and names[0] != meant else names
     # ("笔记本（纸的那种，不是电脑）": the Notebook)
     name = best_named(turn, [n for n in names if n not in products.unwanted(turn.text)] or names, catalogue)
     if (thing := products.asks_if_sold(turn.text)):  # "do you sell tents / phone cases?": no, but…

@@ -50,11 +50,15 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
     named = [(name, catalogue[name]) for name, _ in products.products_in(text) if name in catalogue]
     named = [(n, pid) for n, pid in named if n not in products.replaced(text)]  # ("doesn't have to carry a suitcase")
     named = [(n, pid) for n, pid in named if n not in products.unwanted(text)] or named  # ("不要智能手表")
-    if len(named) == 1 and (kin := kin_named(turn, named[0][0], catalogue)) != named[0][0]:
+    if len(named) == 1 and named[0][0] not in task.products \
+            and (kin := kin_named(turn, named[0][0], catalogue)) != named[0][0]:  # (not "the kettle" just shown)
         named = [(kin, catalogue[kin])]  # ("有没有waterproof的camera推荐": the action camera)
     if (theirs := products.only_theirs(text)) and ((rest := [(n, pid) for n, pid in named if n not in theirs])
                                                    or products_for(text)):
         named = rest  # ("i need a light for my desk … my laptop is the only thing near it": not a laptop)
+    if len(named) > 1 and len({w for _, w in products.products_in(text)}) == 1 \
+            and len(shown := [(n, pid) for n, pid in named if n in task.products]) == 1:
+        named = shown  # ("the kettle, how many litres?" after the Electric Kettle was recommended: that one)
     if len(named) > 1 and len({w for _, w in products.products_in(text)}) == 1:  # one word, two products ("耳机"):
         best = best_named(turn, [n for n, _ in named], catalogue)  # the one the options or the budget say,
         if not any(named_options(list(turn.product(pid)["variants"].values()), text) for _, pid in named) and (ends := [
@@ -88,6 +92,10 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         named = [(priced[0][1], catalogue[priced[0][1]])]  # "那有没有便宜一点的" after two were recommended: the cheaper
     elif not named and money.CHEAPER.search(text) and dialogue.product in catalogue:
         named = [(dialogue.product, catalogue[dialogue.product])]  # the same, after a question about its price
+    elif not named and dialogue.product in catalogue and named_options(
+            list(turn.product(catalogue[dialogue.product])["variants"].values()), text):
+        named = [(dialogue.product, catalogue[dialogue.product])]  # ("how much is the red one in M" after its colours:
+        #                                                             that one, or the closest in stock)
     elif not named and not products_for(text) and (owner := owner_of_options(text)) in catalogue:
         named = [(owner, catalogue[owner])]  # "15寸i9 32G 512G的 和 13寸i7 32G 512G的 哪个便宜": the laptops
     product_id = named[0][1] if named else None
