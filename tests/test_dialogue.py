@@ -184,6 +184,10 @@ def test_tried_as_a_newcomer_the_product_just_shown_its_options_named_after_and_
     assert "Fleece Jacket" in mum.say("recommend", "how much is the red one in M")  # none: the closest
     anc = Conversation(shop).say("product_info", "do the headphones have noise cancelling?")
     assert "not list the noise cancelling" in anc
+    coffee = Conversation(shop)
+    coffee.say("recommend", "hey do u guys have something to make my coffee at home, im a total beginner lol")
+    easiest = coffee.say("recommend", "which one is easiest to use")  # the two shown, side by side
+    assert "Coffee Maker" in easiest and "Espresso Machine" in easiest and "Bookshelf" not in easiest
 
 
 def test_frustration_hears_anger_in_words_not_a_polite_request_again():

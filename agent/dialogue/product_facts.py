@@ -162,6 +162,11 @@ def _by_use(names: list[str], text: str) -> str | None:
     return used[0] if len(used) == 1 else None
 
 
+def side_by_side(turn: Turn, names: list[str], catalogue: dict) -> Answer:
+    """Two products just shown, set side by side ("which one is easiest to use?" after two were recommended)."""
+    return _side_by_side(turn, names, catalogue)
+
+
 def _side_by_side(turn: Turn, names: list[str], catalogue: dict) -> Answer:
     """Each product's price range and options in stock, one line each."""
     lines, shown = [], []

@@ -11,7 +11,8 @@ from agent import metrics
 from agent.dialogue import addresses, meant, money, products, reading
 from agent.dialogue.state import Offer, Task
 from agent.dialogue.turn import Answer, Turn, options
-from agent.dialogue.product_facts import MOST, best_named, cheapest, kin_named, fitting_shown, having_asked, product_facts
+from agent.dialogue.product_facts import (MOST, best_named, cheapest, kin_named, fitting_shown, having_asked,
+                                          product_facts, side_by_side)
 from agent.dialogue.variant_answers import CHEAPER_ONE, CHEAPEST, DEARER_ONE, DEAREST, EACH, extreme, variant_answer
 from agent.catalogue_search import by_meaning, describes_need, products_for, uses_named
 from agent.catalogue_words import asked_attributes
@@ -86,6 +87,9 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         named = [(have, catalogue[have])]  # "which one of those lasts the longest on one charge": the one that says
     elif not named and task.intent == "recommend" and (end := _end_of_shown(turn, task.products, catalogue)):
         named = [(end, catalogue[end])]  # "what's the cheapest of those?": that one, at its cheapest
+    elif not named and task.intent == "recommend" and len(task.products) == 2 and _WHICH_OF_TWO.search(text):
+        dialogue.task = None  # ("which one is easiest to use?" after a coffee maker and an espresso machine: the two)
+        return side_by_side(turn, task.products, catalogue)
     elif not named and task.intent == "recommend" and money.CHEAPER.search(text) and money.budget(text) is None \
             and (priced := sorted(
             (Decimal(p), n) for n in task.products if n in catalogue and (p := cheapest(turn, catalogue[n])))):
@@ -149,6 +153,9 @@ def _each_answer(turn: Turn, name: str, product_id: str) -> str:
     """One of two products wanted, from its own words: the variants they name, or those in stock."""
     named = variant_answer(turn, name, product_id)
     return named.reply if named else _in_stock(turn, Task(intent="recommend"), name, product_id)[0]
+
+
+_WHICH_OF_TWO = re.compile(r"\bwhich (?:one|of (?:the|those|them|these)(?: two| 2)?)\b|哪(?:个|款|一个|一款)", re.IGNORECASE)
 
 
 def _kin(name: str, catalogue: dict) -> list[str]:
