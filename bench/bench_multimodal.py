@@ -9,7 +9,8 @@ Speech: WER on alsa-utils' real recordings and on espeak-ng shopper sentences se
 codecs phones and browsers use; Mandarin (espeak-ng pinyin voice) as character error rate; latency
 and real-time factor of a 5 s voice note. Photo: share right AFTER the no-match bar (the right
 product, or no match for a thing the shop does not sell), the first index and bar beside the current
-ones, on plain variants of every catalogue photo, on the held-out split of hard shopper photos
+ones (whitened views on backdrops, unsold look-alikes, windows, bar calibrated on the dev split), on
+plain variants of every catalogue photo, on the held-out split of hard shopper photos
 (scripts/photo_hardset.py: cluttered rooms, coloured backdrops, off-centre crops, hue, shrunk, JPEG)
 and on held-out unsold things (near misses: hoodies, polo shirts, monitors, film cameras); none of
 the held-out photos or rooms was used to build or calibrate the index. Order-number reading from
@@ -208,8 +209,9 @@ def photo_rows(cache_dir: str) -> list[tuple]:
         if said:
             rows[-1] = rows[-1][:1] + (rows[-1][1] + f"; else said {', '.join(said)}",) + rows[-1][2:]
     compare("no-match, all held-out unsold", [p.image for p in unsold], [""] * len(unsold), "≥ 0.95")
+    learned = "" if new.projection is None else f", whitened to {new.features.shape[1]} dims"
     rows.append(("photo", f"bar: first index {old.threshold:.3f}; now {new.threshold:.2f} (unsold weight "
-                          f"{new.unsold_weight:.1f}), {len(new.features)} indexed views", "", "", "", ""))
+                          f"{new.unsold_weight:.1f}{learned}), {len(new.features)} indexed views", "", "", "", ""))
 
     ids = [f"#W{rng.randint(0, 9_999_999):07d}" for _ in range(6)]
     read = [read_photo(check_upload("image", order_screenshot(i, rng), "image/jpeg")).slots.get("order_id") for i in ids]

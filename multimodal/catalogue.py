@@ -13,6 +13,12 @@ film cameras, furniture), with an empty product id. A shopper's photo is compare
 scores each product by its best window: similarity, plus how much more the window looks like that
 product than like the nearest unsold look-alike. Below the threshold, calibrated on a dev split of
 hard shopper photos (scripts/photo_hardset.py), nothing matches.
+
+Similarity is measured after a whitening learned in closed form from the index's own views (never
+from dev or held-out photos): views of one photo on different rooms and backdrops should look alike,
+so the directions in which they differ are shrunk, and the 256 directions in which the whitened
+views vary most are kept. A product on a cluttered room then looks more like its catalogue photo,
+and the index is stored in 256 dims instead of 1280.
 """
 from dataclasses import dataclass
 from functools import lru_cache
@@ -91,24 +97,35 @@ def window_features(images: list[Image.Image]) -> np.ndarray:
 
 @dataclass(frozen=True)
 class CatalogueIndex:
-    features: np.ndarray  # one row per indexed view: catalogue photos, and unsold look-alikes (product id "")
-    product_ids: np.ndarray
+    features: np.ndarray  # one row per indexed view (whitened where `projection` is set): catalogue
+    product_ids: np.ndarray  # photos, and unsold look-alikes (product id "")
     item_ids: np.ndarray  # "" where the photo does not pin a variant
     names: np.ndarray
     threshold: float
     unsold_weight: float = 0.0  # how much beating the nearest unsold look-alike adds to a product's score
+    mean: np.ndarray | None = None  # learned whitening: a query window x is compared as
+    projection: np.ndarray | None = None  # normalise((x - mean) @ projection.T), like the rows
 
     @classmethod
     def load(cls, path: Path = INDEX_PATH) -> "CatalogueIndex":
         with np.load(path) as data:
-            weight = float(data["unsold_weight"]) if "unsold_weight" in data else 0.0
+            whitening = {key: data[key].astype(np.float32) for key in ("mean", "projection") if key in data}
             return cls(data["features"].astype(np.float32), data["product_ids"], data["item_ids"], data["names"],
-                       float(data["threshold"]), weight)
+                       float(data["threshold"]), float(data["unsold_weight"]) if "unsold_weight" in data else 0.0,
+                       **whitening)
+
+    def project(self, feature: np.ndarray) -> np.ndarray:
+        """Raw pooled features (rows) into the space the index rows live in."""
+        feature = np.atleast_2d(feature)
+        if self.projection is None:
+            return feature
+        out = (feature - self.mean) @ self.projection.T
+        return out / np.linalg.norm(out, axis=-1, keepdims=True)
 
     def scores(self, feature: np.ndarray) -> np.ndarray:
         """Per indexed view, the photo's best window: similarity + weight × (similarity − the window's
-        similarity to the nearest unsold look-alike). `feature`: one row, or one row per window."""
-        similarity = np.atleast_2d(feature) @ self.features.T
+        similarity to the nearest unsold look-alike). `feature`: raw, one row or one row per window."""
+        similarity = self.project(feature) @ self.features.T
         unsold = self.product_ids == ""
         if unsold.any() and self.unsold_weight:
             nearest_unsold = similarity[:, unsold].max(axis=1, keepdims=True)

@@ -100,7 +100,8 @@ def test_hard_photos_after_the_bar_products_on_rooms_and_colours_and_near_misses
     said = {r["image"]: index.match(f, k=1) for r, f in zip(rows, features)}
     right = {kind: sum(1 for r in rows if r["kind"] == kind and r["product_id"] and said[r["image"]]
                        and said[r["image"]][0].product_id == r["product_id"]) for kind in ("coloured", "cluttered")}
-    # 10 products each; on rooms the matcher is still short of the 0.90 goal (the first index got 0.1-0.2 there)
-    assert right["coloured"] >= 9 and right["cluttered"] >= 5, right
+    # 10 products each; on rooms the matcher is still short of the 0.90 goal (8 of 10 here; the first
+    # index got 1-2, the unwhitened index 5)
+    assert right["coloured"] >= 9 and right["cluttered"] >= 7, right
     unsold = {r["image"]: said[r["image"]] for r in rows if not r["product_id"]}
     assert len(unsold) == 4 and all(m == [] for m in unsold.values()), unsold  # hoodie, polo, monitor, film camera
