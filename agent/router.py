@@ -142,12 +142,12 @@ def _sure(u: dict, context: dict, text: str, settings: Settings) -> bool:
         or (u["intent"] == "recommend" and not is_open_question(text) and bool(products_for(text))) \
         or (u["intent"] in ORDER_INTENTS and (names_product(text) or gives_identity(u["slots"], text)
                                               or context.get("user_id") and context.get("slots", {}).get("order_id")))
-    # (the words ask of the catalogue: its options and a price asked; "有卖猫爬架的吗"; "只有燃气灶 想烧点开水泡茶，买啥合适")
+    # (the words ask of the catalogue: its options and a price asked; "有卖猫爬架的吗"; "只有燃气灶 想烧点开水泡茶，买啥合适";
+    # a need and its budget: "my dad just started biking to work … anything under $200 that'd make him safer?")
     return u["confidence"] >= threshold or (backed and u["confidence"] >= threshold / 2) \
         or (u["intent"] in CATALOGUE_INTENTS and (asks_price_of_variant(text) or asks_whether_sold(text))) \
         or (u["intent"] == "recommend" and bool(products_for(text))
             and (bool(WANTS.search(text)) and not is_open_question(text) or budget(text) is not None))
-    # ("my dad just started biking to work … anything under $200 that'd make him safer?": a need and its budget)
 
 
 CATALOGUE_INTENTS = {"product_info", "recommend", "price_promo"}
