@@ -110,10 +110,10 @@ def describes_need(text: str) -> bool:
     return len(re.findall(r"[a-z]{3,}", rest.lower())) >= 3 or len(re.findall(r"[\u4e00-\u9fff]", rest)) >= 5
 
 
-def by_meaning(text: str, k: int = 5) -> list[str]:
-    """The k products nearest in meaning to a need no product's use words name."""
+def by_meaning(text: str) -> list[str]:
+    """Every product, the nearest in meaning to a need no product's use words name first."""
     names, near = _nearness(text)
-    return [names[i] for i in np.argsort(-near)[:k]]
+    return [names[i] for i in np.argsort(-near)]
 
 
 def closest_products(thing: str, k: int = 3) -> list[str]:

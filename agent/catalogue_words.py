@@ -109,7 +109,8 @@ def _sounds() -> tuple[dict[tuple[str, ...], tuple[str, ...]], frozenset[str]]:
     words |= {w for w in (*_ZH_OPTIONS, *_ZH_COLOURS) if re.fullmatch(r"[\u4e00-\u9fff]{3,5}", w)}
     sounds: dict[tuple[str, ...], tuple[str, ...]] = {}
     for w in sorted(words):
-        sounds[tuple(lazy_pinyin(w))] = (*sounds.get(tuple(lazy_pinyin(w)), ()), w)
+        heard = tuple(lazy_pinyin(w))
+        sounds[heard] = (*sounds.get(heard, ()), w)
     common = {line.strip() for line in LEXICON.read_text(encoding="utf-8").splitlines()
               if line and not line.startswith("#") and not line.isascii()}
     return sounds, frozenset(words | common)

@@ -134,7 +134,8 @@ def canonical(text: str) -> str:
     text = _SPOKEN_AMOUNT.sub(_amount, text)
     text = _SPOKEN_SIZE.sub(_size, text)
     text = _SPACED_CAPITALS.sub(lambda m: m[0].replace(" ", ""), text)  # ("A M O L E D屏的": AMOLED)
-    text = homophones(spelled(text))  # (and a Chinese one typed as another that sounds the same)  # a catalogue word mistyped by one slip ("wirless gaming mosue")
+    # a catalogue word mistyped by one slip ("wirless gaming mosue"), or in Chinese typed with a homophone ("蓝牙因箱")
+    text = homophones(spelled(text))
     if "@" in text and not re.search(_DOT, text, re.IGNORECASE):
         return text
     return _SPOKEN_EMAIL.sub(_email, text)

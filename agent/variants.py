@@ -191,7 +191,7 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
                     or value == "none" and re.search(rf"\b(?:no|without)\s+(?:extra\s+|special\s+|additional\s+)?{re.escape(key.lower())}",
                                               _ZH_NONE.sub(lambda m: f" no {_ZH_NONE_OF[m[1]]} ", text.lower())):
                 found.setdefault(key, set()).add(value)  # ("the one without water resistance": "no"; "no armrests")
-    _by_first_word(variants, words, found, spans)  # ("stainless 2L induction vs glass": the stainless steel one)
+    _by_end_word(variants, words, found, spans)  # ("stainless 2L induction vs glass": the stainless steel one)
     _sizes_in_words(variants, words, found)  # ("the blue bike helmet in medium": size M, not medium ventilation)
     for key in having(text):  # ("有背光最好", "with a backlight"): any of its values but none
         if (some := {option_value(v["options"][k]) for v in variants for k in v["options"] if k.lower() == key} - {"none"}):
@@ -209,7 +209,7 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
 _NOT_BY_FIRST = {"space", "night", "amazon", "apple", "google"}
 
 
-def _by_first_word(variants: list[dict], words: str, found: dict, spans: dict) -> None:
+def _by_end_word(variants: list[dict], words: str, found: dict, spans: dict) -> None:
     """A value of several words named by its first or its last where no other value of that option starts
     or ends with it ("stainless" for stainless steel, "memory" for memory foam, "quiet" for quiet operation,
     "the one with the grinder" for built-in grinder), unless the word is part of a value already named."""
@@ -217,12 +217,12 @@ def _by_first_word(variants: list[dict], words: str, found: dict, spans: dict) -
     for variant in variants:
         for key, value in variant["options"].items():
             value = option_value(value)
-            for end in {value.split(" ")[0], value.split(" ")[-1]} if " " in value else ():
-                if end.isalpha() and len(end) >= 5 and end not in _NOT_BY_FIRST:
-                    values.setdefault((key, end), set()).add(value)
-    for (key, first), named in values.items():
+            for word in {value.split(" ")[0], value.split(" ")[-1]} if " " in value else ():
+                if word.isalpha() and len(word) >= 5 and word not in _NOT_BY_FIRST:
+                    values.setdefault((key, word), set()).add(value)
+    for (key, word), named in values.items():
         if len(named) == 1 and not (named & found.get(key, set())) \
-                and (m := re.search(rf"(?<![a-z-]){first}(?![a-z-])", words)) \
+                and (m := re.search(rf"(?<![a-z-]){word}(?![a-z-])", words)) \
                 and not any(s <= m.start() < e for s, e in spans.values()):
             found.setdefault(key, set()).update(named)
             spans[key, next(iter(named))] = m.span()

@@ -164,7 +164,8 @@ def frustration_report(nlu, test: list[dict], blind: list[dict], handoff: float 
           ", ".join(f"{g} {n}/{total}" for g, (n, total) in handed.items()) +
           f"; test split precision {hits / max(1, sum(flagged)):.2f} recall {hits / max(1, sum(angry)):.2f} "
           f"({sum(flagged)} flagged, {sum(angry)} labelled ≥ {handoff})")
-    flagged = [u.frustration >= handoff for u in nlu.predict([r["text"] for r in blind])]
+    read = nlu.predict([r["text"] for r in blind])
+    flagged = [u.frustration >= handoff for u in read]
     angry = [bool(r["angry"]) for r in blind]
     hits = sum(f and a for f, a in zip(flagged, angry))
     print(f"frustration on the blind set (one message, no conversation): precision "
@@ -172,7 +173,7 @@ def frustration_report(nlu, test: list[dict], blind: list[dict], handoff: float 
           f"({sum(flagged)} flagged, {sum(angry)} labelled angry)")
     from agent.frustration import said  # the service's reading: the model, and anger in so many words
 
-    flagged = [said(u.frustration, r["text"]) >= handoff for u, r in zip(nlu.predict([r["text"] for r in blind]), blind)]
+    flagged = [said(u.frustration, r["text"]) >= handoff for u, r in zip(read, blind)]
     hits = sum(f and a for f, a in zip(flagged, angry))
     print(f"  with words of anger (agent/frustration.py, as the service hears one message): precision "
           f"{hits / max(1, sum(flagged)):.2f} recall {hits / max(1, sum(angry)):.2f} ({sum(flagged)} flagged)")

@@ -55,7 +55,7 @@ def product_facts(turn: Turn, meant: str | None = None) -> Answer:
 def _facts_of(turn: Turn, catalogue: dict, name: str | None) -> Answer:
     if (reading.COMPARES.search(turn.text) or EACH.search(turn.text) or _TORN.search(turn.text)
             or products.asks_whether_sold(turn.text)) and len(both := _told_apart(turn.text, catalogue)) == 2:
-        return _side_by_side(turn, both, catalogue)
+        return side_by_side(turn, both, catalogue)
     task = turn.dialogue.task
     name = name or fitting_shown(turn, catalogue) or having_asked(turn, catalogue) or turn.dialogue.product \
         or (task and task.product) or owner_of_options(turn.text) or next(iter(products_for(turn.text)), None)
@@ -163,12 +163,8 @@ def _by_use(names: list[str], text: str) -> str | None:
 
 
 def side_by_side(turn: Turn, names: list[str], catalogue: dict) -> Answer:
-    """Two products just shown, set side by side ("which one is easiest to use?" after two were recommended)."""
-    return _side_by_side(turn, names, catalogue)
-
-
-def _side_by_side(turn: Turn, names: list[str], catalogue: dict) -> Answer:
-    """Each product's price range and options in stock, one line each."""
+    """Each product's price range and options in stock, one line each (two named and compared, or two just
+    recommended: "which one is easiest to use?")."""
     lines, shown = [], []
     for name in names:
         product = turn.product(catalogue[name])

@@ -109,6 +109,12 @@ WANTS_NEW = re.compile(r"要一个|想买|想要一个|想找|找一个|求推�
 # two products set side by side: "你们的无线耳机和headphones有什么区别", "earbuds vs headphones?"
 # the two just shown ("what's the difference between those 2", "这两个有啥区别")
 THOSE_TWO = re.compile(r"\b(?:those|these|the|them) (?:2|two)\b|\bboth\b|[这那]两[个款台把双件只张种]|两者", re.IGNORECASE)
+
+
+def compares_those_two(text: str) -> bool:
+    """"whats the diff between those 2": the two just shown, set against each other."""
+    return bool(COMPARES.search(text) and THOSE_TWO.search(text))
+
 COMPARES = re.compile(r"differen|(?<![a-z])(?:diff|compar(?:e|ed|ing|ison)|vs\.?|versus)(?![a-z])|\bwhich (?:one )?is (?:\w+er|more \w+|less \w+)\b|\bwhich (?:one )?costs? (?:less|more)\b|"
                       r"\bwhich is better\b|\btorn between\b|\bwhich (?:one )?(?:makes (?:more )?sense|would you (?:pick|choose|get|go for)|"
                       r"should i (?:get|buy|pick|choose|go for))\b|\b(?:deciding|can'?t decide) between\b|区别|不同|对比|比较|哪个好|哪个更|纠结|"

@@ -130,7 +130,7 @@ _OF_SHOWN = re.compile(r"\bof (?:those|them|these)\b|\bwhich (?:one|of)\b|其中
 def asks_about_product(context: dict, text: str) -> bool:
     """"如果没货的话 13寸i7还有别的有货的吗", "sorry I meant 14 inch": a question (or a correction) naming options
     of the product talked about just before is about that product, whatever else the words resemble."""
-    those_two = bool(reading.COMPARES.search(text) and reading.THOSE_TWO.search(text))  # ("whats the diff between those 2")
+    those_two = reading.compares_those_two(text)
     return bool(context.get("product")) and bool(reading.QUESTION.search(text) or _FOLLOW_UP.search(text)
                                                  or products.corrects(text) or those_two) \
         and bool(names_option(text) or asked_attributes(text) or _ENDS.search(text) or STOCK.search(text) or those_two) \

@@ -132,7 +132,7 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
     elif intent == "recommend" and not (current or dialogue.product) and describes_need(products.without_products(text)):
         # ("rainy weekend, the kids are climbing the walls, anything for the kitchen table?": no use word of
         # ours, yet a need: the products nearest to it in meaning, not the recommender's usual picks)
-        reply, offer = _for_need(turn, by_meaning(text, k=len(catalogue)), catalogue, turn.text), None  # (in budget)
+        reply, offer = _for_need(turn, by_meaning(text), catalogue, turn.text), None  # (the nearest in budget)
     elif intent == "recommend":
         reply, offer = _picks(turn)
     else:  # "白色的充电款电动牙刷多少钱 有优惠券吗": its price first, then the offers

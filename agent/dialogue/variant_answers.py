@@ -83,7 +83,7 @@ def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None 
     if (at_end := extreme(turn, name, variants)):
         return Answer(at_end, {"product": product})
     asked_before = turn.dialogue.asked_options if turn.dialogue.product == name else {}
-    if asked_before and reading.THOSE_TWO.search(turn.text) and reading.COMPARES.search(turn.text) and len(two := [
+    if asked_before and reading.compares_those_two(turn.text) and len(two := [
             v for v in variants if v["available"] and fits(v, asked_before) == len(asked_before)]) == 2:
         # ("whats the diff between those 2" after two bamboo skateboards: the two, side by side)
         return Answer(turn.say("variant_facts", name=name, lines=stock_lines(turn, two)), {"product": product})
