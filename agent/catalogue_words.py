@@ -72,7 +72,35 @@ def homophones(text: str) -> str:
     slip ("蓝牙因箱": 蓝牙音箱, "那个只能手表": 智能手表). Only words of three or more characters, with all but one
     as typed, not a common word or another catalogue word, and only one way to read each (two characters are
     too often two words: "有现货" is no 有线 one, "想象中好" no 中号)."""
-    return _HAN_RUN.sub(lambda m: _reheard(m[0]), text) if _HAN_RUN.search(text) else text
+    text = _HAN_RUN.sub(lambda m: _reheard(m[0]), text) if _HAN_RUN.search(text) else text
+    # a two-character product word only where a thing is wanted ("想买个台等": 台灯)
+    return _WANTED_PAIR.sub(lambda m: m[0][:-2] + _reheard_pair(m[1]), text) if _WANTED_PAIR.search(text) else text
+
+
+_WANTED_PAIR = re.compile(r"(?:买|要|找|挑|选|推荐|有没有)(?:一|几)?[个台把只件款]([\u4e00-\u9fff]{2})(?![\u4e00-\u9fff])")
+
+
+@lru_cache(maxsize=1024)
+def _reheard_pair(typed: str) -> str:
+    from pypinyin import lazy_pinyin
+
+    sounds, known = _pair_sounds()
+    words = [w for w in sounds.get(tuple(lazy_pinyin(typed)), ()) if sum(a != b for a, b in zip(typed, w)) == 1]
+    return words[0] if len(words) == 1 and typed not in known else typed
+
+
+@lru_cache(maxsize=1)
+def _pair_sounds() -> tuple[dict[tuple[str, ...], tuple[str, ...]], frozenset[str]]:
+    """(pinyin → the products' two-character Chinese words said so; the words no slip is)."""
+    from pypinyin import lazy_pinyin
+
+    aliases = yaml.safe_load(ALIASES.read_text(encoding="utf-8"))
+    words = {w for ws in aliases.values() for w in ws if re.fullmatch(r"[\u4e00-\u9fff]{2}", str(w))}
+    sounds: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for w in sorted(words):
+        heard = tuple(lazy_pinyin(w))
+        sounds[heard] = (*sounds.get(heard, ()), w)
+    return sounds, frozenset(words) | _sounds()[1]
 
 
 @lru_cache(maxsize=4096)

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, replace
 from agent import metrics
 from agent.catalogue_search import products_for
 from agent.dialogue.meant import asks_catalogue
+from agent.dialogue.money import budget
 from agent.dialogue import (ORDER_INTENTS, account_not_order, after_no, after_thanks, asks_change, asks_for_person, meant_intent,
                             products_in, questions_in, requests_in, run_flow, without_identity)
 from agent.dialogue.several import answer_others, set_apart
@@ -145,7 +146,8 @@ async def understand(state: TurnState, deps: TurnDeps) -> dict:
     # the words decided another order request than the model read ("就是头盔+登山靴+t恤一起买的那单" after a
     # status question, "物流单号再发我一下"): as sure as the bar, for the model's doubt was about its own reading
     confidence = max(u.confidence, deps.settings.intent_confidence_threshold) \
-        if intent != u.intent and intent in ORDER_INTENTS else u.confidence
+        if intent != u.intent and (intent in ORDER_INTENTS or intent == "recommend" and budget(state["text"]) is not None) \
+        else u.confidence  # (a need and its budget: "what can I actually get for fifty or less?")
     # ("…a lamp for her dorm desk (NOT a battery one, she'll never change them)": the words made it a catalogue
     # question, no part of it is a change)
     catalogue = intent in ("product_info", "recommend", "price_promo") and asks_catalogue(state["text"], u.slots)

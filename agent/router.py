@@ -88,7 +88,8 @@ def _task_cache_or_llm(state: TurnState, deps) -> dict:
     # ("is the 17-inch one in stock? how much?", "a gift for my dad who loves hiking, what would you suggest?")
     if is_open_question(text) and not (closable and (u["intent"] in ORDER_INTENTS | {"account"} or (
             u["intent"] in CATALOGUE_INTENTS and (names_product(text) or asks_if_sold(text) or owner_of_options(text)))
-            or (u["intent"] == "recommend" and products_for(text)))):  # ("do you sell treadmills? if not, what …")
+            or (u["intent"] == "recommend" and (products_for(text) or budget(text) is not None)))):
+        # ("do you sell treadmills? if not, what …", "what can I actually get for fifty or less?")
         return {**update, "route": "llm", "tool": "list_promotions"}
     # "update my address": do it; "那refund多少钱？多久到账？" about the order just talked about: its refund
     # ("WHY is my order still not shipped?? 我要cancel": a request in so many words, the flow takes it up)

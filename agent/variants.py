@@ -16,7 +16,7 @@ from agent.catalogue_words import asked_attributes, catalogue_variants, without_
 # one-character colour counts only as a colour word ("黑色", "黑的"), not inside another ("蓝牙", "金额")
 _ZH_COLOURS = {"黑": "black", "白": "white", "红": "red", "蓝": "blue", "绿": "green", "灰": "grey", "银": "silver",
                "金": "gold", "粉": "pink", "紫": "purple", "黄": "yellow", "棕": "brown"}
-_ZH_COLOUR = re.compile(f"([{''.join(_ZH_COLOURS)}])(?=[色的]|颜色)")  # ("白颜色的")
+_ZH_COLOUR = re.compile(f"([{''.join(_ZH_COLOURS)}])(?=[色的框]|颜色|镜片)")  # ("白颜色的", "黑框绿镜片")
 _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual", "咖啡色": "brown", "米色": "beige", "米白": "beige", "粉红": "pink", "粉紅": "pink", "藏青": "navy", "玫瑰金": "rose gold", "大号": "large", "大一点": "large", "小一点": "small",
                "中号": "medium", "小号": "small", "皮": "leather", "不锈钢": "stainless steel", "玻璃": "glass",
                "塑料": "plastic", "无线": "wireless cordless", "有线": "wired", "防水": "waterproof", "陶瓷": "ceramic",
@@ -29,10 +29,11 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "网布": "mesh", "网面": "mesh", "网眼": "mesh", "布艺": "fabric", "布面": "fabric", "硅胶": "silicone",
                "固定扶手": "fixed", "可调节扶手": "adjustable", "可调扶手": "adjustable", "无扶手": "none",
                "标准靠背": "standard", "高靠背": "high-back", "tall backrest": "high-back", "tall back": "high-back", "high backrest": "high-back", "中等亮度": "medium", "高亮度": "high", "低亮度": "low",
-               "电池供电": "battery", "充电的": "rechargeable", "冲电的": "rechargeable", "可充电": "rechargeable", "干电池": "aa batteries", "装电池": "aa batteries", "插电": "ac adapter", "a牌": "brand a", "b牌": "brand b", "c牌": "brand c", "品牌a": "brand a", "品牌b": "brand b", "品牌c": "brand c",
+               "电池供电": "battery", "充电的": "rechargeable", "充电式": "rechargeable", "充电款": "rechargeable", "能充电": "rechargeable", "可以充电": "rechargeable", "插电脑": "usb",
+               "别太亮": "medium low", "不要太亮": "medium low", "不用太亮": "medium low", "不太亮": "medium low", "not too bright": "medium low", "冲电的": "rechargeable", "可充电": "rechargeable", "干电池": "aa batteries", "装电池": "aa batteries", "插电": "ac adapter", "a牌": "brand a", "b牌": "brand b", "c牌": "brand c", "品牌a": "brand a", "品牌b": "brand b", "品牌c": "brand c",
                "深色": "dark", "浅色": "light", "深肤色": "dark", "深色皮肤": "dark", "浅肤色": "light", "白皙": "light", "中等肤色": "medium", "动物": "animals", "艺术": "art", "奇幻": "fantasy", "风景": "landscape", "初级": "beginner",
                "入门": "beginner", "新手": "beginner", "简单的": "beginner", "中级": "intermediate", "专家": "expert", "夜间模式": "night mode",
-               "静音": "quiet operation", "light sleeper": "quiet operation", "anything loud": "quiet operation", "not loud": "quiet operation",
+               "静音": "quiet operation", "light sleeper": "quiet operation", "anything loud": "quiet operation", "not loud": "quiet operation", "underwater": "ipx7",
                "sensitive to noise": "quiet operation", "noise sensitive": "quiet operation", "怕吵": "quiet operation",
                "中型": "medium", "小型": "small", "大型": "large",
                "有尘袋": "bagged", "带尘袋": "bagged", "烧炭": "charcoal", "炭火": "charcoal", "木质调": "woody", "木香": "woody",
@@ -40,10 +41,10 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "相机仓": "camera", "相机隔层": "camera", "相机款": "camera", "水袋": "hydration", "电脑仓": "laptop", "放电脑": "laptop", "装电脑": "laptop", "电脑隔层": "laptop",
                "small bedroom": "small", "tiny bedroom": "small", "bedroom is tiny": "small", "bedroom is small": "small",
                "tiny room": "small", "room is tiny": "small", "活性炭": "carbon", "负离子": "ionic", "山地": "mountain", "公路车": "road",
-               "磨豆": "built-in grinder", "研磨": "built-in grinder", "自动关机": "auto shutoff", "光学": "optical", "光电": "optical",
+               "磨豆": "built-in grinder", "研磨": "built-in grinder", "自动关机": "auto shutoff", "自动断电": "auto shutoff", "光学": "optical", "光电": "optical",
                "激光": "laser", "乳胶": "latex", "合成": "synthetic", "人造革": "synthetic", "网线": "ethernet", "有线网": "ethernet", "暖白": "warm white", "暖光": "warm white",
                "日光": "daylight", "白光": "daylight", "硬壳": "hardshell hard cover", "软壳": "softshell soft cover", "专业": "professional",
-               "青轴": "clicky", "红轴": "linear", "线性": "linear", "段落": "tactile", "茶轴": "tactile", "非偏光": "non-polarized", "偏光": "polarized",
+               "青轴": "clicky", "红轴": "linear", "线性": "linear", "段落": "tactile", "茶轴": "tactile", "非偏光": "non-polarized", "不偏光": "non-polarized", "不是偏光": "non-polarized", "偏光": "polarized",
                "圆领": "crew neck", "v领": "v-neck", "纯棉": "cotton", "扫地机器人": "robotic", "立式": "upright",
                "天然橡胶": "natural rubber", "铸铁": "iron", "铁": "iron", "橡胶": "rubber", "聚氨酯": "urethane", "可调节": "adjustable", "可调": "adjustable", "可以调节": "adjustable", "能调节": "adjustable", "可以调": "adjustable", "能调": "adjustable",
                "固定": "fixed", "记忆棉": "memory foam", "抓绒": "fleece", "robot": "robotic", "pet hair": "pet hair removal", "dog hair": "pet hair removal", "cat hair": "pet hair removal",
@@ -62,6 +63,7 @@ _CUPS = re.compile(r"(\d+)\s*杯")
 _HOURS = re.compile(r"(\d+)\s*-?\s*(?:个)?(?:小时|hours?\b|hrs?\b)", re.IGNORECASE)  # "续航20小时" → "20 hours"
 _GIGA = re.compile(r"(?<![a-z0-9.])(\d+)\s*([gt])(?![a-z0-9])")
 _SIZED = re.compile(r"^(\d+(?:gb|tb))\s+(ssd|hdd|emmc)$")
+_RANGE = re.compile(r"^(\d+)-(\d+) ([a-z]+)$")  # a range with its unit: "30-50 lbs"
 _ZH_NUMBER = {"一": "1", "两": "2", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
 _MAH = re.compile(r"(\d+|[一两二三四五六七八九])\s*(万)?\s*(?:毫安时?|mah)(?![a-z])")  # "两万毫安", "10000毫安时"
 _USB = re.compile(r"(?<![a-z])(?:usb[- ]?)?type[- ]?([ac])(?![a-z])")  # "typec口的": USB-C
@@ -184,12 +186,15 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
                 written += "?"  # one or many: "the animal one", "10 hour battery", "1.5 liter"
             if (sized := _SIZED.match(value)):  # "1TB" names "1TB SSD"
                 written = rf"{re.escape(sized[1])}(?:\s*{re.escape(sized[2])})?"
+            elif (ranged := _RANGE.match(value)):  # "30-50" or "30 to 50" names "30-50 lbs"
+                written = rf"{ranged[1]}\s*(?:-|to|~)\s*{ranged[2]}(?:\s*{re.escape(ranged[3])}?)?"
             if (m := re.search(rf"(?<![a-z0-9.])(?<![a-z0-9]'){written}(?![a-z0-9]|\.\d)", words)):  # "size 11." too; "a 'clicky' one"
                 found.setdefault(key, set()).add(value)
                 spans[key, value] = m.span()
             elif value == "yes" and key.lower() in wanted or value == "no" and key.lower() in negated \
                     or value == "none" and re.search(rf"\b(?:no|without)\s+(?:extra\s+|special\s+|additional\s+)?{re.escape(key.lower())}",
-                                              _ZH_NONE.sub(lambda m: f" no {_ZH_NONE_OF[m[1]]} ", text.lower())):
+                                              _ZH_NONE.sub(lambda m: f" no {_ZH_NONE_OF[m[1]]} ", text.lower())) \
+                    or value == "none" and _without_any(variants, key, text):
                 found.setdefault(key, set()).add(value)  # ("the one without water resistance": "no"; "no armrests")
     _by_end_word(variants, words, found, spans)  # ("stainless 2L induction vs glass": the stainless steel one)
     _sizes_in_words(variants, words, found)  # ("the blue bike helmet in medium": size M, not medium ventilation)
@@ -202,6 +207,13 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
                for (k, v), (s, e) in spans.items()):
             found[key].discard(value)
     return found
+
+
+def _without_any(variants: list[dict], key: str, text: str) -> bool:
+    """The text wants none of an option by naming one of its values ("the gas one without the side burner")."""
+    values = {option_value(v["options"][key]) for v in variants if key in v["options"]} - {"none"}
+    return bool(values) and bool(re.search(rf"\b(?:no|without)\s+(?:the\s+|a\s+|an\s+)?(?:{'|'.join(map(re.escape, values))})\b",
+                                           text.lower()))
 
 
 # ("not much desk space", "sneezing all night"; a company is no option: "amazon上便宜30块" is a price elsewhere,
@@ -288,7 +300,8 @@ CHANGE_TO = re.compile(r"改成|换成|改为|换为|变成|\b(?:change|switch|s
 _CORRECTED = re.compile(r"不对|说错了|其实是|我是说|算了[，,\s]*还是|\bI mean[t]?\b|\bscratch that\b|"
                         r"\b(?:wait|actually|sorry),? no\b|\bno,? sorry\b|"
                         r"\b(?:oh )?no,? (?:no|wait)\b|"
-                        r"(?:…|\.\.\.|[，,。!！])\s*那(?![个款么])",  # ("金属蓝色没货啊……那硅胶表带蓝色的呢")
+                        r"(?:…|\.\.\.|[，,。!！]|[吧啊呢]\s)\s*那(?![个款么])",  # ("金属蓝色没货啊……那硅胶表带蓝色的呢",
+                        # "这个是装电池的吧 那充电款里最便宜的呢")
                         re.IGNORECASE)
 
 
@@ -400,8 +413,9 @@ _CONTRACTION = re.compile(r"['’](?:s|m|ll|re|ve|d|t)\b", re.IGNORECASE)  # not
 
 
 def fitting(choices: list[dict], text: str) -> list[dict]:
-    """The choices that have every option value the text names ([] when it names none)."""
-    named = named_options(choices, text)
+    """The choices that have every option value the text names, as corrected ("in L.. no wait XL": XL; []
+    when it names none)."""
+    named = corrected_options(choices, text)
     return [c for c in choices if named and fits(c, named) == len(named)]
 
 

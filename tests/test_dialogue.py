@@ -1552,3 +1552,46 @@ def test_a_size_in_words_a_homophone_slip_a_named_product_above_budget_those_two
     assert meant_intent("shipping_policy", {}, "my mum balcony got so many plants lah, every day she carry water up "
                                                "and down, want to get her something easier. around 100 can?",
                         {}) == "recommend"
+
+
+def test_amounts_in_english_words_a_homophone_pair_a_shared_word_by_its_own_product_and_variants_set_apart(shop):
+    from agent.catalogue_words import homophones
+    from agent.dialogue.meant import meant_intent
+    from agent.dialogue.money import budget
+    assert budget("got anything laptop-wise for under two grand?") == 2000
+    assert budget("no more than a hundred fifty on a desk lamp") == 150 and budget("fifty or less") == 50
+    assert budget("for my 10 year old under 300") == 300 and budget("up to 3 of them") is None
+    assert homophones("想买个台等 晚上看书用") == "想买个台灯 晚上看书用" and homophones("我想买个东西") == "我想买个东西"
+    assert meant_intent("recommend", {}, "got anything laptop-wise for under two grand? broke student here", {}) == "recommend"
+    assert meant_intent("exchange_item", {}, "你们那个数码相机 变焦最高能到几倍啊 我想拍树上的鸟", {}) == "product_info"
+    assert meant_intent("complaint", {}, "上次在别家买的充电宝用了两天就鼓包了 气死我了!!! 这次要个靠谱的 两万毫安的",
+                        {}) == "recommend"  # (bought elsewhere: one of ours wanted now)
+    assert meant_intent("payment_issue", {}, "I've got a $50 gift card burning a hole in my pocket. What can I actually "
+                                             "get for fifty or less?", {}) == "recommend"
+    fifty = Conversation(shop).say("recommend", "What can I actually get for fifty or less?")
+    assert all(float(p) <= 50 for p in re.findall(r"\$(\d+\.\d\d)", fifty)) and "$" in fifty
+    assert "28.59" in Conversation(shop).say("recommend", "recommend something, my budget is 20 dollars")  # above it
+    assert "3289.46" in Conversation(shop, "zh").say("product_info", "意式咖啡机你们最贵的那台多少钱 不差钱")
+    assert "49.67" in Conversation(shop).say("product_info", "cheapest tee u have in L.. no wait XL")
+    grills = Conversation(shop).say("product_info", "portable grill: the charcoal one vs the gas one without the side "
+                                                    "burner. price difference?")
+    assert "924.50" in grills and "1057.24" in grills
+    glasses = Conversation(shop, "zh").say("product_info", "黑框绿镜片的太阳镜 偏光和不偏光的 价格差多少")
+    assert "287.79" in glasses and "281.48" in glasses
+    watches = Conversation(shop).say("product_info", "regular Wristwatch or a Smart Watch? he can barely work his phone "
+                                                     "lol. how do the prices compare")
+    assert "Smart Watch" in watches and "Smartphone" not in watches  # (his phone: his own)
+    two = Conversation(shop, "zh").say("recommend", "给自己买张yoga mat 一百以内的就行 顺便给家里俩娃挑个puzzle 要beginner难度")
+    assert "92.53" in two and "Jigsaw Puzzle" in two
+    weights = Conversation(shop)
+    weights.say("product_info", "price on the adjustable dumbbell set, 5 to 25 lbs?")
+    weights.say("product_info", "rubber one")
+    assert "508.37" in weights.say("product_info", "and if I go up to 30-50, same rubber adjustable?")
+    brush = Conversation(shop, "zh")
+    brush.say("product_info", "电动牙刷最便宜的多少钱")
+    assert "192.15" in brush.say("product_info", "这个是装电池的吧 那充电款里最便宜的呢")
+    boots = Conversation(shop).say("recommend", "my dad took up hiking and keeps coming home with soaked socks. he wears an 11. anything "
+                                                "that'll actually keep his feet dry? i can stretch to about 260")
+    assert "259.75" in boots  # size 11, waterproof
+    lamp = Conversation(shop, "zh").say("product_info", "想买个台灯 晚上看书用 插电脑usb口就行 光别太亮")
+    assert "153.23" in lamp and "154.17" not in lamp  # USB, not the bright one on an adapter

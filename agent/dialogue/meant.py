@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from agent.catalogue_search import products_for
+from agent.catalogue_words import asked_attributes
 from agent.dialogue import addresses, money, products, reading
 from agent.dialogue.flows import ORDER_INTENTS
 from agent.dialogue.routing import PRICE_ASKED, asks_price_of_variant, REFUND_ASKED, RETURN_INSTEAD, STOCK, names_option, task_of
@@ -25,6 +26,12 @@ def account_not_order(intent: str | None, slots: dict, text: str, context: dict)
         or intent in ("payment_issue", "account", "refund_status") and money.asks_saved_methods(text)  # ("礼品卡还剩多少")
 
 
+# (an exchange's own words: "手机颜色不喜欢 能换个黑色的吗" is about theirs, not a question of the catalogue's)
+_SWAP = re.compile(r"换|\b(?:exchange|swap)", re.IGNORECASE)
+# what a sum of money buys here: "what can I get for fifty?", "一百块能买点啥"
+_WHAT_IT_BUYS = re.compile(r"\bwhat (?:can|could|would) (?:i|we|that|it) (?:actually |even )?(?:get|buy|afford)\b|"
+                           r"\bwhat(?:'s| is) (?:there|available) (?:for|under)\b|能买(?:到|点)?(?:什么|啥)|买得(?:起|到)(?:什么|啥)",
+                           re.IGNORECASE)
 _SAVED = re.compile(r"\bsaved\b|on file|\bbalance\b|\bleft on\b|\bleft in\b|what (?:cards|payment)|绑|存了|有哪些|余额|还剩|剩多少|剩下多少|还有多少",
                     re.IGNORECASE)
 
@@ -51,12 +58,18 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         # "现在这把椅子太硬了 … 想换把好一点的": a better one wanted, nothing of ours bought; "玫瑰金的手机128G的有吗 想换
         # 个新手机": that one's stock
         return "product_info" if names_option(text) and (STOCK.search(text) or PRICE_ASKED.search(text)) else "recommend"
-    if intent in ORDER_INTENTS and not task_of(context).intent and not slots.get("order_id") and not reading.ORDER_ID.search(text) \
-            and money.budget(text) is not None and not money.DIFFERENCE.search(text) and not _bought(text) \
+    if (intent in ORDER_INTENTS or intent == "complaint") and not task_of(context).intent and not slots.get("order_id") \
+            and not reading.ORDER_ID.search(text) and money.budget(text) is not None and not money.DIFFERENCE.search(text) and not _bought(text) \
             and not _RETURNS.search(text) and (not reading.owns(text) or _OLD_ONE.search(text)) \
             and (products.products_in(text) or products_for(text)):
         return "recommend"  # "想给他换个无线的 … 一百五以内", "my old pair is literally falling apart … under 150": a new
-        # one within a budget; an exchange names no budget
+        # one within a budget; an exchange names no budget ("got anything laptop-wise for under two grand? broke student")
+    if intent == "complaint" and reading.BOUGHT_ELSEWHERE.search(text) and (WANTS.search(text) or names_option(text)) \
+            and products.products_in(reading.BOUGHT_ELSEWHERE.sub(" ", text)) and not task_of(context).intent:
+        return "recommend"  # "上次在别家买的充电宝用了两天就鼓包了 气死我了 这次要个靠谱的 两万毫安的": one of ours, now
+    if intent not in ("recommend", "product_info") and not task_of(context).intent and not OFFERS.search(text) \
+            and money.budget(text) is not None and _WHAT_IT_BUYS.search(text):
+        return "recommend"  # "I've got a $50 gift card … What can I actually get for fifty or less?"
     order_now = context.get("user_id") and context.get("slots", {}).get("order_id")  # the order just talked about
     if order_now and reading.ASKS_SPECS.search(text) and not reading.asks_change(text):
         return "order_status"  # "what were the specs again? which processor I picked": the items as bought
@@ -113,9 +126,11 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if products.asks_if_sold(text):  # "do you sell tents?": a question about the catalogue
         return "product_info"
     if intent in ("exchange_item", "modify_order", "return_item") and not task_of(context).intent \
-            and not reading.OWNS.search(text) and not slots.get("order_id") and PRICE_ASKED.search(text) \
+            and not reading.OWNS.search(text) and not slots.get("order_id") and (PRICE_ASKED.search(text) or (
+                reading.QUESTION.search(text) and asked_attributes(products.without_products(text))
+                and not _SWAP.search(text))) \
             and not money.DIFFERENCE.search(text) and (products.products_in(text) or context.get("product")):
-        return "product_info"  # "数码相机3000万像素 CF卡 5倍变焦的多少钱": nothing of theirs, a price asked
+        return "product_info"  # "数码相机3000万像素 CF卡 5倍变焦的多少钱": nothing of theirs, a price asked ("变焦最高能到几倍")
     if (intent in ("out_of_scope", "complaint", "return_policy", "shipping_policy", "greeting", None)
             or intent in ("product_info", "price_promo") and not products.products_in(text)
             or intent == "exchange_item" and not reading.asks_change(text) and not reading.OWNS.search(text)

@@ -10,7 +10,7 @@ from agent.variants import after_correction
 
 _BUDGET = re.compile(r"(?:budget|under|below|less than|up to|around|about|nothing over|no more than|\bmax|预算|以内|左右|不超过|"
                      r"最多|顶多|最高)\D{0,12}?\$?\s*(\d{2,6})"
-                     r"|\$\s*(\d{2,6})|(\d{2,6})\s*(?:dollars|bucks|usd|美元|美金|刀|块)|(\d{2,6})\s*(?:以内|以下|之内|左右|上下|出头)",
+                     r"|\$\s*(\d{2,6})|(\d{2,6})\s*(?:dollars|bucks|usd|美元|美金|刀|块)|(\d{2,6})\s*(?:以内|以下|之内|左右|上下|出头|or (?:less|under|below|cheaper)\b|max\b|tops\b)",
                      re.IGNORECASE)  # ("300以内的耳机")
 
 
@@ -38,10 +38,36 @@ def _zh_amount(m: re.Match) -> str:
     return str(total + section + tail)
 
 
+_EN_NUMBER = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                                         "fourteen fifteen sixteen seventeen eighteen nineteen".split())} \
+    | {"a": 1, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_EN_SCALE = {"hundred": 100, "grand": 1000, "thousand": 1000, "k": 1000}
+_EN_WORD = rf"(?:{'|'.join(_EN_NUMBER)}|{'|'.join(_EN_SCALE)})"
+# an amount in English words or thousands: "two grand", "a hundred fifty", "twenty-five", "1.5k"
+_EN_AMOUNT = re.compile(rf"\b(?:\d+(?:\.\d+)?\s*(?:k|grand|thousand|hundred)|{_EN_WORD})(?:[\s-]+(?:and[\s-]+)?{_EN_WORD})*\b"
+                        r"(?!\s*(?:years?|yrs?|months?|kids?|times?|days?|pieces?|of|people)\b)", re.IGNORECASE)
+
+
+def _en_amount(m: re.Match) -> str:
+    """"two grand" → 2000, "a hundred fifty" → 150, "1.5k" → 1500; a word that is no amount as written ("one", "a")."""
+    total = current = 0.0
+    for word in re.findall(r"\d+(?:\.\d+)?|[a-z]+", m[0].lower()):
+        if word == "and":
+            continue
+        if word in _EN_SCALE and _EN_SCALE[word] == 100:
+            current = (current or 1) * 100
+        elif word in _EN_SCALE:
+            total, current = total + (current or 1) * 1000, 0.0
+        else:
+            current += float(word) if word[0].isdigit() else _EN_NUMBER[word]
+    value = total + current
+    return f"{value:.0f}" if value >= 10 and not m[0].replace(".", "").isdigit() else m[0]
+
+
 def budget(text: str) -> Decimal | None:
-    """The most a shopper says they will spend ("budget 200 dollars", "预算300美元左右", "一百以内"), if they say;
-    the one said after a correction ("预算500左右……啊不对，最多480": 480)."""
-    m = next(filter(None, (_BUDGET.search(_ZH_AMOUNT.sub(_zh_amount, words))
+    """The most a shopper says they will spend ("budget 200 dollars", "预算300美元左右", "一百以内", "under two
+    grand"), if they say; the one said after a correction ("预算500左右……啊不对，最多480": 480)."""
+    m = next(filter(None, (_BUDGET.search(_EN_AMOUNT.sub(_en_amount, _ZH_AMOUNT.sub(_zh_amount, words)))
                            for words in dict.fromkeys((after_correction(text), text)))), None)
     return Decimal(next(g for g in m.groups() if g)) if m else None
 

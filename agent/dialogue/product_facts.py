@@ -11,7 +11,7 @@ from agent.dialogue import money, products, reading
 from agent.dialogue.routing import names_option
 from agent.dialogue.state import Task
 from agent.dialogue.turn import Answer, Turn, options
-from agent.dialogue.variant_answers import EACH, MOST_LISTED, VERSUS, still_minded, stock_lines, variant_answer
+from agent.dialogue.variant_answers import ANOTHER, EACH, MOST_LISTED, VERSUS, still_minded, stock_lines, variant_answer
 from agent.catalogue_search import closest_products, products_for, uses_named
 from agent.catalogue_words import Attribute, asked_attributes
 from agent.variants import asked_variants, fits, fitting, named_options, owner_of_options
@@ -118,8 +118,9 @@ def _told_apart(text: str, catalogue: dict) -> list[str]:
     if len(sides := _sides(text, catalogue)) == 2:
         return sides
     by_word: dict[str, list[str]] = {}
+    theirs = products.only_theirs(text)  # ("Wristwatch or a Smart Watch? he can barely work his phone")
     for name, written in products.products_in(text):
-        if name in catalogue:
+        if name in catalogue and name not in theirs:
             by_word.setdefault(written, []).append(name)
     plain = {names[0] for names in by_word.values() if len(names) == 1}
     # (set side by side, a word that may mean the product another word names means the other one: "耳机和头戴的有啥区别")
@@ -209,14 +210,15 @@ def best_named(turn: Turn, names: list[str], catalogue: dict) -> str | None:
     if (budget := money.budget(turn.text)) is not None:  # "３００以内的耳机 无线的": the earbuds, not the headphones
         names = [n for n in names if cheapest(turn, catalogue[n], budget)] or names
 
-    def named(name: str) -> tuple[int, bool, int]:  # (options named, one in stock has them all ("手表 要金属表带的":
+    def named(name: str) -> tuple[int, bool, int, int, bool]:  # (options named, one in stock has them all ("手表 要金属表带的":
         variants = list(turn.product(catalogue[name])["variants"].values())  # the smart watches' are sold out),
         keys = {w for v in variants[:1] for k in v["options"] for w in k.lower().split()} - {"material", "color", "size", "type"}
         said = {w for zh, en in _OPTION_NAMES.items() if zh in turn.text for w in en.split()} \
             | set(re.findall(r"[a-z]+", turn.text.lower()))  # option names said: "表盘" is a Wristwatch's dial)
         options = named_options(variants, products.without_products(turn.text))  # (not "意式" of "意式咖啡机")
         return len(options), any(v["available"] and fits(v, options) == len(options) for v in variants), len(keys & said), \
-            uses_named(products.without_products(turn.text), name)  # (a use: "放燃气灶上烧的那种水壶" is a tea kettle)
+            uses_named(products.without_products(turn.text), name), products.own_word(name, turn.text)
+        # (a use: "放燃气灶上烧的那种水壶" is a tea kettle; then the product whose own word it is)
     return max(names, key=named)  # (the first named on a tie)
 
 
@@ -261,7 +263,8 @@ def _attributes_answer(turn: Turn, name: str, product: dict, asked: list[Attribu
     variant talked about or over the ones in stock; an attribute the catalogue has no option for is said
     to be not listed, never guessed."""
     variants = list(product["variants"].values())
-    known = product["variants"].get(turn.dialogue.variant or "")
+    # (not the one talked about where another value is asked: "换个颜色呢" after the white one)
+    known = None if any(w.search(turn.text) for w in ANOTHER.values()) else product["variants"].get(turn.dialogue.variant or "")
     in_stock = [v for v in variants if v["available"]] or variants
     # ("带蜂窝网络的" … "哪个容量大": the options asked about before still hold, unless no longer minded)
     asked_before = {k: set(v) for k, v in still_minded(turn.dialogue.asked_options, turn.text).items()}

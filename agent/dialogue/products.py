@@ -25,8 +25,22 @@ def _product_names() -> list[tuple[str, tuple[str, ...]]]:
     meanings: dict[str, list[str]] = {}
     for name, more in yaml.safe_load(ALIASES.read_text(encoding="utf-8")).items():
         for written in (name, *more):
-            meanings.setdefault(written.lower(), []).append(name)
+            if name not in (meaning := meanings.setdefault(written.lower(), [])):  # (a name its own alias again)
+                meaning.append(name)
     return sorted(((w, tuple(names)) for w, names in meanings.items()), key=lambda pair: -len(pair[0]))
+
+
+@lru_cache(maxsize=1)
+def _first_words() -> dict[str, str]:
+    """Each product's own word in Chinese, its first alias ("意式咖啡机" of the Espresso Machine)."""
+    return {name: (more or [name])[0].lower()
+            for name, more in yaml.safe_load(ALIASES.read_text(encoding="utf-8")).items()}
+
+
+def own_word(name: str, text: str) -> bool:
+    """The text names the product by its own first word, not by one it shares ("意式咖啡机你们最贵的那台": the
+    Espresso Machine, though a Coffee Maker may make espresso too)."""
+    return any(n == name and w == _first_words().get(name) for n, w in products_in(text))
 
 
 @lru_cache(maxsize=1)
@@ -129,7 +143,7 @@ def only_theirs(text: str) -> set[str]:
     return {n for n, _ in products_in(text)} - {n for n, _ in products_in(_MINE.sub(" ", text))}
 
 
-_MINE = re.compile(r"\b(?:my|our)\s+(?:own\s+|old\s+|current\s+)?[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?|我(?:的|家的?)[^\s，,。.;；!！?？的]{1,6}",
+_MINE = re.compile(r"\b(?:my|our|his|their|her(?!\s+(?:an?|the|some|one)\b))\s+(?:own\s+|old\s+|current\s+)?[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?|我(?:的|家的?)[^\s，,。.;；!！?？的]{1,6}",
                    re.IGNORECASE)
 
 

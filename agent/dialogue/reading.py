@@ -29,7 +29,7 @@ EXPLICIT_YES = re.compile(r"confirm|go ahead|do it\b|please do(?![a-z'’])|\bpr
                           r"\b(?:yes|yep|yeah|ok|okay|sure)\W+(?:please\s+)?(?:switch|change|cancel|return|exchange|swap|"
                           r"update)\b", re.IGNORECASE)  # ("Yes, switch it to PayPal. The gift card money goes back, right?")
 # (A-not-A questions too: "退货是不是有时间限制啊", "能不能退")
-QUESTION = re.compile(r"[?？]|\b(?:when|where|what|how|why|which)\b|什么|怎么|为什么|多久|几天|哪|吗|是不是|有没有|能不能|"
+QUESTION = re.compile(r"[?？]|\b(?:when|where|what|how|why|which)\b|什么|怎么|为什么|多久|几天|几倍|几寸|几杯|几升|几档|哪|吗|是不是|有没有|能不能|"
                       r"可不可以|会不会|要不要|[请想][问問]|[问問]一?下|((?![不没])[\u4e00-\u9fff])[不没]\1", re.IGNORECASE)
 # ("想問那個背包 黑色 小的"; a verb, not, the verb: "防不防滑", "贵不贵")
 A_NOT_A = re.compile(r"((?![不没])[\u4e00-\u9fff])[不没]\1")
@@ -123,9 +123,9 @@ COMPARES = re.compile(r"differen|(?<![a-z])(?:diff|compar(?:e|ed|ing|ison)|vs\.?
 UPGRADE = re.compile(r"换(?:一)?(?:把|台|个|张|双|款|件|只|套|部)?(?:好一?点|好些|更好|新的|新(?=[\u4e00-\u9fff]{1,5}(?:$|[\s,，。!！?？])))|"
                      r"\b(?:upgrade|replace (?:my|our) old)\b", re.IGNORECASE)  # ("想换个新手机")
 # something of theirs that does not work: "到手就开不了机", "the zipper broke", "stopped working"
-BROKEN = re.compile(r"坏了|坏掉|花屏|屏幕.{0,2}花了|黑屏|蓝屏|死机|开不了机|开不开机|不开机|不能用|用不了|没法用|不工作|不亮了|开线|破了|裂了|漏水|\bbroke(?:n)?\b|"
+BROKEN = re.compile(r"坏了|坏掉|花屏|屏幕.{0,2}花了|黑屏|蓝屏|死机|开不了机|开不开机|不开机|不能用|用不了|没法用|不工作|不亮了|开线|破了|裂了|漏水|\bbroken\b|(?<!i'm )(?<!im )(?<!i am )(?<!so )\bbroke\b(?!\s+(?:student|college|af|as\b|uni))|"
                     r"\b(?:doesn'?t|does not|won'?t|will not|didn'?t|stopped) (?:work|turn on|power on|charge|working)|"
-                    r"\bdead on arrival\b|\bdefective\b|\bfaulty\b|\bcracked\b|\bleaks?\b", re.IGNORECASE)
+                    r"\bdead on arrival\b|\bdefective\b|\bfaulty\b|\bcracked\b|\bleaks?\b", re.IGNORECASE)  # (not "broke student", "i'm broke")
 # where a parcel is, or its tracking number: "物流单号再发我一下", "is that one on its way too?"
 ASKS_WHERE = re.compile(r"tracking|\bon (?:its|it's|the) way\b|\barriv(?:e|ed|al)\b|\bwhere(?:'s| is| are)? (?:it|they|my|the|that|this)\b|"
                         r"物流|快递单号|运单|单号.{0,4}(?:发|给|告诉)我|到哪|到了吗", re.IGNORECASE)
@@ -136,7 +136,7 @@ NOT_SENT_YET = re.compile(r"\b(?:anything|any orders?|what else|which orders?)\b
 ADDS_ITEM = re.compile(r"也(?:想|要)?(?:换|改|退)|两个一起|都换|一起换|一起退|^\W*(?:还有|另外)(?![^，,。]*[吗?？])|\bas well\b|\balso\b|\bboth\b", re.IGNORECASE)
 # (not "有啥能买的", "值得买的": things to buy)
 OWNS = re.compile(r"(?<![能想要该以得去])买的|(?<![要想])买了|我的|订单|你们卖的|(?:用|戴|穿)了(?:一|两|几|没)|收到|签收|"
-                  r"\border\b|\bmy\b|\bbought\b|\bpurchased\b|\breceived\b|(?<!\byou )(?<!\bu )(?<!\bya )\bgot\b",
+                  r"\border\b|\bmy\b|\bbought\b|\bpurchased\b|\breceived\b|(?<!\byou )(?<!\bu )(?<!\bya )(?<!\byou've )(?<!\byouve )\bgot\b",
                   re.IGNORECASE)
 # "got yoga mats?": do you have them, nothing got
 GOT_ANY = re.compile(r"^\W*got (?:any )?(?!(?:it|my|your|the|that|this|them|an?)\b)[a-z][a-z -]{1,30}\?", re.IGNORECASE)
@@ -152,7 +152,7 @@ BOUGHT_ELSEWHERE = re.compile(r"(?:在|从)(?:别家|别的店|别的平台|其�
 NOT_THEIRS = re.compile(r"\bmy (?:back|neck|feet|knees?|wrists?|eyes|hands?|shoulders?|wife|husband|partner|sons?|daughters?|kids?|"
                         r"twins|children|nephews?|nieces?|grand\w+|parents|mother|father|aunt|uncle|boss|colleagues?|coworkers?|"
                         r"mum|mom|dad|sister|brother|friend|girlfriend|boyfriend|family|budget|room|flat|place|house|home|"
-                        r"mistake|bad|fault|question)\b|\b(?:before|if|once|when) (?:i|we) (?:order|buy|purchase)\b|\bgot or not\b|" + GOT_ANY.pattern + "|" + GOING_ELSEWHERE.pattern + "|" + BOUGHT_ELSEWHERE.pattern, re.IGNORECASE)
+                        r"mistake|bad|fault|question)\b|\b(?:before|if|once|when) (?:i|we) (?:order|buy|purchase)\b|\bgot or not\b|\bgot anything\b|" + GOT_ANY.pattern + "|" + GOING_ELSEWHERE.pattern + "|" + BOUGHT_ELSEWHERE.pattern, re.IGNORECASE)
 
 
 def owns(text: str) -> bool:

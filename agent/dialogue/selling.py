@@ -219,10 +219,7 @@ def _for_need(turn: Turn, needed: list[str], catalogue: dict, need: str) -> str:
         needed = having                                                       # the kettle fits the need better)
     shown = [(n, p) for n in needed if n in catalogue and (p := cheapest(turn, catalogue[n], budget, turn.text))][:3]
     if not shown and budget and _GIFT.search(need):  # ("$50 for a secret santa gift": whatever is within it)
-        picks = [r["name"] for r in turn.shop.call("recommend_products", {"limit": 10},
-                                                    as_shopper=turn.dialogue.user_id)["recommendations"]]
-        within = [(n, p) for n in catalogue if (p := cheapest(turn, catalogue[n], budget))]
-        shown = sorted(within, key=lambda np: (np[0] not in picks, -Decimal(np[1])))[:3]  # the recommender's first
+        shown = _within(turn, catalogue, budget)
     if not shown and budget:  # nothing within the budget: the nearest above it, said as such
         shown = sorted(((n, p) for n in needed if n in catalogue and (p := cheapest(turn, catalogue[n]))),
                        key=lambda np: Decimal(np[1]))[:3]
@@ -264,11 +261,30 @@ def _end_of_shop(turn: Turn, catalogue: dict) -> str | None:
                     price=variant["price"])
 
 
+def _within(turn: Turn, catalogue: dict, budget: Decimal) -> list[tuple[str, str]]:
+    """Three products with a variant in stock within the budget, the recommender's picks first, then the
+    dearest that fit (the most the money buys)."""
+    picks = [r["name"] for r in turn.shop.call("recommend_products", {"limit": 10},
+                                                as_shopper=turn.dialogue.user_id)["recommendations"]]
+    within = [(n, p) for n in catalogue if (p := cheapest(turn, catalogue[n], budget))]
+    return sorted(within, key=lambda np: (np[0] not in picks, -Decimal(np[1])))[:3]
+
+
 def _picks(turn: Turn) -> tuple[str, Offer | None]:
-    """The recommender's picks for this shopper, within the budget they named ("预算300美元左右")."""
+    """The recommender's picks for this shopper, within the budget they named ("预算300美元左右"; where none
+    of its picks is, what the catalogue has within it: "what can I actually get for fifty or less?")."""
     picks = turn.shop.call("recommend_products", {"limit": 10}, as_shopper=turn.dialogue.user_id)["recommendations"]
     if (budget := money.budget(turn.text)) is not None:
-        picks = [r for r in picks if Decimal(str(r["price_from"])) <= budget] or picks
+        if not (fit := [r for r in picks if Decimal(str(r["price_from"])) <= budget]):
+            catalogue = turn.shop.call("list_all_product_types", {})
+            within = _within(turn, catalogue, budget)  # (else the cheapest there are, said to be above it)
+            shown = within or sorted(((n, p) for n in catalogue if (p := cheapest(turn, catalogue[n]))),
+                                     key=lambda np: Decimal(np[1]))[:3]
+            turn.dialogue.task = Task(intent="recommend", products=[n for n, _ in shown], wish=turn.text[:200])
+            lines = "; ".join(turn.say("recommend_line", name=n, price=p) for n, p in shown)
+            return (turn.say("recommend", lines=lines) if within else
+                    turn.say("nothing_within", budget=budget) + turn.say("nearest_above", lines=lines)), None
+        picks = fit
     picks = picks[:3]
     # ("那个最便宜的有几种颜色" next: of the ones shown)
     turn.dialogue.task = Task(intent="recommend", products=[r["name"] for r in picks], wish=turn.text[:200])

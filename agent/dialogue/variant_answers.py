@@ -56,7 +56,7 @@ _ANY = {key: re.compile(rf"\b(?:any|whatever|whichever|which|what|other|another|
                         re.IGNORECASE)  # ("which colours of that bottle are available then?": any colour)
         for key, en, zh in _OPTION_NAMES}
 # another value than the one asked before: "the other colour?", "换个颜色呢"
-_ANOTHER = {key: re.compile(rf"\b(?:the other|another|other|different)\s+{en}\b|(?:其他|别的|换个|换一个|换种|另一个?)(?:{zh})", re.IGNORECASE)
+ANOTHER = {key: re.compile(rf"\b(?:the other|another|other|different)\s+{en}\b|(?:其他|别的|换个|换一个|换种|另一个?)(?:{zh})", re.IGNORECASE)
             for key, en, zh in _OPTION_NAMES}
 
 
@@ -118,7 +118,7 @@ def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None 
             asked, closest = alone
     others = {}  # ("the other colour?" after the blue one: the colours that are not blue, asked from now on)
     for key in open_keys:
-        if _ANOTHER[key].search(text) and (before_values := {str(x).lower() for x in asked_before.get(key, ())}) \
+        if ANOTHER[key].search(text) and (before_values := {str(x).lower() for x in asked_before.get(key, ())}) \
                 and (rest := [v for v in asked if str(v["options"].get(key, "")).lower() not in before_values]):
             asked, others[key] = rest, {str(v["options"][key]).lower() for v in rest if key in v["options"]}
     if not (asked or closest):
@@ -201,7 +201,8 @@ def extreme(turn: Turn, name: str, variants: list[dict]) -> str | None:
 
 
 _ABOUT_IT = re.compile(r"\b(?:and |also )?(?:is|are|does|do) (?:it|they|that one|this one)\b[^.?!]*|"
-                       r"(?:它|这个|那个|这款|那款)(?:是不是|是)[^，,。？?]*", re.IGNORECASE)
+                       r"(?:它|这个|那个|这款|那款)(?:是不是|是)(?:(?!\s+那)[^，,。？?])*", re.IGNORECASE)  # (to the
+# clause's end: "最便宜那个是啥接口 能无线充吗" asks of it; "这个是装电池的吧 那充电款里最便宜的呢" of the rechargeable ones)
 
 
 def _each_named(in_stock: list[dict], text: str) -> list[list[dict]]:
