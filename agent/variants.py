@@ -34,7 +34,7 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "深色": "dark", "浅色": "light", "深肤色": "dark", "深色皮肤": "dark", "浅肤色": "light", "白皙": "light", "中等肤色": "medium", "动物": "animals", "艺术": "art", "奇幻": "fantasy", "风景": "landscape", "初级": "beginner",
                "入门": "beginner", "新手": "beginner", "简单的": "beginner", "中级": "intermediate", "专家": "expert", "夜间模式": "night mode",
                "静音": "quiet operation", "light sleeper": "quiet operation", "anything loud": "quiet operation", "not loud": "quiet operation", "underwater": "ipx7",
-               "sensitive to noise": "quiet operation", "noise sensitive": "quiet operation", "怕吵": "quiet operation",
+               "sensitive to noise": "quiet operation", "noise sensitive": "quiet operation", "怕吵": "quiet operation", "最安静": "quiet operation", "安静": "quiet operation", "睡眠浅": "quiet operation", "睡觉轻": "quiet operation",
                "中型": "medium", "小型": "small", "大型": "large",
                "有尘袋": "bagged", "带尘袋": "bagged", "烧炭": "charcoal", "炭火": "charcoal", "木质调": "woody", "木香": "woody",
                "东方调": "oriental", "东方香": "oriental", "清新调": "fresh", "女香": "women", "男香": "men",

@@ -1595,3 +1595,17 @@ def test_amounts_in_english_words_a_homophone_pair_a_shared_word_by_its_own_prod
     assert "259.75" in boots  # size 11, waterproof
     lamp = Conversation(shop, "zh").say("product_info", "想买个台灯 晚上看书用 插电脑usb口就行 光别太亮")
     assert "153.23" in lamp and "154.17" not in lamp  # USB, not the bright one on an adapter
+
+
+def test_tried_as_a_newcomer_a_bare_price_after_a_product_and_things_we_do_not_sell_asked_in_passing(shop):
+    from agent.dialogue.products import asks_if_sold
+    from agent.dialogue.routing import asks_about_product
+    assert asks_about_product({"product": "Yoga Mat"}, "多少钱") and asks_about_product({"product": "Yoga Mat"}, "how much?")
+    assert not asks_about_product({}, "多少钱")  # (nothing talked about: the question is someone else's to answer)
+    assert asks_if_sold("手机壳有卖吗") == "手机壳" and asks_if_sold("老公生日 想送个剃须刀 有吗") == "剃须刀"
+    assert asks_if_sold("how big is the biggest tv you sell") == "tv"
+    assert asks_if_sold("有卖吗") is None and asks_if_sold("那个有没有") is None and asks_if_sold("瑜伽垫有卖吗") is None
+    mat = Conversation(shop, "zh")
+    mat.say("product_info", "你好 请问瑜伽垫有几种厚度")
+    assert "92.53" in mat.say("product_info", "多少钱")  # the mat's price, not the shipping fee
+    assert "quiet operation" in Conversation(shop, "zh").say("recommend", "空气净化器哪款最安静 我睡眠浅")

@@ -84,12 +84,16 @@ _HOLDS = re.compile(r"(?:能装|装得下|放得下|能放|可以装|可以放)[
 
 _SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)? (?:sell|have|carry|stock)\s+(?:any\s+)?(?:an? )?([a-z][a-z -]{1,30}?)"
                    r"(?=\s*(?:[?.!,]|$|\bor\b|\bin\b|\bfor\b|\bat\b))|"
+                   r"\b(?:biggest|largest|smallest|best|newest|latest|cheapest|most expensive)\s+([a-z][a-z -]{1,20}?)\s+"
+                   r"(?:you|u|y'?all)(?: guys)? (?:sell|have|carry|stock|got)\b|"  # ("how big is the biggest tv you sell")
                    r"(?:你们|你家|店里|贵店)(?:这里|这儿)?(?:有没有|有|卖)卖?([\u4e00-\u9fff]{1,6}?)(?:卖)?(?:的?(?:吗|么|嘛)|的\s*(?:[?？]|$))|"
-                   r"(?:有没有卖|有卖|卖不卖)([\u4e00-\u9fff]{1,6}?)(?:的|吗|么|[?？]|$)|"
+                   r"(?:有没有卖|有卖|卖不卖)(?![吗么嘛呢])([\u4e00-\u9fff]{1,6}?)(?:的|吗|么|[?？]|$)|"
+                   r"^\W*([\u4e00-\u9fff]{2,6}?)(?:你们|你家|店里)?(?:有没有卖|有卖|卖不卖|有没有)的?(?:吗|么|嘛)?\W*$|"  # ("手机壳有卖吗")
+                   r"(?:想|要)(?:买|送|找)(?:一)?[个台把只件款双]([\u4e00-\u9fff]{2,5}?)\s*[，,]?\s*(?:有吗|有没有|有卖吗|你们有吗)|"
                    r"^\W*有(?:没有)?(?![一二两三几\d]+[个台件只双把套])([\u4e00-\u9fff]{1,5}?)(?<![的个种款])(?:卖)?(?:吗|么|嘛|[?？])|"
                    r"^\W*有(?![一二两三几\d]+[个台件只双把套])([\u4e00-\u9fff]{1,6}?)(?<![的个种款])没有?(?![\u4e00-\u9fff])",
                    re.IGNORECASE)  # ("有帐篷吗 周末去露营", "有扫地机器人没 宿舍懒得扫地了")
-_NOT_A_PRODUCT = re.compile(r"货|库存|^空$|^事$|合适|适合|优惠|折扣|活动|券|发票|(?<!无)人(?!机)|客服|问题|办法|时间|地址|运费|包邮|什|别的|其他|推荐|期|门店|"
+_NOT_A_PRODUCT = re.compile(r"货|库存|^空$|^事$|^卖$|^[那这它][个款种些]?$|合适|适合|优惠|折扣|活动|券|发票|(?<!无)人(?!机)|客服|问题|办法|时间|地址|运费|包邮|什|别的|其他|推荐|期|门店|"
                             r"\b(?:it|them|this|that|one|any|anything|something|stuff|things?|stock|discounts?|coupons?|deals?|sales?|promo\w*|"
                             r"(?:free |international |express )?(?:shipping|delivery|returns?|exchanges?|refunds?)|"
                             r"gift (?:cards?|wrapping)|warranty|installments?|price match\w*|cash on delivery|cod|"
