@@ -51,7 +51,7 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "pet fur": "pet hair removal", "dog fur": "pet hair removal", "宠物毛": "pet hair removal", "狗毛": "pet hair removal",
                "猫毛": "pet hair removal", "掉毛": "pet hair removal", "hepa滤网": "hepa filter", "hepa": "hepa filter", "无尘袋": "bagless", "免集尘袋": "bagless", "集尘袋": "bagged",
                "hepa过滤": "hepa filter", "谷歌助手": "google assistant", "谷歌": "google assistant",
-               "苹果homekit": "apple homekit", "wooden": "wood", "alexa": "amazon alexa", "homekit": "apple homekit", "google home": "google assistant", "女士": "women", "女款": "women", "女生": "women", "女性": "women",
+               "苹果homekit": "apple homekit", "wooden": "wood", "alexa": "amazon alexa", "homekit": "apple homekit", "google home": "google assistant", "清新": "fresh", "女士": "women", "女款": "women", "女生": "women", "女性": "women",
                "男士": "men", "男款": "men", "男生": "men", "男性": "men", "中性": "unisex", "木炭": "charcoal", "炭烤": "charcoal", "电烤": "electric",
                "便携": "portable", "旋转烤叉": "rotisserie", "自动倾斜": "auto tilt", "侧炉": "side burner", "全尺寸": "full size", "全键盘": "full size",
                "吸宠物": "pet hair removal", "最亮": "high", "brightest": "high"}  # ("吸宠物猫": 宠物毛 as a voice typed it)

@@ -1609,3 +1609,5 @@ def test_tried_as_a_newcomer_a_bare_price_after_a_product_and_things_we_do_not_s
     mat.say("product_info", "你好 请问瑜伽垫有几种厚度")
     assert "92.53" in mat.say("product_info", "多少钱")  # the mat's price, not the shipping fee
     assert "quiet operation" in Conversation(shop, "zh").say("recommend", "空气净化器哪款最安静 我睡眠浅")
+    assert "Wireless Earbuds" in Conversation(shop, "zh").say("recommend", "有没有便宜点的耳机 学生党")  # the cheaper kind
+    assert "fresh" in Conversation(shop, "zh").say("recommend", "给女朋友买香水 她喜欢清新的 500以内")

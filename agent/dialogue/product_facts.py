@@ -210,14 +210,17 @@ def best_named(turn: Turn, names: list[str], catalogue: dict) -> str | None:
     if (budget := money.budget(turn.text)) is not None:  # "３００以内的耳机 无线的": the earbuds, not the headphones
         names = [n for n in names if cheapest(turn, catalogue[n], budget)] or names
 
-    def named(name: str) -> tuple[int, bool, int, int, bool]:  # (options named, one in stock has them all ("手表 要金属表带的":
+    cheaper = bool(money.CHEAPER.search(turn.text))  # ("有没有便宜点的耳机 学生党": the earbuds)
+
+    def named(name: str) -> tuple[int, bool, int, int, Decimal, bool]:  # (options named, one in stock has them all ("手表 要金属表带的":
         variants = list(turn.product(catalogue[name])["variants"].values())  # the smart watches' are sold out),
         keys = {w for v in variants[:1] for k in v["options"] for w in k.lower().split()} - {"material", "color", "size", "type"}
         said = {w for zh, en in _OPTION_NAMES.items() if zh in turn.text for w in en.split()} \
             | set(re.findall(r"[a-z]+", turn.text.lower()))  # option names said: "表盘" is a Wristwatch's dial)
         options = named_options(variants, products.without_products(turn.text))  # (not "意式" of "意式咖啡机")
         return len(options), any(v["available"] and fits(v, options) == len(options) for v in variants), len(keys & said), \
-            uses_named(products.without_products(turn.text), name), products.own_word(name, turn.text)
+            uses_named(products.without_products(turn.text), name), \
+            -Decimal(cheapest(turn, catalogue[name]) or 0) if cheaper else Decimal(0), products.own_word(name, turn.text)
         # (a use: "放燃气灶上烧的那种水壶" is a tea kettle; then the product whose own word it is)
     return max(names, key=named)  # (the first named on a tie)
 
