@@ -103,6 +103,13 @@ def _pair_sounds() -> tuple[dict[tuple[str, ...], tuple[str, ...]], frozenset[st
     return sounds, frozenset(words) | _sounds()[1]
 
 
+@lru_cache(maxsize=1)
+def zh_names() -> dict[str, str]:
+    """Each product's name in Chinese, its first Chinese alias ("Desk Lamp": 台灯)."""
+    return {name: zh for name, more in yaml.safe_load(ALIASES.read_text(encoding="utf-8")).items()
+            if (zh := next((str(w) for w in more or () if re.fullmatch(r"[\u4e00-\u9fff]+", str(w))), None))}
+
+
 @lru_cache(maxsize=4096)
 def _reheard(run: str) -> str:
     from pypinyin import lazy_pinyin

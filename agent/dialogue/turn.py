@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from agent.catalogue_words import zh_names
 from agent.dialogue.state import Dialogue
 from agent.replies import say
 from agent.seams import Shop
@@ -43,6 +44,8 @@ class Turn:
         return self._products[product_id]
 
     def say(self, key: str, **facts: object) -> str:
+        if self.language == "zh" and (zh := zh_names().get(str(facts.get("name")))):
+            facts["name"] = f"{zh} {facts['name']}"  # ("台灯 Desk Lamp": the catalogue's name kept beside it)
         return say(key, self.language, **facts)
 
     def answer(self, key: str, facts: dict | None = None, **placeholders: object) -> Answer:
