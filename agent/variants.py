@@ -186,6 +186,8 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
                 written += "?"  # one or many: "the animal one", "10 hour battery", "1.5 liter"
             if (sized := _SIZED.match(value)):  # "1TB" names "1TB SSD"
                 written = rf"{re.escape(sized[1])}(?:\s*{re.escape(sized[2])})?"
+            elif (ml := re.fullmatch(r"(\d+)ml", value)) and int(ml[1]) >= 1000:  # "1l", "一升" name "1000ml"
+                written = rf"(?:{value}|{int(ml[1]) / 1000:g}l)"
             elif (ranged := _RANGE.match(value)):  # "30-50" or "30 to 50" names "30-50 lbs"
                 written = rf"{ranged[1]}\s*(?:-|to|~)\s*{ranged[2]}(?:\s*{re.escape(ranged[3])}?)?"
             if (m := re.search(rf"(?<![a-z0-9.])(?<![a-z0-9]'){written}(?![a-z0-9]|\.\d)", words)):  # "size 11." too; "a 'clicky' one"

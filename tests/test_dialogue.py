@@ -1611,3 +1611,5 @@ def test_tried_as_a_newcomer_a_bare_price_after_a_product_and_things_we_do_not_s
     assert "quiet operation" in Conversation(shop, "zh").say("recommend", "空气净化器哪款最安静 我睡眠浅")
     assert "Wireless Earbuds" in Conversation(shop, "zh").say("recommend", "有没有便宜点的耳机 学生党")  # the cheaper kind
     assert "fresh" in Conversation(shop, "zh").say("recommend", "给女朋友买香水 她喜欢清新的 500以内")
+    litre = Conversation(shop, "zh").say("product_info", "水杯有没有大一点的 一升的")
+    assert "1000ml" in litre and "500ml" not in litre  # (one litre is the 1000ml bottle)
