@@ -91,7 +91,7 @@ _FEET = re.compile(r"(\d+(?:\.\d+)?)\s*(?:英尺|尺|feet|foot)(?![a-z])", re.IG
 _LITRE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:升|litres?|liters?)", re.IGNORECASE)  # "1升" → "1l"
 # what the shopper does not want: "not the 13-inch", "instead of white", "不是白色的"
 _NEGATED = re.compile(r"\b(?:not|no|without|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\bbut\b)"
-                      r"|(?:不是|不要|别是|别要|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]))\s?[^,.;!?，。；！？要换…\s()]*"
+                      r"|(?:不是|不要|不想[用要]|别是|别要|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]))\s?[^,.;!?，。；！？要换…\s()]*"
                       r"|(?:[a-z][a-z0-9-]*(?: [a-z0-9-]+)?|[\u4e00-\u9fff]{2,6})的?就?(?:算了|不要了|不考虑了?)",
                       re.IGNORECASE)  # ("没wifi", "不要 professional 的", "clicky的就算了", "扫地机器人就算了")
 
@@ -127,7 +127,7 @@ def option_words(text: str) -> str:
 
 
 _NEGATION_WORDS = re.compile(r"^(?:not|no|without|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?|"
-                             r"不是|不要|别是|别要|而不是|没有|没)\s*(?:the |a |an )?|"
+                             r"不是|不要|不想[用要]|别是|别要|而不是|没有|没)\s*(?:the |a |an )?|"
                              r"的?就?(?:算了|不要了|不考虑了?)$", re.IGNORECASE)
 
 
@@ -487,25 +487,27 @@ def asks_option(text: str) -> bool:
 
 
 def asked_variants(variants: list[dict], text: str, before: dict[str, list[str]] | None = None,
-                   open_keys: frozenset[str] = frozenset()) -> tuple[list[dict], dict | None]:
+                   open_keys: frozenset[str] = frozenset(), again: bool = False) -> tuple[list[dict], dict | None]:
     """For a question about a product: (the variants that have every option named, in stock first, the
     closest one in stock when none of those is). ([], None) when the question names no option. `before`:
     the options named in the question before about the same product, kept where this one names no other
     value of them ("红色防水的多少钱" … "续航20小时那款呢": red, water-resistant, 20 hours). `open_keys`: options
-    the question asks which values there are of ("blue is out? which colours are available then?")."""
+    the question asks which values there are of ("blue is out? which colours are available then?"). `again`:
+    the question names nothing and asks of those (a bare "多少钱" after "有皮的吗": the leather ones)."""
     unwanted = unwanted_options(variants, text)  # ("我不要塑料的 塑料的烧水有味道": not plastic, though named again)
     named = {k: v - unwanted.get(k, set()) for k, v in corrected_options(variants, text).items() if k.lower() not in open_keys}
     named = {k: v for k, v in named.items() if v}
-    if not named and not (before and open_keys):
+    if not named and not (before and (open_keys or again)):
         return [], None
-    named = {**{k: set(v) for k, v in (before or {}).items()}, **named}
+    now, named = named, {**{k: set(v) for k, v in (before or {}).items()}, **named}
     exact = sorted((v for v in variants if fits(v, named) == len(named)), key=lambda v: not v["available"])
     if any(v["available"] for v in exact):
         return exact, None
     in_stock = [v for v in variants if v["available"]]
-    # the most of what is named kept; of those, the nearest along ordered options (size 9 for a sold-out 10, not 12)
-    closest = min(in_stock, key=lambda v: (-fits(v, named), _steps_away(v, named, variants), float(v["price"])),
-                  default=None)
+    # the most of what is named kept, what this question names first ("1L 那种" … "有 glass 的吗": a glass one);
+    # of those, the nearest along ordered options (size 9 for a sold-out 10, not 12)
+    closest = min(in_stock, key=lambda v: (-fits(v, named), -fits(v, now), _steps_away(v, named, variants),
+                                           float(v["price"])), default=None)
     return exact, closest
 
 

@@ -1613,3 +1613,11 @@ def test_tried_as_a_newcomer_a_bare_price_after_a_product_and_things_we_do_not_s
     assert "fresh" in Conversation(shop, "zh").say("recommend", "给女朋友买香水 她喜欢清新的 500以内")
     litre = Conversation(shop, "zh").say("product_info", "水杯有没有大一点的 一升的")
     assert "1000ml" in litre and "500ml" not in litre  # (one litre is the 1000ml bottle)
+    bag = Conversation(shop, "zh")
+    bag.say("product_info", "我想看看蓝色的背包 中号的")
+    bag.say("product_info", "有皮的吗")
+    assert "212.04" in bag.say("product_info", "多少钱") and "193.38" not in bag.say("product_info", "多少钱")
+    bottle = Conversation(shop, "zh")
+    bottle.say("recommend", "我想买个 water bottle, 大一点的, 1L 那种")
+    glass = bottle.say("product_info", "有 glass 的吗? 不想用不锈钢的")  # (the litre ones in glass are sold out)
+    assert "54.85" in glass and "stainless" not in glass

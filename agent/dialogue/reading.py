@@ -119,6 +119,10 @@ COMPARES = re.compile(r"differen|(?<![a-z])(?:diff|compar(?:e|ed|ing|ison)|vs\.?
                       r"\bwhich is better\b|\btorn between\b|\bwhich (?:one )?(?:makes (?:more )?sense|would you (?:pick|choose|get|go for)|"
                       r"should i (?:get|buy|pick|choose|go for))\b|\b(?:deciding|can'?t decide) between\b|区别|不同|对比|比较|哪个好|哪个更|纠结|"
                       r"差多少|差别|哪(?:个|款)", re.IGNORECASE)  # (letters around, not \b: "想compare一下")
+# the price and nothing else: "多少钱", "how much?", "那这个多少" (of the product just talked about, not the shipping's)
+BARE_PRICE = re.compile(r"\W*(?:那|那个|这个|它|这款|那款|so|and|ok)?\s*(?:多少钱|多少|价格|价钱|啥价|什么价|几块钱?|"
+                         r"how much(?: is it| is that| are they| for it)?|price|what(?:'s| is) the price)\s*(?:呢|啊|呀|吗)?\W*",
+                         re.IGNORECASE)
 # a better one of something they have, not an order's exchange: "现在这把椅子太硬了 … 想换把好一点的"
 UPGRADE = re.compile(r"换(?:一)?(?:把|台|个|张|双|款|件|只|套|部)?(?:好一?点|好些|更好|新的|新(?=[\u4e00-\u9fff]{1,5}(?:$|[\s,，。!！?？])))|"
                      r"\b(?:upgrade|replace (?:my|our) old)\b", re.IGNORECASE)  # ("想换个新手机")

@@ -134,17 +134,13 @@ def asks_about_product(context: dict, text: str) -> bool:
     return bool(context.get("product")) and bool(reading.QUESTION.search(text) or _FOLLOW_UP.search(text)
                                                  or products.corrects(text) or those_two) \
         and bool(names_option(text) or asked_attributes(text) or _ENDS.search(text) or STOCK.search(text) or those_two
-                 or _BARE_PRICE.fullmatch(text)) \
+                 or reading.BARE_PRICE.fullmatch(text)) \
         and not reading.ORDER_ID.search(text) and not money.payment_source(text) \
         and not reading.owns(text) \
         and all(n == context["product"] for n, _ in products.products_in(text)) \
         and not (task_of(context).intent in ORDER_INTENTS and reading.asks_change(text))  # ("有两个烤炉？退木炭那个")
 
 
-# the price and nothing else: "多少钱", "how much?", "那这个多少" (of the product just talked about, not the shipping's)
-_BARE_PRICE = re.compile(r"\W*(?:那|那个|这个|它|这款|那款|so|and|ok)?\s*(?:多少钱|多少|价格|价钱|啥价|什么价|几块钱?|"
-                         r"how much(?: is it| is that| are they| for it)?|price|what(?:'s| is) the price)\s*(?:呢|啊|呀|吗)?\W*",
-                         re.IGNORECASE)
 STOCK = re.compile(r"(?<![a-z])in stock(?![a-z])|(?<![a-z])available(?![a-z])|有货|现货|还有哪|库存", re.IGNORECASE)  # "那现在哪几款是in stock的"
 # "最便宜那个多少钱", "the cheaper one then" of the product just shown
 _ENDS = re.compile(r"cheapest|most expensive|最便宜|最贵|(?<![最更])(?:便宜|贵)(?:一?点)?的那[个款台把双件只张]|"

@@ -106,7 +106,8 @@ def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None 
     named_now = named_options(variants, text)
     asks_which = frozenset(k for k, words in _ANY.items() if words.search(text))
     open_keys = frozenset(k for k in asks_which if named_now.get(k, set()) <= set(asked_before.get(k, ())))
-    asked, closest = _compared(variants, text, before) or asked_variants(variants, text, before, open_keys)
+    asked, closest = _compared(variants, text, before) or asked_variants(
+        variants, text, before, open_keys, again=bool(reading.BARE_PRICE.fullmatch(text)))
     # none has all that is named: what the question itself names ("8GB ram is kinda low. what about the black
     # 17-inch i7 one?"), or without what was asked before ("那黑色4杯的呢" after a black 8-cup one with a grinder)
     question = ([s for s in re.split(r"(?<=[.!?。！？])\s*", text) if s.strip()] or [text])[-1]
