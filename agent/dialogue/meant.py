@@ -59,8 +59,8 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         # 个新手机": that one's stock
         return "product_info" if names_option(text) and (STOCK.search(text) or PRICE_ASKED.search(text)) else "recommend"
     if (intent in ORDER_INTENTS or intent == "complaint") and not task_of(context).intent and not slots.get("order_id") \
-            and not reading.ORDER_ID.search(text) and money.budget(text) is not None and not money.DIFFERENCE.search(text) and not _bought(text) \
-            and not _RETURNS.search(text) and (not reading.owns(text) or _OLD_ONE.search(text)) \
+            and not reading.ORDER_ID.search(text) and money.budget(text) is not None and not money.DIFFERENCE.search(text) \
+            and not _bought(text) and not _RETURNS.search(text) and (not reading.owns(text) or _OLD_ONE.search(text)) \
             and (products.products_in(text) or products_for(text)):
         return "recommend"  # "想给他换个无线的 … 一百五以内", "my old pair is literally falling apart … under 150": a new
         # one within a budget; an exchange names no budget ("got anything laptop-wise for under two grand? broke student")

@@ -45,7 +45,8 @@ _EN_SCALE = {"hundred": 100, "grand": 1000, "thousand": 1000, "k": 1000}
 _EN_WORD = rf"(?:{'|'.join(_EN_NUMBER)}|{'|'.join(_EN_SCALE)})"
 # an amount in English words or thousands: "two grand", "a hundred fifty", "twenty-five", "1.5k"
 _EN_AMOUNT = re.compile(rf"\b(?:\d+(?:\.\d+)?\s*(?:k|grand|thousand|hundred)|{_EN_WORD})(?:[\s-]+(?:and[\s-]+)?{_EN_WORD})*\b"
-                        r"(?!\s*(?:years?|yrs?|months?|kids?|times?|days?|pieces?|of|people)\b)", re.IGNORECASE)
+                        r"(?!\s*(?:years?|yrs?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?|am|pm|o'?clock|percent|"
+                        r"kids?|times?|pieces?|of|people)\b|\s*%)", re.IGNORECASE)  # (a count or a time, no money)
 
 
 def _en_amount(m: re.Match) -> str:
