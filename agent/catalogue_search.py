@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from agent.catalogue_words import ALIASES, LOOK_ALIKES, USES, homophones
+from agent.catalogue_words import LOOK_ALIKES, USES, aliases, homophones
 
 
 @lru_cache(maxsize=1)
@@ -85,9 +85,8 @@ def preload(cache_dir: str | Path) -> None:
 def _product_vectors() -> tuple[list[str], np.ndarray]:
     from fastmodels.encoder import shared_encoder
 
-    aliases = yaml.safe_load(ALIASES.read_text(encoding="utf-8"))
     names = list(_uses())
-    docs = [f"{name}: {', '.join(map(str, aliases.get(name, [])))}; {', '.join(_uses()[name])}" for name in names]
+    docs = [f"{name}: {', '.join(map(str, aliases().get(name, [])))}; {', '.join(_uses()[name])}" for name in names]
     encoder = shared_encoder()
     version = hashlib.sha256("\n".join(docs).encode()).hexdigest()[:16]
     vectors = encoder.encode_kept(docs, VECTORS_DIR / f"product-vectors-{encoder.name}-{version}.npy")

@@ -19,10 +19,16 @@ ALIASES = Path(__file__).resolve().parent.parent / "data" / "shop" / "product_al
 
 
 @lru_cache(maxsize=1)
+def aliases() -> dict[str, list]:
+    """{product name: how shoppers write it}, read once (callers read, never change it)."""
+    return yaml.safe_load(ALIASES.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def catalogue_words() -> frozenset[str]:
     phrases = []
-    for name, aliases in yaml.safe_load(ALIASES.read_text(encoding="utf-8")).items():
-        phrases += [name, *aliases]
+    for name, written in aliases().items():
+        phrases += [name, *written]
     for variants in catalogue_variants().values():
         for variant in variants:
             for key, value in variant["options"].items():
@@ -92,21 +98,14 @@ def _reheard_pair(typed: str) -> str:
 @lru_cache(maxsize=1)
 def _pair_sounds() -> tuple[dict[tuple[str, ...], tuple[str, ...]], frozenset[str]]:
     """(pinyin → the products' two-character Chinese words said so; the words no slip is)."""
-    from pypinyin import lazy_pinyin
-
-    aliases = yaml.safe_load(ALIASES.read_text(encoding="utf-8"))
-    words = {w for ws in aliases.values() for w in ws if re.fullmatch(r"[\u4e00-\u9fff]{2}", str(w))}
-    sounds: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for w in sorted(words):
-        heard = tuple(lazy_pinyin(w))
-        sounds[heard] = (*sounds.get(heard, ()), w)
-    return sounds, frozenset(words) | _sounds()[1]
+    words = {w for ws in aliases().values() for w in ws if re.fullmatch(r"[\u4e00-\u9fff]{2}", str(w))}
+    return _by_sound(words), frozenset(words) | _sounds()[1]
 
 
 @lru_cache(maxsize=1)
 def zh_names() -> dict[str, str]:
     """Each product's name in Chinese, its first Chinese alias ("Desk Lamp": 台灯)."""
-    return {name: zh for name, more in yaml.safe_load(ALIASES.read_text(encoding="utf-8")).items()
+    return {name: zh for name, more in aliases().items()
             if (zh := next((str(w) for w in more or () if re.fullmatch(r"[\u4e00-\u9fff]+", str(w))), None))}
 
 
@@ -135,20 +134,25 @@ def _reheard(run: str) -> str:
 def _sounds() -> tuple[dict[tuple[str, ...], tuple[str, ...]], frozenset[str]]:
     """(pinyin → the catalogue's Chinese words said so: names, option words; the words no slip is: those and
     the common words)."""
-    from pypinyin import lazy_pinyin
-
     from agent.variants import _ZH_COLOURS, _ZH_OPTIONS
 
-    aliases = yaml.safe_load(ALIASES.read_text(encoding="utf-8"))
-    words = {w for ws in aliases.values() for w in ws if re.fullmatch(r"[\u4e00-\u9fff]{3,5}", str(w))}
+    words = {w for ws in aliases().values() for w in ws if re.fullmatch(r"[\u4e00-\u9fff]{3,5}", str(w))}
     words |= {w for w in (*_ZH_OPTIONS, *_ZH_COLOURS) if re.fullmatch(r"[\u4e00-\u9fff]{3,5}", w)}
+    sounds = _by_sound(words)
+    common = {line.strip() for line in LEXICON.read_text(encoding="utf-8").splitlines()
+              if line and not line.startswith("#") and not line.isascii()}
+    return sounds, frozenset(words | common)
+
+
+def _by_sound(words: set[str]) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """{pinyin: the words said so}."""
+    from pypinyin import lazy_pinyin
+
     sounds: dict[tuple[str, ...], tuple[str, ...]] = {}
     for w in sorted(words):
         heard = tuple(lazy_pinyin(w))
         sounds[heard] = (*sounds.get(heard, ()), w)
-    common = {line.strip() for line in LEXICON.read_text(encoding="utf-8").splitlines()
-              if line and not line.startswith("#") and not line.isascii()}
-    return sounds, frozenset(words | common)
+    return sounds
 
 
 @lru_cache(maxsize=4096)  # (a word is looked up once, whoever types it)

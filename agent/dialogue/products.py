@@ -8,9 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import yaml
-
-from agent.catalogue_words import ALIASES, LOOK_ALIKES, option_values
+from agent.catalogue_words import LOOK_ALIKES, aliases, option_values, zh_names
 from agent.variants import option_words
 from agent.dialogue.addresses import address_in, amends_address
 from agent.dialogue.money import payment_source
@@ -23,24 +21,17 @@ def _product_names() -> list[tuple[str, tuple[str, ...]]]:
     """(how shoppers write it, the products it may mean), longest first so 'smart watch' wins over
     'watch'. A word may mean several products ("咖啡机": the Coffee Maker or the Espresso Machine)."""
     meanings: dict[str, list[str]] = {}
-    for name, more in yaml.safe_load(ALIASES.read_text(encoding="utf-8")).items():
+    for name, more in aliases().items():
         for written in (name, *more):
             if name not in (meaning := meanings.setdefault(written.lower(), [])):  # (a name its own alias again)
                 meaning.append(name)
     return sorted(((w, tuple(names)) for w, names in meanings.items()), key=lambda pair: -len(pair[0]))
 
 
-@lru_cache(maxsize=1)
-def _first_words() -> dict[str, str]:
-    """Each product's own word in Chinese, its first alias ("意式咖啡机" of the Espresso Machine)."""
-    return {name: (more or [name])[0].lower()
-            for name, more in yaml.safe_load(ALIASES.read_text(encoding="utf-8")).items()}
-
-
 def own_word(name: str, text: str) -> bool:
-    """The text names the product by its own first word, not by one it shares ("意式咖啡机你们最贵的那台": the
+    """The text names the product by its own Chinese name, not by a word it shares ("意式咖啡机你们最贵的那台": the
     Espresso Machine, though a Coffee Maker may make espresso too)."""
-    return any(n == name and w == _first_words().get(name) for n, w in products_in(text))
+    return any(n == name and w == zh_names().get(name) for n, w in products_in(text))
 
 
 @lru_cache(maxsize=1)

@@ -224,15 +224,20 @@ def _for_need(turn: Turn, needed: list[str], catalogue: dict, need: str) -> str:
         shown = sorted(((n, p) for n in needed if n in catalogue and (p := cheapest(turn, catalogue[n]))),
                        key=lambda np: Decimal(np[1]))[:3]
         if shown:
-            turn.dialogue.task = Task(intent="recommend", products=[n for n, _ in shown],
-                                      wish=addresses.EMAIL.sub(" ", need)[:200])
-            return turn.say("nothing_within", budget=budget) + turn.say("nearest_above", lines="; ".join(
-                turn.say("recommend_line", name=n, price=p) for n, p in shown))
+            return _listed(turn, shown, need, over=budget)
     if not shown:
         return turn.say("nothing_within", budget=budget) if budget else _picks(turn)[0]
+    return _listed(turn, shown, need)
+
+
+def _listed(turn: Turn, shown: list[tuple[str, str]], wish: str, over: Decimal | None = None) -> str:
+    """The products shown with their prices, remembered with the wish they answer ("那个最便宜的有几种颜色" next:
+    of those); `over`: the budget none of them is within, said first."""
     turn.dialogue.task = Task(intent="recommend", products=[n for n, _ in shown],
-                                wish=addresses.EMAIL.sub(" ", need)[:200])
-    return turn.say("recommend", lines="; ".join(turn.say("recommend_line", name=n, price=p) for n, p in shown))
+                              wish=addresses.EMAIL.sub(" ", wish)[:200])
+    lines = "; ".join(turn.say("recommend_line", name=n, price=p) for n, p in shown)
+    return turn.say("recommend", lines=lines) if over is None \
+        else turn.say("nothing_within", budget=over) + turn.say("nearest_above", lines=lines)
 
 
 def _end_of_shown(turn: Turn, shown: list[str], catalogue: dict, which_one: bool = True) -> str | None:
@@ -280,10 +285,7 @@ def _picks(turn: Turn) -> tuple[str, Offer | None]:
             within = _within(turn, catalogue, budget)  # (else the cheapest there are, said to be above it)
             shown = within or sorted(((n, p) for n in catalogue if (p := cheapest(turn, catalogue[n]))),
                                      key=lambda np: Decimal(np[1]))[:3]
-            turn.dialogue.task = Task(intent="recommend", products=[n for n, _ in shown], wish=turn.text[:200])
-            lines = "; ".join(turn.say("recommend_line", name=n, price=p) for n, p in shown)
-            return (turn.say("recommend", lines=lines) if within else
-                    turn.say("nothing_within", budget=budget) + turn.say("nearest_above", lines=lines)), None
+            return _listed(turn, shown, turn.text, over=None if within else budget), None
         picks = fit
     picks = picks[:3]
     # ("那个最便宜的有几种颜色" next: of the ones shown)
