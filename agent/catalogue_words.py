@@ -83,7 +83,9 @@ def homophones(text: str) -> str:
     return _WANTED_PAIR.sub(lambda m: m[0][:-2] + _reheard_pair(m[1]), text) if _WANTED_PAIR.search(text) else text
 
 
-_WANTED_PAIR = re.compile(r"(?:买|要|找|挑|选|推荐|有没有)(?:一|几)?[个台把只件款]([\u4e00-\u9fff]{2})(?![\u4e00-\u9fff])")
+# (where one is wanted, or its price asked: "想买个台等", "最便宜的被包多少")
+_WANTED_PAIR = re.compile(r"(?:(?:买|要|找|挑|选|推荐|有没有)(?:一|几)?[个台把只件款]|最?(?:便宜|贵)的|[这那][个款])"
+                          r"([\u4e00-\u9fff]{2})(?:(?![\u4e00-\u9fff])|(?=多少|怎么卖|有货|有吗|有没有|几))")
 
 
 @lru_cache(maxsize=1024)

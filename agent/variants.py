@@ -90,10 +90,24 @@ def _zh_count(m: re.Match) -> str:
 _FEET = re.compile(r"(\d+(?:\.\d+)?)\s*(?:英尺|尺|feet|foot)(?![a-z])", re.IGNORECASE)  # "5英尺" → "5 ft"
 _LITRE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:升|litres?|liters?)", re.IGNORECASE)  # "1升" → "1l"
 # what the shopper does not want: "not the 13-inch", "instead of white", "不是白色的"
-_NEGATED = re.compile(r"\b(?:not|no|without|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\bbut\b)"
+_NEGATED = re.compile(r"[^.;!?。；！？]*\bavoid (?:that|it|them|those)(?=\s*(?:[.!?。！？]|$))|"  # ("he chews fleece to pieces, so I'd rather avoid that")
+                      r"\b(?:not(?! just| only| merely)|no|without|avoid(?:ing)?|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\b(?:but|so|has to|have to|must)\b)"
                       r"|(?:不是|不要|不想[用要]|别是|别要|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]))\s?[^,.;!?，。；！？要换…\s()]*"
                       r"|(?:[a-z][a-z0-9-]*(?: [a-z0-9-]+)?|[\u4e00-\u9fff]{2,6})的?就?(?:算了|不要了|不考虑了?)",
-                      re.IGNORECASE)  # ("没wifi", "不要 professional 的", "clicky的就算了", "扫地机器人就算了")
+                      re.IGNORECASE)  # ("没wifi", "不要 professional 的", "clicky的就算了", "扫地机器人就算了"; "no free wall socket
+#                    so it has to run off USB": USB wanted)
+
+
+_EN_ONES = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen " \
+    "eighteen nineteen".split()
+_EN_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+# a count in English words before a unit of an option ("fourteen inches", "twenty-five feet", "eight hours")
+_EN_COUNT = re.compile(rf"\b(?:({'|'.join(_EN_TENS)})(?:[\s-]({'|'.join(_EN_ONES[:9])}))?|({'|'.join(_EN_ONES)}))"
+                       r"(?=[\s-]*(?:inch|inches|mm|millimet\w*|ft|feet|foot|hours?|hrs?|cups?|pieces?|gb|ml|liters?|litres?|bar)\b)")
+
+
+def _en_count(m: re.Match) -> str:
+    return str(10 * (_EN_TENS.index(m[1]) + 2) + (_EN_ONES.index(m[2]) + 1 if m[2] else 0) if m[1] else _EN_ONES.index(m[3]) + 1)
 
 
 def option_words(text: str) -> str:
@@ -101,6 +115,7 @@ def option_words(text: str) -> str:
     colours and sizes in English, negated choices left out."""
     text = _NEGATED.sub(" ", unicodedata.normalize("NFKC", text).lower())  # (full-width "１５００片": 1500)
     text = _ZH_COUNT.sub(_zh_count, text)
+    text = _EN_COUNT.sub(_en_count, text)  # ("like fourteen inches": 14-inch)
     text = _INCH.sub(lambda m: f" {m[1]}-inch ", text)
     text = _MM.sub(lambda m: f" {m[1]}mm ", text)
     text = _PIECES.sub(lambda m: f" {m[1]}-piece ", text)
@@ -126,9 +141,9 @@ def option_words(text: str) -> str:
     return _ZH_COLOUR.sub(lambda m: f" {_ZH_COLOURS[m[1]]} ", text)
 
 
-_NEGATION_WORDS = re.compile(r"^(?:not|no|without|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?|"
+_NEGATION_WORDS = re.compile(r"^(?:not|no|without|avoid(?:ing)?|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?|"
                              r"不是|不要|不想[用要]|别是|别要|而不是|没有|没)\s*(?:the |a |an )?|"
-                             r"的?就?(?:算了|不要了|不考虑了?)$", re.IGNORECASE)
+                             r"的?就?(?:算了|不要了|不考虑了?)$|\bavoid (?:that|it|them|those)$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=256)
@@ -198,6 +213,13 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
                                               _ZH_NONE.sub(lambda m: f" no {_ZH_NONE_OF[m[1]]} ", text.lower())) \
                     or value == "none" and _without_any(variants, key, text):
                 found.setdefault(key, set()).add(value)  # ("the one without water resistance": "no"; "no armrests")
+    graded = {key for a in asked_attributes(_NOT_ATTRIBUTE.sub(" ", text)) for key in a.keys if not _asked_of_it(a, text)}
+    for key in {k for v in variants for k in v["options"] if k.lower() in graded | negated} - set(found):
+        # an attribute with grades and a value for none of it ("要防水的" earbuds: IPX4 or IPX7, not "not resistant";
+        # not "is that one waterproof?", asked of the one shown)
+        values = {option_value(v["options"][key]) for v in variants if key in v["options"]}
+        if (none := {x for x in values if _NONE_VALUE.match(x)}) and not values & {"yes", "no"}:
+            found[key] = none if key.lower() in negated else values - none
     _by_end_word(variants, words, found, spans)  # ("stainless 2L induction vs glass": the stainless steel one)
     _sizes_in_words(variants, words, found)  # ("the blue bike helmet in medium": size M, not medium ventilation)
     for key in having(text):  # ("有背光最好", "with a backlight"): any of its values but none
@@ -211,6 +233,16 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
     return found
 
 
+def _asked_of_it(attribute, text: str) -> bool:
+    """The attribute asked of one already there ("is that one waterproof", "这个防水吗"), not wished for."""
+    return any(re.match(r"\s*(?:[?？]|吗|么|嘛)", text[m.end():]) or _OF_IT.search(text[:m.start()])
+               for m in attribute.words.finditer(text))
+
+
+_OF_IT = re.compile(r"\b(?:is|are)\s+(?:it|that|this|they|those|these)(?:\s+(?:one|ones|pair))?\s+(?:\w+\s+)?$", re.IGNORECASE)
+_NONE_VALUE = re.compile(r"^(?:no|none|not \w+|non-?\w+)$")  # (an option's value for none of it: "not resistant")
+
+
 def _without_any(variants: list[dict], key: str, text: str) -> bool:
     """The text wants none of an option by naming one of its values ("the gas one without the side burner")."""
     values = {option_value(v["options"][key]) for v in variants if key in v["options"]} - {"none"}
@@ -219,8 +251,9 @@ def _without_any(variants: list[dict], key: str, text: str) -> bool:
 
 
 # ("not much desk space", "sneezing all night"; a company is no option: "amazon上便宜30块" is a price elsewhere,
-# not Amazon Alexa: "alexa", "homekit", "google home" name those)
+# not Amazon Alexa: "alexa", "homekit", "google home" name those, and the company's own version does: "Google 版")
 _NOT_BY_FIRST = {"space", "night", "amazon", "apple", "google"}
+_VERSION = r"\s*(?:版|款|的|version|one|model|compatible|兼容)"
 
 
 def _by_end_word(variants: list[dict], words: str, found: dict, spans: dict) -> None:
@@ -232,11 +265,11 @@ def _by_end_word(variants: list[dict], words: str, found: dict, spans: dict) -> 
         for key, value in variant["options"].items():
             value = option_value(value)
             for word in {value.split(" ")[0], value.split(" ")[-1]} if " " in value else ():
-                if word.isalpha() and len(word) >= 5 and word not in _NOT_BY_FIRST:
+                if word.isalpha() and len(word) >= 5:
                     values.setdefault((key, word), set()).add(value)
     for (key, word), named in values.items():
         if len(named) == 1 and not (named & found.get(key, set())) \
-                and (m := re.search(rf"(?<![a-z-]){word}(?![a-z-])", words)) \
+                and (m := re.search(rf"(?<![a-z-]){word}(?![a-z-]){_VERSION if word in _NOT_BY_FIRST else ''}", words)) \
                 and not any(s <= m.start() < e for s, e in spans.values()):
             found.setdefault(key, set()).update(named)
             spans[key, next(iter(named))] = m.span()
@@ -423,14 +456,18 @@ def fitting(choices: list[dict], text: str) -> list[dict]:
 
 # one step along an option that has an order, from the one asked or shown before: "大一号的呢", "a size up?",
 # "大瓶的呢" (a bigger bottle), "厚一点的" (a thicker mat)
-_STEPS = ((re.compile(r"大一[号码]|大一些|大瓶|大容量|\b(?:bigger|larger)\b|\b(?:a|one) size (?:up|bigger|larger)\b|\bsize up\b",
-                      re.IGNORECASE), ("size", "capacity"), 1),
-          (re.compile(r"小一[号码]|小一些|小瓶|\bsmaller\b|\b(?:a|one) size (?:down|smaller)\b|\bsize down\b", re.IGNORECASE),
-           ("size", "capacity"), -1),
+_STEPS = ((re.compile(r"大一[号码]|大一些|大一?点|大瓶|大容量|\b(?:bigger|larger)\b|\b(?:a|one) size (?:up|bigger|larger)\b|\bsize up\b",
+                      re.IGNORECASE), ("size", "capacity", "diameter", "screen size", "frame size"), 1),
+          (re.compile(r"小一[号码]|小一些|小一?点|小瓶|\bsmaller\b|\b(?:a|one) size (?:down|smaller)\b|\bsize down\b", re.IGNORECASE),
+           ("size", "capacity", "diameter", "screen size", "frame size"), -1),
           (re.compile(r"厚一?点|更厚|\bthicker\b", re.IGNORECASE), ("thickness",), 1),
           (re.compile(r"薄一?点|更薄|\bthinner\b", re.IGNORECASE), ("thickness",), -1),
           (re.compile(r"亮一?[点些]|更亮|\bbrighter\b", re.IGNORECASE), ("brightness",), 1),
-          (re.compile(r"暗一?[点些]|更暗|\bdimmer\b|\bless bright\b", re.IGNORECASE), ("brightness",), -1))
+          (re.compile(r"暗一?[点些]|更暗|\bdimmer\b|\bless bright\b", re.IGNORECASE), ("brightness",), -1),
+          (re.compile(r"矮|\b(?:shorter|lower|less tall)\b", re.IGNORECASE), ("height", "length"), -1),
+          (re.compile(r"高一?[点些]|更高|高的那|\btaller\b|\bhigher one\b", re.IGNORECASE), ("height",), 1),
+          (re.compile(r"长一?[点些]|更长|长的那|\blonger\b", re.IGNORECASE), ("length",), 1),
+          (re.compile(r"短一?[点些]|更短|短的那", re.IGNORECASE), ("length",), -1))
 _SIZE_ORDER = ("xs", "s", "m", "l", "xl", "xxl", "small", "medium", "large")
 _LEVELS = ("low", "medium", "high")  # (brightness: "is there a brighter one?" after a low one)
 
@@ -470,10 +507,21 @@ def stepped(variants: list[dict], text: str, before: dict[str, list[str]], shown
         # neither asked nor shown before: from the one the message names ("low brightness … is there a brighter
         # one?"), unless that is where the step goes ("厚一点的 六毫米的": the thickest)
         now = [x for x in named_options(variants, text).get(key, ()) if x in ladder]
+        if len(now) > 1:
+            return None  # two named side by side ("which is bigger, the 14 inch or the 12 inch?"): no step
+        if said and now and ladder.index(now[0]) > max(map(ladder.index, said)):
+            return key, now[0]  # the step's own end named ("a bigger one in wood, like fourteen inches?")
         if not said and now and max(map(ladder.index, now)) < len(ladder) - 1:
             said = now
-        if not said:
-            return key, ladder[-1]
+        if not said and now:
+            return key, ladder[-1]  # ("那厚一点的呢 六毫米的粉色有没有": the end, named)
+        if not said:  # the end of those asked before and named now, in stock ("白色木头的有哪几种高度" … "矮的那个多少钱":
+            # of those, the lowest; "what thickness is the pink yoga mat? … thicker = better": the thickest pink one)
+            rest = {**{k: set(x) for k, x in before.items()}, **named_options(variants, text)}
+            rest.pop(key, None)
+            within = [v for v in variants if fits(v, rest) == len(rest)]
+            ends = _ladder([v for v in within if v["available"]] or within, key)[::way] or ladder
+            return key, ends[-1]
         beyond = ladder[max(map(ladder.index, said)) + 1:]
         return (key, beyond[0]) if beyond else None
     return None

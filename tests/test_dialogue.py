@@ -1621,3 +1621,52 @@ def test_tried_as_a_newcomer_a_bare_price_after_a_product_and_things_we_do_not_s
     bottle.say("recommend", "我想买个 water bottle, 大一点的, 1L 那种")
     glass = bottle.say("product_info", "有 glass 的吗? 不想用不锈钢的")  # (the litre ones in glass are sold out)
     assert "54.85" in glass and "stainless" not in glass
+
+
+def test_a_new_one_after_a_broken_one_money_to_spend_the_need_over_the_product_refused_and_those_just_shown(shop):
+    from agent.catalogue_words import homophones
+    from agent.dialogue.meant import meant_intent
+    assert meant_intent("recommend", {}, "he is forever on his skateboard — the old one cracked in half. Could you "
+                                         "suggest one for under two hundred dollars?", {}) == "recommend"  # (no complaint)
+    assert meant_intent("exchange_item", {}, "got $100 for a garden hose, needs to be 50ft. wat can i get", {}) == "recommend"
+    assert meant_intent("modify_order", {}, "Do you sell espresso machines, and could we order 6 of the same model?",
+                        {}) == "product_info"  # (an order still to place: nothing of theirs)
+    assert meant_intent("complaint", {}, "上次在你们这买的耳机跑步一出汗就不响了！！这次要防水的无线耳机", {}) == "recommend"
+    assert homophones("最便宜的被包多少") == "最便宜的背包多少" and homophones("这个东西多少") == "这个东西多少"
+    novels = Conversation(shop).say("recommend", "need smth to read novels on the train, not a tablet tho. budget 250 max")
+    assert "E-Reader" in novels and "Tablet" not in novels
+    lamp = Conversation(shop).say("recommend", "Budget's $150. No free wall socket so it has to run off USB. Black. "
+                                               "I'm after a desk lamp.")
+    assert "153.23" in lamp and "135.24" not in lamp  # (USB wanted: none within, the nearest above)
+    bed = Conversation(shop).say("recommend", "pet beds in large? He chews fleece to pieces, so I'd rather avoid that.")
+    assert "polyester" in bed and "fleece" not in bed
+    assert "249.01" in Conversation(shop, "zh").say("product_info", "Smart Thermostat 的 Alexa 版和 Google 版哪个便宜？要 black 的")
+    shelf = Conversation(shop, "zh")
+    shelf.say("product_info", "有没有书架")
+    shelf.say("product_info", "白色木头的有哪几种高度")
+    assert "510.02" in shelf.say("product_info", "矮的那个多少钱")  # (of the white wooden ones, the 4 ft)
+    air = Conversation(shop)
+    air.say("product_info", "air purifiers for a large living room? what are the prices")
+    air.say("product_info", "which of those has a HEPA filter")
+    assert "523.31" in air.say("product_info", "ok and the cheaper one, what features does it have")  # (sold out, said)
+    buds = Conversation(shop, "zh").say("recommend", "这次要防水的、能运动时戴的无线耳机")
+    assert "IPX" in buds and "not resistant" not in buds
+
+
+def test_a_gift_a_little_over_budget_the_longest_of_those_shown_a_bigger_clock_and_a_new_one_for_the_old(shop):
+    from agent.dialogue.meant import meant_intent
+    assert meant_intent("exchange_item", {}, "WFH一整天腰酸背痛的，想换个chair，要mesh的，透气一点", {}) == "recommend"
+    assert meant_intent("exchange_item", {}, "耳机想换个黑色的", {}) == "exchange_item"  # (an option: theirs)
+    assert meant_intent("return_item", {}, "i need something to boil water for tea on my gas stove, the old one broke",
+                        {}) == "recommend"
+    assert meant_intent("return_item", {}, "my old kettle broke and I'd like to return it", {}) == "return_item"
+    yoga = Conversation(shop).say("recommend", "need a gift for my wife, she does yoga every morning, around 100刀, "
+                                               "she loves pink")
+    assert "Yoga Mat" in yoga and "103.84" in yoga and "Tea Kettle" not in yoga  # (the pink mat, just above)
+    music = Conversation(shop)
+    music.say("recommend", "camping by the lake, i want something to play music on that wont die if it gets splashed")
+    longest = music.say("recommend", "which one of those lasts the longest on one charge")
+    assert "Bluetooth Speaker" in longest and "20 hours" in longest and "no water resistance" not in longest
+    clock = Conversation(shop, "zh")
+    clock.say("product_info", "挂钟白色的多少钱")
+    assert "10 inches" not in clock.say("product_info", "有没有大一点的")

@@ -29,7 +29,7 @@ def account_not_order(intent: str | None, slots: dict, text: str, context: dict)
 # (an exchange's own words: "手机颜色不喜欢 能换个黑色的吗" is about theirs, not a question of the catalogue's)
 _SWAP = re.compile(r"换|\b(?:exchange|swap)", re.IGNORECASE)
 # what a sum of money buys here: "what can I get for fifty?", "一百块能买点啥"
-_WHAT_IT_BUYS = re.compile(r"\bwhat (?:can|could|would) (?:i|we|that|it) (?:actually |even )?(?:get|buy|afford)\b|"
+_WHAT_IT_BUYS = re.compile(r"\bwh?at (?:can|could|would) (?:i|we|that|it) (?:actually |even )?(?:get|buy|afford)\b|"
                            r"\bwhat(?:'s| is) (?:there|available) (?:for|under)\b|能买(?:到|点)?(?:什么|啥)|买得(?:起|到)(?:什么|啥)",
                            re.IGNORECASE)
 _SAVED = re.compile(r"\bsaved\b|on file|\bbalance\b|\bleft on\b|\bleft in\b|what (?:cards|payment)|绑|存了|有哪些|余额|还剩|剩多少|剩下多少|还有多少",
@@ -58,6 +58,14 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         # "现在这把椅子太硬了 … 想换把好一点的": a better one wanted, nothing of ours bought; "玫瑰金的手机128G的有吗 想换
         # 个新手机": that one's stock
         return "product_info" if names_option(text) and (STOCK.search(text) or PRICE_ASKED.search(text)) else "recommend"
+    if intent in ("exchange_item", "return_item", "complaint") and not task_of(context).intent and not slots.get("order_id") \
+            and not reading.ORDER_ID.search(text) and not _bought(text) and not _RETURNS.search(text) \
+            and ((m := _NEW_ONE.search(text)) and products.products_in(m[1]) and not reading.owns(text)
+                 or _OLD_ONE.search(text) and reading.BROKEN.search(text) and (WANTS.search(text) or reading.WANTS_NEW.search(text))
+                 and (products_for(text) or products.products_in(text))):
+        # "WFH一整天腰酸背痛的，想换个chair，要mesh的": a new chair, nothing of ours to exchange; "i need something … to
+        # boil water for tea on my gas stove, the old one broke": a new one for the one broken
+        return "product_info" if names_option(text) and (STOCK.search(text) or PRICE_ASKED.search(text)) else "recommend"
     if (intent in ORDER_INTENTS or intent == "complaint") and not task_of(context).intent and not slots.get("order_id") \
             and not reading.ORDER_ID.search(text) and money.budget(text) is not None and not money.DIFFERENCE.search(text) \
             and not _bought(text) and not _RETURNS.search(text) and (not reading.owns(text) or _OLD_ONE.search(text)) \
@@ -67,6 +75,10 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if intent == "complaint" and reading.BOUGHT_ELSEWHERE.search(text) and (WANTS.search(text) or names_option(text)) \
             and products.products_in(reading.BOUGHT_ELSEWHERE.sub(" ", text)) and not task_of(context).intent:
         return "recommend"  # "上次在别家买的充电宝用了两天就鼓包了 气死我了 这次要个靠谱的 两万毫安的": one of ours, now
+    if intent == "complaint" and (now := _THIS_TIME.split(text, maxsplit=1)[1:]) and not task_of(context).intent \
+            and not slots.get("order_id") and not reading.ORDER_ID.search(text) and products.products_in(now[0]) \
+            and (WANTS.search(now[0]) or names_option(now[0]) or _WANT_ONE.search(now[0])) and not _RETURNS.search(now[0]):
+        return "recommend"  # "上次在你们这买的耳机跑步一出汗就不响了！！… 这次要防水的、能运动时戴的无线耳机": a new one, this time
     if intent not in ("recommend", "product_info") and not task_of(context).intent and not OFFERS.search(text) \
             and money.budget(text) is not None and _WHAT_IT_BUYS.search(text):
         return "recommend"  # "I've got a $50 gift card … What can I actually get for fifty or less?"
@@ -112,7 +124,7 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if task_of(context).intent == "recommend" and intent not in ORDER_INTENTS and products_for(text):
         return "recommend"  # "她平时喜欢瑜伽" after "a birthday gift for my girlfriend?": the need, narrowed
     if intent in ("price_promo", "product_info", "recommend") and reading.OWNS.search(text) \
-            and reading.BROKEN.search(text) and not reading.WANTS_NEW.search(text):
+            and reading.BROKEN.search(text) and not reading.WANTS_NEW.search(text) and money.budget(text) is None:
         return "complaint"  # "我买的相机两千九百多美元，到手就开不了机！！": theirs, broken, no catalogue question
     if intent in ("price_promo", "product_info", "recommend") and reading.OWNS.search(text) \
             and _DOES_NOT_FIT.search(text) and products.products_in(text) and not task_of(context).intent \
@@ -299,8 +311,10 @@ WANTS = re.compile(r"推荐|买点|买个|买件|想买|买啥|买什么|该买|
 
 # a return, refund or exchange named; something had for years (not an order of ours)
 _RETURNS = re.compile(r"退|换货|换成|调换|(?<![a-z])(?:returns?|refunds?|exchanges?|replacements?|swap)(?![a-z])", re.IGNORECASE)
-_OLD_ONE = re.compile(r"\bmy old\b|旧的|老的|原来用的", re.IGNORECASE)
+_OLD_ONE = re.compile(r"\bmy old\b|\bthe old one\b|旧的|老的|原来用的", re.IGNORECASE)
+_NEW_ONE = re.compile(r"(?:想|要|打算)换(?:一)?[把台个张双款件只套部]\s*(.{1,20})")  # (a new one of a kind: "想换个chair")
 _THIS_TIME = re.compile(r"这次|这回|\bthis time\b", re.IGNORECASE)  # (a new purchase after one before)
+_WANT_ONE = re.compile(r"^\W*(?:要|想要|买|得)|\b(?:i|we) (?:want|need|'?ll take)\b", re.IGNORECASE)
 _FOR_SOMEONE = re.compile(r"\bfor (?:my |our )?(?:dad|father|mom|mum|mother|son|daughter|wife|husband|grand\w+|kids?|"
                           r"parents?|friend|boyfriend|girlfriend|brother|sister)\b|给(?:我)?(?:爸|妈|老公|老婆|儿子|女儿|孩子|"
                           r"爷爷|奶奶|外公|外婆|朋友|男朋友|女朋友|哥|姐|弟|妹)", re.IGNORECASE)

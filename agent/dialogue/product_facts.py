@@ -258,7 +258,19 @@ def having_asked(turn: Turn, catalogue: dict) -> str | None:
     keys = {key for attribute in asked for key in attribute.keys}
     having = [n for n in task.products if n in catalogue and any(
         k.lower() in keys for v in turn.product(catalogue[n])["variants"].values() for k in v["options"])]
+    if len(having) > 1 and (most := MOST.search(turn.text)):  # ("which one of those lasts the longest on one
+        least = bool(most["least"])                           # charge" after a speaker and earbuds: the speaker)
+        ends = [(_number(v, keys), n) for n in having
+                if (v := _at_the_end(list(turn.product(catalogue[n])["variants"].values()), asked, least))]
+        ends = [(x, n) for x, n in ends if x is not None]
+        return (min if least else max)(ends)[1] if ends else None
     return having[0] if len(having) == 1 else None
+
+
+def _number(variant: dict, keys: set[str]) -> float | None:
+    """The number of the first of these options the variant has ("20 hours": 20)."""
+    return next((float(m[0]) for k, x in variant["options"].items() if k.lower() in keys
+                 and (m := re.match(r"\d+(?:\.\d+)?", str(x)))), None)
 
 
 def _attributes_answer(turn: Turn, name: str, product: dict, asked: list[Attribute]) -> Answer:
@@ -316,6 +328,8 @@ def _values(variants: list[dict], key: str, priced: bool) -> str:
     for v in variants:
         value = str(v["options"][key])
         low[value] = min(low.get(value, Decimal(str(v["price"]))), Decimal(str(v["price"])))
+    if all(re.match(r"\d", value) for value in low):  # sizes and amounts in their order ("7, 8, 9, 10")
+        low = dict(sorted(low.items(), key=lambda vp: float(re.match(r"\d+(?:\.\d+)?", vp[0])[0])))
     return ", ".join(f"{value} (${price:.2f})" if priced and len(low) > 1 else value for value, price in low.items())
 
 

@@ -105,7 +105,8 @@ ASKS_WHAT_TO_DO = re.compile(r"怎么办|怎么处理|咋办|能退吗|能换吗
                              r"can I (?:get it )?(?:return|exchange|replace)", re.IGNORECASE)
 # wanting something new, not something of theirs changed: "要一个大一点的背包", "looking for a bigger backpack"
 WANTS_NEW = re.compile(r"要一个|想买|想要一个|想找|找一个|求推荐|\bi(?:'m| am) looking for\b|\blooking for an?\b|"
-                       r"\bi (?:want|need) to buy\b|\bdo you (?:have|sell) an?\b", re.IGNORECASE)
+                       r"\bi (?:want|need) to buy\b|\bdo you (?:have|sell) an?\b|\b(?:suggest|recommend) (?:me )?(?:one|something|an?)\b|"
+                       r"推荐(?:一|个|款)", re.IGNORECASE)  # ("the old one cracked in half … Could you suggest one for under 200?")
 # two products set side by side: "你们的无线耳机和headphones有什么区别", "earbuds vs headphones?"
 # the two just shown ("what's the difference between those 2", "这两个有啥区别")
 THOSE_TWO = re.compile(r"\b(?:those|these|the|them) (?:2|two)\b|\bboth\b|[这那]两[个款台把双件只张种]|两者", re.IGNORECASE)
@@ -156,7 +157,11 @@ BOUGHT_ELSEWHERE = re.compile(r"(?:在|从)(?:别家|别的店|别的平台|其�
 NOT_THEIRS = re.compile(r"\bmy (?:back|neck|feet|knees?|wrists?|eyes|hands?|shoulders?|wife|husband|partner|sons?|daughters?|kids?|"
                         r"twins|children|nephews?|nieces?|grand\w+|parents|mother|father|aunt|uncle|boss|colleagues?|coworkers?|"
                         r"mum|mom|dad|sister|brother|friend|girlfriend|boyfriend|family|budget|room|flat|place|house|home|"
-                        r"mistake|bad|fault|question)\b|\b(?:before|if|once|when) (?:i|we) (?:order|buy|purchase)\b|\bgot or not\b|\bgot anything\b|" + GOT_ANY.pattern + "|" + GOING_ELSEWHERE.pattern + "|" + BOUGHT_ELSEWHERE.pattern, re.IGNORECASE)
+                        r"mistake|bad|fault|question)\b|\b(?:before|if|once|when) (?:i|we) (?:order|buy|purchase)\b|\bgot or not\b|\bgot anything\b|"
+                        # an order still to place ("could we order 6 of the same model?"), money to spend ("got $100 for a
+                        # garden hose")
+                        r"\b(?:can|could|would|will|may|shall|to|do) (?:we |i |you )?(?:place an? )?order\b|"
+                        r"\bgot (?:about |around |like |only |maybe |a budget of )?(?:\$|¥|€|£|\d)|" + GOT_ANY.pattern + "|" + GOING_ELSEWHERE.pattern + "|" + BOUGHT_ELSEWHERE.pattern, re.IGNORECASE)
 
 
 def owns(text: str) -> bool:

@@ -50,7 +50,9 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
     catalogue = turn.shop.call("list_all_product_types", {})
     named = [(name, catalogue[name]) for name, _ in products.products_in(text) if name in catalogue]
     named = [(n, pid) for n, pid in named if n not in products.replaced(text)]  # ("doesn't have to carry a suitcase")
-    named = [(n, pid) for n, pid in named if n not in products.unwanted(text)] or named  # ("不要智能手表")
+    unwanted = products.unwanted(text)  # ("不要智能手表"; "something to read novels on … not a tablet tho": the need's)
+    named = [(n, pid) for n, pid in named if n not in unwanted] \
+        or ([] if any(n not in unwanted for n in products_for(text)) else named)
     if len(named) == 1 and named[0][0] not in task.products \
             and (kin := kin_named(turn, named[0][0], catalogue)) != named[0][0]:  # (not "the kettle" just shown)
         named = [(kin, catalogue[kin])]  # ("有没有waterproof的camera推荐": the action camera)
@@ -112,6 +114,9 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         return variants
     if intent == "recommend" and product_id and (MOST.search(text) or reading.QUESTION.search(text)) \
             and asked_attributes(products.without_products(text)):  # "a yoga mat, which one is thickest?": that one;
+        if task.wish and (wished := named_options(list(turn.product(product_id)["variants"].values()), task.wish)):
+            # ("…won't die if it gets splashed" … "which one of those lasts the longest": of the splash-proof ones)
+            dialogue.product, dialogue.asked_options = named[0][0], {k: sorted(v) for k, v in wished.items()}
         return product_facts(turn, named[0][0])  # "平板有哪几种容量可以选": the tablets' storage
     if intent == "recommend" and product_id and (budget := money.budget(text)) is not None \
             and not cheapest(turn, product_id, budget) \
@@ -218,13 +223,16 @@ def _for_need(turn: Turn, needed: list[str], catalogue: dict, need: str) -> str:
     if having and uses_named(need, having[0]) >= uses_named(need, needed[0]):  # (not a lamp for "宿舍用 要插电烧水的":
         needed = having                                                       # the kettle fits the need better)
     shown = [(n, p) for n in needed if n in catalogue and (p := cheapest(turn, catalogue[n], budget, turn.text))][:3]
-    if not shown and budget and _GIFT.search(need):  # ("$50 for a secret santa gift": whatever is within it)
+    # nothing within the budget: the nearest above it, said as such, when it is near ("a gift for my wife, she
+    # does yoga … around 100刀, she loves pink": the pink mat at 103.84), or whatever is within it for a gift ("$50
+    # for a secret santa gift")
+    above = sorted(((n, p) for n in needed if n in catalogue and (p := cheapest(turn, catalogue[n], None, turn.text))),
+                   key=lambda np: Decimal(np[1]))[:3] if not shown and budget else []
+    if not shown and budget and _GIFT.search(need) and not (above and Decimal(above[0][1]) <= budget * Decimal("1.1")):
         shown = _within(turn, catalogue, budget)
-    if not shown and budget:  # nothing within the budget: the nearest above it, said as such
-        shown = sorted(((n, p) for n in needed if n in catalogue and (p := cheapest(turn, catalogue[n]))),
-                       key=lambda np: Decimal(np[1]))[:3]
-        if shown:
-            return _listed(turn, shown, need, over=budget)
+    if not shown and budget:
+        if above:
+            return _listed(turn, above, need, over=budget)
     if not shown:
         return turn.say("nothing_within", budget=budget) if budget else _picks(turn)[0]
     return _listed(turn, shown, need)

@@ -187,18 +187,29 @@ def extreme(turn: Turn, name: str, variants: list[dict]) -> str | None:
     in_stock = [v for v in variants if v["available"]]
     # ("mesh vs leather, just the cheapest of each": one of each)
     groups = _each_named(in_stock, turn.text) if EACH.search(turn.text) else []
+    gone = None  # (the cheaper of those just shown, sold out: said, beside the cheapest in stock)
     if not groups and _OF_THOSE.search(turn.text) and turn.dialogue.product == name and turn.dialogue.asked_options:
         # ("不防水的那几个里最便宜的是哪个" after red speakers: the red ones that are not waterproof)
         named = {**{k: set(v) for k, v in turn.dialogue.asked_options.items()},
                  **named_options(in_stock, _ABOUT_IT.sub(" ", turn.text))}  # ("最便宜那个是啥接口 能无线充吗": asked of it)
+        those = [v for v in variants if fits(v, named) == len(named)]
+        gone = (max if dearest else min)(those, key=lambda v: Decimal(str(v["price"])), default=None) \
+            if _THE_ONE_OF_TWO.search(turn.text) else None
         in_stock = [v for v in in_stock if fits(v, named) == len(named)] or in_stock
     # ("what's the most expensive backpack, and is it leather?": a question about the one found, not a filter)
     if not (groups := groups or [fitting(in_stock, _ABOUT_IT.sub(" ", turn.text)) or in_stock])[0]:
         return None
     picks = [(max if dearest else min)(group, key=lambda v: Decimal(str(v["price"]))) for group in groups]
     turn.dialogue.product, turn.dialogue.variant = name, picks[0]["item_id"] if len(picks) == 1 else None
+    if gone and not gone["available"] and len(picks) == 1:  # ("ok and the cheaper one, what features does it have")
+        return turn.say("variant_facts", name=name, lines=stock_lines(turn, [gone, picks[0]]))
     return " ".join(turn.say("dearest_variant" if dearest else "cheapest_variant", name=name, options=options(v),
                              price=v["price"]) for v in picks)
+
+
+# the one of two or three just shown, by its price ("the cheaper one", "便宜的那个"), not the cheapest in stock
+_THE_ONE_OF_TWO = re.compile(r"\bthe (?:cheaper|pricier|more expensive|dearer) one\b|(?<![最更])(?:便宜|贵)(?:一?点)?的那[个款台把双件只张]",
+                             re.IGNORECASE)
 
 
 _ABOUT_IT = re.compile(r"\b(?:and |also )?(?:is|are|does|do) (?:it|they|that one|this one)\b[^.?!]*|"
