@@ -1667,6 +1667,9 @@ def test_a_gift_a_little_over_budget_the_longest_of_those_shown_a_bigger_clock_a
     music.say("recommend", "camping by the lake, i want something to play music on that wont die if it gets splashed")
     longest = music.say("recommend", "which one of those lasts the longest on one charge")
     assert "Bluetooth Speaker" in longest and "20 hours" in longest and "no water resistance" not in longest
+    speaker = Conversation(shop, "zh").say("product_info", "想买个跑步用的耳机……不对不对，我要的是能挂在自行车把上的小音箱，"
+                                                           "要防水的，300美元以内")
+    assert "Bluetooth Speaker" in speaker and "Wireless Earbuds" not in speaker  # (the one named after the correction)
     clock = Conversation(shop, "zh")
     clock.say("product_info", "挂钟白色的多少钱")
     assert "10 inches" not in clock.say("product_info", "有没有大一点的")

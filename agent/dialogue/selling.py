@@ -53,6 +53,8 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
     unwanted = products.unwanted(text)  # ("不要智能手表"; "something to read novels on … not a tablet tho": the need's)
     named = [(n, pid) for n, pid in named if n not in unwanted] \
         or ([] if any(n not in unwanted for n in products_for(text)) else named)
+    if products.corrects(text):  # ("想买个跑步用的耳机……不对不对，我要的是…小音箱": the speaker)
+        named = [(n, pid) for n, pid in named if n in products.products_meant(text)] or named
     if len(named) == 1 and named[0][0] not in task.products \
             and (kin := kin_named(turn, named[0][0], catalogue)) != named[0][0]:  # (not "the kettle" just shown)
         named = [(kin, catalogue[kin])]  # ("有没有waterproof的camera推荐": the action camera)
