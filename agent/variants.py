@@ -464,7 +464,7 @@ _STEPS = ((re.compile(r"大一[号码]|大一些|大一?点|大瓶|大容量|\b(
           (re.compile(r"薄一?点|更薄|\bthinner\b", re.IGNORECASE), ("thickness",), -1),
           (re.compile(r"亮一?[点些]|更亮|\bbrighter\b", re.IGNORECASE), ("brightness",), 1),
           (re.compile(r"暗一?[点些]|更暗|\bdimmer\b|\bless bright\b", re.IGNORECASE), ("brightness",), -1),
-          (re.compile(r"矮|\b(?:shorter|lower|less tall)\b", re.IGNORECASE), ("height", "length"), -1),
+          (re.compile(r"矮|\b(?:shorter|lower(?!\s+(?:price|cost|budget|end|priced))|less tall)\b", re.IGNORECASE), ("height", "length"), -1),
           (re.compile(r"高一?[点些]|更高|高的那|\btaller\b|\bhigher one\b", re.IGNORECASE), ("height",), 1),
           (re.compile(r"长一?[点些]|更长|长的那|\blonger\b", re.IGNORECASE), ("length",), 1),
           (re.compile(r"短一?[点些]|更短|短的那", re.IGNORECASE), ("length",), -1))

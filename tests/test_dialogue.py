@@ -1670,6 +1670,10 @@ def test_a_gift_a_little_over_budget_the_longest_of_those_shown_a_bigger_clock_a
     speaker = Conversation(shop, "zh").say("product_info", "想买个跑步用的耳机……不对不对，我要的是能挂在自行车把上的小音箱，"
                                                            "要防水的，300美元以内")
     assert "Bluetooth Speaker" in speaker and "Wireless Earbuds" not in speaker  # (the one named after the correction)
+    from agent.variants import step_asked
+    assert step_asked("矮的那个") and step_asked("anything with a lower price?") is None
+    sound = Conversation(shop).say("product_info", "how's the sound quality on the bluetooth speaker?")
+    assert "does not list the sound quality" in sound  # (honestly not listed, no guess)
     clock = Conversation(shop, "zh")
     clock.say("product_info", "挂钟白色的多少钱")
     assert "10 inches" not in clock.say("product_info", "有没有大一点的")
