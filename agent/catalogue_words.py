@@ -40,7 +40,9 @@ LEXICON = Path(__file__).resolve().parent.parent / "data" / "nlu" / "lexicon.txt
 USES = ALIASES.parent / "product_uses.yaml"
 # things named with one of our products' words that are none of them ("an exercise bike" is no bicycle)
 LOOK_ALIKES = re.compile(r"\b(?:exercise|stationary|spin|spinning) (?:bikes?|bicycles?)\b|动感单车|健身车|室内单车|"
-                         r"\balarm clocks?\b|\bclock radios?\b|闹钟", re.IGNORECASE)  # (no wall clock)
+                         r"\balarm clocks?\b|\bclock radios?\b|闹钟|"  # (no wall clock)
+                         r"\b(?:vacuum|dust|emptying|empty|changing|replacement|trash|garbage|plastic|shopping)\s+bags?\b",
+                         re.IGNORECASE)  # (no backpack: "emptying bags is a nightmare" of a vacuum)
 
 
 @lru_cache(maxsize=1)

@@ -30,7 +30,7 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "固定扶手": "fixed", "可调节扶手": "adjustable", "可调扶手": "adjustable", "无扶手": "none",
                "标准靠背": "standard", "高靠背": "high-back", "tall backrest": "high-back", "tall back": "high-back", "high backrest": "high-back", "中等亮度": "medium", "高亮度": "high", "低亮度": "low",
                "电池供电": "battery", "充电的": "rechargeable", "充电式": "rechargeable", "充电款": "rechargeable", "能充电": "rechargeable", "可以充电": "rechargeable", "插电脑": "usb",
-               "别太亮": "medium low", "不要太亮": "medium low", "不用太亮": "medium low", "不太亮": "medium low", "not too bright": "medium low", "冲电的": "rechargeable", "可充电": "rechargeable", "干电池": "aa batteries", "装电池": "aa batteries", "插电": "ac adapter", "a牌": "brand a", "b牌": "brand b", "c牌": "brand c", "品牌a": "brand a", "品牌b": "brand b", "品牌c": "brand c",
+               "别太亮": "medium low", "不要太亮": "medium low", "不用太亮": "medium low", "不太亮": "medium low", "not too bright": "medium low", "冲电的": "rechargeable", "可充电": "rechargeable", "干电池": "aa batteries", "装电池": "aa batteries", "插电": "ac adapter electric", "a牌": "brand a", "b牌": "brand b", "c牌": "brand c", "品牌a": "brand a", "品牌b": "brand b", "品牌c": "brand c",
                "深色": "dark", "浅色": "light", "深肤色": "dark", "深色皮肤": "dark", "浅肤色": "light", "白皙": "light", "中等肤色": "medium", "动物": "animals", "艺术": "art", "奇幻": "fantasy", "风景": "landscape", "初级": "beginner",
                "入门": "beginner", "新手": "beginner", "简单的": "beginner", "中级": "intermediate", "专家": "expert", "夜间模式": "night mode",
                "静音": "quiet operation", "light sleeper": "quiet operation", "anything loud": "quiet operation", "not loud": "quiet operation", "underwater": "ipx7",
@@ -40,7 +40,7 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "东方调": "oriental", "东方香": "oriental", "清新调": "fresh", "女香": "women", "男香": "men",
                "相机仓": "camera", "相机隔层": "camera", "相机款": "camera", "水袋": "hydration", "电脑仓": "laptop", "放电脑": "laptop", "装电脑": "laptop", "电脑隔层": "laptop",
                "small bedroom": "small", "tiny bedroom": "small", "bedroom is tiny": "small", "bedroom is small": "small",
-               "tiny room": "small", "room is tiny": "small", "活性炭": "carbon", "负离子": "ionic", "山地": "mountain", "公路车": "road",
+               "tiny room": "small", "room is tiny": "small", "活性炭": "carbon", "负离子": "ionic", "山地": "mountain", "登山车": "mountain", "放相机": "camera", "装相机": "camera", "带去露营": "portable", "公路车": "road",
                "磨豆": "built-in grinder", "研磨": "built-in grinder", "自动关机": "auto shutoff", "自动断电": "auto shutoff", "光学": "optical", "光电": "optical",
                "激光": "laser", "乳胶": "latex", "合成": "synthetic", "人造革": "synthetic", "网线": "ethernet", "有线网": "ethernet", "暖白": "warm white", "暖光": "warm white",
                "日光": "daylight", "白光": "daylight", "硬壳": "hardshell hard cover", "软壳": "softshell soft cover", "专业": "professional",
@@ -76,7 +76,7 @@ _POUNDS = re.compile(r"(\d+)\s*(?:到|至|-|~|～|to)\s*(\d+)\s*(?:磅|lbs?\b|po
 _PIECES = re.compile(r"(\d+)\s*件套")  # "三件套" → "3-piece"
 _MM = re.compile(r"(\d+(?:\.\d+)?)\s*(?:毫米|mm)(?![a-z])", re.IGNORECASE)  # "6毫米" → "6mm"
 # a number in Chinese before a unit the catalogue counts in: "六毫米", "十三寸", "一杯份的", "二十小时"
-_ZH_COUNT = re.compile(r"(?<![一两二三四五六七八九十])([一两二三四五六七八九十]{1,3})(?=\s*(?:毫米|寸|英寸|吋|个?小时|升|倍|万像素|英尺|杯(?:份|量|装|的)|件套|(?<![大小]一)码))")
+_ZH_COUNT = re.compile(r"(?<![一两二三四五六七八九十])([一两二三四五六七八九十]{1,3})(?=\s*(?:毫米|毫升|寸|英寸|吋|个?小时|升|倍|万像素|英尺|杯(?:份|量|装|的)|件套|(?<![大小]一)码))")
 
 
 def _zh_count(m: re.Match) -> str:
@@ -89,6 +89,7 @@ def _zh_count(m: re.Match) -> str:
 
 _FEET = re.compile(r"(\d+(?:\.\d+)?)\s*(?:英尺|尺|feet|foot)(?![a-z])", re.IGNORECASE)  # "5英尺" → "5 ft"
 _LITRE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:升|litres?|liters?)", re.IGNORECASE)  # "1升" → "1l"
+_ML = re.compile(r"(\d+)\s*(?:毫升|ml\b|cc\b)", re.IGNORECASE)  # "1000毫升" → "1000ml"
 # what the shopper does not want: "not the 13-inch", "instead of white", "不是白色的"
 _NEGATED = re.compile(r"[^.;!?。；！？]*\bavoid (?:that|it|them|those)(?=\s*(?:[.!?。！？]|$))|"  # ("he chews fleece to pieces, so I'd rather avoid that")
                       r"\b(?:not(?! just| only| merely)|no|without|avoid(?:ing)?|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\b(?:but|so|has to|have to|must)\b)"
@@ -102,12 +103,15 @@ _EN_ONES = "one two three four five six seven eight nine ten eleven twelve thirt
     "eighteen nineteen".split()
 _EN_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 # a count in English words before a unit of an option ("fourteen inches", "twenty-five feet", "eight hours")
-_EN_COUNT = re.compile(rf"\b(?:({'|'.join(_EN_TENS)})(?:[\s-]({'|'.join(_EN_ONES[:9])}))?|({'|'.join(_EN_ONES)}))"
+_EN_COUNT = re.compile(rf"\b(?:(?:(a|{'|'.join(_EN_ONES[:9])})[\s-])?(hundred)|({'|'.join(_EN_TENS)})(?:[\s-]({'|'.join(_EN_ONES[:9])}))?|"
+                       rf"({'|'.join(_EN_ONES)}))"
                        r"(?=[\s-]*(?:inch|inches|mm|millimet\w*|ft|feet|foot|hours?|hrs?|cups?|pieces?|gb|ml|liters?|litres?|bar)\b)")
 
 
 def _en_count(m: re.Match) -> str:
-    return str(10 * (_EN_TENS.index(m[1]) + 2) + (_EN_ONES.index(m[2]) + 1 if m[2] else 0) if m[1] else _EN_ONES.index(m[3]) + 1)
+    if m[2]:  # "a hundred", "hundred", "two hundred"
+        return str(100 * (_EN_ONES.index(m[1]) + 1 if m[1] and m[1] != "a" else 1))
+    return str(10 * (_EN_TENS.index(m[3]) + 2) + (_EN_ONES.index(m[4]) + 1 if m[4] else 0) if m[3] else _EN_ONES.index(m[5]) + 1)
 
 
 def option_words(text: str) -> str:
@@ -119,6 +123,7 @@ def option_words(text: str) -> str:
     text = _INCH.sub(lambda m: f" {m[1]}-inch ", text)
     text = _MM.sub(lambda m: f" {m[1]}mm ", text)
     text = _PIECES.sub(lambda m: f" {m[1]}-piece ", text)
+    text = _ML.sub(lambda m: f" {m[1]}ml ", text)
     text = _LITRE.sub(lambda m: f" {m[1]}l ", text)
     text = _FEET.sub(lambda m: f" {m[1]} ft ", text)
     text = _POUNDS.sub(lambda m: f" {m[1]}-{m[2]} lbs ", text)  # ("30到50磅": 30-50 lbs)
@@ -201,6 +206,8 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
                 written += "?"  # one or many: "the animal one", "10 hour battery", "1.5 liter"
             if (sized := _SIZED.match(value)):  # "1TB" names "1TB SSD"
                 written = rf"{re.escape(sized[1])}(?:\s*{re.escape(sized[2])})?"
+            elif (ft := re.fullmatch(r"(\d+)\s*ft", value)):  # "100 ft" names "100ft", "6ft" names "6 ft"
+                written = rf"{ft[1]}\s*ft"
             elif (ml := re.fullmatch(r"(\d+)ml", value)) and int(ml[1]) >= 1000:  # "1l", "一升" name "1000ml"
                 written = rf"(?:{value}|{int(ml[1]) / 1000:g}l)"
             elif (ranged := _RANGE.match(value)):  # "30-50" or "30 to 50" names "30-50 lbs"
@@ -506,7 +513,10 @@ def stepped(variants: list[dict], text: str, before: dict[str, list[str]], shown
         said = [x for x in said if x in ladder]
         # neither asked nor shown before: from the one the message names ("low brightness … is there a brighter
         # one?"), unless that is where the step goes ("厚一点的 六毫米的": the thickest)
-        now = [x for x in named_options(variants, text).get(key, ()) if x in ladder]
+        said_now = named_options(variants, text).get(key, set())
+        now = [x for x in said_now if x in ladder]
+        if said_now and not now:
+            return None  # a value named that no step reaches ("小一点可以带去露营的" grill: the portable one)
         if len(now) > 1:
             return None  # two named side by side ("which is bigger, the 14 inch or the 12 inch?"): no step
         if said and now and ladder.index(now[0]) > max(map(ladder.index, said)):

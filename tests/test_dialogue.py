@@ -1254,6 +1254,7 @@ def test_a_discount_for_a_kind_of_shopper_is_said_to_be_none_before_the_offers(s
     assert Conversation(shop).say("price_promo", "do you have a student discount?").startswith("We have no student discount.")
     assert Conversation(shop, "zh").say("price_promo", "有没有首单优惠").startswith("我们没有首单专属优惠。")
     assert "没有" not in Conversation(shop, "zh").say("price_promo", "会员生日有优惠吗")  # (the membership has a coupon)
+    assert Conversation(shop).say("price_promo", "are your prices negotiable for 20 units?").startswith("We have no bulk")
 
 
 def test_one_size_up_a_bigger_bottle_or_a_thicker_mat_steps_from_what_was_asked(shop):
@@ -1677,3 +1678,49 @@ def test_a_gift_a_little_over_budget_the_longest_of_those_shown_a_bigger_clock_a
     clock = Conversation(shop, "zh")
     clock.say("product_info", "挂钟白色的多少钱")
     assert "10 inches" not in clock.say("product_info", "有没有大一点的")
+
+
+def test_the_one_asked_first_said_sold_out_before_the_one_asked_instead_and_two_set_side_by_side_by_shared_words(shop):
+    from agent.dialogue.meant import meant_intent
+    from agent.dialogue.routing import _only_options
+    from agent.variants import option_words
+    assert "100 ft" in option_words("the hundred foot one") and "1000ml" in option_words("1000毫升那种")
+    assert meant_intent("out_of_scope", {}, "想找个tablet给我妈看剧", {}) == "recommend"
+    assert meant_intent("thanks_bye", {}, "ok. dumbbells?", {}) == "product_info"
+    assert meant_intent("thanks_bye", {}, "ok thanks bye", {}) == "thanks_bye"
+    assert _only_options("S码") and _only_options("black") and not _only_options("yes") and not _only_options("ok thanks")
+    grill = Conversation(shop).say("product_info", "Does the grill come as GAS with a ROTISSERIE or not?? If not, tell me "
+                                                   "which ones DO have a rotisserie.")
+    assert "933.17" in grill and "sold out" in grill and "1031.00" in grill  # (gas + rotisserie sold out; the others)
+    tablet = Conversation(shop, "zh").say("product_info", "10寸128G黑色的平板有没有货？没有就告诉我同样10寸128G别的颜色多少钱")
+    assert "已售罄" in tablet and "950.96" in tablet
+    camera = Conversation(shop, "zh").say("product_info", "这个Indoor Security Camera支持Wi-Fi吗？如果Wi-Fi的没有，那Ethernet的最便宜多少")
+    assert "已售罄" in camera and "291.31" in camera
+    hose = Conversation(shop).say("product_info", "the hundred foot garden hose in black rubber, in stock? if not what "
+                                                  "other hundred foot ones do you have")
+    assert "95.39" in hose and "98.61" in hose
+    notebook = Conversation(shop, "zh").say("product_info", "本子有A6的吗？没有的话现在有货的是哪几种尺寸")
+    assert "A4" in notebook and "A5" in notebook  # (nothing named instead: the sizes there are)
+    helmet = Conversation(shop, "zh").say("product_info", "儿子骑车要戴头盔，他头不大不小M码。红色高通风的那款跟白色的比，哪个便宜？")
+    assert "196.73" in helmet and "192.65" in helmet  # (M for both)
+    watches = Conversation(shop).say("product_info", "Which is more expensive, a regular wristwatch or a smart watch? "
+                                                     "He'd only wear a leather strap.")
+    assert "1908.15" in watches and "Smart Watch" in watches
+    vacuums = Conversation(shop).say("product_info", "the robotic vacuum with the HEPA filter or the upright one with the "
+                                                     "HEPA filter, which costs less? emptying bags is a nightmare")
+    assert "602.11" in vacuums and "602.48" in vacuums and "Backpack" not in vacuums
+    bikes = Conversation(shop, "zh").say("product_info", "公路车和登山车哪个比较便宜？要中号的车架")
+    assert "1917.21" in bikes and "2076.50" in bikes
+    tee = Conversation(shop, "zh")
+    tee.say("product_info", "T恤有红色的吗")
+    assert "47.25" in tee.say("product_info", "S码")  # (red in S: sold out, said before the S ones in stock)
+    bed = Conversation(shop, "zh")
+    bed.say("recommend", "小号的宠物床 200以内")
+    assert "208.32" in bed.say("product_info", "只有灰色吗？别的颜色有没有，贵一点也行")
+    coffee = Conversation(shop, "zh").say("product_info", "咖啡机：黑色8杯带磨豆的，和白色4杯滴滤的，哪个划算？……哦说错了，"
+                                                           "是和不锈钢4杯带磨豆的那台比")
+    assert "236.95" in coffee and "226.05" not in coffee  # (the second one, corrected)
+    assert meant_intent("return_item", {}, "I want headphones, I mean earbuds, for the gym", {}) == "recommend"
+    grills = Conversation(shop, "zh")
+    grills.say("product_info", "你们有没有烤肉架")
+    assert "portable" in grills.say("product_info", "要插电的，小一点可以带去露营的")

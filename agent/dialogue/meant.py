@@ -183,6 +183,8 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if not products.products_in(text) and products.asks_whether_sold(text) and not reading.owns(text) \
             and not slots.get("order_id") and products_for(text):
         return "recommend"  # "do you carry those machines that clean the air in a room?" (for her allergies)
+    if intent in ("thanks_bye", "greeting") and products.products_in(text) and _JUST_A_PRODUCT.fullmatch(products.without_products(text)):
+        return "product_info"  # "ok. dumbells?" after a product we do not sell: that one, no goodbye
     if products.products_in(text) and not reading.owns(text) and not slots.get("order_id") and (
             products.asks_whether_sold(text) or (intent in ("complaint", "out_of_scope", None) and PRICE_ASKED.search(text))
             or (intent in ("out_of_scope", None) and (reading.QUESTION.search(text) or reading.COMPARES.search(text)
@@ -216,6 +218,11 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             slots.get("order_id") or context.get("slots", {}).get("order_id")):
         return "modify_order"
     return intent
+
+
+# a product's name and nothing but an acknowledgement around it ("ok. dumbells?", "嗯 那瑜伽垫呢")
+_JUST_A_PRODUCT = re.compile(r"\W*(?:ok(?:ay)?|and|what about|how about|then|hmm+|嗯|好的?|那)?\W*(?:the\s+)?\W*(?:呢|then)?\W*",
+                             re.IGNORECASE)
 
 
 # a wish changed, said as such ("算了她才上一年级 还是要简单的吧": the simpler one, then)
@@ -300,9 +307,11 @@ _ORDER_TALK = re.compile(r"退货|退款|退掉|退了|退回|想退|要退|申�
                          re.IGNORECASE)  # (no \b: "我那个laptop的order" has none between 的 and order)
 OFFERS = re.compile(r"优惠|折扣|打折|促销|活动|券|(?<![a-z])(?:coupons?|discounts?|promo\w*|deals?|sales?|offers?)(?![a-z])",
                     re.IGNORECASE)  # ("Tablet有discount吗": no \b between 有 and discount)
-WANTS = re.compile(r"推荐|买点|买个|买件|想买|买啥|买什么|该买|有啥|有什么|有没有|你们有|有这种|送点|送什么|想要个|弄个|搞个|整个|入手|"
+WANTS = re.compile(r"推荐|买点|买个|买件|想买|买啥|买什么|该买|有啥|有什么|有没有|你们有|有这种|送点|送什么|想要个|弄个|搞个|整个|入手|想找|找个|找一[个款台]|"
                    r"要[^，,。.退换改]{0,8}的那种|的就行|就够了|any ideas|recommend|suggest|"
                    r"\bi (?:need|want) (?:a|an|some) (?!refund|return|replacement|exchange|new (?:size|colou?r))\w+|"
+                   r"\bi (?:need|want) (?:new |good |cheap )?(?!refunds?\b|returns?\b|replacements?\b|exchanges?\b|answers?\b|"
+                   r"details\b|updates?\b|its\b|this\b|thanks\b)[a-z]{3,}s\b|"  # ("I want headphones, I mean earbuds")
                    r"\bsomething\b[^.?!]{0,30}\b(?:to|for|that)\b|"
                    r"what would you get|what (?:have you got|do (?:you|u) have|can you offer)|\bneeds? an? (?!refund|return|replacement|exchange)\w+|\bneed (?:something|smth|sth|some)\b|"
                    r"\bwhat could i get\b|有什么能|有啥能|\bneed to keep\b|\bwant to (?:get|buy|find)\b|\bget (?:her|him|them) (?:an? |some)?something\b|"

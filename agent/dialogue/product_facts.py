@@ -170,19 +170,23 @@ def side_by_side(turn: Turn, names: list[str], catalogue: dict) -> Answer:
     """Each product's price range and options in stock, one line each (two named and compared, or two just
     recommended: "which one is easiest to use?")."""
     lines, shown = [], []
+    pieces = [p for sentence in re.split(r"(?<=[.!?。！？])\s*", turn.text) for p in VERSUS.split(sentence) if p and p.strip()]
+    # (words naming no product hold for both: "a regular wristwatch or a smart watch? He'd only wear a leather strap")
+    shared = " ".join(p for p in pieces if not products.products_in(p))
     for name in names:
         product = turn.product(catalogue[name])
         in_stock = [v for v in product["variants"].values() if v["available"]]
         # (the one of it the message describes: "the black wireless over-ear headphones and the black … earbuds")
-        part = next((p for p in VERSUS.split(turn.text) if any(n == name for n, _ in products.products_in(p))), "")
-        named = named_options(in_stock, part) if part else {}
-        if 0 < len(exact := [v for v in in_stock if named and fits(v, named) == len(named)]) <= 2:
+        part = next((p for p in pieces if any(n == name for n, _ in products.products_in(p))), "")
+        named = named_options(in_stock, f"{part} {shared}") if part else {}
+        exact = [v for v in in_stock if named and fits(v, named) == len(named)] or in_stock
+        if len(exact) <= 2 and exact != in_stock:
             lines.append(turn.say("variant_facts", name=name, lines=stock_lines(turn, exact)).rstrip(".。"))
             shown.append(product)
-        elif in_stock:
-            prices = sorted(Decimal(str(v["price"])) for v in in_stock)
+        elif exact:
+            prices = sorted(Decimal(str(v["price"])) for v in exact)
             lines.append(turn.say("compared_line", name=name, low=f"{prices[0]:.2f}", high=f"{prices[-1]:.2f}",
-                                  options=options_summary(in_stock)))
+                                  options=options_summary(exact)))
             shown.append(product)
     if not lines:
         return turn.answer("out_of_stock", name=" / ".join(names))

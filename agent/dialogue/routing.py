@@ -132,13 +132,23 @@ def asks_about_product(context: dict, text: str) -> bool:
     of the product talked about just before is about that product, whatever else the words resemble."""
     those_two = reading.compares_those_two(text)
     return bool(context.get("product")) and bool(reading.QUESTION.search(text) or _FOLLOW_UP.search(text)
-                                                 or products.corrects(text) or those_two) \
+                                                 or products.corrects(text) or those_two or _only_options(text)) \
         and bool(names_option(text) or asked_attributes(text) or _ENDS.search(text) or STOCK.search(text) or those_two
                  or reading.BARE_PRICE.fullmatch(text)) \
         and not reading.ORDER_ID.search(text) and not money.payment_source(text) \
         and not reading.owns(text) \
         and all(n == context["product"] for n, _ in products.products_in(text)) \
         and not (task_of(context).intent in ORDER_INTENTS and reading.asks_change(text))  # ("有两个烤炉？退木炭那个")
+
+
+def _only_options(text: str) -> bool:
+    """The message is options and nothing else ("S码", "XL", "black, 4 cups"): which of the product talked about."""
+    words = re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)?|[\u4e00-\u9fff]", option_words(text))
+    return bool(words) and names_option(text) and not {"yes", "no", "none", "ok", "okay"} & set(words) \
+        and all(w in option_values() or f"{w}s" in option_values() or w in _OPTION_GLUE or w.isdigit() for w in words)
+
+
+_OPTION_GLUE = {"码", "号", "的", "色", "要", "吧", "呢", "款", "size", "in", "the", "one", "and", "or", "a", "an", "s", "m", "l"}
 
 
 STOCK = re.compile(r"(?<![a-z])in stock(?![a-z])|(?<![a-z])available(?![a-z])|有货|现货|还有哪|库存", re.IGNORECASE)  # "那现在哪几款是in stock的"

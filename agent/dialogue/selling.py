@@ -315,14 +315,17 @@ def _promotions(turn: Turn, name: str, product_id: str | None) -> tuple[str, Off
     title = "title_zh" if turn.language == "zh" else "title"
     reply = turn.say("promotions", lines="; ".join(f"{p[title]} ({p['coupon']})" for p in fresh[:2]))
     if not product_id and (kind := _WHOSE_DISCOUNT.search(turn.text)):  # "do you have a student discount?":
-        reply = turn.say("no_such_discount", kind=kind[0]) + reply   # no, then what there is
+        bulk = _HAGGLE.search(kind[0]) and ("批量" if turn.language == "zh" else "bulk")  # ("prices negotiable for 20 units?")
+        reply = turn.say("no_such_discount", kind=bulk or kind[0]) + reply   # no, then what there is
     return reply, _cross_sell(turn, promotions, name if product_id else "")
 
 
 # a discount for a kind of shopper the shop has none for (members, VIPs and birthdays have theirs: the FAQ's
 # account_membership answers them)
 _WHOSE_DISCOUNT = re.compile(r"\b(?:students?|first (?:order|purchase|time)|new customers?|seniors?|military|teachers?|"
-                             r"nurses?)\b|学生|首单|新人|新客|新用户|老人|教师|军人", re.IGNORECASE)
+                             r"nurses?|bulk|wholesale|volume|negotiable|haggle)\b|学生|首单|新人|新客|新用户|老人|教师|军人|批发|团购|"
+                             r"量大|议价|砍价|讲价", re.IGNORECASE)
+_HAGGLE = re.compile(r"negotiable|haggle|议价|砍价|讲价", re.IGNORECASE)  # (a price talked down: no bulk discount either)
 
 
 def _cross_sell(turn: Turn, promotions: list[dict], name: str = "") -> Offer | None:

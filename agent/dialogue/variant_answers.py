@@ -4,6 +4,7 @@ one asked for is not there."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 from itertools import zip_longest
 
@@ -40,6 +41,22 @@ _OF_THOSE = re.compile(r"那几个|这几个|那几款|这几款|其中|那些|(
                        r"\bamong (?:those|them|these)\b", re.IGNORECASE)
 
 
+# what is asked instead if the first thing asked is not there: "…1000毫升那种？没有的话750的也行", "…or not?? If not,
+# tell me which ones DO", "没有就告诉我同样10寸128G别的颜色多少钱", "如果Wi-Fi的没有，那Ethernet的最便宜多少"
+_IF_NOT = re.compile(r"没有的话|没货的话|没有就|要是没有|\bif not\b|\bif (?:it'?s|they'?re) (?:not|sold out)\b|\botherwise\b",
+                     re.IGNORECASE)
+_IF_NONE = re.compile(r"(?:如果|要是)([^，,。？?]{1,20}?)(?:的)?(?:没有|没货|卖完了?)[，,\s]*(?:那|就)?", re.IGNORECASE)
+
+
+def if_not(text: str) -> tuple[str, str] | None:
+    """(what is asked first, what is asked instead if that is not there), when the message says so."""
+    if (m := _IF_NONE.search(text)) and text[m.end():].strip():
+        return m[1], text[m.end():]
+    if (m := _IF_NOT.search(text)) and text[:m.start()].strip() and text[m.end():].strip():
+        return text[:m.start()], text[m.end():]
+    return None
+
+
 _IN_STOCK = re.compile(r"in stock|\bbuy\b.{0,20}\bnow\b|\bavailable\b|有货|现货|能买|可以买", re.IGNORECASE)
 
 
@@ -50,7 +67,7 @@ _WHICH_ONES = re.compile(r"\b(?:what|which) (?:[\w-]+ ){0,3}ones\b|\bwhat (?:[\w
 # an option the shopper no longer minds: "and a 13 inch with i7, any color?", "颜色无所谓"
 _OPTION_NAMES = (("color", "colou?rs?", "颜色|顏色"), ("size", "sizes?", "尺码|尺寸|大小|码"), ("material", "materials?", "材质|材料"),
                  ("height", "heights?", "高度"), ("length", "lengths?", "长度"), ("capacity", "capacit(?:y|ies)", "容量"))
-_ANY = {key: re.compile(rf"\b(?:any|whatever|whichever|which|what|other|another|different)\s+{en}\b(?!\s*(?:but|except)\b)|"
+_ANY = {key: re.compile(rf"\b(?:any|whatever|whichever|which|what|other|another|different)\s+{en}\b(?!\s*(?:but|except)\b|\s*\d)|"
                         rf"{en}\s+(?:doesn'?t matter|is fine)|"
                         rf"(?:{zh})(?:无所谓|不限|都行|都可以|随便)|(?:什么|任何|哪个)(?:{zh})都|(?:哪些|哪几种|几种|多少种|什么|其他|别的|换个|换一个|换种)(?:{zh})",
                         re.IGNORECASE)  # ("which colours of that bottle are available then?": any colour)
@@ -80,6 +97,22 @@ def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None 
     None when it names no option of the product."""
     product = product or turn.product(product_id)
     variants = list(product["variants"].values())
+    if (parts := if_not(turn.text)) and (first := asked_variants(variants, parts[0])) and (first[0] or first[1]):
+        # "有没有玻璃的，1000毫升那种？没有的话750的玻璃的也行", "gas with a rotisserie or not?? If not, which ones DO
+        # have one": the one asked first, said sold out (or not made), then the other asked for instead
+        asked, _ = first
+        if any(v["available"] for v in asked):
+            return variant_answer(replace(turn, text=parts[0]), name, product_id, product)
+        gone = turn.say("variant_facts", name=name, lines=stock_lines(turn, asked[:3])) if asked \
+            else turn.say("no_such_variant", name=name)
+        kept = (turn.dialogue.product, turn.dialogue.asked_options)
+        # (the first one's options held only for "another colour" of it: "没有就告诉我同样10寸128G别的颜色多少钱")
+        turn.dialogue.product, turn.dialogue.asked_options = name, {
+            k: sorted(v) for k, v in named_options(variants, parts[0]).items()} \
+            if any(w.search(parts[1]) for w in ANOTHER.values()) else {}
+        if (then := variant_answer(replace(turn, text=parts[1]), name, product_id, product)):
+            return Answer(gone + (" " if turn.language == "en" else "") + then.reply, {"product": product})
+        turn.dialogue.product, turn.dialogue.asked_options = kept  # (nothing named instead: asked of the whole)
     if (at_end := extreme(turn, name, variants)):
         return Answer(at_end, {"product": product})
     asked_before = turn.dialogue.asked_options if turn.dialogue.product == name else {}
@@ -105,22 +138,31 @@ def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None 
     # "what colours does it come in, and how much is the black one?")
     named_now = named_options(variants, text)
     asks_which = frozenset(k for k, words in _ANY.items() if words.search(text))
-    open_keys = frozenset(k for k in asks_which if named_now.get(k, set()) <= set(asked_before.get(k, ())))
+    open_keys = frozenset(k for k in asks_which if named_now.get(k, set()) <= set(asked_before.get(k, ()))
+                          or ANOTHER[k].search(text))  # ("只有灰色吗？别的颜色有没有": the other colours)
     asked, closest = _compared(variants, text, before) or asked_variants(
         variants, text, before, open_keys, again=bool(reading.BARE_PRICE.fullmatch(text)))
     # none has all that is named: what the question itself names ("8GB ram is kinda low. what about the black
     # 17-inch i7 one?"), or without what was asked before ("那黑色4杯的呢" after a black 8-cup one with a grinder)
     question = ([s for s in re.split(r"(?<=[.!?。！？])\s*", text) if s.strip()] or [text])[-1]
     question = question if reading.QUESTION.search(question) else text  # (not "…the 5x zoom versions. Still SD card.")
+    wanted = asked  # (the ones with all that is named, sold out, are said before the others: "T恤有红色的吗" … "S码")
     for words, earlier in ((question, before), (text, {}), (question, {})):
         if not closest or not (before or question != text):
             break
         if (alone := asked_variants(variants, words, earlier, open_keys))[0] and not alone[1]:
             asked, closest = alone
+    if asked is not wanted and wanted and not any(v["available"] for v in wanted):
+        asked = [*wanted[:1], *(v for v in asked if v is not wanted[0])]
     others = {}  # ("the other colour?" after the blue one: the colours that are not blue, asked from now on)
     for key in open_keys:
-        if ANOTHER[key].search(text) and (before_values := {str(x).lower() for x in asked_before.get(key, ())}) \
-                and (rest := [v for v in asked if str(v["options"].get(key, "")).lower() not in before_values]):
+        # (or named with it: "只有灰色吗？别的颜色有没有": not grey)
+        pool = asked if asked_before.get(key) else [  # (of the ones with the rest of what is asked)
+            v for v in variants if fits(v, kept := {k: x for k, x in {**before, **named_now}.items() if k != key}) == len(kept)]
+        if ANOTHER[key].search(text) and (before_values := {str(x).lower() for x in asked_before.get(key, ())
+                                                            or named_now.get(key, ())}) \
+                and (rest := [v for v in pool if str(v["options"].get(key, "")).lower() not in before_values]):
+            rest = sorted(rest, key=lambda v: not v["available"])
             asked, others[key] = rest, {str(v["options"][key]).lower() for v in rest if key in v["options"]}
     if not (asked or closest):
         return None
@@ -242,15 +284,26 @@ def _compared(variants: list[dict], text: str, before: dict | None = None) -> tu
     "大号灰色的宠物床 记忆棉的和涤纶的"): one of each, in stock first, the options named once holding for both
     where a variant has them ("portable gas grill vs portable charcoal grill, the basic ones")."""
     parts = [named_options(variants, p) for p in VERSUS.split(text) if p.strip()]
+    if (fixed := list(products.CORRECTION.finditer(text))) and (then := named_options(variants, text[fixed[-1].end():])) \
+            and len(head := [named_options(variants, p) for p in VERSUS.split(text[:fixed[-1].start()]) if p.strip()]) >= 2:
+        # ("黑色8杯带磨豆的，和白色4杯滴滤的…… 哦说错了，是和不锈钢4杯带磨豆的那台比": the last one, what it does not name kept)
+        parts = [*head[:-1], {**{k: v for k, v in head[-1].items() if k not in then}, **then}]
     if not all(parts) or not _told_apart(parts):
         return None
+    # (a sentence that sets nothing side by side holds for both: "他头不大不小M码。红色高通风的那款跟白色的比")
+    sentences, context = [x for x in re.split(r"(?<=[.!?。！？])\s*", text) if x.strip()], {}
+    if len(sentences) > 1 and not fixed and (pair := next((x for x in sentences if len([p for p in VERSUS.split(x) if p.strip()]) > 1), None)):
+        if len(inner := [named_options(variants, p) for p in VERSUS.split(pair) if p.strip()]) > 1 and all(inner) \
+                and _told_apart(inner):
+            parts, context = inner, named_options(variants, " ".join(x for x in sentences if x is not pair))
     picks, apart = [], _apart_by(parts)
     # ("robot那款是bagless还是bagged的" after vacuums for cat hair: robotic ones for it)
     kept = {k: set(v) for k, v in (before or {}).items() if k not in apart}
     for part in parts:
         shared = {k: v for other in parts if other is not part for k, v in other.items() if k not in part}
         # (none is "a gas grill, medium size": the gas one closest, told apart by what sets them side by side)
-        for named in ({**kept, **shared, **part}, {**shared, **part}, part, {k: v for k, v in part.items() if k in apart}):
+        for named in ({**kept, **context, **shared, **part}, {**context, **part}, {**kept, **shared, **part},
+                      {**shared, **part}, part, {k: v for k, v in part.items() if k in apart}):
             exact = sorted((v for v in variants if fits(v, named) == len(named)),
                            key=lambda v: (not v["available"], Decimal(str(v["price"]))))
             if exact and (exact[0]["available"] or named is part):
@@ -262,7 +315,8 @@ def _compared(variants: list[dict], text: str, before: dict | None = None) -> tu
             side = {k: v for k, v in part.items() if k in apart}  # on-ear one in stock closest to it beside it)
             picks += sorted((v for v in variants if v["available"] and fits(v, side) == len(side)),
                             key=lambda v: (-fits(v, part), Decimal(str(v["price"]))))[:1]
-    return (picks, None) if len({v["item_id"] for v in picks}) > 1 else None
+    picks = list({v["item_id"]: v for v in picks}.values())  # (each once: "…and the upright one … are both bagless?")
+    return (picks, None) if len(picks) > 1 else None
 
 
 def still_minded(asked: dict, text: str, variants: list[dict] | None = None) -> dict:
