@@ -157,8 +157,8 @@ def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None 
     others = {}  # ("the other colour?" after the blue one: the colours that are not blue, asked from now on)
     for key in open_keys:
         # (or named with it: "只有灰色吗？别的颜色有没有": not grey)
-        pool = asked if asked_before.get(key) else [  # (of the ones with the rest of what is asked)
-            v for v in variants if fits(v, kept := {k: x for k, x in {**before, **named_now}.items() if k != key}) == len(kept)]
+        others_named = {k: x for k, x in {**before, **named_now}.items() if k != key}  # (the rest of what is asked)
+        pool = asked if asked_before.get(key) else [v for v in variants if fits(v, others_named) == len(others_named)]
         if ANOTHER[key].search(text) and (before_values := {str(x).lower() for x in asked_before.get(key, ())
                                                             or named_now.get(key, ())}) \
                 and (rest := [v for v in pool if str(v["options"].get(key, "")).lower() not in before_values]):
