@@ -1721,6 +1721,7 @@ def test_the_one_asked_first_said_sold_out_before_the_one_asked_instead_and_two_
                                                            "是和不锈钢4杯带磨豆的那台比")
     assert "236.95" in coffee and "226.05" not in coffee  # (the second one, corrected)
     assert meant_intent("return_item", {}, "I want headphones, I mean earbuds, for the gym", {}) == "recommend"
+    assert meant_intent("out_of_scope", {}, "给我看看蓝牙音箱", {}) == "product_info"  # (not a question between two readings)
     grills = Conversation(shop, "zh")
     grills.say("product_info", "你们有没有烤肉架")
     assert "portable" in grills.say("product_info", "要插电的，小一点可以带去露营的")

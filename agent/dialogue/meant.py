@@ -137,6 +137,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "product_info"  # "问了半天没人回！！有线的黑色游戏鼠标 光电的跟激光的到底差多少钱": angry, and a price asked
     if products.asks_if_sold(text):  # "do you sell tents?": a question about the catalogue
         return "product_info"
+    if intent not in ORDER_INTENTS | {"product_info", "recommend", "price_promo"} and _SHOW_ME.search(text) \
+            and products.products_in(text) and not reading.owns(text) and not slots.get("order_id"):
+        return "product_info"  # "给我看看蓝牙音箱", "show me your backpacks": the catalogue's
     if intent in ("exchange_item", "modify_order", "return_item") and not task_of(context).intent \
             and not reading.OWNS.search(text) and not slots.get("order_id") and (PRICE_ASKED.search(text) or (
                 reading.QUESTION.search(text) and asked_attributes(products.without_products(text))
@@ -218,6 +221,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             slots.get("order_id") or context.get("slots", {}).get("order_id")):
         return "modify_order"
     return intent
+
+
+_SHOW_ME = re.compile(r"给我看看|看一?看|瞧瞧|想看|\bshow me\b|\blet me see\b|\bcan i see\b|\bbrowse\b", re.IGNORECASE)
 
 
 # a product's name and nothing but an acknowledgement around it ("ok. dumbells?", "嗯 那瑜伽垫呢")
