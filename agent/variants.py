@@ -76,15 +76,23 @@ _POUNDS = re.compile(r"(\d+)\s*(?:到|至|-|~|～|to)\s*(\d+)\s*(?:磅|lbs?\b|po
 _PIECES = re.compile(r"(\d+)\s*件套")  # "三件套" → "3-piece"
 _MM = re.compile(r"(\d+(?:\.\d+)?)\s*(?:毫米|mm)(?![a-z])", re.IGNORECASE)  # "6毫米" → "6mm"
 # a number in Chinese before a unit the catalogue counts in: "六毫米", "十三寸", "一杯份的", "二十小时"
-_ZH_COUNT = re.compile(r"(?<![一两二三四五六七八九十])([一两二三四五六七八九十]{1,3})(?=\s*(?:毫米|毫升|寸|英寸|吋|个?小时|升|倍|万像素|英尺|杯(?:份|量|装|的)|件套|(?<![大小]一)码))")
+_ZH_COUNT = re.compile(r"(?<![一两二三四五六七八九十百千零])([一两二三四五六七八九十百千零]{1,7})(?=\s*(?:毫米|毫升|(?<=[百千])片|寸|英寸|吋|个?小时|升|倍|万像素|英尺|杯(?:份|量|装|的)|件套|(?<![大小]一)码))")
 
 
 def _zh_count(m: re.Match) -> str:
-    """一 … 九十九 as digits."""
-    tens, _, ones = m[1].rpartition("十")
-    if "十" not in m[1]:
-        return "".join(_ZH_NUMBER[c] for c in m[1])
-    return str(int(_ZH_NUMBER.get(tens, "1")) * 10 + int(_ZH_NUMBER.get(ones, "0") if ones else 0))
+    """一 … 九千九百九十九 as digits ("十三寸": 13, "五百毫升": 500, "七百五十毫升": 750); digits alone as written ("一二")."""
+    if not any(unit in m[1] for unit in "十百千"):
+        return "".join(_ZH_NUMBER.get(c, "0") for c in m[1])
+    total, digit = 0, 0
+    for c in m[1]:
+        if c in _ZH_UNITS:
+            total, digit = total + (digit or 1) * _ZH_UNITS[c], 0
+        else:
+            digit = int(_ZH_NUMBER.get(c, "0"))
+    return str(total + digit)
+
+
+_ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
 _FEET = re.compile(r"(\d+(?:\.\d+)?)\s*(?:英尺|尺|feet|foot)(?![a-z])", re.IGNORECASE)  # "5英尺" → "5 ft"

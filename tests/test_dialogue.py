@@ -1685,6 +1685,7 @@ def test_the_one_asked_first_said_sold_out_before_the_one_asked_instead_and_two_
     from agent.dialogue.routing import _only_options
     from agent.variants import option_words
     assert "100 ft" in option_words("the hundred foot one") and "1000ml" in option_words("1000毫升那种")
+    assert "750ml" in option_words("七百五十毫升") and "1000片" in option_words("一千片的拼图") and "13-inch" in option_words("十三寸")
     assert meant_intent("out_of_scope", {}, "想找个tablet给我妈看剧", {}) == "recommend"
     assert meant_intent("thanks_bye", {}, "ok. dumbbells?", {}) == "product_info"
     assert meant_intent("thanks_bye", {}, "ok thanks bye", {}) == "thanks_bye"
