@@ -40,9 +40,7 @@ def product_facts(turn: Turn, meant: str | None = None) -> Answer:
         names = [meant]
     names = [kin_named(turn, names[0], catalogue)] if len(names) == 1 and names[0] != meant else names
     # ("笔记本（纸的那种，不是电脑）": the Notebook)
-    names = [n for n in names if n not in products.unwanted(turn.text)] or names
-    if products.corrects(turn.text):  # ("想买个跑步用的耳机……不对不对，我要的是…小音箱": the speaker)
-        names = [n for n in names if n in products.products_meant(turn.text)] or names
+    names = products.after_correction([n for n in names if n not in products.unwanted(turn.text)] or names, turn.text)
     name = best_named(turn, names, catalogue)
     if (thing := products.asks_if_sold(turn.text)):  # "do you sell tents / phone cases?": no, but…
         if name:  # ("do you sell drones? and how much is the cheapest laptop")

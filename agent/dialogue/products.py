@@ -216,6 +216,15 @@ def products_meant(text: str) -> list[str]:
     return [name for name, _ in products_in(words)] or ([name for name, _ in products_in(text)] if not corrections else [])
 
 
+def after_correction(names: list, text: str, name=lambda n: n) -> list:
+    """Of these, the ones named after a correction in the message, when there is one and it names some
+    ("想买个跑步用的耳机……不对不对，我要的是…小音箱": the speaker); else all of them."""
+    if not corrects(text):
+        return names
+    meant = products_meant(text)
+    return [n for n in names if name(n) in meant] or names
+
+
 # "the helmet one. NOT the one with the grill and the running shoes": an order they do not mean
 _OTHER_ORDER = re.compile(r"\bnot (?:the |that )?(?:one|order)s? (?:with|that has|that had|containing|where)\b[^.;!?。；！？]*|"
                           r"不是(?:有|买了?)?[^，,。；;!！?？]{0,20}?(?:那个订单|那一单|那单|那个)", re.IGNORECASE)

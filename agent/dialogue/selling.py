@@ -53,8 +53,7 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
     unwanted = products.unwanted(text)  # ("不要智能手表"; "something to read novels on … not a tablet tho": the need's)
     named = [(n, pid) for n, pid in named if n not in unwanted] \
         or ([] if any(n not in unwanted for n in products_for(text)) else named)
-    if products.corrects(text):  # ("想买个跑步用的耳机……不对不对，我要的是…小音箱": the speaker)
-        named = [(n, pid) for n, pid in named if n in products.products_meant(text)] or named
+    named = products.after_correction(named, text, name=lambda np: np[0])
     if len(named) == 1 and named[0][0] not in task.products \
             and (kin := kin_named(turn, named[0][0], catalogue)) != named[0][0]:  # (not "the kettle" just shown)
         named = [(kin, catalogue[kin])]  # ("有没有waterproof的camera推荐": the action camera)
@@ -232,9 +231,8 @@ def _for_need(turn: Turn, needed: list[str], catalogue: dict, need: str) -> str:
                    key=lambda np: Decimal(np[1]))[:3] if not shown and budget else []
     if not shown and budget and _GIFT.search(need) and not (above and Decimal(above[0][1]) <= budget * Decimal("1.1")):
         shown = _within(turn, catalogue, budget)
-    if not shown and budget:
-        if above:
-            return _listed(turn, above, need, over=budget)
+    if not shown and above:
+        return _listed(turn, above, need, over=budget)
     if not shown:
         return turn.say("nothing_within", budget=budget) if budget else _picks(turn)[0]
     return _listed(turn, shown, need)
