@@ -138,10 +138,10 @@ def _reheard(run: str) -> str:
 def _sounds() -> tuple[dict[tuple[str, ...], tuple[str, ...]], frozenset[str]]:
     """(pinyin → the catalogue's Chinese words said so: names, option words; the words no slip is: those and
     the common words)."""
-    from agent.variants import _ZH_COLOURS, _ZH_OPTIONS
+    from agent.variants import ZH_COLOURS, _ZH_OPTIONS
 
     words = {w for ws in aliases().values() for w in ws if re.fullmatch(r"[\u4e00-\u9fff]{3,5}", str(w))}
-    words |= {w for w in (*_ZH_OPTIONS, *_ZH_COLOURS) if re.fullmatch(r"[\u4e00-\u9fff]{3,5}", w)}
+    words |= {w for w in (*_ZH_OPTIONS, *ZH_COLOURS) if re.fullmatch(r"[\u4e00-\u9fff]{3,5}", w)}
     sounds = _by_sound(words)
     common = {line.strip() for line in LEXICON.read_text(encoding="utf-8").splitlines()
               if line and not line.startswith("#") and not line.isascii()}

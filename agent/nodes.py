@@ -150,7 +150,10 @@ async def understand(state: TurnState, deps: TurnDeps) -> dict:
         else u.confidence  # (a need and its budget: "what can I actually get for fifty or less?")
     # ("…a lamp for her dorm desk (NOT a battery one, she'll never change them)": the words made it a catalogue
     # question, no part of it is a change)
-    catalogue = intent in ("product_info", "recommend", "price_promo") and asks_catalogue(state["text"], u.slots)
+    # ("新家要换一打灯泡，LED light bulb有没有45刀以内一个的": the words made a catalogue question of what the model
+    # read as an exchange, and the part "新家要换一打灯泡" is no more one)
+    catalogue = intent in ("product_info", "recommend", "price_promo") \
+        and (asks_catalogue(state["text"], u.slots) or intent != u.intent)
     if intent not in CHANGES and not catalogue and (asked := next((o for o in others if o["intent"] in CHANGES and o[
             "confidence"] >= deps.settings.intent_confidence_threshold and asks_change(o["text"])), None)):
         intent, confidence = asked["intent"], asked["confidence"]  # "cancel my phone order. does the money go…?"

@@ -14,9 +14,9 @@ from agent.catalogue_words import asked_attributes, catalogue_variants, without_
 
 # Chinese option words as the catalogue writes them (colours and sizes shoppers type in Chinese); a
 # one-character colour counts only as a colour word ("黑色", "黑的"), not inside another ("蓝牙", "金额")
-_ZH_COLOURS = {"黑": "black", "白": "white", "红": "red", "蓝": "blue", "绿": "green", "灰": "grey", "银": "silver",
+ZH_COLOURS = {"黑": "black", "白": "white", "红": "red", "蓝": "blue", "绿": "green", "灰": "grey", "银": "silver",
                "金": "gold", "粉": "pink", "紫": "purple", "黄": "yellow", "棕": "brown"}
-_ZH_COLOUR = re.compile(f"([{''.join(_ZH_COLOURS)}])(?=[色的框]|颜色|镜片)")  # ("白颜色的", "黑框绿镜片")
+_ZH_COLOUR = re.compile(f"([{''.join(ZH_COLOURS)}])(?=[色的框]|颜色|镜片)")  # ("白颜色的", "黑框绿镜片")
 _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual", "咖啡色": "brown", "米色": "beige", "米白": "beige", "粉红": "pink", "粉紅": "pink", "藏青": "navy", "玫瑰金": "rose gold", "大号": "large", "大一点": "large", "小一点": "small",
                "中号": "medium", "小号": "small", "皮": "leather", "不锈钢": "stainless steel", "玻璃": "glass",
                "塑料": "plastic", "无线": "wireless cordless", "有线": "wired", "防水": "waterproof", "陶瓷": "ceramic",
@@ -38,7 +38,7 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "中型": "medium", "小型": "small", "大型": "large",
                "有尘袋": "bagged", "带尘袋": "bagged", "烧炭": "charcoal", "炭火": "charcoal", "木质调": "woody", "木香": "woody",
                "东方调": "oriental", "东方香": "oriental", "清新调": "fresh", "女香": "women", "男香": "men",
-               "相机仓": "camera", "相机隔层": "camera", "相机款": "camera", "水袋": "hydration", "电脑仓": "laptop", "放电脑": "laptop", "装电脑": "laptop", "电脑隔层": "laptop",
+               "相机仓": "camera", "相机隔层": "camera", "相机款": "camera", "水袋": "hydration", "电脑仓": "laptop", "放电脑": "laptop", "装电脑": "laptop", "放笔记本": "laptop", "装笔记本": "laptop", "电脑隔层": "laptop",
                "small bedroom": "small", "tiny bedroom": "small", "bedroom is tiny": "small", "bedroom is small": "small",
                "tiny room": "small", "room is tiny": "small", "活性炭": "carbon", "负离子": "ionic", "山地": "mountain", "登山车": "mountain", "放相机": "camera", "装相机": "camera", "带去露营": "portable", "公路车": "road",
                "磨豆": "built-in grinder", "研磨": "built-in grinder", "自动关机": "auto shutoff", "自动断电": "auto shutoff", "光学": "optical", "光电": "optical",
@@ -54,7 +54,10 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "苹果homekit": "apple homekit", "wooden": "wood", "alexa": "amazon alexa", "homekit": "apple homekit", "google home": "google assistant", "清新": "fresh", "女士": "women", "女款": "women", "女生": "women", "女性": "women",
                "男士": "men", "男款": "men", "男生": "men", "男性": "men", "中性": "unisex", "木炭": "charcoal", "炭烤": "charcoal", "电烤": "electric",
                "便携": "portable", "旋转烤叉": "rotisserie", "自动倾斜": "auto tilt", "侧炉": "side burner", "全尺寸": "full size", "全键盘": "full size",
-               "吸宠物": "pet hair removal", "最亮": "high", "brightest": "high"}  # ("吸宠物猫": 宠物毛 as a voice typed it)
+               "吸宠物": "pet hair removal", "最亮": "high", "brightest": "high",
+               "全拉链": "full", "半拉链": "half", "全拉": "full", "半拉": "half", "罐式": "canister", "卧式": "canister",
+               "低速": "low", "高速": "high", "通风好一点": "high or medium ventilation", "通风好点": "high or medium ventilation",
+               "通风好些": "high or medium ventilation"}  # ("吸宠物猫": 宠物毛 as a voice typed it)
 _INCH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-\s*)?(?:inches|inch|寸|英寸|吋)", re.IGNORECASE)
 # numbers as Chinese shoppers write them: "3000万像素" → 30MP, "5倍变焦" → 5x, "4杯" → 4 cups
 _MEGAPIXELS = re.compile(r"(\d+)\s*万像素")
@@ -75,8 +78,8 @@ _HOLDS_LAPTOP = re.compile(r"(?:装|放|塞)(?:得下|下)?[^，,。；;]{0,14}?
 _POUNDS = re.compile(r"(\d+)\s*(?:到|至|-|~|～|to)\s*(\d+)\s*(?:磅|lbs?\b|pounds?\b)", re.IGNORECASE)
 _PIECES = re.compile(r"(\d+)\s*件套")  # "三件套" → "3-piece"
 _MM = re.compile(r"(\d+(?:\.\d+)?)\s*(?:毫米|mm)(?![a-z])", re.IGNORECASE)  # "6毫米" → "6mm"
-# a number in Chinese before a unit the catalogue counts in: "六毫米", "十三寸", "一杯份的", "二十小时"
-_ZH_COUNT = re.compile(r"(?<![一两二三四五六七八九十百千零])([一两二三四五六七八九十百千零]{1,7})(?=\s*(?:毫米|毫升|(?<=[百千])片|寸|英寸|吋|个?小时|升|倍|万像素|英尺|杯(?:份|量|装|的)|件套|(?<![大小]一)码))")
+# a number in Chinese before a unit the catalogue counts in: "六毫米", "十三寸", "一杯份的", "二十小时", "五十五到七十五磅"
+_ZH_COUNT = re.compile(r"(?<![一两二三四五六七八九十百千零])([一两二三四五六七八九十百千零]{1,7})(?=\s*(?:毫米|毫升|(?<=[百千])片|寸|英寸|吋|个?小时|升|倍|万像素|英尺|杯(?:份|量|装|的)|件套|(?<![大小]一)码|磅|(?:到|至)[一两二三四五六七八九十百千零]{1,7}\s*磅))")
 
 
 def _zh_count(m: re.Match) -> str:
@@ -100,8 +103,8 @@ _LITRE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:升|litres?|liters?)", re.IGNORECASE)
 _ML = re.compile(r"(\d+)\s*(?:毫升|ml\b|cc\b)", re.IGNORECASE)  # "1000毫升" → "1000ml"
 # what the shopper does not want: "not the 13-inch", "instead of white", "不是白色的"
 _NEGATED = re.compile(r"[^.;!?。；！？]*\bavoid (?:that|it|them|those)(?=\s*(?:[.!?。！？]|$))|"  # ("he chews fleece to pieces, so I'd rather avoid that")
-                      r"\b(?:not(?! just| only| merely)|no|without|avoid(?:ing)?|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\b(?:but|so|has to|have to|must)\b)"
-                      r"|(?:不是|不要|不想[用要]|别是|别要|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]))\s?[^,.;!?，。；！？要换…\s()]*"
+                      r"\b(?:not(?! just| only| merely)|no|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want)|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\b(?:but|so|has to|have to|must)\b)"
+                      r"|(?:不是|不要|不想[用要]|不喜欢|讨厌|受不了|别是|别要|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]))\s?[^,.;!?，。；！？要换…\s()]*"
                       r"|(?:[a-z][a-z0-9-]*(?: [a-z0-9-]+)?|[\u4e00-\u9fff]{2,6})的?就?(?:算了|不要了|不考虑了?)",
                       re.IGNORECASE)  # ("没wifi", "不要 professional 的", "clicky的就算了", "扫地机器人就算了"; "no free wall socket
 #                    so it has to run off USB": USB wanted)
@@ -151,11 +154,11 @@ def option_words(text: str) -> str:
                 text = re.sub(rf"(?<![a-z]){re.escape(zh)}(?![a-z])", f" {_ZH_OPTIONS[zh]} ", text)
         elif zh in text:
             text = text.replace(zh, f" {_ZH_OPTIONS[zh]} ")
-    return _ZH_COLOUR.sub(lambda m: f" {_ZH_COLOURS[m[1]]} ", text)
+    return _ZH_COLOUR.sub(lambda m: f" {ZH_COLOURS[m[1]]} ", text)
 
 
-_NEGATION_WORDS = re.compile(r"^(?:not|no|without|avoid(?:ing)?|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?|"
-                             r"不是|不要|不想[用要]|别是|别要|而不是|没有|没)\s*(?:the |a |an )?|"
+_NEGATION_WORDS = re.compile(r"^(?:not|no|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want)|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?|"
+                             r"不是|不要|不想[用要]|不喜欢|讨厌|受不了|别是|别要|而不是|没有|没)\s*(?:the |a |an )?|"
                              r"的?就?(?:算了|不要了|不考虑了?)$|\bavoid (?:that|it|them|those)$", re.IGNORECASE)
 
 
@@ -200,6 +203,54 @@ def option_value(value: object) -> str:
     return _LITRE.sub(lambda m: f"{m[1]}l", _INCH.sub(lambda m: f"{m[1]}-inch", str(value).lower()))
 
 
+def colours_not_made(variants: list[dict], text: str) -> list[str]:
+    """The colours the shopper names that the product is made in none of ("the red backpack": red), where it
+    has colours at all; not a colour inside another value ("space grey", "warm white")."""
+    if not any("colo" in k.lower() for v in variants for k in v["options"]):
+        return []
+    values = " ".join(option_value(x) for v in variants for x in v["options"].values())
+    named = dict.fromkeys(m[0] for m in _COLOUR_WORD.finditer(option_words(text)))
+    return [c for c in named if not re.search(rf"(?<![a-z]){c}(?![a-z])", values)
+            and not (c in ("grey", "gray") and re.search(r"(?<![a-z])gr[ae]y(?![a-z])", values))]
+
+
+def numbers_not_made(variants: list[dict], text: str) -> dict[str, str]:
+    """Numbers the shopper names in a unit the product's options count in, that none of its values has ("hiking
+    boots in size 13", "3000片的拼图", "a 2TB laptop", "3升的电水壶"): {as the shopper wrote it: the option}."""
+    have: dict[str, set[float]] = {}  # unit → the numbers the product's values have in it
+    keys: dict[str, str] = {}  # unit → the option counted in it
+    for v in variants:
+        for key, value in v["options"].items():
+            if (m := _NUMBER_UNIT.fullmatch(option_value(value))):
+                unit = _unit_of(m[2]) or (key.lower() if key.lower() in ("size", "pieces") else "")
+                if unit:
+                    have.setdefault(unit, set()).add(float(m[1]))
+                    keys[unit] = key
+    words, out = option_words(text), {}
+    for unit, numbers in have.items():
+        said = _SAID_IN[unit] if unit in _SAID_IN else rf"(?<![\d.])(\d+(?:\.\d+)?)\s*-?\s*{re.escape(unit)}s?(?![a-z])()"
+        out |= {m[0].strip(): keys[unit] for m in re.finditer(said, words) if float(m[1] or m[2]) not in numbers}
+    return out
+
+
+_NUMBER_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s*-?\s*([a-z ]*)")
+_SAID_IN = {"size": r"(?:\bsize|\bus|\beu)\s*(\d+(?:\.\d+)?)(?![\d.])|(?<![\d.])(\d+(?:\.\d+)?)\s*码",
+            "pieces": r"(?<![\d.])(\d+)\s*-?\s*(?:pieces?|pcs?|片)(?![a-z])()"}
+
+
+def _unit_of(written: str) -> str:
+    """The unit word of a value's number ("tb ssd" → "tb", "cups" → "cup", "w equivalent" → "w"), none for "k"
+    (a resolution, or money)."""
+    word = written.strip().split(" ")[0] if written.strip() else ""
+    word = {"inches": "inch", "cups": "cup", "hours": "hour", "degrees": "degree", "lbs": "lbs", "liters": "liter",
+            "liter": "liter"}.get(word, word)
+    return "" if word in ("k", "") or "-" in word else word
+
+
+_COLOUR_WORD = re.compile(r"(?<![a-z-])(?:black|white|red|blue|green|grey|gray|silver|gold|pink|purple|yellow|brown|navy|"
+                          r"beige|orange|teal|maroon|burgundy|khaki|turquoise)(?![a-z-])")
+
+
 def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
     """{option: the values of it the text names} over these variants' options. A yes/no option is named
     by the attribute it stands for ("要waterproof的": waterproof yes), unless the text negates it."""
@@ -236,6 +287,7 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
         if (none := {x for x in values if _NONE_VALUE.match(x)}) and not values & {"yes", "no"}:
             found[key] = none if key.lower() in negated else values - none
     _by_end_word(variants, words, found, spans)  # ("stainless 2L induction vs glass": the stainless steel one)
+    _by_option_name(variants, words, found)  # ("black frame with brown lenses": frame color black, lens color brown)
     _sizes_in_words(variants, words, found)  # ("the blue bike helmet in medium": size M, not medium ventilation)
     for key in having(text):  # ("有背光最好", "with a backlight"): any of its values but none
         if (some := {option_value(v["options"][k]) for v in variants for k in v["options"] if k.lower() == key} - {"none"}):
@@ -269,6 +321,29 @@ def _without_any(variants: list[dict], key: str, text: str) -> bool:
 # not Amazon Alexa: "alexa", "homekit", "google home" name those, and the company's own version does: "Google 版")
 _NOT_BY_FIRST = {"space", "night", "amazon", "apple", "google"}
 _VERSION = r"\s*(?:版|款|的|version|one|model|compatible|兼容)"
+
+
+def _by_option_name(variants: list[dict], words: str, found: dict) -> None:
+    """A value two options share ("black" of the frame colour and of the lens colour), told by the option's own
+    word just after it ("the black frame with brown polarized lenses": frame color black, lens color brown);
+    left to both where no such word follows."""
+    own = {key: w for key in {k for v in variants for k in v["options"]}
+           if (w := next((x for x in key.lower().split() if x not in _GENERIC_OPTION_WORDS), None)) and " " in key}
+    for value in {x for key in found for x in found[key] if key in own}:
+        keys = [k for k in own if value in found.get(k, ())]
+        if len(keys) < 2:
+            continue
+        said = set()
+        for m in re.finditer(rf"(?<![a-z0-9]){re.escape(value)}(?![a-z0-9])((?:\s+[a-z-]+){{1,3}})", words):
+            said |= {k for k in keys if re.search(rf"\b{re.escape(own[k])}", m[1])}
+        for key in keys if said else ():
+            if key not in said:
+                found[key].discard(value)
+                if not found[key]:
+                    del found[key]
+
+
+_GENERIC_OPTION_WORDS = {"color", "colour", "type", "material", "size", "style"}
 
 
 def _by_end_word(variants: list[dict], words: str, found: dict, spans: dict) -> None:
@@ -458,7 +533,7 @@ _NOT_WORD = re.compile(r"[^\w+-]+")
 _OPTION_VALUE = re.compile(r"(?<![a-z0-9.])(?:\d+(?:\.\d+)?(?:gb|tb|mah|ml|mm|-inch|l|mp|x)|\d+ (?:hours|cups?)|i[3579]|"
                            r"xs|s|m|l|xl|xxl)(?![a-z0-9])")
 _WORD_VALUES = re.compile(r"(?<![a-z])(?:%s)(?![a-z])" % "|".join(
-    re.escape(v) for v in sorted({*_ZH_OPTIONS.values(), *_ZH_COLOURS.values()}, key=len, reverse=True)))
+    re.escape(v) for v in sorted({*_ZH_OPTIONS.values(), *ZH_COLOURS.values()}, key=len, reverse=True)))
 _CONTRACTION = re.compile(r"['’](?:s|m|ll|re|ve|d|t)\b", re.IGNORECASE)  # not the "s" of "that's", the "m" of "I'm"
 
 

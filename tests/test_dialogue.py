@@ -1726,3 +1726,52 @@ def test_the_one_asked_first_said_sold_out_before_the_one_asked_instead_and_two_
     grills = Conversation(shop, "zh")
     grills.say("product_info", "你们有没有烤肉架")
     assert "portable" in grills.say("product_info", "要插电的，小一点可以带去露营的")
+
+
+def test_a_thing_asked_whether_sold_a_product_refused_after_its_name_two_prices_apart_and_a_question_asked_also(shop):
+    from agent.dialogue import money, products
+    charger = Conversation(shop, "zh").say("product_info", "家人们 你们这有充电宝不 出门手机天天没电 救命")
+    assert "Portable Charger" in charger and "Smartphone" not in charger  # (their phone, our charger)
+    helmet = Conversation(shop).say("product_info", "Hi! Do you carry bike helmets? Also need a lock for the bike while I'm at it.")
+    assert "Cycling Helmet" in helmet and "Bicycle" not in helmet
+    both = Conversation(shop).say("product_info", "do you sell espresso machines or only regular coffee makers?")
+    assert "Espresso Machine" in both and "Coffee Maker" in both  # (both in one question)
+    assert products.unwanted("女朋友想要个能看电子书的东西，平板太重了她不要，２５０以内") == {"Tablet"}
+    assert money.budget("要个能装电脑的书包 别超过210") == 210
+    shoes = Conversation(shop).say("product_info", "I run on the road most mornings and my shoes are done. Size 9... actually "
+                                                   "make that 10, my feet swell on long runs. Leather upper is fine.")
+    assert "Running Shoes" in shoes and "154.75" in shoes  # (not a road bike)
+    sunglasses = Conversation(shop).say("product_info", "the black frame with brown polarized lenses, or the silver metal "
+                                                        "frame with black lenses. Which one is cheaper, and by how much?")
+    assert "290.94" in sunglasses and "296.16" in sunglasses and "5.22" in sunglasses
+    beds = Conversation(shop, "zh").say("price_promo", "宠物窝最便宜的是多少钱然后最贵的又是多少我看看差多少")
+    assert "180.93" in beds and "208.32" in beds and "27.39" in beds
+    shelves = Conversation(shop).say("product_info", "white wood 4 ft vs white wood 5 ft, prices? Also is there a glass one "
+                                                     "in white, 4 ft?")
+    assert "510.02" in shelves and "451.01" in shelves and "sold out" in shelves
+    dumbbells = Conversation(shop, "zh").say("product_info", "四十五到七十五磅不对是五十五到七十五磅的哑铃可调节的铁的有没有货"
+                                                             "要是没有的话其他材质可调节的也行多少钱")
+    assert "已售罄" in dumbbells and "483.66" in dumbbells
+    helmets = Conversation(shop, "zh")
+    helmets.say("product_info", "我家小孩要个骑车戴的头盔他头比较小要S码的")
+    assert "204.47" in helmets.say("product_info", "然后要通风好一点的夏天骑车热")  # (S still; medium, high being sold out)
+    board = Conversation(shop)
+    board.say("product_info", "bamboo deck skateboard, 34 inch")
+    assert "193.79" in board.say("recommend", "cheaper one then. how much")  # (of the two shown)
+    brush = Conversation(shop)
+    brush.say("product_info", "Do you have an electric toothbrush that's rechargeable?")
+    other = brush.say("product_info", "She can't stand black. What color is the other one, and how much?")
+    assert "211.11" in other and "192.15" not in other
+    thermostat = Conversation(shop, "zh")
+    thermostat.say("product_info", "有没有smart thermostat支持Apple HomeKit的")
+    assert "Bluetooth Speaker" not in thermostat.say("product_info", "那Alexa的white呢 家里音箱是Echo")
+    backpack = Conversation(shop, "zh")
+    backpack.say("recommend", "想买个双肩包")
+    assert "Laptop" not in backpack.say("recommend", "要能放笔记本电脑的 灰色")  # (a compartment for one)
+    boots = Conversation(shop).say("product_info", "do you have hiking boots in size 13?")
+    assert "don't have the Hiking Boots in size 13" in boots and "236.57" in boots
+    puzzle = Conversation(shop, "zh").say("product_info", "有3000片的拼图吗")
+    assert "没有3000片" in puzzle and "2000" in puzzle
+    red = Conversation(shop).say("product_info", "do you have the red backpack in large?")
+    assert "don't have the Backpack in red" in red and "198.00" in red  # (the large ones there are)
+    assert "没有" not in Conversation(shop, "zh").say("product_info", "黑色的背包多少钱")

@@ -311,7 +311,8 @@ _ORDER_TALK = re.compile(r"退货|退款|退掉|退了|退回|想退|要退|申�
                          r"exchanges?|cancel[a-z]*|orders?|ordered|ship|shipping|shipped|deliver[a-z]*|arriv[a-z]*|track[a-z]*|"
                          r"package|parcel|swap|replace[a-z]*|receiv[a-z]*|bought|purchased?|got|status|my (?:order|purchase))(?![a-z])",
                          re.IGNORECASE)  # (no \b: "我那个laptop的order" has none between 的 and order)
-OFFERS = re.compile(r"优惠|折扣|打折|促销|活动|券|(?<![a-z])(?:coupons?|discounts?|promo\w*|deals?|sales?|offers?)(?![a-z])",
+OFFERS = re.compile(r"优惠|折扣|打折|促销|活动|券|批发价|团购价|(?<![a-z])(?:coupons?|discounts?|promo\w*|deals?|sales?|offers?|"
+                    r"(?:bulk|wholesale) (?:price|pricing|rate)s?)(?![a-z])",
                     re.IGNORECASE)  # ("Tablet有discount吗": no \b between 有 and discount)
 WANTS = re.compile(r"推荐|买点|买个|买件|想买|买啥|买什么|该买|有啥|有什么|有没有|你们有|有这种|送点|送什么|想要个|弄个|搞个|整个|入手|想找|找个|找一[个款台]|"
                    r"要[^，,。.退换改]{0,8}的那种|的就行|就够了|any ideas|recommend|suggest|"

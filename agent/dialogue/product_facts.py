@@ -11,7 +11,8 @@ from agent.dialogue import money, products, reading
 from agent.dialogue.routing import names_option
 from agent.dialogue.state import Task
 from agent.dialogue.turn import Answer, Turn, options
-from agent.dialogue.variant_answers import ANOTHER, EACH, MOST_LISTED, VERSUS, still_minded, stock_lines, variant_answer
+from agent.dialogue.variant_answers import (ANOTHER, EACH, MOST_LISTED, VERSUS, priced_values, still_minded, stock_lines,
+                                           variant_answer)
 from agent.catalogue_search import closest_products, products_for, uses_named
 from agent.catalogue_words import Attribute, asked_attributes
 from agent.variants import asked_variants, fits, fitting, named_options, owner_of_options
@@ -35,12 +36,17 @@ def product_facts(turn: Turn, meant: str | None = None) -> Answer:
     in stock), or every option in stock and the price range. `meant`: the product the conversation says,
     where the words name none."""
     catalogue = turn.shop.call("list_all_product_types", {})
-    names = [n for n, _ in products.products_in(turn.text) if n in catalogue] or ([meant] if meant else [])
+    theirs = products.only_theirs(turn.text)  # ("那Alexa的white呢 家里音箱是Echo": the thermostat still)
+    names = [n for n, _ in products.products_in(turn.text) if n in catalogue and (n not in theirs or not (
+        meant or turn.dialogue.product))] or ([meant] if meant else [])
     if meant in names:  # (the caller told which of those the words mean: "the kettle" just recommended)
         names = [meant]
     names = [kin_named(turn, names[0], catalogue)] if len(names) == 1 and names[0] != meant else names
     # ("笔记本（纸的那种，不是电脑）": the Notebook)
     names = products.after_correction([n for n in names if n not in products.unwanted(turn.text)] or names, turn.text)
+    if len(names) > 1 and len(sold := [n for n in products.asked_if_sold(turn.text) if n in names]) == 1 \
+            and not reading.COMPARES.search(turn.text):
+        names = sold  # ("do you carry bike helmets? also need a lock for the bike": the helmets asked about)
     name = best_named(turn, names, catalogue)
     if (thing := products.asks_if_sold(turn.text)):  # "do you sell tents / phone cases?": no, but…
         if name:  # ("do you sell drones? and how much is the cheapest laptop")
@@ -55,12 +61,12 @@ def product_facts(turn: Turn, meant: str | None = None) -> Answer:
 
 def _facts_of(turn: Turn, catalogue: dict, name: str | None) -> Answer:
     if (reading.COMPARES.search(turn.text) or EACH.search(turn.text) or _TORN.search(turn.text)
-            or products.asks_whether_sold(turn.text)) and len(both := _told_apart(turn.text, catalogue)) == 2:
+            or products.asks_whether_sold(turn.text) and len(products.asked_if_sold(turn.text)) != 1) \
+            and len(both := _told_apart(turn.text, catalogue)) == 2:
         return side_by_side(turn, both, catalogue)
     task = turn.dialogue.task
     name = name or fitting_shown(turn, catalogue) or having_asked(turn, catalogue) or turn.dialogue.product \
-        or (task and task.product) or owner_of_options(turn.text) or next(iter(products_for(turn.text)), None)
-    # ("入耳无线黑色 跟 头戴无线黑色": the Headphones; "I run marathons, need new shoes size 10": the running shoes)
+        or (task and task.product) or _by_options_or_use(turn.text)
     if name not in catalogue:  # (several just recommended, and the words fit more than one)
         return turn.answer("which_product")
     if turn.dialogue.product != name:  # the options asked about another product say nothing of this one
@@ -155,6 +161,15 @@ def _sides(text: str, catalogue: dict) -> list[str]:
         if len(one) == 1 and len(other) > 1 and one[0] in other:
             other.remove(one[0])
     return [sides[0][0], sides[1][0]] if all(len(s) == 1 for s in sides) and sides[0] != sides[1] else []
+
+
+def _by_options_or_use(text: str) -> str | None:
+    """The product the options named belong to ("入耳无线黑色 跟 头戴无线黑色": the Headphones), unless the message
+    names uses of others ("I run on the road most mornings … size 10, leather is fine": the running shoes, not a
+    road bike: two uses or more, not "学生党" beside "入耳无线黑色"); else the product of the uses ("I run marathons, need
+    new shoes size 10")."""
+    owner, used = owner_of_options(text), products_for(text)
+    return used[0] if used and (not owner or uses_named(text, used[0]) >= 2 and owner not in used) else owner
 
 
 def _by_use(names: list[str], text: str) -> str | None:
@@ -297,7 +312,7 @@ def _attributes_answer(turn: Turn, name: str, product: dict, asked: list[Attribu
     for attribute in asked:
         keys = [k for k in variants[0]["options"] if k.lower() in attribute.keys]
         missing += [attribute.label[turn.language]] if not keys else []
-        lines += [f"{k}: {_values(shown, k, priced=known is None)}"
+        lines += [f"{k}: {priced_values(shown, k, priced=known is None)}"
                   + ("" if known or asked_before else _sold_out_values(turn, variants, k)) for k in keys]
     label = f"{name} ({options(known)})" if known else name
     reply = turn.say("attribute_facts", name=label, lines="; ".join(lines)) if lines else ""
@@ -324,18 +339,6 @@ def _sold_out_values(turn: Turn, variants: list[dict], key: str) -> str:
     gone = sorted({str(v["options"][key]) for v in variants if key in v["options"]}
                   - {str(v["options"][key]) for v in variants if v["available"] and key in v["options"]})
     return f" ({turn.say('sold_out')}: {', '.join(gone)})" if gone else ""
-
-
-def _values(variants: list[dict], key: str, priced: bool) -> str:
-    """An option's values over these variants; with the lowest price of each when several are shown
-    ("which has more RAM?": "4GB ($1128.99), 8GB ($1157.86)")."""
-    low: dict[str, Decimal] = {}
-    for v in variants:
-        value = str(v["options"][key])
-        low[value] = min(low.get(value, Decimal(str(v["price"]))), Decimal(str(v["price"])))
-    if all(re.match(r"\d", value) for value in low):  # sizes and amounts in their order ("7, 8, 9, 10")
-        low = dict(sorted(low.items(), key=lambda vp: float(re.match(r"\d+(?:\.\d+)?", vp[0])[0])))
-    return ", ".join(f"{value} (${price:.2f})" if priced and len(low) > 1 else value for value, price in low.items())
 
 
 def options_summary(variants: list[dict]) -> str:

@@ -59,17 +59,20 @@ def products_in(text: str) -> tuple[tuple[str, str], ...]:
             else rf"(?:(?<![放装塞]){re.escape(written)}|{re.escape(written)}(?!的))(?!仓|隔层|槽|款(?!式))"
         # ("带相机仓的", "尼龙相机款", "黑色大号放电脑的" backpack: a compartment, no camera or laptop)
         if (m := re.search(pattern, lowered)):
-            found += [(name, written) for name in names if name not in (n for n, _ in found)]
+            # (a word that may mean several, one of them named by its catalogue name: that one, "头戴或入耳的耳机
+            # （Headphones）")
+            found += [(name, written) for name in names if name not in (n for n, _ in found)
+                      and not any(n in names and w == n.lower() for n, w in found)]
             held |= set(names) if _HOLDS.search(lowered[:m.start()]) else set()
             lowered = re.sub(pattern, " ", lowered)
-    # ("能装笔记本电脑的双肩包", "a backpack that fits my 15 inch laptop": the backpack is the product)
-    kept = [(n, w) for n, w in found if n not in held]
-    return tuple(kept if kept else found)
+    # ("能装笔记本电脑的双肩包", "a backpack that fits my 15 inch laptop": the backpack is the product; "要能放笔记本电脑
+    #的" after backpacks: a compartment, no product)
+    return tuple((n, w) for n, w in found if n not in held)
 
 
-# what a product is said to hold or go with, just before its name
+# what a product is said to hold or go with, just before its name (not "do you carry bike helmets": the shop's stock)
 _HOLDS = re.compile(r"(?:能装|装得下|放得下|能放|可以装|可以放)[^，,。；;的]{0,6}$|"
-                    r"\b(?:fits?|holds?|carry|carries|big enough for)\s+(?:a |an |my |the )?(?:\d+(?:\.\d+)?[- ]?(?:inch|in|\"|'')\s*)?$|"
+                    r"\b(?:fits?|holds?|(?<!you )(?<!\bu )(?<!\bye )(?<!guys )(?<!y'all )(?<!\bshop )(?<!store )carry|carries|big enough for)\s+(?:a |an |my |the )?(?:\d+(?:\.\d+)?[- ]?(?:inch|in|\"|'')\s*)?$|"
                     r"\b(?:bag|case|sleeve|stand|lamp|desk|charger) for (?:her|his|my|their|your) $")  # ("a bag for her laptop")
 
 
@@ -77,7 +80,7 @@ _SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)? (?:sell|have|carry|stock)\s
                    r"(?=\s*(?:[?.!,]|$|\bor\b|\bin\b|\bfor\b|\bat\b))|"
                    r"\b(?:biggest|largest|smallest|best|newest|latest|cheapest|most expensive)\s+([a-z][a-z -]{1,20}?)\s+"
                    r"(?:you|u|y'?all)(?: guys)? (?:sell|have|carry|stock|got)\b|"  # ("how big is the biggest tv you sell")
-                   r"(?:你们|你家|店里|贵店)(?:这里|这儿)?(?:有没有|有|卖)卖?([\u4e00-\u9fff]{1,6}?)(?:卖)?(?:的?(?:吗|么|嘛)|的\s*(?:[?？]|$))|"
+                   r"(?:你们|你家|店里|贵店)(?:这里|这儿|这)?(?:有没有|有|卖)卖?([\u4e00-\u9fff]{1,6}?)(?:卖)?(?:的?(?:吗|么|嘛)|的\s*(?:[?？]|$)|不(?![\u4e00-\u9fff]))|"
                    r"(?:有没有卖|有卖|卖不卖)(?![吗么嘛呢])([\u4e00-\u9fff]{1,6}?)(?:的|吗|么|[?？]|$)|"
                    r"^\W*([\u4e00-\u9fff]{2,6}?)(?:你们|你家|店里)?(?:有没有卖|有卖|卖不卖|有没有)的?(?:吗|么|嘛)?\W*$|"  # ("手机壳有卖吗")
                    r"(?:想|要)(?:买|送|找)(?:一)?[个台把只件款双]([\u4e00-\u9fff]{2,5}?)\s*[，,]?\s*(?:有吗|有没有|有卖吗|你们有吗)|"
@@ -118,7 +121,14 @@ def unwanted(text: str) -> set[str]:
         if not named and len(word := m[1].split("的")[0]) >= 2 and "的" in m[1]:
             named = {name for written, names in _product_names() if written.startswith(word) for name in names}
         out |= named
+    for clause in _PARTS.split(text):  # ("平板太重了她不要": the tablet named, then refused at the clause's end)
+        if _REFUSED_AFTER.search(clause):
+            out |= {name for name, _ in products_in(_REFUSED_AFTER.sub("", clause))}
     return out
+
+
+_PARTS = re.compile(r"[，,。.;；!！?？\n]+")
+_REFUSED_AFTER = re.compile(r"(?:她|他|我们?|都|也|就|肯定|坚决)?(?:不要|不想要|不考虑|不喜欢|用不惯)了?\s*$")
 
 
 def replaced(text: str) -> set[str]:
@@ -138,7 +148,8 @@ def only_theirs(text: str) -> set[str]:
     return {n for n, _ in products_in(text)} - {n for n, _ in products_in(_MINE.sub(" ", text))}
 
 
-_MINE = re.compile(r"\b(?:my|our|his|their|her(?!\s+(?:an?|the|some|one)\b))\s+(?:own\s+|old\s+|current\s+)?[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?|我(?:的|家的?)[^\s，,。.;；!！?？的]{1,6}",
+_MINE = re.compile(r"\b(?:my|our|his|their|her(?!\s+(?:an?|the|some|one)\b))\s+(?:own\s+|old\s+|current\s+)?[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?|我(?:的|家的?)[^\s，,。.;；!！?？的]{1,6}|"
+                   r"家里的?[^\s，,。.;；!！?？的是]{1,6}(?=是|用的)",  # ("家里音箱是Echo": theirs)
                    re.IGNORECASE)
 
 
@@ -149,6 +160,17 @@ def asks_whether_sold(text: str) -> bool:
 
 _SELL_WORDS = re.compile(r"\b(?:do |does )?(?:you|u|y'?all)(?: guys)? (?:sell|carry|stock)\b|^\W*(?:u|you|ya)(?: guys)? (?:have|got)\b|"
                          r"卖不卖|有没有卖|有卖|(?:你们|你家|店里|贵店)卖(?!的)|" + GOT_ANY.pattern, re.IGNORECASE)  # ("u have gopros?", "你们卖电视吗")
+
+
+def asked_if_sold(text: str) -> list[str]:
+    """The products of ours in the thing a do-you-sell question names ("do you carry bike helmets? also need a
+    lock for the bike": the Cycling Helmet; "你们这有充电宝不 出门手机天天没电": the Portable Charger)."""
+    if not (m := _SOLD.search(text)) or products_in(_CLAUSE_END.split(text[m.end():], maxsplit=1)[0]):
+        return []  # (none, or more in the same question: "do you sell espresso machines or only regular coffee makers?")
+    return [n for n, _ in products_in(next(g for g in m.groups() if g))]
+
+
+_CLAUSE_END = re.compile(r"[?.!。？！,，;；]|(?<=[\u4e00-\u9fff])\s+")
 
 
 def asks_if_sold(text: str) -> str | None:
@@ -178,7 +200,7 @@ DEVICE_IN_USE = re.compile(r"\b(?:switch(?:ed|ing)?|mov(?:ed|ing)|changed?|back)
                            r"(?:phone|laptop|computer|tablet|ipad|pc|desktop|mobile)\b|\b(?:i'?m|i am|now) on (?:my|the) "
                            r"(?:phone|laptop|computer|tablet|ipad|pc|desktop|mobile)\b|换(?:了|到|成)?(?:手机|电脑|平板)(?:上|登录|登陆)?|"
                            r"(?:在|用)(?:手机|电脑|平板)上?(?:登录|登陆|打开|聊)|"
-                           r"\b(?:back|sorry|oops)\W+(?:my\s+)?(?:phone|laptop)\s+(?:died|was dead|ran out)\b|(?:手机|电脑)没电了|"
+                           r"\b(?:back|sorry|oops)\W+(?:my\s+)?(?:phone|laptop)\s+(?:died|was dead|ran out)\b|(?:手机|电脑)(?:天天|老是|总是|经常|动不动就|又|一直)?没电|"
                            # the device they read on now, not the one wanted ("看手机太累 不要手机那种", "手机屏幕太小了")
                            r"看手机|(?:手机|电脑)(?:屏幕)?太(?:小|累|伤眼)|不要(?:手机|电脑)(?:那种)?|\b(?:my|the) phone(?:'s)? screen\b",
                            re.IGNORECASE)  # ("back, phone died. what was that tracking number again?")

@@ -119,7 +119,7 @@ def compares_those_two(text: str) -> bool:
 COMPARES = re.compile(r"differen|(?<![a-z])(?:diff|compar(?:e|ed|ing|ison)|vs\.?|versus)(?![a-z])|\bwhich (?:one )?is (?:\w+er|more \w+|less \w+)\b|\bwhich (?:one )?costs? (?:less|more)\b|"
                       r"\bwhich is better\b|\btorn between\b|\bwhich (?:one )?(?:makes (?:more )?sense|would you (?:pick|choose|get|go for)|"
                       r"should i (?:get|buy|pick|choose|go for))\b|\b(?:deciding|can'?t decide) between\b|区别|不同|对比|比较|哪个好|哪个更|纠结|"
-                      r"差多少|差别|哪(?:个|款)", re.IGNORECASE)  # (letters around, not \b: "想compare一下")
+                      r"差多少|差别|差在哪|差很多|哪(?:个|款)", re.IGNORECASE)  # (letters around, not \b: "想compare一下")
 # the price and nothing else: "多少钱", "how much?", "那这个多少" (of the product just talked about, not the shipping's)
 BARE_PRICE = re.compile(r"\W*(?:那|那个|这个|它|这款|那款|so|and|ok)?\s*(?:多少钱|多少|价格|价钱|啥价|什么价|几块钱?|"
                          r"how much(?: is it| is that| are they| for it)?|price|what(?:'s| is) the price)\s*(?:呢|啊|呀|吗)?\W*",
@@ -154,7 +154,7 @@ BOUGHT_ELSEWHERE = re.compile(r"(?:在|从)(?:别家|别的店|别的平台|其�
                               r"(?:shop|store)|from (?:another|a different) (?:shop|store|site)|on amazon|at walmart|at target)\b",
                               re.IGNORECASE)
 # "my" of what is no order of theirs: "有high-back的吗 my back hurts"
-NOT_THEIRS = re.compile(r"\bmy (?:back|neck|feet|knees?|wrists?|eyes|hands?|shoulders?|wife|husband|partner|sons?|daughters?|kids?|"
+NOT_THEIRS = re.compile(r"\bmy (?:(?:late|dear|elderly|little|youngest|eldest|older|younger|best) )?(?:back|neck|feet|knees?|wrists?|eyes|hands?|shoulders?|wife|husband|partner|sons?|daughters?|kids?|"
                         r"twins|children|nephews?|nieces?|grand\w+|parents|mother|father|aunt|uncle|boss|colleagues?|coworkers?|"
                         r"mum|mom|dad|sister|brother|friend|girlfriend|boyfriend|family|budget|room|flat|place|house|home|"
                         r"mistake|bad|fault|question)\b|\b(?:before|if|once|when) (?:i|we) (?:order|buy|purchase)\b|\bgot or not\b|\bgot anything\b|"
@@ -301,7 +301,9 @@ UNSERVED_PLACE = re.compile(r"hong ?kong|macau|macao|taiwan|mainland|\bchina\b|s
                             r"新西兰|英国|欧洲|德国|法国|墨西哥|印度|海外|国外", re.IGNORECASE)
 
 
-_CHANGE_VERB = re.compile(r"\b(?:cancel|return|send (?:it )?back|exchange|swap|change|modify|update)\b|取消|退货|退掉|退了|退(?![款回到钱费的])|换|改",
+# (not a product's own adjusting: "one set where I can change the weight", "change the batteries")
+_CHANGE_VERB = re.compile(r"\b(?:cancel|return|send (?:it )?back|exchange|swap|change(?! the (?:weights?|height|angle|settings?|"
+                          r"temperature|brightness|speed|batter(?:y|ies)|bulbs?|filters?|heads?)\b)|modify|update)\b|取消|退货|退掉|退了|退(?![款回到钱费的])|换|改",
                           re.IGNORECASE)
 
 

@@ -312,7 +312,7 @@ def _promotions(turn: Turn, name: str, product_id: str | None) -> tuple[str, Off
         return turn.say("no_more_promotions" if promotions else "no_promotion", name=name), None
     title = "title_zh" if turn.language == "zh" else "title"
     reply = turn.say("promotions", lines="; ".join(f"{p[title]} ({p['coupon']})" for p in fresh[:2]))
-    if not product_id and (kind := _WHOSE_DISCOUNT.search(turn.text)):  # "do you have a student discount?":
+    if (kind := _WHOSE_DISCOUNT.search(turn.text)):  # "do you have a student discount?", "20 bottles, any bulk price?":
         bulk = _HAGGLE.search(kind[0]) and ("批量" if turn.language == "zh" else "bulk")  # ("prices negotiable for 20 units?")
         reply = turn.say("no_such_discount", kind=bulk or kind[0]) + reply   # no, then what there is
     return reply, _cross_sell(turn, promotions, name if product_id else "")

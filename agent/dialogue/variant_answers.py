@@ -6,16 +6,16 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from decimal import Decimal
-from itertools import zip_longest
+from itertools import combinations, zip_longest
 
 from agent.dialogue import money, products, reading
 from agent.dialogue.turn import Answer, Turn, options
-from agent.variants import (asked_variants, fits, fitting, named_options, option_value, option_words, stepped,
+from agent.variants import (ZH_COLOURS, asked_variants, colours_not_made, numbers_not_made, fits, fitting, named_options, option_value, option_words, stepped,
                             without_unwanted)
 
 
 DEAREST = re.compile(r"most expensive|priciest|highest price|最贵|价格最高|(?<![最更])贵(?:一?点)?的那[个款台把双件只张]|"
-                     r"\bthe (?:pricier|more expensive|dearer) one\b", re.IGNORECASE)
+                     r"(?:\bthe |^\W*)(?:pricier|more expensive|dearer) one\b", re.IGNORECASE)
 
 
 # two variants side by side: "the upright one vs the canister one", "灰色10码 跟 黑色6码 price分别是?"
@@ -24,7 +24,7 @@ VERSUS = re.compile(r"\bvs\.?|\bversus\b|\bcompared (?:to|with)\b|\bor\b|\band\b
 
 # (of two or a few just shown, the cheaper is the cheapest: "就便宜的那个吧 多少钱来着", "the cheaper one then")
 CHEAPEST = re.compile(r"cheapest|lowest price|least expensive|最便宜|最低价|(?<![最更])便宜(?:一?点)?的那[个款台把双件只张]|"
-                      r"\bthe cheaper one\b", re.IGNORECASE)
+                      r"(?:\bthe |^\W*)cheaper one\b", re.IGNORECASE)
 
 
 # of the products just recommended or compared, not of one product's variants: "which one is cheaper?"
@@ -37,7 +37,7 @@ DEARER_ONE = re.compile(r"\bwhich (?:one |of (?:the|them|those) )?is (?:more exp
 
 
 _OF_THOSE = re.compile(r"那几个|这几个|那几款|这几款|其中|那些|(?:最便宜|最贵|最低价|便宜|贵)(?:一?点)?的?那[把款个台双件只张]|"
-                       r"\bthe (?:cheaper|pricier|more expensive|dearer) one\b|\bof (?:those|them|these)\b|"
+                       r"(?:\bthe |^\W*)(?:cheaper|pricier|more expensive|dearer) one\b|\bof (?:those|them|these)\b|"
                        r"\bamong (?:those|them|these)\b", re.IGNORECASE)
 
 
@@ -55,6 +55,30 @@ def if_not(text: str) -> tuple[str, str] | None:
     if (m := _IF_NOT.search(text)) and text[:m.start()].strip() and text[m.end():].strip():
         return text[:m.start()], text[m.end():]
     return None
+
+
+def _and_also(text: str) -> tuple[str, str] | None:
+    """(the first question, another one asked after "also" / "另外"), each of the product's options: "white wood 4
+    ft vs white wood 5 ft, prices? Also is there a glass one in white, 4 ft?"."""
+    m = _ALSO.search(text)
+    return (text[:m.start()], text[m.end():]) if m and text[:m.start()].strip() and text[m.end():].strip() else None
+
+
+_ALSO = re.compile(r"(?<=[.?!。？！，,])\s*(?:(?:also|plus|and also|oh and)\b|另外|还有|顺便问一?下|顺便|再问一?下),?\s*", re.IGNORECASE)
+
+
+def _the_other(variants: list[dict], shown: str, named: dict, before: dict) -> list[dict]:
+    """The variants besides the one just shown that have what is named now and as much as can be kept of what
+    was asked before (the 2-piece of "硬壳的那个两件套" gives way, red stays), in stock first."""
+    for keep in range(len(before), -1, -1):
+        for keys in combinations(sorted(before), keep):
+            wanted = {**{k: set(before[k]) for k in keys}, **named}
+            if (rest := [v for v in variants if v["item_id"] != shown and fits(v, wanted) == len(wanted)]):
+                return sorted(rest, key=lambda v: not v["available"])
+    return []
+
+
+_OTHER_ONE = re.compile(r"\bthe other (?:one|pair|set)\b|另外一[个款套把双台件只]|另一[个款套把双台件只]", re.IGNORECASE)
 
 
 _IN_STOCK = re.compile(r"in stock|\bbuy\b.{0,20}\bnow\b|\bavailable\b|有货|现货|能买|可以买", re.IGNORECASE)
@@ -93,16 +117,49 @@ EACH = re.compile(r"\beach\b|\bevery one\b|\ball (?:of )?(?:their|the) prices\b|
 
 
 def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None = None) -> Answer | None:
-    """The variants the message names by their options: their stock and price, or the closest in stock.
-    None when it names no option of the product."""
+    """The variants the message names by their options: their stock and price, or the closest in stock, a
+    colour it is not made in said first ("the red backpack in large": none is red; the large ones). None when
+    it names no option of the product."""
     product = product or turn.product(product_id)
+    answer = _variant_answer(turn, name, product_id, product)
+    variants = list(product["variants"].values())
+    colours, numbers = colours_not_made(variants, turn.text), numbers_not_made(variants, turn.text)
+    if not (colours or numbers):
+        return answer
+    if answer is None:  # (only what it is not made in named: the values of those options there are)
+        in_stock = [v for v in variants if v["available"]] or variants
+        answer = Answer(turn.say("attribute_facts", name=name, lines="; ".join(
+            f"{k}: {priced_values(in_stock, k, priced=True)}" for k in in_stock[0]["options"]
+            if "colo" in k.lower() and colours or k in numbers.values())), {"product": product})
+    missing = [f"{_ZH_COLOUR_NAMES[c]}（{c}）" if turn.language != "en" and c in _ZH_COLOUR_NAMES else c for c in colours]
+    missing += list(numbers)
+    return replace(answer, reply=turn.say("not_made_in", name=name, what="、".join(missing) if turn.language != "en"
+                                          else " or ".join(missing)) + (" " if turn.language == "en" else "") + answer.reply)
+
+
+def priced_values(variants: list[dict], key: str, priced: bool) -> str:
+    """An option's values over these variants; with the lowest price of each when several are shown
+    ("which has more RAM?": "4GB ($1128.99), 8GB ($1157.86)")."""
+    low: dict[str, Decimal] = {}
+    for v in variants:
+        value = str(v["options"][key])
+        low[value] = min(low.get(value, Decimal(str(v["price"]))), Decimal(str(v["price"])))
+    if all(re.match(r"\d", value) for value in low):  # sizes and amounts in their order ("7, 8, 9, 10")
+        low = dict(sorted(low.items(), key=lambda vp: float(re.match(r"\d+(?:\.\d+)?", vp[0])[0])))
+    return ", ".join(f"{value} (${price:.2f})" if priced and len(low) > 1 else value for value, price in low.items())
+
+
+_ZH_COLOUR_NAMES = {english: zh + "色" for zh, english in ZH_COLOURS.items()}
+
+
+def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> Answer | None:
     variants = list(product["variants"].values())
     if (parts := if_not(turn.text)) and (first := asked_variants(variants, parts[0])) and (first[0] or first[1]):
         # "有没有玻璃的，1000毫升那种？没有的话750的玻璃的也行", "gas with a rotisserie or not?? If not, which ones DO
         # have one": the one asked first, said sold out (or not made), then the other asked for instead
         asked, _ = first
         if any(v["available"] for v in asked):
-            return variant_answer(replace(turn, text=parts[0]), name, product_id, product)
+            return _variant_answer(replace(turn, text=parts[0]), name, product_id, product)
         gone = turn.say("variant_facts", name=name, lines=stock_lines(turn, asked[:3])) if asked \
             else turn.say("no_such_variant", name=name)
         kept = (turn.dialogue.product, turn.dialogue.asked_options)
@@ -110,9 +167,13 @@ def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None 
         turn.dialogue.product, turn.dialogue.asked_options = name, {
             k: sorted(v) for k, v in named_options(variants, parts[0]).items()} \
             if any(w.search(parts[1]) for w in ANOTHER.values()) else {}
-        if (then := variant_answer(replace(turn, text=parts[1]), name, product_id, product)):
+        if (then := _variant_answer(replace(turn, text=parts[1]), name, product_id, product)):
             return Answer(gone + (" " if turn.language == "en" else "") + then.reply, {"product": product})
         turn.dialogue.product, turn.dialogue.asked_options = kept  # (nothing named instead: asked of the whole)
+    if (two := _and_also(turn.text)) and all(named_options(variants, part) for part in two) \
+            and (first := _variant_answer(replace(turn, text=two[0]), name, product_id, product)) \
+            and (then := _variant_answer(replace(turn, text=two[1]), name, product_id, product)):
+        return Answer(first.reply + (" " if turn.language == "en" else "") + then.reply, {"product": product})
     if (at_end := extreme(turn, name, variants)):
         return Answer(at_end, {"product": product})
     asked_before = turn.dialogue.asked_options if turn.dialogue.product == name else {}
@@ -140,8 +201,8 @@ def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None 
     asks_which = frozenset(k for k, words in _ANY.items() if words.search(text))
     open_keys = frozenset(k for k in asks_which if named_now.get(k, set()) <= set(asked_before.get(k, ()))
                           or ANOTHER[k].search(text))  # ("只有灰色吗？别的颜色有没有": the other colours)
-    asked, closest = _compared(variants, text, before) or asked_variants(
-        variants, text, before, open_keys, again=bool(reading.BARE_PRICE.fullmatch(text)))
+    side = _compared(variants, text, before)
+    asked, closest = side or asked_variants(variants, text, before, open_keys, again=bool(reading.BARE_PRICE.fullmatch(text)))
     # none has all that is named: what the question itself names ("8GB ram is kinda low. what about the black
     # 17-inch i7 one?"), or without what was asked before ("那黑色4杯的呢" after a black 8-cup one with a grinder)
     question = ([s for s in re.split(r"(?<=[.!?。！？])\s*", text) if s.strip()] or [text])[-1]
@@ -169,6 +230,9 @@ def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None 
     if step and closest and option_value(closest["options"].get(step[0], "")) != step[1]:  # ("厚一点的 六毫米的粉色":
         closest = min((v for v in variants if v["available"] and option_value(v["options"].get(step[0], "")) == step[1]),
                       key=lambda v: (-fits(v, {**before, **named_now}), float(v["price"])), default=closest)  # 6mm first)
+    if _OTHER_ONE.search(turn.text) and turn.dialogue.variant and (other := _the_other(
+            variants, turn.dialogue.variant, named_now, before)):
+        asked, closest = other, None  # ("那另外一个硬壳的呢" after the red 2-piece hardshell: the red hardshell not that one)
     turn.dialogue.asked_options = {k: sorted(v) for k, v in {**before, **named_now, **others}.items()}
     if (which_ones or _IN_STOCK.search(turn.text)) and any(v["available"] for v in asked):  # "which one can I buy now?"
         asked = [v for v in asked if v["available"]]
@@ -192,6 +256,8 @@ def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None 
     reply = over + (turn.say("variant_facts", name=name, lines=lines) if asked else turn.say("no_such_variant", name=name))
     if asked and (lead := _yes_no_lead(turn, variants, asked, named_now)):  # "蓝牙音箱防水吗": yes or some, first
         reply = lead + reply
+    if side and len(asked) == 2:  # ("which one is cheaper, and by how much?": the two prices apart)
+        reply += gap(turn, asked)
     # ("有什么材质的? wood的最好": which there are, then the one liked best)
     if (which := [k for k in variants[0]["options"] if k.lower() in asks_which - open_keys]):
         in_stock = [v for v in variants if v["available"]] or variants
@@ -207,6 +273,17 @@ def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None 
     elif closest:
         reply += turn.say("closest_in_stock", options=options(closest), price=closest["price"])
     return Answer(reply, {"product": product})
+
+
+def gap(turn: Turn, two: list[dict]) -> str:
+    """How far apart two prices are, where the shopper asks ("by how much?", "差多少", "贵多少"); "" otherwise."""
+    if not _BY_HOW_MUCH.search(turn.text) or len(two) != 2:
+        return ""
+    return turn.say("price_gap", gap=f"{abs(Decimal(str(two[0]['price'])) - Decimal(str(two[1]['price']))):.2f}")
+
+
+_BY_HOW_MUCH = re.compile(r"\bby how much\b|\bhow much (?:more|less|cheaper|dearer|pricier)\b|\b(?:price )?difference\b|"
+                          r"\bhow far apart\b|差多少|差价|相差|差了?几|贵多少|便宜多少|贵了?多少|便宜了?多少", re.IGNORECASE)
 
 
 def _each_value_in_turn(variants: list[dict], named: dict[str, set[str]]) -> list[dict]:
@@ -241,16 +318,18 @@ def extreme(turn: Turn, name: str, variants: list[dict]) -> str | None:
     # ("what's the most expensive backpack, and is it leather?": a question about the one found, not a filter)
     if not (groups := groups or [fitting(in_stock, _ABOUT_IT.sub(" ", turn.text)) or in_stock])[0]:
         return None
-    picks = [(max if dearest else min)(group, key=lambda v: Decimal(str(v["price"]))) for group in groups]
-    turn.dialogue.product, turn.dialogue.variant = name, picks[0]["item_id"] if len(picks) == 1 else None
+    # ("宠物窝最便宜的是多少钱然后最贵的又是多少": both ends)
+    ends = (False, True) if dearest and CHEAPEST.search(turn.text) and len(groups) == 1 else (bool(dearest),)
+    picks = [((max if end else min)(group, key=lambda v: Decimal(str(v["price"]))), end) for group in groups for end in ends]
+    turn.dialogue.product, turn.dialogue.variant = name, picks[0][0]["item_id"] if len(picks) == 1 else None
     if gone and not gone["available"] and len(picks) == 1:  # ("ok and the cheaper one, what features does it have")
-        return turn.say("variant_facts", name=name, lines=stock_lines(turn, [gone, picks[0]]))
-    return " ".join(turn.say("dearest_variant" if dearest else "cheapest_variant", name=name, options=options(v),
-                             price=v["price"]) for v in picks)
+        return turn.say("variant_facts", name=name, lines=stock_lines(turn, [gone, picks[0][0]]))
+    return " ".join(turn.say("dearest_variant" if end else "cheapest_variant", name=name, options=options(v),
+                             price=v["price"]) for v, end in picks) + gap(turn, [v for v, _ in picks])
 
 
 # the one of two or three just shown, by its price ("the cheaper one", "便宜的那个"), not the cheapest in stock
-_THE_ONE_OF_TWO = re.compile(r"\bthe (?:cheaper|pricier|more expensive|dearer) one\b|(?<![最更])(?:便宜|贵)(?:一?点)?的那[个款台把双件只张]",
+_THE_ONE_OF_TWO = re.compile(r"(?:\bthe |^\W*)(?:cheaper|pricier|more expensive|dearer) one\b|(?<![最更])(?:便宜|贵)(?:一?点)?的那[个款台把双件只张]",
                              re.IGNORECASE)
 
 
@@ -283,7 +362,7 @@ def _compared(variants: list[dict], text: str, before: dict | None = None) -> tu
     """Two variants the message sets side by side, told apart by an option named in each ("6寸的和8寸32G的",
     "大号灰色的宠物床 记忆棉的和涤纶的"): one of each, in stock first, the options named once holding for both
     where a variant has them ("portable gas grill vs portable charcoal grill, the basic ones")."""
-    parts = [named_options(variants, p) for p in VERSUS.split(text) if p.strip()]
+    parts = [named for p in VERSUS.split(text) if (named := named_options(variants, p))]  # (not "…, and by how much?")
     if (fixed := list(products.CORRECTION.finditer(text))) and (then := named_options(variants, text[fixed[-1].end():])) \
             and len(head := [named_options(variants, p) for p in VERSUS.split(text[:fixed[-1].start()]) if p.strip()]) >= 2:
         # ("黑色8杯带磨豆的，和白色4杯滴滤的…… 哦说错了，是和不锈钢4杯带磨豆的那台比": the last one, what it does not name kept)
