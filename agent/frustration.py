@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from fastmodels.anger import HEARD, shared_head
+
 REPEAT = 0.35   # each earlier turn that said the same thing
 CARRIED = 0.4   # the share of the last turn's frustration that carries into this one
 SAID = 0.65     # what words of anger alone count for: past the 0.6 hand-off bar
@@ -46,5 +48,6 @@ def heard(score: float, text: str, history: list[dict], previous: float = 0.0) -
 
 
 def said(score: float, text: str) -> float:
-    """One message's frustration: the model's score, at least SAID where the words are plainly angry."""
-    return max(score, SAID) if ANGER.search(text) else score
+    """One message's frustration: the model's score, at least SAID where the words are plainly angry, in words
+    of anger or to the second ear for them (fastmodels/anger.py)."""
+    return max(score, SAID) if ANGER.search(text) or (head := shared_head()) and head.score(text) >= HEARD else score

@@ -79,7 +79,11 @@ _POUNDS = re.compile(r"(\d+)\s*(?:到|至|-|~|～|to)\s*(\d+)\s*(?:磅|lbs?\b|po
 _PIECES = re.compile(r"(\d+)\s*件套")  # "三件套" → "3-piece"
 _MM = re.compile(r"(\d+(?:\.\d+)?)\s*(?:毫米|mm)(?![a-z])", re.IGNORECASE)  # "6毫米" → "6mm"
 # a number in Chinese before a unit the catalogue counts in: "六毫米", "十三寸", "一杯份的", "二十小时", "五十五到七十五磅"
-_ZH_COUNT = re.compile(r"(?<![一两二三四五六七八九十百千零])([一两二三四五六七八九十百千零]{1,7})(?=\s*(?:毫米|毫升|(?<=[百千])片|寸|英寸|吋|个?小时|升|倍|万像素|英尺|杯(?:份|量|装|的)|件套|(?<![大小]一)码|磅|(?:到|至)[一两二三四五六七八九十百千零]{1,7}\s*磅))")
+_ZH_COUNT = re.compile(r"(?<![一两二三四五六七八九十百千零点])([一两二三四五六七八九十百千零]{1,7})(?=\s*(?:毫米|毫升|(?<=[百千])片|寸|英寸|吋|个?小时|升|倍|万像素|英尺|杯(?:份|量|装|的)|件套|(?<![大小]一)码|磅|(?:到|至)[一两二三四五六七八九十百千零]{1,7}\s*磅))")
+
+
+# a decimal in Chinese before a unit: "一点五升" (1.5 l), "六点五寸"
+_ZH_DECIMAL = re.compile(r"(?<![一两二三四五六七八九十百千零])([一两二三四五六七八九十])点([一二三四五六七八九])(?=\s*(?:升|寸|英寸|吋|英尺|毫米))")
 
 
 def _zh_count(m: re.Match) -> str:
@@ -129,6 +133,8 @@ def option_words(text: str) -> str:
     """The shopper's words as the catalogue writes options: lower case, inches as '17-inch', Chinese
     colours and sizes in English, negated choices left out."""
     text = _NEGATED.sub(" ", unicodedata.normalize("NFKC", text).lower())  # (full-width "１５００片": 1500)
+    text = _ZH_DECIMAL.sub(lambda m: f"{_ZH_NUMBER.get(m[1], '1' if m[1] == '十' else '0') if m[1] != '十' else '10'}."
+                                     f"{_ZH_NUMBER[m[2]]}", text)
     text = _ZH_COUNT.sub(_zh_count, text)
     text = _EN_COUNT.sub(_en_count, text)  # ("like fourteen inches": 14-inch)
     text = _INCH.sub(lambda m: f" {m[1]}-inch ", text)
@@ -218,19 +224,24 @@ def numbers_not_made(variants: list[dict], text: str) -> dict[str, str]:
     """Numbers the shopper names in a unit the product's options count in, that none of its values has ("hiking
     boots in size 13", "3000片的拼图", "a 2TB laptop", "3升的电水壶"): {as the shopper wrote it: the option}."""
     have: dict[str, set[float]] = {}  # unit → the numbers the product's values have in it
-    keys: dict[str, str] = {}  # unit → the option counted in it
+    keys: dict[str, str] = {}  # unit → the options counted in it ("ram, storage")
     for v in variants:
         for key, value in v["options"].items():
             if (m := _NUMBER_UNIT.fullmatch(option_value(value))):
                 unit = _unit_of(m[2]) or (key.lower() if key.lower() in ("size", "pieces") else "")
                 if unit:
                     have.setdefault(unit, set()).add(float(m[1]))
-                    keys[unit] = key
+                    keys[unit] = key if keys.get(unit, key) == key else ", ".join(dict.fromkeys([*keys[unit].split(", "), key]))
     words, out = option_words(text), {}
     for unit, numbers in have.items():
         said = _SAID_IN[unit] if unit in _SAID_IN else rf"(?<![\d.])(\d+(?:\.\d+)?)\s*-?\s*{re.escape(unit)}s?(?![a-z])()"
-        out |= {m[0].strip(): keys[unit] for m in re.finditer(said, words) if float(m[1] or m[2]) not in numbers}
+        out |= {m[0].strip(): keys[unit] for m in re.finditer(said, words) if float(m[1] or m[2]) not in numbers
+                and not (unit == "size" and float(m[1] or m[2]) >= 30)  # (a European size: "44码", then "美码10")
+                and not (unit == "gb" and _NETWORK.search(text))}  # ("支持5G吗": the network)
     return out
+
+
+_NETWORK = re.compile(r"(?<![\d.])[2-6]\s*g(?![a-z])", re.IGNORECASE)
 
 
 _NUMBER_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s*-?\s*([a-z ]*)")

@@ -1,4 +1,4 @@
-"""python -m fastmodels corpus | train | retrain | calibrate | eval | predict"""
+"""python -m fastmodels corpus | train | anger | retrain | calibrate | eval | predict"""
 from __future__ import annotations
 
 import argparse
@@ -26,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="leave data/nlu/lexicon.txt's everyday words out of the student's vocabulary")
     t.add_argument("--swaps", type=int, default=1,
                    help="copies of each labelled message with words swapped for the teacher's neighbours (0: none)")
+    a = sub.add_parser("anger", help="retrain the second ear for anger (fastmodels/anger.py); print its curve on the "
+                                     "blind working batch")
+    a.add_argument("--out", type=Path, help="where the head is written (default: fastmodels/model/anger_head.npz)")
     r = sub.add_parser("retrain", help="the weekly retrain: train a candidate, ship it only if the eval gate passes")
     r.add_argument("--with-feedback", type=Path, nargs="?", const=Path("var/feedback.jsonl"), metavar="FILE",
                    help="add the turns operators corrected (POST /v1/requests/{id}/feedback; default var/feedback.jsonl)")
@@ -64,6 +67,11 @@ def main(argv: list[str] | None = None) -> int:
         epochs = args.epochs or (3 if args.quick else 8)
         retrain(args.out or MODEL_DIR, limit=limit, epochs=epochs, lexicon=args.lexicon, swaps=args.swaps,
                 log=lambda m: print(m, flush=True))
+    elif args.command == "anger":
+        from fastmodels import anger
+        files = [DATA_DIR / "train.jsonl", DATA_DIR / "train_more.jsonl", *sorted(DATA_DIR.glob("train_voices_*.jsonl"))]
+        head = anger.train(files, args.out or anger.HEAD)
+        anger.curve(head, DATA_DIR.parent / "blind" / "nlu" / "working.jsonl")
     elif args.command == "retrain":
         import tempfile
 

@@ -222,3 +222,22 @@ def test_a_second_opinion_lifts_accuracy_on_shoppers_words(nlu, nlu_with_teacher
     assert together["accuracy"] >= 0.95, together
     heldout = evaluate(nlu_with_teacher.predict, DATA_DIR / "heldout.jsonl")
     assert heldout["accuracy"] >= 0.95, heldout
+
+
+def test_the_second_ear_for_anger_hears_words_of_anger_and_keeps_calm_and_mild_messages(tmp_path):
+    """fastmodels/anger.py: the shipped head on the probe set (never trained on) and on words the student hears
+    too softly; a head trained again on a slice of the data scores the same after it is written and read."""
+    from agent.shopper_text import canonical
+    from fastmodels import anger
+    head = anger.shared_head()
+    rows = read_jsonl(DATA_DIR / "frustration_probe.jsonl")
+    heard = {g: [head.score(canonical(r["text"])) >= anger.HEARD for r in rows if r["group"] == g] for g in ("calm", "mild", "angry")}
+    assert not any(heard["calm"]) and sum(heard["mild"]) <= 1 and np.mean(heard["angry"]) >= 0.75, heard
+    assert head.score("this is the third time I'm asking where my refund is") >= anger.HEARD
+    assert head.score("thanks so much, have a nice day") < 0.2
+    lines = (DATA_DIR / "train_voices_c.jsonl").read_text(encoding="utf-8").splitlines()[:1500]
+    (tmp_path / "slice.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    trained = anger.train([tmp_path / "slice.jsonl"], tmp_path / "head.npz")
+    again = anger.AngerHead.load(tmp_path / "head.npz")
+    text = canonical("问了三遍了 到底有没有货")
+    assert trained.score(text) == again.score(text) and 0.0 <= again.score(text) <= 1.0

@@ -9,7 +9,7 @@ from agent.variants import after_correction
 
 
 _BUDGET = re.compile(r"(?:budget|under|below|less than|up to|around|about|nothing over|no more than|\bmax|预算|以内|左右|不超过|别超过|不要超过|不能超过|别超|"
-                     r"最多|顶多|最高|不高于|低于)\D{0,12}?\$?\s*(\d{2,6})"
+                     r"最多|顶多|最高|不高于|低于)\D{0,12}?\$?\s*(\d{2,6})(?!\s*(?:of\b|units?\b|pcs\b|pieces?\b|people\b|bottles\b|sets\b|个|件|套|张|瓶|盒|人))"
                      r"|\$\s*(\d{2,6})|(\d{2,6})\s*(?:dollars|bucks|usd|美元|美金|刀|块)|(\d{2,6})\s*(?:以内|以下|之内|左右|上下|出头|or (?:less|under|below|cheaper)\b|max\b|tops\b)",
                      re.IGNORECASE)  # ("300以内的耳机")
 

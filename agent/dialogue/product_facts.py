@@ -37,8 +37,8 @@ def product_facts(turn: Turn, meant: str | None = None) -> Answer:
     where the words name none."""
     catalogue = turn.shop.call("list_all_product_types", {})
     theirs = products.only_theirs(turn.text)  # ("那Alexa的white呢 家里音箱是Echo": the thermostat still)
-    names = [n for n, _ in products.products_in(turn.text) if n in catalogue and (n not in theirs or not (
-        meant or turn.dialogue.product))] or ([meant] if meant else [])
+    names = products.by_their_names([n for n, _ in products.products_in(turn.text) if n in catalogue and (
+        n not in theirs or not (meant or turn.dialogue.product))], turn.text) or ([meant] if meant else [])
     if meant in names:  # (the caller told which of those the words mean: "the kettle" just recommended)
         names = [meant]
     names = [kin_named(turn, names[0], catalogue)] if len(names) == 1 and names[0] != meant else names

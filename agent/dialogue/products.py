@@ -59,10 +59,7 @@ def products_in(text: str) -> tuple[tuple[str, str], ...]:
             else rf"(?:(?<![放装塞]){re.escape(written)}|{re.escape(written)}(?!的))(?!仓|隔层|槽|款(?!式))"
         # ("带相机仓的", "尼龙相机款", "黑色大号放电脑的" backpack: a compartment, no camera or laptop)
         if (m := re.search(pattern, lowered)):
-            # (a word that may mean several, one of them named by its catalogue name: that one, "头戴或入耳的耳机
-            # （Headphones）")
-            found += [(name, written) for name in names if name not in (n for n, _ in found)
-                      and not any(n in names and w == n.lower() for n, w in found)]
+            found += [(name, written) for name in names if name not in (n for n, _ in found)]
             held |= set(names) if _HOLDS.search(lowered[:m.start()]) else set()
             lowered = re.sub(pattern, " ", lowered)
     # ("能装笔记本电脑的双肩包", "a backpack that fits my 15 inch laptop": the backpack is the product; "要能放笔记本电脑
@@ -160,6 +157,15 @@ def asks_whether_sold(text: str) -> bool:
 
 _SELL_WORDS = re.compile(r"\b(?:do |does )?(?:you|u|y'?all)(?: guys)? (?:sell|carry|stock)\b|^\W*(?:u|you|ya)(?: guys)? (?:have|got)\b|"
                          r"卖不卖|有没有卖|有卖|(?:你们|你家|店里|贵店)卖(?!的)|" + GOT_ANY.pattern, re.IGNORECASE)  # ("u have gopros?", "你们卖电视吗")
+
+
+def by_their_names(named: list[str], text: str) -> list[str]:
+    """Of the products named, without those named only by a word that may also mean one named in full ("头戴或入耳
+    的耳机（Headphones）": the Headphones, not also the Wireless Earbuds 耳机 may mean)."""
+    meanings, found = dict(_product_names()), products_in(text)
+    full = {n for n, w in found if w == n.lower()}
+    alike = {n for n, w in found if n not in full and full & set(meanings.get(w, ()))}
+    return [n for n in named if n not in alike] or named
 
 
 def asked_if_sold(text: str) -> list[str]:

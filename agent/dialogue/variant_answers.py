@@ -130,9 +130,9 @@ def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None 
         in_stock = [v for v in variants if v["available"]] or variants
         answer = Answer(turn.say("attribute_facts", name=name, lines="; ".join(
             f"{k}: {priced_values(in_stock, k, priced=True)}" for k in in_stock[0]["options"]
-            if "colo" in k.lower() and colours or k in numbers.values())), {"product": product})
+            if "colo" in k.lower() and colours or any(k in keys.split(", ") for keys in numbers.values()))), {"product": product})
     missing = [f"{_ZH_COLOUR_NAMES[c]}（{c}）" if turn.language != "en" and c in _ZH_COLOUR_NAMES else c for c in colours]
-    missing += list(numbers)
+    missing += [_UNITS.sub(lambda m: m[1] + _UNIT_WRITTEN[m[2]], n) for n in numbers]  # ("64GB", not "64gb")
     return replace(answer, reply=turn.say("not_made_in", name=name, what="、".join(missing) if turn.language != "en"
                                           else " or ".join(missing)) + (" " if turn.language == "en" else "") + answer.reply)
 
@@ -149,6 +149,8 @@ def priced_values(variants: list[dict], key: str, priced: bool) -> str:
     return ", ".join(f"{value} (${price:.2f})" if priced and len(low) > 1 else value for value, price in low.items())
 
 
+_UNIT_WRITTEN = {"gb": "GB", "tb": "TB", "mp": "MP", "mah": "mAh", "l": "L", "k": "K"}
+_UNITS = re.compile(r"(\d)(gb|tb|mp|mah|l|k)\b")
 _ZH_COLOUR_NAMES = {english: zh + "色" for zh, english in ZH_COLOURS.items()}
 
 
