@@ -36,6 +36,20 @@ def _forms(word: str) -> str:
     return rf"(?<![a-z]){stem}(?![a-z])"
 
 
+# a use denied ("宿舍没燃气灶只能插电": no gas hob; "we don't have a gas stove")
+_NOT_A_USE = re.compile(r"(?:没有|没|无)(?=燃气|煤气|灶|炉)[\u4e00-\u9fff]{1,3}|\b(?:no|without|(?:don'?t|doesn'?t) have)\s+(?:an? |the )?"
+                        r"(?:gas |electric )?(?:stove|hob|cooker|outlet|socket)s?\b")
+
+
+def without_uses_of(text: str, others: list[str], name: str) -> str:
+    """The text without the uses of other products that are not this one's too: "插电的烧水壶 玻璃的" asked of the
+    Tea Kettle has no "插电" (the Electric Kettle's use, not its electric hob)."""
+    own = set(_uses().get(name, ()))
+    for word in {w for other in others if other != name for w in _uses().get(other, ())} - own:
+        text = re.sub(_forms(word), " ", text) if word.isascii() else text.replace(word, " ")
+    return text
+
+
 def products_for(text: str) -> list[str]:
     """Products whose uses the text names, the most uses named first ([] when it names none); among as
     many, the nearest in meaning to the whole message ("我老婆开始练瑜伽了…想给她买点啥": the Yoga Mat, not
@@ -46,7 +60,7 @@ def products_for(text: str) -> list[str]:
 def uses_named(text: str, name: str) -> int:
     """How many of a product's uses the text names (a plural listed beside its word is that word: "gadgets"
     counts once for gadget, gadgets)."""
-    lowered, words = LOOK_ALIKES.sub(" ", text.lower()), _uses().get(name, [])
+    lowered, words = _NOT_A_USE.sub(" ", LOOK_ALIKES.sub(" ", text.lower())), _uses().get(name, [])
     return sum(_said(w, lowered) for w in words if not (w.endswith("s") and w[:-1] in words))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from agent.dialogue.reading import KEEP_AS_IS
+from agent.dialogue.reading import KEEP_AS_IS, QUESTION, owns
 from agent.dialogue import (ORDER_INTENTS, asks_about_product, asks_for_person, asks_price_of_variant, can_close,
                             confirms_what_is_done, continues_task, drops_task, gives_identity, is_bare_answer,
                             is_open_question, is_yes, names_product, return_instead, starts_new_task, wants_done)
@@ -14,7 +14,7 @@ from agent.dialogue.addresses import amends_address
 from agent.dialogue.meant import WANTS
 from agent.dialogue.money import budget
 from agent.dialogue.products import asks_if_sold, asks_whether_sold, corrects
-from agent.dialogue.routing import names_option
+from agent.dialogue.routing import PRICE_ASKED, names_option
 from agent.replies import say
 from agent.settings import Settings
 from agent.variants import asks_option, owner_of_options
@@ -174,10 +174,15 @@ def _can_act_on(u: dict, context: dict, text: str, settings: Settings) -> bool:
     # whether we do; a need; "THE WIRELESS ONE. BLACK. is that so hard" after the power banks were listed: that one)
     return u["intent"] in ORDER_INTENTS and bool(concrete) and _sure(u, context, text, settings) \
         or u["intent"] in CATALOGUE_INTENTS and (asks_price_of_variant(text) or asks_whether_sold(text) or names_product(
-            text) and (names_option(text) or bool(asked_attributes(text))) or bool(products_for(text))) \
+            text) and (names_option(text) or bool(asked_attributes(text)) or bool(PRICE_ASKED.search(text)))
+            or bool(products_for(text))) \
+        or u["intent"] == "complaint" and names_product(text) and not owns(text) \
+        and bool(QUESTION.search(text) or _HAVE_IT.search(text)) \
+        and (names_option(text) or bool(PRICE_ASKED.search(text))) \
         or asks_about_product(context, text)
 
 
+_HAVE_IT = re.compile(r"\b(?:do|does) (?:you|u|y'?all) (?:have|sell|carry|stock)\b|有没有|有吗|有货吗", re.IGNORECASE)
 _JUST_THANKS = re.compile(r"\b(?:thanks?|thx|ty|got it|cool|never ?mind|nvm)\b|谢谢|多谢|明白了|知道了|不用了", re.IGNORECASE)
 
 

@@ -126,7 +126,7 @@ _SPACED_CAPITALS = re.compile(r"(?<![A-Za-z])(?:[A-Z] ){2,}[A-Z](?![A-Za-z])")
 def canonical(text: str) -> str:
     text = text.translate(_FULL_WIDTH)
     if _HAN.search(text):
-        text = zhconv.convert(text, "zh-cn")
+        text = zhconv.convert(text, "zh-cn").replace("定单", "订单")  # (the older writing of 订单, typed still)
     text = _SPOKEN_MARKS.sub(lambda m: _MARKS[m[0].strip().lower()], text)
     text = _ZH_DIGIT_RUN.sub(lambda m: m[0].translate(_ZH_DIGITS), text)
     text = _EN_DIGIT_RUN.sub(_digits, text)

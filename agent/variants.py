@@ -57,7 +57,8 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "吸宠物": "pet hair removal", "最亮": "high", "brightest": "high",
                "全拉链": "full", "半拉链": "half", "全拉": "full", "半拉": "half", "罐式": "canister", "卧式": "canister",
                "低速": "low", "高速": "high", "通风好一点": "high or medium ventilation", "通风好点": "high or medium ventilation",
-               "通风好些": "high or medium ventilation"}  # ("吸宠物猫": 宠物毛 as a voice typed it)
+               "通风好些": "high or medium ventilation", "easiest": "beginner", "hardest": "expert", "最简单": "beginner",
+               "最难": "expert"}  # ("吸宠物猫": 宠物毛 as a voice typed it)
 _INCH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-\s*)?(?:inches|inch|寸|英寸|吋)", re.IGNORECASE)
 # numbers as Chinese shoppers write them: "3000万像素" → 30MP, "5倍变焦" → 5x, "4杯" → 4 cups
 _MEGAPIXELS = re.compile(r"(\d+)\s*万像素")
@@ -108,7 +109,7 @@ _ML = re.compile(r"(\d+)\s*(?:毫升|ml\b|cc\b)", re.IGNORECASE)  # "1000毫升"
 # what the shopper does not want: "not the 13-inch", "instead of white", "不是白色的"
 _NEGATED = re.compile(r"[^.;!?。；！？]*\bavoid (?:that|it|them|those)(?=\s*(?:[.!?。！？]|$))|"  # ("he chews fleece to pieces, so I'd rather avoid that")
                       r"\b(?:not(?! just| only| merely)|no|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want)|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\b(?:but|so|has to|have to|must)\b)"
-                      r"|(?:不是|不要|不想[用要]|不喜欢|讨厌|受不了|别是|别要|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]))\s?[^,.;!?，。；！？要换…\s()]*"
+                      r"|(?:不是|不要|不想[用要]|不喜欢|讨厌|受不了|别是|别要|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]|燃气|煤气|灶|炉))\s?[^,.;!?，。；！？要换…\s()]*"
                       r"|(?:[a-z][a-z0-9-]*(?: [a-z0-9-]+)?|[\u4e00-\u9fff]{2,6})的?就?(?:算了|不要了|不考虑了?)",
                       re.IGNORECASE)  # ("没wifi", "不要 professional 的", "clicky的就算了", "扫地机器人就算了"; "no free wall socket
 #                    so it has to run off USB": USB wanted)
@@ -286,7 +287,7 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
                 found.setdefault(key, set()).add(value)
                 spans[key, value] = m.span()
             elif value == "yes" and key.lower() in wanted or value == "no" and key.lower() in negated \
-                    or value == "none" and re.search(rf"\b(?:no|without)\s+(?:extra\s+|special\s+|additional\s+)?{re.escape(key.lower())}",
+                    or value == "none" and re.search(rf"\b(?:no|without)\s+(?:any\s+)?(?:extra\s+|special\s+|additional\s+)?{re.escape(key.lower())}",
                                               _ZH_NONE.sub(lambda m: f" no {_ZH_NONE_OF[m[1]]} ", text.lower())) \
                     or value == "none" and _without_any(variants, key, text):
                 found.setdefault(key, set()).add(value)  # ("the one without water resistance": "no"; "no armrests")
@@ -378,11 +379,11 @@ def _by_end_word(variants: list[dict], words: str, found: dict, spans: dict) -> 
 
 # an attribute the shopper does not want: "without water resistance", "not waterproof", "不防水的"
 _NOT_ATTRIBUTE = re.compile(r"\b(?:not|non|without|no need for|no|isn'?t|aren'?t)\b[- ]?(?:[a-z]+[- ]){0,1}[a-z]+|"
-                            r"不(?:要|用|需要|带)?(?:防水|无线)|不防水?|没有?防水", re.IGNORECASE)
+                            r"(?<!防)不(?:要|用|需要|带)?(?:防水|无线)|(?<!防)不防水?|(?<!有)没有?防水", re.IGNORECASE)
 
 
 # an option the shopper wants none of, in Chinese: "不要背光" (backlight: none), "没有扶手的"
-_ZH_NONE = re.compile(r"(?:不要|不带|(?<!有)没有|(?<!有)无|不需要)(背光|灯光|扶手)")  # (not "有没有扶手": asked)
+_ZH_NONE = re.compile(r"(?:不要|不带|(?<!有)没有?|(?<!有)无|不需要)(背光|灯光|扶手)")  # (not "有没有扶手": asked)
 _ZH_NONE_OF = {"背光": "backlight", "灯光": "backlight", "扶手": "armrest"}
 _NONE_OF = re.compile(r"\b(?:no|without)\s+(?:extra\s+|special\s+|additional\s+)?(?:backlight|backlit|armrests?)\b", re.IGNORECASE)
 

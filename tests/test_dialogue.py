@@ -1775,3 +1775,39 @@ def test_a_thing_asked_whether_sold_a_product_refused_after_its_name_two_prices_
     red = Conversation(shop).say("product_info", "do you have the red backpack in large?")
     assert "don't have the Backpack in red" in red and "198.00" in red  # (the large ones there are)
     assert "没有" not in Conversation(shop, "zh").say("product_info", "黑色的背包多少钱")
+
+
+def test_a_kettle_by_its_use_two_kinds_each_by_its_use_the_one_settled_on_and_what_is_asked_if_the_first_is_not_there(shop):
+    from agent.dialogue.meant import meant_intent
+    dorm = Conversation(shop, "zh").say("recommend", "宿舍用 想整个插电的烧水壶 玻璃的 150以内 有啥推荐")
+    assert "Electric Kettle" in dorm and "137.17" in dorm  # (插电 is the electric kettle's use, no electric hob)
+    no_gas = Conversation(shop, "zh").say("recommend", "学生党 宿舍没燃气灶只能插电 想买个烧水的壶 一升就够")
+    assert "Electric Kettle" in no_gas and "Tea Kettle" not in no_gas
+    both = Conversation(shop, "zh").say("product_info", "老公说买插电的，我想买放燃气灶上烧的那种，都要2升不锈钢的，"
+                                                        "这两种烧水壶哪个便宜？各多少钱？")
+    assert "153.81" in both and "91.78" in both
+    laptop = Conversation(shop, "zh").say("product_info", "17寸的笔记本电脑有没有i5处理器的？如果没有，17寸的还有哪几款")
+    assert "已售罄" in laptop and "2508.06" in laptop
+    mat = Conversation(shop, "zh").say("product_info", "天然橡胶的瑜伽垫，6mm粉红色那款还有货吗？如果没有，粉红色的其他款多少钱？")
+    assert mat.count("94.38") == 1 and "103.84" in mat  # (the one sold out said once)
+    keyboard = Conversation(shop, "zh").say("product_info", "机械键盘，青轴、全尺寸的，有背光跟没背光的价钱各多少？差很多吗？")
+    assert "244.91" in keyboard and "269.16" in keyboard and "24.25" in keyboard
+    shoes = Conversation(shop, "zh").say("recommend", "Sneakers我要size 10 gray leather的，老婆要size 6 black的，各多少钱？")
+    assert "189.50" in shoes and "186.45" in shoes
+    grills = Conversation(shop).say("product_info", "he wants the gas grill and I prefer charcoal. Both the portable kind, "
+                                                    "without any extra features. Which one costs less?")
+    assert "924.50" in grills and "1057.24" in grills
+    camera = Conversation(shop, "zh")
+    camera.say("product_info", "运动相机有4K防水的吗？有哪几款")
+    camera.say("product_info", "便宜的那个啥颜色")
+    assert meant_intent("thanks_bye", {}, "行 就它了 再确认下价格", {"product": "Action Camera"}) == "product_info"
+    assert "466.75" in camera.say("product_info", "行 就它了 再确认下价格") and "481.50" not in camera.say(
+        "product_info", "行 就它了 再确认下价格")
+    puzzle = Conversation(shop)
+    puzzle.say("recommend", "a jigsaw puzzle for my grandson, he loves animals")
+    assert "1500" in puzzle.say("product_info", "He's only nine, so the easiest one, please. How many pieces is that one?")
+    boots = Conversation(shop, "zh").say("product_info", "有没有防水的登山靴")
+    assert "no waterproof" not in boots  # (有没有防水: asked, not refused)
+    packs = Conversation(shop).say("product_info", "One wants the small green backpack with the laptop compartment, the "
+                                                   "other wants the medium grey laptop one. How much is each?")
+    assert "205.35" in packs and "212.79" in packs and "Laptop:" not in packs

@@ -297,6 +297,10 @@ def test_an_angry_shopper_with_a_request_we_can_answer_gets_an_apology_and_the_a
     assert not found["handoff"] and "102.07" in found["text"] and "sorry" in found["text"].lower()
     ink = Chat(stack["url"]).say("THIRD time asking this. Do you sell PRINTER INK or not?? Yes or no")
     assert not ink["handoff"] and "don't sell" in ink["text"]
+    grill = Chat(stack["url"]).say("Your prices are a JOKE. What is the absolute CHEAPEST grill you've got.")
+    assert not grill["handoff"] and "924.50" in grill["text"]  # (heard as angry, and answered)
+    tablet = Chat(stack["url"]).say("I asked yesterday and NOBODY answered. Do you have the silver Tablet with 128GB or not.")
+    assert not tablet["handoff"] and "903.95" in tablet["text"]
 
 
 def test_a_question_after_thanks_is_answered(stack):

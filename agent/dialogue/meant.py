@@ -135,6 +135,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "exchange_item"  # "…CHEAP SILICONE GARBAGE" then "order W7909132. SAME WATCH, GOLD, LCD, LEATHER BAND"
     if intent in ("complaint", "out_of_scope", "greeting", None) and asks_price_of_variant(text):
         return "product_info"  # "问了半天没人回！！有线的黑色游戏鼠标 光电的跟激光的到底差多少钱": angry, and a price asked
+    if intent in ("thanks_bye", "greeting", "out_of_scope", None) and context.get("product") \
+            and reading.PRICE_AGAIN.search(text) and not task_of(context).intent:
+        return "product_info"  # "行 就它了 再确认下价格": the one just settled on, its price again
     if products.asks_if_sold(text):  # "do you sell tents?": a question about the catalogue
         return "product_info"
     if intent not in ORDER_INTENTS | {"product_info", "recommend", "price_promo"} and _SHOW_ME.search(text) \
@@ -189,7 +192,7 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if intent in ("thanks_bye", "greeting") and products.products_in(text) and _JUST_A_PRODUCT.fullmatch(products.without_products(text)):
         return "product_info"  # "ok. dumbells?" after a product we do not sell: that one, no goodbye
     if products.products_in(text) and not reading.owns(text) and not slots.get("order_id") and (
-            products.asks_whether_sold(text) or (intent in ("complaint", "out_of_scope", None) and PRICE_ASKED.search(text))
+            products.asks_whether_sold(text) and not (intent == "recommend" and money.budget(text) is not None) or (intent in ("complaint", "out_of_scope", None) and PRICE_ASKED.search(text))
             or (intent in ("out_of_scope", None) and (reading.QUESTION.search(text) or reading.COMPARES.search(text)
                                                         or names_option(text)))):  # "longest garden hose?", "想compare一下Digital Camera 20MP和30MP的"
         return "product_info"  # "yo u sell skateboards?"; "WHAT is the cheapest grill you have???" (angry, yet a question)
@@ -302,6 +305,7 @@ def asks_catalogue(text: str, slots: dict) -> bool:
     or received, no return, exchange, delivery or cancellation named."""
     return bool(products.products_in(text)) and not slots.get("order_id") and not reading.ORDER_ID.search(text) \
         and not _ORDER_TALK.search(text) and not reading.BROKEN.search(text) and not products.only_theirs(text) \
+        and not reading.ASKS_WHERE.search(text) \
         and bool(reading.QUESTION.search(text) or WANTS.search(text))
 
 

@@ -13,7 +13,7 @@ from agent.dialogue.state import Task
 from agent.dialogue.turn import Answer, Turn, options
 from agent.dialogue.variant_answers import (ANOTHER, EACH, MOST_LISTED, VERSUS, priced_values, still_minded, stock_lines,
                                            variant_answer)
-from agent.catalogue_search import closest_products, products_for, uses_named
+from agent.catalogue_search import closest_products, products_for, uses_named, without_uses_of
 from agent.catalogue_words import Attribute, asked_attributes
 from agent.variants import asked_variants, fits, fitting, named_options, owner_of_options
 
@@ -37,8 +37,8 @@ def product_facts(turn: Turn, meant: str | None = None) -> Answer:
     where the words name none."""
     catalogue = turn.shop.call("list_all_product_types", {})
     theirs = products.only_theirs(turn.text)  # ("那Alexa的white呢 家里音箱是Echo": the thermostat still)
-    names = products.by_their_names([n for n, _ in products.products_in(turn.text) if n in catalogue and (
-        n not in theirs or not (meant or turn.dialogue.product))], turn.text) or ([meant] if meant else [])
+    names = products.options_of_others(products.by_their_names([n for n, _ in products.products_in(turn.text) if n in catalogue and (
+        n not in theirs or not (meant or turn.dialogue.product))], turn.text)) or ([meant] if meant else [])
     if meant in names:  # (the caller told which of those the words mean: "the kettle" just recommended)
         names = [meant]
     names = [kin_named(turn, names[0], catalogue)] if len(names) == 1 and names[0] != meant else names
@@ -62,7 +62,7 @@ def product_facts(turn: Turn, meant: str | None = None) -> Answer:
 def _facts_of(turn: Turn, catalogue: dict, name: str | None) -> Answer:
     if (reading.COMPARES.search(turn.text) or EACH.search(turn.text) or _TORN.search(turn.text)
             or products.asks_whether_sold(turn.text) and len(products.asked_if_sold(turn.text)) != 1) \
-            and len(both := _told_apart(turn.text, catalogue)) == 2:
+            and len(both := products.options_of_others(_told_apart(turn.text, catalogue))) == 2:
         return side_by_side(turn, both, catalogue)
     task = turn.dialogue.task
     name = name or fitting_shown(turn, catalogue) or having_asked(turn, catalogue) or turn.dialogue.product \
@@ -133,9 +133,18 @@ def _told_apart(text: str, catalogue: dict) -> list[str]:
     # (set side by side, a word that may mean the product another word names means the other one: "耳机和头戴的有啥区别")
     other = {n for names in by_word.values() if len(names) == 2 and len(set(names) & plain) == 1 for n in names} - plain \
         if reading.COMPARES.search(text) else set()
+    clauses = _CLAUSES.split(products.without_products(text))
+    if len(by_word) == 1 and len(names := next(iter(by_word.values()))) == 2 and _TWO_KINDS.search(text) \
+            and all(any(uses_named(c, n) for c in clauses) for n in names) \
+            and not any(all(uses_named(c, n) for n in names) for c in clauses):
+        return names  # ("老公说买插电的，我想买放燃气灶上烧的那种 … 这两种哪个便宜": both kettles, each by its use)
     meant = [names[0] if len(names) == 1 else next((n for n in names if n in other or n in plain and not other), None)
              or _by_use(names, text) for names in by_word.values()]
     return list(dict.fromkeys(n for n in meant if n))
+
+
+_TWO_KINDS = re.compile(r"这两种|这两个|这两款|两种|两款|\bthe two\b|\bboth kinds\b|\beither kind\b", re.IGNORECASE)
+_CLAUSES = re.compile(r"[，,;；。!！?？]")
 
 
 def _sides(text: str, catalogue: dict) -> list[str]:
@@ -237,7 +246,8 @@ def best_named(turn: Turn, names: list[str], catalogue: dict) -> str | None:
         keys = {w for v in variants[:1] for k in v["options"] for w in k.lower().split()} - {"material", "color", "size", "type"}
         said = {w for zh, en in _OPTION_NAMES.items() if zh in turn.text for w in en.split()} \
             | set(re.findall(r"[a-z]+", turn.text.lower()))  # option names said: "表盘" is a Wristwatch's dial)
-        options = named_options(variants, products.without_products(turn.text))  # (not "意式" of "意式咖啡机")
+        # (not "意式" of "意式咖啡机"; not another's use: "插电的烧水壶" names no electric hob of the Tea Kettle)
+        options = named_options(variants, without_uses_of(products.without_products(turn.text), names, name))
         return len(options), any(v["available"] and fits(v, options) == len(options) for v in variants), len(keys & said), \
             uses_named(products.without_products(turn.text), name), \
             -Decimal(cheapest(turn, catalogue[name]) or 0) if cheaper else Decimal(0), products.own_word(name, turn.text)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from agent.catalogue_words import LOOK_ALIKES, aliases, option_values, zh_names
+from agent.catalogue_words import LOOK_ALIKES, aliases, catalogue_variants, option_values, zh_names
 from agent.variants import option_words
 from agent.dialogue.addresses import address_in, amends_address
 from agent.dialogue.money import payment_source
@@ -55,9 +55,10 @@ def products_in(text: str) -> tuple[tuple[str, str], ...]:
     words (not 'watch' in 'watching', but 'chair' in 'office chair有货吗'); Chinese names as written."""
     lowered, found, held = LOOK_ALIKES.sub(" ", DEVICE_IN_USE.sub(" ", text.lower())), [], set()
     for written, names in _product_names():
-        pattern = rf"(?<![a-z0-9]){re.escape(written)}(e?s)?(?![a-z0-9])" if written.isascii() \
+        pattern = rf"(?<![a-z0-9]){re.escape(written)}(e?s)?(?![a-z0-9])(?!\s+(?:compartment|sleeve|pocket|section)s?\b)" \
+            if written.isascii() \
             else rf"(?:(?<![放装塞]){re.escape(written)}|{re.escape(written)}(?!的))(?!仓|隔层|槽|款(?!式))"
-        # ("带相机仓的", "尼龙相机款", "黑色大号放电脑的" backpack: a compartment, no camera or laptop)
+        # ("带相机仓的", "尼龙相机款", "黑色大号放电脑的", "with the laptop compartment" backpack: no camera or laptop)
         if (m := re.search(pattern, lowered)):
             found += [(name, written) for name in names if name not in (n for n, _ in found)]
             held |= set(names) if _HOLDS.search(lowered[:m.start()]) else set()
@@ -73,7 +74,7 @@ _HOLDS = re.compile(r"(?:能装|装得下|放得下|能放|可以装|可以放)[
                     r"\b(?:bag|case|sleeve|stand|lamp|desk|charger) for (?:her|his|my|their|your) $")  # ("a bag for her laptop")
 
 
-_SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)? (?:sell|have|carry|stock)\s+(?:any\s+)?(?:an? )?([a-z][a-z -]{1,30}?)"
+_SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)? (?:sell|have|carry|stock)\s+(?:any\s+)?(?:an? )?([a-z0-9][a-z0-9 -]{1,30}?)"
                    r"(?=\s*(?:[?.!,]|$|\bor\b|\bin\b|\bfor\b|\bat\b))|"
                    r"\b(?:biggest|largest|smallest|best|newest|latest|cheapest|most expensive)\s+([a-z][a-z -]{1,20}?)\s+"
                    r"(?:you|u|y'?all)(?: guys)? (?:sell|have|carry|stock|got)\b|"  # ("how big is the biggest tv you sell")
@@ -168,12 +169,24 @@ def by_their_names(named: list[str], text: str) -> list[str]:
     return [n for n in named if n not in alike] or named
 
 
+def options_of_others(named: list[str]) -> list[str]:
+    """Of the products named, without one whose name is an option of another named ("backpacks … the medium grey
+    laptop one": the Backpack's laptop compartment, no Laptop)."""
+    values = {name: {str(x).lower() for v in catalogue_variants().get(name, []) for x in v["options"].values()}
+              for name in named}
+    return [n for n in named if not any(n.lower() in values[o] for o in named if o != n)] or named
+
+
 def asked_if_sold(text: str) -> list[str]:
     """The products of ours in the thing a do-you-sell question names ("do you carry bike helmets? also need a
     lock for the bike": the Cycling Helmet; "你们这有充电宝不 出门手机天天没电": the Portable Charger)."""
     if not (m := _SOLD.search(text)) or products_in(_CLAUSE_END.split(text[m.end():], maxsplit=1)[0]):
         return []  # (none, or more in the same question: "do you sell espresso machines or only regular coffee makers?")
-    return [n for n, _ in products_in(next(g for g in m.groups() if g))]
+    asked = [n for n, _ in products_in(next(g for g in m.groups() if g))]
+    others = [w for n, w in products_in(text) if n not in asked]
+    # (another wanted too: "do you have a puzzle for her? And my 12yo son wants a skateboard": not only the puzzle)
+    return asked if all(re.search(rf"\b(?:for|on|of|with) (?:the|my|his|her|our|their) {re.escape(w)}", text, re.IGNORECASE)
+                        for w in others) else []
 
 
 _CLAUSE_END = re.compile(r"[?.!。？！,，;；]|(?<=[\u4e00-\u9fff])\s+")
@@ -186,6 +199,9 @@ def asks_if_sold(text: str) -> str | None:
             _NEEDS_THING.search(text) if not _THEIRS.search(text) else None)):
         return None
     thing = next(g for g in m.groups() if g).strip()
+    if thing.isascii() and (not re.search(r"[a-z]{2}", thing.lower()) or re.match(r"(?:in|for|at|on|with|by|of)\b", thing,
+                                                                                      re.IGNORECASE)):
+        return None  # ("do you have 2 in stock?", "what colours do u have in 9": a number, an option, no thing)
     if products_in(thing) and not _ACCESSORY.search(thing):  # ("phone cases" are no phone)
         return None
     if option_words(thing).strip() != thing.lower():  # an option, not a thing: "有大号吗", "有黑色吗"

@@ -121,9 +121,12 @@ COMPARES = re.compile(r"differen|(?<![a-z])(?:diff|compar(?:e|ed|ing|ison)|vs\.?
                       r"should i (?:get|buy|pick|choose|go for))\b|\b(?:deciding|can'?t decide) between\b|区别|不同|对比|比较|哪个好|哪个更|纠结|"
                       r"差多少|差别|差在哪|差很多|哪(?:个|款)", re.IGNORECASE)  # (letters around, not \b: "想compare一下")
 # the price and nothing else: "多少钱", "how much?", "那这个多少" (of the product just talked about, not the shipping's)
-BARE_PRICE = re.compile(r"\W*(?:那|那个|这个|它|这款|那款|so|and|ok)?\s*(?:多少钱|多少|价格|价钱|啥价|什么价|几块钱?|"
-                         r"how much(?: is it| is that| are they| for it)?|price|what(?:'s| is) the price)\s*(?:呢|啊|呀|吗)?\W*",
-                         re.IGNORECASE)
+BARE_PRICE = re.compile(r"\W*(?:(?:thank you|thanks|谢谢)\W*)?(?:那|那个|这个|它|这款|那款|so|and|ok)?\s*(?:多少钱|多少|价格|价钱|啥价|"
+                         r"什么价|几块钱?|how much(?: is it| is that| are they| for it| is (?:that|this) one)?|price|"
+                         r"what(?:'s| is) the price(?: of (?:it|that|this)(?: one)?)?)\s*(?:呢|啊|呀|吗)?\W*", re.IGNORECASE)
+# the price of the one just settled on, asked again: "行 就它了 再确认下价格", "the cheaper one就它了，再confirm一下price"
+PRICE_AGAIN = re.compile(r"(?:再|重新)?确认(?:一)?下?(?:价格|价钱|多少钱)|confirm\s*(?:一下)?\s*(?:the\s+)?price|价格再(?:说|确认)一?下?|"
+                         r"多少钱来着|\bwhat was the price again\b|\bprice again\b", re.IGNORECASE)
 # a better one of something they have, not an order's exchange: "现在这把椅子太硬了 … 想换把好一点的"
 UPGRADE = re.compile(r"换(?:一)?(?:把|台|个|张|双|款|件|只|套|部)?(?:好一?点|好些|更好|新的|新(?=[\u4e00-\u9fff]{1,5}(?:$|[\s,，。!！?？])))|"
                      r"\b(?:upgrade|replace (?:my|our) old)\b", re.IGNORECASE)  # ("想换个新手机")
@@ -141,7 +144,7 @@ NOT_SENT_YET = re.compile(r"\b(?:anything|any orders?|what else|which orders?)\b
 ADDS_ITEM = re.compile(r"也(?:想|要)?(?:换|改|退)|两个一起|都换|一起换|一起退|^\W*(?:还有|另外)(?![^，,。]*[吗?？])|\bas well\b|\balso\b|\bboth\b", re.IGNORECASE)
 # (not "有啥能买的", "值得买的": things to buy)
 OWNS = re.compile(r"(?<![能想要该以得去])买的|(?<![要想])买了|我的|订单|你们卖的|(?:用|戴|穿)了(?:一|两|几|没)|收到|签收|"
-                  r"\border\b|\bmy\b|\bbought\b|\bpurchased\b|\breceived\b|(?<!\byou )(?<!\bu )(?<!\bya )(?<!\byou've )(?<!\byouve )\bgot\b",
+                  r"\border\b|\bmy\b|\bbought\b|\bpurchased\b|\breceived\b|(?<!\byou )(?<!\bu )(?<!\bya )(?<!\byou've )(?<!\byouve )(?<!\bshe )(?<!\bhe )(?<!\bshe just )(?<!\bhe just )\bgot\b",
                   re.IGNORECASE)
 # "got yoga mats?": do you have them, nothing got
 GOT_ANY = re.compile(r"^\W*got (?:any )?(?!(?:it|my|your|the|that|this|them|an?)\b)[a-z][a-z -]{1,30}\?", re.IGNORECASE)
@@ -157,7 +160,7 @@ BOUGHT_ELSEWHERE = re.compile(r"(?:在|从)(?:别家|别的店|别的平台|其�
 NOT_THEIRS = re.compile(r"\bmy (?:(?:late|dear|elderly|little|youngest|eldest|older|younger|best) )?(?:back|neck|feet|knees?|wrists?|eyes|hands?|shoulders?|wife|husband|partner|sons?|daughters?|kids?|"
                         r"twins|children|nephews?|nieces?|grand\w+|parents|mother|father|aunt|uncle|boss|colleagues?|coworkers?|"
                         r"mum|mom|dad|sister|brother|friend|girlfriend|boyfriend|family|budget|room|flat|place|house|home|"
-                        r"mistake|bad|fault|question)\b|\b(?:before|if|once|when) (?:i|we) (?:order|buy|purchase)\b|\bgot or not\b|\bgot anything\b|"
+                        r"mistake|bad|fault|question|\d+\s*(?:y/?o|yrs? old|years? old|year-old|month-old|months? old))\b|\b(?:before|if|once|when) (?:i|we) (?:order|buy|purchase)\b|\bgot or not\b|\bgot anything\b|"
                         # an order still to place ("could we order 6 of the same model?"), money to spend ("got $100 for a
                         # garden hose")
                         r"\b(?:can|could|would|will|may|shall|to|do) (?:we |i |you )?(?:place an? )?order\b|"
@@ -320,7 +323,8 @@ def wants_done(text: str) -> bool:
 
 _WANTS_DONE = re.compile(r"(?:我要|我想|帮我|给我|麻烦你?)\s*(?:把.{0,12}?)?(?:取消|退货|退掉|退了|换货|换成|改成|cancel|return|exchange)|"
                          r"\b(?:i (?:want|need|wanna|would like|'d like) to|please|pls|plz)\s+(?:\w+\s+)?"
-                         r"(?:cancel|return|exchange|swap)\b", re.IGNORECASE)
+                         r"(?:cancel|return|exchange|swap)\b|^\W*(?:cancel|return|exchange|refund)\s+(?:my|the|this|that|it)\b",
+                         re.IGNORECASE)  # ("CANCEL MY ORDER. NOW.")
 
 
 # the same again for another: "please also update…", "default address as well", "两个都改", "也要改"

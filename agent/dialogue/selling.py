@@ -48,8 +48,8 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         # threat, nor "don't tell me you have nothing, every other shop does": the question is answered; nor "上次在别家买的")
         return turn.answer("other_shops")
     catalogue = turn.shop.call("list_all_product_types", {})
-    named = [(name, catalogue[name]) for name in products.by_their_names(
-        [n for n, _ in products.products_in(text)], text) if name in catalogue]
+    named = [(name, catalogue[name]) for name in products.options_of_others(products.by_their_names(
+        [n for n, _ in products.products_in(text)], text)) if name in catalogue]
     named = [(n, pid) for n, pid in named if n not in products.replaced(text)]  # ("doesn't have to carry a suitcase")
     unwanted = products.unwanted(text)  # ("不要智能手表"; "something to read novels on … not a tablet tho": the need's)
     named = [(n, pid) for n, pid in named if n not in unwanted] \

@@ -15,7 +15,7 @@ from agent.variants import (ZH_COLOURS, asked_variants, colours_not_made, number
 
 
 DEAREST = re.compile(r"most expensive|priciest|highest price|最贵|价格最高|(?<![最更])贵(?:一?点)?的那[个款台把双件只张]|"
-                     r"(?:\bthe |^\W*)(?:pricier|more expensive|dearer) one\b", re.IGNORECASE)
+                     r"(?:\bthe |^\W*)(?:pricier|more expensive|dearer) one(?![a-z])", re.IGNORECASE)
 
 
 # two variants side by side: "the upright one vs the canister one", "灰色10码 跟 黑色6码 price分别是?"
@@ -23,8 +23,8 @@ VERSUS = re.compile(r"\bvs\.?|\bversus\b|\bcompared (?:to|with)\b|\bor\b|\band\b
 
 
 # (of two or a few just shown, the cheaper is the cheapest: "就便宜的那个吧 多少钱来着", "the cheaper one then")
-CHEAPEST = re.compile(r"cheapest|lowest price|least expensive|最便宜|最低价|(?<![最更])便宜(?:一?点)?的那[个款台把双件只张]|"
-                      r"(?:\bthe |^\W*)cheaper one\b", re.IGNORECASE)
+CHEAPEST = re.compile(r"cheapest|lowest[- ]price[ds]?|least expensive|most affordable|最便宜|最低价|最实惠|价格最低|(?<![最更])便宜(?:一?点)?的那[个款台把双件只张]|"
+                      r"(?:\bthe |^\W*)cheaper one(?![a-z])", re.IGNORECASE)
 
 
 # of the products just recommended or compared, not of one product's variants: "which one is cheaper?"
@@ -37,13 +37,13 @@ DEARER_ONE = re.compile(r"\bwhich (?:one |of (?:the|them|those) )?is (?:more exp
 
 
 _OF_THOSE = re.compile(r"那几个|这几个|那几款|这几款|其中|那些|(?:最便宜|最贵|最低价|便宜|贵)(?:一?点)?的?那[把款个台双件只张]|"
-                       r"(?:\bthe |^\W*)(?:cheaper|pricier|more expensive|dearer) one\b|\bof (?:those|them|these)\b|"
+                       r"(?:\bthe |^\W*)(?:cheaper|pricier|more expensive|dearer) one(?![a-z])|\bof (?:those|them|these)\b|"
                        r"\bamong (?:those|them|these)\b", re.IGNORECASE)
 
 
 # what is asked instead if the first thing asked is not there: "…1000毫升那种？没有的话750的也行", "…or not?? If not,
 # tell me which ones DO", "没有就告诉我同样10寸128G别的颜色多少钱", "如果Wi-Fi的没有，那Ethernet的最便宜多少"
-_IF_NOT = re.compile(r"没有的话|没货的话|没有就|要是没有|\bif not\b|\bif (?:it'?s|they'?re) (?:not|sold out)\b|\botherwise\b",
+_IF_NOT = re.compile(r"没有的话|没货的话|没有就|要是没有|(?:如果|若是?)(?:没有|没货)(?=[，,\s])|\bif not\b|\bif (?:it'?s|they'?re) (?:not|sold out)\b|\botherwise\b",
                      re.IGNORECASE)
 _IF_NONE = re.compile(r"(?:如果|要是)([^，,。？?]{1,20}?)(?:的)?(?:没有|没货|卖完了?)[，,\s]*(?:那|就)?", re.IGNORECASE)
 
@@ -78,7 +78,8 @@ def _the_other(variants: list[dict], shown: str, named: dict, before: dict) -> l
     return []
 
 
-_OTHER_ONE = re.compile(r"\bthe other (?:one|pair|set)\b|另外一[个款套把双台件只]|另一[个款套把双台件只]", re.IGNORECASE)
+_OTHER_ONE = re.compile(r"\bthe other (?:one|pair|set)s?\b|\bother ones\b|另外一[个款套把双台件只]|另一[个款套把双台件只]|其他款|别的款|"
+                        r"其他的款|其它款", re.IGNORECASE)
 
 
 _IN_STOCK = re.compile(r"in stock|\bbuy\b.{0,20}\bnow\b|\bavailable\b|有货|现货|能买|可以买", re.IGNORECASE)
@@ -164,20 +165,25 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
             return _variant_answer(replace(turn, text=parts[0]), name, product_id, product)
         gone = turn.say("variant_facts", name=name, lines=stock_lines(turn, asked[:3])) if asked \
             else turn.say("no_such_variant", name=name)
-        kept = (turn.dialogue.product, turn.dialogue.asked_options)
-        # (the first one's options held only for "another colour" of it: "没有就告诉我同样10寸128G别的颜色多少钱")
+        kept = (turn.dialogue.product, turn.dialogue.asked_options, turn.dialogue.variant)
+        # (the first one's options held only for "another colour" of it: "没有就告诉我同样10寸128G别的颜色多少钱";
+        # the one said sold out is not one of "粉红色的其他款")
         turn.dialogue.product, turn.dialogue.asked_options = name, {
             k: sorted(v) for k, v in named_options(variants, parts[0]).items()} \
             if any(w.search(parts[1]) for w in ANOTHER.values()) else {}
+        turn.dialogue.variant = asked[0]["item_id"] if len(asked) == 1 else None
         if (then := _variant_answer(replace(turn, text=parts[1]), name, product_id, product)):
             return Answer(gone + (" " if turn.language == "en" else "") + then.reply, {"product": product})
-        turn.dialogue.product, turn.dialogue.asked_options = kept  # (nothing named instead: asked of the whole)
+        turn.dialogue.product, turn.dialogue.asked_options, turn.dialogue.variant = kept  # (nothing named instead)
     if (two := _and_also(turn.text)) and all(named_options(variants, part) for part in two) \
             and (first := _variant_answer(replace(turn, text=two[0]), name, product_id, product)) \
             and (then := _variant_answer(replace(turn, text=two[1]), name, product_id, product)):
         return Answer(first.reply + (" " if turn.language == "en" else "") + then.reply, {"product": product})
     if (at_end := extreme(turn, name, variants)):
         return Answer(at_end, {"product": product})
+    if reading.PRICE_AGAIN.search(turn.text) and turn.dialogue.product == name and not named_options(variants, turn.text) \
+            and (settled := product["variants"].get(turn.dialogue.variant or "")):  # ("行 就它了 再确认下价格")
+        return Answer(turn.say("variant_facts", name=name, lines=stock_lines(turn, [settled])), {"product": product})
     asked_before = turn.dialogue.asked_options if turn.dialogue.product == name else {}
     if asked_before and reading.compares_those_two(turn.text) and len(two := [
             v for v in variants if v["available"] and fits(v, asked_before) == len(asked_before)]) == 2:
@@ -285,7 +291,7 @@ def gap(turn: Turn, two: list[dict]) -> str:
 
 
 _BY_HOW_MUCH = re.compile(r"\bby how much\b|\bhow much (?:more|less|cheaper|dearer|pricier)\b|\b(?:price )?difference\b|"
-                          r"\bhow far apart\b|差多少|差价|相差|差了?几|贵多少|便宜多少|贵了?多少|便宜了?多少", re.IGNORECASE)
+                          r"\bhow far apart\b|差多少|差价|相差|差很多|差得多|差了?几|贵多少|便宜多少|贵了?多少|便宜了?多少", re.IGNORECASE)
 
 
 def _each_value_in_turn(variants: list[dict], named: dict[str, set[str]]) -> list[dict]:
@@ -331,7 +337,7 @@ def extreme(turn: Turn, name: str, variants: list[dict]) -> str | None:
 
 
 # the one of two or three just shown, by its price ("the cheaper one", "便宜的那个"), not the cheapest in stock
-_THE_ONE_OF_TWO = re.compile(r"(?:\bthe |^\W*)(?:cheaper|pricier|more expensive|dearer) one\b|(?<![最更])(?:便宜|贵)(?:一?点)?的那[个款台把双件只张]",
+_THE_ONE_OF_TWO = re.compile(r"(?:\bthe |^\W*)(?:cheaper|pricier|more expensive|dearer) one(?![a-z])|(?<![最更])(?:便宜|贵)(?:一?点)?的那[个款台把双件只张]",
                              re.IGNORECASE)
 
 
@@ -365,6 +371,9 @@ def _compared(variants: list[dict], text: str, before: dict | None = None) -> tu
     "大号灰色的宠物床 记忆棉的和涤纶的"): one of each, in stock first, the options named once holding for both
     where a variant has them ("portable gas grill vs portable charcoal grill, the basic ones")."""
     parts = [named for p in VERSUS.split(text) if (named := named_options(variants, p))]  # (not "…, and by how much?")
+    if len(parts) < 2 and (EACH.search(text) or reading.COMPARES.search(text)):  # ("我要size 10 gray leather的，老婆要
+        clauses = [named for p in _CLAUSES.split(text) if (named := named_options(variants, p))]  # size 6 black的，各多少钱")
+        parts = clauses if all(len(v) == 1 for named in clauses for v in named.values()) else parts  # (each one variant)
     if (fixed := list(products.CORRECTION.finditer(text))) and (then := named_options(variants, text[fixed[-1].end():])) \
             and len(head := [named_options(variants, p) for p in VERSUS.split(text[:fixed[-1].start()]) if p.strip()]) >= 2:
         # ("黑色8杯带磨豆的，和白色4杯滴滤的…… 哦说错了，是和不锈钢4杯带磨豆的那台比": the last one, what it does not name kept)
@@ -398,6 +407,9 @@ def _compared(variants: list[dict], text: str, before: dict | None = None) -> tu
                             key=lambda v: (-fits(v, part), Decimal(str(v["price"]))))[:1]
     picks = list({v["item_id"]: v for v in picks}.values())  # (each once: "…and the upright one … are both bagless?")
     return (picks, None) if len(picks) > 1 else None
+
+
+_CLAUSES = re.compile(r"[，,;；。!！?？]")
 
 
 def still_minded(asked: dict, text: str, variants: list[dict] | None = None) -> dict:
