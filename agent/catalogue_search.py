@@ -57,20 +57,29 @@ def products_for(text: str) -> list[str]:
     return list(_products_for(text))
 
 
-def uses_named(text: str, name: str) -> int:
+def uses_named(text: str, name: str, people: bool = True) -> int:
     """How many of a product's uses the text names (a plural listed beside its word is that word: "gadgets"
-    counts once for gadget, gadgets)."""
+    counts once for gadget, gadgets); `people=False`: not counting who it is for ("老公", "my dad")."""
     lowered, words = _NOT_A_USE.sub(" ", LOOK_ALIKES.sub(" ", text.lower())), _uses().get(name, [])
-    return sum(_said(w, lowered) for w in words if not (w.endswith("s") and w[:-1] in words))
+    return sum(_said(w, lowered) for w in words if not (w.endswith("s") and w[:-1] in words)
+               and (people or w not in _PEOPLE))
+
+
+# who a thing is for and the occasion, among the uses: weaker than what it is for ("想给我老公买个生日礼物 他平时喜欢
+# 拍照": the camera his photography names, before the watch a husband suggests)
+_PEOPLE = frozenset("""dad husband boyfriend wife girlfriend mom mother mum son daughter kid kids teen teens teenager
+teenage boy girl baby family grandparents elderly birthday anniversary 爸爸 老公 男朋友 老婆 女朋友 妈妈 我妈 儿子 女儿
+孩子 男孩 小男孩 侄子 家庭 生日 纪念日""".split())
 
 
 @lru_cache(maxsize=256)  # asked of the same message by the router and the flow
 def _products_for(text: str) -> tuple[str, ...]:
     hits = {name: uses_named(text, name) for name in _uses()}
-    found = sorted((n for n, h in hits.items() if h), key=lambda n: -hits[n])
-    if len(found) > 1 and hits[found[0]] == hits[found[1]]:
+    what = {name: uses_named(text, name, people=False) for name, h in hits.items() if h}
+    found = sorted((n for n, h in hits.items() if h), key=lambda n: (-what[n], -hits[n]))
+    if len(found) > 1 and (what[found[0]], hits[found[0]]) == (what[found[1]], hits[found[1]]):
         nearness = dict(zip(*_nearness(text)))
-        found.sort(key=lambda n: (-hits[n], -nearness[n]))
+        found.sort(key=lambda n: (-what[n], -hits[n], -nearness[n]))
     return tuple(found)
 
 

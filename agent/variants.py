@@ -121,12 +121,15 @@ _EN_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 # a count in English words before a unit of an option ("fourteen inches", "twenty-five feet", "eight hours")
 _EN_COUNT = re.compile(rf"\b(?:(?:(a|{'|'.join(_EN_ONES[:9])})[\s-])?(hundred)|({'|'.join(_EN_TENS)})(?:[\s-]({'|'.join(_EN_ONES[:9])}))?|"
                        rf"({'|'.join(_EN_ONES)}))"
-                       r"(?=[\s-]*(?:inch|inches|mm|millimet\w*|ft|feet|foot|hours?|hrs?|cups?|pieces?|gb|ml|liters?|litres?|bar)\b)")
+                       r"(?=[\s-]*(?:inch|inches|mm|millimet\w*|ft|feet|foot|hours?|hrs?|cups?|pieces?|gb|ml|liters?|litres?|bar)\b)"
+                       rf"|(?<=\bsize )({'|'.join(_EN_ONES)})\b")  # ("size eleven")
 
 
 def _en_count(m: re.Match) -> str:
     if m[2]:  # "a hundred", "hundred", "two hundred"
         return str(100 * (_EN_ONES.index(m[1]) + 1 if m[1] and m[1] != "a" else 1))
+    if m[6]:  # "size eleven"
+        return str(_EN_ONES.index(m[6]) + 1)
     return str(10 * (_EN_TENS.index(m[3]) + 2) + (_EN_ONES.index(m[4]) + 1 if m[4] else 0) if m[3] else _EN_ONES.index(m[5]) + 1)
 
 
@@ -542,7 +545,7 @@ def _closest(choices: list[dict], current: dict, named: dict[str, set[str]]) -> 
 
 _NOT_WORD = re.compile(r"[^\w+-]+")
 # option values as option_words() writes them, between anything but Latin letters and digits ("同样xl", "换black的")
-_OPTION_VALUE = re.compile(r"(?<![a-z0-9.])(?:\d+(?:\.\d+)?(?:gb|tb|mah|ml|mm|-inch|l|mp|x)|\d+ (?:hours|cups?)|i[3579]|"
+_OPTION_VALUE = re.compile(r"(?<![a-z0-9.])(?:\d+(?:\.\d+)?(?:gb|tb|mah|ml|mm|-inch|l|mp|x)|\d+ (?:hours|cups?)|\d+[- ]pieces?|i[3579]|"
                            r"xs|s|m|l|xl|xxl)(?![a-z0-9])")
 _WORD_VALUES = re.compile(r"(?<![a-z])(?:%s)(?![a-z])" % "|".join(
     re.escape(v) for v in sorted({*_ZH_OPTIONS.values(), *ZH_COLOURS.values()}, key=len, reverse=True)))

@@ -1811,3 +1811,31 @@ def test_a_kettle_by_its_use_two_kinds_each_by_its_use_the_one_settled_on_and_wh
     packs = Conversation(shop).say("product_info", "One wants the small green backpack with the laptop compartment, the "
                                                    "other wants the medium grey laptop one. How much is each?")
     assert "205.35" in packs and "212.79" in packs and "Laptop:" not in packs
+
+
+def test_what_a_gift_is_for_comes_before_who_it_is_for():
+    from agent.catalogue_search import products_for
+    assert products_for("想给我老公买个生日礼物 他平时喜欢拍照")[0] in ("Digital Camera", "Action Camera")
+    assert products_for("a gift for my husband")[0] == "Wristwatch"  # (who it is for, when nothing else is said)
+
+
+def test_a_train_a_dentist_and_a_phone_in_use_are_no_purchase_and_follow_ups_in_a_size_or_a_set(shop):
+    from agent.dialogue.meant import meant_intent
+    train = "does the e-reader have a cellular version or is it wifi only? there's no wifi on my train and I want to " \
+            "download books on the way"
+    assert meant_intent("order_status", {}, train, {}) != "order_status"
+    assert "Electric Toothbrush" in Conversation(shop).say("product_info", "you sell electric toothbrushes? my dentist says "
+                                                                           "i scrub way too hard lol")
+    thermostat = Conversation(shop, "zh").say("product_info", "你们这有卖那种智能温控的东西吗，手机上能调家里暖气温度的那种")
+    assert "Smart Thermostat" in thermostat and "Smartphone" not in thermostat
+    luggage = Conversation(shop)
+    luggage.say("product_info", "Do you have the 3-piece luggage set in blue?")
+    assert "501.65" in luggage.say("product_info", "and the 4 piece?")
+    shoes = Conversation(shop)
+    shoes.say("product_info", "how much are the running shoes in size 9?")
+    assert "10," in shoes.say("product_info", "hmm actually got that in a 10? my feet swell on long runs")
+    tablets = Conversation(shop)
+    tablets.say("product_info", "tablet 7 inch prices?")
+    assert "7-inch" in tablets.say("product_info", "cheapest one's what colour")  # (of those just listed)
+    kits = Conversation(shop, "zh").say("product_info", "Makeup Kit适合dark skin的有几种？都多少钱")
+    assert "235.44" in kits  # (every one, not three)

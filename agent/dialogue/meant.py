@@ -106,7 +106,7 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if intent in ("modify_order", "complaint", "account", "price_promo", "product_info", "recommend", "out_of_scope",
                   "greeting", None) and reading.ASKS_WHERE.search(text) and not _CHANGES.search(text) \
             and task_of(context).intent in ("", None, "order_status", "price_promo", "recommend", "product_info") \
-            and (reading.OWNS.search(text) or slots.get("order_id") or context.get("slots", {}).get("order_id")):
+            and (reading.owns(text) or _ORDERED.search(text) or slots.get("order_id") or context.get("slots", {}).get("order_id")):
         return "order_status"  # "物流单号再发我一下", "another order with a perfume… is that one on its way too?"
     if (intent not in ORDER_INTENTS or intent in ("cancel_order", "modify_order") and not reading.asks_change(text)) \
             and _WHEN_SHIPS.search(text) and products.products_in(text) \
@@ -226,6 +226,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     return intent
 
 
+_WHERE_IS_IT = re.compile(r"到哪|\bwhere(?:'s| is| are) (?:my|it|they)\b|\btracking\b", re.IGNORECASE)  # (not "on the way" to work)
+
+
 _SHOW_ME = re.compile(r"给我看看|看一?看|瞧瞧|想看|\bshow me\b|\blet me see\b|\bcan i see\b|\bbrowse\b", re.IGNORECASE)
 
 
@@ -305,7 +308,7 @@ def asks_catalogue(text: str, slots: dict) -> bool:
     or received, no return, exchange, delivery or cancellation named."""
     return bool(products.products_in(text)) and not slots.get("order_id") and not reading.ORDER_ID.search(text) \
         and not _ORDER_TALK.search(text) and not reading.BROKEN.search(text) and not products.only_theirs(text) \
-        and not reading.ASKS_WHERE.search(text) \
+        and not _WHERE_IS_IT.search(text) \
         and bool(reading.QUESTION.search(text) or WANTS.search(text))
 
 

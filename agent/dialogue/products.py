@@ -89,7 +89,8 @@ _NOT_A_PRODUCT = re.compile(r"货|库存|^空$|^事$|^卖$|^[那这它][个款�
                             r"\b(?:it|them|this|that|one|any|anything|something|stuff|things?|stock|discounts?|coupons?|deals?|sales?|promo\w*|"
                             r"(?:free |international |express )?(?:shipping|delivery|returns?|exchanges?|refunds?)|"
                             r"gift (?:cards?|wrapping)|warranty|installments?|price match\w*|cash on delivery|cod|"
-                            r"stores?|shops?|a store|other colou?rs?|sizes?|colou?rs?|"
+                            r"stores?|shops?|a store|other colou?rs?|sizes?|colou?rs?|screens?|batter(?:y|ies)|capacity|storage|"
+                            r"memory|zoom|resolution|"
                             r"me|us|you|him|her|address(?:es)?|accounts?|e-?mails?|records?|on file)\b", re.IGNORECASE)
 
 
@@ -224,7 +225,7 @@ DEVICE_IN_USE = re.compile(r"\b(?:switch(?:ed|ing)?|mov(?:ed|ing)|changed?|back)
                            r"(?:在|用)(?:手机|电脑|平板)上?(?:登录|登陆|打开|聊)|"
                            r"\b(?:back|sorry|oops)\W+(?:my\s+)?(?:phone|laptop)\s+(?:died|was dead|ran out)\b|(?:手机|电脑)(?:天天|老是|总是|经常|动不动就|又|一直)?没电|"
                            # the device they read on now, not the one wanted ("看手机太累 不要手机那种", "手机屏幕太小了")
-                           r"看手机|(?:手机|电脑)(?:屏幕)?太(?:小|累|伤眼)|不要(?:手机|电脑)(?:那种)?|\b(?:my|the) phone(?:'s)? screen\b",
+                           r"看手机|(?:在|用)(?:手机|电脑|平板)上|手机上(?:能|可以)?(?:调|控制|操作|看)|(?:手机|电脑)(?:屏幕)?太(?:小|累|伤眼)|不要(?:手机|电脑)(?:那种)?|\b(?:my|the) phone(?:'s)? screen\b",
                            re.IGNORECASE)  # ("back, phone died. what was that tracking number again?")
 
 

@@ -160,11 +160,11 @@ BOUGHT_ELSEWHERE = re.compile(r"(?:在|从)(?:别家|别的店|别的平台|其�
 NOT_THEIRS = re.compile(r"\bmy (?:(?:late|dear|elderly|little|youngest|eldest|older|younger|best) )?(?:back|neck|feet|knees?|wrists?|eyes|hands?|shoulders?|wife|husband|partner|sons?|daughters?|kids?|"
                         r"twins|children|nephews?|nieces?|grand\w+|parents|mother|father|aunt|uncle|boss|colleagues?|coworkers?|"
                         r"mum|mom|dad|sister|brother|friend|girlfriend|boyfriend|family|budget|room|flat|place|house|home|"
-                        r"mistake|bad|fault|question|\d+\s*(?:y/?o|yrs? old|years? old|year-old|month-old|months? old))\b|\b(?:before|if|once|when) (?:i|we) (?:order|buy|purchase)\b|\bgot or not\b|\bgot anything\b|"
+                        r"mistake|bad|fault|question|train|bus|commute|way|trip|flight|drive|dentist|doctor|physio|teacher|coach|therapist|vet|landlord|neighbou?rs?|\d+\s*(?:y/?o|yrs? old|years? old|year-old|month-old|months? old))\b|\b(?:before|if|once|when) (?:i|we) (?:order|buy|purchase)\b|\bgot or not\b|\bgot anything\b|"
                         # an order still to place ("could we order 6 of the same model?"), money to spend ("got $100 for a
                         # garden hose")
                         r"\b(?:can|could|would|will|may|shall|to|do) (?:we |i |you )?(?:place an? )?order\b|"
-                        r"\bgot (?:about |around |like |only |maybe |a budget of )?(?:\$|¥|€|£|\d)|" + GOT_ANY.pattern + "|" + GOING_ELSEWHERE.pattern + "|" + BOUGHT_ELSEWHERE.pattern, re.IGNORECASE)
+                        r"\bgot (?:about |around |like |only |maybe |a budget of )?(?:\$|¥|€|£|\d)|\bgot (?:that|it|this|one|those|them|any) in\b|" + GOT_ANY.pattern + "|" + GOING_ELSEWHERE.pattern + "|" + BOUGHT_ELSEWHERE.pattern, re.IGNORECASE)
 
 
 def owns(text: str) -> bool:

@@ -173,7 +173,8 @@ def names_option(text: str) -> bool:
     # size; "有背光最好"; "要不带背光的")
 
 
-_SIZE_NUMBER = re.compile(r"(?<![\d.])\d{1,2}(?:\.5)?\s*码|\bsize\s*\d{1,2}(?:\.5)?\b", re.IGNORECASE)  # ("是9码", "size 11")
+_SIZE_NUMBER = re.compile(r"(?<![\d.])\d{1,2}(?:\.5)?\s*码|\bsize\s*\d{1,2}(?:\.5)?\b|\bin an? \d{1,2}(?:\.5)?(?![\d.]|\s*(?:%|am|pm|days?|weeks?|"
+                          r"hours?|minutes?|mins?|inch|ft|\$))", re.IGNORECASE)  # ("是9码", "size 11", "got that in a 10?")
 
 
 def is_digression(context: dict, intent: str | None, text: str) -> bool:

@@ -19,7 +19,7 @@ DEAREST = re.compile(r"most expensive|priciest|highest price|最贵|价格最高
 
 
 # two variants side by side: "the upright one vs the canister one", "灰色10码 跟 黑色6码 price分别是?"
-VERSUS = re.compile(r"\bvs\.?|\bversus\b|\bcompared (?:to|with)\b|\bor\b|\band\b|跟|还是|对比|比起|和")
+VERSUS = re.compile(r"\bvs\.?|\bversus\b|\bcompared (?:to|with)\b|\bor\b|\band\b|跟|还是|对比|比起|和|比(?!较|如|方)")
 
 
 # (of two or a few just shown, the cheaper is the cheapest: "就便宜的那个吧 多少钱来着", "the cheaper one then")
@@ -38,6 +38,7 @@ DEARER_ONE = re.compile(r"\bwhich (?:one |of (?:the|them|those) )?is (?:more exp
 
 _OF_THOSE = re.compile(r"那几个|这几个|那几款|这几款|其中|那些|(?:最便宜|最贵|最低价|便宜|贵)(?:一?点)?的?那[把款个台双件只张]|"
                        r"(?:\bthe |^\W*)(?:cheaper|pricier|more expensive|dearer) one(?![a-z])|\bof (?:those|them|these)\b|"
+                       r"^\W*(?:the )?(?:cheapest|most expensive|priciest|dearest) one(?![a-z])|"
                        r"\bamong (?:those|them|these)\b", re.IGNORECASE)
 
 
@@ -76,6 +77,9 @@ def _the_other(variants: list[dict], shown: str, named: dict, before: dict) -> l
             if (rest := [v for v in variants if v["item_id"] != shown and fits(v, wanted) == len(wanted)]):
                 return sorted(rest, key=lambda v: not v["available"])
     return []
+
+
+_HOW_MANY = re.compile(r"有几种|有几款|有多少种|有多少款|\bhow many (?:kinds|types|options|models|versions)\b", re.IGNORECASE)
 
 
 _OTHER_ONE = re.compile(r"\bthe other (?:one|pair|set)s?\b|\bother ones\b|另外一[个款套把双台件只]|另一[个款套把双台件只]|其他款|别的款|"
@@ -260,7 +264,9 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
     asked = _each_value_in_turn(without_unwanted(asked, turn.text), named_now)  # ("best for dog hair? cordless if
     # poss": some of each; "clicky的就算了": none of those)
     turn.dialogue.product, turn.dialogue.variant = name, asked[0]["item_id"] if len(asked) == 1 else None
-    lines = stock_lines(turn, asked[:MOST_LISTED if open_keys else 3])  # ("大号的宠物床有哪些颜色": all of them)
+    if (every := EACH.search(turn.text) or _HOW_MANY.search(turn.text)) and any(v["available"] for v in asked):
+        asked = [v for v in asked if v["available"]]  # ("适合dark skin的有几种？都多少钱": every one there is to buy)
+    lines = stock_lines(turn, asked[:MOST_LISTED if open_keys or every else 3])  # ("大号的宠物床有哪些颜色": all of them)
     reply = over + (turn.say("variant_facts", name=name, lines=lines) if asked else turn.say("no_such_variant", name=name))
     if asked and (lead := _yes_no_lead(turn, variants, asked, named_now)):  # "蓝牙音箱防水吗": yes or some, first
         reply = lead + reply
@@ -383,7 +389,7 @@ def _compared(variants: list[dict], text: str, before: dict | None = None) -> tu
     # (a sentence that sets nothing side by side holds for both: "他头不大不小M码。红色高通风的那款跟白色的比")
     sentences, context = [x for x in re.split(r"(?<=[.!?。！？])\s*", text) if x.strip()], {}
     if len(sentences) > 1 and not fixed and (pair := next((x for x in sentences if len([p for p in VERSUS.split(x) if p.strip()]) > 1), None)):
-        if len(inner := [named_options(variants, p) for p in VERSUS.split(pair) if p.strip()]) > 1 and all(inner) \
+        if len(inner := [named for p in VERSUS.split(pair) if (named := named_options(variants, p))]) > 1 \
                 and _told_apart(inner):
             parts, context = inner, named_options(variants, " ".join(x for x in sentences if x is not pair))
     picks, apart = [], _apart_by(parts)
