@@ -11,8 +11,8 @@ from agent.dialogue import money, products, reading
 from agent.dialogue.routing import names_option
 from agent.dialogue.state import Task
 from agent.dialogue.turn import Answer, Turn, options
-from agent.dialogue.variant_answers import (ANOTHER, EACH, MOST_LISTED, VERSUS, priced_values, still_minded, stock_lines,
-                                           variant_answer)
+from agent.dialogue.variant_answers import (ANOTHER, CLAUSES, EACH, MOST_LISTED, VERSUS, priced_values, still_minded,
+                                           stock_lines, variant_answer)
 from agent.catalogue_search import closest_products, products_for, uses_named, without_uses_of
 from agent.catalogue_words import Attribute, asked_attributes
 from agent.variants import asked_variants, fits, fitting, named_options, owner_of_options
@@ -133,7 +133,7 @@ def _told_apart(text: str, catalogue: dict) -> list[str]:
     # (set side by side, a word that may mean the product another word names means the other one: "耳机和头戴的有啥区别")
     other = {n for names in by_word.values() if len(names) == 2 and len(set(names) & plain) == 1 for n in names} - plain \
         if reading.COMPARES.search(text) else set()
-    clauses = _CLAUSES.split(products.without_products(text))
+    clauses = CLAUSES.split(products.without_products(text))
     if len(by_word) == 1 and len(names := next(iter(by_word.values()))) == 2 and _TWO_KINDS.search(text) \
             and all(any(uses_named(c, n) for c in clauses) for n in names) \
             and not any(all(uses_named(c, n) for n in names) for c in clauses):
@@ -144,7 +144,6 @@ def _told_apart(text: str, catalogue: dict) -> list[str]:
 
 
 _TWO_KINDS = re.compile(r"这两种|这两个|这两款|两种|两款|\bthe two\b|\bboth kinds\b|\beither kind\b", re.IGNORECASE)
-_CLAUSES = re.compile(r"[，,;；。!！?？]")
 
 
 def _sides(text: str, catalogue: dict) -> list[str]:

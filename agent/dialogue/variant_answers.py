@@ -378,7 +378,7 @@ def _compared(variants: list[dict], text: str, before: dict | None = None) -> tu
     where a variant has them ("portable gas grill vs portable charcoal grill, the basic ones")."""
     parts = [named for p in VERSUS.split(text) if (named := named_options(variants, p))]  # (not "…, and by how much?")
     if len(parts) < 2 and (EACH.search(text) or reading.COMPARES.search(text)):  # ("我要size 10 gray leather的，老婆要
-        clauses = [named for p in _CLAUSES.split(text) if (named := named_options(variants, p))]  # size 6 black的，各多少钱")
+        clauses = [named for p in CLAUSES.split(text) if (named := named_options(variants, p))]  # size 6 black的，各多少钱")
         parts = clauses if all(len(v) == 1 for named in clauses for v in named.values()) else parts  # (each one variant)
     if (fixed := list(products.CORRECTION.finditer(text))) and (then := named_options(variants, text[fixed[-1].end():])) \
             and len(head := [named_options(variants, p) for p in VERSUS.split(text[:fixed[-1].start()]) if p.strip()]) >= 2:
@@ -415,7 +415,7 @@ def _compared(variants: list[dict], text: str, before: dict | None = None) -> tu
     return (picks, None) if len(picks) > 1 else None
 
 
-_CLAUSES = re.compile(r"[，,;；。!！?？]")
+CLAUSES = re.compile(r"[，,;；。!！?？]")
 
 
 def still_minded(asked: dict, text: str, variants: list[dict] | None = None) -> dict:
