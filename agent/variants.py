@@ -133,12 +133,12 @@ def _en_count(m: re.Match) -> str:
     return str(10 * (_EN_TENS.index(m[3]) + 2) + (_EN_ONES.index(m[4]) + 1 if m[4] else 0) if m[3] else _EN_ONES.index(m[5]) + 1)
 
 
+@lru_cache(maxsize=1024)  # (asked of the same message by many readers of one turn)
 def option_words(text: str) -> str:
     """The shopper's words as the catalogue writes options: lower case, inches as '17-inch', Chinese
     colours and sizes in English, negated choices left out."""
     text = _NEGATED.sub(" ", unicodedata.normalize("NFKC", text).lower())  # (full-width "１５００片": 1500)
-    text = _ZH_DECIMAL.sub(lambda m: f"{_ZH_NUMBER.get(m[1], '1' if m[1] == '十' else '0') if m[1] != '十' else '10'}."
-                                     f"{_ZH_NUMBER[m[2]]}", text)
+    text = _ZH_DECIMAL.sub(lambda m: f"{'10' if m[1] == '十' else _ZH_NUMBER[m[1]]}.{_ZH_NUMBER[m[2]]}", text)
     text = _ZH_COUNT.sub(_zh_count, text)
     text = _EN_COUNT.sub(_en_count, text)  # ("like fourteen inches": 14-inch)
     text = _INCH.sub(lambda m: f" {m[1]}-inch ", text)
@@ -224,22 +224,23 @@ def colours_not_made(variants: list[dict], text: str) -> list[str]:
             and not (c in ("grey", "gray") and re.search(r"(?<![a-z])gr[ae]y(?![a-z])", values))]
 
 
-def numbers_not_made(variants: list[dict], text: str) -> dict[str, str]:
+def numbers_not_made(variants: list[dict], text: str) -> dict[str, list[str]]:
     """Numbers the shopper names in a unit the product's options count in, that none of its values has ("hiking
-    boots in size 13", "3000片的拼图", "a 2TB laptop", "3升的电水壶"): {as the shopper wrote it: the option}."""
+    boots in size 13", "3000片的拼图", "a 2TB laptop", "3升的电水壶"): {as the shopper wrote it: the options
+    counted in that unit}."""
     have: dict[str, set[float]] = {}  # unit → the numbers the product's values have in it
-    keys: dict[str, str] = {}  # unit → the options counted in it ("ram, storage")
+    keys: dict[str, dict[str, None]] = {}  # unit → the options counted in it, in order ("ram", "storage")
     for v in variants:
         for key, value in v["options"].items():
             if (m := _NUMBER_UNIT.fullmatch(option_value(value))):
                 unit = _unit_of(m[2]) or (key.lower() if key.lower() in ("size", "pieces") else "")
                 if unit:
                     have.setdefault(unit, set()).add(float(m[1]))
-                    keys[unit] = key if keys.get(unit, key) == key else ", ".join(dict.fromkeys([*keys[unit].split(", "), key]))
+                    keys.setdefault(unit, {})[key] = None
     words, out = option_words(text), {}
     for unit, numbers in have.items():
         said = _SAID_IN[unit] if unit in _SAID_IN else rf"(?<![\d.])(\d+(?:\.\d+)?)\s*-?\s*{re.escape(unit)}s?(?![a-z])()"
-        out |= {m[0].strip(): keys[unit] for m in re.finditer(said, words) if float(m[1] or m[2]) not in numbers
+        out |= {m[0].strip(): list(keys[unit]) for m in re.finditer(said, words) if float(m[1] or m[2]) not in numbers
                 and not (unit == "size" and float(m[1] or m[2]) >= 30)  # (a European size: "44码", then "美码10")
                 and not (unit == "gb" and _NETWORK.search(text))}  # ("支持5G吗": the network)
     return out

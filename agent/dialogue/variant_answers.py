@@ -36,8 +36,10 @@ DEARER_ONE = re.compile(r"\bwhich (?:one |of (?:the|them|those) )?is (?:more exp
                          re.IGNORECASE)
 
 
+# the one of two or three just shown, by its price ("the cheaper one", "cheaper one then")
+_ONE_BY_PRICE = r"(?:\bthe |^\W*)(?:cheaper|pricier|more expensive|dearer) one(?![a-z])"
 _OF_THOSE = re.compile(r"那几个|这几个|那几款|这几款|其中|那些|(?:最便宜|最贵|最低价|便宜|贵)(?:一?点)?的?那[把款个台双件只张]|"
-                       r"(?:\bthe |^\W*)(?:cheaper|pricier|more expensive|dearer) one(?![a-z])|\bof (?:those|them|these)\b|"
+                       + _ONE_BY_PRICE + r"|\bof (?:those|them|these)\b|"
                        r"^\W*(?:the )?(?:cheapest|most expensive|priciest|dearest) one(?![a-z])|"
                        r"\bamong (?:those|them|these)\b", re.IGNORECASE)
 
@@ -135,7 +137,7 @@ def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None 
         in_stock = [v for v in variants if v["available"]] or variants
         answer = Answer(turn.say("attribute_facts", name=name, lines="; ".join(
             f"{k}: {priced_values(in_stock, k, priced=True)}" for k in in_stock[0]["options"]
-            if "colo" in k.lower() and colours or any(k in keys.split(", ") for keys in numbers.values()))), {"product": product})
+            if "colo" in k.lower() and colours or any(k in keys for keys in numbers.values()))), {"product": product})
     missing = [f"{_ZH_COLOUR_NAMES[c]}（{c}）" if turn.language != "en" and c in _ZH_COLOUR_NAMES else c for c in colours]
     missing += [_UNITS.sub(lambda m: m[1] + _UNIT_WRITTEN[m[2]], n) for n in numbers]  # ("64GB", not "64gb")
     return replace(answer, reply=turn.say("not_made_in", name=name, what="、".join(missing) if turn.language != "en"
@@ -343,8 +345,7 @@ def extreme(turn: Turn, name: str, variants: list[dict]) -> str | None:
 
 
 # the one of two or three just shown, by its price ("the cheaper one", "便宜的那个"), not the cheapest in stock
-_THE_ONE_OF_TWO = re.compile(r"(?:\bthe |^\W*)(?:cheaper|pricier|more expensive|dearer) one(?![a-z])|(?<![最更])(?:便宜|贵)(?:一?点)?的那[个款台把双件只张]",
-                             re.IGNORECASE)
+_THE_ONE_OF_TWO = re.compile(_ONE_BY_PRICE + r"|(?<![最更])(?:便宜|贵)(?:一?点)?的那[个款台把双件只张]", re.IGNORECASE)
 
 
 _ABOUT_IT = re.compile(r"\b(?:and |also )?(?:is|are|does|do) (?:it|they|that one|this one)\b[^.?!]*|"
