@@ -196,7 +196,7 @@ async def follow_flow(state: TurnState, deps: TurnDeps) -> dict:
     if apart and (own := orders_meant(text)):  # ("where's #W6087266, and did #W6018481's refund come?": its own)
         slots["order_id"] = own[0]
     result = await asyncio.to_thread(run_flow, intent, slots, text, state["language"], context, deps.shop,
-                                      state["request_id"])
+                                      state["request_id"], offers=not state.get("apologise"))
     if result.handoff:
         await deps.handoffs.hand_over(_case(state, deps, result.facts.get("handoff_reason", "the task failed twice")))
         return {"reply": result.reply, "context": result.context, "facts": result.facts, "handoff": True}

@@ -174,7 +174,8 @@ def _can_act_on(u: dict, context: dict, text: str, settings: Settings) -> bool:
     # whether we do; a need; "THE WIRELESS ONE. BLACK. is that so hard" after the power banks were listed: that one)
     return u["intent"] in ORDER_INTENTS and bool(concrete) and _sure(u, context, text, settings) \
         or u["intent"] in CATALOGUE_INTENTS and (asks_price_of_variant(text) or asks_whether_sold(text) or names_product(
-            text) and (names_option(text) or bool(asked_attributes(text)) or bool(PRICE_ASKED.search(text)))
+            text) and (names_option(text) or bool(asked_attributes(text)) or bool(PRICE_ASKED.search(text))
+                       or budget(text) is not None)  # ("手机怎么都这么贵？？有没有一千块以内的": within it)
             or bool(products_for(text))) \
         or u["intent"] == "complaint" and names_product(text) and not owns(text) \
         and bool(QUESTION.search(text) or _HAVE_IT.search(text)) \

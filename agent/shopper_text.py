@@ -119,6 +119,11 @@ def _size(m: re.Match) -> str:
     return "XXL" if m[1] or m[3] else "XL" if m[2].lower() == "large" else "XS"
 
 
+# a water rating said or spaced: "IPX seven", "ipx 7", "IP-X7"
+_WATER_RATING = re.compile(r"\b(ip) ?-? ?(x) ?-? ?(\d|zero|one|two|three|four|five|six|seven|eight)\b", re.IGNORECASE)
+_RATING_DIGITS = dict(zip("zero one two three four five six seven eight".split(), "012345678"))
+
+
 # a word typed in spaced capitals: "A M O L E D" (not "I A M", which no option is: three letters at least)
 _SPACED_CAPITALS = re.compile(r"(?<![A-Za-z])(?:[A-Z] ){2,}[A-Z](?![A-Za-z])")
 
@@ -133,6 +138,7 @@ def canonical(text: str) -> str:
     text = _SPOKEN_UNIT.sub(_unit, _SPOKEN_HOUSE.sub(_house, text))
     text = _SPOKEN_AMOUNT.sub(_amount, text)
     text = _SPOKEN_SIZE.sub(_size, text)
+    text = _WATER_RATING.sub(lambda m: "IPX" + _RATING_DIGITS.get(m[3].lower(), m[3]), text)
     text = _SPACED_CAPITALS.sub(lambda m: m[0].replace(" ", ""), text)  # ("A M O L E D屏的": AMOLED)
     # a catalogue word mistyped by one slip ("wirless gaming mosue"), or in Chinese typed with a homophone ("蓝牙因箱")
     text = homophones(spelled(text))

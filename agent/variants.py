@@ -23,8 +23,8 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "枫木": "maple", "竹": "bamboo", "图案": "graphic", "纯色": "plain", "定制": "custom", "尼龙": "nylon",
                "涤纶": "polyester", "聚酯": "polyester", "法压": "french press", "滴滤": "drip", "意式": "espresso", "义式": "espresso", "浓缩": "espresso", "定时": "timer",
                "燃气": "gas", "电磁炉": "induction", "硬皮": "hard cover", "软皮": "soft cover", "深空灰": "space grey",
-               "cf卡": "cf card", "sd卡": "sd card", "入耳式": "in-ear", "入耳": "in-ear", "头戴式": "over-ear",
-               "头戴": "over-ear", "贴耳式": "on-ear", "压耳式": "on-ear", "实木": "wood", "木质": "wood", "木头": "wood",
+               "cf卡": "cf card", "sd卡": "sd card", "入耳式": "in-ear", "入耳": "in-ear", "头戴式": "over-ear on-ear",
+               "头戴": "over-ear on-ear", "贴耳式": "on-ear", "压耳式": "on-ear", "实木": "wood", "木质": "wood", "木头": "wood",
                "木制": "wood", "金属": "metal", "中等大小": "medium", "中等房间": "medium", "中型房间": "medium", "小房间": "small", "小卧室": "small", "大房间": "large", "大客厅": "large", "高通风": "high", "通风好": "high", "通风最好": "high", "最通风": "high", "低通风": "low", "中通风": "medium", "中等通风": "medium", "指针": "analog", "数显": "digital", "数字显示": "digital",
                "网布": "mesh", "网面": "mesh", "网眼": "mesh", "布艺": "fabric", "布面": "fabric", "硅胶": "silicone",
                "固定扶手": "fixed", "可调节扶手": "adjustable", "可调扶手": "adjustable", "无扶手": "none",
@@ -36,7 +36,7 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "静音": "quiet operation", "light sleeper": "quiet operation", "anything loud": "quiet operation", "not loud": "quiet operation", "underwater": "ipx7",
                "sensitive to noise": "quiet operation", "noise sensitive": "quiet operation", "怕吵": "quiet operation", "最安静": "quiet operation", "安静": "quiet operation", "睡眠浅": "quiet operation", "睡觉轻": "quiet operation",
                "中型": "medium", "小型": "small", "大型": "large",
-               "有尘袋": "bagged", "带尘袋": "bagged", "烧炭": "charcoal", "炭火": "charcoal", "木质调": "woody", "木香": "woody",
+               "有尘袋": "bagged", "不带尘袋": "bagless", "不用尘袋": "bagless", "没有尘袋": "bagless", "无需尘袋": "bagless", "带尘袋": "bagged", "烧炭": "charcoal", "炭火": "charcoal", "木质调": "woody", "木香": "woody",
                "东方调": "oriental", "东方香": "oriental", "清新调": "fresh", "女香": "women", "男香": "men",
                "相机仓": "camera", "相机隔层": "camera", "相机款": "camera", "水袋": "hydration", "电脑仓": "laptop", "放电脑": "laptop", "装电脑": "laptop", "放笔记本": "laptop", "装笔记本": "laptop", "电脑隔层": "laptop",
                "small bedroom": "small", "tiny bedroom": "small", "bedroom is tiny": "small", "bedroom is small": "small",
@@ -108,9 +108,12 @@ _LITRE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:升|litres?|liters?)", re.IGNORECASE)
 _ML = re.compile(r"(\d+)\s*(?:毫升|ml\b|cc\b)", re.IGNORECASE)  # "1000毫升" → "1000ml"
 # what the shopper does not want: "not the 13-inch", "instead of white", "不是白色的"
 _NEGATED = re.compile(r"[^.;!?。；！？]*\bavoid (?:that|it|them|those)(?=\s*(?:[.!?。！？]|$))|"  # ("he chews fleece to pieces, so I'd rather avoid that")
-                      r"\b(?:not(?! just| only| merely)|no|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want)|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\b(?:but|so|has to|have to|must)\b)"
+                      r"\bno\s+(?!(?:more|bigger|larger|smaller|longer|heavier|higher|less|fewer)\b)[^\s,.;!?，。；！？]+|"  # ("no armrests standard back": standard wanted)
+                      r"\b(?:not(?! just| only| merely)|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want)|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\b(?:but|so|has to|have to|must|vs|versus)\b)"
                       r"|(?:不是|不要|不想[用要]|不喜欢|讨厌|受不了|别是|别要|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]|燃气|煤气|灶|炉))\s?[^,.;!?，。；！？要换…\s()]*"
-                      r"|(?:[a-z][a-z0-9-]*(?: [a-z0-9-]+)?|[\u4e00-\u9fff]{2,6})的?就?(?:算了|不要了|不考虑了?)",
+                      r"|(?:[a-z][a-z0-9-]*(?: [a-z0-9-]+)?|[\u4e00-\u9fff]{2,6})的?就?(?:算了|不要了|不考虑了?)"
+                      # ("Glass ones make me nervous with the grandkids around": not glass)
+                      r"|\b[a-z][a-z0-9-]*(?: [a-z]+s)? (?:make|makes|made|scares?|worr(?:y|ies)|freaks?) (?:me|her|him|us)\b",
                       re.IGNORECASE)  # ("没wifi", "不要 professional 的", "clicky的就算了", "扫地机器人就算了"; "no free wall socket
 #                    so it has to run off USB": USB wanted)
 
@@ -178,11 +181,25 @@ def owner_of_options(text: str) -> str | None:
     works with Apple HomeKit?": the Smart Thermostat; "入耳无线黑色 跟 头戴无线黑色": the Headphones). A value
     several products have ("black", "wireless") names none; of two, the one more of whose values are named
     (not the cordless vacuum of "无线")."""
+    return _owner(text, 1)
+
+
+def owner_of_several_options(text: str) -> str | None:
+    """The one product whose own values of two or more of its options the words name: "obsessed with animals …
+    the easiest level" (the Jigsaw Puzzle's theme and difficulty), stronger than a use a word shares ("cats": a pet
+    bed); not "dark … light", two values of one option (a makeup kit's skin tone)."""
+    return _owner(text, 2)
+
+
+def _owner(text: str, least: int) -> str | None:
+    """The product the most of whose own values the words name (counted by option where `least` > 1)."""
     wished = without_attributes(text)  # ("how long does the battery last …": a question, not a battery-powered one)
-    counts = sorted(((sum(len(_value_owners().get(value, ())) == 1 and value not in ("yes", "no", "none") for values in
-                          named_options(list(variants), wished).values() for value in values), name)
+    def own(value: str) -> bool:  # a value no other product has
+        return len(_value_owners().get(value, ())) == 1 and value not in ("yes", "no", "none")
+    counts = sorted(((sum(any(own(v) for v in values) if least > 1 else sum(own(v) for v in values)
+                          for values in named_options(list(variants), wished).values()), name)
                      for name, variants in catalogue_variants().items()), reverse=True)
-    return counts[0][1] if counts[0][0] and counts[0][0] > counts[1][0] else None
+    return counts[0][1] if counts[0][0] >= least and counts[0][0] > counts[1][0] else None
 
 
 @lru_cache(maxsize=1)

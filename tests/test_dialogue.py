@@ -1839,3 +1839,54 @@ def test_a_train_a_dentist_and_a_phone_in_use_are_no_purchase_and_follow_ups_in_
     assert "7-inch" in tablets.say("product_info", "cheapest one's what colour")  # (of those just listed)
     kits = Conversation(shop, "zh").say("product_info", "Makeup Kit适合dark skin的有几种？都多少钱")
     assert "235.44" in kits  # (every one, not three)
+
+
+def test_a_product_let_go_a_kettle_that_plugs_in_the_most_of_a_need_and_two_options_naming_their_product(shop):
+    from agent.dialogue.meant import meant_intent
+    watch = Conversation(shop, "zh").say("recommend", "想给爷爷买块手表，预算两千以内，手机他又不会用。智能手表就算了，他搞不懂")
+    assert "Wristwatch" in watch and "Smart Watch" not in watch and "Smartphone" not in watch
+    kettle = Conversation(shop, "zh").say("recommend", "宿舍用 要插电烧水那种壶 2L的 160刀以内 有木有")
+    assert "Electric Kettle" in kettle and "Tea Kettle" not in kettle  # (two of one kind: the one the need is for)
+    mat = Conversation(shop, "zh").say("recommend", "老婆每天在客厅练瑜伽 说垫子太薄了 就要你们最厚的那种 预算一百一左右")
+    assert "105.68" in mat  # (the thickest within it, no product named)
+    puzzle = Conversation(shop).say("recommend", "my niece loves animals, cats, horses. something she can do piece by piece, "
+                                                 "the easiest level. 50 bucks max.")
+    assert "Jigsaw Puzzle" in puzzle and "45.39" in puzzle  # (its theme and its difficulty, not a cat's bed)
+    zip_up = "lookin for a warm zip up thing for my bf, hes a L, black pls, full zip not the half zip kind. got 160"
+    assert meant_intent("exchange_item", {}, zip_up, {}) == "recommend"  # (his size, a budget: nothing of theirs)
+    assert meant_intent("shipping_policy", {}, "你们家最贵的自行车多少钱？要现货的，不差钱", {}) == "product_info"
+
+
+def test_comparisons_said_every_way_with_the_gap_and_what_it_comes_to_for_many(shop):
+    chair = Conversation(shop).say("product_info", "office chair, leather blue no armrests standard back VS fabric black "
+                                                   "fixed armrests standard back. which is cheaper and by how much")
+    assert "471.82" in chair and "488.81" in chair and "16.99" in chair  # ("no" holds for the armrests alone)
+    clock = Conversation(shop).say("product_info", "compare the wall clock 12 inch white analog with the 14 inch white "
+                                                   "digital - sorry, I meant the 14 inch BLACK analog. Which one's less?")
+    assert "191.55" in clock and "195.63" in clock
+    bulk = Conversation(shop).say("product_info", "We'd be ordering 12 units. Which is cheaper, the 20000mAh USB-C white "
+                                                  "power bank or the 10000mAh USB-C blue one, and the total saving across all 12?")
+    assert "3.74" in bulk and "44.88" in bulk
+    assert "3.17" in Conversation(shop).say("product_info", "price diff: mech keyboard linear RGB full size vs clicky no "
+                                                            "backlight full size?")
+    vacuum = Conversation(shop, "zh").say("product_info", "扫地机器人不带尘袋的能吸宠物毛的和立式的带尘袋的吸宠物毛的哪个便宜便宜多少")
+    assert "79.95" in vacuum
+
+
+def test_words_for_options_and_budgets_shoppers_use(shop):
+    from agent.dialogue import money
+    from agent.shopper_text import canonical  # (as the graph reads a message first)
+    assert money.budget("we need about 30 yoga mats for the studio") is None  # (a count, not dollars)
+    assert money.budget("under 200 bucks") == 200 and money.budget("I have 80 to spend") == 80
+    assert "257.38" in Conversation(shop).say("product_info", canonical(
+        "whats the cheapest wireless earbuds that are IPX seven waterproof"))
+    assert "237.48" in Conversation(shop, "zh").say("recommend", "最贵的是哪个？我说的是二百五以内的mechanical keyboard，要RGB背光的")
+    assert "368.87" in Conversation(shop, "zh").say("product_info", canonical("頭戴式耳機有白色的嗎？多少錢？"))  # (on-ear
+    #                                                                                       is worn on the head too)
+    over = Conversation(shop, "zh").say("product_info", "头戴式耳机有300美元以内的吗？")
+    assert "300" in over and "346.97" in over  # (none within it: the nearest above)
+    boots = Conversation(shop).say("product_info", "is the hiking boot in size 10, leather, waterproof, in stock?")
+    assert "sold out" in boots and "249.12" in boots
+    kettle = Conversation(shop)
+    kettle.say("product_info", "Do you have the electric kettle in stainless steel? Glass ones make me nervous")
+    assert "153.25" in kettle.say("product_info", "the 1 litre black one - what was the price on that again?")

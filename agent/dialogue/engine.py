@@ -35,12 +35,13 @@ class FlowResult:
 
 
 def run_flow(intent: str, slots: dict, text: str, language: str, context: dict, shop: Shop,
-             request_id: str) -> FlowResult:
+             request_id: str, offers: bool = True) -> FlowResult:
+    """`offers`: a coupon may come with the answer (not to a shopper the reply apologises to)."""
     dialogue = Dialogue.of(context)
     dialogue.done = None  # (set again below when this turn makes a change)
     seen = context.get("slots", {})
     turn = Turn(text, language, dialogue, shop, request_id, slots, seen_order=seen.get("order_id"),
-                seen_product=seen.get("product"))
+                seen_product=seen.get("product"), offers=offers)
     answer = _answer(intent, turn, context.get("last_intent"))
     if dialogue.failures >= MAX_FAILURES:
         dialogue.finish_task()
@@ -61,7 +62,7 @@ def _answer(intent: str, turn: Turn, earlier: str | None = None) -> Answer:
         return turn.answer(SAID[intent])
     if intent in ("price_promo", "recommend", "product_info"):
         task = turn.dialogue.task if turn.dialogue.task and turn.dialogue.task.intent in FLOWS else None
-        answer = product_facts.product_facts(turn) if intent == "product_info" else selling.sell(turn, intent, not task)
+        answer = product_facts.product_facts(turn) if intent == "product_info" else selling.sell(turn, intent, not task and turn.offers)
         now = turn.dialogue.task  # a question in the middle of an order task: back to it
         if task and (now is None or now is task or now.intent not in FLOWS):
             turn.dialogue.task = task

@@ -36,6 +36,11 @@ _SAVED = re.compile(r"\bsaved\b|on file|\bbalance\b|\bleft on\b|\bleft in\b|what
                     re.IGNORECASE)
 
 
+# words of the shop's shipping and return rules
+_POLICY_WORDS = re.compile(r"运费|邮费|包邮|邮寄|发货|快递|配送|物流|退|换货|保修|\b(?:ship\w*|deliver\w*|postage|return\w*|refund\w*|"
+                           r"exchange\w*|warrant\w*)\b", re.IGNORECASE)
+
+
 def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> str | None:
     """The request the words make, where the model's intent reads another: the account's address or
     saved cards (account_not_order); "what address was it sent to?" asks for the order's status and
@@ -138,6 +143,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if intent in ("thanks_bye", "greeting", "out_of_scope", None) and context.get("product") \
             and reading.PRICE_AGAIN.search(text) and not task_of(context).intent:
         return "product_info"  # "行 就它了 再确认下价格": the one just settled on, its price again
+    if intent in ("shipping_policy", "return_policy") and products.products_in(text) and PRICE_ASKED.search(text) \
+            and not _POLICY_WORDS.search(text) and not reading.owns(text) and not slots.get("order_id"):
+        return "product_info"  # "你们家最贵的自行车多少钱？要现货的，不差钱": its price, no shipping rule asked
     if products.asks_if_sold(text):  # "do you sell tents?": a question about the catalogue
         return "product_info"
     if intent not in ORDER_INTENTS | {"product_info", "recommend", "price_promo"} and _SHOW_ME.search(text) \

@@ -9,8 +9,10 @@ from agent.variants import after_correction
 
 
 _BUDGET = re.compile(r"(?:budget|under|below|less than|up to|around|about|nothing over|no more than|\bmax|预算|以内|左右|不超过|别超过|不要超过|不能超过|别超|"
-                     r"最多|顶多|最高|不高于|低于)\D{0,12}?\$?\s*(\d{2,6})(?!\s*(?:of\b|units?\b|pcs\b|pieces?\b|people\b|bottles\b|sets\b|个|件|套|张|瓶|盒|人))"
-                     r"|\$\s*(\d{2,6})|(\d{2,6})\s*(?:dollars|bucks|usd|美元|美金|刀|块)|(\d{2,6})\s*(?:以内|以下|之内|左右|上下|出头|or (?:less|under|below|cheaper)\b|max\b|tops\b)",
+                     r"最多|顶多|最高|不高于|低于)\D{0,12}?\$?\s*(\d{2,6}(?:\.\d{1,2})?)(?!\d|[.,]\d)(?!\s*-?\s*(?:inch|in\b|寸|英寸|\x22|mm\b|cm\b|gb\b|tb\b|mah\b|lbs?\b|kg\b|w\b|hours?\b|pieces?\b|片))(?!\s+(?!dollars|bucks|usd|quid|euros|pls|plz|thanks|tops)(?:[a-z]+\s+)?[a-z]+s\b)(?!\s*(?:of\b|units?\b|pcs\b|pieces?\b|people\b|bottles\b|sets\b|个|件|套|张|瓶|盒|人))"
+                     r"|\$\s*(\d{2,6})|(\d{2,6})\s*(?:dollars|bucks|usd|美元|美金|刀|块)|(\d{2,6})\s*(?:以内|以下|之内|左右|上下|出头|or (?:less|under|below|cheaper)\b|max\b|tops\b)"
+                     # ("… full zip not the half zip kind. got 160", "I have 80 to spend")
+                     r"|\b(?:got|have)\s+\$?(\d{2,6})(?=\s*(?:to spend\b|[.!]*\s*$))|(\d{2,6})\s+to spend\b",
                      re.IGNORECASE)  # ("300以内的耳机")
 
 
@@ -68,9 +70,17 @@ def _en_amount(m: re.Match) -> str:
 def budget(text: str) -> Decimal | None:
     """The most a shopper says they will spend ("budget 200 dollars", "预算300美元左右", "一百以内", "under two
     grand"), if they say; the one said after a correction ("预算500左右……啊不对，最多480": 480)."""
+    text = _THOUSANDS.sub("", text)  # ("under $1,000")
     m = next(filter(None, (_BUDGET.search(_EN_AMOUNT.sub(_en_amount, _ZH_AMOUNT.sub(_zh_amount, words)))
                            for words in dict.fromkeys((after_correction(text), text)))), None)
-    return Decimal(next(g for g in m.groups() if g)) if m else None
+    if not m:
+        return None
+    upper = _UPPER_END.match(m.string, m.end())  # ("roughly $480-510": up to 510)
+    return Decimal(upper[1] if upper else next(g for g in m.groups() if g))
+
+
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_UPPER_END = re.compile(r"\s*(?:-|–|~|to|到|至)\s*\$?(\d{2,6})(?!\d|\.\d)(?!\s*-?\s*(?:inch|寸|lbs?\b|kg\b|mm\b|gb\b))", re.IGNORECASE)
 
 
 CHEAPER = re.compile(r"cheaper|less expensive|lower price|budget|便宜|实惠|性价比|划算", re.IGNORECASE)

@@ -55,7 +55,8 @@ def products_in(text: str) -> tuple[tuple[str, str], ...]:
     words (not 'watch' in 'watching', but 'chair' in 'office chair有货吗'); Chinese names as written."""
     lowered, found, held = LOOK_ALIKES.sub(" ", DEVICE_IN_USE.sub(" ", text.lower())), [], set()
     for written, names in _product_names():
-        pattern = rf"(?<![a-z0-9]){re.escape(written)}(e?s)?(?![a-z0-9])(?!\s+(?:compartment|sleeve|pocket|section)s?\b)" \
+        stem = re.escape(written[:-1]) + "s?" if re.search(r"[a-z][^s]s$", written) else re.escape(written)  # ("hiking boot")
+        pattern = rf"(?<![a-z0-9]){stem}(e?s)?(?![a-z0-9])(?!\s+(?:compartment|sleeve|pocket|section)s?\b)" \
             if written.isascii() \
             else rf"(?:(?<![放装塞]){re.escape(written)}|{re.escape(written)}(?!的))(?!仓|隔层|槽|款(?!式))"
         # ("带相机仓的", "尼龙相机款", "黑色大号放电脑的", "with the laptop compartment" backpack: no camera or laptop)
@@ -121,13 +122,20 @@ def unwanted(text: str) -> set[str]:
             named = {name for written, names in _product_names() if written.startswith(word) for name in names}
         out |= named
     for clause in _PARTS.split(text):  # ("平板太重了她不要": the tablet named, then refused at the clause's end)
-        if _REFUSED_AFTER.search(clause):
-            out |= {name for name, _ in products_in(_REFUSED_AFTER.sub("", clause))}
+        if _REFUSED_AFTER.search(clause):  # (not "扫地机器人就算了" of vacuums: one kind of them, robotic, refused)
+            out |= {name for name, word in products_in(_REFUSED_AFTER.sub("", clause)) if not _kind_of(name, word)}
     return out
 
 
+def _kind_of(name: str, word: str) -> bool:
+    """The word for the product names one of its option values too ("扫地机器人": the robotic Vacuum Cleaner)."""
+    said = option_words(word).split()
+    return any(str(value).lower() in said for variant in catalogue_variants().get(name, ())
+               for value in variant["options"].values())
+
+
 _PARTS = re.compile(r"[，,。.;；!！?？\n]+")
-_REFUSED_AFTER = re.compile(r"(?:她|他|我们?|都|也|就|肯定|坚决)?(?:不要|不想要|不考虑|不喜欢|用不惯)了?\s*$")
+_REFUSED_AFTER = re.compile(r"(?:她|他|我们?)?(?:又|都|也|就|肯定|坚决)?(?:不要|不想要|不考虑|不喜欢|用不惯|不会用|用不来|就算了|算了吧|就免了)了?\s*$")
 
 
 def replaced(text: str) -> set[str]:

@@ -159,7 +159,7 @@ BOUGHT_ELSEWHERE = re.compile(r"(?:在|从)(?:别家|别的店|别的平台|其�
 # "my" of what is no order of theirs: "有high-back的吗 my back hurts"
 NOT_THEIRS = re.compile(r"\bmy (?:(?:late|dear|elderly|little|youngest|eldest|older|younger|best) )?(?:back|neck|feet|knees?|wrists?|eyes|hands?|shoulders?|wife|husband|partner|sons?|daughters?|kids?|"
                         r"twins|children|nephews?|nieces?|grand\w+|parents|mother|father|aunt|uncle|boss|colleagues?|coworkers?|"
-                        r"mum|mom|dad|sister|brother|friend|girlfriend|boyfriend|family|budget|room|flat|place|house|home|"
+                        r"mum|mom|dad|sister|brother|friend|girlfriend|boyfriend|bf|gf|bff|hubby|family|budget|room|flat|place|house|home|"
                         r"mistake|bad|fault|question|train|bus|commute|way|trip|flight|drive|dentist|doctor|physio|teacher|coach|therapist|vet|landlord|neighbou?rs?|\d+\s*(?:y/?o|yrs? old|years? old|year-old|month-old|months? old))\b|\b(?:before|if|once|when) (?:i|we) (?:order|buy|purchase)\b|\bgot or not\b|\bgot anything\b|"
                         # an order still to place ("could we order 6 of the same model?"), money to spend ("got $100 for a
                         # garden hose")

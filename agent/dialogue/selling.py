@@ -16,7 +16,7 @@ from agent.dialogue.product_facts import (MOST, best_named, cheapest, kin_named,
 from agent.dialogue.variant_answers import CHEAPER_ONE, CHEAPEST, DEARER_ONE, DEAREST, EACH, extreme, variant_answer
 from agent.catalogue_search import by_meaning, describes_need, products_for, uses_named
 from agent.catalogue_words import asked_attributes
-from agent.variants import asks_option, fitting, having, named_options, owner_of_options, without_unwanted
+from agent.variants import asks_option, fitting, having, named_options, owner_of_options, owner_of_several_options, without_unwanted
 
 
 def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
@@ -106,6 +106,8 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         #                                                             that one, or the closest in stock)
     elif not named and not products_for(text) and (owner := owner_of_options(text)) in catalogue:
         named = [(owner, catalogue[owner])]  # "15寸i9 32G 512G的 和 13寸i7 32G 512G的 哪个便宜": the laptops
+    elif not named and intent == "recommend" and (owner := owner_of_several_options(text)) in catalogue:
+        named = [(owner, catalogue[owner])]  # ("obsessed with animals … the easiest level … 50 bucks max": the puzzle)
     product_id = named[0][1] if named else None
     dialogue.task = None
     # ("我在考虑买个无人机送我儿子，你们有吗": not sold, said first; then what fits the need)
@@ -129,6 +131,8 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         reply, offer = _for_need(turn, _kin(named[0][0], catalogue), catalogue, turn.text), None
     elif intent == "recommend" and product_id:
         reply, offer = _in_stock(turn, task, named[0][0], product_id)
+    elif intent == "recommend" and (needed := products_for(turn.text)) and len(most := _most_of(turn, needed, catalogue)) == 1:
+        return product_facts(turn, most[0])  # ("她练瑜伽…垫子太薄了…就要你们最厚的那种": the thickest yoga mat)
     elif intent == "recommend" and (needed := products_for(turn.text)):  # "a gift for my dad who hikes"
         reply, offer = _for_need(turn, needed, catalogue, turn.text), None
     elif intent == "recommend" and task.wish and money.budget(text) is not None and (needed := products_for(task.wish)):
@@ -224,6 +228,9 @@ def _for_need(turn: Turn, needed: list[str], catalogue: dict, need: str) -> str:
         v["available"] for v in fitting(list(turn.product(catalogue[n])["variants"].values()), turn.text))]
     if having and uses_named(need, having[0]) >= uses_named(need, needed[0]):  # (not a lamp for "宿舍用 要插电烧水的":
         needed = having                                                       # the kettle fits the need better)
+    if needed and needed[0] in catalogue:  # two of one kind: the one more of the need is for ("要插电烧水那种壶 2L的":
+        most = uses_named(need, needed[0], people=False)                     # the Electric, not the Tea Kettle)
+        needed = [n for n in needed if n not in _kin(needed[0], catalogue)[1:] or uses_named(need, n, people=False) >= most]
     shown = [(n, p) for n in needed if n in catalogue and (p := cheapest(turn, catalogue[n], budget, turn.text))][:3]
     # nothing within the budget: the nearest above it, said as such, when it is near ("a gift for my wife, she
     # does yoga … around 100刀, she loves pink": the pink mat at 103.84), or whatever is within it for a gift ("$50
@@ -237,6 +244,18 @@ def _for_need(turn: Turn, needed: list[str], catalogue: dict, need: str) -> str:
     if not shown:
         return turn.say("nothing_within", budget=budget) if budget else _picks(turn)[0]
     return _listed(turn, shown, need)
+
+
+def _most_of(turn: Turn, needed: list[str], catalogue: dict) -> list[str]:
+    """Of the products a need names, those that have what the shopper wants the most of ("最厚的那种": a thickness)."""
+    if not (most := MOST.search(turn.text)):
+        return []
+    after = turn.text[most.start():most.end() + 20]  # the attribute said nearest after it ("longest battery life")
+    asked = asked_attributes(after)
+    found = sorted((m.start(), i) for i, a in enumerate(asked) if (m := a.words.search(after)))
+    keys = asked[found[0][1]].keys if found else set()
+    return [n for n in needed if n in catalogue and keys & {k for v in turn.product(catalogue[n])["variants"].values()
+                                                            for k in v["options"]}]
 
 
 def _listed(turn: Turn, shown: list[tuple[str, str]], wish: str, over: Decimal | None = None) -> str:

@@ -19,7 +19,7 @@ DEAREST = re.compile(r"most expensive|priciest|highest price|最贵|价格最高
 
 
 # two variants side by side: "the upright one vs the canister one", "灰色10码 跟 黑色6码 price分别是?"
-VERSUS = re.compile(r"\bvs\.?|\bversus\b|\bcompared (?:to|with)\b|\bor\b|\band\b|跟|还是|对比|比起|和|比(?!较|如|方)")
+VERSUS = re.compile(r"\bvs\.?|\bversus\b|\bcompared (?:to|with)\b|\bor\b|\band\b|跟|还是|对比|比起|和|比(?!较|如|方)", re.IGNORECASE)
 
 
 # (of two or a few just shown, the cheaper is the cheapest: "就便宜的那个吧 多少钱来着", "the cheaper one then")
@@ -46,7 +46,7 @@ _OF_THOSE = re.compile(r"那几个|这几个|那几款|这几款|其中|那些|(
 
 # what is asked instead if the first thing asked is not there: "…1000毫升那种？没有的话750的也行", "…or not?? If not,
 # tell me which ones DO", "没有就告诉我同样10寸128G别的颜色多少钱", "如果Wi-Fi的没有，那Ethernet的最便宜多少"
-_IF_NOT = re.compile(r"没有的话|没货的话|没有就|要是没有|(?:如果|若是?)(?:没有|没货)(?=[，,\s])|\bif not\b|\bif (?:it'?s|they'?re) (?:not|sold out)\b|\botherwise\b",
+_IF_NOT = re.compile(r"(?:如果|要是)?不[\u4e00-\u9fff]{1,4}的话|没有的话|没货的话|没有就|要是没有|(?:如果|若是?)(?:没有|没货)(?=[，,\s])|\bif not\b|\bif (?:it'?s|they'?re) (?:not|sold out)\b|\botherwise\b",
                      re.IGNORECASE)
 _IF_NONE = re.compile(r"(?:如果|要是)([^，,。？?]{1,20}?)(?:的)?(?:没有|没货|卖完了?)[，,\s]*(?:那|就)?", re.IGNORECASE)
 
@@ -254,12 +254,14 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
                                  and Decimal(str(v["price"])) < Decimal(str(shown_last["price"]))]):
         asked = below
     over = ""
-    if (budget := money.budget(turn.text)) is not None and any(Decimal(str(v["price"])) <= budget for v in asked):
+    if (budget := money.budget(turn.text)) is not None and asked:
         within = [v for v in asked if Decimal(str(v["price"])) <= budget]
         above = sorted((v for v in asked if v["available"]), key=lambda v: Decimal(str(v["price"])))
-        if above and not any(v["available"] for v in within):  # ("any headphones under $344? wireless": those are
-            over, asked = turn.say("nothing_within", budget=budget) + " ", above[:1]  # sold out; the nearest above)
-        else:  # ("两百块以内的宠物床 要大号的": those within it, in stock and cheapest first)
+        # ("any headphones under $344? wireless": those within it are sold out; "头戴式耳机有300美元以内的吗": none is
+        # within it; not a number far below every price, more likely a weight or a size: "if I go up to 30-50")
+        if above and not any(v["available"] for v in within) and (within or 2 * budget >= Decimal(str(above[0]["price"]))):
+            over, asked, named_now = turn.say("nothing_within", budget=budget) + " ", above[:1], {}  # the nearest above
+        elif within:  # ("两百块以内的宠物床 要大号的": those within it, in stock and cheapest first)
             asked = sorted(within, key=lambda v: (not v["available"], Decimal(str(v["price"]))))
     if money.CHEAPER.search(turn.text) or CHEAPEST.search(turn.text):  # "the cheapest wireless ones in stock"
         asked = sorted(asked, key=lambda v: (not v["available"], float(v["price"])))
@@ -295,10 +297,20 @@ def gap(turn: Turn, two: list[dict]) -> str:
     """How far apart two prices are, where the shopper asks ("by how much?", "差多少", "贵多少"); "" otherwise."""
     if not _BY_HOW_MUCH.search(turn.text) or len(two) != 2:
         return ""
-    return turn.say("price_gap", gap=f"{abs(Decimal(str(two[0]['price'])) - Decimal(str(two[1]['price']))):.2f}")
+    apart = abs(Decimal(str(two[0]['price'])) - Decimal(str(two[1]['price'])))
+    said = turn.say("price_gap", gap=f"{apart:.2f}")
+    if (many := _HOW_MANY_BOUGHT.search(turn.text)) and 1 < (count := int(many[1] or many[2] or many[3])) <= 1000:
+        said += turn.say("price_gap_for", count=count, gap=f"{apart * count:.2f}")  # ("ordering 12 units … total saving")
+    return said
 
 
-_BY_HOW_MUCH = re.compile(r"\bby how much\b|\bhow much (?:more|less|cheaper|dearer|pricier)\b|\b(?:price )?difference\b|"
+# how many the shopper will buy: "we'd be ordering 12 units", "across all 12", "买10个"
+_HOW_MANY_BOUGHT = re.compile(r"\b(\d{1,4}) (?:units|pieces|pcs|of them|of those)\b|\b(?:all|for|across) (\d{1,4})\b"
+                              r"(?! ?(?:%|dollars|bucks|\$|inch|hours?))|(?:买|要|订|采购)(\d{1,4})(?:个|件|台|套|把|只|双|张)",
+                              re.IGNORECASE)
+
+
+_BY_HOW_MUCH = re.compile(r"\bby how much\b|\bhow much (?:more|less|cheaper|dearer|pricier)\b|\b(?:price )?(?:difference|diff)\b|\btotal saving|\bsave (?:by|if)\b|"
                           r"\bhow far apart\b|差多少|差价|相差|差很多|差得多|差了?几|贵多少|便宜多少|贵了?多少|便宜了?多少", re.IGNORECASE)
 
 
@@ -334,6 +346,8 @@ def extreme(turn: Turn, name: str, variants: list[dict]) -> str | None:
     # ("what's the most expensive backpack, and is it leather?": a question about the one found, not a filter)
     if not (groups := groups or [fitting(in_stock, _ABOUT_IT.sub(" ", turn.text)) or in_stock])[0]:
         return None
+    if dearest and (budget := money.budget(turn.text)) is not None:  # ("最贵的是哪个？我说的是二百五以内的"): within it
+        groups = [[v for v in group if Decimal(str(v["price"])) <= budget] or group for group in groups]
     # ("宠物窝最便宜的是多少钱然后最贵的又是多少": both ends)
     ends = (False, True) if dearest and CHEAPEST.search(turn.text) and len(groups) == 1 else (bool(dearest),)
     picks = [((max if end else min)(group, key=lambda v: Decimal(str(v["price"]))), end) for group in groups for end in ends]
@@ -373,10 +387,15 @@ def _apart_by(parts: list[dict[str, set[str]]]) -> set[str]:
     return {k for a in parts for b in parts for k in a if b.get(k) and a[k] != b[k]}
 
 
+_COMPARE_WITH = re.compile(r"(\bcompar(?:e|ing)\b[^.?!]*?)\b(?:with|to|against)\b", re.IGNORECASE)
+
+
 def _compared(variants: list[dict], text: str, before: dict | None = None) -> tuple[list[dict], None] | None:
     """Two variants the message sets side by side, told apart by an option named in each ("6寸的和8寸32G的",
     "大号灰色的宠物床 记忆棉的和涤纶的"): one of each, in stock first, the options named once holding for both
     where a variant has them ("portable gas grill vs portable charcoal grill, the basic ones")."""
+    if not VERSUS.search(text):  # ("compare the 12 inch white analog with the 14 inch …"; not "… bagless with pet
+        text = _COMPARE_WITH.sub(r"\1 vs ", text)  # hair removal versus the upright …")
     parts = [named for p in VERSUS.split(text) if (named := named_options(variants, p))]  # (not "…, and by how much?")
     if len(parts) < 2 and (EACH.search(text) or reading.COMPARES.search(text)):  # ("我要size 10 gray leather的，老婆要
         clauses = [named for p in CLAUSES.split(text) if (named := named_options(variants, p))]  # size 6 black的，各多少钱")
