@@ -113,7 +113,10 @@ _NEGATED = re.compile(r"[^.;!?。；！？]*\bavoid (?:that|it|them|those)(?=\s*
                       r"|(?:不是|不要|不想[用要]|不喜欢|讨厌|受不了|别是|别要|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]|燃气|煤气|灶|炉))\s?[^,.;!?，。；！？要换…\s()]*"
                       r"|(?:[a-z][a-z0-9-]*(?: [a-z0-9-]+)?|[\u4e00-\u9fff]{2,6})的?就?(?:算了|不要了|不考虑了?)"
                       # ("Glass ones make me nervous with the grandkids around": not glass)
-                      r"|\b[a-z][a-z0-9-]*(?: [a-z]+s)? (?:make|makes|made|scares?|worr(?:y|ies)|freaks?) (?:me|her|him|us)\b",
+                      r"|\b[a-z][a-z0-9-]*(?: [a-z]+s)? (?:make|makes|made|scares?|worr(?:y|ies)|freaks?) (?:me|her|him|us)\b"
+                      # ("my friend says PVC gets slippery", "leather gets too hot in summer")
+                      r"|\b[a-z][a-z0-9-]*(?: ones?)? (?:gets?|got|is|are|feels?) (?:too |really |so |very |kinda |super )?"
+                      r"(?:slippery|sweaty|sticky|itchy|scratchy|smelly|flimsy|fragile|noisy|loud)\b",
                       re.IGNORECASE)  # ("没wifi", "不要 professional 的", "clicky的就算了", "扫地机器人就算了"; "no free wall socket
 #                    so it has to run off USB": USB wanted)
 
@@ -172,7 +175,10 @@ def option_words(text: str) -> str:
 
 _NEGATION_WORDS = re.compile(r"^(?:not|no|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want)|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?|"
                              r"不是|不要|不想[用要]|不喜欢|讨厌|受不了|别是|别要|而不是|没有|没)\s*(?:the |a |an )?|"
-                             r"的?就?(?:算了|不要了|不考虑了?)$|\bavoid (?:that|it|them|those)$", re.IGNORECASE)
+                             r"的?就?(?:算了|不要了|不考虑了?)$|\bavoid (?:that|it|them|those)$|"
+                             r"(?: [a-z]+s)? (?:make|makes|made|scares?|worr(?:y|ies)|freaks?) (?:me|her|him|us)$|"
+                             r"(?: ones?)? (?:gets?|got|is|are|feels?) (?:too |really |so |very |kinda |super )?"
+                             r"(?:slippery|sweaty|sticky|itchy|scratchy|smelly|flimsy|fragile|noisy|loud)$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=256)

@@ -1885,8 +1885,13 @@ def test_words_for_options_and_budgets_shoppers_use(shop):
     #                                                                                       is worn on the head too)
     over = Conversation(shop, "zh").say("product_info", "头戴式耳机有300美元以内的吗？")
     assert "300" in over and "346.97" in over  # (none within it: the nearest above)
+    roughly = Conversation(shop, "zh").say("recommend", "想给孩子换个书包，要能放电脑的那种，两百出头吧")
+    assert "202.39" in roughly and "以内" not in roughly  # (a budget said roughly holds a little above it)
     boots = Conversation(shop).say("product_info", "is the hiking boot in size 10, leather, waterproof, in stock?")
     assert "sold out" in boots and "249.12" in boots
+    from agent.variants import unwanted_options
+    mats = [{"options": {"material": m}} for m in ("PVC", "TPE")]
+    assert unwanted_options(mats, "is it good for hot yoga? my friend says PVC gets slippery") == {"material": {"pvc"}}
     kettle = Conversation(shop)
     kettle.say("product_info", "Do you have the electric kettle in stainless steel? Glass ones make me nervous")
     assert "153.25" in kettle.say("product_info", "the 1 litre black one - what was the price on that again?")

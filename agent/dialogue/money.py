@@ -67,6 +67,18 @@ def _en_amount(m: re.Match) -> str:
     return f"{value:.0f}" if value >= 10 and not m[0].replace(".", "").isdigit() else m[0]
 
 
+def reach(text: str) -> Decimal | None:
+    """The most a budget allows: a tenth above it when said roughly and not as a range ("两百出头", "around $250ish";
+    not "roughly $480-510": up to 510)."""
+    if (most := budget(text)) is None:
+        return None
+    ranged = any(_UPPER_END.match(m.string, m.end()) for m in _NUMBER.finditer(_THOUSANDS.sub("", text)))
+    return most * Decimal("1.1") if ROUGHLY.search(text) and not ranged else most
+
+
+_NUMBER = re.compile(r"\d{2,6}")
+
+
 def budget(text: str) -> Decimal | None:
     """The most a shopper says they will spend ("budget 200 dollars", "预算300美元左右", "一百以内", "under two
     grand"), if they say; the one said after a correction ("预算500左右……啊不对，最多480": 480)."""
@@ -81,6 +93,10 @@ def budget(text: str) -> Decimal | None:
 
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _UPPER_END = re.compile(r"\s*(?:-|–|~|to|到|至)\s*\$?(\d{2,6})(?!\d|\.\d)(?!\s*-?\s*(?:inch|寸|lbs?\b|kg\b|mm\b|gb\b))", re.IGNORECASE)
+
+
+# a budget said roughly: "两百出头", "预算300左右", "around $200", "roughly 150", "200ish"
+ROUGHLY = re.compile(r"左右|出头|上下|差不多|\b(?:around|about|roughly|approximately|ish)\b|\d-?ish\b", re.IGNORECASE)
 
 
 CHEAPER = re.compile(r"cheaper|less expensive|lower price|budget|便宜|实惠|性价比|划算", re.IGNORECASE)

@@ -255,7 +255,8 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
         asked = below
     over = ""
     if (budget := money.budget(turn.text)) is not None and asked:
-        within = [v for v in asked if Decimal(str(v["price"])) <= budget]
+        reach = money.reach(turn.text)  # (a budget said roughly holds a tenth above it: "两百出头" of a $202.39 backpack)
+        within = [v for v in asked if Decimal(str(v["price"])) <= reach]
         above = sorted((v for v in asked if v["available"]), key=lambda v: Decimal(str(v["price"])))
         # ("any headphones under $344? wireless": those within it are sold out; "头戴式耳机有300美元以内的吗": none is
         # within it; not a number far below every price, more likely a weight or a size: "if I go up to 30-50")
