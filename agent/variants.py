@@ -114,7 +114,7 @@ _NEGATED = re.compile(r"[^.;!?。；！？]*\bavoid (?:that|it|them|those)(?=\s*
                       r"|(?:[a-z][a-z0-9-]*(?: [a-z0-9-]+)?|[\u4e00-\u9fff]{2,6})的?就?(?:算了|不要了|不考虑了?)"
                       # ("Glass ones make me nervous with the grandkids around": not glass)
                       r"|\b[a-z][a-z0-9-]*(?: [a-z]+s)? (?:make|makes|made|scares?|worr(?:y|ies)|freaks?) (?:me|her|him|us)\b"
-                      # ("my friend says PVC gets slippery", "leather gets too hot in summer")
+                      # ("my friend says PVC gets slippery", "leather feels too sticky in summer")
                       r"|\b[a-z][a-z0-9-]*(?: ones?)? (?:gets?|got|is|are|feels?) (?:too |really |so |very |kinda |super )?"
                       r"(?:slippery|sweaty|sticky|itchy|scratchy|smelly|flimsy|fragile|noisy|loud)\b",
                       re.IGNORECASE)  # ("没wifi", "不要 professional 的", "clicky的就算了", "扫地机器人就算了"; "no free wall socket

@@ -62,7 +62,8 @@ def _answer(intent: str, turn: Turn, earlier: str | None = None) -> Answer:
         return turn.answer(SAID[intent])
     if intent in ("price_promo", "recommend", "product_info"):
         task = turn.dialogue.task if turn.dialogue.task and turn.dialogue.task.intent in FLOWS else None
-        answer = product_facts.product_facts(turn) if intent == "product_info" else selling.sell(turn, intent, not task and turn.offers)
+        answer = product_facts.product_facts(turn) if intent == "product_info" \
+            else selling.sell(turn, intent, offers=not task and turn.offers)
         now = turn.dialogue.task  # a question in the middle of an order task: back to it
         if task and (now is None or now is task or now.intent not in FLOWS):
             turn.dialogue.task = task

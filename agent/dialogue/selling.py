@@ -16,7 +16,8 @@ from agent.dialogue.product_facts import (MOST, best_named, cheapest, kin_named,
 from agent.dialogue.variant_answers import CHEAPER_ONE, CHEAPEST, DEARER_ONE, DEAREST, EACH, extreme, variant_answer
 from agent.catalogue_search import by_meaning, describes_need, products_for, uses_named
 from agent.catalogue_words import asked_attributes
-from agent.variants import asks_option, fitting, having, named_options, owner_of_options, owner_of_several_options, without_unwanted
+from agent.variants import (asks_option, fitting, having, named_options, owner_of_options, owner_of_several_options,
+                            without_unwanted)
 
 
 def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
@@ -131,7 +132,8 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         reply, offer = _for_need(turn, _kin(named[0][0], catalogue), catalogue, turn.text), None
     elif intent == "recommend" and product_id:
         reply, offer = _in_stock(turn, task, named[0][0], product_id)
-    elif intent == "recommend" and (needed := products_for(turn.text)) and len(most := _most_of(turn, needed, catalogue)) == 1:
+    elif intent == "recommend" and (needed := products_for(turn.text)) \
+            and len(most := _most_of(turn, needed, catalogue)) == 1:
         return product_facts(turn, most[0])  # ("她练瑜伽…垫子太薄了…就要你们最厚的那种": the thickest yoga mat)
     elif intent == "recommend" and (needed := products_for(turn.text)):  # "a gift for my dad who hikes"
         reply, offer = _for_need(turn, needed, catalogue, turn.text), None
