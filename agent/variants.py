@@ -106,17 +106,18 @@ _ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
 _FEET = re.compile(r"(\d+(?:\.\d+)?)\s*(?:英尺|尺|feet|foot)(?![a-z])", re.IGNORECASE)  # "5英尺" → "5 ft"
 _LITRE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:升|litres?|liters?)", re.IGNORECASE)  # "1升" → "1l"
 _ML = re.compile(r"(\d+)\s*(?:毫升|ml\b|cc\b)", re.IGNORECASE)  # "1000毫升" → "1000ml"
+# an option spoken ill of, after its word: "Glass ones make me nervous with the grandkids around", "my friend says PVC
+# gets slippery", "leather feels too sticky in summer"
+_MAKES_UNEASY = r"(?: [a-z]+s)? (?:make|makes|made|scares?|worr(?:y|ies)|freaks?) (?:me|her|him|us)"
+_FEELS_BAD = r"(?: ones?)? (?:gets?|got|is|are|feels?) (?:too |really |so |very |kinda |super )?" \
+             r"(?:slippery|sweaty|sticky|itchy|scratchy|smelly|flimsy|fragile|noisy|loud)"
 # what the shopper does not want: "not the 13-inch", "instead of white", "不是白色的"
 _NEGATED = re.compile(r"[^.;!?。；！？]*\bavoid (?:that|it|them|those)(?=\s*(?:[.!?。！？]|$))|"  # ("he chews fleece to pieces, so I'd rather avoid that")
                       r"\bno\s+(?!(?:more|bigger|larger|smaller|longer|heavier|higher|less|fewer)\b)[^\s,.;!?，。；！？]+|"  # ("no armrests standard back": standard wanted)
                       r"\b(?:not(?! just| only| merely)|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want)|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\b(?:but|so|has to|have to|must|vs|versus)\b)"
                       r"|(?:不是|不要|不想[用要]|不喜欢|讨厌|受不了|别是|别要|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]|燃气|煤气|灶|炉))\s?[^,.;!?，。；！？要换…\s()]*"
                       r"|(?:[a-z][a-z0-9-]*(?: [a-z0-9-]+)?|[\u4e00-\u9fff]{2,6})的?就?(?:算了|不要了|不考虑了?)"
-                      # ("Glass ones make me nervous with the grandkids around": not glass)
-                      r"|\b[a-z][a-z0-9-]*(?: [a-z]+s)? (?:make|makes|made|scares?|worr(?:y|ies)|freaks?) (?:me|her|him|us)\b"
-                      # ("my friend says PVC gets slippery", "leather feels too sticky in summer")
-                      r"|\b[a-z][a-z0-9-]*(?: ones?)? (?:gets?|got|is|are|feels?) (?:too |really |so |very |kinda |super )?"
-                      r"(?:slippery|sweaty|sticky|itchy|scratchy|smelly|flimsy|fragile|noisy|loud)\b",
+                      rf"|\b[a-z][a-z0-9-]*{_MAKES_UNEASY}\b|\b[a-z][a-z0-9-]*{_FEELS_BAD}\b",
                       re.IGNORECASE)  # ("没wifi", "不要 professional 的", "clicky的就算了", "扫地机器人就算了"; "no free wall socket
 #                    so it has to run off USB": USB wanted)
 
@@ -176,9 +177,7 @@ def option_words(text: str) -> str:
 _NEGATION_WORDS = re.compile(r"^(?:not|no|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want)|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?|"
                              r"不是|不要|不想[用要]|不喜欢|讨厌|受不了|别是|别要|而不是|没有|没)\s*(?:the |a |an )?|"
                              r"的?就?(?:算了|不要了|不考虑了?)$|\bavoid (?:that|it|them|those)$|"
-                             r"(?: [a-z]+s)? (?:make|makes|made|scares?|worr(?:y|ies)|freaks?) (?:me|her|him|us)$|"
-                             r"(?: ones?)? (?:gets?|got|is|are|feels?) (?:too |really |so |very |kinda |super )?"
-                             r"(?:slippery|sweaty|sticky|itchy|scratchy|smelly|flimsy|fragile|noisy|loud)$", re.IGNORECASE)
+                             rf"{_MAKES_UNEASY}$|{_FEELS_BAD}$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=256)
