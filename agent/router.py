@@ -14,7 +14,7 @@ from agent.dialogue.addresses import amends_address
 from agent.dialogue.meant import WANTS
 from agent.dialogue.money import budget
 from agent.dialogue.products import asks_if_sold, asks_whether_sold, corrects
-from agent.dialogue.routing import PRICE_ASKED, names_option
+from agent.dialogue.routing import PRICE_ASKED, STOCK, names_option
 from agent.replies import say
 from agent.settings import Settings
 from agent.variants import asks_option, owner_of_options
@@ -175,6 +175,7 @@ def _can_act_on(u: dict, context: dict, text: str, settings: Settings) -> bool:
     return u["intent"] in ORDER_INTENTS and bool(concrete) and _sure(u, context, text, settings) \
         or u["intent"] in CATALOGUE_INTENTS and (asks_price_of_variant(text) or asks_whether_sold(text) or names_product(
             text) and (names_option(text) or bool(asked_attributes(text)) or bool(PRICE_ASKED.search(text))
+                       or bool(STOCK.search(text))  # ("你们的智能手表到底有没有货！！！": its stock)
                        or budget(text) is not None)  # ("手机怎么都这么贵？？有没有一千块以内的": within it)
             or bool(products_for(text))) \
         or u["intent"] == "complaint" and names_product(text) and not owns(text) \
@@ -183,7 +184,8 @@ def _can_act_on(u: dict, context: dict, text: str, settings: Settings) -> bool:
         or asks_about_product(context, text)
 
 
-_HAVE_IT = re.compile(r"\b(?:do|does) (?:you|u|y'?all) (?:have|sell|carry|stock)\b|有没有|有吗|有货吗", re.IGNORECASE)
+_HAVE_IT = re.compile(r"\b(?:do|does) (?:you|u|y'?all) (?:have|sell|carry|stock)\b|有没有|有吗|有货吗|"
+                      r"\bwhat (?:you|u|y'?all) (?:actually |really )?(?:have|got|sell|carry|stock)\b", re.IGNORECASE)
 _JUST_THANKS = re.compile(r"\b(?:thanks?|thx|ty|got it|cool|never ?mind|nvm)\b|谢谢|多谢|明白了|知道了|不用了", re.IGNORECASE)
 
 

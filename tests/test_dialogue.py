@@ -1895,3 +1895,23 @@ def test_words_for_options_and_budgets_shoppers_use(shop):
     kettle = Conversation(shop)
     kettle.say("product_info", "Do you have the electric kettle in stainless steel? Glass ones make me nervous")
     assert "153.25" in kettle.say("product_info", "the 1 litre black one - what was the price on that again?")
+
+
+def test_a_need_names_no_sold_out_price_and_a_word_beginning_an_option_names_no_product(shop):
+    from agent.dialogue.meant import meant_intent
+    perfume = Conversation(shop, "zh").say("recommend", "想買瓶香水送女朋友，她平常喜歡木質調的味道，有女士的嗎？")
+    assert "288.75" in perfume and "已售罄" in perfume and "290.25" not in perfume  # (sold out, no price to choose by)
+    assert "290.25" in Conversation(shop, "zh").say("product_info", "木质调女士香水50ml的多少钱")  # (asked of it: its price)
+    vacuum = Conversation(shop)
+    vacuum.say("recommend", "I have two cats and a shaggy rug. which vacuum would you suggest?")
+    bagless = vacuum.say("recommend", "I don't want to buy bags forever. bagless only")
+    assert "Vacuum Cleaner" in bagless and "Backpack" not in bagless  # (bags of the vacuum's bagged/bagless)
+    backpack = Conversation(shop, "zh")
+    backpack.say("recommend", "budget 200以内，想买个backpack上学用，要有laptop隔层的，能装我的电脑")
+    assert "202.39" in backpack.say("product_info", "那带laptop隔层的最便宜的是多少")  # (the backpack's compartment)
+    grills = Conversation(shop, "zh").say("recommend", "便携式的烧烤炉 燃气的和电的 各自最便宜多少？露营用")
+    assert "1042.19" in grills and "981.47" in grills  # (each one's cheapest; "电的": electric)
+    assert meant_intent("exchange_item", {}, "想给家里换几个灯泡 要暖光的 别那种惨白的", {}) == "recommend"  # (new ones)
+    kettle = "My husband broke our kettle this morning. I'd like the 2 liter stainless steel tea kettle that works on an " \
+             "induction stove. Is it available, and what's the price?"
+    assert meant_intent("product_info", {}, kettle, {}) == "product_info"  # (a new one asked of, no complaint)

@@ -129,8 +129,10 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if task_of(context).intent == "recommend" and intent not in ORDER_INTENTS and products_for(text):
         return "recommend"  # "她平时喜欢瑜伽" after "a birthday gift for my girlfriend?": the need, narrowed
     if intent in ("price_promo", "product_info", "recommend") and reading.OWNS.search(text) \
-            and reading.BROKEN.search(text) and not reading.WANTS_NEW.search(text) and money.budget(text) is None:
-        return "complaint"  # "我买的相机两千九百多美元，到手就开不了机！！": theirs, broken, no catalogue question
+            and reading.BROKEN.search(text) and not reading.WANTS_NEW.search(text) and money.budget(text) is None \
+            and not (names_option(text) and (STOCK.search(text) or PRICE_ASKED.search(text))):
+        return "complaint"  # "我买的相机两千九百多美元，到手就开不了机！！": theirs, broken, no catalogue question (not "My
+        # husband broke our kettle … I'd like the 2 liter stainless steel tea kettle … Is it available?": a new one)
     if intent in ("price_promo", "product_info", "recommend") and reading.OWNS.search(text) \
             and _DOES_NOT_FIT.search(text) and products.products_in(text) and not task_of(context).intent \
             and not _THIS_TIME.search(text):  # (not "上次买的M根本穿不下 这次要XL": a new one, this time)
@@ -343,7 +345,7 @@ WANTS = re.compile(r"推荐|买点|买个|买件|想买|买啥|买什么|该买|
 # a return, refund or exchange named; something had for years (not an order of ours)
 _RETURNS = re.compile(r"退|换货|换成|调换|(?<![a-z])(?:returns?|refunds?|exchanges?|replacements?|swap)(?![a-z])", re.IGNORECASE)
 _OLD_ONE = re.compile(r"\bmy old\b|\bthe old one\b|旧的|老的|原来用的", re.IGNORECASE)
-_NEW_ONE = re.compile(r"(?:想|要|打算)换(?:一)?[把台个张双款件只套部]\s*(.{1,20})")  # (a new one of a kind: "想换个chair")
+_NEW_ONE = re.compile(r"(?:想|要|打算)(?:给[^，,。换]{1,4})?换(?:一|几|两|三|一些)?[把台个张双款件只套部盏]\s*(.{1,20})")  # (a new one of a kind: "想换个chair")
 _THIS_TIME = re.compile(r"这次|这回|\bthis time\b", re.IGNORECASE)  # (a new purchase after one before)
 _WANT_ONE = re.compile(r"^\W*(?:要|想要|买|得)|\b(?:i|we) (?:want|need|'?ll take)\b", re.IGNORECASE)
 _FOR_SOMEONE = re.compile(r"\bfor (?:my |our )?(?:dad|father|mom|mum|mother|son|daughter|wife|husband|grand\w+|kids?|"

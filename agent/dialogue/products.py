@@ -56,7 +56,7 @@ def products_in(text: str) -> tuple[tuple[str, str], ...]:
     lowered, found, held = LOOK_ALIKES.sub(" ", DEVICE_IN_USE.sub(" ", text.lower())), [], set()
     for written, names in _product_names():
         stem = re.escape(written[:-1]) + "s?" if re.search(r"[a-z][^s]s$", written) else re.escape(written)  # ("hiking boot")
-        pattern = rf"(?<![a-z0-9]){stem}(e?s)?(?![a-z0-9])(?!\s+(?:compartment|sleeve|pocket|section)s?\b)" \
+        pattern = rf"(?<![a-z0-9]){stem}(e?s)?(?![a-z0-9])(?!\s+(?:compartment|sleeve|pocket|section)s?\b)(?!\s*(?:隔层|夹层|仓|槽))" \
             if written.isascii() \
             else rf"(?:(?<![放装塞]){re.escape(written)}|{re.escape(written)}(?!的))(?!仓|隔层|槽|款(?!式))"
         # ("带相机仓的", "尼龙相机款", "黑色大号放电脑的", "with the laptop compartment" backpack: no camera or laptop)
@@ -176,6 +176,17 @@ def by_their_names(named: list[str], text: str) -> list[str]:
     full = {n for n, w in found if w == n.lower()}
     alike = {n for n, w in found if n not in full and full & set(meanings.get(w, ()))}
     return [n for n in named if n not in alike] or named
+
+
+def not_option_stems(found: tuple[tuple[str, str], ...], beside: str | None = None) -> tuple[tuple[str, str], ...]:
+    """Of the products found, without one whose word only begins an option value of another product, named or the one
+    talked about ("bags" beside a vacuum's bagged and bagless: no backpack)."""
+    others = {n for n, _ in found} | ({beside} if beside else set())
+    def stems(name: str, word: str) -> bool:
+        return word.isascii() and any(t != word and t.startswith(word) for o in others - {name}
+                                      for v in catalogue_variants().get(o, ()) for x in v["options"].values()
+                                      for t in re.findall(r"[a-z]+", str(x).lower()))
+    return tuple((n, w) for n, w in found if not stems(n, w))
 
 
 def options_of_others(named: list[str]) -> list[str]:

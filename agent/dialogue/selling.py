@@ -24,6 +24,7 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
     """Recommendations and prices, with an offer where one fits (not in the middle of an order task, whose
     question comes back after the answer: two questions at once would leave "好" meaning either)."""
     dialogue, text = turn.dialogue, turn.text
+    turn = replace(turn, selling=intent == "recommend")  # (what is sold out said so, without its price)
     if dialogue.offer and any(n != dialogue.offer.name for n, _ in products.products_in(text)):
         dialogue.offer = None  # "Alright. Then just tell me the price of the 8-inch e-reader": another question
     if dialogue.offer and (CHEAPEST.search(text) or DEAREST.search(text) or money.CHEAPER.search(text)
@@ -50,7 +51,7 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         return turn.answer("other_shops")
     catalogue = turn.shop.call("list_all_product_types", {})
     named = [(name, catalogue[name]) for name in products.options_of_others(products.by_their_names(
-        [n for n, _ in products.products_in(text)], text)) if name in catalogue]
+        [n for n, _ in products.not_option_stems(products.products_in(text), dialogue.product)], text)) if name in catalogue]
     named = [(n, pid) for n, pid in named if n not in products.replaced(text)]  # ("doesn't have to carry a suitcase")
     unwanted = products.unwanted(text)  # ("不要智能手表"; "something to read novels on … not a tablet tho": the need's)
     named = [(n, pid) for n, pid in named if n not in unwanted] \

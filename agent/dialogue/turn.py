@@ -36,6 +36,7 @@ class Turn:
     seen_product: str | None = None  # the product word of an earlier message ("咖啡机有优惠券吗" → "19 bar那款呢")
     picked_order: bool = False  # this message answered "which order?": its products name the order, not the item
     offers: bool = True  # a coupon may come with the answer (none to an angry shopper the reply apologises to)
+    selling: bool = False  # the shopper is choosing what to buy (a recommendation): sold-out variants said without a price
     _products: dict = field(default_factory=dict, repr=False)  # the catalogue's products read this turn
 
     def product(self, product_id: str) -> dict:

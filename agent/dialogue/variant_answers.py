@@ -118,7 +118,7 @@ _PRICE_OR_STOCK = re.compile(r"how much|price|cost|cheaper|便宜|in stock|avail
 
 MOST_LISTED = 8
 # a price for each one in stock, not a range: "what does each cost?", "分别多少钱"
-EACH = re.compile(r"\beach\b|\bevery one\b|\ball (?:of )?(?:their|the) prices\b|\bprice list\b|分别|各(?:自|是)?多少|每(?:个|款|种)|"
+EACH = re.compile(r"\beach\b|\bevery one\b|\ball (?:of )?(?:their|the) prices\b|\bprice list\b|分别|各(?:自|是)?(?:最便宜|最贵)?的?多少|各自|每(?:个|款|种)|"
                    r"\bwhat (?:do|would) (?:they|those|these) cost\b|\bhow much (?:are|do) (?:they|those|these)\b|都多少钱",
                    re.IGNORECASE)
 
@@ -456,8 +456,10 @@ _NOT_NEEDED = re.compile(r"(?:(?:doesn'?t|does not|don'?t|do not|needn'?t) (?:ha
 
 
 def stock_lines(turn: Turn, variants: list[dict]) -> str:
-    """"black, 8 cups is in stock at $272.71; …": each variant with its stock and price."""
-    return "; ".join(turn.say("variant_stock", options=options(v), price=v["price"],
+    """"black, 8 cups is in stock at $272.71; …": each variant with its stock and price (a sold-out one without its
+    price where the shopper is choosing what to buy: what it cost is no help)."""
+    return "; ".join(turn.say("variant_gone", options=options(v)) if turn.selling and not v["available"] else
+                     turn.say("variant_stock", options=options(v), price=v["price"],
                               stock=turn.say("in_stock" if v["available"] else "sold_out")) for v in variants)
 
 
