@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from fastmodels.text import DATA_DIR, INTENTS
 
-TRAINING = ["train.jsonl", "train_more.jsonl", "train_voices_a.jsonl", "train_voices_b.jsonl", "dev.jsonl"]
+TRAINING = ["train.jsonl", "train_more.jsonl", *sorted(p.name for p in DATA_DIR.glob("train_voices_*.jsonl")), "dev.jsonl"]
 BLIND = DATA_DIR.parent / "blind" / "nlu"
 
 
