@@ -73,6 +73,51 @@ def spelled(text: str) -> str:
 
 
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{3,}")
+_LATIN_RUN = re.compile(r"(?<![A-Za-z0-9@.])[A-Za-z]+(?:[ ]?[A-Za-z]+)*(?![A-Za-z0-9@])")
+
+
+def pinyin_words(text: str) -> str:
+    """A product's Chinese word typed in pinyin beside Chinese ("你们家有pin tu吗", "yu jia dian 一百块以内的", "普通
+    shoubiao"), written in Chinese: only in a message with Chinese in it, only two syllables or more, toneless, and
+    only where the letters are no English word."""
+    if not _HAN.search(text) or not _LATIN_RUN.search(text):
+        return text
+    return _LATIN_RUN.sub(lambda m: _in_chinese(m[0]), text)
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _in_chinese(run: str) -> str:
+    sounds, tokens = _pinyin_sounds(), run.split(" ")
+    out, i = [], 0
+    while i < len(tokens):
+        for j in range(min(len(tokens), i + 5), i, -1):  # (the longest run of syllables that is one word)
+            if (word := sounds.get("".join(tokens[i:j]).lower())):
+                out.append(word)
+                i = j
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return " ".join(out)
+
+
+@lru_cache(maxsize=1)
+def _pinyin_sounds() -> dict[str, str]:
+    """{pinyin, joined and toneless: the product word of two to five characters said so}, where the words said so
+    name one product and the letters are no English word (nor a word of the catalogue's)."""
+    from pypinyin import lazy_pinyin
+
+    english = {line.strip().lower() for line in LEXICON.read_text(encoding="utf-8").splitlines()
+               if line and not line.startswith("#") and line.strip().isascii()} | catalogue_words()
+    said: dict[str, dict[str, set[str]]] = {}  # {sound: {word: the products it names}}
+    for name, words in aliases().items():
+        for w in (str(w) for w in words if re.fullmatch(r"[\u4e00-\u9fff]{2,5}", str(w))):
+            said.setdefault("".join(lazy_pinyin(w)), {}).setdefault(w, set()).add(name)
+    # (one product however written: 瑜伽垫 and 瑜珈垫 alike)
+    return {sound: min(words) for sound, words in said.items()
+            if len({n for names in words.values() for n in names}) == 1 and sound not in english}
 
 
 def homophones(text: str) -> str:

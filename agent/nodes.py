@@ -289,6 +289,10 @@ async def ask_llm(state: TurnState, deps: TurnDeps) -> dict:
                 messages[0] = {"role": "system", "content": f"{system}\n\n<tool_result>\n{data}\n</tool_result>"}
             answer = await deps.llm.answer(messages, on_token=checked)
             await checked.finish()
+        if checked.stopped and checked.shown.strip() and rails.check_output(
+                answer, language, facts, by_llm=True, asked=state["text"]).action not in ("allow", "rewrite"):
+            answer = checked.shown.strip()  # a later sentence stops the whole answer: the sentences shown stand as the
+            #                                 answer (a sentence struck is replaced in place, after them, by the rails)
     except TimeoutError:  # the shopper has waited long enough: the sentences already shown are the answer
         metrics.LLM_CALLS.labels(kind="answer", outcome="deadline").inc()
         if not (answer := checked.shown.strip()):

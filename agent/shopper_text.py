@@ -13,7 +13,7 @@ import re
 
 import zhconv
 
-from agent.catalogue_words import homophones, spelled
+from agent.catalogue_words import homophones, pinyin_words, spelled
 
 _FULL_WIDTH = {**{0xFF10 + i: 0x30 + i for i in range(10)}, **{0xFF21 + i: 0x41 + i for i in range(26)},
                **{0xFF41 + i: 0x61 + i for i in range(26)}, 0xFF20: 0x40, 0xFF03: 0x23}
@@ -142,6 +142,7 @@ def canonical(text: str) -> str:
     text = _SPACED_CAPITALS.sub(lambda m: m[0].replace(" ", ""), text)  # ("A M O L E D屏的": AMOLED)
     # a catalogue word mistyped by one slip ("wirless gaming mosue"), or in Chinese typed with a homophone ("蓝牙因箱")
     text = homophones(spelled(text))
+    text = pinyin_words(text)  # (a product's Chinese word typed in pinyin: "你们家有pin tu吗")
     if "@" in text and not re.search(_DOT, text, re.IGNORECASE):
         return text
     return _SPOKEN_EMAIL.sub(_email, text)

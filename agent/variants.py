@@ -116,9 +116,9 @@ _NEGATED = re.compile(r"[^.;!?。；！？]*\bavoid (?:that|it|them|those)(?=\s*
                       r"\bno\s+(?!(?:more|bigger|larger|smaller|longer|heavier|higher|less|fewer)\b)[^\s,.;!?，。；！？]+|"  # ("no armrests standard back": standard wanted)
                       r"\b(?:not(?! just| only| merely)|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want)|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\b(?:but|so|has to|have to|must|vs|versus)\b)"
                       r"|(?:不是|不要|不想[用要]|不喜欢|讨厌|受不了|别是|别要|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]|燃气|煤气|灶|炉))\s?[^,.;!?，。；！？要换…\s()]*"
-                      r"|(?:[a-z][a-z0-9-]*(?: [a-z0-9-]+)?|[\u4e00-\u9fff]{2,6})的?就?(?:算了|不要了|不考虑了?)"
+                      r"|(?:[a-z][a-z0-9-]*(?: [a-z0-9-]+)?|[\u4e00-\u9fff]{2,6})的?(?:[啊吧呀呢][\s，,]*)?就?(?:算了|不要了|不考虑了?|不要(?=\s|$|[，,。.;；!！?？]))"
                       rf"|\b[a-z][a-z0-9-]*{_MAKES_UNEASY}\b|\b[a-z][a-z0-9-]*{_FEELS_BAD}\b",
-                      re.IGNORECASE)  # ("没wifi", "不要 professional 的", "clicky的就算了", "扫地机器人就算了"; "no free wall socket
+                      re.IGNORECASE)  # ("没wifi", "不要 professional 的", "clicky的就算了", "clicky的不要 …", "扫地机器人就算了"; "no free wall socket
 #                    so it has to run off USB": USB wanted)
 
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from guardrails import echo, grounding, pii, prompt
+from guardrails.catalogue import shop_catalogue
 from guardrails.normalize import compact, deobfuscated, facts_text, normalized, sentences, spaced
 from guardrails.policy_files import PolicyError, PolicyInvalid, parse_policy
 from guardrails.reply_language import wrong_language
@@ -177,7 +178,9 @@ class PolicySet:
                 continue
             if rule.unless_shop_terms:
                 if about_shop is None:
-                    about_shop = bool(self.shop_terms and self.shop_terms.search(norm, comp))
+                    # (the shop's terms, or one of its products by any name: "帮我找个keyboard 平时写code用")
+                    about_shop = bool(self.shop_terms and self.shop_terms.search(norm, comp)) \
+                        or bool(shop_catalogue().named(norm.lower()))
                 if about_shop:
                     continue
             return Verdict(rule.action, reply=rule.answer(language), policy_id=rule.policy_id, rule=rule.id,

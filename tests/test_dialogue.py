@@ -1915,3 +1915,44 @@ def test_a_need_names_no_sold_out_price_and_a_word_beginning_an_option_names_no_
     kettle = "My husband broke our kettle this morning. I'd like the 2 liter stainless steel tea kettle that works on an " \
              "induction stove. Is it available, and what's the price?"
     assert meant_intent("product_info", {}, kettle, {}) == "product_info"  # (a new one asked of, no complaint)
+
+
+def test_the_cheaper_one_of_two_in_another_colour_a_needs_product_by_its_options_and_words_not_theirs(shop):
+    from agent.dialogue.meant import meant_intent
+    mouse = Conversation(shop)
+    mouse.say("product_info", "wireless gaming mouse - white optical vs black laser, price difference?")
+    assert "137.32" in mouse.say("product_info", "the cheaper one, does it come in black too?")  # (optical kept)
+    brush = Conversation(shop, "zh")
+    brush.say("product_info", "电动牙刷 黑色高速档的 充电款和装电池的差多少钱")
+    assert "211.11" in brush.say("product_info", "便宜的那个有白色的吗")  # (rechargeable, what set the two apart, kept)
+    bottle = Conversation(shop).say("recommend", "need something to carry water to the gym, around 500ml. NOT glass pls")
+    assert "48.59" in bottle and "glass" not in bottle  # (the need's one product, by the options named)
+    keyboard = Conversation(shop, "zh").say("recommend", "帮我找个keyboard 平时写code用 要有RGB backlight 但是别太吵 clicky的不要")
+    assert "Mechanical Keyboard" in keyboard and "clicky" not in keyboard  # (a product named: no coding question)
+    dad = "我爸退休以后每个周末都跟老同事去爬山，下个月他生日想送双鞋，他穿11码（美码），一定要防水的"
+    assert meant_intent("return_item", {}, dad, {}) == "recommend"  # (退休 is no return)
+    assert meant_intent("order_status", {}, "looking at your hiking boots", {}) == "recommend"
+
+
+def test_a_product_typed_in_pinyin_beside_chinese(shop):
+    from agent.shopper_text import canonical
+    assert canonical("你们家有pin tu吗 一千片的那种") == "你们家有拼图吗 一千片的那种"
+    assert canonical("yu jia dian 一百块以内的有木有").startswith("瑜伽垫 ")
+    # (English beside Chinese stays English; pinyin alone, with no Chinese, is not read)
+    assert canonical("帮我check一下order W1234567") == "帮我check一下order W1234567"
+    assert canonical("do you sell pin tu") == "do you sell pin tu"
+    assert "92.53" in Conversation(shop, "zh").say("recommend", canonical("yu jia dian 一百块以内的有木有"))
+
+
+def test_an_option_let_go_with_a_sigh_two_products_cheapest_each_any_piece_count_and_the_price_again(shop):
+    bottle = Conversation(shop, "zh")
+    bottle.say("product_info", "最便宜的水杯多少钱 随便什么材质 能装水就行")
+    assert "48.02" in bottle.say("product_info", "玻璃的啊 算了 我老摔东西 还是塑料的吧 塑料的最便宜多少")
+    kettles = Conversation(shop).say("recommend", "what's cheaper, your cheapest 1 liter Electric Kettle or your cheapest "
+                                                  "1 liter Tea Kettle?")
+    assert "137.17" in kettles and "94.01" in kettles  # (the cheapest of each)
+    puzzle = Conversation(shop, "zh")
+    puzzle.say("product_info", "1000片的拼图有吗")
+    assert "45.39" in puzzle.say("product_info", "那有没有简单点的动物拼图 片数多少无所谓")  # (any piece count now)
+    from agent.dialogue.reading import PRICE_AGAIN
+    assert PRICE_AGAIN.search("OK 就这个 price 再说一遍?") and PRICE_AGAIN.search("价格再说一遍")

@@ -142,9 +142,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "exchange_item"  # "…CHEAP SILICONE GARBAGE" then "order W7909132. SAME WATCH, GOLD, LCD, LEATHER BAND"
     if intent in ("complaint", "out_of_scope", "greeting", None) and asks_price_of_variant(text):
         return "product_info"  # "问了半天没人回！！有线的黑色游戏鼠标 光电的跟激光的到底差多少钱": angry, and a price asked
-    if intent in ("thanks_bye", "greeting", "out_of_scope", None) and context.get("product") \
-            and reading.PRICE_AGAIN.search(text) and not task_of(context).intent:
-        return "product_info"  # "行 就它了 再确认下价格": the one just settled on, its price again
+    if (intent in ("thanks_bye", "greeting", "out_of_scope", None) or intent == "price_promo" and not OFFERS.search(text)) \
+            and context.get("product") and reading.PRICE_AGAIN.search(text) and not task_of(context).intent:
+        return "product_info"  # "行 就它了 再确认下价格", "OK 就这个 price 再说一遍?": the one settled on, its price again
     if intent in ("shipping_policy", "return_policy") and products.products_in(text) and PRICE_ASKED.search(text) \
             and not _POLICY_WORDS.search(text) and not reading.owns(text) and not slots.get("order_id"):
         return "product_info"  # "你们家最贵的自行车多少钱？要现货的，不差钱": its price, no shipping rule asked
@@ -161,6 +161,7 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "product_info"  # "数码相机3000万像素 CF卡 5倍变焦的多少钱": nothing of theirs, a price asked ("变焦最高能到几倍")
     if (intent in ("out_of_scope", "complaint", "return_policy", "shipping_policy", "greeting", None)
             or intent in ("product_info", "price_promo") and not products.products_in(text)
+            or intent == "return_item" and not reading.owns(text) and not _RETURNS.search(text) and not slots.get("order_id")
             or intent == "exchange_item" and not reading.asks_change(text) and not reading.OWNS.search(text)
             and not _REFUND_WANTED.search(text) and not slots.get("order_id")) and WANTS.search(text) \
             and not _bought(text) and not products.asks_if_sold(text) and products_for(text):
@@ -304,7 +305,7 @@ _THE_ONE = re.compile(r"\b\w+ one\b(?! (?:is|of))|那单|那个订单|那笔", r
 
 
 # a request of its own in a description of an order ("退掉耳机那单" asks for a return; "就瑜伽垫跟电热水壶那单" only says which)
-_ACTS = re.compile(r"退|取消|换|改|\b(?:return|cancel|exchange|refund|modify|change|swap)", re.IGNORECASE)
+_ACTS = re.compile(r"退(?!休)|取消|换|改|\b(?:return|cancel|exchange|refund|modify|change|swap)", re.IGNORECASE)
 
 
 # a change asked for ("换成", "cancel"), not any 换 ("我换手机上来了": another phone)
@@ -339,11 +340,12 @@ WANTS = re.compile(r"推荐|买点|买个|买件|想买|买啥|买什么|该买|
                    r"\bsomething\b[^.?!]{0,30}\b(?:to|for|that)\b|"
                    r"what would you get|what (?:have you got|do (?:you|u) have|can you offer)|\bneeds? an? (?!refund|return|replacement|exchange)\w+|\bneed (?:something|smth|sth|some)\b|"
                    r"\bwhat could i get\b|有什么能|有啥能|\bneed to keep\b|\bwant to (?:get|buy|find)\b|\bget (?:her|him|them) (?:an? |some)?something\b|"
-                   r"looking for|\bgift\b|(?<!\bat )\bpresent\b|\banything\s*\?\s*$|礼物|送(?:给|他|她)", re.IGNORECASE)
+                   r"looking for|\blooking at (?:your|the|some)\b|\bgift\b|(?<!\bat )\bpresent\b|\banything\s*\?\s*$|礼物|"
+                   r"送(?:给|他|她)|(?:想|要|打算)送", re.IGNORECASE)
 
 
 # a return, refund or exchange named; something had for years (not an order of ours)
-_RETURNS = re.compile(r"退|换货|换成|调换|(?<![a-z])(?:returns?|refunds?|exchanges?|replacements?|swap)(?![a-z])", re.IGNORECASE)
+_RETURNS = re.compile(r"退(?!休)|换货|换成|调换|(?<![a-z])(?:returns?|refunds?|exchanges?|replacements?|swap)(?![a-z])", re.IGNORECASE)
 _OLD_ONE = re.compile(r"\bmy old\b|\bthe old one\b|旧的|老的|原来用的", re.IGNORECASE)
 _NEW_ONE = re.compile(r"(?:想|要|打算)(?:给[^，,。换]{1,4})?换(?:一|几|两|三|一些)?[把台个张双款件只套部盏]\s*(.{1,20})")  # (a new one of a kind: "想换个chair")
 _THIS_TIME = re.compile(r"这次|这回|\bthis time\b", re.IGNORECASE)  # (a new purchase after one before)
@@ -354,7 +356,7 @@ _FOR_SOMEONE = re.compile(r"\bfor (?:my |our )?(?:dad|father|mom|mum|mother|son|
 _HAVE_IT = re.compile(r"有没有|有吗|有没|\bdo you have\b|\bis there\b", re.IGNORECASE)  # (whether it is there)
 # an order's words, beside Chinese too ("我要cancel那个laptop的order": no \b between 要 and cancel)
 _ORDER_WORDS = re.compile(r"(?<![a-z])(?:orders?|cancel\w*|returns?|exchange\w*|refund\w*|tracking|deliver\w*|shipped|"
-                          r"swap|replace\w*)(?![a-z])|订单|取消|退|换|物流|快递|发货|到货", re.IGNORECASE)
+                          r"swap|replace\w*)(?![a-z])|订单|取消|退(?!休)|换|物流|快递|发货|到货", re.IGNORECASE)
 
 
 # something of theirs bought already (not just "my": "my wife says the bedroom is too dark, what have you got")

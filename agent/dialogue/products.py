@@ -123,8 +123,18 @@ def unwanted(text: str) -> set[str]:
         out |= named
     for clause in _PARTS.split(text):  # ("平板太重了她不要": the tablet named, then refused at the clause's end)
         if _REFUSED_AFTER.search(clause):  # (not "扫地机器人就算了" of vacuums: one kind of them, robotic, refused)
-            out |= {name for name, word in products_in(_REFUSED_AFTER.sub("", clause)) if not _kind_of(name, word)}
+            kept = _REFUSED_AFTER.sub("", clause)
+            out |= {name for name, word in products_in(kept) if not _kind_of(name, word) and not _option_after(name, word, kept)}
     return out
+
+
+def _option_after(name: str, word: str, clause: str) -> bool:
+    """One of the product's option values is said after its name in the clause: the option is what is let go, not the
+    product ("找个keyboard … 要有RGB backlight … clicky的不要": clicky keyboards)."""
+    lowered = clause.lower()
+    tail = option_words(lowered[lowered.rfind(word.lower()) + len(word):]) if word.lower() in lowered else ""
+    return any(re.search(rf"(?<![a-z0-9]){re.escape(str(value).lower())}(?![a-z0-9])", tail)
+               for variant in catalogue_variants().get(name, ()) for value in variant["options"].values())
 
 
 def _kind_of(name: str, word: str) -> bool:

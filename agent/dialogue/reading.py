@@ -125,7 +125,8 @@ BARE_PRICE = re.compile(r"\W*(?:(?:thank you|thanks|谢谢)\W*)?(?:那|那个|�
                          r"什么价|几块钱?|how much(?: is it| is that| are they| for it| is (?:that|this) one)?|price|"
                          r"what(?:'s| is) the price(?: of (?:it|that|this)(?: one)?)?)\s*(?:呢|啊|呀|吗)?\W*", re.IGNORECASE)
 # the price of the one just settled on, asked again: "行 就它了 再确认下价格", "the cheaper one就它了，再confirm一下price"
-PRICE_AGAIN = re.compile(r"(?:再|重新)?确认(?:一)?下?(?:价格|价钱|多少钱)|confirm\s*(?:一下)?\s*(?:the\s+)?price|价格再(?:说|确认)一?下?|"
+PRICE_AGAIN = re.compile(r"(?:再|重新)?确认(?:一)?下?(?:价格|价钱|多少钱)|confirm\s*(?:一下)?\s*(?:the\s+)?price|"
+                         r"(?:价格|价钱|多少钱|\bprice)\s*再(?:说|确认|报)一?[下遍次]?|"
                          r"多少钱来着|\bwhat was the price again\b|\bprice again\b", re.IGNORECASE)
 # a better one of something they have, not an order's exchange: "现在这把椅子太硬了 … 想换把好一点的"
 UPGRADE = re.compile(r"换(?:一)?(?:把|台|个|张|双|款|件|只|套|部)?(?:好一?点|好些|更好|新的|新(?=[\u4e00-\u9fff]{1,5}(?:$|[\s,，。!！?？])))|"

@@ -79,12 +79,14 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         dialogue.task = None                                                 # 水杯别是玻璃的": each with its own wishes
         return Answer(" ".join(_each_answer(replace(turn, text=part), n, pid) for (n, pid), part in zip(in_order, parts)),
                       {"products": in_order})
-    if len(named) > 1 and EACH.search(text) and (ends := [e for n, pid in named if (e := extreme(turn, n, list(
-            turn.product(pid)["variants"].values())))]):
-        dialogue.task = None  # "an e-reader or a tablet, and what is the least expensive of each?"
+    if len(named) > 1 and (EACH.search(text) or len(CHEAPEST.findall(text)) > 1 or len(DEAREST.findall(text)) > 1) \
+            and (ends := [e for n, pid in named if (e := extreme(turn, n, list(turn.product(pid)["variants"].values())))]):
+        dialogue.task = None  # "an e-reader or a tablet, and what is the least expensive of each?", "your cheapest 1 liter
+        #                       Electric Kettle or your cheapest 1 liter Tea Kettle?"
         return Answer(" ".join(ends), {"products": [turn.product(pid) for _, pid in named]})
     if len(named) > 1 and (end := _end_of_shown(turn, [n for n, _ in named], catalogue, which_one=False)):
         named = [(end, catalogue[end])]  # "a kettle, which one is cheapest": of every kettle we sell
+    by_need = None  # (the recommendation a need's product by its options stands for)
     if not named and task.intent == "recommend" and task.product in catalogue:
         named = [(task.product, catalogue[task.product])]  # "any cheaper ones?" about the same thing
     elif not named and task.intent == "recommend" and (fit := fitting_shown(turn, catalogue)):
@@ -110,6 +112,9 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         named = [(owner, catalogue[owner])]  # "15寸i9 32G 512G的 和 13寸i7 32G 512G的 哪个便宜": the laptops
     elif not named and intent == "recommend" and (owner := owner_of_several_options(text)) in catalogue:
         named = [(owner, catalogue[owner])]  # ("obsessed with animals … the easiest level … 50 bucks max": the puzzle)
+    elif not named and intent == "recommend" and (first := _first_by_options(turn, catalogue)):
+        named = [(first, catalogue[first])]  # ("something to carry water to the gym, around 500ml. NOT glass": by them)
+        by_need = Task(intent="recommend", products=[first], wish=addresses.EMAIL.sub(" ", text)[:200])
     product_id = named[0][1] if named else None
     dialogue.task = None
     # ("我在考虑买个无人机送我儿子，你们有吗": not sold, said first; then what fits the need)
@@ -117,6 +122,7 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         if not named and (thing := products.asks_if_sold(text)) else ""
     variants = variant_answer(turn, named[0][0], product_id) if product_id else None
     if intent == "recommend" and variants:  # "boots, size 11, waterproof?": that variant, not a list
+        dialogue.task = by_need  # (a need's product: "which one of those lasts the longest" next is of those)
         return variants
     if intent == "recommend" and product_id and (MOST.search(text) or reading.QUESTION.search(text)) \
             and asked_attributes(products.without_products(text)):  # "a yoga mat, which one is thickest?": that one;
@@ -161,6 +167,14 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         dialogue.task = dialogue.task or Task(intent=intent)
         reply += turn.say("cross_sell", **offer.model_dump())
     return Answer(not_sold + reply, {"products": named})
+
+
+def _first_by_options(turn: Turn, catalogue: dict) -> str | None:
+    """The product that fits the need best where the message names its options and none of the next two's ("around
+    500ml. NOT glass": the water bottle; not a perfume for "男生" when a helmet fits a boy's birthday first)."""
+    need = [n for n in products_for(turn.text) if n in catalogue][:3]
+    named = [bool(named_options(list(turn.product(catalogue[n])["variants"].values()), turn.text)) for n in need]
+    return need[0] if named and named[0] and not any(named[1:]) else None
 
 
 def _each_answer(turn: Turn, name: str, product_id: str) -> str:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 log = logging.getLogger(__name__)
 DIALOGUE_KEYS = ("user_id", "task", "pending", "offer", "offers", "accepted_offers", "failures", "product", "variant",
-                 "said_identity", "asked_options", "traced", "done")
+                 "said_identity", "asked_options", "traced", "done", "shown")
 
 
 class Task(BaseModel):
@@ -74,6 +74,7 @@ class Dialogue(BaseModel):
     said_identity: dict[str, str] = {}  # half a name + zip given so far ({"first", "last"} or {"zip"})
     traced: list[str] = Field(default_factory=list)  # delivered orders said never to have come: a trace offered
     done: str | None = None           # the order a change was just made to (this turn's, or the last one's)
+    shown: list[str] = Field(default_factory=list)  # the variants (item ids) of the product talked about last listed
 
     @classmethod
     def of(cls, context: dict) -> Dialogue:

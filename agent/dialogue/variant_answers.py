@@ -97,10 +97,11 @@ _WHICH_ONES = re.compile(r"\b(?:what|which) (?:[\w-]+ ){0,3}ones\b|\bwhat (?:[\w
 
 # an option the shopper no longer minds: "and a 13 inch with i7, any color?", "颜色无所谓"
 _OPTION_NAMES = (("color", "colou?rs?", "颜色|顏色"), ("size", "sizes?", "尺码|尺寸|大小|码"), ("material", "materials?", "材质|材料"),
-                 ("height", "heights?", "高度"), ("length", "lengths?", "长度"), ("capacity", "capacit(?:y|ies)", "容量"))
+                 ("height", "heights?", "高度"), ("length", "lengths?", "长度"), ("capacity", "capacit(?:y|ies)", "容量"),
+                 ("pieces", "(?:pieces|piece count)", "片数"))
 _ANY = {key: re.compile(rf"\b(?:any|whatever|whichever|which|what|other|another|different)\s+{en}\b(?!\s*(?:but|except)\b|\s*\d)|"
                         rf"{en}\s+(?:doesn'?t matter|is fine)|"
-                        rf"(?:{zh})(?:无所谓|不限|都行|都可以|随便)|(?:什么|任何|哪个)(?:{zh})都|(?:哪些|哪几种|几种|多少种|什么|其他|别的|换个|换一个|换种)(?:{zh})",
+                        rf"(?:{zh})(?:多少|大小)?(?:无所谓|不限|都行|都可以|随便)|(?:什么|任何|哪个)(?:{zh})都|(?:哪些|哪几种|几种|多少种|什么|其他|别的|换个|换一个|换种)(?:{zh})",
                         re.IGNORECASE)  # ("which colours of that bottle are available then?": any colour)
         for key, en, zh in _OPTION_NAMES}
 # another value than the one asked before: "the other colour?", "换个颜色呢"
@@ -185,6 +186,8 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
             and (first := _variant_answer(replace(turn, text=two[0]), name, product_id, product)) \
             and (then := _variant_answer(replace(turn, text=two[1]), name, product_id, product)):
         return Answer(first.reply + (" " if turn.language == "en" else "") + then.reply, {"product": product})
+    if (other := _shown_one_in(turn, name, variants)):
+        return Answer(other, {"product": product})
     if (at_end := extreme(turn, name, variants)):
         return Answer(at_end, {"product": product})
     if reading.PRICE_AGAIN.search(turn.text) and turn.dialogue.product == name and not named_options(variants, turn.text) \
@@ -359,6 +362,25 @@ def extreme(turn: Turn, name: str, variants: list[dict]) -> str | None:
                              price=v["price"]) for v, end in picks) + gap(turn, [v for v, _ in picks])
 
 
+def _shown_one_in(turn: Turn, name: str, variants: list[dict]) -> str | None:
+    """"the cheaper one, does it come in black too?" after two were set side by side: that one with what the message
+    names, what set the two apart kept first ("充电款和装电池的" … "便宜的那个有白色的吗": a white rechargeable one)."""
+    shown = [v for v in variants if v["item_id"] in turn.dialogue.shown] if turn.dialogue.product == name else []
+    if len(shown) < 2 or not (by_price := _THE_ONE_OF_TWO.search(turn.text)) \
+            or not (named := named_options(variants, turn.text[:by_price.start()] + " " + turn.text[by_price.end():])):
+        return None
+    one = (max if DEAREST.search(by_price[0]) else min)(shown, key=lambda v: Decimal(str(v["price"])))
+    apart = {k for k in one["options"] if len({option_value(v["options"].get(k, "")) for v in shown}) > 1} - set(named)
+    kept = {k: {option_value(x)} for k, x in one["options"].items() if k not in named}
+    having = [v for v in variants if fits(v, named) == len(named)]
+    if not having or one in having:
+        return None
+    best = max(having, key=lambda v: (fits(v, {k: x for k, x in kept.items() if k in apart}), fits(v, kept), v["available"],
+                                      -Decimal(str(v["price"]))))
+    turn.dialogue.variant = best["item_id"]
+    return turn.say("variant_facts", name=name, lines=stock_lines(turn, [best]))
+
+
 # the one of two or three just shown, by its price ("the cheaper one", "便宜的那个"), not the cheapest in stock
 _THE_ONE_OF_TWO = re.compile(_ONE_BY_PRICE + r"|(?<![最更])(?:便宜|贵)(?:一?点)?的那[个款台把双件只张]", re.IGNORECASE)
 
@@ -458,6 +480,7 @@ _NOT_NEEDED = re.compile(r"(?:(?:doesn'?t|does not|don'?t|do not|needn'?t) (?:ha
 def stock_lines(turn: Turn, variants: list[dict]) -> str:
     """"black, 8 cups is in stock at $272.71; …": each variant with its stock and price (a sold-out one without its
     price where the shopper is choosing what to buy: what it cost is no help)."""
+    turn.dialogue.shown = [v["item_id"] for v in variants]
     return "; ".join(turn.say("variant_gone", options=options(v)) if turn.selling and not v["available"] else
                      turn.say("variant_stock", options=options(v), price=v["price"],
                               stock=turn.say("in_stock" if v["available"] else "sold_out")) for v in variants)
