@@ -1956,3 +1956,11 @@ def test_an_option_let_go_with_a_sigh_two_products_cheapest_each_any_piece_count
     assert "45.39" in puzzle.say("product_info", "那有没有简单点的动物拼图 片数多少无所谓")  # (any piece count now)
     from agent.dialogue.reading import PRICE_AGAIN
     assert PRICE_AGAIN.search("OK 就这个 price 再说一遍?") and PRICE_AGAIN.search("价格再说一遍")
+
+
+def test_a_budget_is_no_thing_asked_for_and_a_shop_asked_if_it_sells_something(shop):
+    from agent.dialogue.products import asks_if_sold
+    assert asks_if_sold("my grandson wants a skateboard for xmas, what do you have under 190") is None  # (a budget)
+    assert asks_if_sold("你们店有没有卖帐篷 周末想去露营") == "帐篷"  # (the shop asked, the thing before a space)
+    tent = Conversation(shop, "zh").say("recommend", "你们店有没有卖帐篷 周末想去露营")
+    assert "帐篷" in tent and "没有" in tent  # (not sold, said first; then what camping needs)

@@ -79,8 +79,8 @@ _SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)? (?:sell|have|carry|stock)\s
                    r"(?=\s*(?:[?.!,]|$|\bor\b|\bin\b|\bfor\b|\bat\b))|"
                    r"\b(?:biggest|largest|smallest|best|newest|latest|cheapest|most expensive)\s+([a-z][a-z -]{1,20}?)\s+"
                    r"(?:you|u|y'?all)(?: guys)? (?:sell|have|carry|stock|got)\b|"  # ("how big is the biggest tv you sell")
-                   r"(?:你们|你家|店里|贵店)(?:这里|这儿|这)?(?:有没有|有|卖)卖?([\u4e00-\u9fff]{1,6}?)(?:卖)?(?:的?(?:吗|么|嘛)|的\s*(?:[?？]|$)|不(?![\u4e00-\u9fff]))|"
-                   r"(?:有没有卖|有卖|卖不卖)(?![吗么嘛呢])([\u4e00-\u9fff]{1,6}?)(?:的|吗|么|[?？]|$)|"
+                   r"(?:你们|你家|店里|贵店)(?:这里|这儿|这|店|家)?(?:有没有|有|卖)卖?([\u4e00-\u9fff]{1,6}?)(?:卖)?(?:的?(?:吗|么|嘛)|的\s*(?:[?？]|$)|不(?![\u4e00-\u9fff]))|"
+                   r"(?:有没有卖|有卖|卖不卖)(?![吗么嘛呢])([\u4e00-\u9fff]{1,6}?)[啊呀呢吧得]?(?:的|吗|么|[?？]|\s|$)|"
                    r"^\W*([\u4e00-\u9fff]{2,6}?)(?:你们|你家|店里)?(?:有没有卖|有卖|卖不卖|有没有)的?(?:吗|么|嘛)?\W*$|"  # ("手机壳有卖吗")
                    r"(?:想|要)(?:买|送|找)(?:一)?[个台把只件款双]([\u4e00-\u9fff]{2,5}?)\s*[，,]?\s*(?:有吗|有没有|有卖吗|你们有吗)|"
                    r"^\W*有(?:没有)?(?![一二两三几\d]+[个台件只双把套])([\u4e00-\u9fff]{1,5}?)(?<![的个种款])(?:卖)?(?:吗|么|嘛|[?？])|"
@@ -91,7 +91,7 @@ _NOT_A_PRODUCT = re.compile(r"货|库存|^空$|^事$|^卖$|^[那这它][个款�
                             r"(?:free |international |express )?(?:shipping|delivery|returns?|exchanges?|refunds?)|"
                             r"gift (?:cards?|wrapping)|warranty|installments?|price match\w*|cash on delivery|cod|"
                             r"stores?|shops?|a store|other colou?rs?|sizes?|colou?rs?|screens?|batter(?:y|ies)|capacity|storage|"
-                            r"memory|zoom|resolution|"
+                            r"memory|zoom|resolution|(?:under|below|over|above|less than|more than|within|around|about|up to)\s*\$?\d+|"
                             r"me|us|you|him|her|address(?:es)?|accounts?|e-?mails?|records?|on file)\b", re.IGNORECASE)
 
 
