@@ -109,8 +109,7 @@ def _pinyin_sounds() -> dict[str, str]:
     name one product and the letters are no English word (nor a word of the catalogue's)."""
     from pypinyin import lazy_pinyin
 
-    english = {line.strip().lower() for line in LEXICON.read_text(encoding="utf-8").splitlines()
-               if line and not line.startswith("#") and line.strip().isascii()} | catalogue_words()
+    english = {w.lower() for w in _spelling()[1]} | catalogue_words()  # (the common words, read once)
     said: dict[str, dict[str, set[str]]] = {}  # {sound: {word: the products it names}}
     for name, words in aliases().items():
         for w in (str(w) for w in words if re.fullmatch(r"[\u4e00-\u9fff]{2,5}", str(w))):
