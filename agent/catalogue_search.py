@@ -141,4 +141,13 @@ def by_meaning(text: str) -> list[str]:
 def closest_products(thing: str, k: int = 3) -> list[str]:
     """The k products nearest in meaning to something the shop does not sell ("tent": Backpack, …)."""
     names, near = _nearness(f"buy a {thing} online")  # (a shopping phrase: "tent" alone reads as a word)
-    return [names[i] for i in np.argsort(-near)[:k]]
+    return list(dict.fromkeys([*same_head(thing), *(names[i] for i in np.argsort(-near))]))[:k]
+
+
+def same_head(thing: str) -> list[str]:
+    """Products one of whose names is the head of the thing, another kind of it ("雨伞": the Patio Umbrella's 伞;
+    "rain umbrella": its umbrella)."""
+    lowered = thing.lower().strip()
+    head = re.sub(r"(?<=[a-z]{3})e?s$", "", lowered.split()[-1]) if lowered.isascii() and lowered else lowered
+    return [name for name, more in aliases().items() for written in (name, *more) if (w := written.lower()) != lowered
+            and (lowered.endswith(w) if not w.isascii() else lowered.isascii() and head == w)]

@@ -40,7 +40,8 @@ LEXICON = Path(__file__).resolve().parent.parent / "data" / "nlu" / "lexicon.txt
 USES = ALIASES.parent / "product_uses.yaml"
 # things named with one of our products' words that are none of them ("an exercise bike" is no bicycle)
 LOOK_ALIKES = re.compile(r"\b(?:exercise|stationary|spin|spinning) (?:bikes?|bicycles?)\b|动感单车|健身车|室内单车|"
-                         r"\balarm clocks?\b|\bclock radios?\b|闹钟|"  # (no wall clock)
+                         r"\balarm clocks?\b|\bclock radios?\b|闹钟|钟头|钟点|几点钟|"  # (no wall clock: "坐好几个钟头")
+                         r"雨伞|折叠伞|\b(?:rain|folding|compact|travel|pocket) umbrellas?\b|"  # (no patio umbrella)
                          r"\b(?:vacuum|dust|emptying|empty|changing|replacement|trash|garbage|plastic|shopping)\s+bags?\b",
                          re.IGNORECASE)  # (no backpack: "emptying bags is a nightmare" of a vacuum)
 
@@ -55,10 +56,12 @@ def _spelling() -> tuple[frozenset[str], frozenset[str]]:
 
 
 def _near(typed: str, word: str) -> bool:
-    """One slip of the thumb: two letters swapped, one left out or one too many."""
+    """One slip of the thumb: two letters swapped, one left out or one too many; or in a long word one vowel
+    for another, spelled by ear ("adjustible")."""
     if len(typed) == len(word):
         diff = [i for i, (a, b) in enumerate(zip(typed, word)) if a != b]
-        return len(diff) == 2 and diff[1] == diff[0] + 1 and typed[diff[0]] == word[diff[1]] and typed[diff[1]] == word[diff[0]]
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and typed[diff[0]] == word[diff[1]] and typed[diff[1]] == word[diff[0]] \
+            or len(diff) == 1 and len(word) >= 8 and typed[diff[0]] in "aeiou" and word[diff[0]] in "aeiou"
     short, long_ = sorted((typed, word), key=len)
     return len(long_) - len(short) == 1 and len(short) >= 5 and any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, replace
 
 from agent import metrics
 from agent.catalogue_search import products_for
-from agent.dialogue.meant import asks_catalogue
+from agent.dialogue.meant import asks_catalogue, wants_to_buy
 from agent.dialogue.money import budget
 from agent.dialogue import (ORDER_INTENTS, account_not_order, after_no, after_thanks, asks_change, asks_for_person, meant_intent,
                             products_in, questions_in, requests_in, run_flow, without_identity)
@@ -146,8 +146,9 @@ async def understand(state: TurnState, deps: TurnDeps) -> dict:
     # the words decided another order request than the model read ("就是头盔+登山靴+t恤一起买的那单" after a
     # status question, "物流单号再发我一下"): as sure as the bar, for the model's doubt was about its own reading
     confidence = max(u.confidence, deps.settings.intent_confidence_threshold) \
-        if intent != u.intent and (intent in ORDER_INTENTS or intent == "recommend" and budget(state["text"]) is not None) \
-        else u.confidence  # (a need and its budget: "what can I actually get for fifty or less?")
+        if intent != u.intent and (intent in ORDER_INTENTS or intent == "recommend" and (
+            budget(state["text"]) is not None or wants_to_buy(state["text"]))) \
+        else u.confidence  # (a need and its budget: "what can I actually get for fifty or less?"; "我要买智能灯泡")
     # ("…a lamp for her dorm desk (NOT a battery one, she'll never change them)": the words made it a catalogue
     # question, no part of it is a change)
     # ("新家要换一打灯泡，LED light bulb有没有45刀以内一个的": the words made a catalogue question of what the model

@@ -25,7 +25,7 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "燃气": "gas", "电磁炉": "induction", "硬皮": "hard cover", "软皮": "soft cover", "深空灰": "space grey",
                "cf卡": "cf card", "sd卡": "sd card", "入耳式": "in-ear", "入耳": "in-ear", "头戴式": "over-ear on-ear",
                "头戴": "over-ear on-ear", "贴耳式": "on-ear", "压耳式": "on-ear", "实木": "wood", "木质": "wood", "木头": "wood",
-               "木制": "wood", "金属": "metal", "中等大小": "medium", "中等房间": "medium", "中型房间": "medium", "小房间": "small", "小卧室": "small", "大房间": "large", "大客厅": "large", "高通风": "high", "通风好": "high", "通风最好": "high", "最通风": "high", "低通风": "low", "中通风": "medium", "中等通风": "medium", "指针": "analog", "数显": "digital", "数字显示": "digital",
+               "木制": "wood", "金属": "metal", "中等大小": "medium", "中等房间": "medium", "中型房间": "medium", "小房间": "small", "小卧室": "small", "房间不大": "small", "房间不太大": "small", "屋子不大": "small", "卧室不大": "small", "卧室不太大": "small", "房间比较小": "small", "房间很小": "small", "客厅挺大": "large", "客厅很大": "large", "客厅比较大": "large", "房间挺大": "large", "房间很大": "large", "房间比较大": "large", "大房间": "large", "大客厅": "large", "高通风": "high", "通风好": "high", "通风最好": "high", "最通风": "high", "低通风": "low", "中通风": "medium", "中等通风": "medium", "指针": "analog", "数显": "digital", "数字显示": "digital",
                "网布": "mesh", "网面": "mesh", "网眼": "mesh", "布艺": "fabric", "布面": "fabric", "硅胶": "silicone",
                "固定扶手": "fixed", "可调节扶手": "adjustable", "可调扶手": "adjustable", "无扶手": "none",
                "标准靠背": "standard", "高靠背": "high-back", "tall backrest": "high-back", "tall back": "high-back", "high backrest": "high-back", "中等亮度": "medium", "高亮度": "high", "低亮度": "low",
@@ -33,7 +33,7 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "别太亮": "medium low", "不要太亮": "medium low", "不用太亮": "medium low", "不太亮": "medium low", "not too bright": "medium low", "冲电的": "rechargeable", "可充电": "rechargeable", "干电池": "aa batteries", "装电池": "aa batteries", "插电": "ac adapter electric", "a牌": "brand a", "b牌": "brand b", "c牌": "brand c", "品牌a": "brand a", "品牌b": "brand b", "品牌c": "brand c",
                "深色": "dark", "浅色": "light", "深肤色": "dark", "深色皮肤": "dark", "浅肤色": "light", "白皙": "light", "中等肤色": "medium", "动物": "animals", "艺术": "art", "奇幻": "fantasy", "风景": "landscape", "初级": "beginner",
                "入门": "beginner", "新手": "beginner", "简单的": "beginner", "中级": "intermediate", "专家": "expert", "夜间模式": "night mode",
-               "静音": "quiet operation", "light sleeper": "quiet operation", "anything loud": "quiet operation", "not loud": "quiet operation", "underwater": "ipx7",
+               "静音": "quiet operation", "light sleeper": "quiet operation", "anything loud": "quiet operation", "not loud": "quiet operation", "actual wire": "wired", "smart bulb": "wi-fi bluetooth", "智能灯泡": "wi-fi bluetooth", "with a wire": "wired", "with a cord": "wired", "corded": "wired", "underwater": "ipx7",
                "sensitive to noise": "quiet operation", "noise sensitive": "quiet operation", "怕吵": "quiet operation", "最安静": "quiet operation", "安静": "quiet operation", "睡眠浅": "quiet operation", "睡觉轻": "quiet operation",
                "中型": "medium", "小型": "small", "大型": "large",
                "有尘袋": "bagged", "不带尘袋": "bagless", "不用尘袋": "bagless", "没有尘袋": "bagless", "无需尘袋": "bagless", "带尘袋": "bagged", "烧炭": "charcoal", "炭火": "charcoal", "木质调": "woody", "木香": "woody",
@@ -114,8 +114,8 @@ _FEELS_BAD = r"(?: ones?)? (?:gets?|got|is|are|feels?) (?:too |really |so |very 
 # what the shopper does not want: "not the 13-inch", "instead of white", "不是白色的"
 _NEGATED = re.compile(r"[^.;!?。；！？]*\bavoid (?:that|it|them|those)(?=\s*(?:[.!?。！？]|$))|"  # ("he chews fleece to pieces, so I'd rather avoid that")
                       r"\bno\s+(?!(?:more|bigger|larger|smaller|longer|heavier|higher|less|fewer)\b)[^\s,.;!?，。；！？]+|"  # ("no armrests standard back": standard wanted)
-                      r"\b(?:not(?! just| only| merely)|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want)|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\b(?:but|so|has to|have to|must|vs|versus)\b)"
-                      r"|(?:不是|不要|不想[用要]|不喜欢|讨厌|受不了|别是|别要|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]|燃气|煤气|灶|炉))\s?[^,.;!?，。；！？要换…\s()]*"
+                      r"\b(?:not(?! just| only| merely)|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want|need)|no need for|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\b(?:but|so|has to|have to|must|vs|versus)\b)"
+                      r"|(?:不是|不要|不想[用要]|不(?:太|怎么|大)?喜欢|讨厌|受不了|别是|别要|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]|燃气|煤气|灶|炉))\s?[^,.;!?，。；！？要换…\s()]*"
                       r"|(?:[a-z][a-z0-9-]*(?: [a-z0-9-]+)?|[\u4e00-\u9fff]{2,6})的?(?:[啊吧呀呢][\s，,]*)?就?(?:算了|不要了|不考虑了?|不要(?=\s|$|[，,。.;；!！?？]))"
                       rf"|\b[a-z][a-z0-9-]*{_MAKES_UNEASY}\b|\b[a-z][a-z0-9-]*{_FEELS_BAD}\b",
                       re.IGNORECASE)  # ("没wifi", "不要 professional 的", "clicky的就算了", "clicky的不要 …", "扫地机器人就算了"; "no free wall socket
@@ -140,11 +140,15 @@ def _en_count(m: re.Match) -> str:
     return str(10 * (_EN_TENS.index(m[3]) + 2) + (_EN_ONES.index(m[4]) + 1 if m[4] else 0) if m[3] else _EN_ONES.index(m[5]) + 1)
 
 
+_NO_WIRE = re.compile(r"\bwithout (?:a |the |any )?(?:wires?|cords?|cables?)\b|\bno (?:wires?|cords?)\b")
+
+
 @lru_cache(maxsize=1024)  # (asked of the same message by many readers of one turn)
 def option_words(text: str) -> str:
     """The shopper's words as the catalogue writes options: lower case, inches as '17-inch', Chinese
     colours and sizes in English, negated choices left out."""
-    text = _NEGATED.sub(" ", unicodedata.normalize("NFKC", text).lower())  # (full-width "１５００片": 1500)
+    text = _NO_WIRE.sub(" wireless ", unicodedata.normalize("NFKC", text).lower())  # ("the one without a wire")
+    text = _NEGATED.sub(" ", text)  # (full-width "１５００片": 1500)
     text = _ZH_DECIMAL.sub(lambda m: f"{'10' if m[1] == '十' else _ZH_NUMBER[m[1]]}.{_ZH_NUMBER[m[2]]}", text)
     text = _ZH_COUNT.sub(_zh_count, text)
     text = _EN_COUNT.sub(_en_count, text)  # ("like fourteen inches": 14-inch)
@@ -174,7 +178,7 @@ def option_words(text: str) -> str:
     return _ZH_COLOUR.sub(lambda m: f" {ZH_COLOURS[m[1]]} ", text)
 
 
-_NEGATION_WORDS = re.compile(r"^(?:not|no|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want)|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?|"
+_NEGATION_WORDS = re.compile(r"^(?:not|no|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want|need)|no need for|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?|"
                              r"不是|不要|不想[用要]|不喜欢|讨厌|受不了|别是|别要|而不是|没有|没)\s*(?:the |a |an )?|"
                              r"的?就?(?:算了|不要了|不考虑了?)$|\bavoid (?:that|it|them|those)$|"
                              rf"{_MAKES_UNEASY}$|{_FEELS_BAD}$", re.IGNORECASE)
@@ -315,7 +319,8 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
             elif value == "yes" and key.lower() in wanted or value == "no" and key.lower() in negated \
                     or value == "none" and re.search(rf"\b(?:no|without)\s+(?:any\s+)?(?:extra\s+|special\s+|additional\s+)?{re.escape(key.lower())}",
                                               _ZH_NONE.sub(lambda m: f" no {_ZH_NONE_OF[m[1]]} ", text.lower())) \
-                    or value == "none" and _without_any(variants, key, text):
+                    or value == "none" and _without_any(variants, key, text) \
+                    or value == "none" and key.lower() == "features" and _NO_EXTRAS.search(text):
                 found.setdefault(key, set()).add(value)  # ("the one without water resistance": "no"; "no armrests")
     graded = {key for a in asked_attributes(_NOT_ATTRIBUTE.sub(" ", text)) for key in a.keys if not _asked_of_it(a, text)}
     for key in {k for v in variants for k in v["options"] if k.lower() in graded | negated} - set(found):
@@ -392,7 +397,9 @@ def _by_end_word(variants: list[dict], words: str, found: dict, spans: dict) -> 
     for variant in variants:
         for key, value in variant["options"].items():
             value = option_value(value)
-            for word in {value.split(" ")[0], value.split(" ")[-1]} if " " in value else ():
+            # (not the last word of a value for none of it: "water resistant" is no "not resistant")
+            for word in ({value.split(" ")[0], value.split(" ")[-1]} - ({value.split(" ")[-1]} if _NONE_VALUE.match(value) else set())
+                         if " " in value else ()):
                 if word.isalpha() and len(word) >= 5:
                     values.setdefault((key, word), set()).add(value)
     for (key, word), named in values.items():
@@ -411,6 +418,7 @@ _NOT_ATTRIBUTE = re.compile(r"\b(?:not|non|without|no need for|no|isn'?t|aren'?t
 # an option the shopper wants none of, in Chinese: "不要背光" (backlight: none), "没有扶手的"
 _ZH_NONE = re.compile(r"(?:不要|不带|(?<!有)没有?|(?<!有)无|不需要)(背光|灯光|扶手)")  # (not "有没有扶手": asked)
 _ZH_NONE_OF = {"背光": "backlight", "灯光": "backlight", "扶手": "armrest"}
+_NO_EXTRAS = re.compile(r"\b(?:no|without(?: any)?) (?:extras|frills|add-?ons|bells and whistles)\b|什么功能都不要|不要(?:额外|多余的?)功能", re.IGNORECASE)
 _NONE_OF = re.compile(r"\b(?:no|without)\s+(?:extra\s+|special\s+|additional\s+)?(?:backlight|backlit|armrests?)\b", re.IGNORECASE)
 
 
@@ -584,7 +592,7 @@ def fitting(choices: list[dict], text: str) -> list[dict]:
 
 # one step along an option that has an order, from the one asked or shown before: "大一号的呢", "a size up?",
 # "大瓶的呢" (a bigger bottle), "厚一点的" (a thicker mat)
-_STEPS = ((re.compile(r"大一[号码]|大一些|大一?点|大瓶|大容量|\b(?:bigger|larger)\b|\b(?:a|one) size (?:up|bigger|larger)\b|\bsize up\b",
+_STEPS = ((re.compile(r"大一[号码]|大一些|大一?点|大瓶|(?<!多)大容量|\b(?:bigger|larger)\b|\b(?:a|one) size (?:up|bigger|larger)\b|\bsize up\b",
                       re.IGNORECASE), ("size", "capacity", "diameter", "screen size", "frame size"), 1),
           (re.compile(r"小一[号码]|小一些|小一?点|小瓶|\bsmaller\b|\b(?:a|one) size (?:down|smaller)\b|\bsize down\b", re.IGNORECASE),
            ("size", "capacity", "diameter", "screen size", "frame size"), -1),

@@ -1964,3 +1964,61 @@ def test_a_budget_is_no_thing_asked_for_and_a_shop_asked_if_it_sells_something(s
     assert asks_if_sold("你们店有没有卖帐篷 周末想去露营") == "帐篷"  # (the shop asked, the thing before a space)
     tent = Conversation(shop, "zh").say("recommend", "你们店有没有卖帐篷 周末想去露营")
     assert "帐篷" in tent and "没有" in tent  # (not sold, said first; then what camping needs)
+
+
+def test_a_thing_not_sold_asked_beside_another_in_either_language_and_its_nearest_kin(shop):
+    from agent.catalogue_search import closest_products
+    from agent.dialogue.products import asks_if_sold, products_in
+    assert asks_if_sold("你们有卖 air fryer 吗") == "air fryer"  # (an English thing in a Chinese question)
+    assert asks_if_sold("想给我爸买个电动剃须刀，你们有卖吗") == "电动剃须刀"
+    assert asks_if_sold("客厅要换电视 65寸的 你们这有吗") == "电视"
+    assert asks_if_sold("Do you or do you not sell a TREADMILL. Yes or no.") == "treadmill"  # (not in capitals)
+    assert asks_if_sold("想换个颜色，你们有吗") is None and asks_if_sold("想买个帐篷周末用，你们有吗") is None
+    assert asks_if_sold("卖不卖雨伞啊？") == "雨伞" and closest_products("雨伞")[0] == "Patio Umbrella"
+    assert products_in("跑鞋和休闲运动鞋 10码的") == (("Running Shoes", "跑鞋"), ("Sneakers", "运动鞋"))
+    both = Conversation(shop, "zh").say("recommend", "有没有狗粮卖？没有的话 狗窝有吗")
+    assert "狗粮" in both and "没有" in both and "Pet Bed" in both  # (the one not sold said, the other answered)
+    shoes = Conversation(shop, "zh").say("product_info", "跑鞋和休闲运动鞋 10码的 各多少钱")
+    assert "154.75" in shoes and "189.50" in shoes  # (the size said last is of both)
+
+
+def test_two_things_wanted_at_once_a_new_bed_for_the_dog_and_an_option_only_one_kind_is_made_for(shop):
+    from agent.dialogue.meant import meant_intent
+    skate = Conversation(shop).say("recommend", "My daughter is 9 and her friends just got into skating at the park. "
+                                                "I want to get her set up - something to ride on, and something to protect "
+                                                "her head because I'm a nervous mom lol. Maybe $400 for both? Her head is small")
+    assert "Skateboard" in skate and "Cycling Helmet" in skate
+    dog = "家里金毛十岁了 关节不太好 想给它换个睡觉的地方 软一点的记忆棉那种"
+    assert meant_intent("exchange_item", {}, dog, {}) == "recommend"  # (a new one, nothing of ours to exchange)
+    assert "Tea Kettle" in Conversation(shop, "zh").say("recommend", "宿舍只有个电磁炉 想烧开水 一百以内 推荐个")
+    chair = Conversation(shop, "zh").say("recommend", "我老伴腰椎不太好，每天在家对着电脑要坐好几个钟头，医生说坐的东西要讲究。"
+                                                      "我想给他买一把扶手可以调高低的，价钱嘛五百出头都行")
+    assert "Office Chair" in chair and "Laptop" not in chair and "Wall Clock" not in chair
+
+
+def test_sides_compared_by_their_own_words_the_most_of_a_grade_and_a_count_of_the_one_shown(shop):
+    keyboard = Conversation(shop, "zh").say("product_info", "机械键盘 60%配列 带RGB的 青轴(clicky)跟茶轴(tactile)比一下 价格 有木有货")
+    assert "236.51" in keyboard and "已售罄" in keyboard  # (the sold-out side said, though stock is asked)
+    grill = Conversation(shop).say("product_info", "Grills: charcoal medium with rotisserie versus gas portable with side "
+                                                   "burner. Actually scratch the side burner, gas portable with no extras. Prices?")
+    assert "1057.24" in grill and "962.69" in grill
+    coffee = Conversation(shop, "zh").say("recommend", "咖啡机跟那种几千块的专业意式咖啡机有啥区别啊 最便宜的各要多少钱")
+    assert "226.05" in coffee and "2709.83" in coffee  # (意式 is the espresso machine's side only)
+    assert "257.38" in Conversation(shop).say("product_info", "which earbuds are the most water resistant? price?")
+    assert "bamboo" in Conversation(shop).say("product_info", "longest skateboard u have + what's it made of")
+    gym = Conversation(shop)
+    gym.say("product_info", "Which fixed dumbbell sets do you have in 55-75 lbs, and at what price?")
+    assert "5348.40" in gym.say("product_info", "If I order 10 of those, what's that before shipping?")
+    perfume = Conversation(shop, "zh").say("product_info", "Perfume 最便宜的是哪个？要 unisex 男女都能用的")
+    assert "unisex已售罄" in perfume  # (the one wished for is sold out, said)
+
+
+def test_one_of_ours_wanted_in_so_many_words_and_a_mouse_without_a_wire(shop):
+    from agent.dialogue.meant import meant_intent
+    assert meant_intent("return_item", {}, "我要买智能灯泡", {}) == "recommend"  # (the model read a return)
+    assert meant_intent("out_of_scope", {}, "我要买灯泡", {}) == "recommend"
+    assert meant_intent("return_item", {}, "我要退货 我买的灯泡坏了", {}) == "return_item"
+    mouse = Conversation(shop).say("product_info", "What is the difference between the black one with a wire and the black "
+                                                   "one without a wire, both the laser kind? gaming mouse. which costs less?")
+    assert "162.15" in mouse and "150.58" in mouse
+    assert "48.55" in Conversation(shop, "zh").say("recommend", "有卖那种 smart bulb 吗 可以用手机 app 控制开关的")

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 
 from agent.catalogue_search import products_for
-from agent.catalogue_words import asked_attributes
+from agent.catalogue_words import asked_attributes, catalogue_variants
 from agent.dialogue import addresses, money, products, reading
 from agent.dialogue.flows import ORDER_INTENTS
 from agent.dialogue.routing import PRICE_ASKED, asks_price_of_variant, REFUND_ASKED, RETURN_INSTEAD, STOCK, names_option, task_of
-from agent.variants import owner_of_options
+from agent.variants import named_options, owner_of_options
 
 
 def account_not_order(intent: str | None, slots: dict, text: str, context: dict) -> bool:
@@ -65,10 +65,12 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "product_info" if names_option(text) and (STOCK.search(text) or PRICE_ASKED.search(text)) else "recommend"
     if intent in ("exchange_item", "return_item", "complaint") and not task_of(context).intent and not slots.get("order_id") \
             and not reading.ORDER_ID.search(text) and not _bought(text) and not _RETURNS.search(text) \
-            and ((m := _NEW_ONE.search(text)) and products.products_in(m[1]) and not reading.owns(text)
+            and ((m := _NEW_ONE.search(text)) and (products.products_in(m[1]) or owner_of_options(m[1]) and products_for(text))
+                 and not reading.owns(text)
                  or _OLD_ONE.search(text) and reading.BROKEN.search(text) and (WANTS.search(text) or reading.WANTS_NEW.search(text))
                  and (products_for(text) or products.products_in(text))):
-        # "WFH一整天腰酸背痛的，想换个chair，要mesh的": a new chair, nothing of ours to exchange; "i need something … to
+        # "WFH一整天腰酸背痛的，想换个chair，要mesh的": a new chair, nothing of ours to exchange ("想给它换个睡觉的地方 软一点的
+        # 记忆棉那种": a new pet bed, by its option and its use); "i need something … to
         # boil water for tea on my gas stove, the old one broke": a new one for the one broken
         return "product_info" if names_option(text) and (STOCK.search(text) or PRICE_ASKED.search(text)) else "recommend"
     if (intent in ORDER_INTENTS or intent == "complaint") and not task_of(context).intent and not slots.get("order_id") \
@@ -145,9 +147,19 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if (intent in ("thanks_bye", "greeting", "out_of_scope", None) or intent == "price_promo" and not OFFERS.search(text)) \
             and context.get("product") and reading.PRICE_AGAIN.search(text) and not task_of(context).intent:
         return "product_info"  # "行 就它了 再确认下价格", "OK 就这个 price 再说一遍?": the one settled on, its price again
-    if intent in ("shipping_policy", "return_policy") and products.products_in(text) and PRICE_ASKED.search(text) \
+    if intent in ("shipping_policy", "return_policy") and products.products_in(text) \
+            and (PRICE_ASKED.search(text) or reading.QUESTION.search(text) and _options_of_named(text)) \
             and not _POLICY_WORDS.search(text) and not reading.owns(text) and not slots.get("order_id"):
+        # ("does the office chair come in mesh?? i need adjustible armrests": its options, no shipping rule asked)
         return "product_info"  # "你们家最贵的自行车多少钱？要现货的，不差钱": its price, no shipping rule asked
+    if intent not in ("product_info", "recommend") and reading.ORDER_COUNT.search(text) and context.get("product") \
+            and not products.products_in(text) and not task_of(context).intent and not slots.get("order_id") \
+            and not reading.ORDER_ID.search(text):
+        return "product_info"  # "If I order 10 of those, what's that before shipping?": the one just shown, times ten
+    if (intent in ("out_of_scope", "greeting", "price_promo", None)
+            or intent in ("return_item", "exchange_item") and not _RETURNS.search(text) and not _bought(text)) \
+            and not task_of(context).intent and not slots.get("order_id") and wants_to_buy(text):
+        return "recommend"  # "我要买灯泡", "我要买智能灯泡" (read as a return): one of ours wanted, in so many words
     if products.asks_if_sold(text):  # "do you sell tents?": a question about the catalogue
         return "product_info"
     if intent not in ORDER_INTENTS | {"product_info", "recommend", "price_promo"} and _SHOW_ME.search(text) \
@@ -361,6 +373,23 @@ _ORDER_WORDS = re.compile(r"(?<![a-z])(?:orders?|cancel\w*|returns?|exchange\w*|
 
 # something of theirs bought already (not just "my": "my wife says the bedroom is too dark, what have you got")
 _BOUGHT = re.compile(r"买的|(?<![要想])买了|订单|收到|签收|\border\b|\bbought\b|\bpurchased\b|\breceived\b", re.IGNORECASE)
+
+
+_BUY_WISH = re.compile(r"(?:要|想|想要|打算|准备)买|\b(?:want|wanna|need|looking) (?:to buy|for)\b|\bi(?:'d| would) like (?:to buy|an?)\b",
+                       re.IGNORECASE)
+
+
+def wants_to_buy(text: str) -> bool:
+    """One of our products wanted in so many words ("我要买灯泡", "I want to buy a desk lamp"), nothing of theirs."""
+    return bool(_BUY_WISH.search(text) and products.products_in(text) and not OFFERS.search(text)
+                and not reading.owns(text) and not reading.ORDER_ID.search(text))
+
+
+def _options_of_named(text: str) -> bool:
+    """The message names an option of a product it names, besides the product's own words ("does the office chair
+    come in mesh": mesh; not the espresso of "the espresso machine")."""
+    rest = products.without_products(text)
+    return any(named_options(list(catalogue_variants().get(n, ())), rest) for n, _ in products.products_in(text))
 
 
 def _bought(text: str) -> bool:

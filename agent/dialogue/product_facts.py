@@ -13,7 +13,7 @@ from agent.dialogue.state import Task
 from agent.dialogue.turn import Answer, Turn, options
 from agent.dialogue.variant_answers import (ANOTHER, CLAUSES, EACH, MOST_LISTED, VERSUS, priced_values, still_minded,
                                            stock_lines, variant_answer)
-from agent.catalogue_search import closest_products, products_for, uses_named, without_uses_of
+from agent.catalogue_search import closest_products, products_for, same_head, uses_named, without_uses_of
 from agent.catalogue_words import Attribute, asked_attributes
 from agent.variants import asked_variants, fits, fitting, named_options, owner_of_options
 
@@ -36,6 +36,8 @@ def product_facts(turn: Turn, meant: str | None = None) -> Answer:
     in stock), or every option in stock and the price range. `meant`: the product the conversation says,
     where the words name none."""
     catalogue = turn.shop.call("list_all_product_types", {})
+    if (for_many := _for_many(turn, catalogue)):
+        return for_many
     theirs = products.only_theirs(turn.text)  # ("那Alexa的white呢 家里音箱是Echo": the thermostat still)
     names = products.options_of_others(products.by_their_names([n for n, _ in products.products_in(turn.text) if n in catalogue and (
         n not in theirs or not (meant or turn.dialogue.product))], turn.text)) or ([meant] if meant else [])
@@ -53,10 +55,32 @@ def product_facts(turn: Turn, meant: str | None = None) -> Answer:
             answer = _facts_of(turn, catalogue, name)
             return replace(answer, reply=turn.say("not_sold_short", thing=thing)
                            + ("" if turn.language == "zh" else " ") + answer.reply)
-        near = products_for(turn.text) or closest_products(thing)
+        near = list(dict.fromkeys([*same_head(thing), *(products_for(turn.text) or closest_products(thing))]))  # ("折叠伞":
+        #                                                                       the patio umbrella first, another kind)
         return turn.answer("not_sold", {"products": near}, thing=thing, lines="; ".join(
             turn.say("recommend_line", name=n, price=price) for n in near[:3] if (price := cheapest(turn, catalogue[n]))))
     return _facts_of(turn, catalogue, name)
+
+
+# an either/or asked of the one just shown ("is that one digital or does it have hands", "那个是指针的还是数字的")
+_EITHER_OF_IT = re.compile(r"^(?!.*(?:in stock|available|price|how much|cost|有货|现货|多少钱|价格))(?:.*\b(?:is|does) (?:it|that one|this one)"
+                           r"\b[^.?!]*\bor\b|.*(?:它|这个|那个|这款|那款)(?:是)?[^，,。？?]*还是)", re.IGNORECASE)
+
+
+def _for_many(turn: Turn, catalogue: dict) -> Answer | None:
+    """"If I order 10 of those, what's that before shipping?" after one variant in stock was shown: its price
+    times the count, no product named again."""
+    if not (many := reading.ORDER_COUNT.search(turn.text)) or products.products_in(turn.text) \
+            or turn.dialogue.product not in catalogue or not 1 < (count := int(many[1] or many[2])) <= 1000:
+        return None
+    variants = turn.product(catalogue[turn.dialogue.product])["variants"]
+    shown = [variants[i] for i in ([turn.dialogue.variant] if turn.dialogue.variant else turn.dialogue.shown) if i in variants]
+    if len(in_stock := [v for v in shown if v["available"]]) != 1:
+        return None
+    price = Decimal(str(in_stock[0]["price"]))
+    return turn.answer("price_for_many", {"product": turn.product(catalogue[turn.dialogue.product])},
+                       name=turn.dialogue.product, options=options(in_stock[0]), count=count, price=f"{price:.2f}",
+                       total=f"{price * count:.2f}")
 
 
 def _facts_of(turn: Turn, catalogue: dict, name: str | None) -> Answer:
@@ -73,10 +97,13 @@ def _facts_of(turn: Turn, catalogue: dict, name: str | None) -> Answer:
         turn.dialogue.asked_options = {}
     turn.dialogue.product = name  # "and in silver?" next is about the same product
     product = turn.product(catalogue[name])
+    # (an attribute the product's own name says is no question: "wireless" of the Wireless Earbuds)
+    asked = [a for a in asked_attributes(products.without_products(turn.text)) if not a.words.search(name)]
+    if asked and turn.dialogue.variant in product["variants"] and _EITHER_OF_IT.search(turn.text):
+        return _attributes_answer(turn, name, product, asked)  # ("is that one digital or does it have hands": of it)
     if (answer := variant_answer(turn, name, catalogue[name], product)):
         return answer
-    # (an attribute the product's own name says is no question: "wireless" of the Wireless Earbuds)
-    if (asked := [a for a in asked_attributes(products.without_products(turn.text)) if not a.words.search(name)]):
+    if asked:
         return _attributes_answer(turn, name, product, asked)
     variants = list(product["variants"].values())
     in_stock = [v for v in variants if v["available"]]
@@ -122,12 +149,13 @@ def asks_unlisted_quality(text: str) -> bool:
 def _told_apart(text: str, catalogue: dict) -> list[str]:
     """The products the message names each by its own word: a word that may mean several ("咖啡机") is one
     product at most, the one another word names ("笔记本 就是本子": the Notebook)."""
-    if len(sides := _sides(text, catalogue)) == 2:
+    if len(sides := two_sides(text, catalogue)) == 2:
         return sides
     by_word: dict[str, list[str]] = {}
-    theirs = products.only_theirs(text)  # ("Wristwatch or a Smart Watch? he can barely work his phone")
-    for name, written in products.products_in(text):
-        if name in catalogue and name not in theirs:
+    # ("Wristwatch or a Smart Watch? he can barely work his phone"; "有卖笔记本吗 不是电脑啊 是写字用的本子": not the laptop)
+    theirs = products.only_theirs(text) | products.unwanted(text)
+    for name, written in products.not_option_stems(products.products_in(text)):  # (no Backpack for "buy bags" beside
+        if name in catalogue and name not in theirs:                             # a vacuum's bagless)
             by_word.setdefault(written, []).append(name)
     plain = {names[0] for names in by_word.values() if len(names) == 1}
     # (set side by side, a word that may mean the product another word names means the other one: "耳机和头戴的有啥区别")
@@ -146,20 +174,28 @@ def _told_apart(text: str, catalogue: dict) -> list[str]:
 _TWO_KINDS = re.compile(r"这两种|这两个|这两款|两种|两款|\bthe two\b|\bboth kinds\b|\beither kind\b", re.IGNORECASE)
 
 
-def _sides(text: str, catalogue: dict) -> list[str]:
+def two_sides(text: str, catalogue: dict) -> list[str]:
     """Two sides set against each other, each naming its product: the product of each, where a word that may
     mean several is told by the use its side names ("插电的烧水壶 和 放煤气灶上烧的那种水壶": the Electric and the Tea
     Kettle), by what its word adds to the other side's ("咖啡机 和 意式咖啡机") or by the other side's product ("意式咖啡机
     和 普通咖啡机": the Espresso Machine and the Coffee Maker). [] otherwise."""
-    sides, words = [], []
+    return list(side_words(text, catalogue))
+
+
+def side_words(text: str, catalogue: dict) -> dict[str, str]:
+    """The two sides' products, each with the words of its side ({} unless two): "咖啡机跟那种专业意式咖啡机 最便宜
+    的各要多少钱": 意式 is the Espresso Machine's side only."""
+    sides, words, parts = [], [], []
+    kept = {n for n, _ in products.not_option_stems(products.products_in(text))}  # ("the robot ones … buy bags")
     for part in VERSUS.split(text):
-        named = [(n, w) for n, w in products.products_in(part) if n in catalogue]
+        named = [(n, w) for n, w in products.products_in(part) if n in catalogue and n in kept]
         if named:
             names = [n for n, _ in named]
             sides.append([used] if len(names) > 1 and (used := _by_use(names, part)) else names)
             words.append(named[0][1])
+            parts.append(part)
     if len(sides) != 2:
-        return []
+        return {}
     for side, word, other in ((sides[0], *words), (sides[1], *words[::-1])):
         # ("这个咖啡机和意式咖啡机有什么区别": what the longer word adds, 意式, is the Espresso Machine's use)
         if len(side) > 1 and other in word and other != word \
@@ -168,7 +204,7 @@ def _sides(text: str, catalogue: dict) -> list[str]:
     for one, other in (sides, sides[::-1]):
         if len(one) == 1 and len(other) > 1 and one[0] in other:
             other.remove(one[0])
-    return [sides[0][0], sides[1][0]] if all(len(s) == 1 for s in sides) and sides[0] != sides[1] else []
+    return {sides[0][0]: parts[0], sides[1][0]: parts[1]} if all(len(s) == 1 for s in sides) and sides[0] != sides[1] else {}
 
 
 def _by_options_or_use(text: str) -> str | None:
@@ -200,6 +236,9 @@ def side_by_side(turn: Turn, names: list[str], catalogue: dict) -> Answer:
         # (the one of it the message describes: "the black wireless over-ear headphones and the black … earbuds")
         part = next((p for p in pieces if any(n == name for n, _ in products.products_in(p))), "")
         named = named_options(in_stock, f"{part} {shared}") if part else {}
+        if part and not named and (found := products.products_in(pieces[-1])):  # ("跑鞋和休闲运动鞋 10码的 各多少钱":
+            tail = pieces[-1].lower().rsplit(found[-1][1].lower(), 1)[-1]       # the size said last is of both)
+            named = named_options(in_stock, tail)
         exact = [v for v in in_stock if named and fits(v, named) == len(named)] or in_stock
         if len(exact) <= 2 and exact != in_stock:
             lines.append(turn.say("variant_facts", name=name, lines=stock_lines(turn, exact)).rstrip(".。"))
@@ -313,10 +352,10 @@ def _attributes_answer(turn: Turn, name: str, product: dict, asked: list[Attribu
     # ("带蜂窝网络的" … "哪个容量大": the options asked about before still hold, unless no longer minded)
     asked_before = {k: set(v) for k, v in still_minded(turn.dialogue.asked_options, turn.text).items()}
     shown = [known] if known else [v for v in in_stock if fits(v, asked_before) == len(asked_before)] or in_stock
-    if (most := MOST.search(turn.text)) and (pick := _at_the_end(shown, asked, least=bool(most["least"]))):
-        turn.dialogue.variant = pick["item_id"]  # "书架最高的有多高", "longest garden hose", "变焦倍数最大"
-        return turn.answer("variant_facts", {"product": product}, name=name, lines=turn.say(
-            "variant_stock", options=options(pick), price=pick["price"], stock=turn.say("in_stock")))
+    if (most := MOST.search(turn.text)) and (picks := _at_the_end(shown, asked, least=bool(most["least"]))):
+        turn.dialogue.variant = picks[0]["item_id"]  # "书架最高的有多高", "longest garden hose", "变焦倍数最大"
+        return turn.answer("variant_facts", {"product": product}, name=name, lines="; ".join(turn.say(
+            "variant_stock", options=options(pick), price=pick["price"], stock=turn.say("in_stock")) for pick in picks))
     lines, missing = [], []
     for attribute in asked:
         keys = [k for k in variants[0]["options"] if k.lower() in attribute.keys]
@@ -330,16 +369,26 @@ def _attributes_answer(turn: Turn, name: str, product: dict, asked: list[Attribu
     return Answer(reply.strip(), {"product": product})
 
 
-def _at_the_end(variants: list[dict], asked: list[Attribute], least: bool) -> dict | None:
-    """The variant in stock with the largest (or smallest) number for the attribute asked, where its values
-    are numbers ("6 ft", "100ft", "10x", "32GB")."""
+def _at_the_end(variants: list[dict], asked: list[Attribute], least: bool) -> list[dict]:
+    """The variants in stock with the largest (or smallest) number for the attribute asked, where its values
+    are numbers or grades ("6 ft", "100ft", "10x", "32GB"; "IPX7" over "IPX4" over "not resistant"), the
+    cheapest three of them ("longest skateboard + what's it made of": the 34-inch ones, bamboo and plastic)."""
     in_stock = [v for v in variants if v["available"]]
     for attribute in asked:
         key = next((k for k in (in_stock[0]["options"] if in_stock else {}) if k.lower() in attribute.keys), None)
-        numbers = {v["item_id"]: float(m[0]) for v in in_stock if key and (m := re.match(r"\d+(?:\.\d+)?", str(v["options"][key])))}
-        if key and len(numbers) == len(in_stock):
-            return (min if least else max)(in_stock, key=lambda v: numbers[v["item_id"]])
-    return None
+        numbers = {v["item_id"]: n for v in in_stock if key and (n := _grade(str(v["options"][key]))) is not None}
+        if key and len(numbers) == len(in_stock) and len(set(numbers.values())) > 1:
+            end = (min if least else max)(numbers.values())
+            return sorted((v for v in in_stock if numbers[v["item_id"]] == end), key=lambda v: Decimal(str(v["price"])))[:3]
+    return []
+
+
+def _grade(value: str) -> float | None:
+    """An option value as a number: its first number ("6 ft", "IPX7"), 0 for none of it ("not resistant")."""
+    return float(m[0]) if (m := re.search(r"\d+(?:\.\d+)?", value)) else 0.0 if _NONE_GRADE.match(value) else None
+
+
+_NONE_GRADE = re.compile(r"(?:not|non|no|none)\b", re.IGNORECASE)
 
 
 def _sold_out_values(turn: Turn, variants: list[dict], key: str) -> str:

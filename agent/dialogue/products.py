@@ -54,6 +54,7 @@ def products_in(text: str) -> tuple[tuple[str, str], ...]:
     """Products named in the text, as (product name, the words used). Latin names match whole Latin
     words (not 'watch' in 'watching', but 'chair' in 'office chair有货吗'); Chinese names as written."""
     lowered, found, held = LOOK_ALIKES.sub(" ", DEVICE_IN_USE.sub(" ", text.lower())), [], set()
+    meanings = dict(_product_names())
     for written, names in _product_names():
         stem = re.escape(written[:-1]) + "s?" if re.search(r"[a-z][^s]s$", written) else re.escape(written)  # ("hiking boot")
         pattern = rf"(?<![a-z0-9]){stem}(e?s)?(?![a-z0-9])(?!\s+(?:compartment|sleeve|pocket|section)s?\b)(?!\s*(?:隔层|夹层|仓|槽))" \
@@ -61,6 +62,10 @@ def products_in(text: str) -> tuple[tuple[str, str], ...]:
             else rf"(?:(?<![放装塞]){re.escape(written)}|{re.escape(written)}(?!的))(?!仓|隔层|槽|款(?!式))"
         # ("带相机仓的", "尼龙相机款", "黑色大号放电脑的", "with the laptop compartment" backpack: no camera or laptop)
         if (m := re.search(pattern, lowered)):
+            # (a product found by a word several may mean, found again by its own: "跑鞋和休闲运动鞋": the 跑鞋 of the
+            # Running Shoes, the 运动鞋 of the Sneakers)
+            found = [(n, written) if len(names) == 1 and n == names[0] and len(meanings.get(w, ())) > 1 else (n, w)
+                     for n, w in found]
             found += [(name, written) for name in names if name not in (n for n, _ in found)]
             held |= set(names) if _HOLDS.search(lowered[:m.start()]) else set()
             lowered = re.sub(pattern, " ", lowered)
@@ -75,18 +80,23 @@ _HOLDS = re.compile(r"(?:能装|装得下|放得下|能放|可以装|可以放)[
                     r"\b(?:bag|case|sleeve|stand|lamp|desk|charger) for (?:her|his|my|their|your) $")  # ("a bag for her laptop")
 
 
-_SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)? (?:sell|have|carry|stock)\s+(?:any\s+)?(?:an? )?([a-z0-9][a-z0-9 -]{1,30}?)"
+_SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)?(?: or do (?:you|u) not)? (?:sell|have|carry|stock)\s+(?:any\s+)?(?:an? )?([a-z0-9][a-z0-9 -]{1,30}?)"
                    r"(?=\s*(?:[?.!,]|$|\bor\b|\bin\b|\bfor\b|\bat\b))|"
                    r"\b(?:biggest|largest|smallest|best|newest|latest|cheapest|most expensive)\s+([a-z][a-z -]{1,20}?)\s+"
                    r"(?:you|u|y'?all)(?: guys)? (?:sell|have|carry|stock|got)\b|"  # ("how big is the biggest tv you sell")
                    r"(?:你们|你家|店里|贵店)(?:这里|这儿|这|店|家)?(?:有没有|有|卖)卖?([\u4e00-\u9fff]{1,6}?)(?:卖)?(?:的?(?:吗|么|嘛)|的\s*(?:[?？]|$)|不(?![\u4e00-\u9fff]))|"
                    r"(?:有没有卖|有卖|卖不卖)(?![吗么嘛呢])([\u4e00-\u9fff]{1,6}?)[啊呀呢吧得]?(?:的|吗|么|[?？]|\s|$)|"
                    r"^\W*([\u4e00-\u9fff]{2,6}?)(?:你们|你家|店里)?(?:有没有卖|有卖|卖不卖|有没有)的?(?:吗|么|嘛)?\W*$|"  # ("手机壳有卖吗")
-                   r"(?:想|要)(?:买|送|找)(?:一)?[个台把只件款双]([\u4e00-\u9fff]{2,5}?)\s*[，,]?\s*(?:有吗|有没有|有卖吗|你们有吗)|"
+                   r"(?:想|要)(?:给[\u4e00-\u9fff]{1,3})?(?:买|送|找|换)(?:一)?[个台把只件款双]?\s*"
+                   r"([\u4e00-\u9fff]{2,5}(?=[\s，,。！!？?]|$)(?<![的个种款色号码用玩穿送])|[a-z][a-z -]{1,24}?(?=[\s，,。！!？?]|$))"
+                   r"[^。？?]{0,12}?(?:你们|你家|店里)?(?:这|这里|这儿)?(?:有吗|有没有|有卖吗|有卖的?吗)|"  # ("想给我爸买个电动剃须刀，你们有卖吗",
+                   # "客厅要换电视 65寸的 你们这有吗", "想买个 treadmill 在家跑步，有吗？")
+                   r"(?:有没有卖|有卖|卖不卖|(?:你们|你家|店里|贵店)(?:这里|这儿|这)?有(?:没有)?)\s*(?:那种\s*)?([a-z][a-z -]{1,30}?)\s*"
+                   r"(?=吗|么|嘛|[?？]|或者|\s+or\b|$)|"  # ("你们有卖 air fryer 吗", "有卖那种 smart bulb 吗")
                    r"^\W*有(?:没有)?(?![一二两三几\d]+[个台件只双把套])([\u4e00-\u9fff]{1,5}?)(?<![的个种款])(?:卖)?(?:吗|么|嘛|[?？])|"
                    r"^\W*有(?![一二两三几\d]+[个台件只双把套])([\u4e00-\u9fff]{1,6}?)(?<![的个种款])没有?(?![\u4e00-\u9fff])",
                    re.IGNORECASE)  # ("有帐篷吗 周末去露营", "有扫地机器人没 宿舍懒得扫地了")
-_NOT_A_PRODUCT = re.compile(r"货|库存|^空$|^事$|^卖$|^[那这它][个款种些]?$|合适|适合|优惠|折扣|活动|券|发票|(?<!无)人(?!机)|客服|问题|办法|时间|地址|运费|包邮|什|别的|其他|推荐|期|门店|"
+_NOT_A_PRODUCT = re.compile(r"货|库存|颜色|尺码|尺寸|型号|款式|规格|大小|^空$|^事$|^卖$|^[那这它][个款种些]?$|合适|适合|优惠|折扣|活动|券|发票|(?<!无)人(?!机)|客服|问题|办法|时间|地址|运费|包邮|什|别的|其他|推荐|期|门店|"
                             r"\b(?:it|them|this|that|one|any|anything|something|stuff|things?|stock|discounts?|coupons?|deals?|sales?|promo\w*|"
                             r"(?:free |international |express )?(?:shipping|delivery|returns?|exchanges?|refunds?)|"
                             r"gift (?:cards?|wrapping)|warranty|installments?|price match\w*|cash on delivery|cod|"
@@ -105,8 +115,9 @@ _SERVICE_NOUNS = re.compile(r"\b(?:gift|present|idea|suggestions?|recommendation
                             r"supervisor|replacement|callback|answer|response|update|favou?r|moment|minute|second|break|invoice|"
                             r"quote|catalog\w*|price|bulk|order|account|password|login|number|code|voucher|label|copy|call|"
                             r"word|chat|solution|fix|way|reason|explanation|discount|deal|cheap\w*|big\w*|small\w*|new|good|nice|"
-                            r"better|best|decent|used|large|light\w*|heav\w*|red|black|white|blue)\b|"
-                            r"礼物|东西|帮助|发票", re.IGNORECASE)
+                            r"better|best|decent|used|large|light\w*|heav\w*|red|black|white|blue|"
+                            r"membership|members?|vip|loyalty|rewards?|points|subscriptions?|plans?|apps?)\b|"
+                            r"礼物|东西|帮助|发票|会员|积分", re.IGNORECASE)
 
 
 _UNWANTED = re.compile(r"(?:不要|不是|不想要|别给我|\bnot (?:an? |the )?|\bno )\s*([^\s，,。.;；!！?？]{1,12}(?:\s[a-z]+)?)", re.IGNORECASE)
@@ -239,7 +250,9 @@ def asks_if_sold(text: str) -> str | None:
     if (rest := [w for w in thing.lower().split() if w not in option_values()]) and len(rest) < len(thing.split()) \
             and rest[-1].rstrip("s") in _last_words():
         return None  # one of ours in an option it may not come in: "a silver set" of the Luggage Set
-    return None if _NOT_A_PRODUCT.search(thing) or _SERVICE_NOUNS.search(thing) else thing
+    if _NOT_A_PRODUCT.search(thing) or _SERVICE_NOUNS.search(thing):
+        return None
+    return thing.lower() if thing.isupper() and len(thing) > 3 else thing  # (not echoed in capitals: "a TREADMILL"; "TV")
 
 
 _ACCESSORY = re.compile(r"\b(?:cases?|covers?|screen protectors?|protectors?|stands?|straps?|sleeves?|mounts?|holders?|"
@@ -252,9 +265,9 @@ DEVICE_IN_USE = re.compile(r"\b(?:switch(?:ed|ing)?|mov(?:ed|ing)|changed?|back)
                            r"(?:phone|laptop|computer|tablet|ipad|pc|desktop|mobile)\b|\b(?:i'?m|i am|now) on (?:my|the) "
                            r"(?:phone|laptop|computer|tablet|ipad|pc|desktop|mobile)\b|换(?:了|到|成)?(?:手机|电脑|平板)(?:上|登录|登陆)?|"
                            r"(?:在|用)(?:手机|电脑|平板)上?(?:登录|登陆|打开|聊)|"
-                           r"\b(?:back|sorry|oops)\W+(?:my\s+)?(?:phone|laptop)\s+(?:died|was dead|ran out)\b|(?:手机|电脑)(?:天天|老是|总是|经常|动不动就|又|一直)?没电|"
+                           r"\b(?:back|sorry|oops)\W+(?:my\s+)?(?:phone|laptop)\s+(?:died|was dead|ran out)\b|(?:手机|电脑|\bphone|\blaptop)\s*(?:天天|老是|总是|经常|动不动就|又|一直)?没电|"
                            # the device they read on now, not the one wanted ("看手机太累 不要手机那种", "手机屏幕太小了")
-                           r"看手机|(?:在|用)(?:手机|电脑|平板)上|手机上(?:能|可以)?(?:调|控制|操作|看)|(?:手机|电脑)(?:屏幕)?太(?:小|累|伤眼)|不要(?:手机|电脑)(?:那种)?|\b(?:my|the) phone(?:'s)? screen\b",
+                           r"看手机|对着(?:手机|电脑|屏幕)|手机\s*app|(?:用|拿)手机\s*(?:控制|操作|遥控|开关)|\b(?:from|with|on) (?:my|your|the|a) phone(?: app)?\b|\bphone app\b|(?:在|用)(?:手机|电脑|平板)上|手机上(?:能|可以)?(?:调|控制|操作|看)|(?:手机|电脑)(?:屏幕)?太(?:小|累|伤眼)|不要(?:手机|电脑)(?:那种)?|\b(?:my|the) phone(?:'s)? screen\b",
                            re.IGNORECASE)  # ("back, phone died. what was that tracking number again?")
 
 
@@ -275,7 +288,9 @@ _NOT_BEFORE = re.compile(r"(?:\bnot|\bkeep|不是|不要)\W{0,2}(?:the |my )?$",
 
 # ("size不对", "颜色不对": what is wrong with the thing, no correction of what was said)
 CORRECTION = re.compile(r"\bI mean[t]?\b|\bI was talking about\b|(?<!size)(?<!size )(?<!尺码)(?<!尺寸)(?<!颜色)(?<!大小)(?<!型号)"
-                        r"(?<!款式)(?<!码)(?<!色)(?<!货)不对|说错了|其实是|我是说|我指的是", re.IGNORECASE)
+                        r"(?<!款式)(?<!码)(?<!色)(?<!货)不对|说错了|其实是|我是说|我指的是|"
+                        r"\bscratch the [a-z -]{1,30}?(?=\s*[,.;!]|$)", re.IGNORECASE)
+# ("actually scratch the side burner, gas portable with no extras"; not "scratch that, keep W…": an order kept)
 
 
 def corrects(text: str) -> bool:

@@ -369,3 +369,9 @@ def keeps_item(text: str) -> bool:
 
 
 _LIKE = re.compile(r"(?:\b(?:like|as|same as|just as)|和|跟|同)\s*$", re.IGNORECASE)
+
+
+# a count of the one just shown and what it comes to ("if I order 10 of those, what's that", "买10个一共多少钱")
+ORDER_COUNT = re.compile(r"\b(?:order|buy|get|take|need)\s+(\d{1,4})(?:\s+(?:of (?:those|them|these|that one)|units|pieces|sets))?\b"
+                         r"(?=[^.?!]*\b(?:what(?:'s| is| would| does)|how much|total|cost|come to)\b)|"
+                         r"(?:买|要|订|拿)(\d{1,4})(?:个|件|台|套|把|只|双|张)(?=.{0,8}(?:一共|总共|多少钱|多少))", re.IGNORECASE)

@@ -131,7 +131,8 @@ def asks_about_product(context: dict, text: str) -> bool:
     """"如果没货的话 13寸i7还有别的有货的吗", "sorry I meant 14 inch": a question (or a correction) naming options
     of the product talked about just before is about that product, whatever else the words resemble."""
     those_two = reading.compares_those_two(text)
-    again = bool(reading.PRICE_AGAIN.search(text))  # ("行 就它了 再确认下价格")
+    again = bool(reading.PRICE_AGAIN.search(text) or reading.ORDER_COUNT.search(text))  # ("行 就它了 再确认下价格",
+    #                                                                                     "if I order 10 of those, what's that")
     return bool(context.get("product")) and bool(reading.QUESTION.search(text) or _FOLLOW_UP.search(text) or again
                                                  or products.corrects(text) or those_two or _only_options(text)) \
         and bool(names_option(text) or asked_attributes(text) or _ENDS.search(text) or STOCK.search(text) or those_two

@@ -12,7 +12,7 @@ from agent.dialogue import addresses, meant, money, products, reading
 from agent.dialogue.state import Offer, Task
 from agent.dialogue.turn import Answer, Turn, options
 from agent.dialogue.product_facts import (MOST, best_named, cheapest, kin_named, fitting_shown, having_asked,
-                                          product_facts, side_by_side)
+                                          product_facts, side_by_side, side_words)
 from agent.dialogue.variant_answers import CHEAPER_ONE, CHEAPEST, DEARER_ONE, DEAREST, EACH, extreme, variant_answer
 from agent.catalogue_search import by_meaning, describes_need, products_for, uses_named
 from agent.catalogue_words import asked_attributes
@@ -66,7 +66,8 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
     if len(named) > 1 and len({w for _, w in products.products_in(text)}) == 1 \
             and len(shown := [(n, pid) for n, pid in named if n in task.products]) == 1:
         named = shown  # ("the kettle, how many litres?" after the Electric Kettle was recommended: that one)
-    if len(named) > 1 and len({w for _, w in products.products_in(text)}) == 1:  # one word, two products ("耳机"):
+    if len(named) > 1 and len({w for _, w in products.products_in(text)}) == 1 and not side_words(text, catalogue):
+        # one word, two products ("耳机"; not "咖啡机跟那种专业意式咖啡机": each side its own):
         best = best_named(turn, [n for n, _ in named], catalogue)  # the one the options or the budget say,
         if not any(named_options(list(turn.product(pid)["variants"].values()), text) for _, pid in named) and (ends := [
                 e for n, pid in named if (e := extreme(turn, n, list(turn.product(pid)["variants"].values())))]):
@@ -79,11 +80,16 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         dialogue.task = None                                                 # 水杯别是玻璃的": each with its own wishes
         return Answer(" ".join(_each_answer(replace(turn, text=part), n, pid) for (n, pid), part in zip(in_order, parts)),
                       {"products": in_order})
+    sides = side_words(text, catalogue) if len(named) > 1 else {}  # (each one's own words, where two are set apart)
     if len(named) > 1 and (EACH.search(text) or len(CHEAPEST.findall(text)) > 1 or len(DEAREST.findall(text)) > 1) \
-            and (ends := [e for n, pid in named if (e := extreme(turn, n, list(turn.product(pid)["variants"].values())))]):
+            and (ends := [e for n, pid in named if (e := extreme(turn, n, list(turn.product(pid)["variants"].values()),
+                                                                 sides.get(n)))]):
         dialogue.task = None  # "an e-reader or a tablet, and what is the least expensive of each?", "your cheapest 1 liter
         #                       Electric Kettle or your cheapest 1 liter Tea Kettle?"
         return Answer(" ".join(ends), {"products": [turn.product(pid) for _, pid in named]})
+    if len(named) == 2 and EACH.search(text) and not meant.OFFERS.search(text):
+        dialogue.task = None  # ("跑鞋和休闲运动鞋 10码的 各多少钱": each one's price, no offers asked)
+        return side_by_side(turn, [n for n, _ in in_order], catalogue)
     if len(named) > 1 and (end := _end_of_shown(turn, [n for n, _ in named], catalogue, which_one=False)):
         named = [(end, catalogue[end])]  # "a kettle, which one is cheapest": of every kettle we sell
     by_need = None  # (the recommendation a need's product by its options stands for)
@@ -117,9 +123,10 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         by_need = Task(intent="recommend", products=[first], wish=addresses.EMAIL.sub(" ", text)[:200])
     product_id = named[0][1] if named else None
     dialogue.task = None
-    # ("我在考虑买个无人机送我儿子，你们有吗": not sold, said first; then what fits the need)
+    # ("我在考虑买个无人机送我儿子，你们有吗": not sold, said first; then what fits the need, or the other thing asked
+    # for: "有没有狗粮卖？没有的话 狗窝有吗")
     not_sold = turn.say("not_sold_short", thing=thing) + ("" if turn.language == "zh" else " ") \
-        if not named and (thing := products.asks_if_sold(text)) else ""
+        if (thing := products.asks_if_sold(text)) else ""
     variants = variant_answer(turn, named[0][0], product_id) if product_id else None
     if intent == "recommend" and variants:  # "boots, size 11, waterproof?": that variant, not a list
         dialogue.task = by_need  # (a need's product: "which one of those lasts the longest" next is of those)
@@ -235,6 +242,11 @@ def _in_stock(turn: Turn, task: Task, name: str, product_id: str) -> tuple[str, 
     return reply, _cross_sell(turn, turn.shop.call("list_promotions", {"product_id": product_id})["promotions"], name)
 
 
+# a message that wants two things ("something to ride on, and something to protect her head", "还想给他配个…")
+TWO_WANTS = re.compile(r"\bboth\b|两样|\band (?:something|a|an) (?:to|for)\b|\balso (?:need|want|looking for)\b|"
+                       r"还想(?:给[^，,。]{1,3})?配|顺便(?:再)?(?:给[^，,。]{1,3})?(?:配|买)|再(?:给[^，,。]{1,3})?配(?:个|一个|一)", re.IGNORECASE)
+
+
 def _for_need(turn: Turn, needed: list[str], catalogue: dict, need: str) -> str:
     """The products made for the need named, in stock within the budget, those shown remembered so that
     "size 11, waterproof?" next is about the one of them it fits, and the need so that "budget is about
@@ -243,8 +255,13 @@ def _for_need(turn: Turn, needed: list[str], catalogue: dict, need: str) -> str:
     # ("a light for my desk … that plugs into usb": the products with such a variant in stock, where some have one)
     having = [n for n in needed if n in catalogue and any(
         v["available"] for v in fitting(list(turn.product(catalogue[n])["variants"].values()), turn.text))]
-    if having and uses_named(need, having[0]) >= uses_named(need, needed[0]):  # (not a lamp for "宿舍用 要插电烧水的":
-        needed = having                                                       # the kettle fits the need better)
+    if having and uses_named(need, having[0]) >= uses_named(need, needed[0]) and not TWO_WANTS.search(turn.text):
+        needed = having  # (not a lamp for "宿舍用 要插电烧水的": the kettle fits the need better; nor only the helmet of
+        # "something to ride on, and something to protect her head … her head is small": two things wanted)
+    if (owner := owner_of_options(need)) in having and owner != needed[0] and needed[0] not in having \
+            and not TWO_WANTS.search(turn.text):
+        needed = [owner, *(n for n in needed if n != owner)]  # ("宿舍只有个电磁炉 想烧开水": induction, which only the
+        #                                                        Tea Kettle is made for, before the dorm's kettle)
     if needed and needed[0] in catalogue:  # two of one kind: the one more of the need is for ("要插电烧水那种壶 2L的":
         most = uses_named(need, needed[0], people=False)                     # the Electric, not the Tea Kettle)
         needed = [n for n in needed if n not in _kin(needed[0], catalogue)[1:] or uses_named(need, n, people=False) >= most]

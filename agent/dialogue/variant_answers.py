@@ -19,7 +19,7 @@ DEAREST = re.compile(r"most expensive|priciest|highest price|最贵|价格最高
 
 
 # two variants side by side: "the upright one vs the canister one", "灰色10码 跟 黑色6码 price分别是?"
-VERSUS = re.compile(r"\bvs\.?|\bversus\b|\bcompared (?:to|with)\b|\bor\b|\band\b|跟|还是|对比|比起|和|比(?!较|如|方)", re.IGNORECASE)
+VERSUS = re.compile(r"\bvs\.?|\bversus\b|\b(?:option|choice) (?:b|2|two)\b|\bcompared (?:to|with)\b|\bor\b|\band\b|跟|还是|对比|比起|和|比(?!较|如|方)", re.IGNORECASE)
 
 
 # (of two or a few just shown, the cheaper is the cheapest: "就便宜的那个吧 多少钱来着", "the cheaper one then")
@@ -119,8 +119,9 @@ _PRICE_OR_STOCK = re.compile(r"how much|price|cost|cheaper|便宜|in stock|avail
 
 MOST_LISTED = 8
 # a price for each one in stock, not a range: "what does each cost?", "分别多少钱"
-EACH = re.compile(r"\beach\b|\bevery one\b|\ball (?:of )?(?:their|the) prices\b|\bprice list\b|分别|各(?:自|是)?(?:最便宜|最贵)?的?多少|各自|每(?:个|款|种)|"
-                   r"\bwhat (?:do|would) (?:they|those|these) cost\b|\bhow much (?:are|do) (?:they|those|these)\b|都多少钱",
+EACH = re.compile(r"\beach\b|\bevery one\b|\ball (?:of )?(?:their|the) prices\b|\bprice list\b|分别|各(?:自|是|要)?(?:最便宜|最贵)?的?多少|各自|每(?:个|款|种)|"
+                   r"\bwhat (?:do|would) (?:they|those|these) cost\b|\bhow much (?:are|do) (?:they|those|these)\b|都多少钱|"
+                   r"都列(?:一下|出来)|全部?列(?:一下|出来)|\blist (?:them )?all\b|\blist all (?:of )?(?:them|those)\b",
                    re.IGNORECASE)
 
 
@@ -224,12 +225,13 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
     # 17-inch i7 one?"), or without what was asked before ("那黑色4杯的呢" after a black 8-cup one with a grinder)
     question = ([s for s in re.split(r"(?<=[.!?。！？])\s*", text) if s.strip()] or [text])[-1]
     question = question if reading.QUESTION.search(question) else text  # (not "…the 5x zoom versions. Still SD card.")
-    wanted = asked  # (the ones with all that is named, sold out, are said before the others: "T恤有红色的吗" … "S码")
+    wanted, let_go = asked, {}  # (the ones with all that is named, sold out, are said before the others: "T恤有红色的吗" … "S码")
     for words, earlier in ((question, before), (text, {}), (question, {})):
         if not closest or not (before or question != text):
             break
         if (alone := asked_variants(variants, words, earlier, open_keys))[0] and not alone[1]:
             asked, closest = alone
+            let_go = before if not earlier else {}  # (what was asked before, none made with what is asked now)
     if asked is not wanted and wanted and not any(v["available"] for v in wanted):
         asked = [*wanted[:1], *(v for v in asked if v is not wanted[0])]
     others = {}  # ("the other colour?" after the blue one: the colours that are not blue, asked from now on)
@@ -251,8 +253,9 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
             variants, turn.dialogue.variant, named_now, before)):
         asked, closest = other, None  # ("那另外一个硬壳的呢" after the red 2-piece hardshell: the red hardshell not that one)
     turn.dialogue.asked_options = {k: sorted(v) for k, v in {**before, **named_now, **others}.items()}
-    if (which_ones or _IN_STOCK.search(turn.text)) and any(v["available"] for v in asked):  # "which one can I buy now?"
-        asked = [v for v in asked if v["available"]]
+    if (which_ones or _IN_STOCK.search(turn.text) and not side) and any(v["available"] for v in asked):
+        asked = [v for v in asked if v["available"]]  # "which one can I buy now?" (not of two set side by side:
+        #                                              "青轴跟茶轴比一下 有木有货": the sold-out one said so)
     if shown_last and (below := [v for v in asked if v["available"]
                                  and Decimal(str(v["price"])) < Decimal(str(shown_last["price"]))]):
         asked = below
@@ -278,6 +281,10 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
     reply = over + (turn.say("variant_facts", name=name, lines=lines) if asked else turn.say("no_such_variant", name=name))
     if asked and (lead := _yes_no_lead(turn, variants, asked, named_now)):  # "蓝牙音箱防水吗": yes or some, first
         reply = lead + reply
+    if asked and let_go and not set(let_go) & set(named_now) and not products.corrects(turn.text) \
+            and not any(fits(v, both) == len(both) for both in [{**let_go, **named_now}] for v in variants):
+        # ("4 ft 的有吗" after glass black: none such; not "不对，我要的是i7的17寸" after an i9, a correction)
+        reply = turn.say("no_such_variant", name=name) + " " + reply
     if side and len(asked) == 2:  # ("which one is cheaper, and by how much?": the two prices apart)
         reply += gap(turn, asked)
     # ("有什么材质的? wood的最好": which there are, then the one liked best)
@@ -329,9 +336,9 @@ def _each_value_in_turn(variants: list[dict], named: dict[str, set[str]]) -> lis
     return [v for row in zip_longest(*groups) for v in row if v is not None] + rest
 
 
-def extreme(turn: Turn, name: str, variants: list[dict]) -> str | None:
+def extreme(turn: Turn, name: str, variants: list[dict], words: str | None = None) -> str | None:
     """"最便宜的咖啡机多少钱", "most expensive digital camera?": the one in stock at that end (of those whose
-    options the words name), not a list."""
+    options the words name, its own side's where two are set side by side), not a list."""
     dearest = DEAREST.search(turn.text)
     if not (dearest or CHEAPEST.search(turn.text)):
         return None
@@ -347,8 +354,15 @@ def extreme(turn: Turn, name: str, variants: list[dict]) -> str | None:
         gone = (max if dearest else min)(those, key=lambda v: Decimal(str(v["price"])), default=None) \
             if _THE_ONE_OF_TWO.search(turn.text) else None
         in_stock = [v for v in in_stock if fits(v, named) == len(named)] or in_stock
+    wished = _ABOUT_IT.sub(" ", words or turn.text)
+    if not groups and not gone and not fitting(in_stock, wished) and (sold := fitting(variants, wished)):
+        # ("Perfume 最便宜的是哪个？要 unisex": the unisex one is sold out, said, beside the cheapest there is)
+        cheapest_gone = min(sold, key=lambda v: Decimal(str(v["price"])))
+        cheapest_now = min(in_stock, key=lambda v: Decimal(str(v["price"])), default=None)
+        turn.dialogue.product = name
+        return turn.say("variant_facts", name=name, lines=stock_lines(turn, [cheapest_gone, *([cheapest_now] if cheapest_now else [])]))
     # ("what's the most expensive backpack, and is it leather?": a question about the one found, not a filter)
-    if not (groups := groups or [fitting(in_stock, _ABOUT_IT.sub(" ", turn.text)) or in_stock])[0]:
+    if not (groups := groups or [fitting(in_stock, wished) or in_stock])[0]:
         return None
     if dearest and (budget := money.budget(turn.text)) is not None:  # ("最贵的是哪个？我说的是二百五以内的"): within it
         groups = [[v for v in group if Decimal(str(v["price"])) <= budget] or group for group in groups]
