@@ -2022,3 +2022,9 @@ def test_one_of_ours_wanted_in_so_many_words_and_a_mouse_without_a_wire(shop):
                                                    "one without a wire, both the laser kind? gaming mouse. which costs less?")
     assert "162.15" in mouse and "150.58" in mouse
     assert "48.55" in Conversation(shop, "zh").say("recommend", "有卖那种 smart bulb 吗 可以用手机 app 控制开关的")
+
+
+def test_at_least_is_no_least_and_how_big_a_bottle_is_its_capacity(shop):
+    bottle = Conversation(shop).say("product_info", "how big are your water bottles? I drink a lot at the gym so I need at "
+                                                    "least a litre")
+    assert "1000ml" in bottle and "does not list" not in bottle and bottle.count("capacity") == 1

@@ -27,7 +27,7 @@ _OPTION_NAMES = {"表盘": "dial", "表带": "strap band", "扶手": "armrest", 
                  "像素": "resolution", "防水": "water waterproof", "内存": "ram", "存储": "storage", "屏幕": "screen display"}
 
 
-MOST = re.compile(r"(?P<least>最小|最短|最轻|最低|最少|最薄|smallest|shortest|lightest|lowest|thinnest|least)|最大|最长|最高|最多|"
+MOST = re.compile(r"(?P<least>最小|最短|最轻|最低|最少|最薄|smallest|shortest|lightest|lowest|thinnest|(?<!\bat )least)|最大|最长|最高|最多|"
                    r"最重|最厚|biggest|largest|longest|highest|tallest|heaviest|thickest|most\b|\bmax", re.IGNORECASE)
 
 
@@ -356,12 +356,13 @@ def _attributes_answer(turn: Turn, name: str, product: dict, asked: list[Attribu
         turn.dialogue.variant = picks[0]["item_id"]  # "书架最高的有多高", "longest garden hose", "变焦倍数最大"
         return turn.answer("variant_facts", {"product": product}, name=name, lines="; ".join(turn.say(
             "variant_stock", options=options(pick), price=pick["price"], stock=turn.say("in_stock")) for pick in picks))
-    lines, missing = [], []
+    lines, missing, said = [], [], set()
     for attribute in asked:
         keys = [k for k in variants[0]["options"] if k.lower() in attribute.keys]
         missing += [attribute.label[turn.language]] if not keys else []
-        lines += [f"{k}: {priced_values(shown, k, priced=known is None)}"
-                  + ("" if known or asked_before else _sold_out_values(turn, variants, k)) for k in keys]
+        lines += [f"{k}: {priced_values(shown, k, priced=known is None)}"  # (each option once: "how big … a litre")
+                  + ("" if known or asked_before else _sold_out_values(turn, variants, k)) for k in keys if k not in said]
+        said |= set(keys)
     label = f"{name} ({options(known)})" if known else name
     reply = turn.say("attribute_facts", name=label, lines="; ".join(lines)) if lines else ""
     if missing:
