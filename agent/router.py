@@ -87,7 +87,8 @@ def _task_cache_or_llm(state: TurnState, deps) -> dict:
     # for one order request is that request: "…想取消掉，不知道还来得及吗？")
     # ("is the 17-inch one in stock? how much?", "a gift for my dad who loves hiking, what would you suggest?")
     if is_open_question(text) and not (closable and (u["intent"] in ORDER_INTENTS | {"account"} or (
-            u["intent"] in CATALOGUE_INTENTS and (names_product(text) or asks_if_sold(text) or owner_of_options(text)))
+            u["intent"] in CATALOGUE_INTENTS and (names_product(text) or asks_if_sold(text, context.get("not_sold"))
+                                                  or owner_of_options(text)))
             or (u["intent"] == "recommend" and (products_for(text) or budget(text) is not None)))):
         # ("do you sell treadmills? if not, what …", "what can I actually get for fifty or less?")
         return {**update, "route": "llm", "tool": "list_promotions"}
@@ -146,7 +147,8 @@ def _sure(u: dict, context: dict, text: str, settings: Settings) -> bool:
     # (the words ask of the catalogue: its options and a price asked; "有卖猫爬架的吗"; "只有燃气灶 想烧点开水泡茶，买啥合适";
     # a need and its budget: "my dad just started biking to work … anything under $200 that'd make him safer?")
     return u["confidence"] >= threshold or (backed and u["confidence"] >= threshold / 2) \
-        or (u["intent"] in CATALOGUE_INTENTS and (asks_price_of_variant(text) or asks_whether_sold(text))) \
+        or (u["intent"] in CATALOGUE_INTENTS and (asks_price_of_variant(text) or asks_whether_sold(text)
+                                                  or asks_if_sold(text, context.get("not_sold")))) \
         or (u["intent"] == "recommend" and bool(products_for(text))
             and (bool(WANTS.search(text)) and not is_open_question(text) or budget(text) is not None))
 

@@ -2028,3 +2028,17 @@ def test_at_least_is_no_least_and_how_big_a_bottle_is_its_capacity(shop):
     bottle = Conversation(shop).say("product_info", "how big are your water bottles? I drink a lot at the gym so I need at "
                                                     "least a litre")
     assert "1000ml" in bottle and "does not list" not in bottle and bottle.count("capacity") == 1
+
+
+def test_another_thing_asked_the_same_way_right_after_one_not_sold(shop):
+    from agent.dialogue.meant import meant_intent
+    from agent.dialogue.products import asks_if_sold
+    assert asks_if_sold("那防潮垫呢", after="帐篷") == "防潮垫" and asks_if_sold("那防潮垫呢") is None  # (only right after)
+    assert asks_if_sold("what about sleeping bags?", after="tents") == "sleeping bags"  # (no backpack)
+    assert asks_if_sold("那背包呢", after="帐篷") is None
+    assert meant_intent("order_status", {}, "那背包呢", {"last_intent": "product_info"}) == "product_info"
+    assert meant_intent("order_status", {}, "那背包呢", {"last_intent": "order_status"}) == "order_status"
+    camping = Conversation(shop, "zh")
+    camping.say("product_info", "有帐篷吗 周末去露营")
+    mat = camping.say("product_info", "那防潮垫呢")
+    assert "防潮垫" in mat and "没有" in mat

@@ -50,7 +50,8 @@ def product_facts(turn: Turn, meant: str | None = None) -> Answer:
             and not reading.COMPARES.search(turn.text):
         names = sold  # ("do you carry bike helmets? also need a lock for the bike": the helmets asked about)
     name = best_named(turn, names, catalogue)
-    if (thing := products.asks_if_sold(turn.text)):  # "do you sell tents / phone cases?": no, but…
+    if (thing := products.asks_if_sold(turn.text, turn.dialogue.not_sold)):  # "do you sell tents / phone cases?": no, but…
+        turn.dialogue.not_sold = thing
         if name:  # ("do you sell drones? and how much is the cheapest laptop")
             answer = _facts_of(turn, catalogue, name)
             return replace(answer, reply=turn.say("not_sold_short", thing=thing)

@@ -233,11 +233,12 @@ def asked_if_sold(text: str) -> list[str]:
 _CLAUSE_END = re.compile(r"[?.!。？！,，;；]|(?<=[\u4e00-\u9fff])\s+")
 
 
-def asks_if_sold(text: str) -> str | None:
+def asks_if_sold(text: str, after: str | None = None) -> str | None:
     """What a shopper asks whether we sell ("do you sell tents?", "你们有帐篷吗"), when it is none of our
-    products: the thing as they wrote it."""
+    products: the thing as they wrote it. `after`: a thing just said not sold, for "那防潮垫呢" next."""
     if ORDER_ID.search(text) or not (m := _SOLD.search(text) or (
-            _NEEDS_THING.search(text) if not _THEIRS.search(text) else None)):
+            _NEEDS_THING.search(text) if not _THEIRS.search(text) else None) or (
+            AND_THAT.fullmatch(text.strip()) if after else None)):
         return None
     thing = next(g for g in m.groups() if g).strip()
     if thing.isascii() and (not re.search(r"[a-z]{2}", thing.lower()) or re.match(r"(?:in|for|at|on|with|by|of)\b", thing,
@@ -253,6 +254,11 @@ def asks_if_sold(text: str) -> str | None:
     if _NOT_A_PRODUCT.search(thing) or _SERVICE_NOUNS.search(thing):
         return None
     return thing.lower() if thing.isupper() and len(thing) > 3 else thing  # (not echoed in capitals: "a TREADMILL"; "TV")
+
+
+# another thing, asked right after one we do not sell ("有帐篷吗" … "那防潮垫呢", "what about sleeping bags?")
+AND_THAT = re.compile(r"\W*(?:那|那么|\band|\bwhat about|\bhow about)\s*(?:你们)?(?:有没有|有)?\s*([\u4e00-\u9fff]{2,6}?|[a-z][a-z -]{2,24}?)"
+                       r"\s*(?:呢|吗|么|有吗|有没有|有卖吗)?\s*[?？。.!！~～]*", re.IGNORECASE)
 
 
 _ACCESSORY = re.compile(r"\b(?:cases?|covers?|screen protectors?|protectors?|stands?|straps?|sleeves?|mounts?|holders?|"

@@ -28,7 +28,7 @@ def can_close(intent: str | None, text: str, context: dict | None = None) -> boo
         context = context or {}
         shown = context.get("product") or (context.get("task") or {}).get("products") \
             or context.get("slots", {}).get("product")  # talked about, recommended, or named before
-        return bool(products.asks_if_sold(text)) or bool(shown) and bool(
+        return bool(products.asks_if_sold(text, context.get("not_sold"))) or bool(shown) and bool(
             reading.OPTION_WORDS.search(option_words(text)) or names_option(text) or asked_attributes(text)) \
             or not shown and bool(owner_of_options(text) or names_option(without_attributes(text)) and products_for(text))
         # ("anything that works with Apple HomeKit?"; "I run marathons, need new shoes size 10, black ones?")
