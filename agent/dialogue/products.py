@@ -96,7 +96,7 @@ _SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)?(?: or do (?:you|u) not)? (?
                    r"^\W*有(?:没有)?(?![一二两三几\d]+[个台件只双把套])([\u4e00-\u9fff]{1,5}?)(?<![的个种款])(?:卖)?(?:吗|么|嘛|[?？])|"
                    r"^\W*有(?![一二两三几\d]+[个台件只双把套])([\u4e00-\u9fff]{1,6}?)(?<![的个种款])没有?(?![\u4e00-\u9fff])",
                    re.IGNORECASE)  # ("有帐篷吗 周末去露营", "有扫地机器人没 宿舍懒得扫地了")
-_NOT_A_PRODUCT = re.compile(r"货|库存|颜色|尺码|尺寸|型号|款式|规格|大小|^空$|^事$|^卖$|^[那这它][个款种些]?$|合适|适合|优惠|折扣|活动|券|发票|(?<!无)人(?!机)|客服|问题|办法|时间|地址|运费|包邮|什|别的|其他|推荐|期|门店|"
+_NOT_A_PRODUCT = re.compile(r"货|库存|颜色|尺码|尺寸|型号|款式|规格|大小|退|订单|快递|物流|账|密码|付款|支付|保修|质保|^空$|^事$|^卖$|^[那这它][个款种些]?$|合适|适合|优惠|折扣|活动|券|发票|(?<!无)人(?!机)|客服|问题|办法|时间|地址|运费|包邮|什|别的|其他|推荐|期|门店|"
                             r"\b(?:it|them|this|that|one|any|anything|something|stuff|things?|stock|discounts?|coupons?|deals?|sales?|promo\w*|"
                             r"(?:free |international |express )?(?:shipping|delivery|returns?|exchanges?|refunds?)|"
                             r"gift (?:cards?|wrapping)|warranty|installments?|price match\w*|cash on delivery|cod|"
