@@ -241,6 +241,9 @@ def asks_if_sold(text: str, after: str | None = None) -> str | None:
             AND_THAT.fullmatch(text.strip()) if after else None)):
         return None
     thing = next(g for g in m.groups() if g).strip()
+    if m.re is AND_THAT and (set(re.findall(r"[a-z]+", thing.lower())) & option_values() or re.search(r"\bor\b", thing, re.I)
+                             or thing.endswith("的")):
+        return None  # ("what about stainless steel", "What about Alaska or Puerto Rico?", "那大一码的呢": no other thing)
     if thing.isascii() and (not re.search(r"[a-z]{2}", thing.lower()) or re.match(r"(?:in|for|at|on|with|by|of)\b", thing,
                                                                                       re.IGNORECASE)):
         return None  # ("do you have 2 in stock?", "what colours do u have in 9": a number, an option, no thing)
