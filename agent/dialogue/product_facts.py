@@ -74,12 +74,13 @@ def _for_many(turn: Turn, catalogue: dict) -> Answer | None:
     if not (many := reading.ORDER_COUNT.search(turn.text)) or products.products_in(turn.text) \
             or turn.dialogue.product not in catalogue or not 1 < (count := int(many[1] or many[2])) <= 1000:
         return None
-    variants = turn.product(catalogue[turn.dialogue.product])["variants"]
+    product = turn.product(catalogue[turn.dialogue.product])
+    variants = product["variants"]
     shown = [variants[i] for i in ([turn.dialogue.variant] if turn.dialogue.variant else turn.dialogue.shown) if i in variants]
     if len(in_stock := [v for v in shown if v["available"]]) != 1:
         return None
     price = Decimal(str(in_stock[0]["price"]))
-    return turn.answer("price_for_many", {"product": turn.product(catalogue[turn.dialogue.product])},
+    return turn.answer("price_for_many", {"product": product},
                        name=turn.dialogue.product, options=options(in_stock[0]), count=count, price=f"{price:.2f}",
                        total=f"{price * count:.2f}")
 

@@ -35,6 +35,12 @@ def own_word(name: str, text: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _meanings() -> dict[str, tuple[str, ...]]:
+    """How shoppers write a product → the products it may mean."""
+    return dict(_product_names())
+
+
+@lru_cache(maxsize=1)
 def _last_words() -> frozenset[str]:
     """The head words of the products' names and aliases ("set" of Luggage Set, "chair")."""
     return frozenset(written.split()[-1] for written, _ in _product_names() if written.isascii())
@@ -54,7 +60,7 @@ def products_in(text: str) -> tuple[tuple[str, str], ...]:
     """Products named in the text, as (product name, the words used). Latin names match whole Latin
     words (not 'watch' in 'watching', but 'chair' in 'office chair有货吗'); Chinese names as written."""
     lowered, found, held = LOOK_ALIKES.sub(" ", DEVICE_IN_USE.sub(" ", text.lower())), [], set()
-    meanings = dict(_product_names())
+    meanings = _meanings()
     for written, names in _product_names():
         stem = re.escape(written[:-1]) + "s?" if re.search(r"[a-z][^s]s$", written) else re.escape(written)  # ("hiking boot")
         pattern = rf"(?<![a-z0-9]){stem}(e?s)?(?![a-z0-9])(?!\s+(?:compartment|sleeve|pocket|section)s?\b)(?!\s*(?:隔层|夹层|仓|槽))" \
@@ -193,7 +199,7 @@ _SELL_WORDS = re.compile(r"\b(?:do |does )?(?:you|u|y'?all)(?: guys)? (?:sell|ca
 def by_their_names(named: list[str], text: str) -> list[str]:
     """Of the products named, without those named only by a word that may also mean one named in full ("头戴或入耳
     的耳机（Headphones）": the Headphones, not also the Wireless Earbuds 耳机 may mean)."""
-    meanings, found = dict(_product_names()), products_in(text)
+    meanings, found = _meanings(), products_in(text)
     full = {n for n, w in found if w == n.lower()}
     alike = {n for n, w in found if n not in full and full & set(meanings.get(w, ()))}
     return [n for n in named if n not in alike] or named

@@ -66,7 +66,8 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
     if len(named) > 1 and len({w for _, w in products.products_in(text)}) == 1 \
             and len(shown := [(n, pid) for n, pid in named if n in task.products]) == 1:
         named = shown  # ("the kettle, how many litres?" after the Electric Kettle was recommended: that one)
-    if len(named) > 1 and len({w for _, w in products.products_in(text)}) == 1 and not side_words(text, catalogue):
+    sides = side_words(text, catalogue) if len(named) > 1 else {}  # (each one's own words, where two are set apart)
+    if len(named) > 1 and len({w for _, w in products.products_in(text)}) == 1 and not sides:
         # one word, two products ("耳机"; not "咖啡机跟那种专业意式咖啡机": each side its own):
         best = best_named(turn, [n for n, _ in named], catalogue)  # the one the options or the budget say,
         if not any(named_options(list(turn.product(pid)["variants"].values()), text) for _, pid in named) and (ends := [
@@ -80,7 +81,6 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         dialogue.task = None                                                 # 水杯别是玻璃的": each with its own wishes
         return Answer(" ".join(_each_answer(replace(turn, text=part), n, pid) for (n, pid), part in zip(in_order, parts)),
                       {"products": in_order})
-    sides = side_words(text, catalogue) if len(named) > 1 else {}  # (each one's own words, where two are set apart)
     if len(named) > 1 and (EACH.search(text) or len(CHEAPEST.findall(text)) > 1 or len(DEAREST.findall(text)) > 1) \
             and (ends := [e for n, pid in named if (e := extreme(turn, n, list(turn.product(pid)["variants"].values()),
                                                                  sides.get(n)))]):
@@ -256,11 +256,11 @@ def _for_need(turn: Turn, needed: list[str], catalogue: dict, need: str) -> str:
     # ("a light for my desk … that plugs into usb": the products with such a variant in stock, where some have one)
     having = [n for n in needed if n in catalogue and any(
         v["available"] for v in fitting(list(turn.product(catalogue[n])["variants"].values()), turn.text))]
-    if having and uses_named(need, having[0]) >= uses_named(need, needed[0]) and not TWO_WANTS.search(turn.text):
+    two_wanted = bool(TWO_WANTS.search(turn.text))
+    if having and uses_named(need, having[0]) >= uses_named(need, needed[0]) and not two_wanted:
         needed = having  # (not a lamp for "宿舍用 要插电烧水的": the kettle fits the need better; nor only the helmet of
         # "something to ride on, and something to protect her head … her head is small": two things wanted)
-    if (owner := owner_of_options(need)) in having and owner != needed[0] and needed[0] not in having \
-            and not TWO_WANTS.search(turn.text):
+    if (owner := owner_of_options(need)) in having and owner != needed[0] and needed[0] not in having and not two_wanted:
         needed = [owner, *(n for n in needed if n != owner)]  # ("宿舍只有个电磁炉 想烧开水": induction, which only the
         #                                                        Tea Kettle is made for, before the dorm's kettle)
     if needed and needed[0] in catalogue:  # two of one kind: the one more of the need is for ("要插电烧水那种壶 2L的":
