@@ -20,27 +20,28 @@ session_cookie = APIKeyCookie(name=SESSION_COOKIE, auto_error=False,
                               description="the same credential, set HttpOnly by POST /v1/sessions (H5 pages)")
 
 
-def backends(connection: HTTPConnection) -> Backends:
+# Coroutines, each of them: FastAPI runs a plain function dependency in a worker thread, a thread hop on every call
+# (a tenth of the gateway's CPU on a message, measured with bench/bench_turn_costs.py --profile).
+async def backends(connection: HTTPConnection) -> Backends:
     return connection.app.state.backends
 
 
-def gateway_settings(connection: HTTPConnection) -> Settings:
+async def gateway_settings(connection: HTTPConnection) -> Settings:
     return connection.app.state.settings
 
 
-def shopper_tokens(connection: HTTPConnection) -> ShopperTokens:
+async def shopper_tokens(connection: HTTPConnection) -> ShopperTokens:
     return connection.app.state.shopper_tokens
 
 
-def rails(connection: HTTPConnection):
+async def rails(connection: HTTPConnection):
     """The gateway's guardrails: they mask personal data in what it keeps (feedback comments, a person's words)."""
     return connection.app.state.rails
 
 
 async def credential(header: HTTPAuthorizationCredentials | None = Depends(bearer),
                      cookie: str | None = Depends(session_cookie)) -> str:
-    """The call's session credential; 401 without one (the same whether or not the session exists). A
-    coroutine: FastAPI runs a plain function dependency in a worker thread, a hop on every call."""
+    """The call's session credential; 401 without one (the same whether or not the session exists)."""
     token = header.credentials if header else cookie
     if not token:
         raise ApiError(401, "credential_required", "Please open the conversation again.",

@@ -42,7 +42,7 @@ async def enqueue(connection: HTTPConnection, turn: Turn, only_new: bool = False
 
 
 async def _enqueue(connection: HTTPConnection, turn: Turn, only_new: bool) -> bool:
-    b = backends(connection)
+    b = await backends(connection)
     record = RequestResult(request_id=turn.request_id, session_id=turn.session_id, status="queued")
     if not await b.sessions.put_request(record, only_new=only_new):
         return False  # the client retried a turn it had already sent
@@ -94,9 +94,10 @@ async def _read_multipart(request: Request, session_id: str, request_id: str, se
         kept[kind] = await _checked_upload(kind, data, upload.content_type, settings)
     if not text.strip() and not kept:
         raise ApiError(422, "empty_message", "Please type a message, or send a voice note or a photo.")
+    sessions = (await backends(request)).sessions
     for kind, data in kept.items():  # stored only once every part passed its checks
         refs[kind] = f"{request_id}:{kind}"
-        await backends(request).sessions.put_media(refs[kind], data)
+        await sessions.put_media(refs[kind], data)
     language = form.get("language") if isinstance(form.get("language"), str) else None
     return Turn(request_id=request_id, session_id=session_id, text=text, audio_ref=refs.get("audio"),
                 image_ref=refs.get("image"), language=language, enqueued_at=time.time())

@@ -66,8 +66,9 @@ async def receive_turn(websocket: WebSocket, session_id: str, raw: str, acking: 
         message = exc.message if isinstance(exc, ApiError) else 'Send {"text": "..."}.'
         await websocket.send_json({"type": "error", "error": {"code": "invalid_message", "message": message}})
         return
+    limits = (await backends(websocket)).rate_limits
     try:
-        await backends(websocket).rate_limits.hit("session", session_id)
+        await limits.hit("session", session_id)
     except RateLimited as exc:
         await websocket.send_json({"type": "error", "retry_after": exc.retry_after, "error": {
             "code": "rate_limited", "message": "Too many messages. Please wait a moment and try again."}})

@@ -13,6 +13,9 @@ none) and commands executed (INFO commandstats), Redis CPU, PostgreSQL transacti
 gateway and the worker processes spent. CPU time, not wall time: it holds on a busy machine, where
 latencies do not. Kafka is not measured: per turn the gateway produces one record (acks=all) and the
 worker commits one offset (agent/intake.py).
+
+`--profile DIR`: py-spy samples the gateway and the worker while each kind is measured (pip install -e ".[profile]");
+DIR gets each process's stacks (collapsed, for flame graphs) and the table prints where their CPU went.
 """
 from __future__ import annotations
 
@@ -20,6 +23,9 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -181,7 +187,48 @@ async def conversation_traffic(url: str, turns: int, measure) -> Counter:
     return routes
 
 
-def run(kind: str, turns: int, redis_url: str, bootstrap: str, db_url: str) -> dict:
+class Profiles:
+    """py-spy sampling the named processes (idle threads left out) while it is entered; each to DIR/kind-name.txt."""
+
+    def __init__(self, folder: Path | None, kind: str, processes: dict) -> None:
+        self.folder, self.kind, self.processes, self.samplers = folder, kind, processes, []
+
+    def __enter__(self):
+        if self.folder is not None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.samplers = [subprocess.Popen([shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(p.pid), "--rate", "250", "--format",
+                                               "raw", "--nonblocking", "-o", str(self.path(name))],
+                                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             for name, p in self.processes.items()]
+            time.sleep(1)  # attached
+        return self
+
+    def __exit__(self, *exc):
+        for sampler in self.samplers:
+            sampler.send_signal(signal.SIGINT)  # py-spy writes its file and stops
+        for sampler in self.samplers:
+            sampler.wait(30)
+
+    def path(self, name: str) -> Path:
+        return self.folder / f"{self.kind}-{name}.txt"
+
+    def summary(self, top: int = 12) -> list[str]:
+        """Per process, the functions holding the most samples (inclusive, each counted once per stack)."""
+        lines = []
+        for name in self.processes if self.folder is not None else ():
+            inclusive: Counter = Counter()
+            total = 0
+            for line in self.path(name).read_text().splitlines():
+                stack, _, count = line.rpartition(" ")
+                total += int(count)
+                for frame in {f.split(" (")[0] + " " + f.split("/")[-1].rstrip(")") for f in stack.split(";")}:
+                    inclusive[frame] += int(count)
+            lines += [f"{name}: {total} samples; the functions in most of them: " + ", ".join(
+                f"{frame} {count / total:.0%}" for frame, count in inclusive.most_common(top))]
+        return lines
+
+
+def run(kind: str, turns: int, redis_url: str, bootstrap: str, db_url: str, profile: Path | None = None) -> dict:
     env = {"REDIS_URL": redis_url, "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "SHOP_DB_URL": db_url,
            "KAFKA_TOPIC": f"chat.requests.{kind}", "KAFKA_GROUP": f"agents-{kind}",
            "LLM_BASE_URL": f"http://127.0.0.1:{services.free_port()}/v1", "LLM_MAX_RETRIES": "0",
@@ -196,6 +243,7 @@ def run(kind: str, turns: int, redis_url: str, bootstrap: str, db_url: str) -> d
         url, gateway = stack.enter_context(services.service_process(env, "gateway"))
         _, worker = stack.enter_context(services.service_process(env, "worker"))
         time.sleep(8)  # the worker joins its group and is handed the partitions
+        profiles = Profiles(profile, kind, {"gateway": gateway, "worker": worker})
 
         class measure:
             def __enter__(self):  # after the first turns: the worker has loaded its models
@@ -207,8 +255,10 @@ def run(kind: str, turns: int, redis_url: str, bootstrap: str, db_url: str) -> d
                 self.cpu = {name: cpu_seconds(p.pid) for name, p in (("gateway", gateway), ("worker", worker))}
                 self.xacts, self.started = postgres_transactions(db_url), time.perf_counter()
                 watch.counting = True
+                profiles.__enter__()
 
             def __exit__(self, *exc):
+                profiles.__exit__(*exc)
                 time.sleep(0.5)  # MONITOR's stream catches up
                 watch.counting = False
                 commands, executing, redis_cpu = watch.counters()
@@ -223,6 +273,7 @@ def run(kind: str, turns: int, redis_url: str, bootstrap: str, db_url: str) -> d
 
         traffic = faq_traffic if kind == "faq" else conversation_traffic
         figures["routes"] = asyncio.run(traffic(url, turns, measure))
+        figures["profile"] = profiles.summary()
     # the stopped processes' backends have flushed their statistics (PostgreSQL reports them lazily)
     time.sleep(1)
     figures["xacts"] = postgres_transactions(db_url) - figures.pop("xacts_before") - 1  # our own read
@@ -253,7 +304,7 @@ def report(kind: str, f: dict) -> str:
                  f"{name} {count / n:.2f}" for name, count in f["round_trips"].most_common()),
              "Redis commands executed, per turn: " + ", ".join(
                  f"{name} {count / n:.2f}" for name, count in f["commands"].most_common() if count)]
-    return "\n".join(lines)
+    return "\n".join(lines + ([""] + f["profile"] if f["profile"] else []))
 
 
 def main() -> None:
@@ -262,11 +313,14 @@ def main() -> None:
     # Tansu holds an empty fetch for KAFKA_FETCH_WAIT_MS as Apache Kafka does; noida-db answers it at once, so an
     # idle worker on it polls without pause (a third of a core measured): its CPU figures would not be the worker's
     parser.add_argument("--broker", choices=["noida", "tansu"], default="tansu")
+    parser.add_argument("--profile", type=Path, help="sample the gateway and the worker with py-spy into this folder")
+    parser.add_argument("--kinds", default="faq,conversations", help="which traffic, comma-separated")
     args = parser.parse_args()
     with services.redis_server() as redis_url, services.kafka_broker(args.broker) as bootstrap, \
             services.postgres_database() as db_url:
-        for kind in ("faq", "conversations"):
-            print(report(kind, run(kind, args.turns, redis_url, bootstrap, db_url)), end="\n\n", flush=True)
+        for kind in args.kinds.split(","):
+            print(report(kind, run(kind, args.turns, redis_url, bootstrap, db_url, args.profile)), end="\n\n",
+                  flush=True)
 
 
 if __name__ == "__main__":
