@@ -53,7 +53,7 @@ _UNITS = {word: int(digit) for word, digit in _EN_DIGIT.items() if word != "o"}
 _TEENS = dict(zip("ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split(), range(10, 20)))
 _TENS = dict(zip("twenty thirty forty fifty sixty seventy eighty ninety".split(), range(20, 100, 10)))
 _NUMBER_WORD = "|".join([*_UNITS, *_TEENS, *_TENS, "hundred"])
-_NUMBER_WORDS = rf"(?:{_NUMBER_WORD})(?:[\s-]+(?:{_NUMBER_WORD}))*"
+_NUMBER_WORDS = rf"(?:{_NUMBER_WORD})(?:(?:(?<=hundred)\s+and)?[\s-]+(?:{_NUMBER_WORD}))*"  # ("four hundred and seventy")
 _SPOKEN_HOUSE = re.compile(rf"\b({_NUMBER_WORDS})(?=\s+(?:[a-z]+\s+){{0,3}}?(?:street|avenue|road|drive|lane|boulevard|"
                            rf"blvd|way|court|place|parkway|terrace|circle)\b)", re.IGNORECASE)
 _SPOKEN_UNIT = re.compile(rf"\b(apartment|apt|unit|suite|floor|room)\s+({_NUMBER_WORDS})(?:\s+([a-z])\b)?", re.IGNORECASE)
@@ -61,7 +61,7 @@ _SPOKEN_UNIT = re.compile(rf"\b(apartment|apt|unit|suite|floor|room)\s+({_NUMBER
 
 def _number(words: str) -> str | None:
     """Number words as a house number is read: "one twenty" 120, "twelve hundred" 1200, "two oh five" 205."""
-    out, tokens = "", re.split(r"[\s-]+", words.lower())
+    out, tokens = "", [t for t in re.split(r"[\s-]+", words.lower()) if t != "and"]
     i = 0
     while i < len(tokens):
         word = tokens[i]

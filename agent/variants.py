@@ -25,7 +25,7 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "燃气": "gas", "电磁炉": "induction", "硬皮": "hard cover", "软皮": "soft cover", "深空灰": "space grey",
                "cf卡": "cf card", "sd卡": "sd card", "入耳式": "in-ear", "入耳": "in-ear", "头戴式": "over-ear on-ear",
                "头戴": "over-ear on-ear", "贴耳式": "on-ear", "压耳式": "on-ear", "实木": "wood", "木质": "wood", "木头": "wood",
-               "木制": "wood", "金属": "metal", "中等大小": "medium", "中等房间": "medium", "中型房间": "medium", "小房间": "small", "小卧室": "small", "房间不大": "small", "房间不太大": "small", "屋子不大": "small", "卧室不大": "small", "卧室不太大": "small", "房间比较小": "small", "房间很小": "small", "客厅挺大": "large", "客厅很大": "large", "客厅比较大": "large", "房间挺大": "large", "房间很大": "large", "房间比较大": "large", "大房间": "large", "大客厅": "large", "高通风": "high", "通风好": "high", "通风最好": "high", "最通风": "high", "低通风": "low", "中通风": "medium", "中等通风": "medium", "指针": "analog", "数显": "digital", "数字显示": "digital",
+               "木制": "wood", "金属": "metal", "中等大小": "medium", "中等房间": "medium", "中型房间": "medium", "小房间": "small", "小卧室": "small", "房间不大": "small", "房间不太大": "small", "屋子不大": "small", "卧室不大": "small", "卧室不太大": "small", "房间比较小": "small", "房间很小": "small", "客厅挺大": "large", "客厅很大": "large", "客厅比较大": "large", "房间挺大": "large", "房间很大": "large", "房间比较大": "large", "大房间": "large", "大客厅": "large", "高通风": "high ventilation", "通风好": "high ventilation", "通风最好": "high ventilation", "最通风": "high ventilation", "低通风": "low ventilation", "中通风": "medium ventilation", "中等通风": "medium ventilation", "指针": "analog", "数显": "digital", "数字显示": "digital",
                "网布": "mesh", "网面": "mesh", "网眼": "mesh", "布艺": "fabric", "布面": "fabric", "硅胶": "silicone",
                "固定扶手": "fixed", "可调节扶手": "adjustable", "可调扶手": "adjustable", "无扶手": "none",
                "标准靠背": "standard", "高靠背": "high-back", "tall backrest": "high-back", "tall back": "high-back", "high backrest": "high-back", "中等亮度": "medium", "高亮度": "high", "低亮度": "low",
@@ -40,10 +40,10 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "东方调": "oriental", "东方香": "oriental", "清新调": "fresh", "女香": "women", "男香": "men",
                "相机仓": "camera", "相机隔层": "camera", "相机款": "camera", "水袋": "hydration", "电脑仓": "laptop", "放电脑": "laptop", "装电脑": "laptop", "放笔记本": "laptop", "装笔记本": "laptop", "电脑隔层": "laptop",
                "small bedroom": "small", "tiny bedroom": "small", "bedroom is tiny": "small", "bedroom is small": "small",
-               "tiny room": "small", "room is tiny": "small", "活性炭": "carbon", "负离子": "ionic", "山地": "mountain", "登山车": "mountain", "放相机": "camera", "装相机": "camera", "带去露营": "portable", "公路车": "road",
+               "tiny room": "small", "room is tiny": "small", "活性炭": "carbon", "负离子": "ionic", "离子式": "ionic", "智能感应": "smart sensors", "智慧感应": "smart sensors", "山地": "mountain", "登山车": "mountain", "放相机": "camera", "装相机": "camera", "带去露营": "portable", "公路车": "road",
                "磨豆": "built-in grinder", "研磨": "built-in grinder", "自动关机": "auto shutoff", "自动断电": "auto shutoff", "光学": "optical", "光电": "optical",
                "激光": "laser", "乳胶": "latex", "合成": "synthetic", "人造革": "synthetic", "网线": "ethernet", "有线网": "ethernet", "暖白": "warm white", "暖光": "warm white",
-               "日光": "daylight", "白光": "daylight", "硬壳": "hardshell hard cover", "软壳": "softshell soft cover", "专业": "professional",
+               "日光": "daylight", "白光": "daylight", "硬壳": "hardshell hard cover", "软壳": "softshell soft cover", "专业": "professional", "基础": "basic", "基本款": "basic",
                "青轴": "clicky", "红轴": "linear", "线性": "linear", "段落": "tactile", "茶轴": "tactile", "非偏光": "non-polarized", "不偏光": "non-polarized", "不是偏光": "non-polarized", "偏光": "polarized",
                "圆领": "crew neck", "v领": "v-neck", "纯棉": "cotton", "扫地机器人": "robotic", "立式": "upright",
                "天然橡胶": "natural rubber", "铸铁": "iron", "铁": "iron", "橡胶": "rubber", "聚氨酯": "urethane", "可调节": "adjustable", "可调": "adjustable", "可以调节": "adjustable", "能调节": "adjustable", "可以调": "adjustable", "能调": "adjustable",
@@ -109,15 +109,17 @@ _ML = re.compile(r"(\d+)\s*(?:毫升|ml\b|cc\b)", re.IGNORECASE)  # "1000毫升"
 # an option spoken ill of, after its word: "Glass ones make me nervous with the grandkids around", "my friend says PVC
 # gets slippery", "leather feels too sticky in summer"
 _MAKES_UNEASY = r"(?: [a-z]+s)? (?:make|makes|made|scares?|worr(?:y|ies)|freaks?) (?:me|her|him|us)"
-_FEELS_BAD = r"(?: ones?)? (?:gets?|got|is|are|feels?) (?:too |really |so |very |kinda |super )?" \
-             r"(?:slippery|sweaty|sticky|itchy|scratchy|smelly|flimsy|fragile|noisy|loud)"
+_FEELS_BAD = r"(?: ones?)? (?:gets?|got|is|are|feels?|looks?) (?:too |really |so |very |kinda |super |a bit |a little |pretty )?" \
+             r"(?:slippery|sweaty|sticky|itchy|scratchy|smelly|flimsy|fragile|noisy|loud|dull|boring|ugly|much (?:of a )?(?:hassle|work|trouble|" \
+             r"effort)|an? (?:hassle|pain|chore))"  # ("gas is too much hassle")
+_BREAKS = r"(?: ones?)? (?:crack|break|leak|rust|fade|tear|peel|split)s?"  # ("heard vinyl ones crack in the sun")
 # what the shopper does not want: "not the 13-inch", "instead of white", "不是白色的"
 _NEGATED = re.compile(r"[^.;!?。；！？]*\bavoid (?:that|it|them|those)(?=\s*(?:[.!?。！？]|$))|"  # ("he chews fleece to pieces, so I'd rather avoid that")
                       r"\bno\s+(?!(?:more|bigger|larger|smaller|longer|heavier|higher|less|fewer)\b)[^\s,.;!?，。；！？]+|"  # ("no armrests standard back": standard wanted)
-                      r"\b(?:not(?! just| only| merely)|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want|need)|no need for|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\b(?:but|so|has to|have to|must|vs|versus)\b)"
+                      r"\b(?:not(?! just| only| merely)|(?:something|anything) (?:that|which) (?:is|are)n'?t|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want|need)|no need for|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\b(?:but|so|has to|have to|must|vs|versus)\b)"
                       r"|(?:不是|不要|不想[用要]|不(?:太|怎么|大)?喜欢|讨厌|受不了|别是|别要|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]|燃气|煤气|灶|炉))\s?[^,.;!?，。；！？要换…\s()]*"
-                      r"|(?:[a-z][a-z0-9-]*(?: [a-z0-9-]+)?|[\u4e00-\u9fff]{2,6})的?(?:[啊吧呀呢][\s，,]*)?就?(?:算了|不要了|不考虑了?|不要(?=\s|$|[，,。.;；!！?？]))"
-                      rf"|\b[a-z][a-z0-9-]*{_MAKES_UNEASY}\b|\b[a-z][a-z0-9-]*{_FEELS_BAD}\b",
+                      r"|(?:[a-z][a-z0-9-]*(?: [a-z0-9-]+)?|(?<![不没无非])(?![不没无非])[\u4e00-\u9fff]{2,6})的?(?:[啊吧呀呢][\s，,]*)?就?(?:算了|不要了|不考虑了?|不要(?=\s|$|[，,。.;；!！?？]))"
+                      rf"|\b[a-z][a-z0-9-]*{_MAKES_UNEASY}\b|\b[a-z][a-z0-9-]*{_FEELS_BAD}\b|\b[a-z][a-z0-9-]*{_BREAKS}\b",
                       re.IGNORECASE)  # ("没wifi", "不要 professional 的", "clicky的就算了", "clicky的不要 …", "扫地机器人就算了"; "no free wall socket
 #                    so it has to run off USB": USB wanted)
 
@@ -143,11 +145,16 @@ def _en_count(m: re.Match) -> str:
 _NO_WIRE = re.compile(r"\bwithout (?:a |the |any )?(?:wires?|cords?|cables?)\b|\bno (?:wires?|cords?)\b")
 
 
+# what is not wanted is what is not X: X ("一定要防水的啊 不防水的不要")
+_NOT_NOT = re.compile(r"[不没无非]([\u4e00-\u9fff]{1,4}?)的?(?:[啊吧呀呢])?就?(?:不要了?|算了|不考虑了?)(?=\s|$|[，,。.;；!！?？])")
+
+
 @lru_cache(maxsize=1024)  # (asked of the same message by many readers of one turn)
 def option_words(text: str) -> str:
     """The shopper's words as the catalogue writes options: lower case, inches as '17-inch', Chinese
     colours and sizes in English, negated choices left out."""
     text = _NO_WIRE.sub(" wireless ", unicodedata.normalize("NFKC", text).lower())  # ("the one without a wire")
+    text = _NOT_NOT.sub(r" \1的 ", text)  # ("不防水的不要": the waterproof ones)
     text = _NEGATED.sub(" ", text)  # (full-width "１５００片": 1500)
     text = _ZH_DECIMAL.sub(lambda m: f"{'10' if m[1] == '十' else _ZH_NUMBER[m[1]]}.{_ZH_NUMBER[m[2]]}", text)
     text = _ZH_COUNT.sub(_zh_count, text)
@@ -178,10 +185,10 @@ def option_words(text: str) -> str:
     return _ZH_COLOUR.sub(lambda m: f" {ZH_COLOURS[m[1]]} ", text)
 
 
-_NEGATION_WORDS = re.compile(r"^(?:not|no|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want|need)|no need for|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?|"
+_NEGATION_WORDS = re.compile(r"^(?:not|no|(?:something|anything) (?:that|which) (?:is|are)n'?t|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want|need)|no need for|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?|"
                              r"不是|不要|不想[用要]|不喜欢|讨厌|受不了|别是|别要|而不是|没有|没)\s*(?:the |a |an )?|"
                              r"的?就?(?:算了|不要了|不考虑了?)$|\bavoid (?:that|it|them|those)$|"
-                             rf"{_MAKES_UNEASY}$|{_FEELS_BAD}$", re.IGNORECASE)
+                             rf"{_MAKES_UNEASY}$|{_FEELS_BAD}$|{_BREAKS}$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=256)
@@ -293,9 +300,30 @@ _COLOUR_WORD = re.compile(r"(?<![a-z-])(?:black|white|red|blue|green|grey|gray|s
                           r"beige|orange|teal|maroon|burgundy|khaki|turquoise)(?![a-z-])")
 
 
+# whom a gift is for, where the product is made for men or women ("想给男朋友买个perfume", "for my wife"); no option
+# word of its own: said of any product, it would narrow a need to the products that have a gender
+_FOR_HIM = re.compile(r"(?:\bfor (?:my |our |the )?|给(?:我)?|送(?:给)?(?:我)?)(?:boyfriend|bf|husband|hubby|dad|father|son|brother|grandpa|"
+                      r"grandfather|him\b|男朋友|男友|老公|爸|父亲|儿子|哥|弟|爷爷|外公|他)", re.IGNORECASE)
+_FOR_HER = re.compile(r"(?:\bfor (?:my |our |the )?|给(?:我)?|送(?:给)?(?:我)?)(?:girlfriend|gf|wife|wifey|mom|mum|mother|daughter|sister|"
+                      r"grandma|grandmother|her\b|女朋友|女友|老婆|妈|母亲|女儿|姐|妹|闺蜜|奶奶|外婆|她)", re.IGNORECASE)
+
+
+def for_whom(variants: list[dict], text: str) -> str:
+    """The gender option's value a gift fits, for a product that has one and a message that names none ("men" for a
+    boyfriend), where one is made with that and what the message names; "" otherwise (what is named weighs more:
+    "给女朋友买香水 她喜欢清新的", and the fresh ones are men's)."""
+    if not any("gender" in v["options"] for v in variants) or named_options(variants, text).get("gender"):
+        return ""
+    him, her = _FOR_HIM.search(text), _FOR_HER.search(text)
+    value = "men" if him and not her else "women" if her and not him else ""
+    wanted = named_options(variants, f"{text} {value}") if value else {}
+    return value if any(fits(v, wanted) == len(wanted) for v in variants) else ""
+
+
 def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
     """{option: the values of it the text names} over these variants' options. A yes/no option is named
     by the attribute it stands for ("要waterproof的": waterproof yes), unless the text negates it."""
+    text = _NOT_NOT.sub(r" \1的 ", text)  # ("不防水的不要": the waterproof ones)
     words, found, spans = option_words(text), {}, {}
     negated = {key for m in _NOT_ATTRIBUTE.finditer(text) for a in asked_attributes(m[0]) for key in a.keys}
     wanted = {key for a in asked_attributes(_NOT_ATTRIBUTE.sub(" ", text)) for key in a.keys} - negated
@@ -592,7 +620,9 @@ def fitting(choices: list[dict], text: str) -> list[dict]:
 
 # one step along an option that has an order, from the one asked or shown before: "大一号的呢", "a size up?",
 # "大瓶的呢" (a bigger bottle), "厚一点的" (a thicker mat)
-_STEPS = ((re.compile(r"大一[号码]|大一些|大一?点|大瓶|(?<!多)大容量|\b(?:bigger|larger)\b|\b(?:a|one) size (?:up|bigger|larger)\b|\bsize up\b",
+_STEPS = ((re.compile(r"(?<!哪个)(?<!哪款)(?<!哪一个)(?<!哪一款)续航(?:再|更)?长|(?:电池|电量)(?:更|再)?耐用|\blonger battery|\bbattery (?:that )?lasts? longer|\bmore battery\b",
+                      re.IGNORECASE), ("battery life",), 1),  # ("续航才4小时啊 黑色的有没有续航长一点的")
+          (re.compile(r"大一[号码]|大一些|大一?点|大瓶|(?<!多)大容量|\b(?:bigger|larger)\b|\b(?:a|one) size (?:up|bigger|larger)\b|\bsize up\b",
                       re.IGNORECASE), ("size", "capacity", "diameter", "screen size", "frame size"), 1),
           (re.compile(r"小一[号码]|小一些|小一?点|小瓶|\bsmaller\b|\b(?:a|one) size (?:down|smaller)\b|\bsize down\b", re.IGNORECASE),
            ("size", "capacity", "diameter", "screen size", "frame size"), -1),

@@ -2042,3 +2042,34 @@ def test_another_thing_asked_the_same_way_right_after_one_not_sold(shop):
     camping.say("product_info", "有帐篷吗 周末去露营")
     mat = camping.say("product_info", "那防潮垫呢")
     assert "防潮垫" in mat and "没有" in mat
+
+
+def test_shared_options_hold_for_both_sides_a_longer_battery_and_what_a_shopper_does_not_want(shop):
+    boots = Conversation(shop, "zh").say("product_info", "登山靴要11码防水的，真皮的跟合成的哪个便宜")
+    assert "259.75" in boots and "已售罄" in boots  # (the 11 waterproof synthetic is sold out: said, not a size 12 instead)
+    helmet = Conversation(shop, "zh").say("product_info", "骑行头盔S码白色 中等通风和低通风的差价是多少")
+    assert "213.86" in helmet and "180.02" in helmet and "33.84" in helmet  # (中等通风 is no size M)
+    earbuds = Conversation(shop, "zh")
+    earbuds.say("product_info", "防水的无线耳机有吗")
+    earbuds.say("product_info", "黑色那款呢")
+    assert "已售罄" in earbuds.say("product_info", "才4小时 有没有续航长一点的黑色")  # (6 and 8 hours in black: sold out)
+    watch = Conversation(shop).say("product_info", "what straps does the wristwatch have? I want something that isn't leather")
+    assert "leather" not in watch and "metal" in watch
+    grill = Conversation(shop).say("product_info", "do you sell grills? charcoal please, gas is too much hassle")
+    assert "gas" not in grill and "924.50" in grill
+    hose = Conversation(shop).say("product_info", "garden hose - vinyl ones crack. which lengths come in rubber or latex?")
+    assert "25ft" in hose and "50ft" in hose and "vinyl" not in hose
+    camera = Conversation(shop, "zh").say("recommend", "想买个运动相机 不防水的不要 预算五百左右")
+    assert "521.07" not in camera and "466.75" in camera  # (not the one that is not waterproof)
+    assert "457.81" in Conversation(shop).say("recommend", "I've got four hundred and sixty dollars for a dumbbell set")
+
+
+def test_a_gift_for_him_is_a_mens_perfume_the_tallest_of_the_wood_ones_and_a_basic_kit(shop):
+    perfume = Conversation(shop, "zh").say("recommend", "想送男朋友一瓶perfume 木质调的 320以内")
+    assert "312.04" in perfume and "288.75" not in perfume  # (the women's woody one is cheaper, not his)
+    assert "505.62" in Conversation(shop, "zh").say("product_info", "木头书架最高的多高")
+    kit = Conversation(shop, "zh")
+    kit.say("product_info", "化妆套装中等肤色的有哪些")
+    kit.say("product_info", "专业版的呢")
+    assert "237.37" in kit.say("product_info", "那基础款多少")
+    assert "没有" in Conversation(shop, "zh").say("product_info", "有没有air fryer卖")

@@ -15,7 +15,7 @@ from agent.dialogue.variant_answers import (ANOTHER, CLAUSES, EACH, MOST_LISTED,
                                            stock_lines, variant_answer)
 from agent.catalogue_search import closest_products, products_for, same_head, uses_named, without_uses_of
 from agent.catalogue_words import Attribute, asked_attributes
-from agent.variants import asked_variants, fits, fitting, named_options, owner_of_options
+from agent.variants import asked_variants, fits, fitting, for_whom, named_options, owner_of_options, without_unwanted
 
 
 _TORN = re.compile(r"\btorn between\b|\bdeciding between\b|\bcan'?t decide between\b|纠结", re.IGNORECASE)
@@ -103,12 +103,17 @@ def _facts_of(turn: Turn, catalogue: dict, name: str | None) -> Answer:
     asked = [a for a in asked_attributes(products.without_products(turn.text)) if not a.words.search(name)]
     if asked and turn.dialogue.variant in product["variants"] and _EITHER_OF_IT.search(turn.text):
         return _attributes_answer(turn, name, product, asked)  # ("is that one digital or does it have hands": of it)
+    if asked and (answer := _most_of(turn, name, product, asked, with_named=True)):  # ("木头的书架最高的有多高")
+        return answer
     if (answer := variant_answer(turn, name, catalogue[name], product)):
         return answer
     if asked:
         return _attributes_answer(turn, name, product, asked)
     variants = list(product["variants"].values())
+    # (less what the shopper does not want: "what straps does it have? something that isn't leather"; in English, where a
+    # negation ends at its clause: "哦不是空气净化器有没有带夜间模式的…" would lose the night mode it asks for)
     in_stock = [v for v in variants if v["available"]]
+    in_stock = without_unwanted(in_stock, turn.text) if turn.language == "en" else in_stock
     turn.dialogue.variant, turn.dialogue.asked_options = None, {}  # "what can I buy today then?": all of them again
     if not in_stock:
         return turn.answer("out_of_stock", {"product": product}, name=name)
@@ -299,7 +304,7 @@ def cheapest(turn: Turn, product_id: str, budget: Decimal | None = None, words: 
     """The lowest price in stock (within the budget; of the ones with the options the words name, where
     some have them: "has to be waterproof, under 300"), if any."""
     in_stock = [v for v in turn.product(product_id)["variants"].values() if v["available"]]
-    in_stock = (fitting(in_stock, words) if words else []) or in_stock
+    in_stock = (fitting(in_stock, f"{words} {for_whom(in_stock, words)}") if words else []) or in_stock  # (a gift for him)
     prices = [Decimal(str(v["price"])) for v in in_stock if budget is None or Decimal(str(v["price"])) <= budget]
     return f"{min(prices):.2f}" if prices else None
 
@@ -354,10 +359,8 @@ def _attributes_answer(turn: Turn, name: str, product: dict, asked: list[Attribu
     # ("带蜂窝网络的" … "哪个容量大": the options asked about before still hold, unless no longer minded)
     asked_before = {k: set(v) for k, v in still_minded(turn.dialogue.asked_options, turn.text).items()}
     shown = [known] if known else [v for v in in_stock if fits(v, asked_before) == len(asked_before)] or in_stock
-    if (most := MOST.search(turn.text)) and (picks := _at_the_end(shown, asked, least=bool(most["least"]))):
-        turn.dialogue.variant = picks[0]["item_id"]  # "书架最高的有多高", "longest garden hose", "变焦倍数最大"
-        return turn.answer("variant_facts", {"product": product}, name=name, lines="; ".join(turn.say(
-            "variant_stock", options=options(pick), price=pick["price"], stock=turn.say("in_stock")) for pick in picks))
+    if (answer := _most_of(turn, name, product, asked)):
+        return answer
     lines, missing, said = [], [], set()
     for attribute in asked:
         keys = [k for k in variants[0]["options"] if k.lower() in attribute.keys]
@@ -370,6 +373,37 @@ def _attributes_answer(turn: Turn, name: str, product: dict, asked: list[Attribu
     if missing:
         reply += turn.say("attribute_not_listed", name=name, what=", ".join(missing), options=options_summary(shown))
     return Answer(reply.strip(), {"product": product})
+
+
+def _most_of(turn: Turn, name: str, product: dict, asked: list[Attribute], with_named: bool = False) -> Answer | None:
+    """The ones in stock at the end of the attribute asked ("书架最高的有多高", "longest garden hose", "变焦倍数最大"), of
+    those asked about before, the one talked about or (`with_named`) those the message names ("木头的书架最高的")."""
+    if not (most := MOST.search(turn.text)) or with_named and money.budget(turn.text) is not None:
+        return None  # (not "防水的 最多500": a budget)
+    variants = list(product["variants"].values())
+    known = None if any(w.search(turn.text) for w in ANOTHER.values()) else product["variants"].get(turn.dialogue.variant or "")
+    in_stock = [v for v in variants if v["available"]] or variants
+    wanted = {k: set(v) for k, v in still_minded(turn.dialogue.asked_options, turn.text).items()}
+    now = named_options(variants, products.without_products(turn.text)) if with_named else {}
+    gone = []
+    if now:
+        wanted |= now
+        named = [v for v in variants if fits(v, wanted) == len(wanted)]
+        if not any(v["available"] for v in named):
+            return None  # (none in stock has what is named: said so, with the closest, by the variant answer)
+        # ("the longest one with a maple deck": the 34-inch maple one, sold out, said beside the longest in stock, where
+        # none in stock reaches that end)
+        ends = [product["variants"][v["item_id"]] for v in _at_the_end([{**v, "available": True} for v in named], asked,
+                                                                         least=bool(most["least"]))]
+        gone = ends[:1] if not any(v["available"] for v in ends) else []
+    shown = [known] if known and not now else [v for v in in_stock if fits(v, wanted) == len(wanted)] or in_stock
+    if not (picks := _at_the_end(shown, asked, least=bool(most["least"]))):
+        return None
+    if now:  # ("SD card 的那几款 哪个 zoom 最大" … "便宜那个呢": the cheaper of those, not the one shown)
+        turn.dialogue.variant, turn.dialogue.asked_options = None, {k: sorted(v) for k, v in wanted.items()}
+    else:
+        turn.dialogue.variant = picks[0]["item_id"]
+    return turn.answer("variant_facts", {"product": product}, name=name, lines=stock_lines(turn, [*gone, *picks]))
 
 
 def _at_the_end(variants: list[dict], asked: list[Attribute], least: bool) -> list[dict]:

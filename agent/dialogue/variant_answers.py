@@ -10,7 +10,7 @@ from itertools import combinations, zip_longest
 
 from agent.dialogue import money, products, reading
 from agent.dialogue.turn import Answer, Turn, options
-from agent.variants import (ZH_COLOURS, asked_variants, colours_not_made, numbers_not_made, fits, fitting, named_options, option_value, option_words, stepped,
+from agent.variants import (ZH_COLOURS, asked_variants, colours_not_made, numbers_not_made, fits, fitting, for_whom, named_options, option_value, option_words, stepped,
                             without_unwanted)
 
 
@@ -200,6 +200,7 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
         # ("whats the diff between those 2" after two bamboo skateboards: the two, side by side)
         return Answer(turn.say("variant_facts", name=name, lines=stock_lines(turn, two)), {"product": product})
     text = _NOT_NEEDED.sub(" ", turn.text)  # ("any cheaper? doesnt have to be wireless": wireless is no choice)
+    text = f"{text} {for_whom(variants, text)}"  # ("想给男朋友买个perfume": the men's ones)
     # ("so what 17 inch ones do you actually have": those, whatever was asked before; in stock)
     which_ones = bool(_WHICH_ONES.search(text) and named_options(variants, text))
     # ("anything waterproof that's cheaper?" after a price: below that one, with only what is named now)
@@ -219,7 +220,10 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
     asks_which = frozenset(k for k, words in _ANY.items() if words.search(text))
     open_keys = frozenset(k for k in asks_which if named_now.get(k, set()) <= set(asked_before.get(k, ()))
                           or ANOTHER[k].search(text))  # ("只有灰色吗？别的颜色有没有": the other colours)
-    side = _compared(variants, text, before)
+    # (values accepted either way under a question of another option are no two set side by side: "which lengths can I
+    # get in rubber or latex?")
+    side = None if open_keys and not reading.COMPARES.search(text) and not money.CHEAPER.search(text) \
+        else _compared(variants, text, before)
     asked, closest = side or asked_variants(variants, text, before, open_keys, again=bool(reading.BARE_PRICE.fullmatch(text)))
     # none has all that is named: what the question itself names ("8GB ram is kinda low. what about the black
     # 17-inch i7 one?"), or without what was asked before ("那黑色4杯的呢" after a black 8-cup one with a grinder)
@@ -459,7 +463,8 @@ def _compared(variants: list[dict], text: str, before: dict | None = None) -> tu
                       {**shared, **part}, part, {k: v for k, v in part.items() if k in apart}):
             exact = sorted((v for v in variants if fits(v, named) == len(named)),
                            key=lambda v: (not v["available"], Decimal(str(v["price"]))))
-            if exact and (exact[0]["available"] or named is part):
+            # (one that has all this side says, sold out, is said so: "登山靴11码防水的，真皮的和合成材料的哪个便宜")
+            if exact and (exact[0]["available"] or named is part or not kept and {**shared, **part}.items() <= named.items()):
                 picks.append(exact[0])
                 break
         else:
