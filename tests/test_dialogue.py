@@ -2067,9 +2067,14 @@ def test_shared_options_hold_for_both_sides_a_longer_battery_and_what_a_shopper_
 def test_a_gift_for_him_is_a_mens_perfume_the_tallest_of_the_wood_ones_and_a_basic_kit(shop):
     perfume = Conversation(shop, "zh").say("recommend", "想送男朋友一瓶perfume 木质调的 320以内")
     assert "312.04" in perfume and "288.75" not in perfume  # (the women's woody one is cheaper, not his)
+    husband = Conversation(shop).say("recommend", "my husband's birthday is soon, I'd like to get him a perfume, about 300")
+    assert "298.52" in husband and "288.75" not in husband
     assert "505.62" in Conversation(shop, "zh").say("product_info", "木头书架最高的多高")
     kit = Conversation(shop, "zh")
     kit.say("product_info", "化妆套装中等肤色的有哪些")
     kit.say("product_info", "专业版的呢")
     assert "237.37" in kit.say("product_info", "那基础款多少")
     assert "没有" in Conversation(shop, "zh").say("product_info", "有没有air fryer卖")
+    from agent.dialogue.meant import meant_intent
+    ordered = "I ordered a tablet and picked the wrong storage, can I still change it?"
+    assert meant_intent("modify_order", {}, ordered, {}) == "modify_order"  # (theirs, not the catalogue's options)
