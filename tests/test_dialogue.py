@@ -2069,6 +2069,8 @@ def test_a_gift_for_him_is_a_mens_perfume_the_tallest_of_the_wood_ones_and_a_bas
     assert "312.04" in perfume and "288.75" not in perfume  # (the women's woody one is cheaper, not his)
     husband = Conversation(shop).say("recommend", "my husband's birthday is soon, I'd like to get him a perfume, about 300")
     assert "298.52" in husband and "288.75" not in husband
+    dad = Conversation(shop, "zh").say("recommend", "想买个适合送爸爸的东西 他爱钓鱼 两百左右")
+    assert "1822.82" not in dad and "$" in dad  # (nothing for the need: gifts within the budget, not a watch at 9x it)
     assert "505.62" in Conversation(shop, "zh").say("product_info", "木头书架最高的多高")
     kit = Conversation(shop, "zh")
     kit.say("product_info", "化妆套装中等肤色的有哪些")

@@ -390,7 +390,8 @@ def _cross_sell(turn: Turn, promotions: list[dict], name: str = "") -> Offer | N
     return Offer(name=fresh[0][1][0], coupon=fresh[0][0]["coupon"], percent=fresh[0][0]["percent_off"]) if fresh else None
 
 
-_GIFT = re.compile(r"\bgifts?\b|\bpresents?\b|secret santa|stocking|礼物|送(?:给|他|她|人)", re.IGNORECASE)
+_GIFT = re.compile(r"\bgifts?\b|\bpresents?\b|secret santa|stocking|礼物|送(?:给|他|她|人|我?(?:爸|妈|老公|老婆|男朋友|女朋友|"
+                   r"男友|女友|朋友|闺蜜|孩子|儿子|女儿|爷爷|奶奶|外公|外婆|长辈|同事|老师))", re.IGNORECASE)  # ("适合送爸爸的东西")
 _OTHER_SHOPS = re.compile(r"别家|别的(?:店|家|平台)|其他(?:店|家|平台|商家)|淘宝|京东|拼多多|\bother (?:shops?|stores?|sites?)\b|"
                           r"(?<![a-z])amazon(?![a-z])|\bcompetitors?\b|\bprice ?match", re.IGNORECASE)
 _OTHERS_HAVE_IT = re.compile(r"^(?!.*(?:match|cheaper|便宜|价)).*(?:\bother (?:shops?|stores?|sites?)\b[^.?!]{0,20}\b(?:does|do|has|have|sells?)\b|"
