@@ -301,8 +301,8 @@ _COLOUR_WORD = re.compile(r"(?<![a-z-])(?:black|white|red|blue|green|grey|gray|s
 
 
 # whom a gift is for, where the product is made for men or women ("想给男朋友买个perfume", "for my wife", "my husband's
-# birthday … get him a perfume"); no option
-# word of its own: said of any product, it would narrow a need to the products that have a gender
+# birthday … get him a perfume"); no option word of its own: said of any product, it would narrow a need to the
+# products that have a gender
 _FOR_HIM = re.compile(r"(?:\b(?:for|get|buy|gift|give) (?:my |our |the )?|\bmy |给(?:我)?|送(?:给)?(?:我)?)(?:boyfriend|bf|husband|hubby|dad|father|son|brother|grandpa|"
                       r"grandfather|him\b|男朋友|男友|老公|爸|父亲|儿子|哥|弟|爷爷|外公|他)", re.IGNORECASE)
 _FOR_HER = re.compile(r"(?:\b(?:for|get|buy|gift|give) (?:my |our |the )?|\bmy |给(?:我)?|送(?:给)?(?:我)?)(?:girlfriend|gf|wife|wifey|mom|mum|mother|daughter|sister|"
