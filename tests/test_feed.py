@@ -125,6 +125,26 @@ def test_a_message_typed_offline_is_sent_once_when_back(service, context):
     assert len(bubbles(page, "bot")) == 1 and bubbles(page, "me") == ["do you ship to Canada?"]
 
 
+def test_a_message_typed_while_the_conversation_opens_is_sent_when_it_has(service, context):
+    """A slow network holds the widget's first request (it opens the conversation) for 1.5 s; what the shopper
+    types meanwhile waits for the conversation, and is answered, not dropped as 'offline'."""
+    page = context.new_page()
+
+    def slow(route):
+        page.wait_for_timeout(1500)
+        route.continue_()
+
+    page.route("**/v1/sessions", slow)
+    page.goto(f"{service}/chat")
+    page.wait_for_selector(".sc-form")
+    say(page, "do you ship to Canada?")
+    assert bubbles(page, "me") == ["do you ship to Canada?"]  # shown at once, waiting to be sent
+    wait_for_count(page, "bot", 1)
+    page.wait_for_timeout(500)
+    assert len(bubbles(page, "bot")) == 1 and bubbles(page, "me") == ["do you ship to Canada?"]
+    assert page.locator(".sc-pending, .sc-failed, .sc-error").count() == 0
+
+
 def test_every_reply_once_while_the_socket_drops_5_times_in_20_turns(service, context):
     page = context.new_page()
     running = []

@@ -20,6 +20,7 @@ class ShopChat {
     this.shown = new Map();     // request_id → bubble of a reply shown (or being streamed)
     this.mine = new Map();      // client key → own bubble not yet confirmed by the feed
     this.retry = 0;
+    this.forgetSession();
     this.render();
     this.start();
   }
@@ -45,9 +46,15 @@ class ShopChat {
     document.addEventListener('visibilitychange', () => document.hidden || this.reconnectNow());
   }
 
+  forgetSession() {  // what is typed until the next conversation opens waits for it (this.opened)
+    this.session = null;
+    this.opened = new Promise((resolve) => { this.markOpened = resolve; });
+  }
+
   async start() {
     try {
       this.session = JSON.parse(localStorage.getItem(STORE) || 'null') || await this.open();
+      this.markOpened();
       this.connect();
     } catch (err) {
       this.notice(err.message || t('offline'), 'error');
@@ -94,7 +101,7 @@ class ShopChat {
     localStorage.removeItem(STORE);
     this.lastSeq = 0;
     this.notice(t('expired'), 'info');
-    this.session = null;
+    this.forgetSession();
     this.start();
   }
 
@@ -213,11 +220,11 @@ class ShopChat {
 
   // a turn sent over HTTP with an idempotency key: a retry after a dropped connection is the same turn
   async post(shown, init) {
-    if (!this.session) return this.notice(t('offline'), 'error');
     const key = uuid();
     const bubble = this.bubble('me', shown);
     bubble.classList.add('sc-pending');
     this.mine.set(key, bubble);
+    await this.opened;  // typed while the conversation was still opening: sent once it is, not dropped
     const url = new URL(`v1/sessions/${this.session.session_id}/messages`, BASE);
     const headers = { ...init.headers, Authorization: `Bearer ${this.session.session_token}`, 'Idempotency-Key': key };
     for (let attempt = 0; ; attempt++) {
