@@ -28,7 +28,7 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "木制": "wood", "金属": "metal", "中等大小": "medium", "中等房间": "medium", "中型房间": "medium", "小房间": "small", "小卧室": "small", "房间不大": "small", "房间不太大": "small", "屋子不大": "small", "卧室不大": "small", "卧室不太大": "small", "房间比较小": "small", "房间很小": "small", "客厅挺大": "large", "客厅很大": "large", "客厅比较大": "large", "房间挺大": "large", "房间很大": "large", "房间比较大": "large", "大房间": "large", "大客厅": "large", "高通风": "high ventilation", "通风好": "high ventilation", "通风最好": "high ventilation", "最通风": "high ventilation", "低通风": "low ventilation", "中通风": "medium ventilation", "中等通风": "medium ventilation", "指针": "analog", "数显": "digital", "数字显示": "digital",
                "网布": "mesh", "网面": "mesh", "网眼": "mesh", "布艺": "fabric", "布面": "fabric", "硅胶": "silicone",
                "固定扶手": "fixed", "可调节扶手": "adjustable", "可调扶手": "adjustable", "无扶手": "none",
-               "标准靠背": "standard", "高靠背": "high-back", "tall backrest": "high-back", "tall back": "high-back", "high backrest": "high-back", "中等亮度": "medium", "高亮度": "high", "低亮度": "low",
+               "标准靠背": "standard", "高靠背": "high-back", "tall backrest": "high-back", "tall back": "high-back", "high backrest": "high-back", "中等亮度": "medium", "高亮度": "high", "亮度高": "high", "亮度中等": "medium", "亮度低": "low", "低亮度": "low",
                "电池供电": "battery", "充电的": "rechargeable", "充电式": "rechargeable", "充电款": "rechargeable", "能充电": "rechargeable", "可以充电": "rechargeable", "插电脑": "usb",
                "别太亮": "medium low", "不要太亮": "medium low", "不用太亮": "medium low", "不太亮": "medium low", "not too bright": "medium low", "冲电的": "rechargeable", "可充电": "rechargeable", "干电池": "aa batteries", "装电池": "aa batteries", "插电": "ac adapter electric", "a牌": "brand a", "b牌": "brand b", "c牌": "brand c", "品牌a": "brand a", "品牌b": "brand b", "品牌c": "brand c",
                "深色": "dark", "浅色": "light", "深肤色": "dark", "深色皮肤": "dark", "浅肤色": "light", "白皙": "light", "中等肤色": "medium", "动物": "animals", "艺术": "art", "奇幻": "fantasy", "风景": "landscape", "初级": "beginner",
@@ -117,11 +117,11 @@ _BREAKS = r"(?: ones?)? (?:crack|break|leak|rust|fade|tear|peel|split)s?"  # ("h
 _NEGATED = re.compile(r"[^.;!?。；！？]*\bavoid (?:that|it|them|those)(?=\s*(?:[.!?。！？]|$))|"  # ("he chews fleece to pieces, so I'd rather avoid that")
                       r"\bno\s+(?!(?:more|bigger|larger|smaller|longer|heavier|higher|less|fewer)\b)[^\s,.;!?，。；！？]+|"  # ("no armrests standard back": standard wanted)
                       r"\b(?:not(?! just| only| merely)|(?:something|anything) (?:that|which) (?:is|are)n'?t|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want|need)|no need for|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\b(?:but|so|has to|have to|must|vs|versus)\b)"
-                      r"|(?:不是|不要|不想[用要]|不(?:太|怎么|大)?喜欢|讨厌|受不了|别是|别要|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]|燃气|煤气|灶|炉))\s?[^,.;!?，。；！？要换…\s()]*"
+                      r"|(?:不是|不要|不想[用要]|不(?:太|怎么|大)?喜欢|讨厌|受不了|别是|别要|别(?![的人太那这])(?=[^\s,，。；！？]{1,8}的)|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]|燃气|煤气|灶|炉))\s?[^,.;!?，。；！？要换…\s()]*"
                       r"|(?:[a-z][a-z0-9-]*(?: [a-z0-9-]+)?|(?<![不没无非])(?![不没无非])[\u4e00-\u9fff]{2,6})的?(?:[啊吧呀呢][\s，,]*)?就?(?:算了|不要了|不考虑了?|不要(?=\s|$|[，,。.;；!！?？]))"
                       rf"|\b[a-z][a-z0-9-]*{_MAKES_UNEASY}\b|\b[a-z][a-z0-9-]*{_FEELS_BAD}\b|\b[a-z][a-z0-9-]*{_BREAKS}\b",
                       re.IGNORECASE)  # ("没wifi", "不要 professional 的", "clicky的就算了", "clicky的不要 …", "扫地机器人就算了"; "no free wall socket
-#                    so it has to run off USB": USB wanted)
+#                    so it has to run off USB": USB wanted; "别塑料的" is no plastic, "别的也OK" anything else)
 
 
 _EN_ONES = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen " \
@@ -186,7 +186,7 @@ def option_words(text: str) -> str:
 
 
 _NEGATION_WORDS = re.compile(r"^(?:not|no|(?:something|anything) (?:that|which) (?:is|are)n'?t|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want|need)|no need for|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?|"
-                             r"不是|不要|不想[用要]|不喜欢|讨厌|受不了|别是|别要|而不是|没有|没)\s*(?:the |a |an )?|"
+                             r"不是|不要|不想[用要]|不喜欢|讨厌|受不了|别是|别要|别|而不是|没有|没)\s*(?:the |a |an )?|"
                              r"的?就?(?:算了|不要了|不考虑了?)$|\bavoid (?:that|it|them|those)$|"
                              rf"{_MAKES_UNEASY}$|{_FEELS_BAD}$|{_BREAKS}$", re.IGNORECASE)
 
@@ -233,6 +233,21 @@ def unwanted_options(variants: list[dict], text: str) -> dict[str, set[str]]:
     """{option: values} the shopper does not want: "水杯别是玻璃的" (not glass), "clicky的就算了"."""
     said = " ".join(_NEGATION_WORDS.sub("", m[0].strip()) for m in _NEGATED.finditer(unicodedata.normalize("NFKC", text).lower()))
     return named_options(variants, said) if said.strip() else {}
+
+
+def given_up(variants: list[dict], text: str) -> dict[str, set[str]]:
+    """{option: values} the shopper says they do not want, written as the catalogue writes them ("不要USB的了": USB;
+    not "不要medium了", a size M or a medium ventilation; not "not water resistant", which wants the ones without)."""
+    said = option_words(" ".join(_NEGATION_WORDS.sub("", m[0].strip())
+                                 for m in _NEGATED.finditer(unicodedata.normalize("NFKC", text).lower())))
+    found = {k: {x for x in xs if re.search(rf"(?<![a-z0-9]){re.escape(x)}(?![a-z0-9])", said)}
+             for k, xs in unwanted_options(variants, text).items() if not xs <= {"yes", "no"}}
+    return {k: xs for k, xs in found.items() if xs}
+
+
+def without_negated(text: str) -> str:
+    """The message less what it says it does not want ("算了不要USB的了，亮度高的那个呢": "亮度高的那个呢")."""
+    return _NEGATED.sub(" ", _NOT_NOT.sub(r" \1的 ", unicodedata.normalize("NFKC", text).lower()))
 
 
 def without_unwanted(variants: list[dict], text: str) -> list[dict]:

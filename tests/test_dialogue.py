@@ -2080,3 +2080,33 @@ def test_a_gift_for_him_is_a_mens_perfume_the_tallest_of_the_wood_ones_and_a_bas
     from agent.dialogue.meant import meant_intent
     ordered = "I ordered a tablet and picked the wrong storage, can I still change it?"
     assert meant_intent("modify_order", {}, ordered, {}) == "modify_order"  # (theirs, not the catalogue's options)
+
+
+def test_what_is_not_wanted_with_bie_a_backpack_of_his_own_and_another_colour_within_the_budget(shop):
+    kettle = Conversation(shop, "zh").say("recommend", "宿舍要个烧水壶 1L那种 别塑料的 150以内")
+    assert "137.17" in kettle and "plastic" not in kettle  # (别塑料的: not plastic; glass 1L ones are within it)
+    backpack = Conversation(shop).say("recommend", "I want to get him his own backpack, one with a hydration compartment")
+    assert "200.48" in backpack and "Water Bottle" not in backpack  # (his own: one to buy, not a thing he has)
+    thermostat = Conversation(shop, "zh").say("recommend", "smart thermostat 要Apple HomeKit的 260以内 最好white")
+    assert "260.68" in thermostat and "255.98" in thermostat  # (white is above it; stainless steel within it)
+    lamp = Conversation(shop).say("recommend", "a desk lamp under $150 that runs off USB")
+    assert "135.24" not in lamp  # (USB is a need: no AC adapter one offered for the budget)
+    from agent.dialogue.meant import meant_intent
+    phones = "Do you sell phones? I only care about ones I can actually order today."
+    assert meant_intent("shipping_policy", {}, phones, {}) == "product_info"  # (order today: to buy, none of theirs)
+
+
+def test_a_choice_let_go_two_sides_of_two_options_and_every_one_of_those_named(shop):
+    lamp = Conversation(shop, "zh")
+    lamp.say("product_info", "黑色的台灯有几款？")
+    lamp.say("product_info", "USB供电的是哪个价")
+    brighter = lamp.say("product_info", "算了不要USB的了，亮度高的那个呢")
+    assert "154.17" in brighter and "USB" not in brighter  # (black kept, USB let go, high brightness)
+    watch = Conversation(shop).say("product_info", "Which is cheaper, the wristwatch with the metal strap and white "
+                                                   "face, or the one with the leather strap and black face? It's for "
+                                                   "my son's graduation.")
+    assert "1822.82" in watch and "1908.15" in watch and "2127.62" not in watch
+    mat = Conversation(shop, "zh").say("product_info", "瑜伽垫是啥材质的？有没有天然橡胶的")
+    assert "TPE" in mat and "已售罄" in mat  # (the materials, and natural rubber sold out)
+    beds = Conversation(shop, "zh").say("product_info", "宠物床中号的有哪些")
+    assert all(p in beds for p in ("191.21", "195.26", "196.53", "204.09"))  # (every medium one in stock)

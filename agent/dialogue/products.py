@@ -183,8 +183,9 @@ def only_theirs(text: str) -> set[str]:
     return {n for n, _ in products_in(text)} - {n for n, _ in products_in(_MINE.sub(" ", text))}
 
 
-_MINE = re.compile(r"\b(?:my|our|his|their|her(?!\s+(?:an?|the|some|one)\b))\s+(?:own\s+|old\s+|current\s+)?[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?|我(?:的|家的?)[^\s，,。.;；!！?？的]{1,6}|"
-                   r"家里的?[^\s，,。.;；!！?？的是]{1,6}(?=是|用的)",  # ("家里音箱是Echo": theirs)
+_MINE = re.compile(r"\b(?:my|our|his|their|her(?!\s+(?:an?|the|some|one)\b))\s+(?!own\b)(?:old\s+|current\s+)?[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?|我(?:的|家的?)[^\s，,。.;；!！?？的]{1,6}|"
+                   r"家里的?[^\s，,。.;；!！?？的是]{1,6}(?=是|用的)",  # ("家里音箱是Echo": theirs; "get him his own
+                   #                                                 backpack" is one to buy)
                    re.IGNORECASE)
 
 

@@ -145,8 +145,9 @@ NOT_SENT_YET = re.compile(r"\b(?:anything|any orders?|what else|which orders?)\b
 ADDS_ITEM = re.compile(r"也(?:想|要)?(?:换|改|退)|两个一起|都换|一起换|一起退|^\W*(?:还有|另外)(?![^，,。]*[吗?？])|\bas well\b|\balso\b|\bboth\b", re.IGNORECASE)
 # (not "有啥能买的", "值得买的": things to buy)
 OWNS = re.compile(r"(?<![能想要该以得去])买的|(?<![要想])买了|我的|订单|你们卖的|(?:用|戴|穿)了(?:一|两|几|没)|收到|签收|"
-                  r"\border\b|\b(?:i|we|i've|we've|i just|we just) ordered\b|下单了|已下单|\bmy\b|\bbought\b|\bpurchased\b|\breceived\b|(?<!\byou )(?<!\bu )(?<!\bya )(?<!\byou've )(?<!\byouve )(?<!\bshe )(?<!\bhe )(?<!\bshe just )(?<!\bhe just )\bgot\b",
+                  r"(?<!\bcan )(?<!\bcould )(?<!\bto )(?<!\bactually )\border\b(?!\s+(?:it|one|them)\b)|\b(?:i|we|i've|we've|i just|we just) ordered\b|下单了|已下单|\bmy\b|\bbought\b|\bpurchased\b|\breceived\b|(?<!\byou )(?<!\bu )(?<!\bya )(?<!\byou've )(?<!\byouve )(?<!\bshe )(?<!\bhe )(?<!\bshe just )(?<!\bhe just )\bgot\b",
                   re.IGNORECASE)
+# ("ones I can actually order today": to buy, no order of theirs)
 # "got yoga mats?": do you have them, nothing got
 GOT_ANY = re.compile(r"^\W*got (?:any )?(?!(?:it|my|your|the|that|this|them|an?)\b)[a-z][a-z -]{1,30}\?", re.IGNORECASE)
 # buying elsewhere, said as a threat ("再不回我就去别家买了"): no purchase of theirs, and no question about other shops

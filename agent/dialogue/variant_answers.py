@@ -11,7 +11,7 @@ from itertools import combinations, zip_longest
 from agent.dialogue import money, products, reading
 from agent.dialogue.turn import Answer, Turn, options
 from agent.variants import (ZH_COLOURS, asked_variants, colours_not_made, numbers_not_made, fits, fitting, for_whom, named_options, option_value, option_words, stepped,
-                            without_unwanted)
+                            given_up, without_negated, without_unwanted)
 
 
 DEAREST = re.compile(r"most expensive|priciest|highest price|最贵|价格最高|(?<![最更])贵(?:一?点)?的那[个款台把双件只张]|"
@@ -99,10 +99,11 @@ _WHICH_ONES = re.compile(r"\b(?:what|which) (?:[\w-]+ ){0,3}ones\b|\bwhat (?:[\w
 _OPTION_NAMES = (("color", "colou?rs?", "颜色|顏色"), ("size", "sizes?", "尺码|尺寸|大小|码"), ("material", "materials?", "材质|材料"),
                  ("height", "heights?", "高度"), ("length", "lengths?", "长度"), ("capacity", "capacit(?:y|ies)", "容量"),
                  ("pieces", "(?:pieces|piece count)", "片数"))
-_ANY = {key: re.compile(rf"\b(?:any|whatever|whichever|which|what|other|another|different)\s+{en}\b(?!\s*(?:but|except)\b|\s*\d)|"
+_ANY = {key: re.compile(rf"\b(?:any|whatever|whichever|which|what|other|another|different)\s+(?:(?!but\b)[a-z]+\s+)?{en}\b(?!\s*(?:but|except)\b|\s*\d)|"
                         rf"{en}\s+(?:doesn'?t matter|is fine)|"
-                        rf"(?:{zh})(?:多少|大小)?(?:无所谓|不限|都行|都可以|随便)|(?:什么|任何|哪个)(?:{zh})都|(?:哪些|哪几种|几种|多少种|什么|其他|别的|换个|换一个|换种)(?:{zh})",
-                        re.IGNORECASE)  # ("which colours of that bottle are available then?": any colour)
+                        rf"(?:{zh})(?:多少|大小)?(?:无所谓|不限|都行|都可以|随便)|(?:什么|任何|哪个)(?:{zh})都|(?:哪些|哪几种|几种|多少种|什么|啥|其他|别的|换个|换一个|换种)(?:{zh})",
+                        re.IGNORECASE)  # ("which colours of that bottle are available then?": any colour; "what deck
+#                                            lengths", "是啥材质的")
         for key, en, zh in _OPTION_NAMES}
 # another value than the one asked before: "the other colour?", "换个颜色呢"
 ANOTHER = {key: re.compile(rf"\b(?:the other|another|other|different)\s+{en}\b|(?:其他|别的|换个|换一个|换种|另一个?)(?:{zh})", re.IGNORECASE)
@@ -200,6 +201,11 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
         # ("whats the diff between those 2" after two bamboo skateboards: the two, side by side)
         return Answer(turn.say("variant_facts", name=name, lines=stock_lines(turn, two)), {"product": product})
     text = _NOT_NEEDED.sub(" ", turn.text)  # ("any cheaper? doesnt have to be wireless": wireless is no choice)
+    if len(dropped := given_up(variants, text)) == 1 and any(option_value(x) in dropped.get(k, ()) for k, xs in asked_before.items() for x in xs):
+        # an earlier choice let go: no longer asked, nor named now ("黑色的台灯" … "USB供电的" … "算了不要USB的了，亮度高的
+        # 那个呢": black and high)
+        asked_before = {k: xs for k, xs in asked_before.items() if not {option_value(x) for x in xs} & dropped.get(k, set())}
+        text = without_negated(text)
     text = f"{text} {for_whom(variants, text)}"  # ("想给男朋友买个perfume": the men's ones)
     # ("so what 17 inch ones do you actually have": those, whatever was asked before; in stock)
     which_ones = bool(_WHICH_ONES.search(text) and named_options(variants, text))
@@ -263,7 +269,7 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
     if shown_last and (below := [v for v in asked if v["available"]
                                  and Decimal(str(v["price"])) < Decimal(str(shown_last["price"]))]):
         asked = below
-    over = ""
+    over = other_colour = ""
     if (budget := money.budget(turn.text)) is not None and asked:
         reach = money.reach(turn.text)  # (a budget said roughly holds a tenth above it: "两百出头" of a $202.39 backpack)
         within = [v for v in asked if Decimal(str(v["price"])) <= reach]
@@ -271,7 +277,16 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
         # ("any headphones under $344? wireless": those within it are sold out; "头戴式耳机有300美元以内的吗": none is
         # within it; not a number far below every price, more likely a weight or a size: "if I go up to 30-50")
         if above and not any(v["available"] for v in within) and (within or 2 * budget >= Decimal(str(above[0]["price"]))):
+            wanted = {**before, **named_now}
             over, asked, named_now = turn.say("nothing_within", budget=budget) + " ", above[:1], {}  # the nearest above
+            # and, within it, the cheapest one in stock in another colour, where all else named holds ("Apple HomeKit
+            # … 260以内，颜色最好white": white is $260.68, stainless steel $255.98; a size, a laptop compartment or USB
+            # power is a need, not let go)
+            rest = {k: x for k, x in wanted.items() if k != "color"}
+            if "color" in wanted and (near := min((v for v in variants if v["available"] and Decimal(str(v["price"])) <= reach
+                                                   and fits(v, rest) == len(rest)),
+                                                  key=lambda v: Decimal(str(v["price"])), default=None)):
+                other_colour = turn.say("within_other_colour", budget=budget, options=options(near), price=near["price"])
         elif within:  # ("两百块以内的宠物床 要大号的": those within it, in stock and cheapest first)
             asked = sorted(within, key=lambda v: (not v["available"], Decimal(str(v["price"]))))
     if money.CHEAPER.search(turn.text) or CHEAPEST.search(turn.text):  # "the cheapest wireless ones in stock"
@@ -279,10 +294,12 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
     asked = _each_value_in_turn(without_unwanted(asked, turn.text), named_now)  # ("best for dog hair? cordless if
     # poss": some of each; "clicky的就算了": none of those)
     turn.dialogue.product, turn.dialogue.variant = name, asked[0]["item_id"] if len(asked) == 1 else None
-    if (every := EACH.search(turn.text) or _HOW_MANY.search(turn.text)) and any(v["available"] for v in asked):
-        asked = [v for v in asked if v["available"]]  # ("适合dark skin的有几种？都多少钱": every one there is to buy)
+    if (every := EACH.search(turn.text) or _HOW_MANY.search(turn.text) or which_ones) and any(v["available"] for v in asked):
+        asked = [v for v in asked if v["available"]]  # ("适合dark skin的有几种？都多少钱", "宠物床中号的有哪些": every one
+        #                                              there is to buy)
     lines = stock_lines(turn, asked[:MOST_LISTED if open_keys or every else 3])  # ("大号的宠物床有哪些颜色": all of them)
     reply = over + (turn.say("variant_facts", name=name, lines=lines) if asked else turn.say("no_such_variant", name=name))
+    reply += other_colour
     if asked and (lead := _yes_no_lead(turn, variants, asked, named_now)):  # "蓝牙音箱防水吗": yes or some, first
         reply = lead + reply
     if asked and let_go and not set(let_go) & set(named_now) and not products.corrects(turn.text) \
@@ -437,7 +454,7 @@ def _compared(variants: list[dict], text: str, before: dict | None = None) -> tu
     where a variant has them ("portable gas grill vs portable charcoal grill, the basic ones")."""
     if not VERSUS.search(text):  # ("compare the 12 inch white analog with the 14 inch …"; not "… bagless with pet
         text = _COMPARE_WITH.sub(r"\1 vs ", text)  # hair removal versus the upright …")
-    parts = [named for p in VERSUS.split(text) if (named := named_options(variants, p))]  # (not "…, and by how much?")
+    parts = _sides(variants, text)  # (not "…, and by how much?")
     if len(parts) < 2 and (EACH.search(text) or reading.COMPARES.search(text)):  # ("我要size 10 gray leather的，老婆要
         clauses = [named for p in CLAUSES.split(text) if (named := named_options(variants, p))]  # size 6 black的，各多少钱")
         parts = clauses if all(len(v) == 1 for named in clauses for v in named.values()) else parts  # (each one variant)
@@ -450,7 +467,7 @@ def _compared(variants: list[dict], text: str, before: dict | None = None) -> tu
     # (a sentence that sets nothing side by side holds for both: "他头不大不小M码。红色高通风的那款跟白色的比")
     sentences, context = [x for x in re.split(r"(?<=[.!?。！？])\s*", text) if x.strip()], {}
     if len(sentences) > 1 and not fixed and (pair := next((x for x in sentences if len([p for p in VERSUS.split(x) if p.strip()]) > 1), None)):
-        if len(inner := [named for p in VERSUS.split(pair) if (named := named_options(variants, p))]) > 1 \
+        if len(inner := _sides(variants, pair)) > 1 \
                 and _told_apart(inner):
             parts, context = inner, named_options(variants, " ".join(x for x in sentences if x is not pair))
     picks, apart = [], _apart_by(parts)
@@ -477,7 +494,18 @@ def _compared(variants: list[dict], text: str, before: dict | None = None) -> tu
     return (picks, None) if len(picks) > 1 else None
 
 
+def _sides(variants: list[dict], text: str) -> list[dict]:
+    """The options each side of a comparison names; two sides of two options each are two, not four ("the one with
+    the metal strap and white face, or the one with the leather strap and black face?")."""
+    parts = [named for p in VERSUS.split(text) if (named := named_options(variants, p))]
+    if len(parts) > 2 and len(two := [named for p in _EITHER.split(text) if (named := named_options(variants, p))]) == 2 \
+            and _told_apart(two):
+        return two
+    return parts
+
+
 CLAUSES = re.compile(r"[，,;；。!！?？]")
+_EITHER = re.compile(r"\bvs\.?|\bversus\b|\bcompared (?:to|with)\b|\bor\b|还是", re.IGNORECASE)  # (VERSUS less "and")
 
 
 def still_minded(asked: dict, text: str, variants: list[dict] | None = None) -> dict:
