@@ -213,3 +213,18 @@ def test_held_out_questions_meet_the_goals(vector_dir):
     assert len(answered) / total >= 0.40
     assert right / len(answered) >= 0.95
     assert [t for t in split["not_faq"] if cache.lookup(t, language_of(t))] == []
+
+
+async def test_a_town_named_does_not_keep_a_delivery_question_from_its_answer(cache):
+    """The graph's cache step (agent/nodes.py): a destination the FAQ's questions never name is looked past."""
+    from types import SimpleNamespace
+
+    from agent import nodes
+
+    deps = SimpleNamespace(cache=cache, settings=SimpleNamespace(intent_confidence_threshold=0.6))
+    for text in ("how long would it take to arrive in Seattle?", "how long does shipping to Hong Kong take?"):
+        state = {"text": text, "language": "en", "understanding": {"intent": "shipping_policy", "confidence": 0.9}}
+        assert "3–5 business days" in (await nodes.answer_cache(state, deps))["cached_answer"]
+    hong_kong = {"text": "how long does shipping to Hong Kong take?", "language": "en",
+                 "understanding": {"intent": "shipping_policy", "confidence": 0.9}}
+    assert "other countries are not supported" in (await nodes.answer_cache(hong_kong, deps))["cached_answer"]

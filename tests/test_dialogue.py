@@ -2110,3 +2110,12 @@ def test_a_choice_let_go_two_sides_of_two_options_and_every_one_of_those_named(s
     assert "TPE" in mat and "已售罄" in mat  # (the materials, and natural rubber sold out)
     beds = Conversation(shop, "zh").say("product_info", "宠物床中号的有哪些")
     assert all(p in beds for p in ("191.21", "195.26", "196.53", "204.09"))  # (every medium one in stock)
+
+
+def test_too_dear_after_a_product_asks_for_cheaper_ones_and_if_i_order_today_asks_delivery_times():
+    from agent.dialogue.meant import meant_intent
+    shown = {"product": "Bluetooth Speaker", "last_intent": "product_info"}
+    assert meant_intent("price_promo", {}, "太贵了 有没有便宜点的", shown) == "recommend"  # (no promotion asked)
+    assert meant_intent("price_promo", {}, "有没有便宜点的优惠券", shown) in (None, "price_promo")
+    assert meant_intent("order_status", {}, "when will it get here if I order today?", {}) == "shipping_policy"
+    assert meant_intent("order_status", {}, "when will my order W2702727 get here?", {}) in (None, "order_status")

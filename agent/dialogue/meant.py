@@ -49,6 +49,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "account"
     if intent == "greeting" and _FAREWELL.search(text):
         return "thanks_bye"  # "Lovely. I shall think it over. Good day to you."
+    if intent == "order_status" and _IF_ORDERED.search(text) and not slots.get("order_id") \
+            and not reading.ORDER_ID.search(text) and task_of(context).intent != "order_status":
+        return "shipping_policy"  # "when will it get here if I order today?": no order yet, the delivery times
     if intent in ("exchange_item", "complaint", "modify_order") and _REFUND_WANTED.search(text) and not _INSTEAD.search(text) \
             and task_of(context).intent in ("", "order_status") and not reading.ADDRESS_WORDS.search(text):
         return "return_item"  # "Refund to my mastercard please — it's for the makeup kit, the shade is all wrong"
@@ -147,6 +150,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if (intent in ("thanks_bye", "greeting", "out_of_scope", None) or intent == "price_promo" and not OFFERS.search(text)) \
             and context.get("product") and reading.PRICE_AGAIN.search(text) and not task_of(context).intent:
         return "product_info"  # "行 就它了 再确认下价格", "OK 就这个 price 再说一遍?": the one settled on, its price again
+    if intent == "price_promo" and not OFFERS.search(text) and context.get("product") and money.CHEAPER.search(text) \
+            and not products.products_in(text) and not task_of(context).intent and not slots.get("order_id"):
+        return "recommend"  # "太贵了 有没有便宜点的" after red speakers: cheaper ones of it, no promotion asked
     if intent in ("shipping_policy", "return_policy") and products.products_in(text) \
             and (PRICE_ASKED.search(text) or reading.QUESTION.search(text) and _options_of_named(text)) \
             and not _POLICY_WORDS.search(text) and not reading.owns(text) and not slots.get("order_id"):
