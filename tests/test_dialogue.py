@@ -2119,3 +2119,13 @@ def test_too_dear_after_a_product_asks_for_cheaper_ones_and_if_i_order_today_ask
     assert meant_intent("price_promo", {}, "有没有便宜点的优惠券", shown) in (None, "price_promo")
     assert meant_intent("order_status", {}, "when will it get here if I order today?", {}) == "shipping_policy"
     assert meant_intent("order_status", {}, "when will my order W2702727 get here?", {}) in (None, "order_status")
+    assert meant_intent("out_of_scope", {}, "我买的耳机左耳没声音了 怎么办", {}) == "complaint"  # (theirs, broken)
+
+
+def test_is_it_asks_of_the_one_just_shown(shop):
+    speaker = Conversation(shop)
+    speaker.say("recommend", "cheapest bluetooth speaker?")
+    assert "water resistance: no" in speaker.say("product_info", "is it waterproof?")  # (that one, not the others)
+    zh = Conversation(shop, "zh")
+    zh.say("recommend", "最便宜的蓝牙音箱多少钱")
+    assert "water resistance: no" in zh.say("product_info", "它防水吗")

@@ -133,11 +133,12 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "recommend"  # "he wears a size 10 and needs them waterproof", "要黑色的 最好能定时": narrowed
     if task_of(context).intent == "recommend" and intent not in ORDER_INTENTS and products_for(text):
         return "recommend"  # "她平时喜欢瑜伽" after "a birthday gift for my girlfriend?": the need, narrowed
-    if intent in ("price_promo", "product_info", "recommend") and reading.OWNS.search(text) \
+    if intent in ("price_promo", "product_info", "recommend", "out_of_scope", None) and reading.OWNS.search(text) \
             and reading.BROKEN.search(text) and not reading.WANTS_NEW.search(text) and money.budget(text) is None \
             and not (names_option(text) and (STOCK.search(text) or PRICE_ASKED.search(text))):
-        return "complaint"  # "我买的相机两千九百多美元，到手就开不了机！！": theirs, broken, no catalogue question (not "My
-        # husband broke our kettle … I'd like the 2 liter stainless steel tea kettle … Is it available?": a new one)
+        return "complaint"  # "我买的相机两千九百多美元，到手就开不了机！！", "我买的耳机左耳没声音了 怎么办": theirs, broken, no
+        # catalogue question (not "My husband broke our kettle … I'd like the 2 liter stainless steel tea kettle … Is
+        # it available?": a new one)
     if intent in ("price_promo", "product_info", "recommend") and reading.OWNS.search(text) \
             and _DOES_NOT_FIT.search(text) and products.products_in(text) and not task_of(context).intent \
             and not _THIS_TIME.search(text):  # (not "上次买的M根本穿不下 这次要XL": a new one, this time)

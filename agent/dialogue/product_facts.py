@@ -68,6 +68,11 @@ _EITHER_OF_IT = re.compile(r"^(?!.*(?:in stock|available|price|how much|cost|有
                            r"\b[^.?!]*\bor\b|.*(?:它|这个|那个|这款|那款)(?:是)?[^，,。？?]*还是)", re.IGNORECASE)
 
 
+# a yes/no asked of the one just shown ("cheapest bluetooth speaker?" … "is it waterproof?", "那款有扶手吗")
+_ASKED_OF_IT = re.compile(r"^\W*(?:and |so |ok,? )?(?:is|does|has|can) (?:it|that one|this one|that|this)\b(?!.*\b(?:or|vs)\b)"
+                          r"|^\W*(?:它|这个|那个|这款|那款|这把|那把|这台|那台)(?:是|有|能|带|可以)?[^，,。？?还]{1,8}[吗么]", re.IGNORECASE)
+
+
 def _for_many(turn: Turn, catalogue: dict) -> Answer | None:
     """"If I order 10 of those, what's that before shipping?" after one variant in stock was shown: its price
     times the count, no product named again."""
@@ -101,8 +106,12 @@ def _facts_of(turn: Turn, catalogue: dict, name: str | None) -> Answer:
     product = turn.product(catalogue[name])
     # (an attribute the product's own name says is no question: "wireless" of the Wireless Earbuds)
     asked = [a for a in asked_attributes(products.without_products(turn.text)) if not a.words.search(name)]
-    if asked and turn.dialogue.variant in product["variants"] and _EITHER_OF_IT.search(turn.text):
-        return _attributes_answer(turn, name, product, asked)  # ("is that one digital or does it have hands": of it)
+    if asked and turn.dialogue.variant in product["variants"] and (_EITHER_OF_IT.search(turn.text) or _ASKED_OF_IT.search(
+            turn.text) and (named := named_options(list(product["variants"].values()), turn.text))
+            and all(values <= {"yes", "no"} for values in named.values())):
+        # ("is that one digital or does it have hands", "is it waterproof?": of it; not "does that one come in black?",
+        # "这个能插卡用流量吗": other ones asked for)
+        return _attributes_answer(turn, name, product, asked)
     if asked and (answer := _most_of(turn, name, product, asked, with_named=True)):  # ("木头的书架最高的有多高")
         return answer
     if (answer := variant_answer(turn, name, catalogue[name], product)):

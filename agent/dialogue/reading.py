@@ -132,7 +132,7 @@ PRICE_AGAIN = re.compile(r"(?:再|重新)?确认(?:一)?下?(?:价格|价钱|多
 UPGRADE = re.compile(r"换(?:一)?(?:把|台|个|张|双|款|件|只|套|部)?(?:好一?点|好些|更好|新的|新(?=[\u4e00-\u9fff]{1,5}(?:$|[\s,，。!！?？])))|"
                      r"\b(?:upgrade|replace (?:my|our) old)\b", re.IGNORECASE)  # ("想换个新手机")
 # something of theirs that does not work: "到手就开不了机", "the zipper broke", "stopped working"
-BROKEN = re.compile(r"坏了|坏掉|花屏|屏幕.{0,2}花了|黑屏|蓝屏|死机|开不了机|开不开机|不开机|不能用|用不了|没法用|不工作|不亮了|开线|破了|裂了|漏水|\bbroken\b|(?<!i'm )(?<!im )(?<!i am )(?<!so )\bbroke\b(?!\s+(?:student|college|af|as\b|uni))|"
+BROKEN = re.compile(r"坏了|坏掉|没(?:有)?声音了?|没反应|充不(?:进|上)电|\bno sound\b|花屏|屏幕.{0,2}花了|黑屏|蓝屏|死机|开不了机|开不开机|不开机|不能用|用不了|没法用|不工作|不亮了|开线|破了|裂了|漏水|\bbroken\b|(?<!i'm )(?<!im )(?<!i am )(?<!so )\bbroke\b(?!\s+(?:student|college|af|as\b|uni))|"
                     r"\b(?:doesn'?t|does not|won'?t|will not|didn'?t|stopped) (?:work|turn on|power on|charge|working)|"
                     r"\bdead on arrival\b|\bdefective\b|\bfaulty\b|\bcracked\b|\bleaks?\b", re.IGNORECASE)  # (not "broke student", "i'm broke")
 # where a parcel is, or its tracking number: "物流单号再发我一下", "is that one on its way too?"
@@ -146,8 +146,7 @@ ADDS_ITEM = re.compile(r"也(?:想|要)?(?:换|改|退)|两个一起|都换|一�
 # (not "有啥能买的", "值得买的": things to buy)
 OWNS = re.compile(r"(?<![能想要该以得去])买的|(?<![要想])买了|我的|订单|你们卖的|(?:用|戴|穿)了(?:一|两|几|没)|收到|签收|"
                   r"(?<!\bcan )(?<!\bcould )(?<!\bto )(?<!\bactually )\border\b(?!\s+(?:it|one|them)\b)|\b(?:i|we|i've|we've|i just|we just) ordered\b|下单了|已下单|\bmy\b|\bbought\b|\bpurchased\b|\breceived\b|(?<!\byou )(?<!\bu )(?<!\bya )(?<!\byou've )(?<!\byouve )(?<!\bshe )(?<!\bhe )(?<!\bshe just )(?<!\bhe just )\bgot\b",
-                  re.IGNORECASE)
-# ("ones I can actually order today": to buy, no order of theirs)
+                  re.IGNORECASE)  # ("ones I can actually order today": to buy, no order of theirs)
 # "got yoga mats?": do you have them, nothing got
 GOT_ANY = re.compile(r"^\W*got (?:any )?(?!(?:it|my|your|the|that|this|them|an?)\b)[a-z][a-z -]{1,30}\?", re.IGNORECASE)
 # buying elsewhere, said as a threat ("再不回我就去别家买了"): no purchase of theirs, and no question about other shops
