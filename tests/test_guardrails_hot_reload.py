@@ -26,9 +26,13 @@ def all_turns(metrics_url: str) -> float:
                                               httpx.get(metrics_url, timeout=5).text, re.M))
 
 
-def chat(client: httpx.Client, session: dict, text: str) -> dict:
+def chat(client: httpx.Client, session: dict, text: str, settling: bool = False) -> dict | None:
+    """The reply to one turn; None while the group is `settling` and the gateway said the answer is late (504
+    reply_timeout: workers still starting on a busy machine; the turn is answered later, not lost)."""
     response = client.post("/v1/chat", json={"session_id": session["session_id"], "text": text},
                            headers={"Authorization": f"Bearer {session['session_token']}"})
+    if settling and response.status_code == 504 and response.json()["error"]["code"] == "reply_timeout":
+        return None
     assert response.status_code == 200, response.text
     return response.json()["reply"]
 
@@ -54,7 +58,8 @@ def test_a_publish_and_a_rollback_reach_both_worker_processes_within_5s(kafka_br
             while True:
                 sessions.append(client.post("/v1/sessions", json={"channel": "app"}).json())
                 for session in sessions:
-                    assert chat(client, session, PROBE)["route"] != "rails"
+                    reply = chat(client, session, PROBE, settling=True)
+                    assert reply is None or reply["route"] != "rails"
                 try:
                     if all(all_turns(m) > 0 for m in metrics):
                         break
