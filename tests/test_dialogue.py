@@ -2120,6 +2120,8 @@ def test_too_dear_after_a_product_asks_for_cheaper_ones_and_if_i_order_today_ask
     assert meant_intent("order_status", {}, "when will it get here if I order today?", {}) == "shipping_policy"
     assert meant_intent("order_status", {}, "when will my order W2702727 get here?", {}) in (None, "order_status")
     assert meant_intent("out_of_scope", {}, "我买的耳机左耳没声音了 怎么办", {}) == "complaint"  # (theirs, broken)
+    assert meant_intent("payment_issue", {}, "my new phone won't charge", {}) == "complaint"
+    assert meant_intent("payment_issue", {}, "my card won't charge for the phone", {}) in (None, "payment_issue")
 
 
 def test_is_it_asks_of_the_one_just_shown(shop):

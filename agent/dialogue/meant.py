@@ -133,6 +133,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "recommend"  # "he wears a size 10 and needs them waterproof", "要黑色的 最好能定时": narrowed
     if task_of(context).intent == "recommend" and intent not in ORDER_INTENTS and products_for(text):
         return "recommend"  # "她平时喜欢瑜伽" after "a birthday gift for my girlfriend?": the need, narrowed
+    if intent == "payment_issue" and reading.BROKEN.search(text) and products.products_in(text) and reading.owns(text) \
+            and not _MONEY_WORDS.search(text) and not slots.get("order_id"):
+        return "complaint"  # "my new phone won't charge": the phone is broken, no payment went wrong
     if intent in ("price_promo", "product_info", "recommend", "out_of_scope", None) and reading.OWNS.search(text) \
             and reading.BROKEN.search(text) and not reading.WANTS_NEW.search(text) and money.budget(text) is None \
             and not (names_option(text) and (STOCK.search(text) or PRICE_ASKED.search(text))):
@@ -321,6 +324,8 @@ _WHEN_SHIPS = re.compile(r"\bwhen (?:does|will|is|do|did|would)\b.{0,40}\b(?:shi
                          r"什么时候(?:能)?(?:发货|发出|到|送到)|几时(?:发货|到)|发货了(?:没|吗|么)|到了(?:没|吗|么)", re.IGNORECASE)
 
 
+_MONEY_WORDS = re.compile(r"\b(?:card|paypal|pay(?:ment|ing)?|paid|charged|bank|billing|refund)\b|支付|付款|扣款|扣费|银行|信用卡|礼品卡|退款",
+                          re.IGNORECASE)
 _IF_ORDERED = re.compile(r"\bif (?:i|we) (?:order|buy|get)|如果.{0,4}(?:下单|买)|现在(?:下单|买)", re.IGNORECASE)
 
 
