@@ -170,13 +170,13 @@ _DESTINATION = re.compile(r"\s+(?:to|in|into)\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,
 async def answer_cache(state: TurnState, deps: TurnDeps) -> dict:
     """Precomputed FAQ answers; the cache refuses questions that carry personal data."""
     u = state["understanding"]
-    confident = u["confidence"] >= deps.settings.intent_confidence_threshold
-    hit = await asyncio.to_thread(deps.cache.lookup, state["text"], state["language"],
-                                  u["intent"] if confident else None)  # a sure intent must agree with the FAQ's
+    # a sure intent must agree with the FAQ's
+    sure = u["intent"] if u["confidence"] >= deps.settings.intent_confidence_threshold else None
+    hit = await asyncio.to_thread(deps.cache.lookup, state["text"], state["language"], sure)
     if hit is None and (elsewhere := _DESTINATION.sub("", state["text"])) != state["text"]:
         # ("how long would it take to arrive in Seattle?": the delivery times; a town the FAQ's questions never name
         # pulls the question away from them)
-        hit = await asyncio.to_thread(deps.cache.lookup, elsewhere, state["language"], u["intent"] if confident else None)
+        hit = await asyncio.to_thread(deps.cache.lookup, elsewhere, state["language"], sure)
     metrics.CACHE_LOOKUPS.labels(outcome=hit.kind if hit else "miss").inc()
     hits = [hit]
     if len(parts := questions_in(state["text"])) > 1:

@@ -229,19 +229,26 @@ def _value_owners() -> dict[str, frozenset[str]]:
     return {value: frozenset(names) for value, names in owners.items()}
 
 
+def _not_wanted_words(text: str) -> str:
+    """The words the message says it does not want, the negations taken off ("不要USB的了": "usb的了")."""
+    return " ".join(_NEGATION_WORDS.sub("", m[0].strip()) for m in _NEGATED.finditer(unicodedata.normalize("NFKC", text).lower()))
+
+
 def unwanted_options(variants: list[dict], text: str) -> dict[str, set[str]]:
     """{option: values} the shopper does not want: "水杯别是玻璃的" (not glass), "clicky的就算了"."""
-    said = " ".join(_NEGATION_WORDS.sub("", m[0].strip()) for m in _NEGATED.finditer(unicodedata.normalize("NFKC", text).lower()))
+    said = _not_wanted_words(text)
     return named_options(variants, said) if said.strip() else {}
 
 
 def given_up(variants: list[dict], text: str) -> dict[str, set[str]]:
     """{option: values} the shopper says they do not want, written as the catalogue writes them ("不要USB的了": USB;
     not "不要medium了", a size M or a medium ventilation; not "not water resistant", which wants the ones without)."""
-    said = option_words(" ".join(_NEGATION_WORDS.sub("", m[0].strip())
-                                 for m in _NEGATED.finditer(unicodedata.normalize("NFKC", text).lower())))
-    found = {k: {x for x in xs if re.search(rf"(?<![a-z0-9]){re.escape(x)}(?![a-z0-9])", said)}
-             for k, xs in unwanted_options(variants, text).items() if not xs <= {"yes", "no"}}
+    said = _not_wanted_words(text)
+    if not said.strip():
+        return {}
+    written = option_words(said)
+    found = {k: {x for x in xs if re.search(rf"(?<![a-z0-9]){re.escape(x)}(?![a-z0-9])", written)}
+             for k, xs in named_options(variants, said).items() if not xs <= {"yes", "no"}}
     return {k: xs for k, xs in found.items() if xs}
 
 

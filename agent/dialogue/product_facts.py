@@ -73,6 +73,15 @@ _ASKED_OF_IT = re.compile(r"^\W*(?:and |so |ok,? )?(?:is|does|has|can) (?:it|tha
                           r"|^\W*(?:它|这个|那个|这款|那款|这把|那把|这台|那台)(?:是|有|能|带|可以)?[^，,。？?还]{1,8}[吗么]", re.IGNORECASE)
 
 
+def _asked_of_it(text: str, product: dict) -> bool:
+    """An either/or, or a yes/no feature, asked of the one just shown ("is that one digital or does it have hands",
+    "is it waterproof?"); not "does that one come in black?" or "这个能插卡用流量吗": other ones asked for."""
+    if _EITHER_OF_IT.search(text):
+        return True
+    named = named_options(list(product["variants"].values()), text) if _ASKED_OF_IT.search(text) else {}
+    return bool(named) and all(values <= {"yes", "no"} for values in named.values())
+
+
 def _for_many(turn: Turn, catalogue: dict) -> Answer | None:
     """"If I order 10 of those, what's that before shipping?" after one variant in stock was shown: its price
     times the count, no product named again."""
@@ -106,11 +115,7 @@ def _facts_of(turn: Turn, catalogue: dict, name: str | None) -> Answer:
     product = turn.product(catalogue[name])
     # (an attribute the product's own name says is no question: "wireless" of the Wireless Earbuds)
     asked = [a for a in asked_attributes(products.without_products(turn.text)) if not a.words.search(name)]
-    if asked and turn.dialogue.variant in product["variants"] and (_EITHER_OF_IT.search(turn.text) or _ASKED_OF_IT.search(
-            turn.text) and (named := named_options(list(product["variants"].values()), turn.text))
-            and all(values <= {"yes", "no"} for values in named.values())):
-        # ("is that one digital or does it have hands", "is it waterproof?": of it; not "does that one come in black?",
-        # "这个能插卡用流量吗": other ones asked for)
+    if asked and turn.dialogue.variant in product["variants"] and _asked_of_it(turn.text, product):
         return _attributes_answer(turn, name, product, asked)
     if asked and (answer := _most_of(turn, name, product, asked, with_named=True)):  # ("木头的书架最高的有多高")
         return answer

@@ -201,7 +201,8 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
         # ("whats the diff between those 2" after two bamboo skateboards: the two, side by side)
         return Answer(turn.say("variant_facts", name=name, lines=stock_lines(turn, two)), {"product": product})
     text = _NOT_NEEDED.sub(" ", turn.text)  # ("any cheaper? doesnt have to be wireless": wireless is no choice)
-    if len(dropped := given_up(variants, text)) == 1 and any(option_value(x) in dropped.get(k, ()) for k, xs in asked_before.items() for x in xs):
+    if asked_before and len(dropped := given_up(variants, text)) == 1 \
+            and any(option_value(x) in dropped.get(k, ()) for k, xs in asked_before.items() for x in xs):
         # an earlier choice let go: no longer asked, nor named now ("黑色的台灯" … "USB供电的" … "算了不要USB的了，亮度高的
         # 那个呢": black and high)
         asked_before = {k: xs for k, xs in asked_before.items() if not {option_value(x) for x in xs} & dropped.get(k, set())}
