@@ -118,7 +118,7 @@ _NEGATED = re.compile(r"[^.;!?。；！？]*\bavoid (?:that|it|them|those)(?=\s*
                       r"\bno\s+(?!(?:more|bigger|larger|smaller|longer|heavier|higher|less|fewer)\b)[^\s,.;!?，。；！？]+|"  # ("no armrests standard back": standard wanted)
                       r"\b(?:not(?! just| only| merely)|(?:something|anything) (?:that|which) (?:is|are)n'?t|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want|need)|no need for|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\b(?:but|so|has to|have to|must|vs|versus)\b)"
                       r"|(?:不是|不要|不想[用要]|不(?:太|怎么|大)?喜欢|讨厌|受不了|别是|别要|别(?![的人太那这])(?=[^\s,，。；！？]{1,8}的)|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]|燃气|煤气|灶|炉))\s?[^,.;!?，。；！？要换…\s()]*"
-                      r"|(?:[a-z][a-z0-9-]*(?: [a-z0-9-]+)?|(?<![不没无非])(?![不没无非])[\u4e00-\u9fff]{2,6})的?(?:[啊吧呀呢][\s，,]*)?就?(?:算了|不要了|不考虑了?|不要(?=\s|$|[，,。.;；!！?？]))"
+                      r"|(?:[a-z][a-z0-9-]*(?: [a-z0-9-]+)?|(?<![不没无非])(?![不没无非])[\u4e00-\u9fff]{2,6})的?(?:[啊吧呀呢][\s，,]*)?就?(?:算了|不要了|不考虑了?|别推荐?了?|别要了?|不要(?=\s|$|[，,。.;；!！?？]))"
                       rf"|\b[a-z][a-z0-9-]*{_MAKES_UNEASY}\b|\b[a-z][a-z0-9-]*{_FEELS_BAD}\b|\b[a-z][a-z0-9-]*{_BREAKS}\b",
                       re.IGNORECASE)  # ("没wifi", "不要 professional 的", "clicky的就算了", "clicky的不要 …", "扫地机器人就算了"; "no free wall socket
 #                    so it has to run off USB": USB wanted; "别塑料的" is no plastic, "别的也OK" anything else)
@@ -146,7 +146,7 @@ _NO_WIRE = re.compile(r"\bwithout (?:a |the |any )?(?:wires?|cords?|cables?)\b|\
 
 
 # what is not wanted is what is not X: X ("一定要防水的啊 不防水的不要")
-_NOT_NOT = re.compile(r"[不没无非]([\u4e00-\u9fff]{1,4}?)的?(?:[啊吧呀呢])?就?(?:不要了?|算了|不考虑了?)(?=\s|$|[，,。.;；!！?？])")
+_NOT_NOT = re.compile(r"[不没无非]([\u4e00-\u9fff]{1,4}?)的?(?:[啊吧呀呢])?就?(?:不要了?|算了|不考虑了?|别推荐?了?|别要了?)(?=\s|$|[，,。.;；!！?？])")
 
 
 @lru_cache(maxsize=1024)  # (asked of the same message by many readers of one turn)
@@ -154,7 +154,7 @@ def option_words(text: str) -> str:
     """The shopper's words as the catalogue writes options: lower case, inches as '17-inch', Chinese
     colours and sizes in English, negated choices left out."""
     text = _NO_WIRE.sub(" wireless ", unicodedata.normalize("NFKC", text).lower())  # ("the one without a wire")
-    text = _NOT_NOT.sub(r" \1的 ", text)  # ("不防水的不要": the waterproof ones)
+    text = _NOT_NOT.sub(r" \1的 ", text)  # ("不防水的不要", "不防水的别推": the waterproof ones)
     text = _NEGATED.sub(" ", text)  # (full-width "１５００片": 1500)
     text = _ZH_DECIMAL.sub(lambda m: f"{'10' if m[1] == '十' else _ZH_NUMBER[m[1]]}.{_ZH_NUMBER[m[2]]}", text)
     text = _ZH_COUNT.sub(_zh_count, text)
@@ -187,7 +187,7 @@ def option_words(text: str) -> str:
 
 _NEGATION_WORDS = re.compile(r"^(?:not|no|(?:something|anything) (?:that|which) (?:is|are)n'?t|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want|need)|no need for|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?|"
                              r"不是|不要|不想[用要]|不喜欢|讨厌|受不了|别是|别要|别|而不是|没有|没)\s*(?:the |a |an )?|"
-                             r"的?就?(?:算了|不要了|不考虑了?)$|\bavoid (?:that|it|them|those)$|"
+                             r"的?就?(?:算了|不要了|不考虑了?|别推荐?了?|别要了?)$|\bavoid (?:that|it|them|those)$|"
                              rf"{_MAKES_UNEASY}$|{_FEELS_BAD}$|{_BREAKS}$", re.IGNORECASE)
 
 
@@ -346,7 +346,7 @@ def for_whom(variants: list[dict], text: str) -> str:
 def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
     """{option: the values of it the text names} over these variants' options. A yes/no option is named
     by the attribute it stands for ("要waterproof的": waterproof yes), unless the text negates it."""
-    text = _NOT_NOT.sub(r" \1的 ", text)  # ("不防水的不要": the waterproof ones)
+    text = _NOT_NOT.sub(r" \1的 ", text)  # ("不防水的不要", "不防水的别推": the waterproof ones)
     words, found, spans = option_words(text), {}, {}
     negated = {key for m in _NOT_ATTRIBUTE.finditer(text) for a in asked_attributes(m[0]) for key in a.keys}
     wanted = {key for a in asked_attributes(_NOT_ATTRIBUTE.sub(" ", text)) for key in a.keys} - negated

@@ -14,7 +14,7 @@ from agent.dialogue.turn import Answer, Turn, options
 from agent.dialogue.product_facts import (MOST, best_named, cheapest, kin_named, fitting_shown, having_asked,
                                           product_facts, side_by_side, side_words)
 from agent.dialogue.variant_answers import CHEAPER_ONE, CHEAPEST, DEARER_ONE, DEAREST, EACH, extreme, variant_answer
-from agent.catalogue_search import by_meaning, describes_need, products_for, uses_named
+from agent.catalogue_search import TWO_WANTS, by_meaning, describes_need, products_for, uses_named
 from agent.catalogue_words import asked_attributes
 from agent.variants import (asks_option, fitting, having, named_options, owner_of_options, owner_of_several_options,
                             without_unwanted)
@@ -101,6 +101,9 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         named = [(have, catalogue[have])]  # "which one of those lasts the longest on one charge": the one that says
     elif not named and task.intent == "recommend" and (end := _end_of_shown(turn, task.products, catalogue)):
         named = [(end, catalogue[end])]  # "what's the cheapest of those?": that one, at its cheapest
+    elif not named and task.intent == "recommend" and len(task.products) == 1 and task.products[0] in catalogue \
+            and _WHICH_OF_TWO.search(text):
+        named = [(task.products[0], catalogue[task.products[0]])]  # ("which one is easiest?" after one: of its kinds)
     elif not named and task.intent == "recommend" and len(task.products) == 2 and _WHICH_OF_TWO.search(text):
         dialogue.task = None  # ("which one is easiest to use?" after a coffee maker and an espresso machine: the two)
         return side_by_side(turn, task.products, catalogue)
@@ -242,10 +245,6 @@ def _in_stock(turn: Turn, task: Task, name: str, product_id: str) -> tuple[str, 
     turn.dialogue.product, turn.dialogue.asked_options = name, {k: sorted(v) for k, v in named.items()}
     return reply, _cross_sell(turn, turn.shop.call("list_promotions", {"product_id": product_id})["promotions"], name)
 
-
-# a message that wants two things ("something to ride on, and something to protect her head", "还想给他配个…")
-TWO_WANTS = re.compile(r"\bboth\b|两样|\band (?:something|a|an) (?:to|for)\b|\balso (?:need|want|looking for)\b|"
-                       r"还想(?:给[^，,。]{1,3})?配|顺便(?:再)?(?:给[^，,。]{1,3})?(?:配|买)|再(?:给[^，,。]{1,3})?配(?:个|一个|一)", re.IGNORECASE)
 
 
 def _for_need(turn: Turn, needed: list[str], catalogue: dict, need: str) -> str:
