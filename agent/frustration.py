@@ -47,7 +47,14 @@ def heard(score: float, text: str, history: list[dict], previous: float = 0.0) -
     return min(1.0, max(said(score, text), score + CARRIED * previous) + REPEAT * repeats)
 
 
+# how often something is done, not a request made again ("I run three times a week": the second ear heard "three
+# times" as anger)
+_HOW_OFTEN = re.compile(r"\b(?:once|twice|\w+ times)\s+(?:a|per|each|every)\s+(?:day|night|week|month|year)\b|"
+                        r"每(?:天|晚|周|星期|个?月|年)[^，,。.!！?？]{0,6}?[一二两三四五六七八九十几\d]+次", re.IGNORECASE)
+
+
 def said(score: float, text: str) -> float:
     """One message's frustration: the model's score, at least SAID where the words are plainly angry, in words
     of anger or to the second ear for them (fastmodels/anger.py)."""
-    return max(score, SAID) if ANGER.search(text) or (head := shared_head()) and head.score(text) >= HEARD else score
+    return max(score, SAID) if ANGER.search(text) or (head := shared_head()) \
+        and head.score(_HOW_OFTEN.sub(" ", text)) >= HEARD else score

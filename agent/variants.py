@@ -149,11 +149,18 @@ _NO_WIRE = re.compile(r"\bwithout (?:a |the |any )?(?:wires?|cords?|cables?)\b|\
 _NOT_NOT = re.compile(r"[不没无非]([\u4e00-\u9fff]{1,4}?)的?(?:[啊吧呀呢])?就?(?:不要了?|算了|不考虑了?|别推荐?了?|别要了?)(?=\s|$|[，,。.;；!！?？])")
 
 
+# a race's distance, not a camera's resolution ("starting to run 5k", "training for a 10K race")
+_DISTANCE = re.compile(r"\b(?:run(?:s|ning)?|ran|jog(?:s|ging)?|rac(?:e|es|ing)|walk(?:s|ing)?|for)\s+(?:a\s+|the\s+|my\s+"
+                       r"(?:first\s+)?)?\d{1,3}\s?k\b|\b\d{1,3}\s?k\s+(?:runs?|races?|jogs?|walks?|fun run)\b|\bcouch to \d+\s?k\b",
+                       re.IGNORECASE)
+
+
 @lru_cache(maxsize=1024)  # (asked of the same message by many readers of one turn)
 def option_words(text: str) -> str:
     """The shopper's words as the catalogue writes options: lower case, inches as '17-inch', Chinese
     colours and sizes in English, negated choices left out."""
-    text = _NO_WIRE.sub(" wireless ", unicodedata.normalize("NFKC", text).lower())  # ("the one without a wire")
+    text = _NO_WIRE.sub(" wireless ", _DISTANCE.sub(" ", unicodedata.normalize("NFKC", text).lower()))  # ("the one
+    #                                                                                      without a wire")
     text = _NOT_NOT.sub(r" \1的 ", text)  # ("不防水的不要", "不防水的别推": the waterproof ones)
     text = _NEGATED.sub(" ", text)  # (full-width "１５００片": 1500)
     text = _ZH_DECIMAL.sub(lambda m: f"{'10' if m[1] == '十' else _ZH_NUMBER[m[1]]}.{_ZH_NUMBER[m[2]]}", text)

@@ -2151,3 +2151,23 @@ def test_what_not_to_recommend_said_after_it():
     assert "waterproof" in option_words("一定要防水，不防水的别推") and "no waterproof" not in option_words("不防水的别推")
     bottles = [{"options": {"material": m}} for m in ("plastic", "glass", "stainless steel")]
     assert unwanted_options(bottles, "500ml的，塑料的别推荐了") == {"material": {"plastic"}}
+
+
+def test_tried_as_a_newcomer_a_runner_s_5k_how_often_and_ok_then_a_question(shop):
+    """"I'm starting to run 5k three times a week, what gear do you have for me": a runner's distance (not the
+    5K action camera), how often (not "asked three times": no anger), a want; "ok what sizes" after it is of the
+    shoes (not a goodbye); "new puppy … what do I need" is a need."""
+    from agent.frustration import said
+    from agent.variants import owner_of_options
+    runner = "I'm starting to run 5k three times a week, what gear do you have for me"
+    assert owner_of_options(runner) is None and owner_of_options("the 5K one, waterproof?") == "Action Camera"
+    assert said(0.1, runner) < 0.6 and said(0.1, "我每周跑三次步 有什么推荐") < 0.6
+    assert said(0.1, "I have asked three times already") >= 0.6
+    chat = Conversation(shop)
+    from agent.dialogue.meant import meant_intent
+    assert "Running Shoes" in chat.say("recommend", runner)
+    assert meant_intent("thanks_bye", {}, "ok what sizes", chat.context) == "product_info"
+    sizes = chat.say("product_info", "ok what sizes")
+    assert "Running Shoes" in sizes and "size" in sizes
+    puppy = "new puppy arriving saturday!! what do I need"
+    assert meant_intent("out_of_scope", {}, puppy, {}) == "recommend" and "Pet Bed" in Conversation(shop).say("recommend", puppy)

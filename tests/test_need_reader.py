@@ -35,8 +35,8 @@ def test_the_shipped_reader_is_what_its_examples_train():
     model = need_reader.fit(needs, vectors / np.linalg.norm(vectors, axis=1, keepdims=True), names, own)
     shipped = np.load(catalogue_search.READER)
     assert [str(n) for n in shipped["names"]] == names
-    np.testing.assert_allclose(shipped["coef"], model.coef_, atol=1e-3)
-    np.testing.assert_allclose(shipped["intercept"], model.intercept_, atol=1e-3)
+    np.testing.assert_allclose(shipped["coef"], model.coef_, atol=0.02)  # (the solver's tolerance: a changed
+    np.testing.assert_allclose(shipped["intercept"], model.intercept_, atol=0.02)  # example or use moves them more)
 
 
 @pytest.mark.parametrize("need, product", [

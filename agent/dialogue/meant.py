@@ -154,6 +154,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if (intent in ("thanks_bye", "greeting", "out_of_scope", None) or intent == "price_promo" and not OFFERS.search(text)) \
             and context.get("product") and reading.PRICE_AGAIN.search(text) and not task_of(context).intent:
         return "product_info"  # "行 就它了 再确认下价格", "OK 就这个 price 再说一遍?": the one settled on, its price again
+    if intent in ("thanks_bye", "greeting") and (context.get("product") or task_of(context).products) \
+            and asked_attributes(text):
+        return "product_info"  # "ok what sizes" after running shoes were shown: theirs, not a goodbye
     if intent == "price_promo" and not OFFERS.search(text) and context.get("product") and money.CHEAPER.search(text) \
             and not products.products_in(text) and not task_of(context).intent and not slots.get("order_id"):
         return "recommend"  # "太贵了 有没有便宜点的" after red speakers: cheaper ones of it, no promotion asked
@@ -366,8 +369,8 @@ WANTS = re.compile(r"推荐|买点|买个|买件|想买|买啥|买什么|该买|
                    r"\bi (?:need|want) (?:new |good |cheap )?(?!refunds?\b|returns?\b|replacements?\b|exchanges?\b|answers?\b|"
                    r"details\b|updates?\b|its\b|this\b|thanks\b)[a-z]{3,}s\b|"  # ("I want headphones, I mean earbuds")
                    r"\bsomething\b[^.?!]{0,30}\b(?:to|for|that)\b|"
-                   r"what would you get|what (?:have you got|do (?:you|u) have|can you offer)|\bneeds? an? (?!refund|return|replacement|exchange)\w+|\bneed (?:something|smth|sth|some)\b|"
-                   r"\bwhat could i get\b|有什么能|有啥能|\bneed to keep\b|\bwant to (?:get|buy|find)\b|\bget (?:her|him|them) (?:an? |some)?something\b|"
+                   r"what would you get|what (?:\w+ )?(?:have you got|do (?:you|u) have|can you offer)|\bneeds? an? (?!refund|return|replacement|exchange)\w+|\bneed (?:something|smth|sth|some)\b|"
+                   r"\bwhat (?:could|should|do|would) i (?:get|need|buy)\b|有什么能|有啥能|\bneed to keep\b|\bwant to (?:get|buy|find)\b|\bget (?:her|him|them) (?:an? |some)?something\b|"
                    r"looking for|\blooking at (?:your|the|some)\b|\bgift\b|(?<!\bat )\bpresent\b|\banything\s*\?\s*$|礼物|"
                    r"送(?:给|他|她)|(?:想|要|打算)送", re.IGNORECASE)
 
