@@ -98,9 +98,8 @@ def _products_for(text: str) -> tuple[str, ...]:
 
 
 def _likely(text: str, named: dict[str, int]) -> list[str]:
-    """The products the reader finds likely for the text, each use word of theirs it names (what it is for, not
-    who: two at most) adding USE_WORD to its log-odds; where the reader was trained for another catalogue, those
-    `named`, the nearest in meaning first."""
+    """The products the reader finds likely for the text, given the use words it names of each (what it is for,
+    not who); where the reader was trained for another catalogue, those `named`, the nearest in meaning first."""
     if (reader := _reader()) is None:
         nearness = dict(zip(*_nearness(text)))
         return sorted(named or nearness, key=lambda n: -nearness[n])
@@ -112,7 +111,8 @@ def _likely(text: str, named: dict[str, int]) -> list[str]:
 
 
 def likeliest(names: list[str], log_odds: np.ndarray, named: dict[str, int]) -> list[str]:
-    """The products at least SURE times as likely as the likeliest, the likeliest first."""
+    """The products at least SURE times as likely as the likeliest, the likeliest first, each use word of theirs
+    `named` (two at most) adding USE_WORD to their log-odds."""
     likely = log_odds + USE_WORD * np.minimum([named.get(n, 0) for n in names], 2)
     return [names[i] for i in np.argsort(-likely) if likely[i] >= likely.max() + np.log(SURE)]
 

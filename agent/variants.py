@@ -150,7 +150,7 @@ _NOT_NOT = re.compile(r"[不没无非]([\u4e00-\u9fff]{1,4}?)的?(?:[啊吧呀�
 
 
 # a race's distance, not a camera's resolution ("starting to run 5k", "training for a 10K race")
-_DISTANCE = re.compile(r"\b(?:run(?:s|ning)?|ran|jog(?:s|ging)?|rac(?:e|es|ing)|walk(?:s|ing)?|for)\s+(?:a\s+|the\s+|my\s+"
+_DISTANCE = re.compile(r"\b(?:run(?:s|ning)?|ran|jog(?:s|ging)?|rac(?:e|es|ing)|walk(?:s|ing)?|train(?:s|ing)? for)\s+(?:a\s+|the\s+|my\s+"
                        r"(?:first\s+)?)?\d{1,3}\s?k\b|\b\d{1,3}\s?k\s+(?:runs?|races?|jogs?|walks?|fun run)\b|\bcouch to \d+\s?k\b",
                        re.IGNORECASE)
 
@@ -159,8 +159,8 @@ _DISTANCE = re.compile(r"\b(?:run(?:s|ning)?|ran|jog(?:s|ging)?|rac(?:e|es|ing)|
 def option_words(text: str) -> str:
     """The shopper's words as the catalogue writes options: lower case, inches as '17-inch', Chinese
     colours and sizes in English, negated choices left out."""
-    text = _NO_WIRE.sub(" wireless ", _DISTANCE.sub(" ", unicodedata.normalize("NFKC", text).lower()))  # ("the one
-    #                                                                                      without a wire")
+    text = _DISTANCE.sub(" ", unicodedata.normalize("NFKC", text).lower())  # ("starting to run 5k": no resolution)
+    text = _NO_WIRE.sub(" wireless ", text)  # ("the one without a wire")
     text = _NOT_NOT.sub(r" \1的 ", text)  # ("不防水的不要", "不防水的别推": the waterproof ones)
     text = _NEGATED.sub(" ", text)  # (full-width "１５００片": 1500)
     text = _ZH_DECIMAL.sub(lambda m: f"{'10' if m[1] == '十' else _ZH_NUMBER[m[1]]}.{_ZH_NUMBER[m[2]]}", text)

@@ -246,7 +246,6 @@ def _in_stock(turn: Turn, task: Task, name: str, product_id: str) -> tuple[str, 
     return reply, _cross_sell(turn, turn.shop.call("list_promotions", {"product_id": product_id})["promotions"], name)
 
 
-
 def _for_need(turn: Turn, needed: list[str], catalogue: dict, need: str) -> str:
     """The products made for the need named, in stock within the budget, those shown remembered so that
     "size 11, waterproof?" next is about the one of them it fits, and the need so that "budget is about
