@@ -114,11 +114,14 @@ _FEELS_BAD = r"(?: ones?)? (?:gets?|got|is|are|feels?|looks?) (?:too |really |so
              r"effort)|an? (?:hassle|pain|chore))"  # ("gas is too much hassle")
 _BREAKS = r"(?: ones?)? (?:crack|break|leak|rust|fade|tear|peel|split)s?"  # ("heard vinyl ones crack in the sun")
 # what the shopper does not want: "not the 13-inch", "instead of white", "不是白色的"
+# words after a choice that let it go ("clicky的就算了", "不防水的别推")
+_LET_GO = r"算了|不要了|不考虑了?|别推荐?了?|别要了?"
 _NEGATED = re.compile(r"[^.;!?。；！？]*\bavoid (?:that|it|them|those)(?=\s*(?:[.!?。！？]|$))|"  # ("he chews fleece to pieces, so I'd rather avoid that")
                       r"\bno\s+(?!(?:more|bigger|larger|smaller|longer|heavier|higher|less|fewer)\b)[^\s,.;!?，。；！？]+|"  # ("no armrests standard back": standard wanted)
                       r"\b(?:not(?! just| only| merely)|(?:something|anything) (?:that|which) (?:is|are)n'?t|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want|need)|no need for|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\b(?:but|so|has to|have to|must|vs|versus)\b)"
                       r"|(?:不是|不要|不想[用要]|不(?:太|怎么|大)?喜欢|讨厌|受不了|别是|别要|别(?![的人太那这])(?=[^\s,，。；！？]{1,8}的)|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]|燃气|煤气|灶|炉))\s?[^,.;!?，。；！？要换…\s()]*"
-                      r"|(?:[a-z][a-z0-9-]*(?: [a-z0-9-]+)?|(?<![不没无非])(?![不没无非])[\u4e00-\u9fff]{2,6})的?(?:[啊吧呀呢][\s，,]*)?就?(?:算了|不要了|不考虑了?|别推荐?了?|别要了?|不要(?=\s|$|[，,。.;；!！?？]))"
+                      r"|(?:[a-z][a-z0-9-]*(?: [a-z0-9-]+)?|(?<![不没无非])(?![不没无非])[\u4e00-\u9fff]{2,6})的?(?:[啊吧呀呢][\s，,]*)?就?"
+                      rf"(?:{_LET_GO}|不要(?=\s|$|[，,。.;；!！?？]))"
                       rf"|\b[a-z][a-z0-9-]*{_MAKES_UNEASY}\b|\b[a-z][a-z0-9-]*{_FEELS_BAD}\b|\b[a-z][a-z0-9-]*{_BREAKS}\b",
                       re.IGNORECASE)  # ("没wifi", "不要 professional 的", "clicky的就算了", "clicky的不要 …", "扫地机器人就算了"; "no free wall socket
 #                    so it has to run off USB": USB wanted; "别塑料的" is no plastic, "别的也OK" anything else)
@@ -146,7 +149,7 @@ _NO_WIRE = re.compile(r"\bwithout (?:a |the |any )?(?:wires?|cords?|cables?)\b|\
 
 
 # what is not wanted is what is not X: X ("一定要防水的啊 不防水的不要")
-_NOT_NOT = re.compile(r"[不没无非]([\u4e00-\u9fff]{1,4}?)的?(?:[啊吧呀呢])?就?(?:不要了?|算了|不考虑了?|别推荐?了?|别要了?)(?=\s|$|[，,。.;；!！?？])")
+_NOT_NOT = re.compile(rf"[不没无非]([\u4e00-\u9fff]{{1,4}}?)的?(?:[啊吧呀呢])?就?(?:{_LET_GO}|不要)(?=\s|$|[，,。.;；!！?？])")
 
 
 # a race's distance, not a camera's resolution ("starting to run 5k", "training for a 10K race")
@@ -194,7 +197,7 @@ def option_words(text: str) -> str:
 
 _NEGATION_WORDS = re.compile(r"^(?:not|no|(?:something|anything) (?:that|which) (?:is|are)n'?t|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want|need)|no need for|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?|"
                              r"不是|不要|不想[用要]|不喜欢|讨厌|受不了|别是|别要|别|而不是|没有|没)\s*(?:the |a |an )?|"
-                             r"的?就?(?:算了|不要了|不考虑了?|别推荐?了?|别要了?)$|\bavoid (?:that|it|them|those)$|"
+                             rf"的?就?(?:{_LET_GO})$|\bavoid (?:that|it|them|those)$|"
                              rf"{_MAKES_UNEASY}$|{_FEELS_BAD}$|{_BREAKS}$", re.IGNORECASE)
 
 
