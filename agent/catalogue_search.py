@@ -20,6 +20,7 @@ from agent.catalogue_words import LOOK_ALIKES, USES, aliases, homophones
 
 NEEDS = USES.parent / "need_examples.yaml"
 READER = USES.parent / "need_reader.npz"
+CATALOGUE_READER = USES.parent / "catalogue_reader.npz"
 # a product is shown for a need when it is at least this share as likely as the likeliest; a use word of its the
 # message names makes it this much likelier in log-odds. Chosen with scripts/need_reader.py --check (each read batch
 # left out in turn; 508 needs then, 524 now): the first product shown is one the writer expected for 93% of needs,
@@ -124,6 +125,29 @@ def _reader() -> tuple[list[str], np.ndarray, np.ndarray] | None:
     data = np.load(READER)
     names = [str(n) for n in data["names"]]
     return (names, data["coef"], data["intercept"]) if set(names) == set(_uses()) else None
+
+
+CATALOGUE_SURE = 0.9  # (chosen with scripts/catalogue_reader.py --check: few of the other requests read as catalogue)
+
+
+def asks_of_catalogue(text: str) -> bool:
+    """The catalogue reader is sure the message asks about what we sell, whatever order words it carries ("你们的无线耳机防
+    水吗？…之前那副就是进汗坏掉的": a question about earphones, not a complaint)."""
+    if (reader := _catalogue_reader()) is None:
+        return False
+    from fastmodels.encoder import shared_encoder
+
+    coef, bias = reader
+    query = shared_encoder().encode(text)
+    return float(coef @ (query / np.linalg.norm(query)) + bias) >= float(np.log(CATALOGUE_SURE / (1 - CATALOGUE_SURE)))
+
+
+@lru_cache(maxsize=1)
+def _catalogue_reader() -> tuple[np.ndarray, float] | None:
+    if not CATALOGUE_READER.exists():
+        return None
+    data = np.load(CATALOGUE_READER)
+    return data["coef"], float(data["intercept"][0])
 
 
 def _nearness(text: str) -> tuple[list[str], np.ndarray]:

@@ -8,7 +8,7 @@ from agent.dialogue.reading import KEEP_AS_IS, QUESTION, owns
 from agent.dialogue import (ORDER_INTENTS, asks_about_product, asks_for_person, asks_price_of_variant, can_close,
                             confirms_what_is_done, continues_task, drops_task, gives_identity, is_bare_answer,
                             is_open_question, is_yes, names_product, return_instead, starts_new_task, wants_done)
-from agent.catalogue_search import products_for
+from agent.catalogue_search import asks_of_catalogue, products_for
 from agent.catalogue_words import asked_attributes
 from agent.dialogue.addresses import amends_address
 from agent.dialogue.meant import WANTS
@@ -179,7 +179,8 @@ def _can_act_on(u: dict, context: dict, text: str, settings: Settings) -> bool:
             text) and (names_option(text) or bool(asked_attributes(text)) or bool(PRICE_ASKED.search(text))
                        or bool(STOCK.search(text))  # ("你们的智能手表到底有没有货！！！": its stock)
                        or budget(text) is not None)  # ("手机怎么都这么贵？？有没有一千块以内的": within it)
-            or bool(products_for(text))) \
+            or bool(products_for(text))
+            or names_product(text) and asks_of_catalogue(text)) \
         or u["intent"] == "complaint" and names_product(text) and not owns(text) \
         and bool(QUESTION.search(text) or _HAVE_IT.search(text)) \
         and (names_option(text) or bool(PRICE_ASKED.search(text))) \
@@ -188,7 +189,8 @@ def _can_act_on(u: dict, context: dict, text: str, settings: Settings) -> bool:
 
 _HAVE_IT = re.compile(r"\b(?:do|does) (?:you|u|y'?all) (?:have|sell|carry|stock)\b|有没有|有吗|有货吗|"
                       r"\bwhat (?:you|u|y'?all) (?:actually |really )?(?:have|got|sell|carry|stock)\b", re.IGNORECASE)
-_JUST_THANKS = re.compile(r"\b(?:thanks?|thx|ty|got it|cool|never ?mind|nvm)\b|谢谢|多谢|明白了|知道了|不用了", re.IGNORECASE)
+_JUST_THANKS = re.compile(r"\b(?:thanks?|thx|ty|got it|cool|never ?mind|nvm|no worries|bye)\b|谢谢|多谢|明白了|知道了|不用了|再见|拜拜",
+                          re.IGNORECASE)  # ("ok no worries, bye" after the offer of a colleague: no yes to it)
 
 
 def _amends(state: TurnState) -> bool:

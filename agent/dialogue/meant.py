@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from agent.catalogue_search import products_for
+from agent.catalogue_search import asks_of_catalogue, products_for
 from agent.catalogue_words import asked_attributes, catalogue_variants
 from agent.dialogue import addresses, money, products, reading
 from agent.dialogue.flows import ORDER_INTENTS
@@ -263,7 +263,23 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if intent == "account" and reading.to_default_address(text) and (
             slots.get("order_id") or context.get("slots", {}).get("order_id")):
         return "modify_order"
+    if intent in _READ_AGAIN and task_of(context).intent not in ORDER_INTENTS and not slots.get("order_id") \
+            and not reading.ORDER_ID.search(text) and (reading.QUESTION.search(text) or WANTS.search(text)) \
+            and not _RETURNS.search(text) and not reading.asks_change(text) \
+            and (intent not in ("out_of_scope", "greeting") or products.products_in(text)) \
+            and (not reading.BROKEN.search(text) or WANTS.search(text) or names_option(text)
+                 or asked_attributes(products.without_products(text))) \
+            and asks_of_catalogue(text):
+        # the catalogue reader, learned from shoppers' questions, hears one about what we sell where the words of an
+        # order or a grievance misled the model ("你们的无线耳机防水吗？…之前那副就是进汗坏掉的"), unless a return or a
+        # change is asked, or something broken is all it says ("你们卖的什么垃圾狗窝！！！用了三天就开线了"); a question
+        # the model found outside our shop, where it names a product of ours ("Do you sell the kind of clock…")
+        return "recommend" if WANTS.search(text) or money.budget(text) is not None else "product_info"
     return intent
+
+
+# the requests the catalogue reader may read again as a question about what we sell
+_READ_AGAIN = ORDER_INTENTS | {"complaint", "out_of_scope", "greeting", "return_policy", "account"}
 
 
 _WHERE_IS_IT = re.compile(r"到哪|\bwhere(?:'s| is| are) (?:my|it|they)\b|\btracking\b", re.IGNORECASE)  # (not "on the way" to work)

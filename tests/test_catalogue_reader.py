@@ -1,0 +1,65 @@
+"""The catalogue reader (agent/catalogue_search.py asks_of_catalogue, scripts/catalogue_reader.py): whether a
+message asks about what we sell, learned from shoppers' own words, and where it changes the request read."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from agent import catalogue_search
+from agent.catalogue_search import asks_of_catalogue
+from agent.dialogue.meant import meant_intent
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import catalogue_reader  # noqa: E402
+
+
+def test_the_shipped_reader_was_trained_on_the_read_batches_as_they_are():
+    """Moving a played final batch to the read ones (or editing one) needs python scripts/catalogue_reader.py."""
+    rows = catalogue_reader.examples()
+    assert str(np.load(catalogue_search.CATALOGUE_READER)["examples"]) == catalogue_reader.fingerprint(rows), \
+        "a batch was read or changed: run python scripts/catalogue_reader.py"
+    assert not any("final" in r["from"] for r in rows)  # (unread batches measure it)
+    assert sum(r["catalogue"] for r in rows) > 5000 and sum(not r["catalogue"] for r in rows) > 10000
+
+
+@pytest.mark.parametrize("text", [
+    "你们的无线耳机防水吗？我每天早上跑步，出一身汗，之前那副就是进汗坏掉的。",
+    "请问一下，你们的行李箱是硬壳的还是软的？我上次买的软箱子被压坏了，这次想了解清楚",
+    "do you have any waterproof hiking boots in size 11?",
+])
+def test_questions_about_what_we_sell_are_heard_as_such_whatever_else_they_say(text):
+    assert asks_of_catalogue(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我买的耳机左耳没声音了 怎么办",
+    "where is my order #W1234567? it was supposed to arrive monday",
+    "I want to return the boots I bought last week, they pinch",
+    "我的退款什么时候到账",
+])
+def test_requests_about_an_order_are_not(text):
+    assert not asks_of_catalogue(text)
+
+
+def test_the_request_read_again_only_without_an_order_in_view():
+    """A question about earphones that mentions the broken old pair: the catalogue's; the same words while an
+    exchange is under way, or with an order number, stay the model's."""
+    text = "你们的无线耳机防水吗？我每天早上跑步，出一身汗，之前那副就是进汗坏掉的。"
+    assert meant_intent("complaint", {}, text, {}) == "product_info"
+    assert meant_intent("complaint", {}, text + " 订单号#W1234567", {}) == "complaint"
+    assert meant_intent("complaint", {}, text, {"task": {"intent": "exchange_item"}}) == "complaint"
+    assert meant_intent("complaint", {}, "我买的耳机左耳没声音了 怎么办", {}) == "complaint"
+
+
+def test_a_return_a_change_or_only_something_broken_stays_the_model_s():
+    """Questions about products of ours the shopper has: asking to change or return it, or only saying it broke."""
+    assert meant_intent("exchange_item", {}, "哈喽～我买的电动牙刷颜色是蓝色的，送人的话感觉白色更好看，能不能换成白色的呀？", {}) \
+        == "exchange_item"
+    assert meant_intent("return_item", {}, "你好呀，我家小狗不喜欢新买的狗窝，一直睡地板，这个能退吗？", {}) == "return_item"
+    assert meant_intent("complaint", {}, "你们卖的什么垃圾狗窝！！！用了三天就开线了！！！", {}) == "complaint"
+    assert meant_intent("out_of_scope", {}, "How much is the Garmin Fenix 7?", {}) == "out_of_scope"  # (none of ours named)
