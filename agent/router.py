@@ -8,10 +8,10 @@ from agent.dialogue.reading import KEEP_AS_IS, QUESTION, owns
 from agent.dialogue import (ORDER_INTENTS, asks_about_product, asks_for_person, asks_price_of_variant, can_close,
                             confirms_what_is_done, continues_task, drops_task, gives_identity, is_bare_answer,
                             is_open_question, is_yes, names_product, return_instead, starts_new_task, wants_done)
-from agent.catalogue_search import asks_of_catalogue, products_for
+from agent.catalogue_search import asks_of_catalogue, describes_need, products_for
 from agent.catalogue_words import asked_attributes
 from agent.dialogue.addresses import amends_address
-from agent.dialogue.meant import WANTS
+from agent.dialogue.meant import OFFERS, WANTS
 from agent.dialogue.money import budget
 from agent.dialogue.products import asks_if_sold, asks_whether_sold, corrects
 from agent.dialogue.routing import PRICE_ASKED, STOCK, names_option
@@ -89,7 +89,8 @@ def _task_cache_or_llm(state: TurnState, deps) -> dict:
     if is_open_question(text) and not (closable and (u["intent"] in ORDER_INTENTS | {"account"} or (
             u["intent"] in CATALOGUE_INTENTS and (names_product(text) or asks_if_sold(text, context.get("not_sold"))
                                                   or owner_of_options(text)))
-            or (u["intent"] == "recommend" and (products_for(text) or budget(text) is not None)))):
+            or (u["intent"] == "recommend" and (products_for(text) or budget(text) is not None
+                                                 or asks_of_catalogue(text))))):
         # ("do you sell treadmills? if not, what …", "what can I actually get for fifty or less?")
         return {**update, "route": "llm", "tool": "list_promotions"}
     # "update my address": do it; "那refund多少钱？多久到账？" about the order just talked about: its refund
@@ -150,7 +151,11 @@ def _sure(u: dict, context: dict, text: str, settings: Settings) -> bool:
         or (u["intent"] in CATALOGUE_INTENTS and (asks_price_of_variant(text) or asks_whether_sold(text)
                                                   or asks_if_sold(text, context.get("not_sold")))) \
         or (u["intent"] == "recommend" and bool(products_for(text))
-            and (bool(WANTS.search(text)) and not is_open_question(text) or budget(text) is not None))
+            and (bool(WANTS.search(text)) and not is_open_question(text) or budget(text) is not None)) \
+        or (u["intent"] == "recommend" and (bool(products_for(text)) or describes_need(text)) and asks_of_catalogue(text)
+            and not OFFERS.search(text))
+    # (the catalogue reader hears a need of ours: "女朋友练瑜伽快一年了 … 送什么好？", "we run a small cafe … need something
+    # that pulls proper shots at 19 bar … What fits?"; not "…还有什么装备适合带的？有没有在打折的？": the offers too, the LLM's)
 
 
 CATALOGUE_INTENTS = {"product_info", "recommend", "price_promo"}

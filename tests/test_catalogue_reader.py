@@ -63,3 +63,21 @@ def test_a_return_a_change_or_only_something_broken_stays_the_model_s():
     assert meant_intent("return_item", {}, "你好呀，我家小狗不喜欢新买的狗窝，一直睡地板，这个能退吗？", {}) == "return_item"
     assert meant_intent("complaint", {}, "你们卖的什么垃圾狗窝！！！用了三天就开线了！！！", {}) == "complaint"
     assert meant_intent("out_of_scope", {}, "How much is the Garmin Fenix 7?", {}) == "out_of_scope"  # (none of ours named)
+
+
+def test_a_need_the_reader_hears_goes_to_the_flow_not_the_llm_tier():
+    """A need said at length, the model unsure it is one: the flow answers it when the reader hears a question
+    about what we sell ("…where my arms rest…" is no question about where a parcel is)."""
+    from agent.router import _sure
+    from agent.settings import Settings
+
+    unsure = {"intent": "recommend", "confidence": 0.2}
+    cafe = ("We run a small cafe and we're moving off our drip machine. Need something that pulls proper shots at "
+            "19 bar, with a 2L water tank so we aren't refilling every hour. What fits?")
+    assert _sure(unsure, {}, cafe, Settings())
+    assert not _sure(unsure, {}, "what's the weather like in Paris tomorrow?", Settings())
+    chair = ("Work from home, 9+ hrs a day at the desk, and by 3pm my upper back is done. I'm 6'2 so the standard "
+             "ones stop around my shoulder blades. I also want to be able to move where my arms rest, fixed ones dig "
+             "into my elbows. Price isn't really the issue. What have you got?")
+    assert meant_intent("complaint", {}, chair, {}) == "recommend"
+    assert meant_intent("complaint", {}, "where is my package? I ordered a backpack last week", {}) == "order_status"

@@ -116,8 +116,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if intent in ("modify_order", "complaint", "account", "price_promo", "product_info", "recommend", "out_of_scope",
                   "greeting", None) and reading.ASKS_WHERE.search(text) and not _CHANGES.search(text) \
             and task_of(context).intent in ("", None, "order_status", "price_promo", "recommend", "product_info") \
-            and (reading.owns(text) or _ORDERED.search(text) or slots.get("order_id") or context.get("slots", {}).get("order_id")):
-        return "order_status"  # "物流单号再发我一下", "another order with a perfume… is that one on its way too?"
+            and (reading.owns(text) or _ORDERED.search(text) or slots.get("order_id") or context.get("slots", {}).get("order_id")) \
+            and not (intent == "complaint" and asks_of_catalogue(text)):  # ("…I also want to be able to move where my
+        return "order_status"  # arms rest … What have you got?": no parcel asked after)  # "物流单号再发我一下", "another order with a perfume… is that one on its way too?"
     if (intent not in ORDER_INTENTS or intent in ("cancel_order", "modify_order") and not reading.asks_change(text)) \
             and _WHEN_SHIPS.search(text) and products.products_in(text) \
             and not _IF_ORDERED.search(text) and (reading.OWNS.search(text) or reading.ORDER_BY_ITEMS.search(text) or _THE_ONE.search(text)):
@@ -376,7 +377,7 @@ _ORDER_TALK = re.compile(r"退货|退款|退掉|退了|退回|想退|要退|申�
                          r"exchanges?|cancel[a-z]*|orders?|ordered|ship|shipping|shipped|deliver[a-z]*|arriv[a-z]*|track[a-z]*|"
                          r"package|parcel|swap|replace[a-z]*|receiv[a-z]*|bought|purchased?|got|status|my (?:order|purchase))(?![a-z])",
                          re.IGNORECASE)  # (no \b: "我那个laptop的order" has none between 的 and order)
-OFFERS = re.compile(r"优惠|折扣|打折|促销|活动|券|批发价|团购价|(?<![a-z])(?:coupons?|discounts?|promo\w*|deals?|sales?|offers?|"
+OFFERS = re.compile(r"优惠|折扣|打折|促销|活动|券|批发价|团购价|(?<![a-z])(?:coupons?|discounts?|promo\w*|deals?(?! with)|sales?|offers?|"
                     r"(?:bulk|wholesale) (?:price|pricing|rate)s?)(?![a-z])",
                     re.IGNORECASE)  # ("Tablet有discount吗": no \b between 有 and discount)
 WANTS = re.compile(r"推荐|买点|买个|买件|想买|买啥|买什么|该买|有啥|有什么|有没有|你们有|有这种|送点|送什么|想要个|弄个|搞个|整个|入手|想找|找个|找一[个款台]|"
