@@ -353,6 +353,11 @@ def having_asked(turn: Turn, catalogue: dict) -> str | None:
                 if (v := _at_the_end(list(turn.product(catalogue[n])["variants"].values()), asked, least))]
         ends = [(x, n) for x, n in ends if x is not None]
         return (min if least else max)(ends)[1] if ends else None
+    if len(having) > 1:  # ("ok what sizes" after running shoes and a water bottle: the shoes' size, not its capacity)
+        said = set(re.findall(r"[a-z]+", turn.text.lower()))
+        having = [n for n in having if any(k.lower() in keys and (k.lower() in said or f"{k.lower()}s" in said)
+                                           for v in turn.product(catalogue[n])["variants"].values() for k in v["options"])] \
+            or having
     return having[0] if len(having) == 1 else None
 
 
