@@ -117,8 +117,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
                   "greeting", None) and reading.ASKS_WHERE.search(text) and not _CHANGES.search(text) \
             and task_of(context).intent in ("", None, "order_status", "price_promo", "recommend", "product_info") \
             and (reading.owns(text) or _ORDERED.search(text) or slots.get("order_id") or context.get("slots", {}).get("order_id")) \
-            and not (intent == "complaint" and asks_of_catalogue(text)):  # ("…I also want to be able to move where my
-        return "order_status"  # arms rest … What have you got?": no parcel asked after)  # "物流单号再发我一下", "another order with a perfume… is that one on its way too?"
+            and not (intent == "complaint" and asks_of_catalogue(text)):  # (not "…to move where my arms rest … What have
+        #                                                                      you got?": a chair asked for, no parcel)
+        return "order_status"  # "物流单号再发我一下", "another order with a perfume… is that one on its way too?"
     if (intent not in ORDER_INTENTS or intent in ("cancel_order", "modify_order") and not reading.asks_change(text)) \
             and _WHEN_SHIPS.search(text) and products.products_in(text) \
             and not _IF_ORDERED.search(text) and (reading.OWNS.search(text) or reading.ORDER_BY_ITEMS.search(text) or _THE_ONE.search(text)):
