@@ -306,12 +306,22 @@ def best_named(turn: Turn, names: list[str], catalogue: dict) -> str | None:
         said = {w for zh, en in _OPTION_NAMES.items() if zh in turn.text for w in en.split()} \
             | set(re.findall(r"[a-z]+", turn.text.lower()))  # option names said: "表盘" is a Wristwatch's dial)
         # (not "意式" of "意式咖啡机"; not another's use: "插电的烧水壶" names no electric hob of the Tea Kettle)
-        options = named_options(variants, without_uses_of(products.without_products(turn.text), names, name))
+        options = named_options(variants, _without_names_of(
+            without_uses_of(products.without_products(turn.text), names, name), names, name))
         return len(options), any(v["available"] and fits(v, options) == len(options) for v in variants), len(keys & said), \
             uses_named(products.without_products(turn.text), name), \
             -Decimal(cheapest(turn, catalogue[name]) or 0) if cheaper else Decimal(0), products.own_word(name, turn.text)
         # (a use: "放燃气灶上烧的那种水壶" is a tea kettle; then the product whose own word it is)
     return max(names, key=named)  # (the first named on a tie)
+
+
+def _without_names_of(text: str, names: list[str], name: str) -> str:
+    """The text without the words of the other products' names that this one's lacks: "the kettle, is it the electric
+    one?" names the Electric Kettle, not a Tea Kettle for an electric hob."""
+    own = set(name.lower().split())
+    for word in {w for other in names if other != name for w in other.lower().split()} - own:
+        text = re.sub(rf"(?<![a-z]){re.escape(word)}(?![a-z])", " ", text, flags=re.IGNORECASE)
+    return text
 
 
 def cheapest(turn: Turn, product_id: str, budget: Decimal | None = None, words: str = "") -> str | None:
