@@ -117,7 +117,7 @@ _BREAKS = r"(?: ones?)? (?:crack|break|leak|rust|fade|tear|peel|split)s?"  # ("h
 # words after a choice that let it go ("clicky的就算了", "不防水的别推")
 _LET_GO = r"算了|不要了|不考虑了?|别推荐?了?|别要了?"
 _NEGATED = re.compile(r"[^.;!?。；！？]*\bavoid (?:that|it|them|those)(?=\s*(?:[.!?。！？]|$))|"  # ("he chews fleece to pieces, so I'd rather avoid that")
-                      r"\bno\s+(?!(?:more|bigger|larger|smaller|longer|heavier|higher|less|fewer)\b)[^\s,.;!?，。；！？]+|"  # ("no armrests standard back": standard wanted)
+                      r"\b(?:no|nothing)\s+(?!(?:more|bigger|larger|smaller|longer|heavier|higher|less|fewer|over|under|above|below|else|too|much|but|except)\b)[^\s,.;!?，。；！？]+|"  # ("no armrests standard back": standard wanted)
                       r"\b(?:not(?! just| only| merely)|(?:something|anything) (?:that|which) (?:is|are)n'?t|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want|need)|no need for|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\b(?:but|so|has to|have to|must|vs|versus)\b)"
                       r"|(?:不是|不要|不想[用要]|不(?:太|怎么|大)?喜欢|讨厌|受不了|别是|别要|别(?![的人太那这])(?=[^\s,，。；！？]{1,8}的)|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]|燃气|煤气|灶|炉))\s?[^,.;!?，。；！？要换…\s()]*"
                       r"|(?:[a-z][a-z0-9-]*(?: [a-z0-9-]+)?|(?<![不没无非])(?![不没无非])[\u4e00-\u9fff]{2,6})的?(?:[啊吧呀呢][\s，,]*)?就?"
@@ -195,7 +195,7 @@ def option_words(text: str) -> str:
     return _ZH_COLOUR.sub(lambda m: f" {ZH_COLOURS[m[1]]} ", text)
 
 
-_NEGATION_WORDS = re.compile(r"^(?:not|no|(?:something|anything) (?:that|which) (?:is|are)n'?t|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want|need)|no need for|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?|"
+_NEGATION_WORDS = re.compile(r"^(?:nothing|not|no|(?:something|anything) (?:that|which) (?:is|are)n'?t|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want|need)|no need for|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?|"
                              r"不是|不要|不想[用要]|不喜欢|讨厌|受不了|别是|别要|别|而不是|没有|没)\s*(?:the |a |an )?|"
                              rf"的?就?(?:{_LET_GO})$|\bavoid (?:that|it|them|those)$|"
                              rf"{_MAKES_UNEASY}$|{_FEELS_BAD}$|{_BREAKS}$", re.IGNORECASE)

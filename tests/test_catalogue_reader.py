@@ -81,3 +81,16 @@ def test_a_need_the_reader_hears_goes_to_the_flow_not_the_llm_tier():
              "into my elbows. Price isn't really the issue. What have you got?")
     assert meant_intent("complaint", {}, chair, {}) == "recommend"
     assert meant_intent("complaint", {}, "where is my package? I ordered a backpack last week", {}) == "order_status"
+
+
+def test_a_price_asked_of_a_need_no_product_word_names_and_another_kind_wanted_are_the_catalogue_s():
+    """"原来的窝睡不下了 要大号的 最便宜的多少钱" (no product word: the need reader's Pet Bed) is no question outside
+    the shop; "入耳的戴久了耳朵疼 想换那种能把整个耳朵包住的" wants another kind, not an exchange of an order."""
+    from agent.dialogue.products import only_theirs
+    assert meant_intent("out_of_scope", {}, "家里金毛越长越大 原来的窝睡不下了 要大号的 最便宜的多少钱", {}) == "product_info"
+    kind = "我老婆最近WFH 每天zoom开会七八个小时 她说入耳的戴久了耳朵疼 想换那种能把整个耳朵包住的 最好wireless 有没有"
+    assert meant_intent("exchange_item", {}, kind, {}) == "recommend"
+    assert meant_intent("exchange_item", {}, kind + " 订单#W1234567", {}) == "exchange_item"
+    assert meant_intent("exchange_item", {}, "我买的耳机想换成白色的", {}) == "exchange_item"
+    assert only_theirs("I already have the bike itself. What else should I get so I don't crack my skull?") == {"Bicycle"}
+    assert only_theirs("自行车已经有了 还缺个头盔") == {"Bicycle"} and only_theirs("I want a bike") == set()

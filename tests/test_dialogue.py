@@ -178,6 +178,8 @@ def test_tried_as_a_newcomer_the_product_just_shown_its_options_named_after_and_
     dorm = Conversation(shop)
     dorm.say("recommend", "my sister will live in a dorm next month, what would be useful? not too pricey pls")
     assert "Electric Kettle" in dorm.say("recommend", "the kettle, is it the electric one? how many litres")
+    # (whatever the dorm showed: "electric" is the Electric Kettle's own name, not a Tea Kettle's hob)
+    assert "Electric Kettle" in Conversation(shop).say("product_info", "the kettle, is it the electric one? how many litres")
     mum = Conversation(shop)
     mum.say("recommend", "do you have anything for my mum, she's always cold in the evenings")  # (with "when she
     #   reads" after it, the need reader shows the E-Reader alone: a miss of the reader, noted in issue #16)
@@ -193,6 +195,16 @@ def test_tried_as_a_newcomer_the_product_just_shown_its_options_named_after_and_
     pair.say("recommend", "the office is so noisy, I need something to listen to music and focus")
     two = pair.say("recommend", "which one is lighter")  # the two shown, side by side
     assert "Headphones" in two and "Wireless Earbuds" in two and "does not list the weight" in two
+
+
+def test_a_need_s_own_wishes_choose_the_price_shown_a_step_is_the_end_and_nothing_x_is_refused(shop):
+    """Blind working-32: "跪着膝盖疼 想要个厚一点的垫子 别给我推粉色": the thickest mat not pink, not the cheapest
+    mat; "nothing pink please" refuses pink, it does not ask for it."""
+    thick = Conversation(shop, "zh").say("recommend", "最近在家跟着视频练瑜伽 木地板太硬了 跪着膝盖疼 想要个厚一点的垫子。"
+                                                      "别给我推粉色的啊 我不喜欢粉色")
+    assert "Yoga Mat" in thick and "105.68" in thick and "92.53" not in thick
+    mat = Conversation(shop).say("recommend", "a yoga mat for my wife, nothing pink please")
+    assert "Yoga Mat" in mat and "pink" not in mat
 
 
 def test_frustration_hears_anger_in_words_not_a_polite_request_again():

@@ -253,9 +253,12 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             and not reading.ORDER_ID.search(text) and not _bought(text) and not reading.ORDER_BY_ITEMS.search(text) \
             and not addresses.EMAIL.search(text) and not reading.WANTS_NEW.search(text):
         return "product_info"  # "my twins both need bike helmets, size M. one wants red, the other wants blue"
-    if intent in ("exchange_item", "return_item", "modify_order") and reading.WANTS_NEW.search(text) \
-            and not reading.OWNS.search(text) and not slots.get("order_id") and products.products_in(text):
-        return "recommend"  # "要一个大一点的背包 能装15寸电脑的": a product wanted, nothing of theirs
+    if intent in ("exchange_item", "return_item", "modify_order") and not reading.OWNS.search(text) \
+            and not slots.get("order_id") and not task_of(context).intent \
+            and (reading.WANTS_NEW.search(text) and products.products_in(text)
+                 or _ANOTHER_KIND.search(text) and products_for(text) and not reading.ORDER_ID.search(text)):
+        return "recommend"  # "要一个大一点的背包 能装15寸电脑的": a product wanted, nothing of theirs; "入耳的戴久了耳朵疼
+        #                     想换那种能把整个耳朵包住的 有没有": another kind of one, the need reader's
     if intent not in ORDER_INTENTS and REFUND_ASKED.search(text) and reading.ORDER_BY_ITEMS.search(text) \
             and products.products_in(text):
         return "refund_status"  # "the one with the bike and the one with the espresso machine. How much is coming back?"
@@ -266,9 +269,10 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             slots.get("order_id") or context.get("slots", {}).get("order_id")):
         return "modify_order"
     if intent in _READ_AGAIN and task_of(context).intent not in ORDER_INTENTS and not slots.get("order_id") \
-            and not reading.ORDER_ID.search(text) and (reading.QUESTION.search(text) or WANTS.search(text)) \
+            and not reading.ORDER_ID.search(text) \
+            and (reading.QUESTION.search(text) or WANTS.search(text) or PRICE_ASKED.search(text)) \
             and not _RETURNS.search(text) and not reading.asks_change(text) \
-            and (intent not in ("out_of_scope", "greeting") or products.products_in(text)) \
+            and (intent not in ("out_of_scope", "greeting") or products.products_in(text) or products_for(text)) \
             and (not reading.BROKEN.search(text) or WANTS.search(text) or names_option(text)
                  or asked_attributes(products.without_products(text))) \
             and asks_of_catalogue(text):
@@ -279,6 +283,8 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "recommend" if WANTS.search(text) or money.budget(text) is not None else "product_info"
     return intent
 
+
+_ANOTHER_KIND = re.compile(r"(?:想|要|打算)换(?:成|个|一个)?(?:那种|那款|这种|一种|别的款)", re.IGNORECASE)  # (a kind, not an item of theirs)
 
 # the requests the catalogue reader may read again as a question about what we sell
 _READ_AGAIN = ORDER_INTENTS | {"complaint", "out_of_scope", "greeting", "return_policy", "account"}

@@ -15,7 +15,8 @@ from agent.dialogue.variant_answers import (ANOTHER, CLAUSES, EACH, MOST_LISTED,
                                            stock_lines, variant_answer)
 from agent.catalogue_search import closest_products, products_for, same_head, uses_named, without_uses_of
 from agent.catalogue_words import Attribute, asked_attributes
-from agent.variants import asked_variants, fits, fitting, for_whom, named_options, owner_of_options, without_unwanted
+from agent.variants import (asked_variants, fits, fitting, for_whom, named_options, option_value, owner_of_options,
+                            stepped, without_unwanted)
 
 
 _TORN = re.compile(r"\btorn between\b|\bdeciding between\b|\bcan'?t decide between\b|纠结", re.IGNORECASE)
@@ -326,9 +327,13 @@ def _without_names_of(text: str, names: list[str], name: str) -> str:
 
 def cheapest(turn: Turn, product_id: str, budget: Decimal | None = None, words: str = "") -> str | None:
     """The lowest price in stock (within the budget; of the ones with the options the words name, where
-    some have them: "has to be waterproof, under 300"), if any."""
+    some have them: "has to be waterproof, under 300"; without those they refuse; at the end of an option a step
+    asks for: "跪着膝盖疼 想要个厚一点的垫子 别给我推粉色", the thickest not pink), if any."""
     in_stock = [v for v in turn.product(product_id)["variants"].values() if v["available"]]
     in_stock = (fitting(in_stock, f"{words} {for_whom(in_stock, words)}") if words else []) or in_stock  # (a gift for him)
+    if words and (end := stepped(in_stock, words, {}, None)):
+        in_stock = [v for v in in_stock if option_value(v["options"].get(end[0], "")) == end[1]] or in_stock
+    in_stock = without_unwanted(in_stock, words) if words else in_stock
     prices = [Decimal(str(v["price"])) for v in in_stock if budget is None or Decimal(str(v["price"])) <= budget]
     return f"{min(prices):.2f}" if prices else None
 

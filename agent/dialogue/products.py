@@ -179,11 +179,13 @@ _REPLACED = re.compile(r"(?:\b(?:doesn'?t|don'?t|won'?t|does not|do not|will not
 
 def only_theirs(text: str) -> set[str]:
     """Products named only as the shopper's own ("i need a light for my desk … my laptop is the only thing
-    near it"): none of them is asked about."""
+    near it"; "I already have the bike itself. What else should I get": a helmet): none of them is asked about."""
     return {n for n, _ in products_in(text)} - {n for n, _ in products_in(_MINE.sub(" ", text))}
 
 
 _MINE = re.compile(r"\b(?:my|our|his|their|her(?!\s+(?:an?|the|some|one)\b))\s+(?!own\b)(?:old\s+|current\s+)?[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?|我(?:的|家的?)[^\s，,。.;；!！?？的]{1,6}|"
+                   r"\b(?:already|still)\s+(?:have|has|got|own)\s+(?:an?\s+|the\s+|one\s+)?[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?|"
+                   r"已经有(?:了)?(?:一?[个辆台双把张])?[^\s，,。.;；!！?？的了]{1,6}|[^\s，,。.;；!！?？的]{1,6}(?=(?:我|他|她)?已经有了)|"
                    r"家里的?[^\s，,。.;；!！?？的是]{1,6}(?=是|用的)",  # ("家里音箱是Echo": theirs; "get him his own
                    #                                                 backpack" is one to buy)
                    re.IGNORECASE)
