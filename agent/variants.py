@@ -154,8 +154,8 @@ _NOT_NOT = re.compile(rf"[不没无非]([\u4e00-\u9fff]{{1,4}}?)的?(?:[啊吧�
 
 # a race's distance, not a camera's resolution ("starting to run 5k", "training for a 10K race")
 _DISTANCE = re.compile(r"\b(?:run(?:s|ning)?|ran|jog(?:s|ging)?|rac(?:e|es|ing)|walk(?:s|ing)?|train(?:s|ing)? for)\s+(?:a\s+|the\s+|my\s+"
-                       r"(?:first\s+)?)?\d{1,3}\s?k\b|\b\d{1,3}\s?k\s+(?:runs?|races?|jogs?|walks?|fun run)\b|\bcouch to \d+\s?k\b",
-                       re.IGNORECASE)
+                       r"(?:first\s+)?)?\d{1,3}\s?k\b|\b\d{1,3}\s?k\s+(?:runs?|races?|jogs?|walks?|fun run)\b|\bcouch to \d+\s?k\b|"
+                       r"\b\d{1,2}\s?%\s?(?:off|discount|cheaper|折扣|优惠)", re.IGNORECASE)  # (nor "80% off": a discount, no size)
 
 
 @lru_cache(maxsize=1024)  # (asked of the same message by many readers of one turn)
@@ -635,10 +635,10 @@ def _closest(choices: list[dict], current: dict, named: dict[str, set[str]]) -> 
     return exact[0] if len(exact) == 1 else None
 
 
-_NOT_WORD = re.compile(r"[^\w+-]+")
+_NOT_WORD = re.compile(r"[^\w+%-]+")
 # option values as option_words() writes them, between anything but Latin letters and digits ("同样xl", "换black的")
 _OPTION_VALUE = re.compile(r"(?<![a-z0-9.])(?:\d+(?:\.\d+)?(?:gb|tb|mah|ml|mm|-inch|l|mp|x)|\d+ (?:hours|cups?)|\d+[- ]pieces?|i[3579]|"
-                           r"xs|s|m|l|xl|xxl)(?![a-z0-9])")
+                           r"xs|s|m|l|xl|xxl|[4-9]0%(?!\s*(?:off|discount)))(?![a-z0-9])")  # ("and the 80% version of that?": a keyboard's size)
 _WORD_VALUES = re.compile(r"(?<![a-z])(?:%s)(?![a-z])" % "|".join(
     re.escape(v) for v in sorted({*_ZH_OPTIONS.values(), *ZH_COLOURS.values()}, key=len, reverse=True)))
 _CONTRACTION = re.compile(r"['’](?:s|m|ll|re|ve|d|t)\b", re.IGNORECASE)  # not the "s" of "that's", the "m" of "I'm"

@@ -207,6 +207,18 @@ def test_a_need_s_own_wishes_choose_the_price_shown_a_step_is_the_end_and_nothin
     assert "Yoga Mat" in mat and "pink" not in mat
 
 
+def test_every_one_of_each_side_listed_when_asked_and_a_percent_is_a_size_unless_it_is_off(shop):
+    """Blind working-32: "medium frame的 road和mountain哪个贵 都列一下价格": every medium road and mountain bike in
+    stock, not the cheapest of each; "and the 80% version of that?" after a full-size keyboard is its 80% size, while
+    "80% off" is a discount asked, no keyboard."""
+    bikes = Conversation(shop, "zh").say("product_info", "自行车medium frame的 road和mountain哪个贵 都列一下价格")
+    assert all(p in bikes for p in ("2076.50", "1917.21", "2195.04"))
+    keyboard = Conversation(shop)
+    keyboard.say("product_info", "How much is the mechanical keyboard with linear switches, RGB backlight, full size?")
+    assert "230.15" in keyboard.say("product_info", "and the 80% version of that?")
+    assert "Mechanical Keyboard" not in Conversation(shop).say("price_promo", "is there 80% off on anything?")
+
+
 def test_frustration_hears_anger_in_words_not_a_polite_request_again():
     from agent.frustration import said
     for angry in ("问了三遍了 到底有没有货", "什么破系统 试了十遍", "I have asked twice already", "this is useless",

@@ -471,7 +471,7 @@ def _compared(variants: list[dict], text: str, before: dict | None = None) -> tu
         if len(inner := _sides(variants, pair)) > 1 \
                 and _told_apart(inner):
             parts, context = inner, named_options(variants, " ".join(x for x in sentences if x is not pair))
-    picks, apart = [], _apart_by(parts)
+    picks, apart, every = [], _apart_by(parts), EACH.search(text)
     # ("robot那款是bagless还是bagged的" after vacuums for cat hair: robotic ones for it)
     kept = {k: set(v) for k, v in (before or {}).items() if k not in apart}
     for part in parts:
@@ -483,7 +483,8 @@ def _compared(variants: list[dict], text: str, before: dict | None = None) -> tu
                            key=lambda v: (not v["available"], Decimal(str(v["price"]))))
             # (one that has all this side says, sold out, is said so: "登山靴11码防水的，真皮的和合成材料的哪个便宜")
             if exact and (exact[0]["available"] or named is part or not kept and {**shared, **part}.items() <= named.items()):
-                picks.append(exact[0])
+                # (every one in stock of each side where each is asked: "medium frame的 road和mountain哪个贵 都列一下价格")
+                picks += [v for v in exact if v["available"]] if every and exact[0]["available"] else exact[:1]
                 break
         else:
             return None
