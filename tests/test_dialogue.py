@@ -219,6 +219,23 @@ def test_every_one_of_each_side_listed_when_asked_and_a_percent_is_a_size_unless
     assert "Mechanical Keyboard" not in Conversation(shop).say("price_promo", "is there 80% off on anything?")
 
 
+def test_the_word_of_a_kind_set_against_one_of_its_own_name_is_the_other_product(shop):
+    """Blind working-32: "咖啡机和意式咖啡机有什么不一样" is the Coffee Maker beside the Espresso Machine, "普通的手表和
+    智能手表价格差很多吗" the Wristwatch beside the Smart Watch: both, side by side, not one of them."""
+    coffee = Conversation(shop, "zh").say("recommend", "咖啡机和意式咖啡机有什么不一样？价格大概差多少")
+    assert "Coffee Maker" in coffee and "Espresso Machine" in coffee
+    watches = Conversation(shop, "zh").say("recommend", "想给老公买块表当结婚纪念日礼物 普通的手表和智能手表价格差很多吗？")
+    assert "Wristwatch" in watches and "Smart Watch" in watches
+    assert "Wristwatch" in Conversation(shop).say("product_info", "regular watch vs smart watch, which is cheaper?")
+
+
+def test_the_cheapest_among_those_shown_keeps_what_they_were_shown_for(shop):
+    """Blind working-32: "black的里面cheapest是哪个" after the USB-powered desk lamps: the cheapest black USB one."""
+    lamp = Conversation(shop, "zh")
+    lamp.say("product_info", "帮我看一下desk lamp有USB供电的吗")
+    assert "153.23" in lamp.say("price_promo", "black的里面cheapest是哪个")
+
+
 def test_frustration_hears_anger_in_words_not_a_polite_request_again():
     from agent.frustration import said
     for angry in ("问了三遍了 到底有没有货", "什么破系统 试了十遍", "I have asked twice already", "this is useless",

@@ -38,7 +38,7 @@ DEARER_ONE = re.compile(r"\bwhich (?:one |of (?:the|them|those) )?is (?:more exp
 
 # the one of two or three just shown, by its price ("the cheaper one", "cheaper one then")
 _ONE_BY_PRICE = r"(?:\bthe |^\W*)(?:cheaper|pricier|more expensive|dearer) one(?![a-z])"
-_OF_THOSE = re.compile(r"那几个|这几个|那几款|这几款|其中|那些|(?:最便宜|最贵|最低价|便宜|贵)(?:一?点)?的?那[把款个台双件只张]|"
+_OF_THOSE = re.compile(r"那几个|这几个|那几款|这几款|其中|那些|里面|里头|当中|(?:最便宜|最贵|最低价|便宜|贵)(?:一?点)?的?那[把款个台双件只张]|"
                        + _ONE_BY_PRICE + r"|\bof (?:those|them|these)\b|"
                        r"^\W*(?:the )?(?:cheapest|most expensive|priciest|dearest) one(?![a-z])|"
                        r"\bamong (?:those|them|these)\b", re.IGNORECASE)
