@@ -94,3 +94,12 @@ def test_a_price_asked_of_a_need_no_product_word_names_and_another_kind_wanted_a
     assert meant_intent("exchange_item", {}, "我买的耳机想换成白色的", {}) == "exchange_item"
     assert only_theirs("I already have the bike itself. What else should I get so I don't crack my skull?") == {"Bicycle"}
     assert only_theirs("自行车已经有了 还缺个头盔") == {"Bicycle"} and only_theirs("I want a bike") == set()
+
+
+def test_two_things_wanted_one_named_beside_a_need_are_both_recommended():
+    """Blind working-32: a lamp for reading after lights-out, and "对了他喝水的杯子上周也摔碎了 一起帮我看看": both,
+    whatever the model read (out of scope here), not the bottle named alone."""
+    text = ("孩子九月开始住校 宿舍小得可怜 桌上只有一个USB口能用 晚上熄灯以后他还得写作业看书 我怕他把眼睛看坏了 你们有什么合适的？"
+            "对了他喝水的杯子上周也摔碎了 一起帮我看看")
+    assert meant_intent("out_of_scope", {}, text, {}) == "recommend"
+    assert meant_intent("product_info", {}, "你们的水杯有玻璃的吗", {}) == "product_info"

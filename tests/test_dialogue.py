@@ -236,6 +236,20 @@ def test_the_cheapest_among_those_shown_keeps_what_they_were_shown_for(shop):
     assert "153.23" in lamp.say("price_promo", "black的里面cheapest是哪个")
 
 
+def test_one_value_in_stock_asked_with_its_price_and_batteries_or_a_charge(shop):
+    """Blind working-32: "what colours ARE in stock and how much" where one colour is: the ones in stock, priced;
+    "does it take batteries, or does it charge up?": one of each kind."""
+    phone = Conversation(shop)
+    phone.say("product_info", "Is the gold smartphone back in stock or not??")
+    priced = phone.say("product_info", "fine. what colours ARE in stock and how much.")
+    assert "1128.99" in priced and "1157.86" in priced
+    brush = Conversation(shop).say("product_info", "Does your electric toothbrush take batteries, or does it charge up?")
+    assert "rechargeable" in brush and "AA batteries" in brush
+    dorm = Conversation(shop, "zh").say("recommend", "孩子住校 晚上熄灯以后他还得看书 桌上只有一个USB口 你们有什么合适的？"
+                                                     "对了他喝水的杯子上周也摔碎了 一起帮我看看")
+    assert "Desk Lamp" in dorm and "Water Bottle" in dorm
+
+
 def test_frustration_hears_anger_in_words_not_a_polite_request_again():
     from agent.frustration import said
     for angry in ("问了三遍了 到底有没有货", "什么破系统 试了十遍", "I have asked twice already", "this is useless",

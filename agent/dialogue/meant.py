@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from agent.catalogue_search import asks_of_catalogue, products_for
+from agent.catalogue_search import TWO_WANTS, asks_of_catalogue, products_for
 from agent.catalogue_words import asked_attributes, catalogue_variants
 from agent.dialogue import addresses, money, products, reading
 from agent.dialogue.flows import ORDER_INTENTS
@@ -49,6 +49,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "account"
     if intent == "greeting" and _FAREWELL.search(text):
         return "thanks_bye"  # "Lovely. I shall think it over. Good day to you."
+    if intent in ("product_info", "recommend", "complaint", "out_of_scope") and not task_of(context).intent \
+            and TWO_WANTS.search(text) and len(products_for(text)) > 1 and WANTS.search(text):
+        return "recommend"  # ("…看书… 你们有什么合适的？对了他喝水的杯子上周也摔碎了 一起帮我看看": two things wanted)
     if intent == "order_status" and _IF_ORDERED.search(text) and not slots.get("order_id") \
             and not reading.ORDER_ID.search(text) and task_of(context).intent != "order_status":
         return "shipping_policy"  # "when will it get here if I order today?": no order yet, the delivery times

@@ -8,7 +8,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from agent.dialogue import money, products, reading
-from agent.dialogue.routing import names_option
+from agent.dialogue.routing import PRICE_ASKED, names_option
 from agent.dialogue.state import Task
 from agent.dialogue.turn import Answer, Turn, options
 from agent.dialogue.variant_answers import (ANOTHER, CLAUSES, EACH, MOST_LISTED, VERSUS, priced_values, still_minded,
@@ -404,6 +404,10 @@ def _attributes_answer(turn: Turn, name: str, product: dict, asked: list[Attribu
         said |= set(keys)
     label = f"{name} ({options(known)})" if known else name
     reply = turn.say("attribute_facts", name=label, lines="; ".join(lines)) if lines else ""
+    if lines and not known and PRICE_ASKED.search(turn.text) and (priced := [v for v in shown if v["available"]]) \
+            and all(len({str(v["options"][k]) for v in shown}) == 1 for k in said):
+        # ("what colours ARE in stock and how much": one colour, so no price beside it; those in stock, each priced)
+        reply += " " + turn.say("variant_facts", name=name, lines=stock_lines(turn, priced[:MOST_LISTED]))
     if missing:
         reply += turn.say("attribute_not_listed", name=name, what=", ".join(missing), options=options_summary(shown))
     return Answer(reply.strip(), {"product": product})

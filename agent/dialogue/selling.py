@@ -63,6 +63,11 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
     if (theirs := products.only_theirs(text)) and ((rest := [(n, pid) for n, pid in named if n not in theirs])
                                                    or products_for(text)):
         named = rest  # ("i need a light for my desk … my laptop is the only thing near it": not a laptop)
+    if intent == "recommend" and len(named) == 1 and not current and TWO_WANTS.search(text) \
+            and len(needed := [n for n in products_for(text) if n in catalogue][:2]) == 2 and named[0][0] in needed:
+        # ("…晚上熄灯以后他还得写作业看书… 对了他喝水的杯子上周也摔碎了 一起帮我看看": the lamp the need is for, and the
+        # bottle named beside it)
+        return Answer(_for_need(turn, needed, catalogue, text), {"products": [(n, catalogue[n]) for n in needed]})
     if len(named) > 1 and len({w for _, w in products.products_in(text)}) == 1 \
             and len(shown := [(n, pid) for n, pid in named if n in task.products]) == 1:
         named = shown  # ("the kettle, how many litres?" after the Electric Kettle was recommended: that one)
