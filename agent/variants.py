@@ -27,7 +27,9 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "头戴": "over-ear on-ear", "贴耳式": "on-ear", "压耳式": "on-ear", "实木": "wood", "木质": "wood", "木头": "wood",
                "木制": "wood", "金属": "metal", "中等大小": "medium", "中等房间": "medium", "中型房间": "medium", "小房间": "small", "小卧室": "small", "房间不大": "small", "房间不太大": "small", "屋子不大": "small", "卧室不大": "small", "卧室不太大": "small", "房间比较小": "small", "房间很小": "small", "客厅挺大": "large", "客厅很大": "large", "客厅比较大": "large", "房间挺大": "large", "房间很大": "large", "房间比较大": "large", "大房间": "large", "大客厅": "large", "高通风": "high ventilation", "通风好": "high ventilation", "通风最好": "high ventilation", "最通风": "high ventilation", "低通风": "low ventilation", "中通风": "medium ventilation", "中等通风": "medium ventilation", "指针": "analog", "数显": "digital", "数字显示": "digital",
                "网布": "mesh", "网面": "mesh", "网眼": "mesh", "布艺": "fabric", "布面": "fabric", "硅胶": "silicone",
-               "固定扶手": "fixed", "可调节扶手": "adjustable", "可调扶手": "adjustable", "无扶手": "none",
+               "固定扶手": "fixed", "可调节扶手": "adjustable", "可调扶手": "adjustable", "无扶手": "none", "扶手能调": "adjustable", "扶手可以调": "adjustable",
+               "arms can be moved": "adjustable", "arms can move": "adjustable", "arms that move": "adjustable", "adjustable arms": "adjustable",
+               "move where my arms rest": "adjustable", "armrests that adjust": "adjustable", "arms that adjust": "adjustable",
                "标准靠背": "standard", "高靠背": "high-back", "tall backrest": "high-back", "tall back": "high-back", "high backrest": "high-back", "中等亮度": "medium", "高亮度": "high", "亮度高": "high", "亮度中等": "medium", "亮度低": "low", "低亮度": "low",
                "电池供电": "battery", "充电的": "rechargeable", "充电式": "rechargeable", "充电款": "rechargeable", "能充电": "rechargeable", "可以充电": "rechargeable", "插电脑": "usb",
                "别太亮": "medium low", "不要太亮": "medium low", "不用太亮": "medium low", "不太亮": "medium low", "not too bright": "medium low", "冲电的": "rechargeable", "可充电": "rechargeable", "charge up": "rechargeable", "charges up": "rechargeable", "recharge it": "rechargeable", "干电池": "aa batteries", "装电池": "aa batteries", "插电": "ac adapter electric", "a牌": "brand a", "b牌": "brand b", "c牌": "brand c", "品牌a": "brand a", "品牌b": "brand b", "品牌c": "brand c",
@@ -41,7 +43,7 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "相机仓": "camera", "相机隔层": "camera", "相机款": "camera", "水袋": "hydration", "电脑仓": "laptop", "放电脑": "laptop", "装电脑": "laptop", "放笔记本": "laptop", "装笔记本": "laptop", "电脑隔层": "laptop",
                "small bedroom": "small", "tiny bedroom": "small", "bedroom is tiny": "small", "bedroom is small": "small",
                "tiny room": "small", "room is tiny": "small", "活性炭": "carbon", "负离子": "ionic", "离子式": "ionic", "智能感应": "smart sensors", "智慧感应": "smart sensors", "山地": "mountain", "登山车": "mountain", "放相机": "camera", "装相机": "camera", "带去露营": "portable", "公路车": "road",
-               "磨豆": "built-in grinder", "研磨": "built-in grinder", "自动关机": "auto shutoff", "自动断电": "auto shutoff", "光学": "optical", "光电": "optical",
+               "磨豆": "built-in grinder", "豆子磨": "built-in grinder", "grinds the beans": "built-in grinder", "grind the beans": "built-in grinder", "grinds beans": "built-in grinder", "grind beans": "built-in grinder", "研磨": "built-in grinder", "自动关机": "auto shutoff", "自动断电": "auto shutoff", "光学": "optical", "光电": "optical",
                "激光": "laser", "乳胶": "latex", "合成": "synthetic", "人造革": "synthetic", "网线": "ethernet", "有线网": "ethernet", "暖白": "warm white", "暖光": "warm white",
                "日光": "daylight", "白光": "daylight", "硬壳": "hardshell hard cover", "软壳": "softshell soft cover", "专业": "professional", "基础": "basic", "基本款": "basic",
                "青轴": "clicky", "红轴": "linear", "线性": "linear", "段落": "tactile", "茶轴": "tactile", "非偏光": "non-polarized", "不偏光": "non-polarized", "不是偏光": "non-polarized", "偏光": "polarized",
@@ -112,7 +114,8 @@ _MAKES_UNEASY = r"(?: [a-z]+s)? (?:make|makes|made|scares?|worr(?:y|ies)|freaks?
 _FEELS_BAD = r"(?: ones?)? (?:gets?|got|is|are|feels?|looks?) (?:too |really |so |very |kinda |super |a bit |a little |pretty )?" \
              r"(?:slippery|sweaty|sticky|itchy|scratchy|smelly|flimsy|fragile|noisy|loud|dull|boring|ugly|much (?:of a )?(?:hassle|work|trouble|" \
              r"effort)|an? (?:hassle|pain|chore))"  # ("gas is too much hassle")
-_BREAKS = r"(?: ones?)? (?:crack|break|leak|rust|fade|tear|peel|split)s?"  # ("heard vinyl ones crack in the sun")
+_BREAKS = r"(?:(?: ones?)? (?:crack|break|leak|rust|fade|tear|peel|split)s?| ones? (?:dig|pinch|rub|squeak|hurt|stop)s?)"
+# ("heard vinyl ones crack in the sun", "fixed ones dig into my elbows", "the standard ones stop around my shoulder blades")
 # what the shopper does not want: "not the 13-inch", "instead of white", "不是白色的"
 # words after a choice that let it go ("clicky的就算了", "不防水的别推")
 _LET_GO = r"算了|不要了|不考虑了?|别推荐?了?|别要了?"

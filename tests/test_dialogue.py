@@ -250,6 +250,23 @@ def test_one_value_in_stock_asked_with_its_price_and_batteries_or_a_charge(shop)
     assert "Desk Lamp" in dorm and "Water Bottle" in dorm
 
 
+def test_a_need_s_wishes_in_everyday_words_choose_the_variants(shop):
+    """Blind working-30 and -32: the arms that move (adjustable), what the standard and the fixed ones do wrong
+    (refused), earphones that "died from sweat" (water resistance), "能自己把豆子磨好" (a built-in grinder)."""
+    tall = Conversation(shop).say("recommend", "Work from home, 9+ hrs a day at the desk, and by 3pm my upper back is "
+                                               "done. I'm 6'2 so the standard ones stop around my shoulder blades. I also "
+                                               "want to be able to move where my arms rest, fixed ones dig into my elbows. "
+                                               "What have you got?")
+    assert "503.76" in tall and "fixed" not in tall
+    assert "511.24" in Conversation(shop).say("recommend", "replacing the folding chairs in our coworking space. Ideally "
+                                                           "the arms can be moved up and down")
+    runner = Conversation(shop).say("recommend", "I run at 6am, sweat like crazy, my last pair of earphones literally "
+                                                 "died from sweat. need something that survives that. black.")
+    assert "257.38" in runner and "243.34" not in runner
+    coffee = Conversation(shop, "zh").say("recommend", "想在家里自己做咖啡。最好是能自己把豆子磨好的那种，预算三百块钱以内")
+    assert "236.95" in coffee
+
+
 def test_frustration_hears_anger_in_words_not_a_polite_request_again():
     from agent.frustration import said
     for angry in ("问了三遍了 到底有没有货", "什么破系统 试了十遍", "I have asked twice already", "this is useless",
