@@ -482,7 +482,8 @@ _NOT_ATTRIBUTE = re.compile(r"\b(?:not|non|without|no need for|no|isn'?t|aren'?t
 # an option the shopper wants none of, in Chinese: "不要背光" (backlight: none), "没有扶手的"
 _ZH_NONE = re.compile(r"(?:不要|不带|(?<!有)没有?|(?<!有)无|不需要)(背光|灯光|扶手)")  # (not "有没有扶手": asked)
 _ZH_NONE_OF = {"背光": "backlight", "灯光": "backlight", "扶手": "armrest"}
-_NO_EXTRAS = re.compile(r"\b(?:no|without(?: any)?) (?:extras|frills|add-?ons|bells and whistles)\b|什么功能都不要|不要(?:额外|多余的?)功能", re.IGNORECASE)
+_NO_EXTRAS = re.compile(r"\b(?:no|without(?: any)?) (?:extras|frills|add-?ons|bells and whistles)\b|"
+                        r"什么功能都不要|不要(?:额外|多余的?)功能|(?:什么|啥)都不带|(?:什么|啥)都没有的|不带任何", re.IGNORECASE)
 _NONE_OF = re.compile(r"\b(?:no|without)\s+(?:extra\s+|special\s+|additional\s+)?(?:backlight|backlit|armrests?)\b", re.IGNORECASE)
 
 

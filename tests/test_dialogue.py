@@ -265,6 +265,8 @@ def test_a_need_s_wishes_in_everyday_words_choose_the_variants(shop):
     assert "257.38" in runner and "243.34" not in runner
     coffee = Conversation(shop, "zh").say("recommend", "想在家里自己做咖啡。最好是能自己把豆子磨好的那种，预算三百块钱以内")
     assert "236.95" in coffee
+    grills = Conversation(shop, "zh").say("product_info", "grill 燃气的portable款 带side burner的和什么都不带的 差多少钱")
+    assert "1057.24" in grills and "1042.19" in grills  # (什么都不带: no features)
 
 
 def test_frustration_hears_anger_in_words_not_a_polite_request_again():
