@@ -24,7 +24,7 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "涤纶": "polyester", "聚酯": "polyester", "法压": "french press", "滴滤": "drip", "意式": "espresso", "义式": "espresso", "浓缩": "espresso", "定时": "timer",
                "燃气": "gas", "电磁炉": "induction", "硬皮": "hard cover", "软皮": "soft cover", "深空灰": "space grey",
                "cf卡": "cf card", "sd卡": "sd card", "入耳式": "in-ear", "入耳": "in-ear", "头戴式": "over-ear on-ear",
-               "头戴": "over-ear on-ear", "贴耳式": "on-ear", "压耳式": "on-ear", "实木": "wood", "木质": "wood", "木头": "wood",
+               "头戴": "over-ear on-ear", "把整个耳朵包住": "over-ear", "包住整个耳朵": "over-ear", "包住耳朵": "over-ear", "包耳": "over-ear", "贴耳式": "on-ear", "压耳式": "on-ear", "实木": "wood", "木质": "wood", "木头": "wood",
                "木制": "wood", "金属": "metal", "中等大小": "medium", "中等房间": "medium", "中型房间": "medium", "小房间": "small", "小卧室": "small", "房间不大": "small", "房间不太大": "small", "屋子不大": "small", "卧室不大": "small", "卧室不太大": "small", "房间比较小": "small", "房间很小": "small", "客厅挺大": "large", "客厅很大": "large", "客厅比较大": "large", "房间挺大": "large", "房间很大": "large", "房间比较大": "large", "大房间": "large", "大客厅": "large", "高通风": "high ventilation", "通风好": "high ventilation", "通风最好": "high ventilation", "最通风": "high ventilation", "低通风": "low ventilation", "中通风": "medium ventilation", "中等通风": "medium ventilation", "指针": "analog", "数显": "digital", "数字显示": "digital",
                "网布": "mesh", "网面": "mesh", "网眼": "mesh", "布艺": "fabric", "布面": "fabric", "硅胶": "silicone",
                "固定扶手": "fixed", "可调节扶手": "adjustable", "可调扶手": "adjustable", "无扶手": "none", "扶手能调": "adjustable", "扶手可以调": "adjustable",
@@ -125,8 +125,9 @@ _NEGATED = re.compile(r"[^.;!?。；！？]*\bavoid (?:that|it|them|those)(?=\s*
                       r"|(?:不是|不要|不想[用要]|不(?:太|怎么|大)?喜欢|讨厌|受不了|别是|别要|别(?![的人太那这])(?=[^\s,，。；！？]{1,8}的)|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]|燃气|煤气|灶|炉))\s?[^,.;!?，。；！？要换…\s()]*"
                       r"|(?:[a-z][a-z0-9-]*(?: [a-z0-9-]+)?|(?<![不没无非])(?![不没无非])[\u4e00-\u9fff]{2,6})的?(?:[啊吧呀呢][\s，,]*)?就?"
                       rf"(?:{_LET_GO}|不要(?=\s|$|[，,。.;；!！?？]))"
-                      rf"|\b[a-z][a-z0-9-]*{_MAKES_UNEASY}\b|\b[a-z][a-z0-9-]*{_FEELS_BAD}\b|\b[a-z][a-z0-9-]*{_BREAKS}\b",
-                      re.IGNORECASE)  # ("没wifi", "不要 professional 的", "clicky的就算了", "clicky的不要 …", "扫地机器人就算了"; "no free wall socket
+                      rf"|\b[a-z][a-z0-9-]*{_MAKES_UNEASY}\b|\b[a-z][a-z0-9-]*{_FEELS_BAD}\b|\b[a-z][a-z0-9-]*{_BREAKS}\b"
+                      r"|[\u4e00-\u9fff]{2,4}的(?=(?:戴|穿|用|坐|躺)(?:久了|时间长了?)[^，,。.;；!！?？]{0,6}(?:疼|痛|不舒服|难受|累))",
+                      re.IGNORECASE)  # ("入耳的戴久了耳朵疼": not in-ear)  # ("没wifi", "不要 professional 的", "clicky的就算了", "clicky的不要 …", "扫地机器人就算了"; "no free wall socket
 #                    so it has to run off USB": USB wanted; "别塑料的" is no plastic, "别的也OK" anything else)
 
 

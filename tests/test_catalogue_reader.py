@@ -92,6 +92,9 @@ def test_a_price_asked_of_a_need_no_product_word_names_and_another_kind_wanted_a
     assert meant_intent("exchange_item", {}, kind, {}) == "recommend"
     assert meant_intent("exchange_item", {}, kind + " 订单#W1234567", {}) == "exchange_item"
     assert meant_intent("exchange_item", {}, "我买的耳机想换成白色的", {}) == "exchange_item"
+    from agent.variants import unwanted_options
+    headphones = [{"options": {"type": t, "connectivity": "wireless"}} for t in ("in-ear", "over-ear", "on-ear")]
+    assert unwanted_options(headphones, kind) == {"type": {"in-ear"}}  # (what hurts after hours is not wanted)
     assert only_theirs("I already have the bike itself. What else should I get so I don't crack my skull?") == {"Bicycle"}
     assert only_theirs("自行车已经有了 还缺个头盔") == {"Bicycle"} and only_theirs("I want a bike") == set()
 
