@@ -106,3 +106,12 @@ def test_two_things_wanted_one_named_beside_a_need_are_both_recommended():
             "对了他喝水的杯子上周也摔碎了 一起帮我看看")
     assert meant_intent("out_of_scope", {}, text, {}) == "recommend"
     assert meant_intent("product_info", {}, "你们的水杯有玻璃的吗", {}) == "product_info"
+
+
+def test_a_budget_said_after_a_recommendation_narrows_it():
+    """Tried as a newcomer: "预算200以内呢" after a recommendation was read as out of scope and a clarifying question
+    came back; it is the same need, within the budget (a discount asked stays the offers')."""
+    shown = {"task": {"intent": "recommend"}}
+    assert meant_intent("out_of_scope", {}, "预算200以内呢", shown) == "recommend"
+    assert meant_intent("out_of_scope", {}, "预算200以内呢", {}) == "out_of_scope"
+    assert meant_intent("price_promo", {}, "200以内有优惠券吗", shown) == "price_promo"

@@ -49,6 +49,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "account"
     if intent == "greeting" and _FAREWELL.search(text):
         return "thanks_bye"  # "Lovely. I shall think it over. Good day to you."
+    if intent in ("out_of_scope", "greeting", "price_promo", "payment_issue") and task_of(context).intent == "recommend" \
+            and money.budget(text) is not None and len(text) <= 30 and not OFFERS.search(text):
+        return "recommend"  # "预算200以内呢" after a recommendation: the same need, within it
     if intent in ("product_info", "recommend", "complaint", "out_of_scope") and not task_of(context).intent \
             and TWO_WANTS.search(text) and len(products_for(text)) > 1 and WANTS.search(text):
         return "recommend"  # ("…看书… 你们有什么合适的？对了他喝水的杯子上周也摔碎了 一起帮我看看": two things wanted)
