@@ -127,7 +127,7 @@ _NEGATED = re.compile(r"[^.;!?。；！？]*\bavoid (?:that|it|them|those)(?=\s*
                       rf"(?:{_LET_GO}|不要(?=\s|$|[，,。.;；!！?？]))"
                       rf"|\b[a-z][a-z0-9-]*{_MAKES_UNEASY}\b|\b[a-z][a-z0-9-]*{_FEELS_BAD}\b|\b[a-z][a-z0-9-]*{_BREAKS}\b"
                       r"|[\u4e00-\u9fff]{2,4}的(?=(?:戴|穿|用|坐|躺)(?:久了|时间长了?)[^，,。.;；!！?？]{0,6}(?:疼|痛|不舒服|难受|累))",
-                      re.IGNORECASE)  # ("入耳的戴久了耳朵疼": not in-ear)  # ("没wifi", "不要 professional 的", "clicky的就算了", "clicky的不要 …", "扫地机器人就算了"; "no free wall socket
+                      re.IGNORECASE)  # ("入耳的戴久了耳朵疼": not in-ear; "没wifi", "不要 professional 的", "clicky的就算了", "clicky的不要 …", "扫地机器人就算了"; "no free wall socket
 #                    so it has to run off USB": USB wanted; "别塑料的" is no plastic, "别的也OK" anything else)
 
 
