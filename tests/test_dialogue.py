@@ -227,6 +227,8 @@ def test_the_word_of_a_kind_set_against_one_of_its_own_name_is_the_other_product
     watches = Conversation(shop, "zh").say("recommend", "想给老公买块表当结婚纪念日礼物 普通的手表和智能手表价格差很多吗？")
     assert "Wristwatch" in watches and "Smart Watch" in watches
     assert "Wristwatch" in Conversation(shop).say("product_info", "regular watch vs smart watch, which is cheaper?")
+    plain = Conversation(shop, "zh").say("product_info", "普通咖啡机和意式咖啡机差价大吗 我就早上喝一杯 不讲究")  # (final-32,
+    assert "Coffee Maker" in plain and "Espresso Machine" in plain                                # once played)
 
 
 def test_the_cheapest_among_those_shown_keeps_what_they_were_shown_for(shop):

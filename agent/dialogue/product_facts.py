@@ -19,6 +19,7 @@ from agent.variants import (asked_variants, fits, fitting, for_whom, named_optio
                             stepped, without_unwanted)
 
 
+_PRICE_GAP = re.compile(r"差价")  # (of two products named: "普通咖啡机和意式咖啡机差价大吗"; in an order's talk, an exchange's)
 _TORN = re.compile(r"\btorn between\b|\bdeciding between\b|\bcan'?t decide between\b|纠结", re.IGNORECASE)
 
 
@@ -101,7 +102,7 @@ def _for_many(turn: Turn, catalogue: dict) -> Answer | None:
 
 
 def _facts_of(turn: Turn, catalogue: dict, name: str | None) -> Answer:
-    if (reading.COMPARES.search(turn.text) or EACH.search(turn.text) or _TORN.search(turn.text)
+    if (reading.COMPARES.search(turn.text) or _PRICE_GAP.search(turn.text) or EACH.search(turn.text) or _TORN.search(turn.text)
             or products.asks_whether_sold(turn.text) and len(products.asked_if_sold(turn.text)) != 1) \
             and len(both := products.options_of_others(_told_apart(turn.text, catalogue))) == 2:
         return side_by_side(turn, both, catalogue)
@@ -173,6 +174,9 @@ def _told_apart(text: str, catalogue: dict) -> list[str]:
     product at most, the one another word names ("笔记本 就是本子": the Notebook)."""
     if len(sides := two_sides(text, catalogue)) == 2:
         return sides
+    if (reading.COMPARES.search(text) or _PRICE_GAP.search(text)) and len(found := list(dict.fromkeys(
+            n for n, _ in products.products_in(text) if n in catalogue))) == 2 and products.against_its_kind(text, found):
+        return found  # ("普通咖啡机和意式咖啡机差价大吗": the coffee maker beside the espresso machine)
     by_word: dict[str, list[str]] = {}
     # ("Wristwatch or a Smart Watch? he can barely work his phone"; "有卖笔记本吗 不是电脑啊 是写字用的本子": not the laptop)
     theirs = products.only_theirs(text) | products.unwanted(text)

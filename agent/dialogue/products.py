@@ -209,6 +209,17 @@ def by_their_names(named: list[str], text: str) -> list[str]:
     return [n for n in named if n not in alike] or named
 
 
+def against_its_kind(text: str, names: list[str]) -> bool:
+    """One of two products named by its own name, and the word of its kind said apart from it, which then means the
+    other: "咖啡机和意式咖啡机" (a coffee maker and an espresso machine), "a regular watch or a smart watch"."""
+    for name in names:
+        for own in {zh_names().get(name), name.lower()} - {None}:
+            if own in text.lower() and set(names) - {name} <= {
+                    n for n, _ in products_in(re.sub(re.escape(own), " ", text, flags=re.IGNORECASE))}:
+                return True
+    return False
+
+
 def not_option_stems(found: tuple[tuple[str, str], ...], beside: str | None = None) -> tuple[tuple[str, str], ...]:
     """Of the products found, without one whose word only begins an option value of another product, named or the one
     talked about ("bags" beside a vacuum's bagged and bagless: no backpack)."""

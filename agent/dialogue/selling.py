@@ -71,7 +71,7 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
     if len(named) > 1 and len({w for _, w in products.products_in(text)}) == 1 \
             and len(shown := [(n, pid) for n, pid in named if n in task.products]) == 1:
         named = shown  # ("the kettle, how many litres?" after the Electric Kettle was recommended: that one)
-    if len(named) == 2 and reading.COMPARES.search(text) and _against_its_kind(text, [n for n, _ in named]):
+    if len(named) == 2 and reading.COMPARES.search(text) and products.against_its_kind(text, [n for n, _ in named]):
         dialogue.task = None  # ("咖啡机和意式咖啡机有什么不一样", "普通的手表和智能手表价格差很多吗": the two side by side)
         return side_by_side(turn, [n for n, _ in sorted(named, key=lambda np: _said_at(text, np[0]))], catalogue)
     sides = side_words(text, catalogue) if len(named) > 1 else {}  # (each one's own words, where two are set apart)
@@ -203,17 +203,6 @@ def _each_answer(turn: Turn, name: str, product_id: str) -> str:
 
 
 _WHICH_OF_TWO = re.compile(r"\bwhich (?:one|of (?:the|those|them|these)(?: two| 2)?)\b|哪(?:个|款|一个|一款)", re.IGNORECASE)
-
-
-def _against_its_kind(text: str, names: list[str]) -> bool:
-    """One of two products named by its own name, and the word of its kind said apart from it, which then means the
-    other: "咖啡机和意式咖啡机" (a coffee maker and an espresso machine), "a regular watch or a smart watch"."""
-    for name in names:
-        for own in {products.zh_names().get(name), name.lower()} - {None}:
-            if own in text.lower() and set(names) - {name} <= {
-                    n for n, _ in products.products_in(re.sub(re.escape(own), " ", text, flags=re.IGNORECASE))}:
-                return True
-    return False
 
 
 def _kin(name: str, catalogue: dict) -> list[str]:
