@@ -115,3 +115,10 @@ def test_a_budget_said_after_a_recommendation_narrows_it():
     assert meant_intent("out_of_scope", {}, "预算200以内呢", shown) == "recommend"
     assert meant_intent("out_of_scope", {}, "预算200以内呢", {}) == "out_of_scope"
     assert meant_intent("price_promo", {}, "200以内有优惠券吗", shown) == "price_promo"
+
+
+def test_the_whole_shop_s_dearest_asked_is_ours_to_answer():
+    """final-32 (once played): "好奇问问 你们店里最贵的东西是啥 多少钱" read as out of scope: the dearest we sell."""
+    assert meant_intent("out_of_scope", {}, "好奇问问 你们店里最贵的东西是啥 多少钱", {}) == "price_promo"
+    assert meant_intent("out_of_scope", {}, "what's the most expensive thing in the whole store?", {}) == "price_promo"
+    assert meant_intent("out_of_scope", {}, "what's the most expensive city in the world?", {}) == "out_of_scope"

@@ -52,6 +52,8 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if intent in ("out_of_scope", "greeting", "price_promo", "payment_issue") and task_of(context).intent == "recommend" \
             and money.budget(text) is not None and len(text) <= 30 and not OFFERS.search(text):
         return "recommend"  # "预算200以内呢" after a recommendation: the same need, within it
+    if intent in ("out_of_scope", "greeting") and _SHOP_END.search(text) and not products.products_in(text):
+        return "price_promo"  # "好奇问问 你们店里最贵的东西是啥 多少钱": the dearest thing we sell, a question of ours
     if intent in ("product_info", "recommend", "complaint", "out_of_scope") and not task_of(context).intent \
             and TWO_WANTS.search(text) and len(products_for(text)) > 1 and WANTS.search(text):
         return "recommend"  # ("…看书… 你们有什么合适的？对了他喝水的杯子上周也摔碎了 一起帮我看看": two things wanted)
@@ -290,6 +292,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     return intent
 
 
+_SHOP_END = re.compile(r"(?:店里|全店|你们(?:店|家)(?:里)?|你们卖的)[^，,。？?]{0,4}(?:最贵|最便宜)|"
+                       r"\b(?:most expensive|priciest|cheapest) (?:thing|item|product)s? (?:in (?:the|your) (?:whole )?(?:store|shop)|you (?:sell|have|carry))",
+                       re.IGNORECASE)  # (the whole shop's end, no product named)
 _ANOTHER_KIND = re.compile(r"(?:想|要|打算)换(?:成|个|一个)?(?:那种|那款|这种|一种|别的款)", re.IGNORECASE)  # (a kind, not an item of theirs)
 
 # the requests the catalogue reader may read again as a question about what we sell
