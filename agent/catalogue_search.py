@@ -131,16 +131,17 @@ def _reader() -> tuple[list[str], np.ndarray, np.ndarray] | None:
 CATALOGUE_SURE = 0.9  # (chosen with scripts/catalogue_reader.py --check: few of the other requests read as catalogue)
 
 
-def asks_of_catalogue(text: str) -> bool:
+def asks_of_catalogue(text: str, sure: float = CATALOGUE_SURE) -> bool:
     """The catalogue reader is sure the message asks about what we sell, whatever order words it carries ("你们的无线耳机防
-    水吗？…之前那副就是进汗坏掉的": a question about earphones, not a complaint)."""
+    水吗？…之前那副就是进汗坏掉的": a question about earphones, not a complaint); `sure`: the bar, lower where another
+    reader agrees."""
     if (reader := _catalogue_reader()) is None:
         return False
     from fastmodels.encoder import shared_encoder
 
     coef, bias = reader
     query = shared_encoder().encode(text)
-    return float(coef @ (query / np.linalg.norm(query)) + bias) >= float(np.log(CATALOGUE_SURE / (1 - CATALOGUE_SURE)))
+    return float(coef @ (query / np.linalg.norm(query)) + bias) >= float(np.log(sure / (1 - sure)))
 
 
 @lru_cache(maxsize=1)

@@ -25,7 +25,7 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "燃气": "gas", "电磁炉": "induction", "硬皮": "hard cover", "软皮": "soft cover", "深空灰": "space grey",
                "cf卡": "cf card", "sd卡": "sd card", "入耳式": "in-ear", "入耳": "in-ear", "头戴式": "over-ear on-ear",
                "头戴": "over-ear on-ear", "把整个耳朵包住": "over-ear", "包住整个耳朵": "over-ear", "包住耳朵": "over-ear", "包耳": "over-ear", "贴耳式": "on-ear", "压耳式": "on-ear", "实木": "wood", "木质": "wood", "木头": "wood",
-               "木制": "wood", "金属": "metal", "中等大小": "medium", "中等房间": "medium", "中型房间": "medium", "小房间": "small", "小卧室": "small", "房间不大": "small", "房间不太大": "small", "屋子不大": "small", "卧室不大": "small", "卧室不太大": "small", "房间比较小": "small", "房间很小": "small", "客厅挺大": "large", "客厅很大": "large", "客厅比较大": "large", "房间挺大": "large", "房间很大": "large", "房间比较大": "large", "大房间": "large", "大客厅": "large", "高通风": "high ventilation", "通风好": "high ventilation", "通风最好": "high ventilation", "最通风": "high ventilation", "低通风": "low ventilation", "中通风": "medium ventilation", "中等通风": "medium ventilation", "指针": "analog", "数显": "digital", "数字显示": "digital",
+               "木制": "wood", "金属": "metal", "中等大小": "medium", "中等房间": "medium", "中型房间": "medium", "小房间": "small", "小卧室": "small", "房间不大": "small", "房间不太大": "small", "屋子不大": "small", "卧室不大": "small", "卧室不太大": "small", "房间比较小": "small", "房间很小": "small", "客厅挺大": "large", "客厅很大": "large", "客厅比较大": "large", "房间挺大": "large", "房间很大": "large", "房间比较大": "large", "大房间": "large", "大客厅": "large", "高通风": "high ventilation", "通风好": "high ventilation", "通风最好": "high ventilation", "最通风": "high ventilation", "低通风": "low ventilation", "中通风": "medium ventilation", "中等通风": "medium ventilation", "指针": "analog", "with hands": "analog", "has hands": "analog", "with clock hands": "analog", "数显": "digital", "数字显示": "digital",
                "网布": "mesh", "网面": "mesh", "网眼": "mesh", "布艺": "fabric", "布面": "fabric", "硅胶": "silicone",
                "固定扶手": "fixed", "可调节扶手": "adjustable", "可调扶手": "adjustable", "无扶手": "none", "扶手能调": "adjustable", "扶手可以调": "adjustable",
                "arms can be moved": "adjustable", "arms can move": "adjustable", "arms that move": "adjustable", "adjustable arms": "adjustable",
@@ -47,7 +47,7 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "激光": "laser", "乳胶": "latex", "合成": "synthetic", "人造革": "synthetic", "网线": "ethernet", "有线网": "ethernet", "暖白": "warm white", "暖光": "warm white",
                "日光": "daylight", "白光": "daylight", "硬壳": "hardshell hard cover", "软壳": "softshell soft cover", "专业": "professional", "基础": "basic", "基本款": "basic",
                "青轴": "clicky", "红轴": "linear", "线性": "linear", "段落": "tactile", "茶轴": "tactile", "非偏光": "non-polarized", "不偏光": "non-polarized", "不是偏光": "non-polarized", "偏光": "polarized",
-               "圆领": "crew neck", "v领": "v-neck", "纯棉": "cotton", "扫地机器人": "robotic", "立式": "upright",
+               "圆领": "crew neck", "v领": "v-neck", "纯棉": "cotton", "扫地机器人": "robotic", "机器人": "robotic", "立式": "upright",
                "天然橡胶": "natural rubber", "铸铁": "iron", "撸铁": "weightlifting", "铁": "iron", "橡胶": "rubber", "聚氨酯": "urethane", "可调节": "adjustable", "可调": "adjustable", "可以调节": "adjustable", "能调节": "adjustable", "可以调": "adjustable", "能调": "adjustable",
                "固定": "fixed", "记忆棉": "memory foam", "抓绒": "fleece", "robot": "robotic", "pet hair": "pet hair removal", "dog hair": "pet hair removal", "cat hair": "pet hair removal",
                "pet fur": "pet hair removal", "dog fur": "pet hair removal", "宠物毛": "pet hair removal", "狗毛": "pet hair removal",
@@ -196,9 +196,11 @@ def option_words(text: str) -> str:
                 text = re.sub(rf"(?<![a-z]){re.escape(zh)}(?![a-z])", f" {_ZH_OPTIONS[zh]} ", text)
         elif zh in text:
             text = text.replace(zh, f" {_ZH_OPTIONS[zh]} ")
-    return _ZH_COLOUR.sub(lambda m: f" {ZH_COLOURS[m[1]]} ", text)
+    text = _ZH_COLOUR.sub(lambda m: f" {ZH_COLOURS[m[1]]} ", text)
+    return _GREY.sub("grey gray", text)  # (the catalogue spells it both ways: a gray chair, a grey backpack)
 
 
+_GREY = re.compile(r"(?<![a-z-])(?<!space )gr[ae]y(?![a-z])")
 _NEGATION_WORDS = re.compile(r"^(?:nothing|not|no|(?:something|anything) (?:that|which) (?:is|are)n'?t|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want|need)|no need for|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?|"
                              r"不是|不要|不想[用要]|不喜欢|讨厌|受不了|别是|别要|别|而不是|没有|没)\s*(?:the |a |an )?|"
                              rf"的?就?(?:{_LET_GO})$|\bavoid (?:that|it|them|those)$|"

@@ -68,6 +68,13 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if (intent in ORDER_INTENTS - {"complaint"} or intent == "price_promo" and not OFFERS.search(text)) \
             and task_of(context).intent not in ORDER_INTENTS and asks_catalogue(text, slots):  # ("Is there a desk lamp that runs on batteries?", "想送双登山鞋 … 有合适的吗")
         return "recommend" if WANTS.search(text) or money.budget(text) is not None else "product_info"
+    if intent in ORDER_INTENTS and not task_of(context).intent and not slots.get("order_id") \
+            and not reading.ORDER_ID.search(text) and (head := products.CLAUSE_END.split(text.strip(), maxsplit=1)[0]) \
+            and products.products_in(head) and (products.asks_whether_sold(head) or _HAVE_IT.search(head)) \
+            and not _CHANGE_ASKED.search(text):
+        # "有瑜伽垫卖吗？之前在别家买了一个…后来退了", "电动牙刷有吗 要充电的 不要装电池那种（上次买的那个天天换电池 烦死）":
+        # the question leads, the past it tells asks nothing of an order
+        return "recommend" if WANTS.search(text) or money.budget(text) is not None else "product_info"
     if intent in ORDER_INTENTS and reading.UPGRADE.search(text) and not task_of(context).intent and not reading.owns(text) \
             and not slots.get("order_id") and not reading.ORDER_ID.search(text) and not _bought(text) \
             and not reading.BROKEN.search(text) and (products_for(text) or products.products_in(text)):
@@ -76,11 +83,14 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "product_info" if names_option(text) and (STOCK.search(text) or PRICE_ASKED.search(text)) else "recommend"
     if intent in ("exchange_item", "return_item", "complaint") and not task_of(context).intent and not slots.get("order_id") \
             and not reading.ORDER_ID.search(text) and not _bought(text) and not _RETURNS.search(text) \
-            and ((m := _NEW_ONE.search(text)) and (products.products_in(m[1]) or owner_of_options(m[1]) and products_for(text))
+            and ((m := _NEW_ONE.search(text)) and (products.products_in(m[1]) or owner_of_options(m[1]) and products_for(text)
+                                                    or not reading.BROKEN.search(text) and products_for(text)[:1]
+                                                    and products_for(text)[0] in {n for n, _ in products.products_in(text)})
                  and not reading.owns(text)
                  or _OLD_ONE.search(text) and reading.BROKEN.search(text) and (WANTS.search(text) or reading.WANTS_NEW.search(text))
                  and (products_for(text) or products.products_in(text))):
-        # "WFH一整天腰酸背痛的，想换个chair，要mesh的": a new chair, nothing of ours to exchange ("想给它换个睡觉的地方 软一点的
+        # "WFH一整天腰酸背痛的，想换个chair，要mesh的": a new chair, nothing of ours to exchange ("坐的是餐厅那种硬椅子…想换个
+        # ergonomic 一点的": the kind the need reader finds, named before) ("想给它换个睡觉的地方 软一点的
         # 记忆棉那种": a new pet bed, by its option and its use); "i need something … to
         # boil water for tea on my gas stove, the old one broke": a new one for the one broken
         return "product_info" if names_option(text) and (STOCK.search(text) or PRICE_ASKED.search(text)) else "recommend"
@@ -148,7 +158,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "complaint"  # "my new phone won't charge": the phone is broken, no payment went wrong
     if intent in ("price_promo", "product_info", "recommend", "out_of_scope", None) and reading.OWNS.search(text) \
             and reading.BROKEN.search(text) and not reading.WANTS_NEW.search(text) and money.budget(text) is None \
-            and not (names_option(text) and (STOCK.search(text) or PRICE_ASKED.search(text))):
+            and not (names_option(text) and (STOCK.search(text) or PRICE_ASKED.search(text))) \
+            and not (_OLD_ONE.search(text) and asks_of_catalogue(text)):  # ("my old kettle does not work on it. Do
+        #                                                                  your stovetop kettles work on induction?")
         return "complaint"  # "我买的相机两千九百多美元，到手就开不了机！！", "我买的耳机左耳没声音了 怎么办": theirs, broken, no
         # catalogue question (not "My husband broke our kettle … I'd like the 2 liter stainless steel tea kettle … Is
         # it available?": a new one)
@@ -276,6 +288,14 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if intent == "account" and reading.to_default_address(text) and (
             slots.get("order_id") or context.get("slots", {}).get("order_id")):
         return "modify_order"
+    if intent in ORDER_INTENTS and context.get("last_intent") in ("product_info", "recommend", "price_promo") \
+            and context.get("product") and not task_of(context).intent and _ONE_OF_THOSE.search(text) \
+            and not _ORDER_WORDS.search(text) and not slots.get("order_id") and not reading.ORDER_ID.search(text):
+        return "product_info"  # "the cheaper of the two pls" after speakers shown: one of those, no exchange
+    if intent in ("out_of_scope", "greeting") and not task_of(context).intent and WANTS.search(text) \
+            and products_for(text) and asks_of_catalogue(text, sure=0.5):
+        return "recommend"  # "my roomate snores like a chainsaw 💀 i need to sleep AND study … wat do u have": a thing
+        # wanted, the need reader names it and the catalogue reader leans to us
     if intent in _READ_AGAIN and task_of(context).intent not in ORDER_INTENTS and not slots.get("order_id") \
             and not reading.ORDER_ID.search(text) \
             and (reading.QUESTION.search(text) or WANTS.search(text) or PRICE_ASKED.search(text)) \
@@ -404,7 +424,7 @@ WANTS = re.compile(r"推荐|买点|买个|买件|想买|买啥|买什么|该买|
                    r"\bi (?:need|want) (?:new |good |cheap )?(?!refunds?\b|returns?\b|replacements?\b|exchanges?\b|answers?\b|"
                    r"details\b|updates?\b|its\b|this\b|thanks\b)[a-z]{3,}s\b|"  # ("I want headphones, I mean earbuds")
                    r"\bsomething\b[^.?!]{0,30}\b(?:to|for|that)\b|"
-                   r"what would you get|what (?:\w+ )?(?:have you got|do (?:you|u) have|can you offer)|\bneeds? an? (?!refund|return|replacement|exchange)\w+|\bneed (?:something|smth|sth|some)\b|"
+                   r"what would you get|wh?at (?:\w+ )?(?:have you got|do (?:you|u) have|can you offer)|\bneeds? an? (?!refund|return|replacement|exchange)\w+|\bneed (?:something|smth|sth|some)\b|"
                    r"\bwhat (?:could|should|do|would) i (?:get|need|buy)\b|有什么能|有啥能|\bneed to keep\b|\bwant to (?:get|buy|find)\b|\bget (?:her|him|them) (?:an? |some)?something\b|"
                    r"looking for|\blooking at (?:your|the|some)\b|\bgift\b|(?<!\bat )\bpresent\b|\banything\s*\?\s*$|礼物|"
                    r"送(?:给|他|她)|(?:想|要|打算)送", re.IGNORECASE)
@@ -415,6 +435,11 @@ _RETURNS = re.compile(r"退(?!休)|换货|换成|调换|(?<![a-z])(?:returns?|re
 _OLD_ONE = re.compile(r"\bmy old\b|\bthe old one\b|旧的|老的|原来用的", re.IGNORECASE)
 _NEW_ONE = re.compile(r"(?:想|要|打算)(?:给[^，,。换]{1,4})?换(?:一|几|两|三|一些)?[把台个张双款件只套部盏]\s*(.{1,20})")  # (a new one of a kind: "想换个chair")
 _THIS_TIME = re.compile(r"这次|这回|\bthis time\b", re.IGNORECASE)  # (a new purchase after one before)
+_ONE_OF_THOSE = re.compile(r"\b(?:cheaper|cheapest|pricier|dearer|bigger|smaller|lighter|longer|better)(?: one)? of (?:the|those|these|them)\b|"
+                           r"(?:便宜|贵|大|小|轻)(?:一?点)?的那[个款台把双件只张]", re.IGNORECASE)  # (one of those just shown)
+_CHANGE_ASKED = re.compile(r"(?:要|想|能|可以|帮我|申请|怎么|请|能不能)[^，,。？?！!\s]{0,4}(?:退|换|取消)|"
+                           r"\b(?:want|like|need|can i|could i|how do i|please|help me)\b[^.?!]{0,15}\b(?:return|exchange|refund|cancel|swap)",
+                           re.IGNORECASE)  # (a change asked of an order, not one told: "后来退了")
 _WANT_ONE = re.compile(r"^\W*(?:要|想要|买|得)|\b(?:i|we) (?:want|need|'?ll take)\b", re.IGNORECASE)
 _FOR_SOMEONE = re.compile(r"\bfor (?:my |our )?(?:dad|father|mom|mum|mother|son|daughter|wife|husband|grand\w+|kids?|"
                           r"parents?|friend|boyfriend|girlfriend|brother|sister)\b|给(?:我)?(?:爸|妈|老公|老婆|儿子|女儿|孩子|"

@@ -41,8 +41,10 @@ def product_facts(turn: Turn, meant: str | None = None) -> Answer:
     if (for_many := _for_many(turn, catalogue)):
         return for_many
     theirs = products.only_theirs(turn.text)  # ("那Alexa的white呢 家里音箱是Echo": the thermostat still)
+    # (the need's where theirs is all it names: "上个月在你们这买的猫窝…掉毛太狠了…有没有那种能自己满屋子跑的")
+    needed = [n for n in products_for(turn.text) if n not in theirs and n in catalogue][:1] if theirs else []
     names = products.options_of_others(products.by_their_names([n for n, _ in products.products_in(turn.text) if n in catalogue and (
-        n not in theirs or not (meant or turn.dialogue.product))], turn.text)) or ([meant] if meant else [])
+        n not in theirs or not (meant or turn.dialogue.product or needed))], turn.text)) or ([meant] if meant else needed)
     if meant in names:  # (the caller told which of those the words mean: "the kettle" just recommended)
         names = [meant]
     names = [kin_named(turn, names[0], catalogue)] if len(names) == 1 and names[0] != meant else names
@@ -441,8 +443,11 @@ def _most_of(turn: Turn, name: str, product: dict, asked: list[Attribute], with_
     shown = [known] if known and not now else [v for v in in_stock if fits(v, wanted) == len(wanted)] or in_stock
     if not (picks := _at_the_end(shown, asked, least=bool(most["least"]))):
         return None
-    if now:  # ("SD card 的那几款 哪个 zoom 最大" … "便宜那个呢": the cheaper of those, not the one shown)
-        turn.dialogue.variant, turn.dialogue.asked_options = None, {k: sorted(v) for k, v in wanted.items()}
+    # (several at that end: "平板最小的是几寸的" … "那个有哪些容量的": the 7-inch ones, not the cheapest of them)
+    ends = {k: {str(x)} for k, x in picks[0]["options"].items() if len(picks) > 1 and all(p["options"].get(k) == x for p in picks)
+            and not all(v["options"].get(k) == x for v in shown)}
+    if now or ends:  # ("SD card 的那几款 哪个 zoom 最大" … "便宜那个呢": the cheaper of those, not the one shown)
+        turn.dialogue.variant, turn.dialogue.asked_options = None, {k: sorted(v) for k, v in (wanted | ends).items()}
     else:
         turn.dialogue.variant = picks[0]["item_id"]
     return turn.answer("variant_facts", {"product": product}, name=name, lines=stock_lines(turn, [*gone, *picks]))

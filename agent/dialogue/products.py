@@ -103,7 +103,7 @@ _SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)?(?: or do (?:you|u) not)? (?
                    r"^\W*有(?:没有)?(?![一二两三几\d]+[个台件只双把套])([\u4e00-\u9fff]{1,5}?)(?<![的个种款])(?:卖)?(?:吗|么|嘛|[?？])|"
                    r"^\W*有(?![一二两三几\d]+[个台件只双把套])([\u4e00-\u9fff]{1,6}?)(?<![的个种款])没有?(?![\u4e00-\u9fff])",
                    re.IGNORECASE)  # ("有帐篷吗 周末去露营", "有扫地机器人没 宿舍懒得扫地了")
-_NOT_A_PRODUCT = re.compile(r"货|库存|颜色|尺码|尺寸|型号|款式|规格|大小|退|订单|快递|物流|账|密码|付款|支付|保修|质保|^空$|^事$|^卖$|^[那这它][个款种些]?$|合适|适合|优惠|折扣|活动|券|发票|(?<!无)人(?!机)|客服|问题|办法|时间|地址|运费|包邮|什|别的|其他|推荐|期|门店|"
+_NOT_A_PRODUCT = re.compile(r"货|库存|颜色|尺码|尺寸|型号|款式|规格|大小|退|订单|快递|物流|账|密码|付款|支付|保修|质保|^空$|^事$|^卖$|^[那这它][个款种些]?$|合适|适合|优惠|折扣|活动|券|发票|(?<!无)人(?!机)|客服|问题|办法|时间|地址|运费|包邮|什|^啥|^哪|别的|其他|推荐|期|门店|"
                             r"\b(?:it|them|this|that|one|any|anything|something|stuff|things?|stock|discounts?|coupons?|deals?|sales?|promo\w*|"
                             r"(?:free |international |express )?(?:shipping|delivery|returns?|exchanges?|refunds?)|"
                             r"gift (?:cards?|wrapping)|warranty|installments?|price match\w*|cash on delivery|cod|"
@@ -163,7 +163,7 @@ def _kind_of(name: str, word: str) -> bool:
 
 
 _PARTS = re.compile(r"[，,。.;；!！?？\n]+")
-_REFUSED_AFTER = re.compile(r"(?:她|他|我们?)?(?:又|都|也|就|肯定|坚决)?(?:不要|不想要|不考虑|不喜欢|用不惯|不会用|用不来|就算了|算了吧|就免了)了?\s*$")
+_REFUSED_AFTER = re.compile(r"(?:她|他|我们?)?(?:又|都|也|就|肯定|坚决)?(?:不要|不想要|不考虑|不喜欢|用不惯|不会用|用不来|就算了|算了吧|就免了|不敢(?:带|用|拿)[\u4e00-\u9fff]{0,3})了?\s*$")
 
 
 def replaced(text: str) -> set[str]:
@@ -186,7 +186,8 @@ def only_theirs(text: str) -> set[str]:
 _MINE = re.compile(r"\b(?:my|our|his|their|her(?!\s+(?:an?|the|some|one)\b))\s+(?!own\b)(?:old\s+|current\s+)?[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?|我(?:的|家的?)[^\s，,。.;；!！?？的]{1,6}|"
                    r"\b(?:already|still)\s+(?:have|has|got|own)\s+(?:an?\s+|the\s+|one\s+)?[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?|"
                    r"已经有(?:了)?(?:一?[个辆台双把张])?[^\s，,。.;；!！?？的了]{1,6}|[^\s，,。.;；!！?？的]{1,6}(?=(?:我|他|她)?已经有了)|"
-                   r"家里的?[^\s，,。.;；!！?？的是]{1,6}(?=是|用的)",  # ("家里音箱是Echo": theirs; "get him his own
+                   r"家里的?[^\s，,。.;；!！?？的是]{1,6}(?=是|用的)|"
+                   r"(?:上次|上回|之前|以前|上个?月|上周|去年|前几天|在你们这|在你们家)[^\s，,。.;；!！?？]{0,6}?(?<![想要])买的[^\s，,。.;；!！?？的]{1,6}",  # ("家里音箱是Echo": theirs; "get him his own
                    #                                                 backpack" is one to buy)
                    re.IGNORECASE)
 
@@ -242,7 +243,7 @@ def options_of_others(named: list[str]) -> list[str]:
 def asked_if_sold(text: str) -> list[str]:
     """The products of ours in the thing a do-you-sell question names ("do you carry bike helmets? also need a
     lock for the bike": the Cycling Helmet; "你们这有充电宝不 出门手机天天没电": the Portable Charger)."""
-    if not (m := _SOLD.search(text)) or products_in(_CLAUSE_END.split(text[m.end():], maxsplit=1)[0]):
+    if not (m := _SOLD.search(text)) or products_in(CLAUSE_END.split(text[m.end():], maxsplit=1)[0]):
         return []  # (none, or more in the same question: "do you sell espresso machines or only regular coffee makers?")
     asked = [n for n, _ in products_in(next(g for g in m.groups() if g))]
     others = [w for n, w in products_in(text) if n not in asked]
@@ -251,7 +252,7 @@ def asked_if_sold(text: str) -> list[str]:
                         for w in others) else []
 
 
-_CLAUSE_END = re.compile(r"[?.!。？！,，;；]|(?<=[\u4e00-\u9fff])\s+")
+CLAUSE_END = re.compile(r"[?.!。？！,，;；]|(?<=[\u4e00-\u9fff])\s+")
 
 
 def asks_if_sold(text: str, after: str | None = None) -> str | None:
@@ -318,7 +319,7 @@ _NOT_BEFORE = re.compile(r"(?:\bnot|\bkeep|不是|不要)\W{0,2}(?:the |my )?$",
 
 # ("size不对", "颜色不对": what is wrong with the thing, no correction of what was said)
 CORRECTION = re.compile(r"\bI mean[t]?\b|\bI was talking about\b|(?<!size)(?<!size )(?<!尺码)(?<!尺寸)(?<!颜色)(?<!大小)(?<!型号)"
-                        r"(?<!款式)(?<!码)(?<!色)(?<!货)不对|说错了|其实是|我是说|我指的是|"
+                        r"(?<!款式)(?<!码)(?<!色)(?<!货)不对|[说打写敲]错了|打错字|\btypo\b|其实是|我是说|我指的是|"
                         r"\bscratch the [a-z -]{1,30}?(?=\s*[,.;!]|$)", re.IGNORECASE)
 # ("actually scratch the side burner, gas portable with no extras"; not "scratch that, keep W…": an order kept)
 

@@ -127,7 +127,10 @@ BARE_PRICE = re.compile(r"\W*(?:(?:thank you|thanks|谢谢)\W*)?(?:那|那个|�
 # the price of the one just settled on, asked again: "行 就它了 再确认下价格", "the cheaper one就它了，再confirm一下price"
 PRICE_AGAIN = re.compile(r"(?:再|重新)?确认(?:一)?下?(?:价格|价钱|多少钱)|confirm\s*(?:一下)?\s*(?:the\s+)?price|"
                          r"(?:价格|价钱|多少钱|\bprice)\s*再(?:说|确认|报)一?[下遍次]?|"
-                         r"多少钱来着|\bwhat was the price again\b|\bprice again\b", re.IGNORECASE)
+                         r"多少钱来着|\bwhat was the price again\b|\bprice again\b|"
+                         # (the one just shown, asked plainly: "longest garden hose?" … "how much is it")
+                         r"^\W*(?:and |so |ok,? )?(?:how much (?:is|was|does|would) (?:it|that|that one|this one)(?: be| cost)?|"
+                         r"what(?:'s| is) (?:the|its) price|(?:那|这)?(?:个|款|把|台)?它?(?:要|卖)?多少钱(?:啊|呀|呢)?)\W*$", re.IGNORECASE)
 # a better one of something they have, not an order's exchange: "现在这把椅子太硬了 … 想换把好一点的"
 UPGRADE = re.compile(r"换(?:一)?(?:把|台|个|张|双|款|件|只|套|部)?(?:好一?点|好些|更好|新的|新(?=[\u4e00-\u9fff]{1,5}(?:$|[\s,，。!！?？])))|"
                      r"\b(?:upgrade|replace (?:my|our) old)\b", re.IGNORECASE)  # ("想换个新手机")
