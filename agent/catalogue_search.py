@@ -36,6 +36,13 @@ TWO_WANTS = re.compile(r"\bboth\b|两样|\btwo things\b|\bfor each\b|\band (?:so
                        r"再(?:给[^，,。]{1,3})?配(?:个|一个|一)|一起(?:帮我)?(?:看|推荐|买)|\bwhile (?:i'?m|you'?re) at it\b", re.IGNORECASE)
 
 
+# a task of another kind than buying, whatever things it names ("帮我写一段生日祝福语 送给我妈的", "what's the weather …")
+NOT_SHOPPING = re.compile(r"帮我写|写(?:一|个|段|封|首|篇)|\bwrite (?:me |up )?(?:a|an|my|some)\b|cover letter|翻译|\btranslat|天气|"
+                           r"\bweather\b|菜谱|食谱|\brecipes?\b|笑话|\bjokes?\b|讲个|\btell me (?:a|about)\b|\bpoems?\b|诗|规划|"
+                           r"\bplan (?:a|my|our)\b|计划|\bhomework\b|作业|电影|\bmovies?\b|餐厅|\brestaurants?\b|课|\bcourses?\b|"
+                           r"\bclass(?:es)?\b|故事|\bstor(?:y|ies)\b|\bplay (?:some|a|me)\b|\bsave (?:up |money )?for\b|\binvest|理财|存钱|贷款|\bloans?\b", re.IGNORECASE)
+
+
 @lru_cache(maxsize=1)
 def _uses() -> dict[str, tuple[str, ...]]:
     return {name: tuple(str(w).lower() for w in words)
@@ -131,17 +138,16 @@ def _reader() -> tuple[list[str], np.ndarray, np.ndarray] | None:
 CATALOGUE_SURE = 0.9  # (chosen with scripts/catalogue_reader.py --check: few of the other requests read as catalogue)
 
 
-def asks_of_catalogue(text: str, sure: float = CATALOGUE_SURE) -> bool:
+def asks_of_catalogue(text: str) -> bool:
     """The catalogue reader is sure the message asks about what we sell, whatever order words it carries ("你们的无线耳机防
-    水吗？…之前那副就是进汗坏掉的": a question about earphones, not a complaint); `sure`: the bar, lower where another
-    reader agrees."""
+    水吗？…之前那副就是进汗坏掉的": a question about earphones, not a complaint)."""
     if (reader := _catalogue_reader()) is None:
         return False
     from fastmodels.encoder import shared_encoder
 
     coef, bias = reader
     query = shared_encoder().encode(text)
-    return float(coef @ (query / np.linalg.norm(query)) + bias) >= float(np.log(sure / (1 - sure)))
+    return float(coef @ (query / np.linalg.norm(query)) + bias) >= float(np.log(CATALOGUE_SURE / (1 - CATALOGUE_SURE)))
 
 
 @lru_cache(maxsize=1)

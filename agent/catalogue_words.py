@@ -43,6 +43,7 @@ LOOK_ALIKES = re.compile(r"\b(?:exercise|stationary|spin|spinning) (?:bikes?|bic
                          r"\balarm clocks?\b|\bclock radios?\b|闹钟|钟头|钟点|几点钟|"  # (no wall clock: "坐好几个钟头")
                          r"雨伞|折叠伞|\b(?:rain|folding|compact|travel|pocket) umbrellas?\b|"  # (no patio umbrella)
                          r"\bsleeping bags?\b|睡袋|"  # (no backpack)
+                         r"平板支撑|\bplanks?\b(?! ?(?:deck|board))|"  # (an exercise, no tablet)
                          r"\b(?:vacuum|dust|emptying|empty|changing|replacement|trash|garbage|plastic|shopping)\s+bags?\b",
                          re.IGNORECASE)  # (no backpack: "emptying bags is a nightmare" of a vacuum)
 

@@ -58,6 +58,8 @@ ASKED_BEFORE_IDENTITY = {"order_status", "refund_status", "payment_issue"}
 
 
 def _answer(intent: str, turn: Turn, earlier: str | None = None) -> Answer:
+    if intent == "out_of_scope" and (maybe := selling.perhaps_shopping(turn)):
+        return maybe  # (no shop question as the model reads it, yet a need the catalogue has things for)
     if intent in SAID:
         return turn.answer(SAID[intent])
     if intent in ("price_promo", "recommend", "product_info"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from agent.catalogue_search import TWO_WANTS, asks_of_catalogue, products_for
+from agent.catalogue_search import NOT_SHOPPING, TWO_WANTS, asks_of_catalogue, products_for
 from agent.catalogue_words import asked_attributes, catalogue_variants
 from agent.dialogue import addresses, money, products, reading
 from agent.dialogue.flows import ORDER_INTENTS
@@ -215,7 +215,7 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             or intent == "return_item" and not reading.owns(text) and not _RETURNS.search(text) and not slots.get("order_id")
             or intent == "exchange_item" and not reading.asks_change(text) and not reading.OWNS.search(text)
             and not _REFUND_WANTED.search(text) and not slots.get("order_id")) and WANTS.search(text) \
-            and not _bought(text) and not products.asks_if_sold(text) and products_for(text):
+            and not _bought(text) and not products.asks_if_sold(text) and products_for(text) and not NOT_SHOPPING.search(text):
         return "recommend"  # "想在家workout 但是房子很小 any ideas", "出国玩两周 装东西用的有啥", "宿舍里想烧点开水泡面"
     if intent not in ORDER_INTENTS | {"product_info", "recommend", "price_promo"} and products.products_in(text) \
             and names_option(text) and (PRICE_ASKED.search(text) or STOCK.search(text)) \
@@ -292,10 +292,6 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             and context.get("product") and not task_of(context).intent and _ONE_OF_THOSE.search(text) \
             and not _ORDER_WORDS.search(text) and not slots.get("order_id") and not reading.ORDER_ID.search(text):
         return "product_info"  # "the cheaper of the two pls" after speakers shown: one of those, no exchange
-    if intent in ("out_of_scope", "greeting") and not task_of(context).intent and WANTS.search(text) \
-            and products_for(text) and asks_of_catalogue(text, sure=0.5):
-        return "recommend"  # "my roomate snores like a chainsaw 💀 i need to sleep AND study … wat do u have": a thing
-        # wanted, the need reader names it and the catalogue reader leans to us
     if intent in _READ_AGAIN and task_of(context).intent not in ORDER_INTENTS and not slots.get("order_id") \
             and not reading.ORDER_ID.search(text) \
             and (reading.QUESTION.search(text) or WANTS.search(text) or PRICE_ASKED.search(text)) \

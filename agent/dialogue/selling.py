@@ -14,7 +14,7 @@ from agent.dialogue.turn import Answer, Turn, options
 from agent.dialogue.product_facts import (MOST, best_named, cheapest, kin_named, fitting_shown, having_asked,
                                           product_facts, side_by_side, side_words)
 from agent.dialogue.variant_answers import CHEAPER_ONE, CHEAPEST, DEARER_ONE, DEAREST, EACH, extreme, variant_answer
-from agent.catalogue_search import TWO_WANTS, by_meaning, describes_need, products_for, uses_named
+from agent.catalogue_search import NOT_SHOPPING, TWO_WANTS, by_meaning, describes_need, products_for, uses_named
 from agent.catalogue_words import asked_attributes
 from agent.variants import (asks_option, fitting, having, named_options, owner_of_options, owner_of_several_options,
                             without_unwanted)
@@ -252,6 +252,18 @@ def _in_stock(turn: Turn, task: Task, name: str, product_id: str) -> tuple[str, 
     named = named_options(list(variants), turn.text) if fit else {}
     turn.dialogue.product, turn.dialogue.asked_options = name, {k: sorted(v) for k, v in named.items()}
     return reply, _cross_sell(turn, turn.shop.call("list_promotions", {"product_id": product_id})["promotions"], name)
+
+
+def perhaps_shopping(turn: Turn) -> Answer | None:
+    """A message the model reads as outside the shop, where the need reader finds what we sell for what it describes
+    ("健身房年卡太贵了 一年三千多 想在家自己练练力量", "two kids … something big on their bedroom wall … something we can
+    all do together"): both readings, the products that fit as a maybe, then what we cannot help with."""
+    if not (needed := products_for(turn.text)) or not describes_need(turn.text) or NOT_SHOPPING.search(turn.text) \
+            or turn.dialogue.task and turn.dialogue.task.intent not in ("recommend", "product_info", "price_promo"):
+        return None
+    catalogue = turn.shop.call("list_all_product_types", {})
+    listed = _for_need(turn, needed, catalogue, turn.text)
+    return Answer(turn.say("perhaps_shopping", listed=listed), {"products": [(n, catalogue[n]) for n in needed if n in catalogue]})
 
 
 def _for_need(turn: Turn, needed: list[str], catalogue: dict, need: str) -> str:
