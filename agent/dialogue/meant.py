@@ -447,7 +447,7 @@ _ORDER_WORDS = re.compile(r"(?<![a-z])(?:orders?|cancel\w*|returns?|exchange\w*|
 
 
 # something of theirs bought already (not just "my": "my wife says the bedroom is too dark, what have you got")
-_BOUGHT = re.compile(r"买的|(?<![要想])买了|订单|收到|签收|\border\b|\bbought\b|\bpurchased\b|\breceived\b", re.IGNORECASE)
+_BOUGHT = re.compile(r"买的|(?<![要想])买了|(?<![要想])买[小大错多短长]了|订单|收到|签收|\border\b|\bbought\b|\bpurchased\b|\breceived\b", re.IGNORECASE)
 
 
 _BUY_WISH = re.compile(r"(?:要|想|想要|打算|准备)买|\b(?:want|wanna|need|looking) (?:to buy|for)\b|\bi(?:'d| would) like (?:to buy|an?)\b",

@@ -42,7 +42,9 @@ def product_facts(turn: Turn, meant: str | None = None) -> Answer:
         return for_many
     theirs = products.only_theirs(turn.text)  # ("那Alexa的white呢 家里音箱是Echo": the thermostat still)
     # (the need's where theirs is all it names: "上个月在你们这买的猫窝…掉毛太狠了…有没有那种能自己满屋子跑的")
-    needed = [n for n in products_for(turn.text) if n not in theirs and n in catalogue][:1] if theirs else []
+    needed = [n for n in products_for(turn.text) if n not in theirs and n in catalogue][:1] if theirs and not any(
+        named_options(list(turn.product(catalogue[n])["variants"].values()), products.without_products(turn.text))
+        for n in theirs if n in catalogue) else []  # (not "上次买的台灯暗得要死！！！有没有亮一点的？白色的": another lamp)
     names = products.options_of_others(products.by_their_names([n for n, _ in products.products_in(turn.text) if n in catalogue and (
         n not in theirs or not (meant or turn.dialogue.product or needed))], turn.text)) or ([meant] if meant else needed)
     if meant in names:  # (the caller told which of those the words mean: "the kettle" just recommended)

@@ -166,6 +166,8 @@ _ZH_COLOUR_NAMES = {english: zh + "色" for zh, english in ZH_COLOURS.items()}
 
 def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> Answer | None:
     variants = list(product["variants"].values())
+    # (one of those just listed, chosen: "ok then the black wireless one" after three power banks, no other wish let go)
+    shown_before = set(turn.dialogue.shown) if turn.dialogue.product == name else set()
     if (parts := if_not(turn.text)) and (first := asked_variants(variants, parts[0])) and (first[0] or first[1]):
         # "有没有玻璃的，1000毫升那种？没有的话750的玻璃的也行", "gas with a rotisserie or not?? If not, which ones DO
         # have one": the one asked first, said sold out (or not made), then the other asked for instead
@@ -304,6 +306,7 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
     if asked and (lead := _yes_no_lead(turn, variants, asked, named_now)):  # "蓝牙音箱防水吗": yes or some, first
         reply = lead + reply
     if asked and let_go and not set(let_go) & set(named_now) and not products.corrects(turn.text) \
+            and not (shown_before and asked[0]["item_id"] in shown_before) \
             and not any(fits(v, both) == len(both) for both in [{**let_go, **named_now}] for v in variants):
         # ("4 ft 的有吗" after glass black: none such; not "不对，我要的是i7的17寸" after an i9, a correction)
         reply = turn.say("no_such_variant", name=name) + " " + reply
@@ -373,11 +376,13 @@ def extreme(turn: Turn, name: str, variants: list[dict], words: str | None = Non
         named = {**{k: set(v) for k, v in turn.dialogue.asked_options.items()},
                  **named_options(in_stock, _ABOUT_IT.sub(" ", turn.text))}  # ("最便宜那个是啥接口 能无线充吗": asked of it)
         those = [v for v in variants if fits(v, named) == len(named)]
-        # (of those just shown, where they were: "the cheaper of the two" after three shown, one sold out)
-        those = [v for v in those if v["item_id"] in turn.dialogue.shown] or those
+        # (of those just shown, where a comparison or a count says so: "the cheaper of the two" after three shown, one
+        # sold out; not "black的里面cheapest" after some USB lamps, the cheapest black USB one of them all)
+        if _THE_ONE_OF_TWO.search(turn.text) or _COUNTED.search(turn.text):
+            those = [v for v in those if v["item_id"] in turn.dialogue.shown] or those
         gone = (max if dearest else min)(those, key=lambda v: Decimal(str(v["price"])), default=None) \
             if _THE_ONE_OF_TWO.search(turn.text) else None
-        in_stock = [v for v in in_stock if fits(v, named) == len(named)] or in_stock
+        in_stock = [v for v in in_stock if v in those] or in_stock
     wished = _ABOUT_IT.sub(" ", words or turn.text)
     if not groups and not gone and not fitting(in_stock, wished) and (sold := fitting(variants, wished)):
         # ("Perfume 最便宜的是哪个？要 unisex": the unisex one is sold out, said, beside the cheapest there is)
@@ -423,7 +428,10 @@ def _shown_one_in(turn: Turn, name: str, variants: list[dict]) -> str | None:
 _THE_ONE_OF_TWO = re.compile(_ONE_BY_PRICE + r"|(?<![最更])(?:便宜|贵)(?:一?点)?的那[个款台把双件只张]", re.IGNORECASE)
 
 
+_COUNTED = re.compile(r"\bof (?:the|those|these) (?:two|three|2|3)\b|\bboth\b|[这那]两|[这那]俩|两[个款台把]里", re.IGNORECASE)
 _ABOUT_IT = re.compile(r"\b(?:and |also )?(?:is|are|does|do) (?:it|they|that one|this one)\b[^.?!]*|"
+                       r"\b(?:is|are|does|do|can) the (?:cheapest|cheaper|priciest|dearest|most expensive)(?: one)?"
+                       r"(?: of (?:those|them|these|the two))?\b[^.?!]*|"  # ("does the cheapest of those do wireless charging?")
                        r"(?:它|这个|那个|这款|那款)(?:是不是|是)(?:(?!\s+那)[^，,。？?])*", re.IGNORECASE)  # (to the
 # clause's end: "最便宜那个是啥接口 能无线充吗" asks of it; "这个是装电池的吧 那充电款里最便宜的呢" of the rechargeable ones)
 
