@@ -2267,3 +2267,15 @@ def test_a_question_that_leads_a_story_the_cheaper_of_two_shown_and_a_need_read_
     gym = Conversation(shop, "zh").say("out_of_scope", "健身房年卡太贵了 一年三千多 想在家自己练练力量")
     assert "Dumbbell Set" in gym and "超出" in gym
     assert "Jigsaw Puzzle" not in Conversation(shop, "zh").say("out_of_scope", "帮我写一段生日祝福语 送给我妈的 五十岁")
+
+
+def test_tried_as_a_newcomer_a_thing_we_do_not_sell_a_question_after_never_mind_and_a_budget_kept(shop):
+    """"有没有孕妇枕" alone asks whether we sell one (no recommender's picks); "那算了 你们能开发票吗" asks after its no;
+    a need narrowed ("她最近腰疼 晚上睡不好") keeps the budget said with it ("预算三百左右")."""
+    from agent.dialogue.reading import after_no
+    assert products.asks_if_sold("有没有孕妇枕") == "孕妇枕" and products.asks_if_sold("有没有便宜点的") is None
+    assert products.asks_if_sold("有没有黑色") is None
+    assert after_no("那算了 你们能开发票吗") == "你们能开发票吗"
+    wife = Conversation(shop, "zh")
+    wife.say("recommend", "老婆怀孕了 想给她买点实用的 预算三百左右")
+    assert "300" in wife.say("recommend", "她最近腰疼 晚上睡不好")

@@ -17,7 +17,7 @@ _YES = re.compile(r"^\W*(?:(?:yes|yep|yeah|ya|y|ok|okay|k|sure|confirm(?:ed)?|pl
                   r"没问题|没错|就这个|就这样)" + _ZH_END + ")", re.IGNORECASE)
 _HESITATION = r"^\W*(?:(?:wait|hmm+|emm+|um+|well|actually|oh|ah|等一下|等等|嗯+)\W*)*"  # ("hmm actually no")
 _NO = re.compile(_HESITATION + r"(?:(?:no|nope|nah|n|cancel that|never ?mind|nvm|don'?t|do not|stop|not now)(?![a-z])|"
-                 r"(?:不要|不用|不了|不需要|不必|先不|不是|不)" + _ZH_END + "|算了|不取消|不要取消|别取消|别改|别退)", re.IGNORECASE)
+                 r"(?:不要|不用|不了|不需要|不必|先不|不是|不)" + _ZH_END + "|(?:那|那就|那还是)?算了|不取消|不要取消|别取消|别改|别退)", re.IGNORECASE)
 _BARE = re.compile(r"^[\W\s]*(?:(?:yes|yep|yeah|ok|okay|sure|no|nope|nah|all|all of (?:it|them)|everything|"
                    r"wait|好的?|好吧|行|嗯+|对|是的?|确认|确定|不用了?|不要了?|算了|全部|都要|"
                    r"就这个|等一下|等等|[呀啊吧哈呢嘛])[\W\s]*)+$", re.IGNORECASE)

@@ -162,7 +162,9 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
             and len(most := _most_of(turn, needed, catalogue)) == 1:
         return product_facts(turn, most[0])  # ("她练瑜伽…垫子太薄了…就要你们最厚的那种": the thickest yoga mat)
     elif intent == "recommend" and (needed := products_for(turn.text)):  # "a gift for my dad who hikes"
-        reply, offer = _for_need(turn, needed, catalogue, turn.text), None
+        # (the need narrowed keeps what was said of it: "老婆怀孕了…预算三百左右" … "她最近腰疼 晚上睡不好", within 300)
+        need = f"{task.wish} {turn.text}" if task.intent == "recommend" and task.wish and not task.product else turn.text
+        reply, offer = _for_need(turn, needed, catalogue, need), None
     elif intent == "recommend" and task.wish and money.budget(text) is not None and (needed := products_for(task.wish)):
         reply, offer = _for_need(turn, needed, catalogue, task.wish), None  # "budget is about 300": the same need
     elif (intent == "recommend" or intent == "price_promo" and not named and not meant.OFFERS.search(text)) \
@@ -270,7 +272,7 @@ def _for_need(turn: Turn, needed: list[str], catalogue: dict, need: str) -> str:
     """The products made for the need named, in stock within the budget, those shown remembered so that
     "size 11, waterproof?" next is about the one of them it fits, and the need so that "budget is about
     300" next narrows it."""
-    budget = money.budget(turn.text)
+    budget = money.budget(turn.text) if money.budget(turn.text) is not None else money.budget(need)
     # ("a light for my desk … that plugs into usb": the products with such a variant in stock, where some have one)
     having = [n for n in needed if n in catalogue and any(
         v["available"] for v in fitting(list(turn.product(catalogue[n])["variants"].values()), turn.text))]
