@@ -84,7 +84,8 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if intent in ("exchange_item", "return_item", "complaint") and not task_of(context).intent and not slots.get("order_id") \
             and not reading.ORDER_ID.search(text) and not _bought(text) and not _RETURNS.search(text) \
             and ((m := _NEW_ONE.search(text)) and (products.products_in(m[1]) or owner_of_options(m[1]) and products_for(text)
-                                                    or not reading.BROKEN.search(text) and products_for(text)[:1]
+                                                    or not reading.BROKEN.search(text) and not _OPTION_CHANGE.match(m[1])
+                                                    and products_for(text)[:1]
                                                     and products_for(text)[0] in {n for n, _ in products.products_in(text)})
                  and not reading.owns(text)
                  or _OLD_ONE.search(text) and reading.BROKEN.search(text) and (WANTS.search(text) or reading.WANTS_NEW.search(text))
@@ -430,6 +431,7 @@ WANTS = re.compile(r"推荐|买点|买个|买件|想买|买啥|买什么|该买|
 _RETURNS = re.compile(r"退(?!休)|换货|换成|调换|(?<![a-z])(?:returns?|refunds?|exchanges?|replacements?|swap)(?![a-z])", re.IGNORECASE)
 _OLD_ONE = re.compile(r"\bmy old\b|\bthe old one\b|旧的|老的|原来用的", re.IGNORECASE)
 _NEW_ONE = re.compile(r"(?:想|要|打算)(?:给[^，,。换]{1,4})?换(?:一|几|两|三|一些)?[把台个张双款件只套部盏]\s*(.{1,20})")  # (a new one of a kind: "想换个chair")
+_OPTION_CHANGE = re.compile(r"\s*(?:颜色|色|尺码|尺寸|码|大小|型号|款式|规格|大一|小一|\b(?:colou?r|size)\b)", re.IGNORECASE)  # ("办公椅想换个颜色")
 _THIS_TIME = re.compile(r"这次|这回|\bthis time\b", re.IGNORECASE)  # (a new purchase after one before)
 _ONE_OF_THOSE = re.compile(r"\b(?:cheaper|cheapest|pricier|dearer|bigger|smaller|lighter|longer|better)(?: one)? of (?:the|those|these|them)\b|"
                            r"(?:便宜|贵|大|小|轻)(?:一?点)?的那[个款台把双件只张]", re.IGNORECASE)  # (one of those just shown)

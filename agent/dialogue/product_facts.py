@@ -159,7 +159,7 @@ def _facts_of(turn: Turn, catalogue: dict, name: str | None) -> Answer:
 # neither an option nor an attribute the catalogue knows answers it
 _YES_NO = re.compile(r"(?:^|[.!?,;]\s*|\b(?:hi|hey|hello|ok|so|and|but)\s+)(?:is|are|does|will|would|can)\s+(?:it|they|this|that|"
                      r"these|those|the|your|one)\b|\bhow (?:easy|hard|heavy|loud|noisy|durable|sturdy|comfortable|reliable)\b|"
-                     r"((?![不没有是])[\u4e00-\u9fff])[不没]\1|是不是|(?:能|会|支持|适合|容易|好|耐|结实|舒服|安全)[^，,。.？?！!\s]{0,8}(?:吗|么)",
+                     r"((?![不没有是])[\u4e00-\u9fff])[不没]\1|是不是|(?:能|会|可以|支持|适合|容易|好|耐|结实|舒服|安全)[^，,。.？?！!\s]{0,8}(?:吗|么)",
                      re.IGNORECASE)
 _NOT_A_QUALITY = re.compile(r"\b(?:do|does|can) (?:you|u|y'?all|your (?:shop|store))\b|\bin stock\b|\bavailable\b|\bcomes? "
                             r"(?:in|any|with)\b|\bsell\b|\bcarry\b|\bship\b|\breturn|\bwarranty\b|有货|有没有|有吗|卖|多少|价|"

@@ -15,7 +15,7 @@ from agent.variants import (ZH_COLOURS, asked_variants, colours_not_made, number
 
 
 DEAREST = re.compile(r"most expensive|priciest|highest price|最贵|价格最高|(?<![最更])贵(?:一?点)?的那[个款台把双件只张]|"
-                     r"(?:\bthe |^\W*)(?:pricier|more expensive|dearer)(?: one(?![a-z])| of (?:the|those|these|them)\b)", re.IGNORECASE)
+                     r"(?:\bthe |^\W*)(?:pricier|more expensive|dearer)(?: one(?![a-z])| of (?:those|these|them|the (?:two|three|ones)|both)\b)", re.IGNORECASE)
 
 
 # two variants side by side: "the upright one vs the canister one", "灰色10码 跟 黑色6码 price分别是?"
@@ -24,7 +24,7 @@ VERSUS = re.compile(r"\bvs\.?|\bversus\b|\b(?:option|choice) (?:b|2|two)\b|\bcom
 
 # (of two or a few just shown, the cheaper is the cheapest: "就便宜的那个吧 多少钱来着", "the cheaper one then")
 CHEAPEST = re.compile(r"cheapest|lowest[- ]price[ds]?|least expensive|most affordable|最便宜|最低价|最实惠|价格最低|(?<![最更])便宜(?:一?点)?的那[个款台把双件只张]|"
-                      r"(?:\bthe |^\W*)cheaper(?: one(?![a-z])| of (?:the|those|these|them)\b)", re.IGNORECASE)
+                      r"(?:\bthe |^\W*)cheaper(?: one(?![a-z])| of (?:those|these|them|the (?:two|three|ones)|both)\b)", re.IGNORECASE)
 
 
 # of the products just recommended or compared, not of one product's variants: "which one is cheaper?"
@@ -37,7 +37,7 @@ DEARER_ONE = re.compile(r"\bwhich (?:one |of (?:the|them|those) )?is (?:more exp
 
 
 # the one of two or three just shown, by its price ("the cheaper one", "cheaper one then")
-_ONE_BY_PRICE = r"(?:\bthe |^\W*)(?:cheaper|pricier|more expensive|dearer)(?: one(?![a-z])| of (?:the|those|these|them)\b)"
+_ONE_BY_PRICE = r"(?:\bthe |^\W*)(?:cheaper|pricier|more expensive|dearer)(?: one(?![a-z])| of (?:those|these|them|the (?:two|three|ones)|both)\b)"
 _OF_THOSE = re.compile(r"那几个|这几个|那几款|这几款|其中|那些|里面|里头|当中|(?:最便宜|最贵|最低价|便宜|贵)(?:一?点)?的?那[把款个台双件只张]|"
                        + _ONE_BY_PRICE + r"|\bof (?:those|them|these|the (?:two|three|four|both))\b|"
                        r"^\W*(?:the )?(?:cheapest|most expensive|priciest|dearest) one(?![a-z])|"
