@@ -121,11 +121,12 @@ _BREAKS = r"(?:(?: ones?)? (?:crack|break|leak|rust|fade|tear|peel|split)s?| one
 _LET_GO = r"算了|不要了|不考虑了?|别推荐?了?|别要了?"
 _NEGATED = re.compile(r"[^.;!?。；！？]*\bavoid (?:that|it|them|those)(?=\s*(?:[.!?。！？]|$))|"  # ("he chews fleece to pieces, so I'd rather avoid that")
                       r"\b(?:no|nothing)\s+(?!(?:more|bigger|larger|smaller|longer|heavier|higher|less|fewer|over|under|above|below|else|too|much|but|except)\b)[^\s,.;!?，。；！？]+|"  # ("no armrests standard back": standard wanted)
-                      r"\b(?:not(?! just| only| merely)|(?:something|anything) (?:that|which) (?:is|are)n'?t|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want|need)|no need for|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\b(?:but|so|has to|have to|must|vs|versus)\b)"
+                      r"\b(?:not(?! just| only| merely)|(?:something|anything) (?:that|which) (?:is|are)n'?t|without|avoid(?:ing)?|allergic to|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want|need)|no need for|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?)\b(?: the| a| an)?\s+[^,.;!?，。；！？]*?(?=$|[,.;!?，。；！？]|\b(?:but|so|has to|have to|must|vs|versus)\b)"
                       r"|(?:不是|不要|不想[用要]|不(?:太|怎么|大)?喜欢|讨厌|受不了|别是|别要|别(?![的人太那这])(?=[^\s,，。；！？]{1,8}的)|而不是|(?<!有)没有(?!的话)|(?<!有)没(?=\s?[a-z]|燃气|煤气|灶|炉))\s?[^,.;!?，。；！？要换…\s()]*"
                       r"|(?:[a-z][a-z0-9-]*(?: [a-z0-9-]+)?|(?<![不没无非])(?![不没无非])[\u4e00-\u9fff]{2,6})的?(?:[啊吧呀呢][\s，,]*)?就?"
                       rf"(?:{_LET_GO}|不要(?=\s|$|[，,。.;；!！?？]))"
                       rf"|\b[a-z][a-z0-9-]*{_MAKES_UNEASY}\b|\b[a-z][a-z0-9-]*{_FEELS_BAD}\b|\b[a-z][a-z0-9-]*{_BREAKS}\b"
+                      r"|对\s?[a-z\u4e00-\u9fff]{1,8}?\s?过敏"  # ("I'm allergic to PVC", "对乳胶过敏")
                       r"|[\u4e00-\u9fff]{2,4}的(?=(?:戴|穿|用|坐|躺)(?:久了|时间长了?)[^，,。.;；!！?？]{0,6}(?:疼|痛|不舒服|难受|累))",
                       re.IGNORECASE)  # ("入耳的戴久了耳朵疼": not in-ear; "没wifi", "不要 professional 的", "clicky的就算了", "clicky的不要 …", "扫地机器人就算了"; "no free wall socket
 #                    so it has to run off USB": USB wanted; "别塑料的" is no plastic, "别的也OK" anything else)
@@ -201,7 +202,7 @@ def option_words(text: str) -> str:
 
 
 _GREY = re.compile(r"(?<![a-z-])(?<!space )gr[ae]y(?![a-z])")
-_NEGATION_WORDS = re.compile(r"^(?:nothing|not|no|(?:something|anything) (?:that|which) (?:is|are)n'?t|without|avoid(?:ing)?|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want|need)|no need for|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?|"
+_NEGATION_WORDS = re.compile(r"^对|过敏$|^(?:nothing|not|no|(?:something|anything) (?:that|which) (?:is|are)n'?t|without|avoid(?:ing)?|allergic to|can'?t stand|cannot stand|hates?|dislikes?|(?:doesn|don|didn)'?t (?:like|want|need)|no need for|instead of|rather than|any(?:thing| colou?rs?| sizes?)? (?:but|except)(?: for)?|"
                              r"不是|不要|不想[用要]|不喜欢|讨厌|受不了|别是|别要|别|而不是|没有|没)\s*(?:the |a |an )?|"
                              rf"的?就?(?:{_LET_GO})$|\bavoid (?:that|it|them|those)$|"
                              rf"{_MAKES_UNEASY}$|{_FEELS_BAD}$|{_BREAKS}$", re.IGNORECASE)

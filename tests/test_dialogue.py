@@ -2279,3 +2279,11 @@ def test_tried_as_a_newcomer_a_thing_we_do_not_sell_a_question_after_never_mind_
     wife = Conversation(shop, "zh")
     wife.say("recommend", "老婆怀孕了 想给她买点实用的 预算三百左右")
     assert "300" in wife.say("recommend", "她最近腰疼 晚上睡不好")
+
+
+def test_an_allergy_refuses_a_material_and_then_is_no_thing_asked_for(shop):
+    """Read in working-34: "natural rubber? I'm allergic to PVC": the closest in stock is no PVC mat; "what colour do
+    you have then, same type" asks no do-you-sell of "then"."""
+    mat = Conversation(shop).say("product_info", "Is your yoga mat natural rubber? I'm allergic to PVC, seriously can't touch it")
+    assert "closest one in stock is" in mat and "PVC" not in mat.split("closest one in stock is")[1]
+    assert products.asks_if_sold("what colour do you have then, same type") is None

@@ -10,7 +10,7 @@ from itertools import combinations, zip_longest
 
 from agent.dialogue import money, products, reading
 from agent.dialogue.turn import Answer, Turn, options
-from agent.variants import (ZH_COLOURS, asked_variants, colours_not_made, numbers_not_made, fits, fitting, for_whom, named_options, option_value, option_words, stepped,
+from agent.variants import (ZH_COLOURS, asked_variants, unwanted_options, colours_not_made, numbers_not_made, fits, fitting, for_whom, named_options, option_value, option_words, stepped,
                             given_up, without_negated, without_unwanted)
 
 
@@ -325,6 +325,11 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
         reply += turn.say("alternatives_in_stock", lines="; ".join(
             turn.say("variant_line", options=options(v), price=v["price"]) for v in closest_ones[:MOST_LISTED]))
     elif closest:
+        if (refused := unwanted_options(variants, turn.text)) and fits(closest, refused):
+            # (not what they said they cannot have: "natural rubber? I'm allergic to PVC": the TPE one, not a PVC one)
+            named = {**before, **named_now}
+            closest = min((v for v in variants if v["available"] and not fits(v, refused)),
+                          key=lambda v: (-fits(v, named), Decimal(str(v["price"]))), default=closest)
         reply += turn.say("closest_in_stock", options=options(closest), price=closest["price"])
     return Answer(reply, {"product": product})
 
