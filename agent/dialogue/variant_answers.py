@@ -325,11 +325,14 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
         reply += turn.say("alternatives_in_stock", lines="; ".join(
             turn.say("variant_line", options=options(v), price=v["price"]) for v in closest_ones[:MOST_LISTED]))
     elif closest:
-        if (refused := unwanted_options(variants, turn.text)) and fits(closest, refused):
-            # (not what they said they cannot have: "natural rubber? I'm allergic to PVC": the TPE one, not a PVC one)
-            named = {**before, **named_now}
-            closest = min((v for v in variants if v["available"] and not fits(v, refused)),
-                          key=lambda v: (-fits(v, named), Decimal(str(v["price"]))), default=closest)
+        # (not what they said they cannot have: "natural rubber? I'm allergic to PVC": the TPE one, not a PVC one; a value
+        # named again after a "不是" is wanted: "红色XL的 啊不是 我老公穿XXL 红色XXL…")
+        refused = {k: left for k, xs in unwanted_options(variants, turn.text).items() if (left := xs - named_now.get(k, set()))}
+        if refused and fits(closest, refused):
+            named, target = {**before, **named_now}, asked[0]["options"] if asked else {}
+            closest = min((v for v in variants if v["available"] and not fits(v, refused)), key=lambda v: (
+                -fits(v, named), -sum(v["options"].get(k) == x for k, x in target.items()), Decimal(str(v["price"]))),
+                default=closest)  # (nearest to the one asked: "银色金属表带的…不是皮的" after a silver metal AMOLED one)
         reply += turn.say("closest_in_stock", options=options(closest), price=closest["price"])
     return Answer(reply, {"product": product})
 
