@@ -272,7 +272,8 @@ def _for_need(turn: Turn, needed: list[str], catalogue: dict, need: str) -> str:
     """The products made for the need named, in stock within the budget, those shown remembered so that
     "size 11, waterproof?" next is about the one of them it fits, and the need so that "budget is about
     300" next narrows it."""
-    budget = money.budget(turn.text) if money.budget(turn.text) is not None else money.budget(need)
+    if (budget := money.budget(turn.text)) is None:
+        budget = money.budget(need)  # (the budget said with the need it narrows)
     # ("a light for my desk … that plugs into usb": the products with such a variant in stock, where some have one)
     having = [n for n in needed if n in catalogue and any(
         v["available"] for v in fitting(list(turn.product(catalogue[n])["variants"].values()), turn.text))]

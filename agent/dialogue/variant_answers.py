@@ -10,8 +10,8 @@ from itertools import combinations, zip_longest
 
 from agent.dialogue import money, products, reading
 from agent.dialogue.turn import Answer, Turn, options
-from agent.variants import (ZH_COLOURS, asked_variants, unwanted_options, colours_not_made, numbers_not_made, fits, fitting, for_whom, named_options, option_value, option_words, stepped,
-                            given_up, without_negated, without_unwanted)
+from agent.variants import (ZH_COLOURS, asked_variants, colours_not_made, numbers_not_made, fits, fitting, for_whom, named_options, option_value, option_words, stepped,
+                            given_up, unwanted_options, without_negated, without_unwanted)
 
 
 DEAREST = re.compile(r"most expensive|priciest|highest price|最贵|价格最高|(?<![最更])贵(?:一?点)?的那[个款台把双件只张]|"
