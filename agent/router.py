@@ -8,7 +8,7 @@ from agent.dialogue.reading import KEEP_AS_IS, QUESTION, owns
 from agent.dialogue import (ORDER_INTENTS, asks_about_product, asks_for_person, asks_price_of_variant, can_close,
                             confirms_what_is_done, continues_task, drops_task, gives_identity, is_bare_answer,
                             is_open_question, is_yes, names_product, return_instead, starts_new_task, wants_done)
-from agent.catalogue_search import asks_of_catalogue, describes_need, products_for
+from agent.catalogue_search import asks_of_catalogue, by_meaning, describes_need, products_for
 from agent.catalogue_words import asked_attributes
 from agent.dialogue.addresses import amends_address
 from agent.dialogue.meant import OFFERS, WANTS
@@ -90,7 +90,7 @@ def _task_cache_or_llm(state: TurnState, deps) -> dict:
             u["intent"] in CATALOGUE_INTENTS and (names_product(text) or asks_if_sold(text, context.get("not_sold"))
                                                   or owner_of_options(text)))
             or (u["intent"] == "recommend" and (products_for(text) or budget(text) is not None
-                                                 or asks_of_catalogue(text))))):
+                                                 or asks_of_catalogue(text) or _need_sure_in_meaning(text))))):
         # ("do you sell treadmills? if not, what …", "what can I actually get for fifty or less?")
         return {**update, "route": "llm", "tool": "list_promotions"}
     # "update my address": do it; "那refund多少钱？多久到账？" about the order just talked about: its refund
@@ -153,12 +153,20 @@ def _sure(u: dict, context: dict, text: str, settings: Settings) -> bool:
         or (u["intent"] == "recommend" and bool(products_for(text))
             and (bool(WANTS.search(text)) and not is_open_question(text) or budget(text) is not None)) \
         or (u["intent"] == "recommend" and (bool(products_for(text)) or describes_need(text)) and asks_of_catalogue(text)
-            and not OFFERS.search(text))
+            and not OFFERS.search(text)) \
+        or (u["intent"] == "recommend" and _need_sure_in_meaning(text))
     # (the catalogue reader hears a need of ours: "女朋友练瑜伽快一年了 … 送什么好？", "we run a small cafe … need something
-    # that pulls proper shots at 19 bar … What fits?"; not "…还有什么装备适合带的？有没有在打折的？": the offers too, the LLM's)
+    # that pulls proper shots at 19 bar … What fits?"; not "…还有什么装备适合带的？有没有在打折的？": the offers too, the LLM's;
+    # or is sure of it in meaning, one or two products, asked for in so many words: "my nephew … hangs out at the skate
+    # park … what could I get him from your shop?")
 
 
 CATALOGUE_INTENTS = {"product_info", "recommend", "price_promo"}
+
+
+def _need_sure_in_meaning(text: str) -> bool:
+    """A need asked for in so many words that the catalogue reader finds one or two products for by meaning alone."""
+    return bool(WANTS.search(text)) and describes_need(text) and not OFFERS.search(text) and 0 < len(by_meaning(text)) <= 2
 
 
 def _cache_or_llm(state: TurnState, u: dict, settings: Settings) -> dict:

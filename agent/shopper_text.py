@@ -128,6 +128,11 @@ _RATING_DIGITS = dict(zip("zero one two three four five six seven eight".split()
 _SPACED_CAPITALS = re.compile(r"(?<![A-Za-z])(?:[A-Z] ){2,}[A-Z](?![A-Za-z])")
 
 
+# chat spellings of common Chinese words, in a message with Chinese in it ("你们youmeiyou无人机", "电竞椅有木有")
+_CHAT_WORD = {"youmeiyou": "有没有", "有木有": "有没有", "木有": "没有"}
+_CHAT_WORDS = re.compile(r"(?<![a-z])you ?mei ?you(?![a-z])|有木有|木有", re.IGNORECASE)
+
+
 def canonical(text: str) -> str:
     text = text.translate(_FULL_WIDTH)
     if _HAN.search(text):
@@ -140,6 +145,7 @@ def canonical(text: str) -> str:
     text = _SPOKEN_SIZE.sub(_size, text)
     text = _WATER_RATING.sub(lambda m: "IPX" + _RATING_DIGITS.get(m[3].lower(), m[3]), text)
     text = _SPACED_CAPITALS.sub(lambda m: m[0].replace(" ", ""), text)  # ("A M O L E D屏的": AMOLED)
+    text = _CHAT_WORDS.sub(lambda m: _CHAT_WORD[m[0].lower().replace(" ", "")], text) if _HAN.search(text) else text
     # a catalogue word mistyped by one slip ("wirless gaming mosue"), or in Chinese typed with a homophone ("蓝牙因箱")
     text = homophones(spelled(text))
     text = pinyin_words(text)  # (a product's Chinese word typed in pinyin: "你们家有pin tu吗")

@@ -23,8 +23,8 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "枫木": "maple", "竹": "bamboo", "图案": "graphic", "纯色": "plain", "定制": "custom", "尼龙": "nylon",
                "涤纶": "polyester", "聚酯": "polyester", "法压": "french press", "滴滤": "drip", "意式": "espresso", "义式": "espresso", "浓缩": "espresso", "定时": "timer",
                "燃气": "gas", "电磁炉": "induction", "硬皮": "hard cover", "软皮": "soft cover", "深空灰": "space grey",
-               "cf卡": "cf card", "sd卡": "sd card", "入耳式": "in-ear", "入耳": "in-ear", "头戴式": "over-ear on-ear",
-               "头戴": "over-ear on-ear", "把整个耳朵包住": "over-ear", "包住整个耳朵": "over-ear", "包住耳朵": "over-ear", "包耳": "over-ear", "贴耳式": "on-ear", "压耳式": "on-ear", "实木": "wood", "木质": "wood", "木头": "wood",
+               "cf卡": "cf card", "sd卡": "sd card", "cf": "cf card", "sd": "sd card", "插电充": "rechargeable", "直接充电": "rechargeable", "入耳式": "in-ear", "入耳": "in-ear", "头戴式": "over-ear on-ear",
+               "头戴": "over-ear on-ear", "把整个耳朵包住": "over-ear", "包住整个耳朵": "over-ear", "包住耳朵": "over-ear", "包耳": "over-ear", "over the ears": "over-ear", "over the ear": "over-ear", "over-the-ear": "over-ear", "over my ears": "over-ear", "cover my ears": "over-ear", "cover the ears": "over-ear", "贴耳式": "on-ear", "压耳式": "on-ear", "实木": "wood", "木质": "wood", "木头": "wood",
                "木制": "wood", "金属": "metal", "中等大小": "medium", "中等房间": "medium", "中型房间": "medium", "小房间": "small", "小卧室": "small", "房间不大": "small", "房间不太大": "small", "屋子不大": "small", "卧室不大": "small", "卧室不太大": "small", "房间比较小": "small", "房间很小": "small", "客厅挺大": "large", "客厅很大": "large", "客厅比较大": "large", "房间挺大": "large", "房间很大": "large", "房间比较大": "large", "大房间": "large", "大客厅": "large", "高通风": "high ventilation", "通风好": "high ventilation", "通风最好": "high ventilation", "最通风": "high ventilation", "低通风": "low ventilation", "中通风": "medium ventilation", "中等通风": "medium ventilation", "指针": "analog", "with hands": "analog", "has hands": "analog", "with clock hands": "analog", "数显": "digital", "数字显示": "digital",
                "网布": "mesh", "网面": "mesh", "网眼": "mesh", "布艺": "fabric", "布面": "fabric", "硅胶": "silicone",
                "固定扶手": "fixed", "可调节扶手": "adjustable", "可调扶手": "adjustable", "无扶手": "none", "扶手能调": "adjustable", "扶手可以调": "adjustable",
@@ -37,19 +37,19 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "入门": "beginner", "新手": "beginner", "简单的": "beginner", "中级": "intermediate", "专家": "expert", "夜间模式": "night mode",
                "静音": "quiet operation", "light sleeper": "quiet operation", "anything loud": "quiet operation", "not loud": "quiet operation", "actual wire": "wired", "smart bulb": "wi-fi bluetooth", "智能灯泡": "wi-fi bluetooth", "with a wire": "wired", "with a cord": "wired", "corded": "wired", "underwater": "ipx7",
                "sensitive to noise": "quiet operation", "noise sensitive": "quiet operation", "怕吵": "quiet operation", "最安静": "quiet operation", "安静": "quiet operation", "睡眠浅": "quiet operation", "睡觉轻": "quiet operation",
-               "中型": "medium", "小型": "small", "大型": "large",
+               "中型": "medium", "小型": "small", "大型": "large", "big dog": "large", "large dog": "large", "huge dog": "large", "大狗": "large", "大型犬": "large", "small dog": "small", "little dog": "small", "小型犬": "small", "中型犬": "medium",
                "有尘袋": "bagged", "不带尘袋": "bagless", "不用尘袋": "bagless", "没有尘袋": "bagless", "无需尘袋": "bagless", "带尘袋": "bagged", "烧炭": "charcoal", "炭火": "charcoal", "木质调": "woody", "木香": "woody",
                "东方调": "oriental", "东方香": "oriental", "清新调": "fresh", "女香": "women", "男香": "men",
                "相机仓": "camera", "相机隔层": "camera", "相机款": "camera", "水袋": "hydration", "电脑仓": "laptop", "放电脑": "laptop", "装电脑": "laptop", "放笔记本": "laptop", "装笔记本": "laptop", "电脑隔层": "laptop",
                "small bedroom": "small", "tiny bedroom": "small", "bedroom is tiny": "small", "bedroom is small": "small",
-               "tiny room": "small", "room is tiny": "small", "活性炭": "carbon", "负离子": "ionic", "离子式": "ionic", "智能感应": "smart sensors", "智慧感应": "smart sensors", "山地": "mountain", "登山车": "mountain", "放相机": "camera", "装相机": "camera", "带去露营": "portable", "公路车": "road",
+               "tiny room": "small", "room is tiny": "small", "活性炭": "carbon", "负离子": "ionic", "离子式": "ionic", "智能感应": "smart sensors", "智能传感器": "smart sensors", "传感器": "smart sensors", "智慧感应": "smart sensors", "山地": "mountain", "登山车": "mountain", "放相机": "camera", "装相机": "camera", "带去露营": "portable", "公路车": "road",
                "磨豆": "built-in grinder", "豆子磨": "built-in grinder", "grinds the beans": "built-in grinder", "grind the beans": "built-in grinder", "grinds beans": "built-in grinder", "grind beans": "built-in grinder", "研磨": "built-in grinder", "自动关机": "auto shutoff", "自动断电": "auto shutoff", "光学": "optical", "光电": "optical",
                "激光": "laser", "乳胶": "latex", "合成": "synthetic", "人造革": "synthetic", "网线": "ethernet", "有线网": "ethernet", "暖白": "warm white", "暖光": "warm white",
-               "日光": "daylight", "白光": "daylight", "硬壳": "hardshell hard cover", "软壳": "softshell soft cover", "专业": "professional", "基础": "basic", "基本款": "basic",
+               "日光": "daylight", "白光": "daylight", "硬壳": "hardshell hard cover", "软壳": "softshell soft cover", "硬殼": "hardshell hard cover", "軟殼": "softshell soft cover", "外壳硬": "hardshell", "外殼硬": "hardshell", "专业": "professional", "基础": "basic", "基本款": "basic",
                "青轴": "clicky", "红轴": "linear", "线性": "linear", "段落": "tactile", "茶轴": "tactile", "非偏光": "non-polarized", "不偏光": "non-polarized", "不是偏光": "non-polarized", "偏光": "polarized",
                "圆领": "crew neck", "v领": "v-neck", "纯棉": "cotton", "扫地机器人": "robotic", "机器人": "robotic", "立式": "upright",
                "天然橡胶": "natural rubber", "铸铁": "iron", "撸铁": "weightlifting", "铁": "iron", "橡胶": "rubber", "聚氨酯": "urethane", "可调节": "adjustable", "可调": "adjustable", "可以调节": "adjustable", "能调节": "adjustable", "可以调": "adjustable", "能调": "adjustable",
-               "固定": "fixed", "记忆棉": "memory foam", "抓绒": "fleece", "robot": "robotic", "pet hair": "pet hair removal", "dog hair": "pet hair removal", "cat hair": "pet hair removal",
+               "固定": "fixed", "记忆棉": "memory foam", "foam": "memory foam", "抓绒": "fleece", "robot": "robotic", "pet hair": "pet hair removal", "dog hair": "pet hair removal", "cat hair": "pet hair removal",
                "pet fur": "pet hair removal", "dog fur": "pet hair removal", "宠物毛": "pet hair removal", "狗毛": "pet hair removal",
                "猫毛": "pet hair removal", "掉毛": "pet hair removal", "hepa滤网": "hepa filter", "hepa": "hepa filter", "无尘袋": "bagless", "免集尘袋": "bagless", "集尘袋": "bagged",
                "hepa过滤": "hepa filter", "谷歌助手": "google assistant", "谷歌": "google assistant",
@@ -67,13 +67,13 @@ _MEGAPIXELS = re.compile(r"(\d+)\s*万像素")
 _ZOOM = re.compile(r"(\d+)\s*倍(?:变焦|光学变焦)?")
 _CUPS = re.compile(r"(\d+)\s*杯")
 _HOURS = re.compile(r"(\d+)\s*-?\s*(?:个)?(?:小时|hours?\b|hrs?\b)", re.IGNORECASE)  # "续航20小时" → "20 hours"
-_GIGA = re.compile(r"(?<![a-z0-9.])(\d+)\s*([gt])(?![a-z0-9])")
+_GIGA = re.compile(r"(?<![a-z0-9.])(?![35]\s*g(?![a-z0-9]))(\d+)\s*([gt])(?![a-z0-9])")  # (not "5G", a network)
 _SIZED = re.compile(r"^(\d+(?:gb|tb))\s+(ssd|hdd|emmc)$")
 _RANGE = re.compile(r"^(\d+)-(\d+) ([a-z]+)$")  # a range with its unit: "30-50 lbs"
 _ZH_NUMBER = {"一": "1", "两": "2", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
 _MAH = re.compile(r"(\d+|[一两二三四五六七八九])\s*(万)?\s*(?:毫安时?|mah)(?![a-z])")  # "两万毫安", "10000毫安时"
 _USB = re.compile(r"(?<![a-z])(?:usb[- ]?)?type[- ]?([ac])(?![a-z])")  # "typec口的": USB-C
-_CELLULAR = re.compile(r"(?:wi-?fi\s*\+\s*)?(?:(?<![a-z])cellular(?![a-z])|蜂窝(?:网络)?|插卡上网|能插卡|"
+_CELLULAR = re.compile(r"(?:wi-?fi\s*\+\s*)?(?:(?<![a-z])cellular(?![a-z])|蜂窝(?:网络)?|插卡上网|能插卡|\bmobile data\b|\bsim card\b|流量|"
                        r"(?<![a-z0-9])(?:4g(?!b|\s*(?:的)?\s*(?:运存|运行内存|ram))|lte)(?![a-z0-9]))",  # (not "4g运存": memory)
                        re.IGNORECASE)  # (no \b: "带cellular的" has none, a Chinese character being a word character)
 # a bag that holds a computer: "能装15寸电脑的", "放得下笔记本电脑", "电脑隔层" (the laptop compartment)
@@ -105,7 +105,7 @@ def _zh_count(m: re.Match) -> str:
 _ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
-_FEET = re.compile(r"(\d+(?:\.\d+)?)\s*(?:英尺|尺|feet|foot)(?![a-z])", re.IGNORECASE)  # "5英尺" → "5 ft"
+_FEET = re.compile(r"(\d+(?:\.\d+)?)\s*(?:英尺|尺|feet|foot|-?footers?)(?![a-z])", re.IGNORECASE)  # "5英尺" → "5 ft"
 _LITRE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:升|litres?|liters?)", re.IGNORECASE)  # "1升" → "1l"
 _ML = re.compile(r"(\d+)\s*(?:毫升|ml\b|cc\b)", re.IGNORECASE)  # "1000毫升" → "1000ml"
 # an option spoken ill of, after its word: "Glass ones make me nervous with the grandkids around", "my friend says PVC
@@ -150,7 +150,10 @@ def _en_count(m: re.Match) -> str:
     return str(10 * (_EN_TENS.index(m[3]) + 2) + (_EN_ONES.index(m[4]) + 1 if m[4] else 0) if m[3] else _EN_ONES.index(m[5]) + 1)
 
 
-_NO_WIRE = re.compile(r"\bwithout (?:a |the |any )?(?:wires?|cords?|cables?)\b|\bno (?:wires?|cords?)\b")
+_WHICH_DESIGN = re.compile(r"(?:什么|啥|哪种|哪个|哪款)(?:样的)?图案")
+
+
+_NO_WIRE = re.compile(r"\bwithout (?:a |the |any )?(?:wires?|cords?|cables?)\b|\bno (?:wires?|cords?|cables?)\b")
 
 
 # what is not wanted is what is not X: X ("一定要防水的啊 不防水的不要")
@@ -190,6 +193,7 @@ def option_words(text: str) -> str:
     text = _CELLULAR.sub(" wi-fi + cellular ", text)
     text = _GIGA.sub(lambda m: f" {m[1]}{m[2]}b ", text)  # ("32G", "1T": 32GB, 1TB)
     text = _HOLDS_LAPTOP.sub(" laptop ", text)
+    text = _WHICH_DESIGN.sub(" design ", text)  # ("贵的那个是什么图案": which design, no graphic one)
     # longest first: 玫瑰金 before a colour of one character
     for zh in sorted(_ZH_OPTIONS, key=len, reverse=True):
         if zh.isascii():  # an English word for an option: whole words, not one already written in full
@@ -537,7 +541,7 @@ CHANGE_TO = re.compile(r"改成|换成|改为|换为|变成|\b(?:change|switch|s
                         r"|\b(?:should|needs? to|has to) (?:be|become)\b|\bbecomes?\b", re.IGNORECASE)
 # a choice corrected in the same message: what follows the last of these replaces what came before
 # ("the blue one. actually no, sorry, the RED one", "换成15寸的……不对不对，是17寸的")
-_CORRECTED = re.compile(r"不对|说错了|其实是|我是说|算了[，,\s]*还是|\bI mean[t]?\b|\bscratch that\b|"
+_CORRECTED = re.compile(r"不对|[说打写敲]错了|其实是|(?:[啊哦噢呃额]|…|\.\.\.)\s*不是\s*[，,]|我是说|算了[，,\s]*还是|\bI mean[t]?\b|\bscratch that\b|"
                         r"\b(?:wait|actually|sorry),? no\b|\bno,? sorry\b|"
                         r"\b(?:oh )?no,? (?:no|wait)\b|"
                         r"(?:…|\.\.\.|[，,。!！]|[吧啊呢]\s)\s*那(?![个款么])",  # ("金属蓝色没货啊……那硅胶表带蓝色的呢",

@@ -47,6 +47,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     address; "send it to the default address on my account" changes the order in question."""
     if account_not_order(intent, slots, text, context):
         return "account"
+    if intent == "human_agent" and not reading.asks_for_person(text) and context.get("product") \
+            and context.get("last_intent") in ("product_info", "recommend", "price_promo") and names_option(text):
+        return "product_info"  # "那带智能传感器的那款呢 别又跟我说没有" after a purifier: the next one asked, no person
     if intent == "greeting" and _FAREWELL.search(text):
         return "thanks_bye"  # "Lovely. I shall think it over. Good day to you."
     if intent in ("out_of_scope", "greeting", "price_promo", "payment_issue") and task_of(context).intent == "recommend" \
@@ -321,7 +324,7 @@ _READ_AGAIN = ORDER_INTENTS | {"complaint", "out_of_scope", "greeting", "return_
 _WHERE_IS_IT = re.compile(r"到哪|\bwhere(?:'s| is| are) (?:my|it|they)\b|\btracking\b", re.IGNORECASE)  # (not "on the way" to work)
 
 
-_SHOW_ME = re.compile(r"给我看看|看一?看|瞧瞧|想看|\bshow me\b|\blet me see\b|\bcan i see\b|\bbrowse\b", re.IGNORECASE)
+_SHOW_ME = re.compile(r"给我看看|看一?看(?![她他它孩宝老爸妈家外门])|瞧瞧|想看|\bshow me\b|\blet me see\b|\bcan i see\b|\bbrowse\b", re.IGNORECASE)
 
 
 # a product's name and nothing but an acknowledgement around it ("ok. dumbells?", "嗯 那瑜伽垫呢")
@@ -424,7 +427,7 @@ WANTS = re.compile(r"推荐|买点|买个|买件|想买|买啥|买什么|该买|
                    r"what would you get|wh?at (?:\w+ )?(?:have you got|do (?:you|u) have|can you offer)|\bneeds? an? (?!refund|return|replacement|exchange)\w+|\bneed (?:something|smth|sth|some)\b|"
                    r"\bwhat (?:could|should|do|would) i (?:get|need|buy)\b|有什么能|有啥能|\bneed to keep\b|\bwant to (?:get|buy|find)\b|\bget (?:her|him|them) (?:an? |some)?something\b|"
                    r"looking for|\blooking at (?:your|the|some)\b|\bgift\b|(?<!\bat )\bpresent\b|\banything\s*\?\s*$|礼物|"
-                   r"送(?:给|他|她)|(?:想|要|打算)送", re.IGNORECASE)
+                   r"送(?:给|他|她)|(?:想|要|打算)送|(?:想|要|打算|准备)(?:给[\u4e00-\u9fff]{1,3})?(?:配|挑|选|准备)一?[个台把只件款双副套]", re.IGNORECASE)
 
 
 # a return, refund or exchange named; something had for years (not an order of ours)
@@ -471,5 +474,10 @@ def _options_of_named(text: str) -> bool:
 
 def _bought(text: str) -> bool:
     """Something bought of ours: not "上次在别家买的吸尘器" (bought at another shop)."""
-    return bool(_BOUGHT.search(reading.BOUGHT_ELSEWHERE.sub(" ", text)))
+    return bool(_BOUGHT.search(_WOULD_ORDER.sub(" ", reading.BOUGHT_ELSEWHERE.sub(" ", text))))
+
+
+# an order to come, no order placed ("we'd probably order 8 to 10 units", "I'll order today if…")
+_WOULD_ORDER = re.compile(r"(?:'d|\bwould|\bwill|'ll|\bto|\bcan|\bcould|\bmight|\bmay|\bgonna)\s+(?:probably\s+|likely\s+|just\s+)?"
+                          r"order\b", re.IGNORECASE)
 

@@ -13,8 +13,8 @@ from agent.dialogue.state import Task
 from agent.dialogue.turn import Answer, Turn, options
 from agent.dialogue.variant_answers import (ANOTHER, CLAUSES, EACH, MOST_LISTED, VERSUS, priced_values, still_minded,
                                            stock_lines, variant_answer)
-from agent.catalogue_search import closest_products, products_for, same_head, uses_named, without_uses_of
-from agent.catalogue_words import Attribute, asked_attributes
+from agent.catalogue_search import closest_products, describes_need, products_for, same_head, uses_named, without_uses_of
+from agent.catalogue_words import Attribute, aliases, asked_attributes
 from agent.variants import (asked_variants, fits, fitting, for_whom, named_options, option_value, owner_of_options,
                             stepped, without_unwanted)
 
@@ -126,6 +126,8 @@ def _facts_of(turn: Turn, catalogue: dict, name: str | None) -> Answer:
     if asked and (answer := _most_of(turn, name, product, asked, with_named=True)):  # ("木头的书架最高的有多高")
         return answer
     if (answer := variant_answer(turn, name, catalogue[name], product)):
+        if not asked and asks_unlisted_quality(turn.text):  # ("is the cheaper one dishwasher safe?": that one, and
+            return replace(answer, reply=turn.say("quality_not_listed", name=name) + answer.reply)  # not said)
         return answer
     if asked:
         return _attributes_answer(turn, name, product, asked)
@@ -296,7 +298,11 @@ def kin_named(turn: Turn, name: str, catalogue: dict) -> str:
            for n in products.kin_of(name, word) if n in catalogue]
     text = products.without_products(turn.text)
     named = {n: len(named_options(list(turn.product(catalogue[n])["variants"].values()), text)) for n in [name, *kin]}
-    return max(named, key=lambda n: named[n]) if max(named.values()) > named[name] else name
+    if max(named.values()) > named[name]:
+        return max(named, key=lambda n: named[n])
+    # ("想在客厅装个camera，我上班的时候也能看看她那边": the need reader's kind of camera, where no option says)
+    need = products_for(turn.text)[:1] if kin and describes_need(turn.text) else []
+    return need[0] if need and need[0] in kin and named[need[0]] == named[name] else name
 
 
 def best_named(turn: Turn, names: list[str], catalogue: dict) -> str | None:
@@ -304,10 +310,12 @@ def best_named(turn: Turn, names: list[str], catalogue: dict) -> str | None:
     Notebook), the one whose options the message names most ("陶瓷的 燃气灶用的", "A4硬皮的")."""
     if len(names) < 2:
         return names[0] if names else None
+    within = []
     if (budget := money.budget(turn.text)) is not None:  # "３００以内的耳机 无线的": the earbuds, not the headphones
-        names = [n for n in names if cheapest(turn, catalogue[n], budget)] or names
+        names = (within := [n for n in names if cheapest(turn, catalogue[n], budget)]) or names
 
-    cheaper = bool(money.CHEAPER.search(turn.text))  # ("有没有便宜点的耳机 学生党": the earbuds)
+    # ("有没有便宜点的耳机 学生党": the earbuds; "200刀以内有耳机吗": none within, the nearest above it)
+    cheaper = bool(money.CHEAPER.search(turn.text)) or budget is not None and not within
 
     def named(name: str) -> tuple[int, bool, int, int, Decimal, bool]:  # (options named, one in stock has them all ("手表 要金属表带的":
         variants = list(turn.product(catalogue[name])["variants"].values())  # the smart watches' are sold out),
@@ -346,18 +354,32 @@ def cheapest(turn: Turn, product_id: str, budget: Decimal | None = None, words: 
     return f"{min(prices):.2f}" if prices else None
 
 
+def uses_of(text: str) -> list[str]:
+    """The products whose use words the text names, the most named first."""
+    named = {n: c for n in aliases() if (c := uses_named(text, n, people=False))}
+    return sorted(named, key=lambda n: -named[n])
+
+
 def fitting_shown(turn: Turn, catalogue: dict) -> str | None:
     """Of the products just recommended (else the others that fit the need they were recommended for), or
     those an earlier message's product word may mean ("咖啡机" → "19 bar 胶囊的那款"), the one whose options
     the message names ("he wears a size 10 and needs them waterproof")."""
     task = turn.dialogue.task
-    groups = [task.products, products_for(task.wish or "")] if task and task.intent == "recommend" \
+    # (the others: those the need reader finds for the need, then those whose use words it names: "他穿11码, 要
+    # waterproof的" after a backpack alone for a dad who hikes: the boots)
+    groups = [task.products, list(dict.fromkeys([*products_for(task.wish or ""), *uses_of(task.wish or "")]))] \
+        if task and task.intent == "recommend" \
         else [[n for n, _ in products.products_in(turn.seen_product or "") if n in catalogue]]
-    for shown in groups:
+    for i, shown in enumerate(groups):
         fits = [n for n in shown if n in catalogue
                 and asked_variants(list(turn.product(catalogue[n])["variants"].values()), turn.text)[0]]
         if fits:
             return fits[0] if len(fits) == 1 else None
+        if i == 0 and len(groups) > 1:  # none of those shown made so: the one of them most of whose options are named,
+            named = {n: len(named_options(list(turn.product(catalogue[n])["variants"].values()), turn.text))  # for its
+                     for n in shown if n in catalogue}  # closest ("how much is the red one in M" after a fleece jacket,
+            if (most := max(named.values(), default=0)) >= 2 and list(named.values()).count(most) == 1:  # a kettle and
+                return max(named, key=named.get)  # an e-reader: the jacket), before the others the need may be for
     return None
 
 

@@ -62,10 +62,11 @@ def products_in(text: str) -> tuple[tuple[str, str], ...]:
     lowered, found, held = LOOK_ALIKES.sub(" ", DEVICE_IN_USE.sub(" ", text.lower())), [], set()
     meanings = _meanings()
     for written, names in _product_names():
-        stem = re.escape(written[:-1]) + "s?" if re.search(r"[a-z][^s]s$", written) else re.escape(written)  # ("hiking boot")
+        stem = re.escape(written[:-1]) + "s?" if re.search(r"[a-z][^s]s$", written) and written not in _PLURAL_ONLY \
+            else re.escape(written)  # ("hiking boot"; not "shade" of "shades")
         pattern = rf"(?<![a-z0-9]){stem}(e?s)?(?![a-z0-9])(?!\s+(?:compartment|sleeve|pocket|section)s?\b)(?!\s*(?:隔层|夹层|仓|槽))" \
             if written.isascii() \
-            else rf"(?:(?<![放装塞]){re.escape(written)}|{re.escape(written)}(?!的))(?!仓|隔层|槽|款(?!式))"
+            else rf"(?:(?<![放装塞插]){re.escape(written)}|(?<!插){re.escape(written)}(?!的))(?!仓|隔层|槽|款(?!式))"
         # ("带相机仓的", "尼龙相机款", "黑色大号放电脑的", "with the laptop compartment" backpack: no camera or laptop)
         if (m := re.search(pattern, lowered)):
             # (a product found by a word several may mean, found again by its own: "跑鞋和休闲运动鞋": the 跑鞋 of the
@@ -80,6 +81,10 @@ def products_in(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((n, w) for n, w in found if n not in held)
 
 
+# names whose singular is another word ("an umbrella for some shade": no sunglasses)
+_PLURAL_ONLY = frozenset({"shades"})
+
+
 # what a product is said to hold or go with, just before its name (not "do you carry bike helmets": the shop's stock)
 _HOLDS = re.compile(r"(?:能装|装得下|放得下|能放|可以装|可以放)[^，,。；;的]{0,6}$|"
                     r"\b(?:fits?|holds?|(?<!you )(?<!\bu )(?<!\bye )(?<!guys )(?<!y'all )(?<!\bshop )(?<!store )carry|carries|big enough for)\s+(?:a |an |my |the )?(?:\d+(?:\.\d+)?[- ]?(?:inch|in|\"|'')\s*)?$|"
@@ -90,9 +95,13 @@ _SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)?(?: or do (?:you|u) not)? (?
                    r"(?=\s*(?:[?.!,]|$|\bor\b|\bin\b|\bfor\b|\bat\b))|"
                    r"\b(?:biggest|largest|smallest|best|newest|latest|cheapest|most expensive)\s+([a-z][a-z -]{1,20}?)\s+"
                    r"(?:you|u|y'?all)(?: guys)? (?:sell|have|carry|stock|got)\b|"  # ("how big is the biggest tv you sell")
-                   r"(?:你们|你家|店里|贵店)(?:这里|这儿|这|店|家)?(?:有没有|有|卖)卖?([\u4e00-\u9fff]{1,6}?)(?:卖)?(?:的?(?:吗|么|嘛)|的\s*(?:[?？]|$)|不(?![\u4e00-\u9fff]))|"
+                   r"(?:你们|你家|店里|贵店|请问)(?:这里|这儿|这|店|家)?(?:有没有|有|卖)卖?(?![不没])([\u4e00-\u9fff]{1,6}?)(?:卖)?(?:的?(?:吗|么|嘛|啊|呀)|的\s*(?:[?？]|$)|不(?![\u4e00-\u9fff]))|"
+                   r"(?:你们|你家|店里|贵店|请问)(?:这里|这儿|这|店|家)?(?:有没有|有|卖)卖?\s*([a-z][a-z0-9 -]{1,24}?)\s*(?:吗|么|嘛)|"  # ("请问有 desktop PC 吗")
+                   r"有没有(?:单卖|单独卖|单独)的([\u4e00-\u9fff]{1,6}?)(?=\s|[，,。？?！!]|$)|"  # ("有没有单卖的口红")
                    r"(?:有没有卖|有卖|卖不卖)(?![吗么嘛呢])([\u4e00-\u9fff]{1,6}?)[啊呀呢吧得]?(?:的|吗|么|[?？]|\s|$)|"
-                   r"^\W*([\u4e00-\u9fff]{2,6}?)(?:你们|你家|店里)?(?:有没有卖|有卖|卖不卖|有没有)的?(?:吗|么|嘛)?\W*$|"  # ("手机壳有卖吗")
+                   r"^\W*(?:请问|问下|问一下)?\s*卖(?![不了完光过掉])([\u4e00-\u9fff]{1,6}?)(?:吗|么|嘛|不)(?:\W|$)|"  # ("卖猫爬架吗", "卖冰箱不")
+                   r"^\W*(?![有你帮请])([\u4e00-\u9fff]{2,6}?)(?:你们|你家|店里)?(?:有没有卖|有卖|卖不卖|有没有)的?(?:吗|么|嘛)?"
+                   r"(?:\W*$|\s*[，,]?\s*(?:那种|这种))|"  # ("手机壳有卖吗", "电竞椅有没有 那种…")
                    r"(?:想|要)(?:给[\u4e00-\u9fff]{1,3})?(?:买|送|找|换)(?:一)?[个台把只件款双]?\s*"
                    r"([\u4e00-\u9fff]{2,5}(?=[\s，,。！!？?]|$)(?<![的个种款色号码用玩穿送])|[a-z][a-z -]{1,24}?(?=[\s，,。！!？?]|$))"
                    r"[^。？?]{0,12}?(?:你们|你家|店里)?(?:这|这里|这儿)?(?:有吗|有没有|有卖吗|有卖的?吗)|"  # ("想给我爸买个电动剃须刀，你们有卖吗",
@@ -105,7 +114,7 @@ _SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)?(?: or do (?:you|u) not)? (?
                    r"^\W*(?:那|那么)?(?:你们)?有没有(?![一二两三几\d]+[个台件只双把套])([\u4e00-\u9fff]{2,6}?)(?<![的个种款点些])"
                    r"(?:卖)?[啊呀呢]?\W*$",  # ("有没有孕妇枕": that alone)
                    re.IGNORECASE)  # ("有帐篷吗 周末去露营", "有扫地机器人没 宿舍懒得扫地了")
-_NOT_A_PRODUCT = re.compile(r"货|库存|颜色|尺码|尺寸|型号|款式|规格|大小|退|订单|快递|物流|账|密码|付款|支付|保修|质保|^空$|^事$|^卖$|^[那这它][个款种些]?$|合适|适合|优惠|折扣|活动|券|发票|配送|送货|发货|上门|安装|服务|售后|会员|积分|分期|赠品|包装|礼盒|到付|电话|链接|二维码|保价|试用|样品|加急|(?<!无)人(?!机)|客服|问题|办法|时间|地址|运费|包邮|什|^啥|^哪|别的|其他|推荐|期|门店|"
+_NOT_A_PRODUCT = re.compile(r"货|库存|便宜|实惠|划算|好用|好看|颜色|尺码|尺寸|型号|款式|规格|大小|退|订单|快递|物流|账|密码|付款|支付|保修|质保|^空$|^事$|^卖$|^[那这它][个款种些]?$|合适|适合|优惠|折扣|活动|券|发票|配送|送货|发货|上门|安装|服务|售后|会员|积分|分期|赠品|包装|礼盒|到付|电话|链接|二维码|保价|试用|样品|加急|(?<!无)人(?!机)|客服|问题|办法|时间|地址|运费|包邮|什|^啥|^哪|别的|其他|推荐|期|门店|"
                             r"\b(?:it|them|this|that|one|any|anything|something|stuff|things?|then|there|here|now|left|today|instead|anymore|stock|discounts?|coupons?|deals?|sales?|promo\w*|"
                             r"(?:free |international |express )?(?:shipping|delivery|returns?|exchanges?|refunds?)|"
                             r"gift (?:cards?|wrapping)|warranty|installments?|price match\w*|cash on delivery|cod|"
@@ -129,7 +138,13 @@ _SERVICE_NOUNS = re.compile(r"\b(?:gift|present|idea|suggestions?|recommendation
                             r"礼物|东西|帮助|发票|会员|积分", re.IGNORECASE)
 
 
-_UNWANTED = re.compile(r"(?:不要|不是|不想要|别给我|\bnot (?:an? |the )?|\bno )\s*([^\s，,。.;；!！?？]{1,12}(?:\s[a-z]+)?)", re.IGNORECASE)
+_UNWANTED = re.compile(r"(?:不要|不是|不想要|别给我|别推荐?|\bnot (?:an? |the )?|\bno |\b(?:don'?t|dont|do not|never) (?:suggest|recommend|show|offer|give|send|want)(?: me| us)?(?: (?:any|an?|the|some))? )\s*([^\s，,。.;；!！?？]{1,12}(?:\s[a-z]+)?)", re.IGNORECASE)
+
+
+# a thing ruled out by what it is ("His mother says a bicycle is too much money")
+_RULED_OUT = re.compile(r"\b(?:an? |the )?([a-z][a-z -]{1,20}?)\s+(?:is|are|'s|would be)\s+(?:too (?:much(?: money)?|expensive|"
+                        r"pricey|big|bulky|heavy)|out of (?:the )?(?:question|budget))\b(?!.*\b(?:cheaper|smaller|lighter)\b)",
+                        re.IGNORECASE)  # (not "the laptop is too expensive, anything cheaper?": cheaper ones of it)
 
 
 def unwanted(text: str) -> set[str]:
@@ -141,6 +156,7 @@ def unwanted(text: str) -> set[str]:
         if not named and len(word := m[1].split("的")[0]) >= 2 and "的" in m[1]:
             named = {name for written, names in _product_names() if written.startswith(word) for name in names}
         out |= named
+    out |= {name for m in _RULED_OUT.finditer(text) for name, _ in products_in(m[1])}  # ("a bicycle is too much money")
     for clause in _PARTS.split(text):  # ("平板太重了她不要": the tablet named, then refused at the clause's end)
         if _REFUSED_AFTER.search(clause):  # (not "扫地机器人就算了" of vacuums: one kind of them, robotic, refused)
             kept = _REFUSED_AFTER.sub("", clause)
@@ -189,6 +205,7 @@ _MINE = re.compile(r"\b(?:my|our|his|their|her(?!\s+(?:an?|the|some|one)\b))\s+(
                    r"\b(?:already|still)\s+(?:have|has|got|own)\s+(?:an?\s+|the\s+|one\s+)?[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?|"
                    r"已经有(?:了)?(?:一?[个辆台双把张])?[^\s，,。.;；!！?？的了]{1,6}|[^\s，,。.;；!！?？的]{1,6}(?=(?:我|他|她)?已经有了)|"
                    r"家里的?[^\s，,。.;；!！?？的是]{1,6}(?=是|用的)|"
+                   r"(?<=[趴躺睡坐踩])在?我[^\s，,。.;；!！?？的]{1,4}(?=上)|"  # ("趴我键盘上睡": mine, slept on)
                    r"(?:上次|上回|之前|以前|上个?月|上周|去年|前几天|在你们这|在你们家)[^\s，,。.;；!！?？]{0,6}?(?<![想要])买的[^\s，,。.;；!！?？的]{1,6}",  # ("家里音箱是Echo": theirs; "get him his own
                    #                                                 backpack" is one to buy)
                    re.IGNORECASE)

@@ -55,7 +55,8 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
     named = [(n, pid) for n, pid in named if n not in products.replaced(text)]  # ("doesn't have to carry a suitcase")
     unwanted = products.unwanted(text)  # ("不要智能手表"; "something to read novels on … not a tablet tho": the need's)
     named = [(n, pid) for n, pid in named if n not in unwanted] \
-        or ([] if any(n not in unwanted for n in products_for(text)) else named)
+        or ([] if any(n not in unwanted for n in products_for(text)) or owner_of_options(text) not in (None, *unwanted)
+            else named)  # (the need reader's, or the one whose options are named: "over the ears … DON'T suggest earbuds")
     named = products.after_correction(named, text, name=lambda np: np[0])
     if len(named) == 1 and named[0][0] not in task.products \
             and (kin := kin_named(turn, named[0][0], catalogue)) != named[0][0]:  # (not "the kettle" just shown)
@@ -158,12 +159,15 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         reply, offer = _for_need(turn, _kin(named[0][0], catalogue), catalogue, turn.text), None
     elif intent == "recommend" and product_id:
         reply, offer = _in_stock(turn, task, named[0][0], product_id)
-    elif intent == "recommend" and (needed := products_for(turn.text)) \
+    elif intent == "recommend" and (needed := [n for n in products_for(turn.text) if n not in unwanted]) \
             and len(most := _most_of(turn, needed, catalogue)) == 1:
         return product_facts(turn, most[0])  # ("她练瑜伽…垫子太薄了…就要你们最厚的那种": the thickest yoga mat)
-    elif intent == "recommend" and (needed := products_for(turn.text)):  # "a gift for my dad who hikes"
-        # (the need narrowed keeps what was said of it: "老婆怀孕了…预算三百左右" … "她最近腰疼 晚上睡不好", within 300)
+    elif intent == "recommend" and (needed := [n for n in products_for(turn.text) if n not in unwanted]):
+        # "a gift for my dad who hikes" (not the earbuds of "DON'T suggest earbuds")
+        # (the need narrowed is read whole and keeps what was said of it: "老婆怀孕了…预算三百左右" … "她最近腰疼 晚上睡不好":
+        # for her back, within 300; not a pet bed)
         need = f"{task.wish} {turn.text}" if task.intent == "recommend" and task.wish and not task.product else turn.text
+        needed = [n for n in products_for(need) if n not in unwanted] or needed if need != turn.text else needed
         reply, offer = _for_need(turn, needed, catalogue, need), None
     elif intent == "recommend" and task.wish and money.budget(text) is not None and (needed := products_for(task.wish)):
         reply, offer = _for_need(turn, needed, catalogue, task.wish), None  # "budget is about 300": the same need

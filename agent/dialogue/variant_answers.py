@@ -10,8 +10,8 @@ from itertools import combinations, zip_longest
 
 from agent.dialogue import money, products, reading
 from agent.dialogue.turn import Answer, Turn, options
-from agent.variants import (ZH_COLOURS, asked_variants, colours_not_made, numbers_not_made, fits, fitting, for_whom, named_options, option_value, option_words, stepped,
-                            given_up, unwanted_options, without_negated, without_unwanted)
+from agent.variants import (ZH_COLOURS, after_correction, asked_variants, colours_not_made, numbers_not_made, fits, fitting, for_whom, named_options, option_value, option_words, stepped,
+                            given_up, having, unwanted_options, without_negated, without_unwanted)
 
 
 DEAREST = re.compile(r"most expensive|priciest|highest price|最贵|价格最高|(?<![最更])贵(?:一?点)?的那[个款台把双件只张]|"
@@ -98,10 +98,10 @@ _WHICH_ONES = re.compile(r"\b(?:what|which) (?:[\w-]+ ){0,3}ones\b|\bwhat (?:[\w
 # an option the shopper no longer minds: "and a 13 inch with i7, any color?", "颜色无所谓"
 _OPTION_NAMES = (("color", "colou?rs?", "颜色|顏色"), ("size", "sizes?", "尺码|尺寸|大小|码"), ("material", "materials?", "材质|材料"),
                  ("height", "heights?", "高度"), ("length", "lengths?", "长度"), ("capacity", "capacit(?:y|ies)", "容量"),
-                 ("pieces", "(?:pieces|piece count)", "片数"))
+                 ("pieces", "(?:pieces|piece count)", "片数"), ("filter type", "filters?(?: types?)?", "滤网|滤芯"))
 _ANY = {key: re.compile(rf"\b(?:any|whatever|whichever|which|what|other|another|different)\s+(?:(?!but\b)[a-z]+\s+)?{en}\b(?!\s*(?:but|except)\b|\s*\d)|"
                         rf"{en}\s+(?:doesn'?t matter|is fine)|"
-                        rf"(?:{zh})(?:多少|大小)?(?:无所谓|不限|都行|都可以|随便)|(?:什么|任何|哪个)(?:{zh})都|(?:哪些|哪几种|几种|多少种|什么|啥|其他|别的|换个|换一个|换种)(?:{zh})",
+                        rf"(?:{zh})(?:多少|大小)?(?:什么的|啥的)?了?(?:都|也)?(?:无所谓|不限|都行|都可以|随便)|(?:什么|任何|哪个)(?:{zh})都|(?:哪些|哪几种|几种|多少种|什么|啥|其他|别的|换个|换一个|换种)(?:{zh})",
                         re.IGNORECASE)  # ("which colours of that bottle are available then?": any colour; "what deck
 #                                            lengths", "是啥材质的")
         for key, en, zh in _OPTION_NAMES}
@@ -190,6 +190,13 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
             and (first := _variant_answer(replace(turn, text=two[0]), name, product_id, product)) \
             and (then := _variant_answer(replace(turn, text=two[1]), name, product_id, product)):
         return Answer(first.reply + (" " if turn.language == "en" else "") + then.reply, {"product": product})
+    if turn.dialogue.product == name and (named := named_options(variants, turn.text)) \
+            and (one := _one_shown_asked(turn, variants, named)):
+        # ("贵的那个是充电的吗", "is it i7?": that one, as it is, with a yes or a no)
+        turn.dialogue.product, turn.dialogue.variant = name, one["item_id"]
+        lead = turn.say(("it_has" if having(turn.text) else "it_is") + ("" if fits(one, named) == len(named) else "_not")) \
+            if _YES_OR_NO.search(turn.text) else ""  # (not "which has a backlight?")
+        return Answer(lead + turn.say("variant_facts", name=name, lines=stock_lines(turn, [one])), {"product": product})
     if (other := _shown_one_in(turn, name, variants)):
         return Answer(other, {"product": product})
     if (at_end := extreme(turn, name, variants)):
@@ -471,6 +478,8 @@ def _compared(variants: list[dict], text: str, before: dict | None = None) -> tu
     """Two variants the message sets side by side, told apart by an option named in each ("6寸的和8寸32G的",
     "大号灰色的宠物床 记忆棉的和涤纶的"): one of each, in stock first, the options named once holding for both
     where a variant has them ("portable gas grill vs portable charcoal grill, the basic ones")."""
+    if (fixed := after_correction(text)) != text and VERSUS.search(fixed) and not products.CORRECTION.search(text):
+        text = fixed  # ("the Google one — no, scratch that, the Apple HomeKit one. White vs black": of the HomeKit ones)
     if not VERSUS.search(text):  # ("compare the 12 inch white analog with the 14 inch …"; not "… bagless with pet
         text = _COMPARE_WITH.sub(r"\1 vs ", text)  # hair removal versus the upright …")
     parts = _sides(variants, text)  # (not "…, and by how much?")
@@ -526,6 +535,40 @@ def _sides(variants: list[dict], text: str) -> list[dict]:
 
 CLAUSES = re.compile(r"[，,;；。!！?？]")
 _EITHER = re.compile(r"\bvs\.?|\bversus\b|\bcompared (?:to|with)\b|\bor\b|还是", re.IGNORECASE)  # (VERSUS less "and")
+
+
+def _one_shown_asked(turn: Turn, variants: list[dict], named: dict[str, set[str]]) -> dict | None:
+    """One of those just shown, picked by what sets it apart or by its price, and asked whether it has a part or
+    a value ("那个红色的呢，有扶手吗" after three chairs, "贵的那个是充电的吗" after three toothbrushes): that one,
+    whatever it has, not another that has it."""
+    if _JUST_IS_IT.match(turn.text) and (it := next((v for v in variants if v["item_id"] == turn.dialogue.variant), None)):
+        return it  # ("is it i7?" after the cheapest laptop)
+    shown = [v for v in variants if v["item_id"] in (turn.dialogue.shown or [])]
+    if len(shown) < 2 or not reading.QUESTION.search(turn.text):
+        return None
+    if (end := _PRICIER_ONE.search(turn.text) or _CHEAPER_ONE.search(turn.text)) and named and _IS_IT.search(turn.text):
+        pool = [v for v in shown if v["available"]] or shown
+        return (max if end.re is _PRICIER_ONE else min)(pool, key=lambda v: Decimal(str(v["price"])))
+    keys = having(turn.text)
+    picked = {k: v for k, v in named.items() if k.lower() not in keys}
+    if not keys or not picked or len(picked) == len(named):
+        return None
+    return one[0] if len(one := [v for v in shown if fits(v, picked) == len(picked)]) == 1 else None
+
+
+# one of two or three shown, by its price, without "最"/"-est" (of those shown, not of all: "贵的那个", "the cheaper one")
+_PRICIER_ONE = re.compile(r"(?<![最更])贵(?:一?点)?的那[个款台把双件只张]|\bthe (?:pricier|more expensive|dearer) one\b", re.IGNORECASE)
+_CHEAPER_ONE = re.compile(r"(?<![最更])便宜(?:一?点)?的那[个款台把双件只张]|\bthe cheaper one\b", re.IGNORECASE)
+# a question a yes or a no answers ("是充电的吗", "有扶手吗", "is it i7?"; not "which has a backlight?", "leather or mesh?")
+_YES_OR_NO = re.compile(r"^(?!.*(?:还是|\bor\b|哪|\bwhich\b|\bwhat\b)).*(?:[吗么]\W*$|是不是|有没有|^\W*(?:\w+,?\s+){0,4}?(?:is|does|has|do|was)\s+"
+                        r"(?:it|that|this|the))", re.IGNORECASE)
+# a value asked of the one just shown, and nothing else ("is it i7?", "那个是白色的吗"; not "is it in stock in black?")
+_JUST_IS_IT = re.compile(r"^\W*(?:and |so |ok,? |hmm+,? )?(?:is|was) (?:it|that|that one|this one)\b(?!.*\b(?:in stock|available|"
+                         r"come|comes|cheaper|cheapest|or)\b)[^?.!]{1,30}\?*\s*$|"  # (not "is that leather or mesh")
+                         r"^\W*(?:它|那个|这个|那款|这款|那台|这台|那把|这把)?是[^，,。？?]{1,10}(?:的)?(?:吗|么)\W*$", re.IGNORECASE)
+# a yes/no asked of it ("是充电的吗", "is it leather?", "does that one have …")
+_IS_IT = re.compile(r"是[^，,。？?]{1,10}(?:吗|么)|是不是|\b(?:is|has) (?:it|that one|that|this one)\b|\bis the "
+                    r"(?:cheaper|pricier|more expensive|dearer) one\b", re.IGNORECASE)  # (not "does it come in black too?")
 
 
 def still_minded(asked: dict, text: str, variants: list[dict] | None = None) -> dict:
