@@ -71,7 +71,7 @@ _GIGA = re.compile(r"(?<![a-z0-9.])(?![35]\s*g(?![a-z0-9]))(\d+)\s*([gt])(?![a-z
 _SIZED = re.compile(r"^(\d+(?:gb|tb))\s+(ssd|hdd|emmc)$")
 _RANGE = re.compile(r"^(\d+)-(\d+) ([a-z]+)$")  # a range with its unit: "30-50 lbs"
 _ZH_NUMBER = {"一": "1", "两": "2", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
-_MAH = re.compile(r"(\d+|[一两二三四五六七八九])\s*(万)?\s*(?:毫安时?|mah)(?![a-z])")  # "两万毫安", "10000毫安时"
+_MAH = re.compile(r"(\d+|[一两二三四五六七八九])\s*(万|w)?\s*(?:毫安时?|mah)(?![a-z])")  # "两万毫安", "10000毫安时"
 _USB = re.compile(r"(?<![a-z])(?:usb[- ]?)?type[- ]?([ac])(?![a-z])")  # "typec口的": USB-C
 _CELLULAR = re.compile(r"(?:wi-?fi\s*\+\s*)?(?:(?<![a-z])cellular(?![a-z])|蜂窝(?:网络)?|插卡上网|能插卡|\bmobile data\b|\bsim card\b|流量|"
                        r"(?<![a-z0-9])(?:4g(?!b|\s*(?:的)?\s*(?:运存|运行内存|ram))|lte)(?![a-z0-9]))",  # (not "4g运存": memory)

@@ -2341,3 +2341,22 @@ def test_read_in_working_36_chat_spellings_a_value_asked_of_one_shown_and_words_
     assert "large" in option_words("a pet bed for a big dog") and "gb" not in option_words("手机支持5G吗")
     assert "Laptop" not in [n for n, _ in products.products_in("桌上需要个小灯 最好能插电脑usb那种")]
     assert products.only_theirs("橘猫每天晚上非要趴我键盘上睡 想给它整个专属的窝") == {"Mechanical Keyboard"}
+
+
+def test_read_in_working_37_a_need_corrected_a_value_asked_of_the_one_picked_and_what_breathes(shop):
+    """Read in working-37 (the played final-35): "想买个跑步戴的耳机… 啊不对打错了 是跑步穿的鞋" asks for shoes; "cdb 2w毫安"
+    is a 20000mAh power bank; "which of those breathes better?" after helmets asks their ventilation; "the small one.
+    cotton?" after two tees asks of the small one (no: polyester); "Do you sell 咖啡豆?" is a thing we do not sell; "我会
+    带camera 但这个不用推荐哈" refuses the camera."""
+    shoes = Conversation(shop, "zh").say("recommend", "想买个跑步戴的耳机… 啊不对打错了 是跑步穿的鞋!! 我穿9码")
+    assert "Running Shoes" in shoes and "Wireless Earbuds" not in shoes
+    assert "20000mAh" in Conversation(shop, "zh").say("product_info", "cdb有吗 要2w毫安的")
+    helmet = Conversation(shop)
+    helmet.say("product_info", "Cycling helmets in size L?")
+    assert "ventilation: high" in helmet.say("product_info", "Which of those breathes better? I sweat buckets on climbs.")
+    tee = Conversation(shop)
+    tee.say("product_info", "purple tee price?")
+    small = tee.say("product_info", "the small one. cotton?")
+    assert small.startswith("No.") and "purple, S, polyester" in small
+    assert products.asks_if_sold("Do you sell 咖啡豆? Just got my espresso machine from you guys lol") == "咖啡豆"
+    assert "Digital Camera" in products.unwanted("btw 我会带camera 但这个不用推荐哈")

@@ -91,7 +91,7 @@ _HOLDS = re.compile(r"(?:能装|装得下|放得下|能放|可以装|可以放)[
                     r"\b(?:bag|case|sleeve|stand|lamp|desk|charger) for (?:her|his|my|their|your) $")  # ("a bag for her laptop")
 
 
-_SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)?(?: or do (?:you|u) not)? (?:sell|have|carry|stock)\s+(?:any\s+)?(?:an? )?([a-z0-9][a-z0-9 -]{1,30}?)"
+_SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)?(?: or do (?:you|u) not)? (?:sell|have|carry|stock)\s+(?:any\s+)?(?:an? )?([a-z0-9][a-z0-9 -]{1,30}?|[\u4e00-\u9fff]{2,6})"
                    r"(?=\s*(?:[?.!,]|$|\bor\b|\bin\b|\bfor\b|\bat\b))|"
                    r"\b(?:biggest|largest|smallest|best|newest|latest|cheapest|most expensive)\s+([a-z][a-z -]{1,20}?)\s+"
                    r"(?:you|u|y'?all)(?: guys)? (?:sell|have|carry|stock|got)\b|"  # ("how big is the biggest tv you sell")
@@ -181,7 +181,8 @@ def _kind_of(name: str, word: str) -> bool:
 
 
 _PARTS = re.compile(r"[，,。.;；!！?？\n]+")
-_REFUSED_AFTER = re.compile(r"(?:她|他|我们?)?(?:又|都|也|就|肯定|坚决)?(?:不要|不想要|不考虑|不喜欢|用不惯|不会用|用不来|就算了|算了吧|就免了|不敢(?:带|用|拿)[\u4e00-\u9fff]{0,3})了?\s*$")
+_REFUSED_AFTER = re.compile(r"(?:她|他|我们?)?(?:但|但是)?(?:这个|那个)?(?:又|都|也|就|肯定|坚决)?(?:不要|不想要|不考虑|不喜欢|用不惯|不会用|用不来|就算了|算了吧|就免了|"
+                            r"不敢(?:带|用|拿)[\u4e00-\u9fff]{0,3}|(?:不用|不需要|无需)(?:推荐|管|看|考虑))了?[哈啊呀吧]*\s*$")  # ("我会带camera 但这个不用推荐哈")
 
 
 def replaced(text: str) -> set[str]:

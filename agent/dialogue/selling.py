@@ -58,6 +58,10 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         or ([] if any(n not in unwanted for n in products_for(text)) or owner_of_options(text) not in (None, *unwanted)
             else named)  # (the need reader's, or the one whose options are named: "over the ears … DON'T suggest earbuds")
     named = products.after_correction(named, text, name=lambda np: np[0])
+    # (what the need is read from: after a correction, what follows it: "想买个跑步戴的耳机… 啊不对打错了 是跑步穿的鞋")
+    said = products.CORRECTION.split(text)[-1] if products.corrects(text) else text
+    if said is not text and named and not products.products_meant(text) and products_for(said):
+        named = []  # (the earbuds named before it are no longer asked for; the shoes it describes are)
     if len(named) == 1 and named[0][0] not in task.products \
             and (kin := kin_named(turn, named[0][0], catalogue)) != named[0][0]:  # (not "the kettle" just shown)
         named = [(kin, catalogue[kin])]  # ("有没有waterproof的camera推荐": the action camera)
@@ -159,10 +163,10 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         reply, offer = _for_need(turn, _kin(named[0][0], catalogue), catalogue, turn.text), None
     elif intent == "recommend" and product_id:
         reply, offer = _in_stock(turn, task, named[0][0], product_id)
-    elif intent == "recommend" and (needed := [n for n in products_for(turn.text) if n not in unwanted]) \
+    elif intent == "recommend" and (needed := [n for n in products_for(said) if n not in unwanted]) \
             and len(most := _most_of(turn, needed, catalogue)) == 1:
         return product_facts(turn, most[0])  # ("她练瑜伽…垫子太薄了…就要你们最厚的那种": the thickest yoga mat)
-    elif intent == "recommend" and (needed := [n for n in products_for(turn.text) if n not in unwanted]):
+    elif intent == "recommend" and (needed := [n for n in products_for(said) if n not in unwanted]):
         # "a gift for my dad who hikes" (not the earbuds of "DON'T suggest earbuds")
         # (the need narrowed is read whole and keeps what was said of it: "老婆怀孕了…预算三百左右" … "她最近腰疼 晚上睡不好":
         # for her back, within 300; not a pet bed)

@@ -195,7 +195,7 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
         # ("贵的那个是充电的吗", "is it i7?": that one, as it is, with a yes or a no)
         turn.dialogue.product, turn.dialogue.variant = name, one["item_id"]
         lead = turn.say(("it_has" if having(turn.text) else "it_is") + ("" if fits(one, named) == len(named) else "_not")) \
-            if _YES_OR_NO.search(turn.text) else ""  # (not "which has a backlight?")
+            if _YES_OR_NO.search(turn.text) or _THE_ONE_ASKED.match(turn.text) else ""  # (not "which has a backlight?")
         return Answer(lead + turn.say("variant_facts", name=name, lines=stock_lines(turn, [one])), {"product": product})
     if (other := _shown_one_in(turn, name, variants)):
         return Answer(other, {"product": product})
@@ -546,6 +546,9 @@ def _one_shown_asked(turn: Turn, variants: list[dict], named: dict[str, set[str]
     shown = [v for v in variants if v["item_id"] in (turn.dialogue.shown or [])]
     if len(shown) < 2 or not reading.QUESTION.search(turn.text):
         return None
+    if (m := _THE_ONE_ASKED.match(turn.text)) and (picked := named_options(shown, m[1])) and named_options(variants, m[2]) \
+            and len(one := [v for v in shown if fits(v, picked) == len(picked)]) == 1:
+        return one[0]  # ("the small one. cotton?" after two purple tees, "the L one — full zip?")
     if (end := _PRICIER_ONE.search(turn.text) or _CHEAPER_ONE.search(turn.text)) and named and _IS_IT.search(turn.text):
         pool = [v for v in shown if v["available"]] or shown
         return (max if end.re is _PRICIER_ONE else min)(pool, key=lambda v: Decimal(str(v["price"])))
@@ -562,6 +565,9 @@ _CHEAPER_ONE = re.compile(r"(?<![最更])便宜(?:一?点)?的那[个款台把�
 # a question a yes or a no answers ("是充电的吗", "有扶手吗", "is it i7?"; not "which has a backlight?", "leather or mesh?")
 _YES_OR_NO = re.compile(r"^(?!.*(?:还是|\bor\b|哪|\bwhich\b|\bwhat\b)).*(?:[吗么]\W*$|是不是|有没有|^\W*(?:\w+,?\s+){0,4}?(?:is|does|has|do|was)\s+"
                         r"(?:it|that|this|the))", re.IGNORECASE)
+# one of those shown, picked by a value, then a value asked of it ("the small one. cotton?", "the L one — full zip?")
+_THE_ONE_ASKED = re.compile(r"^\W*(?:ok(?:ay)?,? |so,? |and |hmm+,? )?(?:the|that) ([\w -]{1,15}?) one\s*[.,:;—–-]+\s*"
+                            r"(?:is it |does it have |has it got )?([\w -]{1,20}?)\s*\?+\s*$", re.IGNORECASE)
 # a value asked of the one just shown, and nothing else ("is it i7?", "那个是白色的吗"; not "is it in stock in black?")
 _JUST_IS_IT = re.compile(r"^\W*(?:and |so |ok,? |hmm+,? )?(?:is|was) (?:it|that|that one|this one)\b(?!.*\b(?:in stock|available|"
                          r"come|comes|cheaper|cheapest|or)\b)[^?.!]{1,30}\?*\s*$|"  # (not "is that leather or mesh")
