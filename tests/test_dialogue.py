@@ -2359,4 +2359,6 @@ def test_read_in_working_37_a_need_corrected_a_value_asked_of_the_one_picked_and
     small = tee.say("product_info", "the small one. cotton?")
     assert small.startswith("No.") and "purple, S, polyester" in small
     assert products.asks_if_sold("Do you sell 咖啡豆? Just got my espresso machine from you guys lol") == "咖啡豆"
+    assert Conversation(shop).say("product_info", "Do you guys sell 电子秤? The kitchen scale kind").startswith(
+        "We don't sell that.")  # (no Chinese word echoed into an English answer)
     assert "Digital Camera" in products.unwanted("btw 我会带camera 但这个不用推荐哈")

@@ -60,11 +60,11 @@ def product_facts(turn: Turn, meant: str | None = None) -> Answer:
         turn.dialogue.not_sold = thing
         if name:  # ("do you sell drones? and how much is the cheapest laptop")
             answer = _facts_of(turn, catalogue, name)
-            return replace(answer, reply=turn.say("not_sold_short", thing=thing)
+            return replace(answer, reply=turn.say("not_sold_short", thing=products.as_said(thing, turn.language))
                            + ("" if turn.language == "zh" else " ") + answer.reply)
         near = list(dict.fromkeys([*same_head(thing), *(products_for(turn.text) or closest_products(thing))]))  # ("折叠伞":
         #                                                                       the patio umbrella first, another kind)
-        return turn.answer("not_sold", {"products": near}, thing=thing, lines="; ".join(
+        return turn.answer("not_sold", {"products": near}, thing=products.as_said(thing, turn.language), lines="; ".join(
             turn.say("recommend_line", name=n, price=price) for n in near[:3] if (price := cheapest(turn, catalogue[n]))))
     return _facts_of(turn, catalogue, name)
 

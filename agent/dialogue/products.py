@@ -301,6 +301,12 @@ def asks_if_sold(text: str, after: str | None = None) -> str | None:
     return thing.lower() if thing.isupper() and len(thing) > 3 else thing  # (not echoed in capitals: "a TREADMILL"; "TV")
 
 
+def as_said(thing: str, language: str) -> str:
+    """The thing not sold, as an answer in the shopper's language says it: a Chinese word is not echoed into an English
+    answer ("Do you guys sell 电子秤?": "We don't sell that.")."""
+    return "that" if language == "en" and re.search(r"[\u3400-\u9fff]", thing) else thing
+
+
 # another thing, asked right after one we do not sell ("有帐篷吗" … "那防潮垫呢", "what about sleeping bags?")
 AND_THAT = re.compile(r"\W*(?:那|那么|\band|\bwhat about|\bhow about)\s*(?:你们)?(?:有没有|有)?\s*([\u4e00-\u9fff]{2,6}?|[a-z][a-z -]{2,24}?)"
                        r"\s*(?:呢|吗|么|有吗|有没有|有卖吗)?\s*[?？。.!！~～]*", re.IGNORECASE)
