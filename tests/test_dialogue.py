@@ -2362,3 +2362,5 @@ def test_read_in_working_37_a_need_corrected_a_value_asked_of_the_one_picked_and
     assert Conversation(shop).say("product_info", "Do you guys sell 电子秤? The kitchen scale kind").startswith(
         "We don't sell that.")  # (no Chinese word echoed into an English answer)
     assert "Digital Camera" in products.unwanted("btw 我会带camera 但这个不用推荐哈")
+    # (tried as a newcomer: "do you have any gifts for…" asks for a suggestion, not whether we sell "gifts")
+    assert products.asks_if_sold("hi, do you have any gifts for a 10 year old who loves drawing?") is None

@@ -129,7 +129,7 @@ _NEEDS_THING = re.compile(r"\b(?:i|we) (?:need|want|am looking for|'m looking fo
                           r"(?:想|要|打算|考虑)买(?:个|一个|一顶|一台|一架|一把|一只)([\u4e00-\u9fff]{1,4}?)(?<!的)(?=[，,。？?！!\s]|送|给|$)",
                           re.IGNORECASE)  # (not "便宜的"; "我在考虑买个无人机送我儿子，你们有吗")
 _THEIRS = re.compile(r"\b(?:order|my)\b|订单|我的", re.IGNORECASE)
-_SERVICE_NOUNS = re.compile(r"\b(?:gift|present|idea|suggestions?|recommendations?|help|hand|receipt|human|agent|manager|person|"
+_SERVICE_NOUNS = re.compile(r"\b(?:gifts?|presents?|ideas?|suggestions?|recommendations?|help|hand|receipt|human|agent|manager|person|"
                             r"supervisor|replacement|callback|answer|response|update|favou?r|moment|minute|second|break|invoice|"
                             r"quote|catalog\w*|price|bulk|order|account|password|login|number|code|voucher|label|copy|call|"
                             r"word|chat|solution|fix|way|reason|explanation|discount|deal|cheap\w*|big\w*|small\w*|new|good|nice|"
