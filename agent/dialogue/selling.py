@@ -171,7 +171,8 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         # (the need narrowed is read whole and keeps what was said of it: "老婆怀孕了…预算三百左右" … "她最近腰疼 晚上睡不好":
         # for her back, within 300; not a pet bed)
         need = f"{task.wish} {turn.text}" if task.intent == "recommend" and task.wish and not task.product else turn.text
-        needed = [n for n in products_for(need) if n not in unwanted] or needed if need != turn.text else needed
+        if need != turn.text:
+            needed = [n for n in products_for(need) if n not in unwanted] or needed
         reply, offer = _for_need(turn, needed, catalogue, need), None
     elif intent == "recommend" and task.wish and money.budget(text) is not None and (needed := products_for(task.wish)):
         reply, offer = _for_need(turn, needed, catalogue, task.wish), None  # "budget is about 300": the same need
