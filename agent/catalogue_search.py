@@ -237,4 +237,4 @@ def same_head(thing: str) -> list[str]:
 
 # the last character of a Chinese thing that says its kind ("电竞椅": a 椅, as the 办公椅 is; not 机, which a phone and a
 # coffee maker share, nor 壶, a kettle's and a coffee pot's)
-_HEAD_CHARACTER = re.compile(r"[椅灯鞋杯床箱伞垫锅桌]$")
+_HEAD_CHARACTER = re.compile(r"(?:[椅灯鞋杯床伞垫锅桌]|(?<![冰信邮烤药])箱)$")  # (a fridge, 冰箱, is no kind of box)

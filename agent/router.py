@@ -197,7 +197,9 @@ def _can_act_on(u: dict, context: dict, text: str, settings: Settings) -> bool:
         or u["intent"] == "complaint" and names_product(text) and not owns(text) \
         and bool(QUESTION.search(text) or _HAVE_IT.search(text)) \
         and (names_option(text) or bool(PRICE_ASKED.search(text))) \
-        or asks_about_product(context, text)
+        or asks_about_product(context, text) \
+        or not owns(text) and _need_sure_in_meaning(text)  # ("THIRD TIME I'M ASKING … What do you actually sell that
+    #                                                     fixes that??" after a phone that dies on shift: a need of ours)
 
 
 _HAVE_IT = re.compile(r"\b(?:do|does) (?:you|u|y'?all) (?:have|sell|carry|stock)\b|有没有|有吗|有货吗|"

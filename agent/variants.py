@@ -389,7 +389,7 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
                 found.setdefault(key, set()).add(value)
                 spans[key, value] = m.span()
             elif value == "yes" and key.lower() in wanted or value == "no" and key.lower() in negated \
-                    or value == "none" and re.search(rf"\b(?:no|without)\s+(?:any\s+)?(?:extra\s+|special\s+|additional\s+)?{re.escape(key.lower())}",
+                    or value == "none" and re.search(rf"(?:\b(?:no|without)\s+|(?:没有|不带|无)\s*)(?:any\s+)?(?:extra\s+|special\s+|additional\s+)?{re.escape(key.lower())}",
                                               _ZH_NONE.sub(lambda m: f" no {_ZH_NONE_OF[m[1]]} ", text.lower())) \
                     or value == "none" and _without_any(variants, key, text) \
                     or value == "none" and key.lower() == "features" and _NO_EXTRAS.search(text):

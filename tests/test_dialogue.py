@@ -8,6 +8,7 @@ import pytest
 
 from agent.dialogue import check_flows, continues_task, products, run_flow, starts_new_task
 from agent.dialogue.flows import FLOWS
+from agent.dialogue.routing import PRICE_ASKED
 from agent.dialogue.state import Dialogue
 from fastmodels.text import INTENTS
 from tools import open_shop
@@ -2364,3 +2365,40 @@ def test_read_in_working_37_a_need_corrected_a_value_asked_of_the_one_picked_and
     assert "Digital Camera" in products.unwanted("btw 我会带camera 但这个不用推荐哈")
     # (tried as a newcomer: "do you have any gifts for…" asks for a suggestion, not whether we sell "gifts")
     assert products.asks_if_sold("hi, do you have any gifts for a 10 year old who loves drawing?") is None
+
+
+def test_read_in_working_38_the_closest_both_ways_a_price_of_the_one_shown_and_a_value_wished(shop):
+    """Read in working-38 (the played final-37): none with both values named gets the closest in stock keeping either
+    ("5K and waterproof": the waterproof 4K one, or the 5K one that is not); "OK 那价格呢" and "what's the price on that"
+    ask the one just shown; "有没有那种宿舍用的小冰箱卖" asks whether we sell a fridge (a fridge is no kind of 箱); "gas or
+    charcoal? … electric would be ideal" shows an electric grill too; "没有 connectivity" is none; "is that the basic kit
+    or the pro one" after three shown, one in stock, asks of that one, and "which brand is it?" next."""
+    camera = Conversation(shop).say("product_info", "Does the action camera shoot 5K? and is that one waterproof")
+    assert "466.75" in camera and "523.66" in camera
+    notebook = Conversation(shop, "zh").say("product_info", "我要的是写字的笔记本，不是电脑哈。有没有硬壳的A5本子？")
+    assert "28.59" in notebook and "32.29" in notebook
+    coffee = Conversation(shop, "zh")
+    coffee.say("product_info", "coffee maker 有带grinder的吗 想喝现磨的")
+    coffee.say("product_info", "黑色那款是几杯的")
+    assert "272.71" in coffee.say("product_info", "OK 那价格呢")
+    laptop = Conversation(shop)
+    laptop.say("product_info", "do you have laptops with an i9?")
+    laptop.say("product_info", "the cheaper one - how much RAM does it have?")
+    price = laptop.say("product_info", "and what's the price on that")
+    assert "2530.72" in price and "2701.89" not in price
+    assert products.asks_if_sold("有没有那种宿舍用的小冰箱卖 放饮料的就行") == "小冰箱"
+    fridge = Conversation(shop, "zh").say("product_info", "有没有那种宿舍用的小冰箱卖 放饮料的就行")
+    assert fridge.startswith("我们店里没有卖小冰箱") and "Luggage Set" not in fridge
+    assert products.asks_if_sold("我女儿皮肤偏黑，想给她买套化妆品，你们的化妆套装有没有适合深色皮肤的？") is None
+    grill = Conversation(shop).say("product_info", "Is your grill gas or charcoal? I'm in an apartment so honestly "
+                                                   "electric would be ideal, if that's even a thing")
+    assert "electric" in grill and "981.47" in grill
+    bulb = Conversation(shop).say("product_info", "LED bulb question: the 60W daylight 蓝牙 one vs the 60W daylight one "
+                                                  "with 没有 connectivity, which is cheaper?")
+    assert "48.55" in bulb and "51.54" in bulb
+    kit = Conversation(shop)
+    kit.say("recommend", "buying makeup for my gf's birthday, she has light skin, what do u have")
+    assert "light, professional, Brand B" in kit.say("product_info", "is that the basic kit or the pro one")
+    assert "Brand B" in kit.say("product_info", "which brand is it?")
+    assert PRICE_ASKED.search("The office chair in mesh, gray, high back, fixed arms - what does that one cost?")
+

@@ -303,6 +303,9 @@ def test_an_angry_shopper_with_a_request_we_can_answer_gets_an_apology_and_the_a
     assert not tablet["handoff"] and "903.95" in tablet["text"]
     phone = Chat(stack["url"]).say("你们家手机怎么都这么贵？？有没有一千块以内的，别又跟我说没有！！")  # (a budget: answerable)
     assert not phone["handoff"] and "1128.99" in phone["text"] and "PHONE-POWER15" not in phone["text"]  # (no coupon pushed)
+    charger = Chat(stack["url"]).say("I ASKED ALREADY. My phone battery never lasts my whole shift, no outlet anywhere. "
+                                     "What do you sell for that??")  # (a need: answerable)
+    assert not charger["handoff"] and "Portable Charger" in charger["text"] and "sorry" in charger["text"].lower()
 
 
 def test_a_question_after_thanks_is_answered(stack):

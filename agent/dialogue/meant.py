@@ -418,13 +418,13 @@ _ORDER_TALK = re.compile(r"退货|退款|退掉|退了|退回|想退|要退|申�
 OFFERS = re.compile(r"优惠|折扣|打折|促销|活动|券|批发价|团购价|(?<![a-z])(?:coupons?|discounts?|promo\w*|deals?(?! with)|sales?|offers?|"
                     r"(?:bulk|wholesale) (?:price|pricing|rate)s?)(?![a-z])",
                     re.IGNORECASE)  # ("Tablet有discount吗": no \b between 有 and discount)
-WANTS = re.compile(r"推荐|买点|买个|买件|想买|买啥|买什么|该买|有啥|有什么|有没有|你们有|有这种|送点|送什么|想要个|弄个|搞个|整个|入手|想找|找个|找一[个款台]|"
+WANTS = re.compile(r"推荐|买点|买个|买件|想买|买啥|买什么|该买|有啥|有什么|有没有|你们有|有这种|有合适的|有适合的|送点|送什么|想要个|弄个|搞个|整个|入手|想找|找个|找一[个款台]|"
                    r"要[^，,。.退换改]{0,8}的那种|的就行|就够了|any ideas|recommend|suggest|"
                    r"\bi (?:need|want) (?:a|an|some) (?!refund|return|replacement|exchange|new (?:size|colou?r))\w+|"
                    r"\bi (?:need|want) (?:new |good |cheap )?(?!refunds?\b|returns?\b|replacements?\b|exchanges?\b|answers?\b|"
                    r"details\b|updates?\b|its\b|this\b|thanks\b)[a-z]{3,}s\b|"  # ("I want headphones, I mean earbuds")
-                   r"\bsomething\b[^.?!]{0,30}\b(?:to|for|that)\b|"
-                   r"what would you get|wh?at (?:\w+ )?(?:have you got|do (?:you|u) have|can you offer)|\bneeds? an? (?!refund|return|replacement|exchange)\w+|\bneed (?:something|smth|sth|some)\b|"
+                   r"\bsomething\b[^.?!]{0,30}\b(?:to|for|that)\b|\b(?:might|would|could|do) (?:you|u) (?:have|carry|stock) (?:something|anything)\b|"
+                   r"what would you get|wh?at (?:\w+ )?(?:have you got|do (?:you|u) (?:\w+ )?(?:have|sell|carry)|can you offer)|\bneeds? an? (?!refund|return|replacement|exchange)\w+|\bneed (?:something|smth|sth|some)\b|"
                    r"\bwhat (?:could|should|do|would) i (?:get|need|buy)\b|有什么能|有啥能|\bneed to keep\b|\bwant to (?:get|buy|find)\b|\bget (?:her|him|them) (?:an? |some)?something\b|"
                    r"looking for|\blooking at (?:your|the|some)\b|\bgift\b|(?<!\bat )\bpresent\b|\banything\s*\?\s*$|礼物|"
                    r"送(?:给|他|她)|(?:想|要|打算)送|(?:想|要|打算|准备)(?:给[\u4e00-\u9fff]{1,3})?(?:配|挑|选|准备)一?[个台把只件款双副套]", re.IGNORECASE)

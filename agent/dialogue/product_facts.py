@@ -88,6 +88,18 @@ def _asked_of_it(text: str, product: dict) -> bool:
     return bool(named) and all(values <= {"yes", "no"} for values in named.values())
 
 
+def _which_of_it(text: str, product: dict, asked: list[Attribute]) -> bool:
+    """Which value of one of its options the one just shown has ("which brand is it?", "what size is that one", "它是
+    什么材质的"), nothing else asked."""
+    keys = {k.lower() for v in product["variants"].values() for k in v["options"]}
+    return any(re.search(rf"^\W*(?:and |so |ok,? )?(?:which|what) {re.escape(k)}s? (?:is|was) (?:it|that|that one|this one|this)\W*$",
+                         text, re.IGNORECASE) for k in keys) \
+        or bool(_WHAT_OF_IT.search(text)) and any(set(a.keys) & keys for a in asked)
+
+
+_WHAT_OF_IT = re.compile(r"^\W*(?:它|这个|那个|这款|那款|这套|那套)是?(?:什么|啥|哪种|哪个)[^，,。？?]{1,6}[的?？]*\W*$")
+
+
 def _for_many(turn: Turn, catalogue: dict) -> Answer | None:
     """"If I order 10 of those, what's that before shipping?" after one variant in stock was shown: its price
     times the count, no product named again."""
@@ -123,6 +135,10 @@ def _facts_of(turn: Turn, catalogue: dict, name: str | None) -> Answer:
     asked = [a for a in asked_attributes(products.without_products(turn.text)) if not a.words.search(name)]
     if asked and turn.dialogue.variant in product["variants"] and _asked_of_it(turn.text, product):
         return _attributes_answer(turn, name, product, asked)
+    if turn.dialogue.variant in product["variants"] and _which_of_it(turn.text, product, asked):
+        # ("which brand is it?" after the one makeup kit in stock: that one's)
+        return turn.answer("variant_facts", {"product": product}, name=name,
+                           lines=stock_lines(turn, [product["variants"][turn.dialogue.variant]]))
     if asked and (answer := _most_of(turn, name, product, asked, with_named=True)):  # ("木头的书架最高的有多高")
         return answer
     if (answer := variant_answer(turn, name, catalogue[name], product)):

@@ -121,9 +121,9 @@ COMPARES = re.compile(r"differen|(?<![a-z])(?:diff|compar(?:e|ed|ing|ison)|vs\.?
                       r"should i (?:get|buy|pick|choose|go for))\b|\b(?:deciding|can'?t decide) between\b|区别|不同|对比|比较|哪个好|哪个更|纠结|"
                       r"差多少|差别|差在哪|差很多|哪(?:个|款)", re.IGNORECASE)  # (letters around, not \b: "想compare一下")
 # the price and nothing else: "多少钱", "how much?", "那这个多少" (of the product just talked about, not the shipping's)
-BARE_PRICE = re.compile(r"\W*(?:(?:thank you|thanks|谢谢)\W*)?(?:那|那个|这个|它|这款|那款|so|and|ok)?\s*(?:多少钱|多少|价格|价钱|啥价|"
+BARE_PRICE = re.compile(r"\W*(?:(?:thank you|thanks|谢谢)\W*)?(?:(?:那|那个|这个|它|这款|那款|so|and|ok)\W*){0,2}(?:多少钱|多少|价格|价钱|啥价|"
                          r"什么价|几块钱?|how much(?: is it| is that| are they| for it| is (?:that|this) one)?|price|"
-                         r"what(?:'s| is) the price(?: of (?:it|that|this)(?: one)?)?)\s*(?:呢|啊|呀|吗)?\W*", re.IGNORECASE)
+                         r"what(?:'s| is) the price(?: (?:of|on|for) (?:it|that|this)(?: one)?)?)\s*(?:呢|啊|呀|吗)?\W*", re.IGNORECASE)
 # the price of the one just settled on, asked again: "行 就它了 再确认下价格", "the cheaper one就它了，再confirm一下price"
 PRICE_AGAIN = re.compile(r"(?:再|重新)?确认(?:一)?下?(?:价格|价钱|多少钱)|confirm\s*(?:一下)?\s*(?:the\s+)?price|"
                          r"(?:价格|价钱|多少钱|\bprice)\s*再(?:说|确认|报)一?[下遍次]?|"

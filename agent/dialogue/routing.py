@@ -158,7 +158,7 @@ STOCK = re.compile(r"(?<![a-z])in stock(?![a-z])|(?<![a-z])available(?![a-z])|�
 # "最便宜那个多少钱", "the cheaper one then" of the product just shown
 _ENDS = re.compile(r"cheapest|most expensive|最便宜|最贵|(?<![最更])(?:便宜|贵)(?:一?点)?的那[个款台把双件只张]|"
                    r"\bthe (?:cheaper|pricier|more expensive|dearer) one(?![a-z])", re.IGNORECASE)
-PRICE_ASKED = re.compile(r"cheapest|most expensive|how much|price|多少钱|价格|价钱|单价|最便宜|最贵", re.IGNORECASE)
+PRICE_ASKED = re.compile(r"cheapest|most expensive|how much|price|\bwhat (?:does|do|would|will) (?:it|that|this|they|that one|this one|those|these) (?:cost|run)\b|\bcosts?\b\s*[?？]|多少钱|价格|价钱|单价|最便宜|最贵", re.IGNORECASE)
 # a short follow-up about the product just talked about: "and in navy?", "capsule 1L那个多少", "要最重的 55-75 lbs那种",
 # "ok and … medium tone, same basic one got or not"
 _FOLLOW_UP = re.compile(r"多少|价格|价钱|那种|那个|那款|这款|呢|\bhow much\b|\bprice\b|"

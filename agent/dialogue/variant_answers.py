@@ -201,8 +201,9 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
         return Answer(other, {"product": product})
     if (at_end := extreme(turn, name, variants)):
         return Answer(at_end, {"product": product})
-    if reading.PRICE_AGAIN.search(turn.text) and turn.dialogue.product == name and not named_options(variants, turn.text) \
-            and (settled := product["variants"].get(turn.dialogue.variant or "")):  # ("行 就它了 再确认下价格")
+    if (reading.PRICE_AGAIN.search(turn.text) or reading.BARE_PRICE.fullmatch(turn.text)) and turn.dialogue.product == name \
+            and not named_options(variants, turn.text) and (settled := product["variants"].get(turn.dialogue.variant or "")):
+        # ("行 就它了 再确认下价格"; "and what's the price on that" after the cheapest one)
         return Answer(turn.say("variant_facts", name=name, lines=stock_lines(turn, [settled])), {"product": product})
     asked_before = turn.dialogue.asked_options if turn.dialogue.product == name else {}
     if asked_before and reading.compares_those_two(turn.text) and len(two := [
@@ -341,7 +342,22 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
                 -fits(v, named), -sum(v["options"].get(k) == x for k, x in target.items()), Decimal(str(v["price"]))),
                 default=closest)  # (nearest to the one asked: "银色金属表带的…不是皮的" after a silver metal AMOLED one)
         reply += turn.say("closest_in_stock", options=options(closest), price=closest["price"])
+        if (other := _closest_keeping_the_rest(variants, closest, {**before, **named_now})):
+            reply += turn.say("closest_in_stock_or", options=options(other), price=other["price"])
     return Answer(reply, {"product": product})
+
+
+def _closest_keeping_the_rest(variants: list[dict], closest: dict, named: dict[str, set[str]]) -> dict | None:
+    """Where no variant has all that is named and the closest in stock keeps part of it, the cheapest one in
+    stock that keeps as much but another part ("5K and waterproof?": the waterproof 4K one, or the 5K one that is
+    not waterproof; "硬壳的A5本子": an A5 soft cover, or a hard cover in A4); None where there is no such."""
+    def kept(variant: dict) -> frozenset[str]:
+        return frozenset(k for k, values in named.items() if option_value(variant["options"].get(k, "")) in values)
+    have = kept(closest)
+    if len(named) < 2 or not have:
+        return None
+    return min((v for v in variants if v["available"] and len(kept(v)) == len(have) and kept(v) != have),
+               key=lambda v: Decimal(str(v["price"])), default=None)
 
 
 def gap(turn: Turn, two: list[dict]) -> str:
@@ -520,7 +536,26 @@ def _compared(variants: list[dict], text: str, before: dict | None = None) -> tu
             picks += sorted((v for v in variants if v["available"] and fits(v, side) == len(side)),
                             key=lambda v: (-fits(v, part), Decimal(str(v["price"]))))[:1]
     picks = list({v["item_id"]: v for v in picks}.values())  # (each once: "…and the upright one … are both bagless?")
-    return (picks, None) if len(picks) > 1 else None
+    return ([*_wished_besides(variants, text, picks, apart), *picks], None) if len(picks) > 1 else None
+
+
+# a value wished for beside those asked about ("Is your grill gas or charcoal? … electric would be ideal")
+_WISH = re.compile(r"\bwould be (?:ideal|perfect|best|great|nice)\b|\bideally\b|\bpreferabl[ey]\b|\bi'?d (?:prefer|rather)\b|"
+                   r"\bif (?:possible|poss)\b|最好|更想要|更喜欢|理想", re.IGNORECASE)
+
+
+def _wished_besides(variants: list[dict], text: str, picks: list[dict], apart: set[str]) -> list[dict]:
+    """The cheapest in stock of a value the shopper says they would rather have, of the option the two sides are told
+    apart by, where neither side has it: said first."""
+    wished = []
+    for sentence in re.split(r"(?<=[.!?。！？,，;；])\s*", text):
+        if not _WISH.search(sentence):
+            continue
+        for key, values in named_options(variants, sentence).items():
+            if key in apart and not any(option_value(v["options"].get(key, "")) in values for v in picks):
+                wished += sorted((v for v in variants if v["available"] and option_value(v["options"].get(key, "")) in values),
+                                 key=lambda v: Decimal(str(v["price"])))[:1]
+    return wished
 
 
 def _sides(variants: list[dict], text: str) -> list[dict]:
@@ -544,6 +579,8 @@ def _one_shown_asked(turn: Turn, variants: list[dict], named: dict[str, set[str]
     if _JUST_IS_IT.match(turn.text) and (it := next((v for v in variants if v["item_id"] == turn.dialogue.variant), None)):
         return it  # ("is it i7?" after the cheapest laptop)
     shown = [v for v in variants if v["item_id"] in (turn.dialogue.shown or [])]
+    if len(shown) > 1 and _WHICH_IS_IT.match(turn.text) and len(buyable := [v for v in shown if v["available"]]) == 1:
+        return buyable[0]  # ("is that the basic kit or the pro one" after three shown, one in stock: that one)
     if len(shown) < 2 or not reading.QUESTION.search(turn.text):
         return None
     if (m := _THE_ONE_ASKED.match(turn.text)) and (picked := named_options(shown, m[1])) and named_options(variants, m[2]) \
@@ -572,6 +609,9 @@ _THE_ONE_ASKED = re.compile(r"^\W*(?:ok(?:ay)?,? |so,? |and |hmm+,? )?(?:the|tha
 _JUST_IS_IT = re.compile(r"^\W*(?:and |so |ok,? |hmm+,? )?(?:is|was) (?:it|that|that one|this one)\b(?!.*\b(?:in stock|available|"
                          r"come|comes|cheaper|cheapest|or)\b)[^?.!]{1,30}\?*\s*$|"  # (not "is that leather or mesh")
                          r"^\W*(?:它|那个|这个|那款|这款|那台|这台|那把|这把)?是[^，,。？?]{1,10}(?:的)?(?:吗|么)\W*$", re.IGNORECASE)
+# which of two values the one just shown has ("is that the basic kit or the pro one", "那款是基础的还是专业的")
+_WHICH_IS_IT = re.compile(r"^\W*(?:and |so |ok,? |hmm+,? )?(?:is|was) (?:it|that|that one|this one)\b[^?.!]{1,30}\bor\b|"
+                          r"^\W*(?:它|那个|这个|那款|这款|那套|这套)是[^，,。？?]{1,10}还是", re.IGNORECASE)
 # a yes/no asked of it ("是充电的吗", "is it leather?", "does that one have …")
 _IS_IT = re.compile(r"是[^，,。？?]{1,10}(?:吗|么)|是不是|\b(?:is|has) (?:it|that one|that|this one)\b|\bis the "
                     r"(?:cheaper|pricier|more expensive|dearer) one\b", re.IGNORECASE)  # (not "does it come in black too?")
