@@ -173,7 +173,8 @@ def _reheard(run: str) -> str:
             typed = run[i:i + n]
             words = [w for w in sounds.get(tuple(heard[i:i + n]), ()) if len(typed) == n
                      and sum(a != b for a, b in zip(typed, w)) == 1]
-            if len(words) == 1 and typed not in known:
+            # (not a character that makes a common word with the one beside it: "笔记本电脑保修" is no 电脑包)
+            if len(words) == 1 and typed not in known and not _word_across(run, i, n, words[0], known):
                 out.append(words[0])
                 i += n
                 break
@@ -181,6 +182,17 @@ def _reheard(run: str) -> str:
             out.append(run[i])
             i += 1
     return "".join(out)
+
+
+def _word_across(run: str, start: int, n: int, word: str, known: frozenset[str]) -> bool:
+    """The one character typed otherwise than `word` (run[start:start+n] heard as it) makes a common word with the
+    character just outside the window."""
+    slip, known = next(j for j in range(n) if run[start + j] != word[j]), known | _SHOP_TALK
+    return slip == n - 1 and run[start + n - 1:start + n + 1] in known or slip == 0 and start > 0 and run[start - 1:start + 1] in known
+
+
+# the shop's own words the everyday lexicon lacks ("保修": warranty)
+_SHOP_TALK = frozenset({"保修", "保价", "保养", "保暖", "保温", "包邮", "售后", "质保", "退换", "发货"})
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,7 @@ from agent.dialogue.money import budget
 from agent.dialogue import (ORDER_INTENTS, account_not_order, after_no, after_thanks, asks_change, asks_for_person, meant_intent,
                             products_in, questions_in, requests_in, run_flow, without_identity)
 from agent.dialogue.several import answer_others, set_apart
+from agent.dialogue.products import without_products
 from agent.dialogue.reading import SHIPS_TO, UNSERVED_PLACE, orders_meant
 from agent.desk import DeskQueue
 from agent.frustration import heard
@@ -167,6 +168,11 @@ async def understand(state: TurnState, deps: TurnDeps) -> dict:
 _DESTINATION = re.compile(r"\s+(?:to|in|into)\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}(?:,\s*[A-Z]{2})?(?=\W*$|\W*\?|\s+(?:if|from|by)\b)")
 
 
+# words of a rule the shop has for every product alike: instalments, invoices, warranty, genuine goods
+_SHOP_RULE = re.compile(r"分期|花呗|货到付款|发票|保修|质保|正品|假货|行货|\b(?:install?ments?|pay later|invoices?|warrant(?:y|ies)|"
+                        r"genuine|authentic|counterfeit|fakes?|knock-?offs?)\b", re.IGNORECASE)
+
+
 async def answer_cache(state: TurnState, deps: TurnDeps) -> dict:
     """Precomputed FAQ answers; the cache refuses questions that carry personal data."""
     u = state["understanding"]
@@ -177,6 +183,10 @@ async def answer_cache(state: TurnState, deps: TurnDeps) -> dict:
         # ("how long would it take to arrive in Seattle?": the delivery times; a town the FAQ's questions never name
         # pulls the question away from them)
         hit = await asyncio.to_thread(deps.cache.lookup, elsewhere, state["language"], sure)
+    if hit is None and _SHOP_RULE.search(state["text"]) and (general := without_products(state["text"])) != state["text"].lower():
+        # ("这个手机能分期吗", "is the laptop genuine?": the shop's rule, the same for every product; a product's name pulls
+        # the question away from the FAQ's)
+        hit = await asyncio.to_thread(deps.cache.lookup, general, state["language"], None)
     metrics.CACHE_LOOKUPS.labels(outcome=hit.kind if hit else "miss").inc()
     hits = [hit]
     if len(parts := questions_in(state["text"])) > 1:

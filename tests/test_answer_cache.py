@@ -228,3 +228,20 @@ async def test_a_town_named_does_not_keep_a_delivery_question_from_its_answer(ca
     hong_kong = {"text": "how long does shipping to Hong Kong take?", "language": "en",
                  "understanding": {"intent": "shipping_policy", "confidence": 0.9}}
     assert "other countries are not supported" in (await nodes.answer_cache(hong_kong, deps))["cached_answer"]
+
+
+async def test_a_product_named_does_not_keep_a_shop_rule_from_its_answer(cache):
+    """The graph's cache step: instalments, warranty or genuine goods asked of one product are the shop's rule for all
+    of them ("这个手机能分期吗", "is the laptop genuine?"); a product's own question is not ("手机多少钱")."""
+    from types import SimpleNamespace
+
+    from agent import nodes
+    from agent.shopper_text import canonical
+
+    deps = SimpleNamespace(cache=cache, settings=SimpleNamespace(intent_confidence_threshold=0.6))
+    for text, language, said in (("这个手机能分期付款吗", "zh", "分期"), ("笔记本电脑保修多久", "zh", "1 年质保"),
+                                 ("is the laptop genuine?", "en", "genuine")):
+        state = {"text": canonical(text), "language": language, "understanding": {"intent": "product_info", "confidence": 0.95}}
+        assert said in ((await nodes.answer_cache(state, deps))["cached_answer"] or "")
+    price = {"text": "手机多少钱", "language": "zh", "understanding": {"intent": "product_info", "confidence": 0.95}}
+    assert (await nodes.answer_cache(price, deps))["cached_answer"] is None
