@@ -53,8 +53,14 @@ def _spelling() -> tuple[frozenset[str], frozenset[str]]:
     """(the catalogue's words a typo may mean: names, aliases, options, uses; the common words no typo is)."""
     uses = yaml.safe_load(USES.read_text(encoding="utf-8"))
     words = catalogue_words() | {w.lower() for ws in uses.values() for phrase in ws for w in re.findall(r"[A-Za-z]{5,}", str(phrase))}
+    words |= _SHOP_QUESTION_WORDS
     common = {line.strip() for line in LEXICON.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")}
     return frozenset(w for w in words if len(w) >= 5), frozenset(common)
+
+
+# the words a product question turns on, respelled as the catalogue's are ("most expensiv", "cheapst", "availble")
+_SHOP_QUESTION_WORDS = frozenset({"expensive", "cheapest", "cheaper", "pricier", "priciest", "available", "recommend",
+                                  "difference", "compare", "budget", "waterproof", "wireless", "stock"})
 
 
 def _near(typed: str, word: str) -> bool:
@@ -62,7 +68,9 @@ def _near(typed: str, word: str) -> bool:
     for another, spelled by ear ("adjustible")."""
     if len(typed) == len(word):
         diff = [i for i, (a, b) in enumerate(zip(typed, word)) if a != b]
-        return len(diff) == 2 and diff[1] == diff[0] + 1 and typed[diff[0]] == word[diff[1]] and typed[diff[1]] == word[diff[0]] \
+        # (two letters swapped, side by side or, in a longer word, one apart: "bycicle")
+        return len(diff) == 2 and (diff[1] == diff[0] + 1 or diff[1] == diff[0] + 2 and len(word) >= 6) \
+            and typed[diff[0]] == word[diff[1]] and typed[diff[1]] == word[diff[0]] \
             or len(diff) == 1 and len(word) >= 8 and typed[diff[0]] in "aeiou" and word[diff[0]] in "aeiou"
     short, long_ = sorted((typed, word), key=len)
     return len(long_) - len(short) == 1 and len(short) >= 5 and any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))

@@ -19,7 +19,7 @@ ZH_COLOURS = {"黑": "black", "白": "white", "红": "red", "蓝": "blue", "绿"
 _ZH_COLOUR = re.compile(f"([{''.join(ZH_COLOURS)}])(?=[色的框]|颜色|镜片)")  # ("白颜色的", "黑框绿镜片")
 _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual", "咖啡色": "brown", "米色": "beige", "米白": "beige", "粉红": "pink", "粉紅": "pink", "藏青": "navy", "玫瑰金": "rose gold", "大号": "large", "大一点": "large", "小一点": "small",
                "中号": "medium", "小号": "small", "皮": "leather", "不锈钢": "stainless steel", "玻璃": "glass",
-               "塑料": "plastic", "无线": "wireless cordless", "有线": "wired", "防水": "waterproof", "陶瓷": "ceramic",
+               "塑料": "plastic", "无线": "wireless cordless", "无限的": "wireless cordless", "有线": "wired", "防水": "waterproof", "陶瓷": "ceramic",
                "枫木": "maple", "竹": "bamboo", "图案": "graphic", "纯色": "plain", "定制": "custom", "尼龙": "nylon",
                "涤纶": "polyester", "聚酯": "polyester", "法压": "french press", "滴滤": "drip", "意式": "espresso", "义式": "espresso", "浓缩": "espresso", "定时": "timer",
                "燃气": "gas", "电磁炉": "induction", "硬皮": "hard cover", "软皮": "soft cover", "深空灰": "space grey",
@@ -30,7 +30,7 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "固定扶手": "fixed", "可调节扶手": "adjustable", "可调扶手": "adjustable", "无扶手": "none", "扶手能调": "adjustable", "扶手可以调": "adjustable",
                "arms can be moved": "adjustable", "arms can move": "adjustable", "arms that move": "adjustable", "adjustable arms": "adjustable",
                "move where my arms rest": "adjustable", "armrests that adjust": "adjustable", "arms that adjust": "adjustable",
-               "标准靠背": "standard", "高靠背": "high-back", "tall backrest": "high-back", "tall back": "high-back", "high backrest": "high-back", "中等亮度": "medium", "高亮度": "high", "亮度高": "high", "亮度中等": "medium", "亮度低": "low", "低亮度": "low",
+               "标准靠背": "standard", "高靠背": "high-back", "tall backrest": "high-back", "tall back": "high-back", "high backrest": "high-back", "中等亮度": "medium", "中亮度": "medium", "亮度中": "medium", "高亮度": "high", "亮度高": "high", "亮度中等": "medium", "亮度低": "low", "低亮度": "low",
                "电池供电": "battery", "充电的": "rechargeable", "充电式": "rechargeable", "充电款": "rechargeable", "能充电": "rechargeable", "可以充电": "rechargeable", "插电脑": "usb",
                "别太亮": "medium low", "不要太亮": "medium low", "不用太亮": "medium low", "不太亮": "medium low", "not too bright": "medium low", "冲电的": "rechargeable", "可充电": "rechargeable", "charge up": "rechargeable", "charges up": "rechargeable", "recharge it": "rechargeable", "干电池": "aa batteries", "装电池": "aa batteries", "插电": "ac adapter electric", "a牌": "brand a", "b牌": "brand b", "c牌": "brand c", "品牌a": "brand a", "品牌b": "brand b", "品牌c": "brand c",
                "深色": "dark", "浅色": "light", "深肤色": "dark", "深色皮肤": "dark", "浅肤色": "light", "白皙": "light", "皮肤很白": "light", "皮肤白": "light", "皮肤比较白": "light", "皮肤偏白": "light", "肤色偏白": "light", "皮肤偏黑": "dark", "皮肤比较黑": "dark", "肤色偏黑": "dark", "皮肤黑": "dark", "中等肤色": "medium", "动物": "animals", "艺术": "art", "奇幻": "fantasy", "风景": "landscape", "初级": "beginner",
@@ -316,17 +316,24 @@ def numbers_not_made(variants: list[dict], text: str) -> dict[str, list[str]]:
     words, out = option_words(text), {}
     for unit, numbers in have.items():
         said = _SAID_IN[unit] if unit in _SAID_IN else rf"(?<![\d.])(\d+(?:\.\d+)?)\s*-?\s*{re.escape(unit)}s?(?![a-z])()"
-        out |= {m[0].strip(): list(keys[unit]) for m in re.finditer(said, words) if float(m[1] or m[2]) not in numbers
+        out |= {_as_written(m, unit): list(keys[unit]) for m in re.finditer(said, words) if float(m[1] or m[2]) not in numbers
                 and not (unit == "size" and float(m[1] or m[2]) >= 30)  # (a European size: "44码", then "美码10")
                 and not (unit == "gb" and _NETWORK.search(text))}  # ("支持5G吗": the network)
     return out
+
+
+def _as_written(m: re.Match, unit: str) -> str:
+    """A number not made, as the answer says it: as written, or "size 9" for "I'm a 9"."""
+    written = m[0].strip()
+    return f"size {m[1] or m[2]}" if unit == "size" and re.match(r"(?:i|he|she)\b", written, re.IGNORECASE) else written
 
 
 _NETWORK = re.compile(r"(?<![\d.])[2-6]\s*g(?![a-z])", re.IGNORECASE)
 
 
 _NUMBER_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s*-?\s*([a-z ]*)")
-_SAID_IN = {"size": r"(?:\bsize|\bus|\beu)\s*(\d+(?:\.\d+)?)(?![\d.])|(?<![\d.])(\d+(?:\.\d+)?)\s*码",
+_SAID_IN = {"size": r"(?:\bsize|\bus|\beu|\b(?:i'?m|i am|i wear|(?:he|she) wears|(?:he|she)'?s) an?)\s*(\d+(?:\.\d+)?)(?![\d.])|"
+                    r"(?<![\d.])(\d+(?:\.\d+)?)\s*码",  # ("I'm a 9": a shoe size)
             "pieces": r"(?<![\d.])(\d+)\s*-?\s*(?:pieces?|pcs?|片)(?![a-z])()"}
 
 

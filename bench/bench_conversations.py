@@ -396,15 +396,16 @@ def play(conversation: dict, client: Client, shop: ShopData, facts: dict) -> Out
                 fail(f"turn {i}: reply does not show order {order_id} and its items")
         if t.get("faq") and reply.get("route") == "cache" and text.strip() not in facts["faq"][t["faq"]]:
             fail(f"turn {i}: a cached answer that is not the {t['faq']} entry's")
+        folded = text.casefold()  # (what the shopper reads: "Yes." says "yes", "hiking boots" names the Hiking Boots)
         for token in t.get("mentions", []):  # a list: any one of them will do
-            if not any(str(alt) in text for alt in (token if isinstance(token, list) else [token])):
+            if not any(str(alt).casefold() in folded for alt in (token if isinstance(token, list) else [token])):
                 fail(f"turn {i}: reply does not mention {token}")
         spoken = spoken or any(own_words(t["say"]))  # an e-mail or an order id alone tells no language
         if (wanted := reply_language(c)) and spoken and text and not in_language(text, wanted):
             out.wrong_language += 1
             fail(f"turn {i}: reply not in {wanted}")
         for token in t.get("not_mentions", []):
-            if token in text:
+            if str(token).casefold() in folded:
                 fail(f"turn {i}: reply mentions {token}")
     end = _check_end_state(c, shop)
     out.end_state_ok = not end

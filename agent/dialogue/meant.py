@@ -410,7 +410,7 @@ def asks_catalogue(text: str, slots: dict) -> bool:
 
 
 # words of an order of theirs (not "退休": retired; not "change the batteries")
-_ORDER_TALK = re.compile(r"退货|退款|退掉|退了|退回|想退|要退|申请退|换货|换成|换个|换一|调换|取消|订单|单号|物流|快递|发货|到货|"
+_ORDER_TALK = re.compile(r"退货|退款|退掉|退了|退回|想退|要退|申请退|换货|换成(?![^，,。.!！?？]{1,6}了)|换个|换一|调换|取消|订单|单号|物流|快递|发货|到货|"
                          r"签收|收到|寄回|寄出|买的|买\S?了|订的|换大|换小|能换|可以换|想换|要换|(?<![a-z])(?:returns?|returning|refunds?|"
                          r"exchanges?|cancel[a-z]*|orders?|ordered|ship|shipping|shipped|deliver[a-z]*|arriv[a-z]*|track[a-z]*|"
                          r"package|parcel|swap|replace[a-z]*|receiv[a-z]*|bought|purchased?|got|status|my (?:order|purchase))(?![a-z])",
@@ -431,7 +431,7 @@ WANTS = re.compile(r"推荐|买点|买个|买件|想买|买啥|买什么|该买|
 
 
 # a return, refund or exchange named; something had for years (not an order of ours)
-_RETURNS = re.compile(r"退(?!休)|换货|换成|调换|(?<![a-z])(?:returns?|refunds?|exchanges?|replacements?|swap)(?![a-z])", re.IGNORECASE)
+_RETURNS = re.compile(r"退(?!休)|换货|换成(?![^，,。.!！?？]{1,6}了)|调换|(?<![a-z])(?:returns?|refunds?|exchanges?|replacements?|swap)(?![a-z])", re.IGNORECASE)
 _OLD_ONE = re.compile(r"\bmy old\b|\bthe old one\b|旧的|老的|原来用的", re.IGNORECASE)
 _NEW_ONE = re.compile(r"(?:想|要|打算)(?:给[^，,。换]{1,4})?换(?:一|几|两|三|一些)?[把台个张双款件只套部盏]\s*(.{1,20})")  # (a new one of a kind: "想换个chair")
 _OPTION_CHANGE = re.compile(r"\s*(?:颜色|色|尺码|尺寸|码|大小|型号|款式|规格|大一|小一|\b(?:colou?r|size)\b)", re.IGNORECASE)  # ("办公椅想换个颜色")

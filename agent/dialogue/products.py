@@ -208,6 +208,10 @@ _MINE = re.compile(r"\b(?:my|our|his|their|her(?!\s+(?:an?|the|some|one)\b))\s+(
                    r"已经有(?:了)?(?:一?[个辆台双把张])?[^\s，,。.;；!！?？的了]{1,6}|[^\s，,。.;；!！?？的]{1,6}(?=(?:我|他|她)?已经有了)|"
                    r"家里的?[^\s，,。.;；!！?？的是]{1,6}(?=是|用的)|"
                    r"(?<=[趴躺睡坐踩])在?我[^\s，,。.;；!！?？的]{1,4}(?=上)|"  # ("趴我键盘上睡": mine, slept on)
+                   # what someone does with every day is theirs ("每天骑自行车上下班", "天天抱着手机")
+                   r"(?:每天|天天|每日|经常|平时|整天|成天)(?:都)?(?:在)?(?:骑|用|玩|抱着|拿着|刷|戴着?|开|背着?)着?[^\s，,。.;；!！?？的上]{1,5}|"
+                   # what a thing is to carry is theirs ("to carry my laptop + charger")
+                   r"\b(?:carry|carrying|fit|fits|hold|holds)\s+(?:my|his|her|our|their)\s+[a-z-]+(?:\s*(?:\+|&|and|,)\s*(?:my\s+|a\s+)?[a-z-]+)*|"
                    r"(?:上次|上回|之前|以前|上个?月|上周|去年|前几天|在你们这|在你们家)[^\s，,。.;；!！?？]{0,6}?(?<![想要])买的[^\s，,。.;；!！?？的]{1,6}",  # ("家里音箱是Echo": theirs; "get him his own
                    #                                                 backpack" is one to buy)
                    re.IGNORECASE)

@@ -115,7 +115,8 @@ _OTHERWISE = re.compile(r"没有的话|没货的话|不然|否则|其他颜色|�
                         r"\bother colou?rs?\b|\bother sizes?\b|\bwhat else\b", re.IGNORECASE)
 
 
-_PRICE_OR_STOCK = re.compile(r"how much|price|cost|cheaper|便宜|in stock|available|多少钱|价格|有货|库存|最便宜|cheapest", re.IGNORECASE)
+_PRICE_OR_STOCK = re.compile(r"how much|price|cost|cheaper|便宜|in stock|available|多少钱|价格|有货|库存|最便宜|cheapest|能买|可以买|买得到|"
+                             r"\bcan i (?:buy|order|get)\b", re.IGNORECASE)
 
 
 MOST_LISTED = 8
@@ -126,13 +127,20 @@ EACH = re.compile(r"\beach\b|\bevery one\b|\ball (?:of )?(?:their|the) prices\b|
                    re.IGNORECASE)
 
 
+# a value doubted to be the only one, before another is asked ("只有白色吗", "only in white?")
+_ONLY_THAT = re.compile(r"只有[^，,。？?\s]{1,8}(?:吗|么|嘛)[？?]?|\bonly (?:in |the )?[\w-]+(?: ones?)?\s*\?", re.IGNORECASE)
+
+
 def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None = None) -> Answer | None:
     """The variants the message names by their options: their stock and price, or the closest in stock, a
     colour it is not made in said first ("the red backpack in large": none is red; the large ones). None when
     it names no option of the product."""
     product = product or turn.product(product_id)
-    answer = _variant_answer(turn, name, product_id, product)
     variants = list(product["variants"].values())
+    if (only := _ONLY_THAT.search(turn.text)) and (rest := (turn.text[:only.start()] + " " + turn.text[only.end():]).strip()) \
+            and set(named_options(variants, only[0])) & set(named_options(variants, rest)):
+        turn = replace(turn, text=rest)  # ("只有白色吗 10码黑色的有没有": black is asked, white only doubted)
+    answer = _variant_answer(turn, name, product_id, product)
     colours, numbers = colours_not_made(variants, turn.text), numbers_not_made(variants, turn.text)
     if not (colours or numbers):
         return answer
@@ -253,8 +261,9 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
         if (alone := asked_variants(variants, words, earlier, open_keys))[0] and not alone[1]:
             asked, closest = alone
             let_go = before if not earlier else {}  # (what was asked before, none made with what is asked now)
+    gone_first = None  # (the one with all asked, now and before, sold out: said so first, whatever is asked of stock)
     if asked is not wanted and wanted and not any(v["available"] for v in wanted):
-        asked = [*wanted[:1], *(v for v in asked if v is not wanted[0])]
+        asked, gone_first = [*wanted[:1], *(v for v in asked if v is not wanted[0])], wanted[0]
     others = {}  # ("the other colour?" after the blue one: the colours that are not blue, asked from now on)
     for key in open_keys:
         # (or named with it: "只有灰色吗？别的颜色有没有": not grey)
@@ -275,7 +284,7 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
         asked, closest = other, None  # ("那另外一个硬壳的呢" after the red 2-piece hardshell: the red hardshell not that one)
     turn.dialogue.asked_options = {k: sorted(v) for k, v in {**before, **named_now, **others}.items()}
     if (which_ones or _IN_STOCK.search(turn.text) and not side) and any(v["available"] for v in asked):
-        asked = [v for v in asked if v["available"]]  # "which one can I buy now?" (not of two set side by side:
+        asked = [v for v in asked if v["available"] or v is gone_first]  # "which one can I buy now?" (not of two set side by side:
         #                                              "青轴跟茶轴比一下 有木有货": the sold-out one said so)
     if shown_last and (below := [v for v in asked if v["available"]
                                  and Decimal(str(v["price"])) < Decimal(str(shown_last["price"]))]):
@@ -600,8 +609,8 @@ def _one_shown_asked(turn: Turn, variants: list[dict], named: dict[str, set[str]
 _PRICIER_ONE = re.compile(r"(?<![最更])贵(?:一?点)?的那[个款台把双件只张]|\bthe (?:pricier|more expensive|dearer) one\b", re.IGNORECASE)
 _CHEAPER_ONE = re.compile(r"(?<![最更])便宜(?:一?点)?的那[个款台把双件只张]|\bthe cheaper one\b", re.IGNORECASE)
 # a question a yes or a no answers ("是充电的吗", "有扶手吗", "is it i7?"; not "which has a backlight?", "leather or mesh?")
-_YES_OR_NO = re.compile(r"^(?!.*(?:还是|\bor\b|哪|\bwhich\b|\bwhat\b)).*(?:[吗么]\W*$|是不是|有没有|^\W*(?:\w+,?\s+){0,4}?(?:is|does|has|do|was)\s+"
-                        r"(?:it|that|this|the))", re.IGNORECASE)
+_YES_OR_NO = re.compile(r"^(?!.*(?:还是|\bor\b|哪|\bwhich\b|\bwhat\b)).*(?:[吗么]\W*$|是不是|有没有|^\W*(?:[\w-]+,?\s+){0,4}?(?:is|does|has|do|was|are)\s+"
+                        r"(?:it|that|this|the|any|they|there))", re.IGNORECASE)
 # one of those shown, picked by a value, then a value asked of it ("the small one. cotton?", "the L one — full zip?")
 _THE_ONE_ASKED = re.compile(r"^\W*(?:ok(?:ay)?,? |so,? |and |hmm+,? )?(?:the|that) ([\w -]{1,15}?) one\s*[.,:;—–-]+\s*"
                             r"(?:is it |does it have |has it got )?([\w -]{1,20}?)\s*\?+\s*$", re.IGNORECASE)
@@ -645,10 +654,15 @@ def stock_lines(turn: Turn, variants: list[dict]) -> str:
 def _yes_no_lead(turn: Turn, variants: list[dict], asked: list[dict], named: dict[str, set[str]]) -> str | None:
     """For a yes/no question about a feature ("is the speaker waterproof?"), the answer's first words: all
     of the ones in stock have it, or some do (those listed)."""
-    if not named or any(not values <= {"yes", "no"} for values in named.values()) or not reading.QUESTION.search(turn.text) \
-            or _PRICE_OR_STOCK.search(turn.text):
+    if not named or not (reading.QUESTION.search(turn.text) or _YES_OR_NO.match(turn.text)) or _PRICE_OR_STOCK.search(turn.text):
         return None
     in_stock = [v for v in variants if v["available"]]
-    having = [v for v in asked if v["available"]]
+    having = [v for v in asked if v["available"] and fits(v, named) == len(named)]
+    if any(not values <= {"yes", "no"} for values in named.values()):
+        # a value asked for in a yes/no question ("does the gaming mouse come in a wireless version", "有白色的吗"):
+        # yes, where one in stock has it
+        # (of the product named in the question, not a follow-up: "那个16G内存的呢 能买吗" asks of the one before)
+        asks = any(_YES_OR_NO.search(s) and named_options(variants, s) for s in re.split(r"(?<=[.!?。！？])\s*", turn.text))
+        return turn.say("it_has") if asks and having and len(named) == 1 and products.products_in(turn.text) else None
     return turn.say("feature_all" if len(having) == len(in_stock) else "feature_some") if having else None
 
