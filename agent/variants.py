@@ -332,7 +332,8 @@ _NETWORK = re.compile(r"(?<![\d.])[2-6]\s*g(?![a-z])", re.IGNORECASE)
 
 
 _NUMBER_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s*-?\s*([a-z ]*)")
-_SAID_IN = {"size": r"(?:\bsize|\bus|\beu|\b(?:i'?m|i am|i wear|(?:he|she) wears|(?:he|she)'?s) an?)\s*(\d+(?:\.\d+)?)(?![\d.])|"
+_SAID_IN = {"size": r"(?:\bsize|\bus|\beu|\b(?:i'?m|i am|i wear|(?:he|she) wears|(?:he|she)'?s) an?)\s*(\d+(?:\.\d+)?)(?![\d.])"
+                    r"(?!\s*-?\s*(?:years?|yrs?|yo|y/o|months?)\b)|"  # (not "she's a 9 year old")
                     r"(?<![\d.])(\d+(?:\.\d+)?)\s*码",  # ("I'm a 9": a shoe size)
             "pieces": r"(?<![\d.])(\d+)\s*-?\s*(?:pieces?|pcs?|片)(?![a-z])()"}
 

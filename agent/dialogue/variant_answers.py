@@ -653,14 +653,13 @@ def stock_lines(turn: Turn, variants: list[dict]) -> str:
 
 def _yes_no_lead(turn: Turn, variants: list[dict], asked: list[dict], named: dict[str, set[str]]) -> str | None:
     """For a yes/no question about a feature ("is the speaker waterproof?"), the answer's first words: all
-    of the ones in stock have it, or some do (those listed)."""
+    of the ones in stock have it, or some do (those listed); about a value of the product named ("does the gaming mouse
+    come in a wireless version"): yes, where one in stock has it."""
     if not named or not (reading.QUESTION.search(turn.text) or _YES_OR_NO.match(turn.text)) or _PRICE_OR_STOCK.search(turn.text):
         return None
     in_stock = [v for v in variants if v["available"]]
     having = [v for v in asked if v["available"] and fits(v, named) == len(named)]
     if any(not values <= {"yes", "no"} for values in named.values()):
-        # a value asked for in a yes/no question ("does the gaming mouse come in a wireless version", "有白色的吗"):
-        # yes, where one in stock has it
         # (of the product named in the question, not a follow-up: "那个16G内存的呢 能买吗" asks of the one before)
         asks = any(_YES_OR_NO.search(s) and named_options(variants, s) for s in re.split(r"(?<=[.!?。！？])\s*", turn.text))
         return turn.say("it_has") if asks and having and len(named) == 1 and products.products_in(turn.text) else None
