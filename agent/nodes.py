@@ -194,7 +194,7 @@ async def answer_cache(state: TurnState, deps: TurnDeps) -> dict:
         # whole may sit nearest to one of them: "do you ship to Hong Kong and how long does it take")
         hits = [await asyncio.to_thread(deps.cache.lookup, part, state["language"]) for part in parts]
         if all(hits) and len({h.faq_id for h in hits}) == len(hits):
-            return {"cached_answer": " ".join(h.answer for h in hits)}
+            return {"cached_answer": " ".join(h.answer for h in hits), "cached_every_question": True}
     if UNSERVED_PLACE.search(state["text"]) and SHIPS_TO.search(state["text"]) \
             and all(h is None or h.intent == "shipping_policy" for h in hits):
         # "how long does delivery to Hong Kong take?": first, that we do not deliver there

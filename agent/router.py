@@ -86,7 +86,8 @@ def _task_cache_or_llm(state: TurnState, deps) -> dict:
     # several questions at once, grounded in the shop's current promotions (a polite, long way of asking
     # for one order request is that request: "…想取消掉，不知道还来得及吗？")
     # ("is the 17-inch one in stock? how much?", "a gift for my dad who loves hiking, what would you suggest?")
-    if is_open_question(text) and not (closable and (u["intent"] in ORDER_INTENTS | {"account"} or (
+    # (not several questions the FAQ answers each of: "包邮吗？一般几天能到？")
+    if is_open_question(text) and not state.get("cached_every_question") and not (closable and (u["intent"] in ORDER_INTENTS | {"account"} or (
             u["intent"] in CATALOGUE_INTENTS and (names_product(text) or asks_if_sold(text, context.get("not_sold"))
                                                   or owner_of_options(text)))
             or (u["intent"] == "recommend" and (products_for(text) or budget(text) is not None
@@ -99,7 +100,10 @@ def _task_cache_or_llm(state: TurnState, deps) -> dict:
     choosing = (state.get("context", {}).get("task") or {}).get("asked") == "which_order"
     about_order = u["intent"] in ORDER_INTENTS and (
         context.get("user_id") and (context.get("slots", {}).get("order_id") or choosing) or wants_done(text))
-    if state.get("cached_answer") and not (closable and (u["intent"] == "account" or about_order)):
+    # (a need and a policy question in one message: the flow answers the need, then the FAQ the question, apart:
+    # "想买个台灯 150以内 对了能开发票吗")
+    several = closable and u["intent"] in CATALOGUE_INTENTS and len(u.get("requests") or []) > 1
+    if state.get("cached_answer") and not (closable and (u["intent"] == "account" or about_order) or several):
         return {**update, **_cache_or_llm(state, u, settings)}
     if not closable and u["slots"].get("order_id"):
         # an order id says the shopper means one of their orders: the likeliest order request, which

@@ -34,6 +34,7 @@ class TurnState(TypedDict, total=False):
     understanding: Understanding
     matches: list[dict[str, Any]]  # products recognised in a photo
     cached_answer: str | None
+    cached_every_question: bool  # the cached answer answers each of several questions ("包邮吗？一般几天能到？")
     route: str  # rails | cache | flow | llm | handoff
     flow_intent: str  # the intent the templated flow works on (the task under way, or this turn's)
     tool: str | None  # a tool the LLM tier must call, chosen by the graph

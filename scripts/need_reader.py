@@ -42,7 +42,7 @@ def examples() -> list[dict]:
                 said = [m for item in turn.get("mentions", []) for m in (item if isinstance(item, list) else [item])]
                 refused = set(turn.get("not_mentions", []))
                 products = list(dict.fromkeys(m for m in said if m in names and m not in refused))
-                if c.get("capability") == "recommend" and products:
+                if c.get("capability") in ("recommend", "need") and products:  # (some writers name the kind)
                     found.append({"text": turn["say"], "products": products, "from": f"{batch.name}/{c['id']}"})
     return found
 

@@ -320,3 +320,12 @@ def test_a_yes_with_more_said_after_it_is_read_whole(stack):
     assert "yes" in chat.say(f"please cancel #W3525030, I ordered it by accident. {HARPER}")["text"]
     chat.say("Yes, it was ordered by mistake. I do not know the order number, sorry, it is the only one I ordered.")
     assert status_of(stack, "#W3525030") == "pending"
+
+
+def test_a_need_and_a_policy_question_in_one_message_are_both_answered(stack):
+    """"…５０块以内。对了你们快递一般几天能到？": the need from the flow, the delivery times from the FAQ; two policy questions
+    the FAQ answers each of are answered from it, not sent to the LLM tier."""
+    both = Chat(stack["url"]).say("想给孩子买个能动动脑子的东西，５０块以内。对了你们快递一般几天能到？")
+    assert "Jigsaw Puzzle" in both["text"] and "3–5 个工作日" in both["text"]
+    faq = Chat(stack["url"]).say("包邮吗？一般几天能到？")
+    assert faq["route"] == "cache" and "$35" in faq["text"] and "3–5 个工作日" in faq["text"]

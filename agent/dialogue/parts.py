@@ -39,7 +39,8 @@ _YES_NO_QUESTION = re.compile(r"\W*(?:(?:hi|hey|hello|ok|so|also|and|btw)\W+)*(?
 _REQUEST_BREAK = re.compile(r"(?:^|\s)\d[.、)）]\s*|[?？；;:：]\s*|[.。!！]\s+(?=\S)|,?\s*\b(?:and )?also\b,?\s*|"
                             r",?\s+and\s+(?=(?:what|how|when|where|which|do|does|did|is|are|can|could|has|have|please|"
                             r"i (?:want|need|would like|'d like|also))\b)|,\s*and\s+(?=the (?:one|other|order)\b)|"
-                            r"\b(?:one more thing|another thing|plus)\b,?\s*|[，,。\s]*(?:还有(?!没有|货|现货|库存|[吗么嘛]|的|多少|几)|另外|顺便问下|顺便|再问下)[，,\s]*",
+                            r"\b(?:one more thing|another thing|plus)\b,?\s*|[，,。\s]*(?:还有(?!没有|货|现货|库存|[吗么嘛]|的|多少|几)|另外|顺便问下|顺便|再问下|对了)[，,\s]*|"
+                            r"[,.!\s]*\b(?:btw|by the way)\b[,\s]*",
                             re.IGNORECASE)
 
 
