@@ -128,8 +128,13 @@ def _pinyin_sounds() -> dict[str, str]:
         for w in (str(w) for w in words if re.fullmatch(r"[\u4e00-\u9fff]{2,5}", str(w))):
             said.setdefault("".join(lazy_pinyin(w)), {}).setdefault(w, set()).add(name)
     # (one product however written: 瑜伽垫 and 瑜珈垫 alike)
-    return {sound: min(words) for sound, words in said.items()
-            if len({n for names in words.values() for n in names}) == 1 and sound not in english}
+    return {**{sound: min(words) for sound, words in said.items()
+               if len({n for names in words.values() for n in names}) == 1 and sound not in english},
+            **{"".join(lazy_pinyin(w)): w for w in _ASKING_WORDS}}
+
+
+# the words a question about our products turns on, typed in pinyin too ("shouji li zui pianyi de 多少钱")
+_ASKING_WORDS = ("最便宜", "便宜", "最贵", "多少钱", "有货", "现货", "有没有", "推荐")
 
 
 def homophones(text: str) -> str:

@@ -70,6 +70,8 @@ def conversation_language(text: str, previous: str | None, default: str = "en") 
     if previous is None:
         if not cjk and not latin:
             return default
+        if (asked := _asked_in(text)):  # ("can the patio umbrella tilt? 我家阳台下午太晒了": the question's language)
+            return asked
         # (the shop's words count for nothing beside Chinese unless English grammar holds them: "pls cancel my order")
         zh, en = _weighed(text, *own_words(text, loanwords=bool(_EN_FRAME.search(_NOT_WORDS.sub(" ", text)))))
         return "zh" if cjk and zh >= en else "en"
@@ -85,6 +87,25 @@ def conversation_language(text: str, previous: str | None, default: str = "en") 
     if previous == "zh" and _english_frame(text):  # "can you write me a script to scrape 淘宝 prices?"
         return "en"
     return previous
+
+
+def _asked_in(text: str) -> str | None:
+    """The language of a message's one question, where it is in one script alone and the rest of the message, in
+    the other, asks nothing ("Any smart watch under 330 dollars? 现在有货的", "有没有蓝牙音箱? my kid loves music")."""
+    parts = [p for p in re.split(r"(?<=[?？])", _NOT_WORDS.sub(" ", text)) if p.strip()]
+    asked = [p for p in parts if re.search(r"[?？]\s*$", p)]
+    if len(parts) != 2 or len(asked) != 1:
+        return None
+    question, rest = asked[0], next(p for p in parts if p is not asked[0])
+    if re.search(r"[吗呢么?？]", rest):
+        return None
+    words = len(_LATIN_WORD.findall(question))
+    if not _CJK.search(question) and (words >= 3 and _EN_FRAME.search(question) or words >= 4) \
+            and _CJK.search(rest) and not _LATIN_WORD.search(rest):
+        return "en"
+    if _CJK.search(question) and not _LATIN_WORD.search(question) and _LATIN_WORD.search(rest) and not _CJK.search(rest):
+        return "zh"
+    return None
 
 
 def _english_frame(text: str) -> bool:

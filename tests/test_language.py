@@ -74,3 +74,12 @@ def test_an_english_sentence_of_product_names_with_a_chinese_question_word_is_en
     assert lang("the cheapest 4K 的 indoor security camera 多少?", None) == "en"
     assert lang("我想退Air Purifier", None) == "zh"
     assert lang("帮我check一下Wireless Earbuds的order", None) == "zh"
+
+
+def test_a_first_message_is_answered_in_the_language_of_its_one_question():
+    """An English question with a remark in Chinese after it, or the other way round: the question's language."""
+    assert lang("hey quick q, can the patio umbrella tilt? 我家阳台下午太晒了", None) == "en"
+    assert lang("Any smart watch under 330 dollars? 现在有货的", None) == "en"
+    assert lang("有没有蓝牙音箱? my kid loves music", None) == "zh"
+    assert lang("french press vs drip coffee maker, 哪个便宜? black ones", None) == "en"
+    assert lang("hi 我要cancel order", None) == "zh"

@@ -29,7 +29,8 @@ _OPTION_NAMES = {"表盘": "dial", "表带": "strap band", "扶手": "armrest", 
                  "像素": "resolution", "防水": "water waterproof", "内存": "ram", "存储": "storage", "屏幕": "screen display"}
 
 
-MOST = re.compile(r"(?P<least>最小|最短|最轻|最低|最少|最薄|smallest|shortest|lightest|lowest|thinnest|(?<!\bat )least)|最大|最长|最高|最多|"
+MOST = re.compile(r"(?P<least>最小|最短|最轻|最低|最少|最薄|(?:尽量|尽可能|越)(?:小|短|轻|薄)|smallest|shortest|lightest|lowest|thinnest|"
+                  r"(?<!\bat )least)|最大|最长|最高|最多|(?:尽量|尽可能|越)(?:大|长|高)|as (?:long|big|large) as possible|"
                    r"最重|最厚|biggest|largest|longest|highest|tallest|heaviest|thickest|most\b|\bmax", re.IGNORECASE)
 
 
@@ -462,7 +463,8 @@ def _attributes_answer(turn: Turn, name: str, product: dict, asked: list[Attribu
 def _most_of(turn: Turn, name: str, product: dict, asked: list[Attribute], with_named: bool = False) -> Answer | None:
     """The ones in stock at the end of the attribute asked ("书架最高的有多高", "longest garden hose", "变焦倍数最大"), of
     those asked about before, the one talked about or (`with_named`) those the message names ("木头的书架最高的")."""
-    if not (most := MOST.search(turn.text)) or with_named and money.budget(turn.text) is not None:
+    budget = money.budget(turn.text)
+    if not (most := MOST.search(turn.text)) or with_named and budget is not None and re.fullmatch(r"最多|most|max", most[0], re.I):
         return None  # (not "防水的 最多500": a budget)
     variants = list(product["variants"].values())
     known = None if any(w.search(turn.text) for w in ANOTHER.values()) else product["variants"].get(turn.dialogue.variant or "")
@@ -481,6 +483,8 @@ def _most_of(turn: Turn, name: str, product: dict, asked: list[Attribute], with_
                                                                          least=bool(most["least"]))]
         gone = ends[:1] if not any(v["available"] for v in ends) else []
     shown = [known] if known and not now else [v for v in in_stock if fits(v, wanted) == len(wanted)] or in_stock
+    if budget is not None and not known:  # ("一百美金以内 想买根尽量长的浇花水管": the longest within it)
+        shown = [v for v in shown if Decimal(str(v["price"])) <= money.reach(turn.text)]
     if not (picks := _at_the_end(shown, asked, least=bool(most["least"]))):
         return None
     # (several at that end: "平板最小的是几寸的" … "那个有哪些容量的": the 7-inch ones, not the cheapest of them)

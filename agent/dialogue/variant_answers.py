@@ -319,6 +319,9 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
         #                                              there is to buy)
     lines = stock_lines(turn, asked[:MOST_LISTED if open_keys or every else 3])  # ("大号的宠物床有哪些颜色": all of them)
     reply = over + (turn.say("variant_facts", name=name, lines=lines) if asked else turn.say("no_such_variant", name=name))
+    if not asked and (yes_no := next((s for s in re.split(r"(?<=[.!?。！？])\s*", turn.text) if _YES_OR_NO.search(s)), None)):
+        reply = turn.say("it_has_not" if _HAS_ONE.search(yes_no) else "it_is_not") + reply  # ("is there a bigger one
+        #                                                                                    in wood?": no, first)
     reply += other_colour
     if asked and (lead := _yes_no_lead(turn, variants, asked, named_now)):  # "蓝牙音箱防水吗": yes or some, first
         reply = lead + reply
@@ -621,6 +624,8 @@ _JUST_IS_IT = re.compile(r"^\W*(?:and |so |ok,? |hmm+,? )?(?:is|was) (?:it|that|
 # which of two values the one just shown has ("is that the basic kit or the pro one", "那款是基础的还是专业的")
 _WHICH_IS_IT = re.compile(r"^\W*(?:and |so |ok,? |hmm+,? )?(?:is|was) (?:it|that|that one|this one)\b[^?.!]{1,30}\bor\b|"
                           r"^\W*(?:它|那个|这个|那款|这款|那套|这套)是[^，,。？?]{1,10}还是", re.IGNORECASE)
+# whether there is one with it ("有用电池的吗", "有没有白色的"; not "支持HomeKit吗")
+_HAS_ONE = re.compile(r"有(?:没有)?[^，,。？?\s]{0,10}的?(?:吗|么|嘛|\s|$)|有没有", re.IGNORECASE)
 # a yes/no asked of it ("是充电的吗", "is it leather?", "does that one have …")
 _IS_IT = re.compile(r"是[^，,。？?]{1,10}(?:吗|么)|是不是|\b(?:is|has) (?:it|that one|that|this one)\b|\bis the "
                     r"(?:cheaper|pricier|more expensive|dearer) one\b", re.IGNORECASE)  # (not "does it come in black too?")
@@ -661,7 +666,9 @@ def _yes_no_lead(turn: Turn, variants: list[dict], asked: list[dict], named: dic
     having = [v for v in asked if v["available"] and fits(v, named) == len(named)]
     if any(not values <= {"yes", "no"} for values in named.values()):
         # (of the product named in the question, not a follow-up: "那个16G内存的呢 能买吗" asks of the one before)
-        asks = any(_YES_OR_NO.search(s) and named_options(variants, s) for s in re.split(r"(?<=[.!?。！？])\s*", turn.text))
-        return turn.say("it_has") if asks and having and len(named) == 1 and products.products_in(turn.text) else None
+        asks = any(_YES_OR_NO.search(s) and named_options(variants, s) for s in products.CLAUSE_END.split(turn.text))
+        if not (asks and having and len(named) == 1 and products.products_in(turn.text)):
+            return None
+        return turn.say("it_has" if _HAS_ONE.search(turn.text) else "it_is")  # ("有的。", "是的。": "支持HomeKit吗")
     return turn.say("feature_all" if len(having) == len(in_stock) else "feature_some") if having else None
 
