@@ -201,7 +201,8 @@ def _word_across(run: str, start: int, n: int, word: str, known: frozenset[str])
     """The one character typed otherwise than `word` (run[start:start+n] heard as it) makes a common word with the
     character just outside the window."""
     slip, known = next(j for j in range(n) if run[start + j] != word[j]), known | _SHOP_TALK
-    return slip == n - 1 and run[start + n - 1:start + n + 1] in known or slip == 0 and start > 0 and run[start - 1:start + 1] in known
+    after, before = run[start + n - 1:start + n + 1], run[max(start - 1, 0):start + 1]
+    return slip == n - 1 and len(after) == 2 and after in known or slip == 0 and start > 0 and before in known
 
 
 # the shop's own words the everyday lexicon lacks ("保修": warranty)

@@ -243,5 +243,6 @@ async def test_a_product_named_does_not_keep_a_shop_rule_from_its_answer(cache):
                                  ("is the laptop genuine?", "en", "genuine")):
         state = {"text": canonical(text), "language": language, "understanding": {"intent": "product_info", "confidence": 0.95}}
         assert said in ((await nodes.answer_cache(state, deps))["cached_answer"] or "")
-    price = {"text": "手机多少钱", "language": "zh", "understanding": {"intent": "product_info", "confidence": 0.95}}
-    assert (await nodes.answer_cache(price, deps))["cached_answer"] is None
+    for text in ("手机多少钱",):  # (its price)
+        state = {"text": text, "language": "zh", "understanding": {"intent": "product_info", "confidence": 0.95}}
+        assert (await nodes.answer_cache(state, deps))["cached_answer"] is None

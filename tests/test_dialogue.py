@@ -1621,6 +1621,7 @@ def test_a_size_in_words_a_homophone_slip_a_named_product_above_budget_those_two
     assert homophones("有蓝牙因箱吗") == "有蓝牙音箱吗" and homophones("那个只能手表") == "那个智能手表"
     assert homophones("有现货吗") == "有现货吗" and homophones("没有想象中好") == "没有想象中好"  # two characters: words
     assert homophones("笔记本电脑保修多久") == "笔记本电脑保修多久"  # (保修 is a word: no 电脑包 in it)
+    assert homophones("宿舍只有个电磁路 想烧开水") == "宿舍只有个电磁炉 想烧开水"  # (a slip at the end of a run)
     assert products_for("my dad just started biking to work")[0] == "Cycling Helmet"  # "biking": bike
     shirts = Conversation(shop).say("product_info",
                                     canonical("what sizes do the t shirts come in i need a double x l in black"))
