@@ -2439,7 +2439,8 @@ def test_read_in_working_40_yes_or_no_first_the_longest_within_a_budget_and_what
     """Read in working-40 (a fortieth writer's batch, played once unread at 88.6%): "有用电池的吗" names the battery
     ones, with 有的 first, "支持HomeKit吗" 是的 (the clause ends at a space); "darker skin" is dark, "blk" black; "尽量长的"
     asks the longest within the budget; "有没有吹风机啊 急用" asks whether we sell it; "用平板看一会儿就说刺眼" is the
-    tablet he has, not the one wanted; "is there a bigger one in wood?" with none such: No, first."""
+    tablet he has, not the one wanted; "is there a bigger one in wood?" with none such: No, first; "I can't charge it at
+    work … what do you sell that fixes that" is a battery's charge, no payment's."""
     lamp = Conversation(shop, "zh").say("product_info", "台灯有用电池的吗 想放床头 不想拉线")
     assert lamp.startswith("有的。") and "battery" in lamp
     assert Conversation(shop, "zh").say("product_info", "智能温控器支持苹果的HomeKit吗 我家手机平板手表全是苹果的").startswith("是的。")
@@ -2452,6 +2453,9 @@ def test_read_in_working_40_yes_or_no_first_the_longest_within_a_budget_and_what
     reader = Conversation(shop, "zh").say("recommend", "想给我爸买个看书用的东西，他眼睛不太好，用平板看一会儿就说刺眼，想要屏幕"
                                                        "像纸一样的那种。270以内都行。")
     assert "E-Reader" in reader and "Tablet" not in reader
+    assert meant.meant_intent("payment_issue", {}, "my phone keeps dying on my long shifts and I can't charge it at work. "
+                                                   "what do you actually sell that fixes that??", {}) == "recommend"
+    assert meant.meant_intent("payment_issue", {}, "you charged my card twice, what do you do about that?", {}) == "payment_issue"
     clock = Conversation(shop)
     clock.say("product_info", "do you have the wall clock in WOOD or not")
     assert clock.say("product_info", "FINE. is there a bigger one in wood? 10 inches is way too small").startswith("No.")

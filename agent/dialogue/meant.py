@@ -36,6 +36,11 @@ _SAVED = re.compile(r"\bsaved\b|on file|\bbalance\b|\bleft on\b|\bleft in\b|what
                     re.IGNORECASE)
 
 
+# a device's charge, not a payment's ("can't charge it at work", "won't charge", "充不进电")
+_DEVICE_CHARGE = re.compile(r"\b(?:charge|recharge)\s+(?:it|my|the|his|her|them|up)\b|\b(?:won'?t|doesn'?t|can'?t|cannot|not)\s+"
+                            r"charge\b|\bcharging\b|充电|充不进电|没电", re.IGNORECASE)
+
+
 # words of the shop's shipping and return rules
 _POLICY_WORDS = re.compile(r"运费|邮费|包邮|邮寄|发货|快递|配送|物流|退|换货|保修|\b(?:ship\w*|deliver\w*|postage|return\w*|refund\w*|"
                            r"exchange\w*|warrant\w*)\b", re.IGNORECASE)
@@ -157,6 +162,10 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "recommend"  # "he wears a size 10 and needs them waterproof", "要黑色的 最好能定时": narrowed
     if task_of(context).intent == "recommend" and intent not in ORDER_INTENTS and products_for(text):
         return "recommend"  # "她平时喜欢瑜伽" after "a birthday gift for my girlfriend?": the need, narrowed
+    if intent == "payment_issue" and _DEVICE_CHARGE.search(text) and not _MONEY_WORDS.search(text) and WANTS.search(text) \
+            and products_for(text) and not slots.get("order_id") and not reading.ORDER_ID.search(text):
+        return "recommend"  # ("my phone keeps dying … I can't charge it at work. what do you sell that fixes that": a battery's
+        #                     charge, no payment's)
     if intent == "payment_issue" and reading.BROKEN.search(text) and products.products_in(text) and reading.owns(text) \
             and not _MONEY_WORDS.search(text) and not slots.get("order_id"):
         return "complaint"  # "my new phone won't charge": the phone is broken, no payment went wrong
