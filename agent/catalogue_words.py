@@ -134,7 +134,7 @@ def _pinyin_sounds() -> dict[str, str]:
 
 
 # the words a question about our products turns on, typed in pinyin too ("shouji li zui pianyi de 多少钱")
-_ASKING_WORDS = ("最便宜", "便宜", "最贵", "多少钱", "有货", "现货", "有没有", "推荐")
+_ASKING_WORDS = ("最便宜", "便宜", "最贵", "多少钱", "有货", "现货", "有没有", "推荐", "你们")
 
 
 def homophones(text: str) -> str:

@@ -67,7 +67,8 @@ _MEGAPIXELS = re.compile(r"(\d+)\s*万像素")
 _ZOOM = re.compile(r"(\d+)\s*倍(?:变焦|光学变焦)?")
 _CUPS = re.compile(r"(\d+)\s*杯")
 _HOURS = re.compile(r"(\d+)\s*-?\s*(?:个)?(?:小时|hours?\b|hrs?\b)", re.IGNORECASE)  # "续航20小时" → "20 hours"
-_GIGA = re.compile(r"(?<![a-z0-9.])(?![35]\s*g(?![a-z0-9]))(\d+)\s*([gt])(?![a-z0-9])")  # (not "5G", a network)
+_GIGA = re.compile(r"(?<![a-z0-9.])(?![35]\s*g(?![a-z0-9]))(\d+)\s*(?:个\s*)?([gt])(?![a-z0-9])")  # (not "5G", a network;
+#                                                                                               "一百二十八个G": 128GB)
 _SIZED = re.compile(r"^(\d+(?:gb|tb))\s+(ssd|hdd|emmc)$")
 _RANGE = re.compile(r"^(\d+)-(\d+) ([a-z]+)$")  # a range with its unit: "30-50 lbs"
 _ZH_NUMBER = {"一": "1", "两": "2", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
@@ -82,7 +83,7 @@ _POUNDS = re.compile(r"(\d+)\s*(?:到|至|-|~|～|to)\s*(\d+)\s*(?:磅|lbs?\b|po
 _PIECES = re.compile(r"(\d+)\s*件套")  # "三件套" → "3-piece"
 _MM = re.compile(r"(\d+(?:\.\d+)?)\s*(?:毫米|mm)(?![a-z])", re.IGNORECASE)  # "6毫米" → "6mm"
 # a number in Chinese before a unit the catalogue counts in: "六毫米", "十三寸", "一杯份的", "二十小时", "五十五到七十五磅"
-_ZH_COUNT = re.compile(r"(?<![一两二三四五六七八九十百千零点])([一两二三四五六七八九十百千零]{1,7})(?=\s*(?:毫米|毫升|(?<=[百千])片|寸|英寸|吋|个?小时|升|倍|万像素|英尺|杯(?:份|量|装|的)|件套|(?<![大小]一)码|磅|(?:到|至)[一两二三四五六七八九十百千零]{1,7}\s*磅))")
+_ZH_COUNT = re.compile(r"(?<![一两二三四五六七八九十百千零点])([一两二三四五六七八九十百千零]{1,7})(?=\s*(?:毫米|毫升|(?<=[百千])片|寸|英寸|吋|个?小时|升|倍|万像素|英尺|杯(?:份|量|装|的)|件套|(?<![大小]一)码|磅|个?\s*[Gg](?:[Bb]|(?![a-zA-Z]))|(?:到|至)[一两二三四五六七八九十百千零]{1,7}\s*磅))")
 
 
 # a decimal in Chinese before a unit: "一点五升" (1.5 l), "六点五寸"
@@ -319,7 +320,15 @@ def numbers_not_made(variants: list[dict], text: str) -> dict[str, list[str]]:
         out |= {_as_written(m, unit): list(keys[unit]) for m in re.finditer(said, words) if float(m[1] or m[2]) not in numbers
                 and not (unit == "size" and float(m[1] or m[2]) >= 30)  # (a European size: "44码", then "美码10")
                 and not (unit == "gb" and _NETWORK.search(text))}  # ("支持5G吗": the network)
+    letters = {option_value(v["options"][k]) for v in variants for k in v["options"] if k.lower() == "size"}
+    if letters and all(re.fullmatch(r"x*[sml]|x+l|\dxl", x) for x in letters):  # ("I'm a XXL usually": no XXL made)
+        out |= {f"size {size.upper()}": ["size"] for m in _LETTER_SIZE.finditer(text.lower()) if (size := m[1] or m[2]) not in letters}
     return out
+
+
+# a letter size said as one's own or asked ("size XXL", "I'm a XXL", "穿XXL码")
+_LETTER_SIZE = re.compile(r"(?:\bsize\s*|\b(?:i'?m|i am|i wear|(?:he|she) wears|(?:he|she)'?s) an?\s*|穿)"
+                          r"(xxs|xs|s|m|l|xl|xxl|xxxl|2xl|3xl)(?![a-z])|(?<![a-z])(xxs|xs|xl|xxl|xxxl|2xl|3xl)(?=\s*码)")
 
 
 def _as_written(m: re.Match, unit: str) -> str:

@@ -126,6 +126,7 @@ BARE_PRICE = re.compile(r"\W*(?:(?:thank you|thanks|谢谢)\W*)?(?:(?:那|那个
                          r"what(?:'s| is) the price(?: (?:of|on|for) (?:it|that|this)(?: one)?)?)\s*(?:呢|啊|呀|吗)?\W*", re.IGNORECASE)
 # the price of the one just settled on, asked again: "行 就它了 再确认下价格", "the cheaper one就它了，再confirm一下price"
 PRICE_AGAIN = re.compile(r"(?:再|重新)?确认(?:一)?下?(?:价格|价钱|多少钱)|confirm\s*(?:一下)?\s*(?:the\s+)?price|"
+                         r"就(?:要)?(?:那个|这个|它|那款|这款)(?:吧|了)?\W*(?:多少钱|价格是?多少|多少)|"  # ("行，那就那个吧，多少钱？")
                          r"(?:价格|价钱|多少钱|\bprice)\s*再(?:说|确认|报)一?[下遍次]?|"
                          r"多少钱来着|\bwhat was the price again\b|\bprice again\b|"
                          # (the one just shown, asked plainly: "longest garden hose?" … "how much is it")

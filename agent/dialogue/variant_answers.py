@@ -613,7 +613,7 @@ _PRICIER_ONE = re.compile(r"(?<![最更])贵(?:一?点)?的那[个款台把双�
 _CHEAPER_ONE = re.compile(r"(?<![最更])便宜(?:一?点)?的那[个款台把双件只张]|\bthe cheaper one\b", re.IGNORECASE)
 # a question a yes or a no answers ("是充电的吗", "有扶手吗", "is it i7?"; not "which has a backlight?", "leather or mesh?")
 _YES_OR_NO = re.compile(r"^(?!.*(?:还是|\bor\b|哪|\bwhich\b|\bwhat\b)).*(?:[吗么]\W*$|是不是|有没有|^\W*(?:[\w-]+,?\s+){0,4}?(?:is|does|has|do|was|are)\s+"
-                        r"(?:it|that|this|the|any|they|there))", re.IGNORECASE)
+                        r"(?:it|that|this|the|any|they|there|your|you|u)\b)", re.IGNORECASE)
 # one of those shown, picked by a value, then a value asked of it ("the small one. cotton?", "the L one — full zip?")
 _THE_ONE_ASKED = re.compile(r"^\W*(?:ok(?:ay)?,? |so,? |and |hmm+,? )?(?:the|that) ([\w -]{1,15}?) one\s*[.,:;—–-]+\s*"
                             r"(?:is it |does it have |has it got )?([\w -]{1,20}?)\s*\?+\s*$", re.IGNORECASE)
