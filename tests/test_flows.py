@@ -327,5 +327,7 @@ def test_a_need_and_a_policy_question_in_one_message_are_both_answered(stack):
     the FAQ answers each of are answered from it, not sent to the LLM tier."""
     both = Chat(stack["url"]).say("想给孩子买个能动动脑子的东西，５０块以内。对了你们快递一般几天能到？")
     assert "Jigsaw Puzzle" in both["text"] and "3–5 个工作日" in both["text"]
+    paypal = Chat(stack["url"]).say("do u have a bluetooth speaker thats waterproof? going to the beach. also can i pay with paypal")
+    assert "Bluetooth Speaker" in paypal["text"] and "PayPal" in paypal["text"]  # (a question without its question mark)
     faq = Chat(stack["url"]).say("包邮吗？一般几天能到？")
     assert faq["route"] == "cache" and "$35" in faq["text"] and "3–5 个工作日" in faq["text"]

@@ -28,11 +28,11 @@ def questions_in(text: str) -> list[str]:
     window, and do you ship to Canada?", "do you ship to Hong Kong and how long does it take"); one item
     when it asks one."""
     parts = [p.strip(" ,，。") for p in _QUESTION_END.split(text)]
-    return [p for p in parts if len(p) >= 3 and (QUESTION.search(p) or _YES_NO_QUESTION.match(p))] or [text]
+    return [p for p in parts if len(p) >= 3 and (QUESTION.search(p) or YES_NO_QUESTION.match(p))] or [text]
 
 
 # a question asked with "do you / can I / is there…" and no question mark
-_YES_NO_QUESTION = re.compile(r"\W*(?:(?:hi|hey|hello|ok|so|also|and|btw)\W+)*(?:do|does|did|can|could|is|are|will|would|"
+YES_NO_QUESTION = re.compile(r"\W*(?:(?:hi|hey|hello|ok|so|also|and|btw)\W+)*(?:do|does|did|can|could|is|are|will|would|"
                               r"may)\s+(?:you|u|i|we|it|they|there|this|that)\b", re.IGNORECASE)
 
 

@@ -16,6 +16,7 @@ from typing import Callable
 from agent.dialogue import addresses, money, reading
 from agent.dialogue.engine import run_flow
 from agent.dialogue.flows import ORDER_INTENTS
+from agent.dialogue.parts import YES_NO_QUESTION
 from agent.dialogue.routing import names_target
 from agent.seams import Shop
 
@@ -65,7 +66,8 @@ def _faq_part(part: dict) -> bool:
     """A policy question the FAQ may answer: shipping and returns, or a question about paying ("另外你们接受哪些
     payment methods?"; not "refund to my gift card", which is the task's)."""
     return part["intent"] in FAQ_INTENTS or part["intent"] == "payment_issue" and bool(
-        reading.QUESTION.search(part["text"])) and not reading.ORDER_ID.search(part["text"])
+        reading.QUESTION.search(part["text"]) or YES_NO_QUESTION.match(part["text"])) \
+        and not reading.ORDER_ID.search(part["text"])  # ("… also can i pay with paypal")
 
 
 def _only_asks(intent: str, main: str, text: str) -> bool:
