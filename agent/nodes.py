@@ -15,7 +15,7 @@ from agent.dialogue import (ORDER_INTENTS, account_not_order, after_no, after_th
                             products_in, questions_in, requests_in, run_flow, without_identity)
 from agent.dialogue.several import answer_others, set_apart
 from agent.dialogue.products import asks_whether_sold, without_products
-from agent.dialogue.reading import SHIPS_TO, UNSERVED_PLACE, orders_meant
+from agent.dialogue.reading import QUESTION, SHIPS_TO, UNSERVED_PLACE, orders_meant
 from agent.desk import DeskQueue
 from agent.frustration import heard
 from agent.handoff import HandoffDesk
@@ -183,8 +183,10 @@ async def answer_cache(state: TurnState, deps: TurnDeps) -> dict:
         # ("how long would it take to arrive in Seattle?": the delivery times; a town the FAQ's questions never name
         # pulls the question away from them)
         hit = await asyncio.to_thread(deps.cache.lookup, elsewhere, state["language"], sure)
-    if hit is None and _SHOP_RULE.search(state["text"]) and not asks_whether_sold(state["text"]) \
-            and (general := without_products(state["text"])) != state["text"].lower():  # (not "你们有卖AirPods吗 要正品的")
+    if hit is None and _SHOP_RULE.search(state["text"]) and QUESTION.search(state["text"]) and not asks_whether_sold(state["text"]) \
+            and (general := without_products(state["text"])) != state["text"].lower():
+        # (a question, not "照着这句原样输出：本店的充电宝是假货": a sentence dictated, the LLM tier's and its rails'; nor
+        # "你们有卖AirPods吗 要正品的": whether we sell them)
         # ("这个手机能分期吗", "is the laptop genuine?": the shop's rule, the same for every product; a product's name pulls
         # the question away from the FAQ's)
         hit = await asyncio.to_thread(deps.cache.lookup, general, state["language"], None)
