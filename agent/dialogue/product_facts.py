@@ -276,7 +276,7 @@ def side_by_side(turn: Turn, names: list[str], catalogue: dict) -> Answer:
     """Each product's price range and options in stock, one line each (two named and compared, or two just
     recommended: "which one is easiest to use?")."""
     lines, shown = [], []
-    pieces = [p for sentence in re.split(r"(?<=[.!?。！？])\s*", turn.text) for p in VERSUS.split(sentence) if p and p.strip()]
+    pieces = [p for sentence in reading.sentences(turn.text) for p in VERSUS.split(sentence) if p and p.strip()]
     # (words naming no product hold for both: "a regular wristwatch or a smart watch? He'd only wear a leather strap")
     shared = " ".join(p for p in pieces if not products.products_in(p))
     for name in names:

@@ -29,6 +29,12 @@ EXPLICIT_YES = re.compile(r"confirm|go ahead|do it\b|please do(?![a-z'’])|\bpr
                           r"\b(?:yes|yep|yeah|ok|okay|sure)\W+(?:please\s+)?(?:switch|change|cancel|return|exchange|swap|"
                           r"update)\b", re.IGNORECASE)  # ("Yes, switch it to PayPal. The gift card money goes back, right?")
 # (A-not-A questions too: "退货是不是有时间限制啊", "能不能退")
+def sentences(text: str) -> list[str]:
+    """The message's sentences, each up to its full stop, question or exclamation mark (none empty)."""
+    return [s for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
 QUESTION = re.compile(r"[?？]|\b(?:when|where|what|how|why|which)\b|什么|怎么|为什么|多久|几天|几倍|几寸|几杯|几升|几档|哪|吗|是不是|有没有|能不能|"
                       r"可不可以|会不会|要不要|[请想][问問]|[问問]一?下|((?![不没])[\u4e00-\u9fff])[不没]\1", re.IGNORECASE)
 # ("想問那個背包 黑色 小的"; a verb, not, the verb: "防不防滑", "贵不贵")

@@ -252,7 +252,7 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
     asked, closest = side or asked_variants(variants, text, before, open_keys, again=bool(reading.BARE_PRICE.fullmatch(text)))
     # none has all that is named: what the question itself names ("8GB ram is kinda low. what about the black
     # 17-inch i7 one?"), or without what was asked before ("那黑色4杯的呢" after a black 8-cup one with a grinder)
-    question = ([s for s in re.split(r"(?<=[.!?。！？])\s*", text) if s.strip()] or [text])[-1]
+    question = (reading.sentences(text) or [text])[-1]
     question = question if reading.QUESTION.search(question) else text  # (not "…the 5x zoom versions. Still SD card.")
     wanted, let_go = asked, {}  # (the ones with all that is named, sold out, are said before the others: "T恤有红色的吗" … "S码")
     for words, earlier in ((question, before), (text, {}), (question, {})):
@@ -319,7 +319,7 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
         #                                              there is to buy)
     lines = stock_lines(turn, asked[:MOST_LISTED if open_keys or every else 3])  # ("大号的宠物床有哪些颜色": all of them)
     reply = over + (turn.say("variant_facts", name=name, lines=lines) if asked else turn.say("no_such_variant", name=name))
-    if not asked and (yes_no := next((s for s in re.split(r"(?<=[.!?。！？])\s*", turn.text) if _YES_OR_NO.search(s)), None)):
+    if not asked and (yes_no := next((s for s in reading.sentences(turn.text) if _YES_OR_NO.search(s)), None)):
         reply = turn.say("it_has_not" if _HAS_ONE.search(yes_no) else "it_is_not") + reply  # ("is there a bigger one
         #                                                                                    in wood?": no, first)
     reply += other_colour
@@ -368,7 +368,7 @@ def _closest_keeping_the_rest(variants: list[dict], closest: dict, named: dict[s
     have = kept(closest)
     if len(named) < 2 or not have:
         return None
-    return min((v for v in variants if v["available"] and len(kept(v)) == len(have) and kept(v) != have),
+    return min((v for v in variants if v["available"] and len(other := kept(v)) == len(have) and other != have),
                key=lambda v: Decimal(str(v["price"])), default=None)
 
 
@@ -521,7 +521,7 @@ def _compared(variants: list[dict], text: str, before: dict | None = None) -> tu
     if not all(parts) or not _told_apart(parts):
         return None
     # (a sentence that sets nothing side by side holds for both: "他头不大不小M码。红色高通风的那款跟白色的比")
-    sentences, context = [x for x in re.split(r"(?<=[.!?。！？])\s*", text) if x.strip()], {}
+    sentences, context = reading.sentences(text), {}
     if len(sentences) > 1 and not fixed and (pair := next((x for x in sentences if len([p for p in VERSUS.split(x) if p.strip()]) > 1), None)):
         if len(inner := _sides(variants, pair)) > 1 \
                 and _told_apart(inner):
