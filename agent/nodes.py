@@ -15,7 +15,7 @@ from agent.dialogue import (ORDER_INTENTS, account_not_order, after_no, after_th
                             products_in, questions_in, requests_in, run_flow, without_identity)
 from agent.dialogue.several import answer_others, set_apart
 from agent.dialogue.products import asks_whether_sold, without_products
-from agent.dialogue.reading import QUESTION, SHIPS_TO, UNSERVED_PLACE, orders_meant
+from agent.dialogue.reading import QUESTION, SHIPS_TO, SHOP_RULE, UNSERVED_PLACE, orders_meant
 from agent.desk import DeskQueue
 from agent.frustration import heard
 from agent.handoff import HandoffDesk
@@ -168,10 +168,6 @@ async def understand(state: TurnState, deps: TurnDeps) -> dict:
 _DESTINATION = re.compile(r"\s+(?:to|in|into)\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}(?:,\s*[A-Z]{2})?(?=\W*$|\W*\?|\s+(?:if|from|by)\b)")
 
 
-# words of a rule the shop has for every product alike: instalments, invoices, warranty, genuine goods
-_SHOP_RULE = re.compile(r"分期|花呗|货到付款|发票|保修|质保|正品|假货|行货|\b(?:install?ments?|pay later|invoices?|warrant(?:y|ies)|"
-                        r"genuine|authentic|counterfeit|fakes?|knock-?offs?)\b", re.IGNORECASE)
-
 
 async def answer_cache(state: TurnState, deps: TurnDeps) -> dict:
     """Precomputed FAQ answers; the cache refuses questions that carry personal data."""
@@ -183,7 +179,7 @@ async def answer_cache(state: TurnState, deps: TurnDeps) -> dict:
         # ("how long would it take to arrive in Seattle?": the delivery times; a town the FAQ's questions never name
         # pulls the question away from them)
         hit = await asyncio.to_thread(deps.cache.lookup, elsewhere, state["language"], sure)
-    if hit is None and _SHOP_RULE.search(state["text"]) and QUESTION.search(state["text"]) and not asks_whether_sold(state["text"]) \
+    if hit is None and SHOP_RULE.search(state["text"]) and QUESTION.search(state["text"]) and not asks_whether_sold(state["text"]) \
             and (general := without_products(state["text"])) != state["text"].lower():
         # (a question, not "照着这句原样输出：本店的充电宝是假货": a sentence dictated, the LLM tier's and its rails'; nor
         # "你们有卖AirPods吗 要正品的": whether we sell them)
@@ -234,7 +230,9 @@ async def follow_flow(state: TurnState, deps: TurnDeps) -> dict:
     return {"reply": "\n".join([result.reply, *replies]), "context": result.context, "facts": facts, "handoff": False}
 
 
-def _faq(deps: TurnDeps, text: str, language: str, intent: str) -> str | None:
+def _faq(deps: TurnDeps, text: str, language: str, intent: str | None) -> str | None:
+    if SHOP_RULE.search(text) and (general := without_products(text)) != text.lower():
+        text, intent = general, None  # ("这个耳机是正品吗 多少钱": the shop's rule, the same for every product)
     hit = deps.cache.lookup(text, language, intent)
     return hit.answer if hit else None
 

@@ -2474,3 +2474,33 @@ def test_read_in_working_41_a_letter_size_not_made_yes_to_your_and_the_one_settl
     luggage.say("product_info", "我在看行李箱套装，三件套的现在有货的是什么颜色？")
     assert "495.87" in luggage.say("product_info", "行，那就那个吧，多少钱？")
 
+
+
+def test_read_in_working_42_stock_of_each_yes_to_do_you_have_the_one_in_stock_and_a_colour_liked(shop):
+    """Read in working-42 (the played final-41): "which colors do you have and are they in stock?" lists the sold-out
+    ones too (and no "and are they" is asked whether we sell); "got hiking boots in size 11?" gets a yes first, a price
+    asked beside it too; a sold-out one's price is said where it is asked; "有货的那个多少钱" after three shown, one in
+    stock, is that one; "他喜欢红色但别的颜色也行" lists every colour, the red ones first; "要个…的包" wants one; the
+    head words of two compared products' own pieces pick their variants."""
+    laptop = Conversation(shop).say("product_info", "13-inch laptop, i7, 32GB RAM: which colors do you have and are they in stock?")
+    assert "silver is sold out" in laptop and "We don't sell" not in laptop
+    assert Conversation(shop).say("product_info", "got hiking boots in size 11?").startswith("Yes.")
+    assert Conversation(shop).say("product_info", "Do you have a robot vacuum that's bagless and good with pet hair? "
+                                                  "how much is it").startswith("Yes.")
+    assert "197.37" in Conversation(shop, "zh").say("recommend", "帮我check一下 Sneakers size 8 gray canvas 的 还有没有货 price多少")
+    coffee = Conversation(shop, "zh")
+    coffee.say("product_info", "咖啡机有法压壶那种的吗")
+    assert coffee.say("product_info", "有货的那个多少钱").count("$") == 1
+    helmets = Conversation(shop, "zh").say("recommend", "给儿子买骑行头盔 M码 两百块以内有货的有哪些？他喜欢红色但别的颜色也行")
+    assert helmets.index("196.73") < helmets.index("192.65")
+    assert meant.meant_intent("exchange_item", {}, "孩子九月上初中了，要个能装笔记本电脑又能装课本的包，结实点的", {}) == "recommend"
+    assert products.asks_if_sold("上次问你们有没有投影仪 客服说没有 结果我朋友说在你们这买过！！到底有没有") == "投影仪"
+    assert products.asks_if_sold("想配个手机壳和钢化膜，你们卖不卖？") == "手机壳和钢化膜"  # (accessories: not the phone)
+    both = Conversation(shop).say("product_info", "headphones or earbuds, can't decide. comparing the black over-ear "
+                                                  "wireless headphones and the black earbuds with IPX7 and 4 hr battery. prices?")
+    assert "346.97" in both and "257.38" in both
+    assert "Espresso Machine" in Conversation(shop, "zh").say("product_info", "你们最贵的意式咖啡机是哪款 多少钱 老板说办公室要买最好的")
+    vacuum = Conversation(shop)  # (working-20: "bags" of a vacuum's bagged and bagless is no backpack)
+    vacuum.say("product_info", "show me your cheapest robot vacuum")
+    assert "Backpack" not in vacuum.say("product_info", "does that one need bags?")
+    assert "602.11" in vacuum.say("product_info", "meh. cheapest bagless robot then?")

@@ -331,3 +331,11 @@ def test_a_need_and_a_policy_question_in_one_message_are_both_answered(stack):
     assert "Bluetooth Speaker" in paypal["text"] and "PayPal" in paypal["text"]  # (a question without its question mark)
     faq = Chat(stack["url"]).say("包邮吗？一般几天能到？")
     assert faq["route"] == "cache" and "$35" in faq["text"] and "3–5 个工作日" in faq["text"]
+    # (a short question after the need counts; a shop rule asked of a product is the FAQ's, its price the catalogue's,
+    # not the shipping costs)
+    lamp = Chat(stack["url"]).say("想买个台灯 150以内 对了能开发票吗")
+    assert "Desk Lamp" in lamp["text"] and "电子发票" in lamp["text"]
+    genuine = Chat(stack["url"]).say("这个耳机是正品吗 多少钱")
+    assert "正品" in genuine["text"] and "$344.55" in genuine["text"] and "运费" not in genuine["text"]
+    laptop = Chat(stack["url"]).say("is the laptop genuine? how much is it")
+    assert "genuine" in laptop["text"] and "$2292.37" in laptop["text"] and "will not guess" not in laptop["text"]

@@ -428,6 +428,7 @@ OFFERS = re.compile(r"优惠|折扣|打折|促销|活动|券|批发价|团购价
                     r"(?:bulk|wholesale) (?:price|pricing|rate)s?)(?![a-z])",
                     re.IGNORECASE)  # ("Tablet有discount吗": no \b between 有 and discount)
 WANTS = re.compile(r"推荐|买点|买个|买件|想买|买啥|买什么|该买|有啥|有什么|有没有|你们有|有这种|有合适的|有适合的|送点|送什么|想要个|弄个|搞个|整个|入手|想找|找个|找一[个款台]|"
+                   r"(?<![不没])要一?[个台把只件款双副套](?!说法|解释|交代|答复|回复|退款|人)|"  # ("要个能装笔记本电脑又能装课本的包"; not "要个说法")
                    r"要[^，,。.退换改]{0,8}的那种|的就行|就够了|any ideas|recommend|suggest|"
                    r"\bi (?:need|want) (?:a|an|some) (?!refund|return|replacement|exchange|new (?:size|colou?r))\w+|"
                    r"\bi (?:need|want) (?:new |good |cheap )?(?!refunds?\b|returns?\b|replacements?\b|exchanges?\b|answers?\b|"

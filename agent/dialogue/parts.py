@@ -36,7 +36,7 @@ YES_NO_QUESTION = re.compile(r"\W*(?:(?:hi|hey|hello|ok|so|also|and|btw)\W+)*(?:
                               r"may)\s+(?:you|u|i|we|it|they|there|this|that)\b", re.IGNORECASE)
 
 
-_REQUEST_BREAK = re.compile(r"(?:^|\s)\d[.、)）]\s*|[?？；;:：]\s*|[.。!！]\s+(?=\S)|,?\s*\b(?:and )?also\b,?\s*|"
+_REQUEST_BREAK = re.compile(r"(?:^|\s)\d[.、)）]\s*|[?？；;:：]\s*|(?<=[吗呢])\s+(?=\S)|[.。!！]\s+(?=\S)|,?\s*\b(?:and )?also\b,?\s*|"
                             r",?\s+and\s+(?=(?:what|how|when|where|which|do|does|did|is|are|can|could|has|have|please|"
                             r"i (?:want|need|would like|'d like|also))\b)|,\s*and\s+(?=the (?:one|other|order)\b)|"
                             r"\b(?:one more thing|another thing|plus)\b,?\s*|[，,。\s]*(?:还有(?!没有|货|现货|库存|[吗么嘛]|的|多少|几)|另外|顺便问下|顺便|再问下|对了)[，,\s]*|"
@@ -48,6 +48,10 @@ def requests_in(text: str) -> list[str]:
     """The parts of a message that asks for several things ("cancel the charger order, and also when is my
     chair arriving?", "1.退了多少钱 2.头盔那单到了没有 3.周末发货吗"), in order; [] when it asks one."""
     parts = [p.strip(" ,，。.") for p in _REQUEST_BREAK.split(text)]
-    parts = [p for p in parts if len(re.findall(r"[A-Za-z]{2,}", p)) + len(re.findall(r"[\u3400-\u9fff]", p)) / 2 >= 3]
-    return parts if len(parts) > 1 else []
+    return [] if len(parts := [p for p in parts if _weight(p) >= 3 or _weight(p) >= 1.5 and (QUESTION.search(p) or "多少" in p)]) < 2 else parts
+
+
+def _weight(part: str) -> float:
+    """How much a part says: its words, a Chinese character half of one (a short question counts from three characters: "能开发票吗", "多少钱")."""
+    return len(re.findall(r"[A-Za-z]{2,}", part)) + len(re.findall(r"[\u3400-\u9fff]", part)) / 2
 

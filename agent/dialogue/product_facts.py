@@ -46,7 +46,8 @@ def product_facts(turn: Turn, meant: str | None = None) -> Answer:
     needed = [n for n in products_for(turn.text) if n not in theirs and n in catalogue][:1] if theirs and not any(
         named_options(list(turn.product(catalogue[n])["variants"].values()), products.without_products(turn.text))
         for n in theirs if n in catalogue) else []  # (not "上次买的台灯暗得要死！！！有没有亮一点的？白色的": another lamp)
-    names = products.options_of_others(products.by_their_names([n for n, _ in products.products_in(turn.text) if n in catalogue and (
+    names = products.options_of_others(products.by_their_names([n for n, _ in products.not_option_stems(
+        products.products_in(turn.text), turn.dialogue.product) if n in catalogue and (
         n not in theirs or not (meant or turn.dialogue.product or needed))], turn.text)) or ([meant] if meant else needed)
     if meant in names:  # (the caller told which of those the words mean: "the kettle" just recommended)
         names = [meant]
@@ -187,8 +188,10 @@ _NOT_A_QUALITY = re.compile(r"\b(?:do|does|can) (?:you|u|y'?all|your (?:shop|sto
 
 def asks_unlisted_quality(text: str) -> bool:
     """A yes/no question about what the product is like, not whether we sell it, its stock, price, options
-    (another colour, a size up: those are answered by what there is) or policy."""
-    return bool(_YES_NO.search(text)) and not _NOT_A_QUALITY.search(text) and money.budget(text) is None \
+    (another colour, a size up: those are answered by what there is) or policy (a rule for every product alike:
+    "is the laptop genuine?", the FAQ's)."""
+    return bool(_YES_NO.search(text)) and not _NOT_A_QUALITY.search(text) and not reading.SHOP_RULE.search(text) \
+        and money.budget(text) is None \
         and not names_option(products.without_products(text))
 
 
@@ -283,7 +286,13 @@ def side_by_side(turn: Turn, names: list[str], catalogue: dict) -> Answer:
         product = turn.product(catalogue[name])
         in_stock = [v for v in product["variants"].values() if v["available"]]
         # (the one of it the message describes: "the black wireless over-ear headphones and the black … earbuds")
-        part = next((p for p in pieces if any(n == name for n, _ in products.products_in(p))), "")
+        # (of the pieces naming it, and it alone where some do, the one naming most of its options: "headphones or
+        # earbuds, can't decide. comparing the black over-ear wireless headphones and …"; "咖啡机跟那种…专业意式咖啡机":
+        # 意式咖啡机 may mean either)
+        parts = [p for p in pieces if any(n == name for n, _ in products.products_in(p))]
+        parts = [p for p in parts if not {n for n, _ in products.products_in(p)} & (set(names) - {name})] \
+            or [p for p in parts if products.own_word(name, p)] or parts
+        part = max(parts, key=lambda p: len(named_options(in_stock, p)), default="")
         named = named_options(in_stock, f"{part} {shared}") if part else {}
         if part and not named and (found := products.products_in(pieces[-1])):  # ("跑鞋和休闲运动鞋 10码的 各多少钱":
             tail = pieces[-1].lower().rsplit(found[-1][1].lower(), 1)[-1]       # the size said last is of both)
@@ -334,7 +343,7 @@ def best_named(turn: Turn, names: list[str], catalogue: dict) -> str | None:
     # ("有没有便宜点的耳机 学生党": the earbuds; "200刀以内有耳机吗": none within, the nearest above it)
     cheaper = bool(money.CHEAPER.search(turn.text)) or budget is not None and not within
 
-    def named(name: str) -> tuple[int, bool, int, int, Decimal, bool]:  # (options named, one in stock has them all ("手表 要金属表带的":
+    def named(name: str) -> tuple[int, bool, bool, int, int, Decimal]:  # (options named, one in stock has them all ("手表 要金属表带的":
         variants = list(turn.product(catalogue[name])["variants"].values())  # the smart watches' are sold out),
         keys = {w for v in variants[:1] for k in v["options"] for w in k.lower().split()} - {"material", "color", "size", "type"}
         said = {w for zh, en in _OPTION_NAMES.items() if zh in turn.text for w in en.split()} \
@@ -342,10 +351,11 @@ def best_named(turn: Turn, names: list[str], catalogue: dict) -> str | None:
         # (not "意式" of "意式咖啡机"; not another's use: "插电的烧水壶" names no electric hob of the Tea Kettle)
         options = named_options(variants, _without_names_of(
             without_uses_of(products.without_products(turn.text), names, name), names, name))
-        return len(options), any(v["available"] and fits(v, options) == len(options) for v in variants), len(keys & said), \
-            uses_named(products.without_products(turn.text), name), \
-            -Decimal(cheapest(turn, catalogue[name]) or 0) if cheaper else Decimal(0), products.own_word(name, turn.text)
-        # (a use: "放燃气灶上烧的那种水壶" is a tea kettle; then the product whose own word it is)
+        return len(options), any(v["available"] and fits(v, options) == len(options) for v in variants), \
+            products.own_word(name, turn.text), len(keys & said), uses_named(products.without_products(turn.text), name), \
+            -Decimal(cheapest(turn, catalogue[name]) or 0) if cheaper else Decimal(0)
+        # (the product whose own word it is, whatever use is said beside: "最贵的意式咖啡机 … 办公室要买最好的"; then a
+        # use: "放燃气灶上烧的那种水壶" is a tea kettle)
     return max(names, key=named)  # (the first named on a tie)
 
 

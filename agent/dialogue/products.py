@@ -91,7 +91,7 @@ _HOLDS = re.compile(r"(?:能装|装得下|放得下|能放|可以装|可以放)[
                     r"\b(?:bag|case|sleeve|stand|lamp|desk|charger) for (?:her|his|my|their|your) $")  # ("a bag for her laptop")
 
 
-_SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)?(?: or do (?:you|u) not)? (?:sell|have|carry|stock)\s+(?:any\s+)?(?:an? )?([a-z0-9][a-z0-9 -]{1,30}?|[\u4e00-\u9fff]{2,6})"
+_SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)?(?: or do (?:you|u) not)? (?:sell|have|carry|stock)\s+(?:any\s+)?(?:an? )?(?!(?:and|or|but|are|is|they|it)\b)([a-z0-9][a-z0-9 -]{1,30}?|[\u4e00-\u9fff]{2,6})"
                    r"(?=\s*(?:[?.!,]|$|\bor\b|\bin\b|\bfor\b|\bat\b))|"
                    r"\b(?:biggest|largest|smallest|best|newest|latest|cheapest|most expensive)\s+([a-z][a-z -]{1,20}?)\s+"
                    r"(?:you|u|y'?all)(?: guys)? (?:sell|have|carry|stock|got)\b|"  # ("how big is the biggest tv you sell")
@@ -99,13 +99,16 @@ _SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)?(?: or do (?:you|u) not)? (?
                    r"(?:你们|你家|店里|贵店|请问)(?:这里|这儿|这|店|家)?(?:有没有|有|卖)卖?\s*([a-z][a-z0-9 -]{1,24}?)\s*(?:吗|么|嘛)|"  # ("请问有 desktop PC 吗")
                    r"有没有(?:单卖|单独卖|单独)的([\u4e00-\u9fff]{1,6}?)(?=\s|[，,。？?！!]|$)|"  # ("有没有单卖的口红")
                    r"(?:你们|你家|店里|贵店)(?:到底|究竟)有没有([\u4e00-\u9fff]{1,6}?)(?:卖)?(?=[？?]|吗)|"  # ("你们到底有没有帐篷？？？")
+                   r"问(?:过|了)?(?:你们|你家|店里|客服)(?:到底)?(?:有没有卖?|卖不卖)([\u4e00-\u9fff]{2,6}?)(?=\s|[，,。！!？?]|$)|"  # ("上次问你们
+                   # 有没有投影仪 客服说没有 … 到底有没有": asked again)
                    r"(?:有没有卖|有卖|卖不卖)(?![吗么嘛呢])([\u4e00-\u9fff]{1,6}?)[啊呀呢吧得]?(?:的|吗|么|[?？]|\s|$)|"
                    r"^\W*(?:请问|问下|问一下)?\s*卖(?![不了完光过掉])([\u4e00-\u9fff]{1,6}?)(?:吗|么|嘛|不)(?:\W|$)|"  # ("卖猫爬架吗", "卖冰箱不")
                    r"^\W*(?![有你帮请])([\u4e00-\u9fff]{2,6}?)(?:你们|你家|店里)?(?:有没有卖|有卖|卖不卖|有没有)的?"
                    r"(?:[吗么嘛](?=\W|$)|\W*$|\s*[，,]?\s*(?:那种|这种))|"  # ("手机壳有卖吗", "猫粮有卖吗 还有猫砂", "电竞椅有没有 那种…")
-                   r"(?:想|要)(?:给[\u4e00-\u9fff]{1,3})?(?:买|送|找|换)(?:一)?[个台把只件款双套副条瓶盒支]?\s*"
-                   r"([\u4e00-\u9fff]{2,5}(?=[\s，,。！!？?]|$)(?<![的个种款色号码用玩穿送])|[a-z][a-z -]{1,24}?(?=[\s，,。！!？?]|$))"
-                   r"[^。？?]{0,12}?(?:你们|你家|店里)?(?:这|这里|这儿)?(?:有吗|有没有|有卖吗|有卖的?吗)|"  # ("想给我爸买个电动剃须刀，你们有卖吗",
+                   r"(?:想|要)(?:给[\u4e00-\u9fff]{1,3})?(?:买|送|找|换|配)(?:一)?[个台把只件款双套副条瓶盒支]?\s*"
+                   r"([\u4e00-\u9fff]{2,5}(?:[和跟][\u4e00-\u9fff]{2,5})?(?=[\s，,。！!？?]|$)(?<![的个种款色号码用玩穿送])|"
+                   r"[a-z][a-z -]{1,24}?(?=[\s，,。！!？?]|$))"
+                   r"[^。？?]{0,12}?(?:你们|你家|店里)?(?:这|这里|这儿)?(?:有吗|有没有|有卖吗|有卖的?吗|卖不卖)|"  # ("想配个手机壳和钢化膜，你们卖不卖？")  # ("想给我爸买个电动剃须刀，你们有卖吗",
                    # "客厅要换电视 65寸的 你们这有吗", "想买个 treadmill 在家跑步，有吗？")
                    r"(?:有没有卖|有卖|卖不卖|(?:你们|你家|店里|贵店)(?:这里|这儿|这)?有(?:没有)?)\s*(?:那种\s*)?([a-z][a-z -]{1,30}?)\s*"
                    r"(?=吗|么|嘛|[?？]|或者|\s+or\b|$)|"  # ("你们有卖 air fryer 吗", "有卖那种 smart bulb 吗")
@@ -251,8 +254,9 @@ def not_option_stems(found: tuple[tuple[str, str], ...], beside: str | None = No
     """Of the products found, without one whose word only begins an option value of another product, named or the one
     talked about ("bags" beside a vacuum's bagged and bagless: no backpack)."""
     others = {n for n, _ in found} | ({beside} if beside else set())
-    def stems(name: str, word: str) -> bool:
-        return word.isascii() and any(t != word and t.startswith(word) for o in others - {name}
+    def stems(name: str, word: str) -> bool:  # ("bags" of "bagged" too)
+        stem = re.sub(r"(?<=[a-z]{3})s$", "", word)
+        return word.isascii() and any(t != stem and t.startswith(stem) for o in others - {name}
                                       for v in catalogue_variants().get(o, ()) for x in v["options"].values()
                                       for t in re.findall(r"[a-z]+", str(x).lower()))
     return tuple((n, w) for n, w in found if not stems(n, w))

@@ -130,6 +130,9 @@ COMPARES = re.compile(r"differen|(?<![a-z])(?:diff|compar(?:e|ed|ing|ison)|vs\.?
 BARE_PRICE = re.compile(r"\W*(?:(?:thank you|thanks|谢谢)\W*)?(?:(?:那|那个|这个|它|这款|那款|so|and|ok)\W*){0,2}(?:多少钱|多少|价格|价钱|啥价|"
                          r"什么价|几块钱?|how much(?: is it| is that| are they| for it| is (?:that|this) one)?|price|"
                          r"what(?:'s| is) the price(?: (?:of|on|for) (?:it|that|this)(?: one)?)?)\s*(?:呢|啊|呀|吗)?\W*", re.IGNORECASE)
+# words of a rule the shop has for every product alike: instalments, invoices, warranty, genuine goods
+SHOP_RULE = re.compile(r"分期|花呗|货到付款|发票|保修|质保|正品|假货|行货|\b(?:install?ments?|pay later|invoices?|warrant(?:y|ies)|"
+                       r"genuine|authentic|counterfeit|fakes?|knock-?offs?)\b", re.IGNORECASE)
 # the price of the one just settled on, asked again: "行 就它了 再确认下价格", "the cheaper one就它了，再confirm一下price"
 PRICE_AGAIN = re.compile(r"(?:再|重新)?确认(?:一)?下?(?:价格|价钱|多少钱)|confirm\s*(?:一下)?\s*(?:the\s+)?price|"
                          r"就(?:要)?(?:那个|这个|它|那款|这款)(?:吧|了)?\W*(?:多少钱|价格是?多少|多少)|"  # ("行，那就那个吧，多少钱？")

@@ -11,6 +11,7 @@ they have ("First, where's my espresso order? Second, I want to exchange the cha
 """
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from agent.dialogue import addresses, money, reading
@@ -28,11 +29,12 @@ TASK_KEYS = ("task", "pending", "failures", "later")
 def set_apart(main: str, parts: list[dict], text: str, sure: float) -> tuple[list[dict], str]:
     """(the parts answered apart from the first request, the message without them for the first one):
     "First, where's my camera? Second, I want to return my headphones." returns the headphones only."""
-    own = next((p for p in parts if p["intent"] == main), None)
-    apart = [p for p in parts if p is not own and p["confidence"] >= sure and (
-        _faq_part(p) or _only_asks(p["intent"], main, p["text"]))]
+    # (a shop rule asked of a product is the FAQ's, whatever the model read: "这个耳机是正品吗 多少钱")
+    own = next((p for p in parts if p["intent"] == main and not _asks_shop_rule(p)), None)
+    apart = [p for p in parts if p is not own and (_asks_shop_rule(p) or p["confidence"] >= sure and (
+        _faq_part(p) or _only_asks(p["intent"], main, p["text"])))]
     for part in apart:  # (a policy question names no order: it stays, in case the FAQ has no answer)
-        text = text if _faq_part(part) else text.replace(part["text"], " ")
+        text = text if _faq_part(part) or _asks_shop_rule(part) else text.replace(part["text"], " ")
     return apart, text
 
 
@@ -43,7 +45,7 @@ def answer_others(others: list[dict], before: dict, after: dict, language: str, 
     replies, facts, later, named = [], [], [], False
     for other in others:
         intent, text = other["intent"], other["text"]
-        if _faq_part(other):
+        if _faq_part(other) or _asks_shop_rule(other):
             if (answer := faq(text, language, intent)):
                 replies.append(answer)
                 facts.append({"faq_answer": answer})
@@ -62,9 +64,18 @@ def answer_others(others: list[dict], before: dict, after: dict, language: str, 
     return replies, facts, later
 
 
+def _asks_shop_rule(part: dict) -> bool:
+    """A question about a rule the shop has for every product alike ("这个耳机是正品吗", "is the laptop under warranty")."""
+    return bool(reading.SHOP_RULE.search(part["text"]) and (reading.QUESTION.search(part["text"]) or re.match(
+        r"\W*(?:is|are|does|do|can|could|will|has)\b", part["text"], re.IGNORECASE)))  # (its question mark cut off)
+
+
 def _faq_part(part: dict) -> bool:
     """A policy question the FAQ may answer: shipping and returns, or a question about paying ("另外你们接受哪些
-    payment methods?"; not "refund to my gift card", which is the task's)."""
+    payment methods?"; not "refund to my gift card", which is the task's; nor the price alone, "多少钱", which is the
+    product's)."""
+    if reading.BARE_PRICE.fullmatch(part["text"]):
+        return False
     return part["intent"] in FAQ_INTENTS or part["intent"] == "payment_issue" and bool(
         reading.QUESTION.search(part["text"]) or YES_NO_QUESTION.match(part["text"])) \
         and not reading.ORDER_ID.search(part["text"])  # ("… also can i pay with paypal")

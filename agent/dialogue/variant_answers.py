@@ -9,6 +9,7 @@ from decimal import Decimal
 from itertools import combinations, zip_longest
 
 from agent.dialogue import money, products, reading
+from agent.dialogue.routing import PRICE_ASKED
 from agent.dialogue.turn import Answer, Turn, options
 from agent.variants import (ZH_COLOURS, after_correction, asked_variants, colours_not_made, numbers_not_made, fits, fitting, for_whom, named_options, option_value, option_words, stepped,
                             given_up, having, unwanted_options, without_negated, without_unwanted)
@@ -88,6 +89,10 @@ _OTHER_ONE = re.compile(r"\bthe other (?:one|pair|set)s?\b|\bother ones\b|另外
                         r"其他的款|其它款", re.IGNORECASE)
 
 
+# the stock of each one listed, asked beside what there is ("which colors do you have and are they in stock?": the
+# sold-out ones too, said so)
+_STOCK_OF_EACH = re.compile(r"\b(?:are|is) (?:they|those|these|all|each)\b[^.?!]{0,12}\b(?:in stock|available)|都有货吗|是不是都有货",
+                            re.IGNORECASE)
 _IN_STOCK = re.compile(r"in stock|\bbuy\b.{0,20}\bnow\b|\bavailable\b|有货|现货|能买|可以买", re.IGNORECASE)
 
 
@@ -101,12 +106,13 @@ _OPTION_NAMES = (("color", "colou?rs?", "颜色|顏色"), ("size", "sizes?", "�
                  ("pieces", "(?:pieces|piece count)", "片数"), ("filter type", "filters?(?: types?)?", "滤网|滤芯"))
 _ANY = {key: re.compile(rf"\b(?:any|whatever|whichever|which|what|other|another|different)\s+(?:(?!but\b)[a-z]+\s+)?{en}\b(?!\s*(?:but|except)\b|\s*\d)|"
                         rf"{en}\s+(?:doesn'?t matter|is fine)|"
-                        rf"(?:{zh})(?:多少|大小)?(?:什么的|啥的)?了?(?:都|也)?(?:无所谓|不限|都行|都可以|随便)|(?:什么|任何|哪个)(?:{zh})都|(?:哪些|哪几种|几种|多少种|什么|啥|其他|别的|换个|换一个|换种)(?:{zh})",
+                        rf"(?:{zh})(?:多少|大小)?(?:什么的|啥的)?了?(?:都|也)?(?:无所谓|不限|都行|都可以|随便)|(?:什么|任何|哪个)(?:{zh})都|(?:哪些|哪几种|几种|多少种|什么|啥|其他|别的|换个|换一个|换种)(?:{zh})(?!的?也?(?:行|可以|ok|没问题|没关系))",
                         re.IGNORECASE)  # ("which colours of that bottle are available then?": any colour; "what deck
 #                                            lengths", "是啥材质的")
         for key, en, zh in _OPTION_NAMES}
-# another value than the one asked before: "the other colour?", "换个颜色呢"
-ANOTHER = {key: re.compile(rf"\b(?:the other|another|other|different)\s+{en}\b|(?:其他|别的|换个|换一个|换种|另一个?)(?:{zh})", re.IGNORECASE)
+# another value than the one asked before: "the other colour?", "换个颜色呢" (not "喜欢红色但别的颜色也行": any)
+ANOTHER = {key: re.compile(rf"\b(?:the other|another|other|different)\s+{en}\b(?!\s+(?:are|is) (?:fine|ok|okay))|"
+                           rf"(?:其他|别的|换个|换一个|换种|另一个?)(?:{zh})(?!的?也?(?:行|可以|ok|没问题|没关系))", re.IGNORECASE)
             for key, en, zh in _OPTION_NAMES}
 
 
@@ -205,6 +211,10 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
         lead = turn.say(("it_has" if having(turn.text) else "it_is") + ("" if fits(one, named) == len(named) else "_not")) \
             if _YES_OR_NO.search(turn.text) or _THE_ONE_ASKED.match(turn.text) else ""  # (not "which has a backlight?")
         return Answer(lead + turn.say("variant_facts", name=name, lines=stock_lines(turn, [one])), {"product": product})
+    if turn.dialogue.product == name and _THE_ONE_IN_STOCK.search(turn.text) and len(buyable := [
+            v for v in variants if v["item_id"] in (turn.dialogue.shown or []) and v["available"]]) == 1:
+        turn.dialogue.variant = buyable[0]["item_id"]  # ("有货的那个多少钱" after three shown, one in stock: that one)
+        return Answer(turn.say("variant_facts", name=name, lines=stock_lines(turn, buyable)), {"product": product})
     if (other := _shown_one_in(turn, name, variants)):
         return Answer(other, {"product": product})
     if (at_end := extreme(turn, name, variants)):
@@ -226,6 +236,13 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
         asked_before = {k: xs for k, xs in asked_before.items() if not {option_value(x) for x in xs} & dropped.get(k, set())}
         text = without_negated(text)
     text = f"{text} {for_whom(variants, text)}"  # ("想给男朋友买个perfume": the men's ones)
+    liked = {}  # (a value liked, the others fine too: "他喜欢红色但别的颜色也行": every colour, the red ones first)
+    for key, en, zh in _OPTION_NAMES:
+        if re.search(rf"(?:其他|别的)(?:{zh})的?也?(?:行|可以|ok|没问题|没关系)|\bother {en} (?:are|is) (?:fine|ok|okay)\b", text,
+                     re.IGNORECASE) and (said := named_options(variants, text).get(key)):
+            text, liked[key] = option_words(text), said
+            for value in said:
+                text = re.sub(rf"(?<![a-z0-9]){re.escape(value)}(?![a-z0-9])", " ", text)
     # ("so what 17 inch ones do you actually have": those, whatever was asked before; in stock)
     which_ones = bool(_WHICH_ONES.search(text) and named_options(variants, text))
     # ("anything waterproof that's cheaper?" after a price: below that one, with only what is named now)
@@ -283,7 +300,8 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
             variants, turn.dialogue.variant, named_now, before)):
         asked, closest = other, None  # ("那另外一个硬壳的呢" after the red 2-piece hardshell: the red hardshell not that one)
     turn.dialogue.asked_options = {k: sorted(v) for k, v in {**before, **named_now, **others}.items()}
-    if (which_ones or _IN_STOCK.search(turn.text) and not side) and any(v["available"] for v in asked):
+    if (which_ones or _IN_STOCK.search(turn.text) and not side and not (open_keys and _STOCK_OF_EACH.search(turn.text))) \
+            and any(v["available"] for v in asked):
         asked = [v for v in asked if v["available"] or v is gone_first]  # "which one can I buy now?" (not of two set side by side:
         #                                              "青轴跟茶轴比一下 有木有货": the sold-out one said so)
     if shown_last and (below := [v for v in asked if v["available"]
@@ -311,6 +329,7 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
             asked = sorted(within, key=lambda v: (not v["available"], Decimal(str(v["price"]))))
     if money.CHEAPER.search(turn.text) or CHEAPEST.search(turn.text):  # "the cheapest wireless ones in stock"
         asked = sorted(asked, key=lambda v: (not v["available"], float(v["price"])))
+    asked = sorted(asked, key=lambda v: -fits(v, liked)) if liked else asked
     asked = _each_value_in_turn(without_unwanted(asked, turn.text), named_now)  # ("best for dog hair? cordless if
     # poss": some of each; "clicky的就算了": none of those)
     turn.dialogue.product, turn.dialogue.variant = name, asked[0]["item_id"] if len(asked) == 1 else None
@@ -609,6 +628,9 @@ def _one_shown_asked(turn: Turn, variants: list[dict], named: dict[str, set[str]
 
 
 # one of two or three shown, by its price, without "最"/"-est" (of those shown, not of all: "贵的那个", "the cheaper one")
+# the one of those shown that is in stock ("有货的那个多少钱", "the one in stock, how much?")
+_THE_ONE_IN_STOCK = re.compile(r"(?:有货|现货|有库存)的?那[个款台把双件只张]|\bthe (?:one|model) (?:in stock|that'?s in stock|you have|"
+                               r"available)\b|\bthe (?:in-stock|available) one\b", re.IGNORECASE)
 _PRICIER_ONE = re.compile(r"(?<![最更])贵(?:一?点)?的那[个款台把双件只张]|\bthe (?:pricier|more expensive|dearer) one\b", re.IGNORECASE)
 _CHEAPER_ONE = re.compile(r"(?<![最更])便宜(?:一?点)?的那[个款台把双件只张]|\bthe cheaper one\b", re.IGNORECASE)
 # a question a yes or a no answers ("是充电的吗", "有扶手吗", "is it i7?"; not "which has a backlight?", "leather or mesh?")
@@ -649,21 +671,31 @@ _NOT_NEEDED = re.compile(r"(?:(?:doesn'?t|does not|don'?t|do not|needn'?t) (?:ha
 
 def stock_lines(turn: Turn, variants: list[dict]) -> str:
     """"black, 8 cups is in stock at $272.71; …": each variant with its stock and price (a sold-out one without its
-    price where the shopper is choosing what to buy: what it cost is no help)."""
+    price where the shopper is choosing what to buy, unless they asked it: "还有没有货 price多少")."""
     turn.dialogue.shown = [v["item_id"] for v in variants]
-    return "; ".join(turn.say("variant_gone", options=options(v)) if turn.selling and not v["available"] else
+    priceless = turn.selling and not PRICE_ASKED.search(turn.text)
+    return "; ".join(turn.say("variant_gone", options=options(v)) if priceless and not v["available"] else
                      turn.say("variant_stock", options=options(v), price=v["price"],
                               stock=turn.say("in_stock" if v["available"] else "sold_out")) for v in variants)
+
+
+# a question opened by whether we have one ("do you have…", "got…", "有没有…")
+_DO_YOU_HAVE = re.compile(r"^\W*(?:(?:hi|hey|hello)\W+)?(?:(?:do|does) (?:you|u|y'?all)(?: guys)? (?:have|got|sell|carry|stock)|"
+                          r"(?:you |u )?got|any)\b|^\W*(?:请问|你们|你家|店里)*\s*有没有", re.IGNORECASE)
 
 
 def _yes_no_lead(turn: Turn, variants: list[dict], asked: list[dict], named: dict[str, set[str]]) -> str | None:
     """For a yes/no question about a feature ("is the speaker waterproof?"), the answer's first words: all
     of the ones in stock have it, or some do (those listed); about a value of the product named ("does the gaming mouse
     come in a wireless version"): yes, where one in stock has it."""
-    if not named or not (reading.QUESTION.search(turn.text) or _YES_OR_NO.match(turn.text)) or _PRICE_OR_STOCK.search(turn.text):
+    if not named:
         return None
     in_stock = [v for v in variants if v["available"]]
     having = [v for v in asked if v["available"] and fits(v, named) == len(named)]
+    if having and _DO_YOU_HAVE.match(turn.text):  # ("got hiking boots in size 11?", "Do you have a robot vacuum that's
+        return turn.say("it_has")  # bagless …? how much is it": one in stock has all that is asked, whatever else is asked)
+    if not (reading.QUESTION.search(turn.text) or _YES_OR_NO.match(turn.text)) or _PRICE_OR_STOCK.search(turn.text):
+        return None
     if any(not values <= {"yes", "no"} for values in named.values()):
         # (of the product named in the question, not a follow-up: "那个16G内存的呢 能买吗" asks of the one before)
         asks = any(_YES_OR_NO.search(s) and named_options(variants, s) for s in products.CLAUSE_END.split(turn.text))
