@@ -53,7 +53,7 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "pet fur": "pet hair removal", "dog fur": "pet hair removal", "宠物毛": "pet hair removal", "狗毛": "pet hair removal",
                "猫毛": "pet hair removal", "掉毛": "pet hair removal", "hepa滤网": "hepa filter", "hepa": "hepa filter", "无尘袋": "bagless", "免集尘袋": "bagless", "集尘袋": "bagged",
                "hepa过滤": "hepa filter", "谷歌助手": "google assistant", "谷歌": "google assistant",
-               "苹果homekit": "apple homekit", "wooden": "wood", "alexa": "amazon alexa", "homekit": "apple homekit", "google home": "google assistant", "清新": "fresh", "女士": "women", "女款": "women", "女生": "women", "女性": "women",
+               "苹果homekit": "apple homekit", "苹果手机": "apple homekit", "iphone": "apple homekit", "siri": "apple homekit", "wooden": "wood", "alexa": "amazon alexa", "homekit": "apple homekit", "google home": "google assistant", "清新": "fresh", "女士": "women", "女款": "women", "女生": "women", "女性": "women",
                "男士": "men", "男款": "men", "男生": "men", "男性": "men", "中性": "unisex", "木炭": "charcoal", "炭烤": "charcoal", "电烤": "electric", "电的": "electric",
                "便携": "portable", "旋转烤叉": "rotisserie", "旋转烤架": "rotisserie", "烤叉": "rotisserie", "自动倾斜": "auto tilt", "侧炉": "side burner", "全尺寸": "full size", "全键盘": "full size",
                "吸宠物": "pet hair removal", "最亮": "high", "brightest": "high",
@@ -517,11 +517,11 @@ def wants_none(text: str) -> bool:
     return bool(_ZH_NONE.search(text) or _NONE_OF.search(text))
 
 
-_SIZE_LETTERS = {"small": "s", "medium": "m", "large": "l"}
+_SIZE_LETTERS = {"extra small": "xs", "extra large": "xl", "x-large": "xl", "small": "s", "medium": "m", "large": "l"}
 
 
 def _sizes_in_words(variants: list[dict], words: str, found: dict[str, set[str]]) -> None:
-    """"small", "medium", "large" name the size where sizes are written in letters (S, M, L), unless the
+    """"small", "medium", "large", "extra large" name the size where sizes are written in letters (S, M, L, XL), unless the
     words put them with another option's name ("medium ventilation")."""
     size = next((k for v in variants for k in v["options"] if k.lower() == "size"
                  and option_value(v["options"][k]) in ("xs", "s", "m", "l", "xl", "xxl")), None)
@@ -532,6 +532,7 @@ def _sizes_in_words(variants: list[dict], words: str, found: dict[str, set[str]]
         if re.search(rf"(?<![a-z]){word}(?![a-z])", words) and not any(
                 re.search(rf"{word}\s+{re.escape(k.lower())}", words) for k in others):
             found.setdefault(size, set()).add(letter)
+            words = re.sub(rf"(?<![a-z]){word}(?![a-z])", " ", words)  # ("extra large" is no large too)
             for k in others:
                 found[k].discard(word)
                 if not found[k]:

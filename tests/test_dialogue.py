@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from agent.dialogue import check_flows, continues_task, meant, products, run_flow, starts_new_task
+from agent.dialogue import check_flows, continues_task, meant, money, products, run_flow, starts_new_task
 from agent.dialogue.flows import FLOWS
 from agent.dialogue.routing import PRICE_ASKED
 from agent.dialogue.state import Dialogue
@@ -2504,3 +2504,37 @@ def test_read_in_working_42_stock_of_each_yes_to_do_you_have_the_one_in_stock_an
     vacuum.say("product_info", "show me your cheapest robot vacuum")
     assert "Backpack" not in vacuum.say("product_info", "does that one need bags?")
     assert "602.11" in vacuum.say("product_info", "meh. cheapest bagless robot then?")
+    # (working-36: "找不到跑步机…到底有没有" asks whether we sell one; "how much is that one?" after three shown, one in
+    # stock: that one)
+    assert products.asks_if_sold("找了半天都找不到跑步机！！到底有没有？？没有就直说别浪费我时间") == "跑步机"
+    mat = Conversation(shop)
+    mat.say("recommend", "Looking for a yoga mat for my mom, 她膝盖不好 so the thicker the better")
+    assert mat.say("product_info", "ok how much is that one?").count("$") == 1
+    fleece = Conversation(shop).say("product_info", "two of your fleece jackets, both navy, extra large — one with the full "
+                                                    "zip and one with the half zip. the difference in price?")
+    assert "XL, navy, full" in fleece and "XL, navy, half" in fleece  # (working-34: extra large is XL)
+    assert products.only_theirs("Do you sell smart thermostats? It needs to work with Google Assistant, we've got Google "
+                                "speakers in every room") == {"Bluetooth Speaker"}  # (working-37: what they have got)
+    assert meant.meant_intent("complaint", {}, "Hello dear, I wonder whether your shop has those lamps one puts on a writing "
+                                               "desk. My eyes are not what they used to be", {}) == "recommend"
+    case = Conversation(shop, "zh").say("product_info", "我的手机就是在你们家买的，黑色那款，想配个手机壳和钢化膜，你们卖不卖？")
+    assert "没有卖手机壳和钢化膜" in case and "6.5-inch" not in case  # (working-39: the accessory's phone is no answer)
+    # (a product named by its English name is named by its own name: "LED Light Bulb … 想用手机 control": no phone)
+    assert "LED Light Bulb" in Conversation(shop, "zh").say("product_info", "LED Light Bulb 有哪几种 connectivity？想用手机 control 卧室的灯")
+    assert "E-Reader" in Conversation(shop, "zh").say("product_info", "请问有没有Kindle那种专门看电子书的东西？手机看久了眼睛酸")
+    chair = Conversation(shop, "zh")  # ("别的颜色也行": any colour, cheaper than the one in stock shown)
+    chair.say("product_info", "我想问一下那个办公椅有没有红色的有的话多少钱")
+    cheaper = chair.say("product_info", "哎呀有点贵啊有没有便宜一点的别的颜色也行只要是网面的就行")
+    assert "487.67" in cheaper and "544.29" not in cheaper
+    boots = Conversation(shop, "zh").say("recommend", "想给他买一双登山靴当生日礼物。他穿美码10号，最好是防水的。价钱两百五十块上下我都能接受。")
+    assert "253.89" in boots and "251.38" not in boots  # (a budget's 价钱 asks no sold-out one's price)
+    # (some tens, about a hundred, a hundred and some; a wristwatch's name a smart watch's qualifies, its uses decide)
+    assert (money.budget("几十块一百来块的"), money.budget("几十块"), money.budget("一百多块")) == (100, 90, 150)
+    band = Conversation(shop, "zh").say("recommend", "有没有运动手环啊 就测步数心率那种 几十块一百来块的 手表太贵了买不起")
+    assert "Smart Watch" in band and "$10 " not in band
+    purifier = Conversation(shop, "zh")  # (the one in stock, unless another is named: "那中等房间…现在有货的那个呢")
+    purifier.say("recommend", "有没有适合小房间用的空气净化器？十平米左右")
+    purifier.say("product_info", "晚上睡觉开 带夜间模式的那个多少钱")
+    assert "medium, HEPA, night mode" in purifier.say("product_info", "那中等房间带夜间模式、现在有货的那个呢")
+    # (found trying the service: gifts asked for are a need, not the promotions)
+    assert meant.meant_intent("price_promo", {}, "got any gifts for a 5 year old under 50 bucks", {}) == "recommend"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from agent.catalogue_search import NOT_SHOPPING, TWO_WANTS, asks_of_catalogue, products_for
+from agent.catalogue_search import NOT_SHOPPING, TWO_WANTS, asks_of_catalogue, by_meaning, describes_need, products_for
 from agent.catalogue_words import asked_attributes, catalogue_variants
 from agent.dialogue import addresses, money, products, reading
 from agent.dialogue.flows import ORDER_INTENTS
@@ -228,8 +228,10 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             or intent == "return_item" and not reading.owns(text) and not _RETURNS.search(text) and not slots.get("order_id")
             or intent == "exchange_item" and not reading.asks_change(text) and not reading.OWNS.search(text)
             and not _REFUND_WANTED.search(text) and not slots.get("order_id")) and WANTS.search(text) \
-            and not _bought(text) and not products.asks_if_sold(text) and products_for(text) and not NOT_SHOPPING.search(text):
-        return "recommend"  # "想在家workout 但是房子很小 any ideas", "出国玩两周 装东西用的有啥", "宿舍里想烧点开水泡面"
+            and not _bought(text) and not products.asks_if_sold(text) and not NOT_SHOPPING.search(text) \
+            and (products_for(text) or len(by_meaning(text)) == 1 and describes_need(text)):
+        return "recommend"  # "想在家workout 但是房子很小 any ideas", "出国玩两周 装东西用的有啥", "宿舍里想烧点开水泡面" (or one
+        #                     product the catalogue reader finds by meaning alone: "got any gifts for a 5 year old under 50 bucks")
     if intent not in ORDER_INTENTS | {"product_info", "recommend", "price_promo"} and products.products_in(text) \
             and names_option(text) and (PRICE_ASKED.search(text) or STOCK.search(text)) \
             and not reading.OWNS.search(text) and not slots.get("order_id"):
@@ -434,9 +436,11 @@ WANTS = re.compile(r"推荐|买点|买个|买件|想买|买啥|买什么|该买|
                    r"\bi (?:need|want) (?:new |good |cheap )?(?!refunds?\b|returns?\b|replacements?\b|exchanges?\b|answers?\b|"
                    r"details\b|updates?\b|its\b|this\b|thanks\b)[a-z]{3,}s\b|"  # ("I want headphones, I mean earbuds")
                    r"\bsomething\b[^.?!]{0,30}\b(?:to|for|that)\b|\b(?:might|would|could|do) (?:you|u) (?:have|carry|stock) (?:something|anything)\b|"
+                   r"\b(?:wonder(?:ing)?|ask(?:ing)?) (?:if|whether) (?:you|u|your (?:shop|store)|you guys) (?:have|has|sell|sells|carry|carries|stock)\b|"  # ("I
+                   # wonder whether your shop has those lamps one puts on a writing desk")
                    r"what would you get|wh?at (?:\w+ )?(?:have you got|do (?:you|u) (?:\w+ )?(?:have|sell|carry)|can you offer)|\bneeds? an? (?!refund|return|replacement|exchange)\w+|\bneed (?:something|smth|sth|some)\b|"
                    r"\bwhat (?:could|should|do|would) i (?:get|need|buy)\b|有什么能|有啥能|\bneed to keep\b|\bwant to (?:get|buy|find)\b|\bget (?:her|him|them) (?:an? |some)?something\b|"
-                   r"looking for|\blooking at (?:your|the|some)\b|\bgift\b|(?<!\bat )\bpresent\b|\banything\s*\?\s*$|礼物|"
+                   r"looking for|\blooking at (?:your|the|some)\b|\bgifts?\b|(?<!\bat )\bpresent\b|\banything\s*\?\s*$|礼物|"
                    r"送(?:给|他|她)|(?:想|要|打算)送|(?:想|要|打算|准备)(?:给[\u4e00-\u9fff]{1,3})?(?:配|挑|选|准备)一?[个台把只件款双副套]", re.IGNORECASE)
 
 

@@ -83,16 +83,27 @@ def budget(text: str) -> Decimal | None:
     """The most a shopper says they will spend ("budget 200 dollars", "预算300美元左右", "一百以内", "under two
     grand"), if they say; the one said after a correction ("预算500左右……啊不对，最多480": 480)."""
     text = _THOUSANDS.sub("", text)  # ("under $1,000")
-    m = next(filter(None, (_BUDGET.search(_EN_AMOUNT.sub(_en_amount, _ZH_AMOUNT.sub(_zh_amount, words)))
+    m = next(filter(None, (_BUDGET.search(_ROUGH_ZH.sub(_rough_zh, _EN_AMOUNT.sub(_en_amount, _ZH_AMOUNT.sub(
+        _zh_amount, _SOME_TENS.sub("九", words)))))
                            for words in dict.fromkeys((after_correction(text), text)))), None)
     if not m:
         return None
-    upper = _UPPER_END.match(m.string, m.end())  # ("roughly $480-510": up to 510)
-    return Decimal(upper[1] if upper else next(g for g in m.groups() if g))
+    upper = _UPPER_END.match(m.string, m.end())  # ("roughly $480-510": up to 510; "几十块一百来块的": up to 100)
+    said = Decimal(next(g for g in m.groups() if g))
+    return max(said, Decimal(next(g for g in upper.groups() if g))) if upper else said
 
 
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-_UPPER_END = re.compile(r"\s*(?:-|–|~|to|到|至)\s*\$?(\d{2,6})(?!\d|\.\d)(?!\s*-?\s*(?:inch|寸|lbs?\b|kg\b|mm\b|gb\b))", re.IGNORECASE)
+# "几十块", "几百块": some tens or hundreds, as much as nine of them; "一百来块" about a hundred, "两百多块" two hundred and some
+_SOME_TENS = re.compile(r"几(?=[十百千])")
+_ROUGH_ZH = re.compile(r"(?<![\d.])(\d{2,5})([来多])(?=块|元|刀|美元|美金)")
+
+
+def _rough_zh(m: re.Match) -> str:
+    amount = int(m[1])
+    return str(amount + 10 ** (len(m[1]) - 1) // 2 if m[2] == "多" else amount)
+_UPPER_END = re.compile(r"\s*(?:-|–|~|to|到|至)\s*\$?(\d{2,6})(?!\d|\.\d)(?!\s*-?\s*(?:inch|寸|lbs?\b|kg\b|mm\b|gb\b))|"
+                        r"\s*(\d{2,6})(?=\s*(?:块|元|刀|美元|美金))", re.IGNORECASE)
 
 
 # a budget said roughly: "两百出头", "预算300左右", "around $200", "roughly 150", "200ish"

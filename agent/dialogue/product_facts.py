@@ -14,7 +14,7 @@ from agent.dialogue.turn import Answer, Turn, options
 from agent.dialogue.variant_answers import (ANOTHER, CLAUSES, EACH, MOST_LISTED, VERSUS, priced_values, still_minded,
                                            stock_lines, variant_answer)
 from agent.catalogue_search import closest_products, describes_need, products_for, same_head, uses_named, without_uses_of
-from agent.catalogue_words import Attribute, aliases, asked_attributes
+from agent.catalogue_words import Attribute, aliases, asked_attributes, zh_names
 from agent.variants import (asked_variants, fits, fitting, for_whom, named_options, option_value, owner_of_options,
                             stepped, without_unwanted)
 
@@ -60,7 +60,9 @@ def product_facts(turn: Turn, meant: str | None = None) -> Answer:
     name = best_named(turn, names, catalogue)
     if (thing := products.asks_if_sold(turn.text, turn.dialogue.not_sold)):  # "do you sell tents / phone cases?": no, but…
         turn.dialogue.not_sold = thing
-        if name:  # ("do you sell drones? and how much is the cheapest laptop")
+        if name and name not in theirs and name not in {n for n, _ in products.products_in(thing)}:
+            # ("do you sell drones? and how much is the cheapest laptop"; not the phone of "我的手机就是在你们家买的…想配个
+            # 手机壳和钢化膜，你们卖不卖？", the thing's own word)
             answer = _facts_of(turn, catalogue, name)
             return replace(answer, reply=turn.say("not_sold_short", thing=products.as_said(thing, turn.language))
                            + ("" if turn.language == "zh" else " ") + answer.reply)
@@ -343,7 +345,13 @@ def best_named(turn: Turn, names: list[str], catalogue: dict) -> str | None:
     # ("有没有便宜点的耳机 学生党": the earbuds; "200刀以内有耳机吗": none within, the nearest above it)
     cheaper = bool(money.CHEAPER.search(turn.text)) or budget is not None and not within
 
-    def named(name: str) -> tuple[int, bool, bool, int, int, Decimal]:  # (options named, one in stock has them all ("手表 要金属表带的":
+    # (one word for all of them that is one's own name, qualified from another's: "意式咖啡机" of the Espresso Machine, the
+    # Coffee Maker's being 咖啡机; it goes before what the rest of the message says of use. Not "手表" of "手表太贵了 …测步数
+    # 心率", a Wristwatch's name that a smart watch's, 智能手表, qualifies)
+    words = {w for n, w in products.products_in(turn.text) if n in names}
+    qualified = next(iter(words)) if len(words) == 1 else None
+
+    def named(name: str) -> tuple[int, bool, bool, int, int, Decimal, bool]:  # (options named, one in stock has them all ("手表 要金属表带的":
         variants = list(turn.product(catalogue[name])["variants"].values())  # the smart watches' are sold out),
         keys = {w for v in variants[:1] for k in v["options"] for w in k.lower().split()} - {"material", "color", "size", "type"}
         said = {w for zh, en in _OPTION_NAMES.items() if zh in turn.text for w in en.split()} \
@@ -351,11 +359,13 @@ def best_named(turn: Turn, names: list[str], catalogue: dict) -> str | None:
         # (not "意式" of "意式咖啡机"; not another's use: "插电的烧水壶" names no electric hob of the Tea Kettle)
         options = named_options(variants, _without_names_of(
             without_uses_of(products.without_products(turn.text), names, name), names, name))
+        own = products.own_word(name, turn.text)
         return len(options), any(v["available"] and fits(v, options) == len(options) for v in variants), \
-            products.own_word(name, turn.text), len(keys & said), uses_named(products.without_products(turn.text), name), \
-            -Decimal(cheapest(turn, catalogue[name]) or 0) if cheaper else Decimal(0)
+            own and bool(qualified) and any(o != qualified and o in qualified for other in names if other != name
+                                            for o in {zh_names().get(other), other.lower()} - {None}), len(keys & said), uses_named(products.without_products(turn.text), name), \
+            -Decimal(cheapest(turn, catalogue[name]) or 0) if cheaper else Decimal(0), own
         # (the product whose own word it is, whatever use is said beside: "最贵的意式咖啡机 … 办公室要买最好的"; then a
-        # use: "放燃气灶上烧的那种水壶" is a tea kettle)
+        # use: "放燃气灶上烧的那种水壶" is a tea kettle, "Kindle那种专门看电子书的东西？手机看久了眼睛酸" an e-reader)
     return max(names, key=named)  # (the first named on a tie)
 
 

@@ -29,9 +29,9 @@ def _product_names() -> list[tuple[str, tuple[str, ...]]]:
 
 
 def own_word(name: str, text: str) -> bool:
-    """The text names the product by its own Chinese name, not by a word it shares ("意式咖啡机你们最贵的那台": the
-    Espresso Machine, though a Coffee Maker may make espresso too)."""
-    return any(n == name and w == zh_names().get(name) for n, w in products_in(text))
+    """The text names the product by its own name, Chinese or English, not by a word it shares ("意式咖啡机你们最贵的那台":
+    the Espresso Machine, though a Coffee Maker may make espresso too)."""
+    return any(n == name and w in (zh_names().get(name), name.lower()) for n, w in products_in(text))
 
 
 @lru_cache(maxsize=1)
@@ -99,6 +99,8 @@ _SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)?(?: or do (?:you|u) not)? (?
                    r"(?:你们|你家|店里|贵店|请问)(?:这里|这儿|这|店|家)?(?:有没有|有|卖)卖?\s*([a-z][a-z0-9 -]{1,24}?)\s*(?:吗|么|嘛)|"  # ("请问有 desktop PC 吗")
                    r"有没有(?:单卖|单独卖|单独)的([\u4e00-\u9fff]{1,6}?)(?=\s|[，,。？?！!]|$)|"  # ("有没有单卖的口红")
                    r"(?:你们|你家|店里|贵店)(?:到底|究竟)有没有([\u4e00-\u9fff]{1,6}?)(?:卖)?(?=[？?]|吗)|"  # ("你们到底有没有帐篷？？？")
+                   r"(?:找不到|搜不到|没找到|找不着)([\u4e00-\u9fff]{2,6}?)(?=[\s，,。！!？?])[^。]{0,6}?(?:到底|究竟)?(?:有没有|有吗)|"  # ("找了
+                   # 半天都找不到跑步机！！到底有没有？？")
                    r"问(?:过|了)?(?:你们|你家|店里|客服)(?:到底)?(?:有没有卖?|卖不卖)([\u4e00-\u9fff]{2,6}?)(?=\s|[，,。！!？?]|$)|"  # ("上次问你们
                    # 有没有投影仪 客服说没有 … 到底有没有": asked again)
                    r"(?:有没有卖|有卖|卖不卖)(?![吗么嘛呢])([\u4e00-\u9fff]{1,6}?)[啊呀呢吧得]?(?:的|吗|么|[?？]|\s|$)|"
@@ -209,8 +211,12 @@ def only_theirs(text: str) -> set[str]:
 
 _MINE = re.compile(r"\b(?:my|our|his|their|her(?!\s+(?:an?|the|some|one)\b))\s+(?!own\b)(?:old\s+|current\s+)?[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?|我(?:的|家的?)[^\s，,。.;；!！?？的]{1,6}|"
                    r"\b(?:already|still)\s+(?:have|has|got|own)\s+(?:an?\s+|the\s+|one\s+)?[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?|"
+                   r"\b(?:we'?ve got|we have|i'?ve got|i have)\s+(?!to\b|been\b|no\b|not\b)(?:an?\s+|some\s+|two\s+|three\s+|\d+\s+)?"
+                   r"[a-z][a-z-]*(?:\s+[a-z][a-z-]*)?(?=\s+(?:in|at|on|all|every|and|that|which|at home)\b|\s*[,.;!?]|$)|"  # ("we've got
+                   # Google speakers in every room")
                    r"已经有(?:了)?(?:一?[个辆台双把张])?[^\s，,。.;；!！?？的了]{1,6}|[^\s，,。.;；!！?？的]{1,6}(?=(?:我|他|她)?已经有了)|"
-                   r"家里的?[^\s，,。.;；!！?？的是]{1,6}(?=是|用的)|"
+                   r"家里的?[^\s，,。.;；!！?？的是]{1,6}(?=是|用的)|我(?:用|拿|戴)的是[^\s，,。.;；!！?？的]{1,6}|"  # ("我用的是苹果手机")
+                   r"(?<![买要换])(?:手机|电脑|平板)上(?:的|面的?|用)|"  # (what runs on theirs: "跟手机上的语音助手连起来")
                    r"(?<=[趴躺睡坐踩])在?我[^\s，,。.;；!！?？的]{1,4}(?=上)|"  # ("趴我键盘上睡": mine, slept on)
                    # what someone does with every day is theirs ("每天骑自行车上下班", "天天抱着手机")
                    r"(?:每天|天天|每日|经常|平时|整天|成天)(?:都)?(?:在)?(?:骑|用|玩|抱着|拿着|刷|戴着?|开|背着?)着?[^\s，,。.;；!！?？的上]{1,5}|"

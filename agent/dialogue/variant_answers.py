@@ -106,7 +106,7 @@ _OPTION_NAMES = (("color", "colou?rs?", "颜色|顏色"), ("size", "sizes?", "�
                  ("pieces", "(?:pieces|piece count)", "片数"), ("filter type", "filters?(?: types?)?", "滤网|滤芯"))
 _ANY = {key: re.compile(rf"\b(?:any|whatever|whichever|which|what|other|another|different)\s+(?:(?!but\b)[a-z]+\s+)?{en}\b(?!\s*(?:but|except)\b|\s*\d)|"
                         rf"{en}\s+(?:doesn'?t matter|is fine)|"
-                        rf"(?:{zh})(?:多少|大小)?(?:什么的|啥的)?了?(?:都|也)?(?:无所谓|不限|都行|都可以|随便)|(?:什么|任何|哪个)(?:{zh})都|(?:哪些|哪几种|几种|多少种|什么|啥|其他|别的|换个|换一个|换种)(?:{zh})(?!的?也?(?:行|可以|ok|没问题|没关系))",
+                        rf"(?:{zh})(?:多少|大小)?(?:什么的|啥的)?了?(?:都|也)?(?:无所谓|不限|都行|都可以|随便)|(?:什么|任何|哪个)(?:{zh})都|(?:哪些|哪几种|几种|多少种|什么|啥|其他|别的|换个|换一个|换种)(?:{zh})",
                         re.IGNORECASE)  # ("which colours of that bottle are available then?": any colour; "what deck
 #                                            lengths", "是啥材质的")
         for key, en, zh in _OPTION_NAMES}
@@ -211,17 +211,20 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
         lead = turn.say(("it_has" if having(turn.text) else "it_is") + ("" if fits(one, named) == len(named) else "_not")) \
             if _YES_OR_NO.search(turn.text) or _THE_ONE_ASKED.match(turn.text) else ""  # (not "which has a backlight?")
         return Answer(lead + turn.say("variant_facts", name=name, lines=stock_lines(turn, [one])), {"product": product})
-    if turn.dialogue.product == name and _THE_ONE_IN_STOCK.search(turn.text) and len(buyable := [
+    if turn.dialogue.product == name and _THE_ONE_IN_STOCK.search(turn.text) and not named_options(variants, turn.text) \
+            and len(buyable := [
             v for v in variants if v["item_id"] in (turn.dialogue.shown or []) and v["available"]]) == 1:
-        turn.dialogue.variant = buyable[0]["item_id"]  # ("有货的那个多少钱" after three shown, one in stock: that one)
+        turn.dialogue.variant = buyable[0]["item_id"]  # ("有货的那个多少钱" after three shown, one in stock: that one; not
+        #                                             "那中等房间带夜间模式、现在有货的那个呢", another one asked)
         return Answer(turn.say("variant_facts", name=name, lines=stock_lines(turn, buyable)), {"product": product})
     if (other := _shown_one_in(turn, name, variants)):
         return Answer(other, {"product": product})
     if (at_end := extreme(turn, name, variants)):
         return Answer(at_end, {"product": product})
     if (reading.PRICE_AGAIN.search(turn.text) or reading.BARE_PRICE.fullmatch(turn.text)) and turn.dialogue.product == name \
-            and not named_options(variants, turn.text) and (settled := product["variants"].get(turn.dialogue.variant or "")):
-        # ("行 就它了 再确认下价格"; "and what's the price on that" after the cheapest one)
+            and not named_options(variants, turn.text) and (settled := _the_one_shown(turn, variants)):
+        # ("行 就它了 再确认下价格"; "and what's the price on that" after the cheapest one; "ok how much is that one?" after
+        # three shown, one of them in stock)
         return Answer(turn.say("variant_facts", name=name, lines=stock_lines(turn, [settled])), {"product": product})
     asked_before = turn.dialogue.asked_options if turn.dialogue.product == name else {}
     if asked_before and reading.compares_those_two(turn.text) and len(two := [
@@ -246,8 +249,7 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
     # ("so what 17 inch ones do you actually have": those, whatever was asked before; in stock)
     which_ones = bool(_WHICH_ONES.search(text) and named_options(variants, text))
     # ("anything waterproof that's cheaper?" after a price: below that one, with only what is named now)
-    shown_last = next((v for v in variants if v["item_id"] == turn.dialogue.variant), None) \
-        if turn.dialogue.product == name and money.CHEAPER.search(turn.text) else None
+    shown_last = _the_one_shown(turn, variants) if turn.dialogue.product == name and money.CHEAPER.search(turn.text) else None
     before = {} if which_ones or shown_last else still_minded(asked_before, turn.text, variants)
     shown = next((v for v in variants if v["item_id"] == turn.dialogue.variant), None) if turn.dialogue.product == name else None
     if (step := stepped(variants, turn.text, asked_before, shown)):  # "大一号的呢": the next size, the rest kept
@@ -352,7 +354,7 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
     if side and len(asked) == 2:  # ("which one is cheaper, and by how much?": the two prices apart)
         reply += gap(turn, asked)
     # ("有什么材质的? wood的最好": which there are, then the one liked best)
-    if (which := [k for k in variants[0]["options"] if k.lower() in asks_which - open_keys]):
+    if (which := [k for k in variants[0]["options"] if k.lower() in asks_which - open_keys and k not in liked]):
         in_stock = [v for v in variants if v["available"]] or variants
         reply = turn.say("attribute_facts", name=name, lines="; ".join(
             f"{k}: {', '.join(sorted({str(v['options'][k]) for v in in_stock}))}" for k in which)) + " " + reply
@@ -669,11 +671,21 @@ _NOT_NEEDED = re.compile(r"(?:(?:doesn'?t|does not|don'?t|do not|needn'?t) (?:ha
                          r"不(?:一定|用|需要|必)(?:非得?)?(?:要|是)([^\s，,。；;的]{1,6})", re.IGNORECASE)
 
 
+def _the_one_shown(turn: Turn, variants: list[dict]) -> dict | None:
+    """The variant just shown, or the one in stock of those just shown ("ok how much is that one?" after three, two
+    of them sold out)."""
+    if (one := next((v for v in variants if v["item_id"] == turn.dialogue.variant), None)):
+        return one
+    buyable = [v for v in variants if v["item_id"] in (turn.dialogue.shown or []) and v["available"]]
+    return buyable[0] if len(buyable) == 1 else None
+
+
 def stock_lines(turn: Turn, variants: list[dict]) -> str:
     """"black, 8 cups is in stock at $272.71; …": each variant with its stock and price (a sold-out one without its
     price where the shopper is choosing what to buy, unless they asked it: "还有没有货 price多少")."""
     turn.dialogue.shown = [v["item_id"] for v in variants]
-    priceless = turn.selling and not PRICE_ASKED.search(turn.text)
+    priceless = turn.selling and not (PRICE_ASKED.search(turn.text) and money.budget(turn.text) is None)  # (not the
+    #                                                              price of a budget: "价钱两百五十块上下我都能接受")
     return "; ".join(turn.say("variant_gone", options=options(v)) if priceless and not v["available"] else
                      turn.say("variant_stock", options=options(v), price=v["price"],
                               stock=turn.say("in_stock" if v["available"] else "sold_out")) for v in variants)
