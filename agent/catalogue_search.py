@@ -55,16 +55,16 @@ def _uses() -> dict[str, tuple[str, ...]]:
 
 
 def _said(word: str, text: str) -> bool:
-    return bool(re.search(_forms(word), text)) if word.isascii() else word in text
+    return bool(_forms(word).search(text)) if word.isascii() else word in text
 
 
-@lru_cache(maxsize=2048)
-def _forms(word: str) -> str:
+@lru_cache(maxsize=4096)
+def _forms(word: str) -> re.Pattern:
     """A use's word and its inflections: "bike" also as "biking", "bikes"; "jog" as "jogging"; "ride" as "riding"."""
     stem = re.escape(word[:-1]) + "(?:e|es|ed|ing|er)" if word.endswith("e") and len(word) > 3 and " " not in word \
         else re.escape(word) + (f"(?:s|ing|{re.escape(word[-1])}ing)?" if re.search(r"[^aeiou][aeiou][bdgmnpt]$", word)
                                 else "(?:s|ing)?")
-    return rf"(?<![a-z]){stem}(?![a-z])"
+    return re.compile(rf"(?<![a-z]){stem}(?![a-z])")
 
 
 # a use denied ("宿舍没燃气灶只能插电": no gas hob; "we don't have a gas stove")
@@ -77,7 +77,7 @@ def without_uses_of(text: str, others: list[str], name: str) -> str:
     Tea Kettle has no "插电" (the Electric Kettle's use, not its electric hob)."""
     own = set(_uses().get(name, ()))
     for word in {w for other in others if other != name for w in _uses().get(other, ())} - own:
-        text = re.sub(_forms(word), " ", text) if word.isascii() else text.replace(word, " ")
+        text = _forms(word).sub(" ", text) if word.isascii() else text.replace(word, " ")
     return text
 
 

@@ -167,6 +167,11 @@ _DISTANCE = re.compile(r"\b(?:run(?:s|ning)?|ran|jog(?:s|ging)?|rac(?:e|es|ing)|
                        r"\b\d{1,2}\s?%\s?(?:off|discount|cheaper|折扣|优惠)", re.IGNORECASE)  # (nor "80% off": a discount, no size)
 
 
+@lru_cache(maxsize=None)  # (the option words' own: compiled once)
+def _whole_word(word: str) -> re.Pattern:
+    return re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])")
+
+
 @lru_cache(maxsize=1024)  # (asked of the same message by many readers of one turn)
 def option_words(text: str) -> str:
     """The shopper's words as the catalogue writes options: lower case, inches as '17-inch', Chinese
@@ -198,8 +203,8 @@ def option_words(text: str) -> str:
     # longest first: 玫瑰金 before a colour of one character
     for zh in sorted(_ZH_OPTIONS, key=len, reverse=True):
         if zh.isascii():  # an English word for an option: whole words, not one already written in full
-            if not re.search(rf"(?<![a-z]){re.escape(_ZH_OPTIONS[zh])}(?![a-z])", text):
-                text = re.sub(rf"(?<![a-z]){re.escape(zh)}(?![a-z])", f" {_ZH_OPTIONS[zh]} ", text)
+            if not _whole_word(_ZH_OPTIONS[zh]).search(text):
+                text = _whole_word(zh).sub(f" {_ZH_OPTIONS[zh]} ", text)
         elif zh in text:
             text = text.replace(zh, f" {_ZH_OPTIONS[zh]} ")
     text = _ZH_COLOUR.sub(lambda m: f" {ZH_COLOURS[m[1]]} ", text)
@@ -381,6 +386,23 @@ def for_whom(variants: list[dict], text: str) -> str:
     return value if any(fits(v, wanted) == len(wanted) for v in variants) else ""
 
 
+@lru_cache(maxsize=None)  # (one per option value: compiled once, not again each message past re's own cache)
+def _value_pattern(value: str) -> re.Pattern:
+    """How an option value is named in words ("size 11." too; "a 'clicky' one")."""
+    written = re.escape(value).replace("\\-", "[- ]?").replace("\\ ", "[\\s-]*")  # "in ear", "wifi+cellular", "4-cup"
+    if len(value) > 4 and value.endswith("s") and not value.endswith("ss"):
+        written += "?"  # one or many: "the animal one", "10 hour battery", "1.5 liter"
+    if (sized := _SIZED.match(value)):  # "1TB" names "1TB SSD"
+        written = rf"{re.escape(sized[1])}(?:\s*{re.escape(sized[2])})?"
+    elif (ft := re.fullmatch(r"(\d+)\s*ft", value)):  # "100 ft" names "100ft", "6ft" names "6 ft"
+        written = rf"{ft[1]}\s*ft"
+    elif (ml := re.fullmatch(r"(\d+)ml", value)) and int(ml[1]) >= 1000:  # "1l", "一升" name "1000ml"
+        written = rf"(?:{value}|{int(ml[1]) / 1000:g}l)"
+    elif (ranged := _RANGE.match(value)):  # "30-50" or "30 to 50" names "30-50 lbs"
+        written = rf"{ranged[1]}\s*(?:-|to|~)\s*{ranged[2]}(?:\s*{re.escape(ranged[3])}?)?"
+    return re.compile(rf"(?<![a-z0-9.])(?<![a-z0-9]'){written}(?![a-z0-9]|\.\d)")
+
+
 def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
     """{option: the values of it the text names} over these variants' options. A yes/no option is named
     by the attribute it stands for ("要waterproof的": waterproof yes), unless the text negates it."""
@@ -391,18 +413,7 @@ def named_options(variants: list[dict], text: str) -> dict[str, set[str]]:
     for variant in variants:
         for key, value in variant["options"].items():
             value = option_value(value)
-            written = re.escape(value).replace("\\-", "[- ]?").replace("\\ ", "[\\s-]*")  # "in ear", "wifi+cellular", "4-cup"
-            if len(value) > 4 and value.endswith("s") and not value.endswith("ss"):
-                written += "?"  # one or many: "the animal one", "10 hour battery", "1.5 liter"
-            if (sized := _SIZED.match(value)):  # "1TB" names "1TB SSD"
-                written = rf"{re.escape(sized[1])}(?:\s*{re.escape(sized[2])})?"
-            elif (ft := re.fullmatch(r"(\d+)\s*ft", value)):  # "100 ft" names "100ft", "6ft" names "6 ft"
-                written = rf"{ft[1]}\s*ft"
-            elif (ml := re.fullmatch(r"(\d+)ml", value)) and int(ml[1]) >= 1000:  # "1l", "一升" name "1000ml"
-                written = rf"(?:{value}|{int(ml[1]) / 1000:g}l)"
-            elif (ranged := _RANGE.match(value)):  # "30-50" or "30 to 50" names "30-50 lbs"
-                written = rf"{ranged[1]}\s*(?:-|to|~)\s*{ranged[2]}(?:\s*{re.escape(ranged[3])}?)?"
-            if (m := re.search(rf"(?<![a-z0-9.])(?<![a-z0-9]'){written}(?![a-z0-9]|\.\d)", words)):  # "size 11." too; "a 'clicky' one"
+            if (m := _value_pattern(value).search(words)):
                 found.setdefault(key, set()).add(value)
                 spans[key, value] = m.span()
             elif value == "yes" and key.lower() in wanted or value == "no" and key.lower() in negated \

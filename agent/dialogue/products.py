@@ -62,23 +62,28 @@ def products_in(text: str) -> tuple[tuple[str, str], ...]:
     lowered, found, held = LOOK_ALIKES.sub(" ", DEVICE_IN_USE.sub(" ", text.lower())), [], set()
     meanings = _meanings()
     for written, names in _product_names():
-        stem = re.escape(written[:-1]) + "s?" if re.search(r"[a-z][^s]s$", written) and written not in _PLURAL_ONLY \
-            else re.escape(written)  # ("hiking boot"; not "shade" of "shades")
-        pattern = rf"(?<![a-z0-9]){stem}(e?s)?(?![a-z0-9])(?!\s+(?:compartment|sleeve|pocket|section)s?\b)(?!\s*(?:隔层|夹层|仓|槽))" \
-            if written.isascii() \
-            else rf"(?:(?<![放装塞插]){re.escape(written)}|(?<!插){re.escape(written)}(?!的))(?!仓|隔层|槽|款(?!式))"
-        # ("带相机仓的", "尼龙相机款", "黑色大号放电脑的", "with the laptop compartment" backpack: no camera or laptop)
-        if (m := re.search(pattern, lowered)):
+        if (m := (pattern := _name_pattern(written)).search(lowered)):
             # (a product found by a word several may mean, found again by its own: "跑鞋和休闲运动鞋": the 跑鞋 of the
             # Running Shoes, the 运动鞋 of the Sneakers)
             found = [(n, written) if len(names) == 1 and n == names[0] and len(meanings.get(w, ())) > 1 else (n, w)
                      for n, w in found]
             found += [(name, written) for name in names if name not in (n for n, _ in found)]
             held |= set(names) if _HOLDS.search(lowered[:m.start()]) else set()
-            lowered = re.sub(pattern, " ", lowered)
+            lowered = pattern.sub(" ", lowered)
     # ("能装笔记本电脑的双肩包", "a backpack that fits my 15 inch laptop": the backpack is the product; "要能放笔记本电脑
     #的" after backpacks: a compartment, no product)
     return tuple((n, w) for n, w in found if n not in held)
+
+
+@lru_cache(maxsize=None)  # (one per name or alias: compiled once, not again each message past re's own cache)
+def _name_pattern(written: str) -> re.Pattern:
+    """How a product's name or alias is found in a message."""
+    stem = re.escape(written[:-1]) + "s?" if re.search(r"[a-z][^s]s$", written) and written not in _PLURAL_ONLY \
+        else re.escape(written)  # ("hiking boot"; not "shade" of "shades")
+    # ("带相机仓的", "尼龙相机款", "黑色大号放电脑的", "with the laptop compartment" backpack: no camera or laptop)
+    return re.compile(rf"(?<![a-z0-9]){stem}(e?s)?(?![a-z0-9])(?!\s+(?:compartment|sleeve|pocket|section)s?\b)(?!\s*(?:隔层|夹层|仓|槽))"
+                      if written.isascii() else
+                      rf"(?:(?<![放装塞插]){re.escape(written)}|(?<!插){re.escape(written)}(?!的))(?!仓|隔层|槽|款(?!式))")
 
 
 # names whose singular is another word ("an umbrella for some shade": no sunglasses)
