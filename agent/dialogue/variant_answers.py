@@ -249,7 +249,8 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
     # ("so what 17 inch ones do you actually have": those, whatever was asked before; in stock)
     which_ones = bool(_WHICH_ONES.search(text) and named_options(variants, text))
     # ("anything waterproof that's cheaper?" after a price: below that one, with only what is named now)
-    shown_last = _the_one_shown(turn, variants) if turn.dialogue.product == name and money.CHEAPER.search(turn.text) else None
+    shown_last = next((v for v in variants if v["item_id"] == turn.dialogue.variant), None) \
+        if turn.dialogue.product == name and money.CHEAPER.search(turn.text) else None
     before = {} if which_ones or shown_last else still_minded(asked_before, turn.text, variants)
     shown = next((v for v in variants if v["item_id"] == turn.dialogue.variant), None) if turn.dialogue.product == name else None
     if (step := stepped(variants, turn.text, asked_before, shown)):  # "大一号的呢": the next size, the rest kept
