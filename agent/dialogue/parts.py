@@ -48,10 +48,12 @@ def requests_in(text: str) -> list[str]:
     """The parts of a message that asks for several things ("cancel the charger order, and also when is my
     chair arriving?", "1.退了多少钱 2.头盔那单到了没有 3.周末发货吗"), in order; [] when it asks one."""
     parts = [p.strip(" ,，。.") for p in _REQUEST_BREAK.split(text)]
-    return [] if len(parts := [p for p in parts if _weight(p) >= 3 or _weight(p) >= 1.5 and (QUESTION.search(p) or "多少" in p)]) < 2 else parts
+    parts = [p for p in parts if _weight(p) >= 3 or _weight(p) >= 1.5 and (QUESTION.search(p) or "多少" in p)]
+    return parts if len(parts) > 1 else []
 
 
 def _weight(part: str) -> float:
-    """How much a part says: its words, a Chinese character half of one (a short question counts from three characters: "能开发票吗", "多少钱")."""
+    """How much a part says: its words, a Chinese character half of one (a short question counts from three
+    characters: "能开发票吗", "多少钱")."""
     return len(re.findall(r"[A-Za-z]{2,}", part)) + len(re.findall(r"[\u3400-\u9fff]", part)) / 2
 

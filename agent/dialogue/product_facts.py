@@ -360,9 +360,10 @@ def best_named(turn: Turn, names: list[str], catalogue: dict) -> str | None:
         options = named_options(variants, _without_names_of(
             without_uses_of(products.without_products(turn.text), names, name), names, name))
         own = products.own_word(name, turn.text)
+        others_own = {o for other in names if other != name for o in (zh_names().get(other), other.lower()) if o}
         return len(options), any(v["available"] and fits(v, options) == len(options) for v in variants), \
-            own and bool(qualified) and any(o != qualified and o in qualified for other in names if other != name
-                                            for o in {zh_names().get(other), other.lower()} - {None}), len(keys & said), uses_named(products.without_products(turn.text), name), \
+            own and bool(qualified) and any(o != qualified and o in qualified for o in others_own), len(keys & said), \
+            uses_named(products.without_products(turn.text), name), \
             -Decimal(cheapest(turn, catalogue[name]) or 0) if cheaper else Decimal(0), own
         # (the product whose own word it is, whatever use is said beside: "最贵的意式咖啡机 … 办公室要买最好的"; then a
         # use: "放燃气灶上烧的那种水壶" is a tea kettle, "Kindle那种专门看电子书的东西？手机看久了眼睛酸" an e-reader)

@@ -212,11 +212,10 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
             if _YES_OR_NO.search(turn.text) or _THE_ONE_ASKED.match(turn.text) else ""  # (not "which has a backlight?")
         return Answer(lead + turn.say("variant_facts", name=name, lines=stock_lines(turn, [one])), {"product": product})
     if turn.dialogue.product == name and _THE_ONE_IN_STOCK.search(turn.text) and not named_options(variants, turn.text) \
-            and len(buyable := [
-            v for v in variants if v["item_id"] in (turn.dialogue.shown or []) and v["available"]]) == 1:
-        turn.dialogue.variant = buyable[0]["item_id"]  # ("有货的那个多少钱" after three shown, one in stock: that one; not
-        #                                             "那中等房间带夜间模式、现在有货的那个呢", another one asked)
-        return Answer(turn.say("variant_facts", name=name, lines=stock_lines(turn, buyable)), {"product": product})
+            and (one := _the_one_shown(turn, variants)) and one["available"]:
+        turn.dialogue.variant = one["item_id"]  # ("有货的那个多少钱" after three shown, one in stock: that one; not
+        #                                       "那中等房间带夜间模式、现在有货的那个呢", another one asked)
+        return Answer(turn.say("variant_facts", name=name, lines=stock_lines(turn, [one])), {"product": product})
     if (other := _shown_one_in(turn, name, variants)):
         return Answer(other, {"product": product})
     if (at_end := extreme(turn, name, variants)):
@@ -630,10 +629,10 @@ def _one_shown_asked(turn: Turn, variants: list[dict], named: dict[str, set[str]
     return one[0] if len(one := [v for v in shown if fits(v, picked) == len(picked)]) == 1 else None
 
 
-# one of two or three shown, by its price, without "最"/"-est" (of those shown, not of all: "贵的那个", "the cheaper one")
 # the one of those shown that is in stock ("有货的那个多少钱", "the one in stock, how much?")
 _THE_ONE_IN_STOCK = re.compile(r"(?:有货|现货|有库存)的?那[个款台把双件只张]|\bthe (?:one|model) (?:in stock|that'?s in stock|you have|"
                                r"available)\b|\bthe (?:in-stock|available) one\b", re.IGNORECASE)
+# one of two or three shown, by its price, without "最"/"-est" (of those shown, not of all: "贵的那个", "the cheaper one")
 _PRICIER_ONE = re.compile(r"(?<![最更])贵(?:一?点)?的那[个款台把双件只张]|\bthe (?:pricier|more expensive|dearer) one\b", re.IGNORECASE)
 _CHEAPER_ONE = re.compile(r"(?<![最更])便宜(?:一?点)?的那[个款台把双件只张]|\bthe cheaper one\b", re.IGNORECASE)
 # a question a yes or a no answers ("是充电的吗", "有扶手吗", "is it i7?"; not "which has a backlight?", "leather or mesh?")
