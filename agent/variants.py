@@ -540,10 +540,10 @@ def _sizes_in_words(variants: list[dict], words: str, found: dict[str, set[str]]
         return
     for word, letter in _SIZE_LETTERS.items():
         others = [k for k in found if k != size and word in found[k]]
-        if re.search(rf"(?<![a-z]){word}(?![a-z])", words) and not any(
+        if _whole_word(word).search(words) and not any(
                 re.search(rf"{word}\s+{re.escape(k.lower())}", words) for k in others):
             found.setdefault(size, set()).add(letter)
-            words = re.sub(rf"(?<![a-z]){word}(?![a-z])", " ", words)  # ("extra large" is no large too)
+            words = _whole_word(word).sub(" ", words)  # ("extra large" is no large too)
             for k in others:
                 found[k].discard(word)
                 if not found[k]:

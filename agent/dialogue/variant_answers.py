@@ -242,9 +242,7 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
     for key, en, zh in _OPTION_NAMES:
         if re.search(rf"(?:其他|别的)(?:{zh})的?也?(?:行|可以|ok|没问题|没关系)|\bother {en} (?:are|is) (?:fine|ok|okay)\b", text,
                      re.IGNORECASE) and (said := named_options(variants, text).get(key)):
-            text, liked[key] = option_words(text), said
-            for value in said:
-                text = re.sub(rf"(?<![a-z0-9]){re.escape(value)}(?![a-z0-9])", " ", text)
+            text, liked[key] = _without_values(text, said), said
     # ("so what 17 inch ones do you actually have": those, whatever was asked before; in stock)
     which_ones = bool(_WHICH_ONES.search(text) and named_options(variants, text))
     # ("anything waterproof that's cheaper?" after a price: below that one, with only what is named now)
@@ -254,9 +252,7 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
     shown = next((v for v in variants if v["item_id"] == turn.dialogue.variant), None) if turn.dialogue.product == name else None
     if (step := stepped(variants, turn.text, asked_before, shown)):  # "大一号的呢": the next size, the rest kept
         if (said := named_options(variants, text).get(step[0])):  # ("low brightness … is there a brighter one?":
-            text = option_words(text)                               # the brighter one instead of the low one)
-            for value in said:
-                text = re.sub(rf"(?<![a-z0-9]){re.escape(value)}(?![a-z0-9])", " ", text)
+            text = _without_values(text, said)                      # the brighter one instead of the low one)
         before, text = {k: v for k, v in before.items() if k != step[0]}, f"{text} {step[1]}"
     # ("blue is out? which colours then?": every colour, the one named again being the one found missing; not
     # "what colours does it come in, and how much is the black one?")
@@ -669,6 +665,14 @@ def still_minded(asked: dict, text: str, variants: list[dict] | None = None) -> 
 # an option the shopper does not insist on: "doesn't have to be wireless", "不一定要无线的"
 _NOT_NEEDED = re.compile(r"(?:(?:doesn'?t|does not|don'?t|do not|needn'?t) (?:have|need) to be|not necessarily)\s+([\w-]+)|"
                          r"不(?:一定|用|需要|必)(?:非得?)?(?:要|是)([^\s，,。；;的]{1,6})", re.IGNORECASE)
+
+
+def _without_values(text: str, values: set[str]) -> str:
+    """The words as options are written, without these values of one option (named, but no longer a filter)."""
+    text = option_words(text)
+    for value in values:
+        text = re.sub(rf"(?<![a-z0-9]){re.escape(value)}(?![a-z0-9])", " ", text)
+    return text
 
 
 def _the_one_shown(turn: Turn, variants: list[dict]) -> dict | None:
