@@ -34,7 +34,7 @@ USE_WORD = 1.0
 # 的杯子上周也摔碎了 一起帮我看看"): the
 # reader's own odds, without the use words' weight, which would leave one of the two out
 TWO_WANTS = re.compile(r"\bboth\b|两样|\btwo things\b|\bfor each\b|\band (?:something|a|an) (?:to|for)\b|"
-                       r"\balso (?:need|want|looking for|something)\b|还想(?:给[^，,。]{1,3})?配|顺便(?:再)?(?:给[^，,。]{1,3})?(?:配|买)|"
+                       r"\balso (?:need|want|looking for|something)\b|还想(?:给[^，,。]{1,3})?配|还想要(?:一|个)|另外还?(?:想)?要(?:一|个)|顺便(?:再)?(?:给[^，,。]{1,3})?(?:配|买)|"
                        r"再(?:给[^，,。]{1,3})?配(?:个|一个|一)|一起(?:帮我)?(?:看|推荐|买)|\bwhile (?:i'?m|you'?re) at it\b", re.IGNORECASE)
 
 

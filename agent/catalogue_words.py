@@ -281,6 +281,15 @@ def attributes() -> tuple[Attribute, ...]:
                            frozenset(k.lower() for k in spec["keys"])) for spec in table.values())
 
 
+def option_name(key: str, language: str) -> str:
+    """An option's name as a reply in this language writes it: the catalogue's own in English, the label of the
+    attribute it alone answers (or that bears its name) in Chinese ("length": 长度); the catalogue's where none."""
+    if language == "en":
+        return key
+    return next((a.label.get(language, key) for a in attributes()
+                 if a.keys == {key.lower()} or a.label["en"] == key.lower() and key.lower() in a.keys), key)
+
+
 def asked_attributes(text: str) -> list[Attribute]:
     """The attributes a message asks about ("is it waterproof", "续航多久"), data/shop/attributes.yaml."""
     return [a for a in attributes() if a.words.search(text)]

@@ -22,6 +22,7 @@ _NOT_WORDS = re.compile(
     r"|(?<=叫|是)\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?")              # 我叫Mia Chen / 我是Mia
 CHARACTER_WEIGHT = 0.75  # a Chinese character, counted against an English word (a word is 1-2 characters)
 CATALOGUE_WEIGHT = 0.5  # a product or option name in Latin letters, in the first message's weighing
+FEW_CHARACTERS = 4  # Chinese characters around an option or product name that keep an English conversation English
 SWITCH_TO_ENGLISH = 4  # own English words in a message with no Chinese that switch a Chinese conversation
 
 
@@ -30,7 +31,7 @@ SWITCH_TO_ENGLISH = 4  # own English words in a message with no Chinese that swi
 _LOANWORDS = {"hi", "hello", "hey", "ok", "okay", "thx", "thanks", "sorry", "pls", "plz", "please", "yes", "no", "cancel",
               "order", "orders", "refund", "return", "exchange", "email", "mail", "payment", "method", "check", "confirm",
               "update", "change", "address", "tracking", "zip", "paypal", "gift", "card", "item", "items", "size",
-              "color", "colour", "ordered", "by", "mistake", "longer", "needed", "app", "vip", "id"}
+              "color", "colour", "ordered", "by", "mistake", "longer", "needed", "app", "vip", "id", "price", "compare"}
 
 
 def own_words(text: str, loanwords: bool = True) -> tuple[int, int]:
@@ -75,6 +76,8 @@ def conversation_language(text: str, previous: str | None, default: str = "en") 
         # (the shop's words count for nothing beside Chinese unless English grammar holds them: "pls cancel my order")
         zh, en = _weighed(text, *own_words(text, loanwords=bool(_EN_FRAME.search(_NOT_WORDS.sub(" ", text)))))
         return "zh" if cjk and zh >= en else "en"
+    if previous == "en" and 0 < cjk <= FEW_CHARACTERS and _LATIN_WORD.search(_NOT_WORDS.sub(" ", text)):
+        return "en"  # an English writer's few Chinese words around the catalogue's ("那 black 的呢")
     if not cjk or not latin:
         if cjk >= 2:
             return "zh"

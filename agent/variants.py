@@ -17,7 +17,7 @@ from agent.catalogue_words import asked_attributes, catalogue_variants, without_
 ZH_COLOURS = {"黑": "black", "白": "white", "红": "red", "蓝": "blue", "绿": "green", "灰": "grey", "银": "silver",
                "金": "gold", "粉": "pink", "紫": "purple", "黄": "yellow", "棕": "brown"}
 _ZH_COLOUR = re.compile(f"([{''.join(ZH_COLOURS)}])(?=[色的框]|颜色|镜片)")  # ("白颜色的", "黑框绿镜片")
-_ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual", "咖啡色": "brown", "米色": "beige", "米白": "beige", "粉红": "pink", "粉紅": "pink", "藏青": "navy", "玫瑰金": "rose gold", "大号": "large", "大一点": "large", "小一点": "small",
+_ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "自动的": "automatic", "自动款": "automatic", "手动": "manual", "咖啡色": "brown", "米色": "beige", "米白": "beige", "粉红": "pink", "粉紅": "pink", "藏青": "navy", "玫瑰金": "rose gold", "大号": "large", "大一点": "large", "小一点": "small",
                "中号": "medium", "小号": "small", "皮": "leather", "不锈钢": "stainless steel", "玻璃": "glass",
                "塑料": "plastic", "无线": "wireless cordless", "无限的": "wireless cordless", "有线": "wired", "防水": "waterproof", "陶瓷": "ceramic",
                "枫木": "maple", "竹": "bamboo", "图案": "graphic", "纯色": "plain", "定制": "custom", "尼龙": "nylon",
@@ -30,9 +30,9 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "手动": "manual"
                "固定扶手": "fixed", "可调节扶手": "adjustable", "可调扶手": "adjustable", "无扶手": "none", "扶手能调": "adjustable", "扶手可以调": "adjustable",
                "arms can be moved": "adjustable", "arms can move": "adjustable", "arms that move": "adjustable", "adjustable arms": "adjustable",
                "move where my arms rest": "adjustable", "armrests that adjust": "adjustable", "arms that adjust": "adjustable",
-               "标准靠背": "standard", "高靠背": "high-back", "tall backrest": "high-back", "tall back": "high-back", "high backrest": "high-back", "中等亮度": "medium", "中亮度": "medium", "亮度中": "medium", "高亮度": "high", "亮度高": "high", "亮度中等": "medium", "亮度低": "low", "低亮度": "low",
+               "标准靠背": "standard", "高靠背": "high-back", "高背": "high-back", "tall backrest": "high-back", "tall back": "high-back", "high backrest": "high-back", "中等亮度": "medium", "中亮度": "medium", "亮度中": "medium", "高亮度": "high", "亮度高": "high", "亮度中等": "medium", "亮度低": "low", "低亮度": "low",
                "电池供电": "battery", "充电的": "rechargeable", "充电式": "rechargeable", "充电款": "rechargeable", "能充电": "rechargeable", "可以充电": "rechargeable", "插电脑": "usb",
-               "别太亮": "medium low", "不要太亮": "medium low", "不用太亮": "medium low", "不太亮": "medium low", "not too bright": "medium low", "冲电的": "rechargeable", "可充电": "rechargeable", "charge up": "rechargeable", "charges up": "rechargeable", "recharge it": "rechargeable", "干电池": "aa batteries", "用电池": "battery aa batteries", "darker skin": "dark", "darker complexion": "dark", "deeper complexion": "dark", "lighter skin": "light", "fair skin": "light", "blk": "black", "wht": "white", "装电池": "aa batteries", "插电": "ac adapter electric", "a牌": "brand a", "b牌": "brand b", "c牌": "brand c", "品牌a": "brand a", "品牌b": "brand b", "品牌c": "brand c",
+               "别太亮": "medium low", "不要太亮": "medium low", "不用太亮": "medium low", "不太亮": "medium low", "not too bright": "medium low", "冲电的": "rechargeable", "可充电": "rechargeable", "charge up": "rechargeable", "charges up": "rechargeable", "recharge it": "rechargeable", "干电池": "aa batteries", "电池款": "aa batteries", "用电池": "battery aa batteries", "darker skin": "dark", "darker complexion": "dark", "deeper complexion": "dark", "lighter skin": "light", "fair skin": "light", "blk": "black", "wht": "white", "装电池": "aa batteries", "插电": "ac adapter electric", "a牌": "brand a", "b牌": "brand b", "c牌": "brand c", "品牌a": "brand a", "品牌b": "brand b", "品牌c": "brand c",
                "深色": "dark", "浅色": "light", "深肤色": "dark", "深色皮肤": "dark", "浅肤色": "light", "白皙": "light", "皮肤很白": "light", "皮肤白": "light", "皮肤比较白": "light", "皮肤偏白": "light", "肤色偏白": "light", "皮肤偏黑": "dark", "皮肤比较黑": "dark", "肤色偏黑": "dark", "皮肤黑": "dark", "中等肤色": "medium", "动物": "animals", "艺术": "art", "奇幻": "fantasy", "风景": "landscape", "初级": "beginner",
                "入门": "beginner", "新手": "beginner", "简单的": "beginner", "中级": "intermediate", "专家": "expert", "夜间模式": "night mode",
                "静音": "quiet operation", "light sleeper": "quiet operation", "anything loud": "quiet operation", "not loud": "quiet operation", "actual wire": "wired", "smart bulb": "wi-fi bluetooth", "智能灯泡": "wi-fi bluetooth", "with a wire": "wired", "with a cord": "wired", "corded": "wired", "underwater": "ipx7",
@@ -83,7 +83,7 @@ _POUNDS = re.compile(r"(\d+)\s*(?:到|至|-|~|～|to)\s*(\d+)\s*(?:磅|lbs?\b|po
 _PIECES = re.compile(r"(\d+)\s*件套")  # "三件套" → "3-piece"
 _MM = re.compile(r"(\d+(?:\.\d+)?)\s*(?:毫米|mm)(?![a-z])", re.IGNORECASE)  # "6毫米" → "6mm"
 # a number in Chinese before a unit the catalogue counts in: "六毫米", "十三寸", "一杯份的", "二十小时", "五十五到七十五磅"
-_ZH_COUNT = re.compile(r"(?<![一两二三四五六七八九十百千零点])([一两二三四五六七八九十百千零]{1,7})(?=\s*(?:毫米|毫升|(?<=[百千])片|寸|英寸|吋|个?小时|升|倍|万像素|英尺|杯(?:份|量|装|的)|件套|(?<![大小]一)码|磅|个?\s*[Gg](?:[Bb]|(?![a-zA-Z]))|(?:到|至)[一两二三四五六七八九十百千零]{1,7}\s*磅))")
+_ZH_COUNT = re.compile(r"(?<![一两二三四五六七八九十百千零点])([一两二三四五六七八九十百千零]{1,7})(?=\s*(?:毫米|毫升|(?<=[百千])片|寸|英寸|吋|个?小时|升|倍|万像素|英尺|杯(?:份|量|装|的)|件套|(?<![大小]一)码|磅|巴|个?\s*[Gg](?:[Bb]|(?![a-zA-Z]))|(?:到|至)[一两二三四五六七八九十百千零]{1,7}\s*磅))")
 
 
 # a decimal in Chinese before a unit: "一点五升" (1.5 l), "六点五寸"
@@ -107,6 +107,7 @@ _ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
 _FEET = re.compile(r"(\d+(?:\.\d+)?)\s*(?:英尺|尺|feet|foot|-?footers?)(?![a-z])", re.IGNORECASE)  # "5英尺" → "5 ft"
+_BAR = re.compile(r"(\d+)\s*巴")  # "十九巴", "19巴" → "19 bar"
 _LITRE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:升|litres?|liters?)", re.IGNORECASE)  # "1升" → "1l"
 _ML = re.compile(r"(\d+)\s*(?:毫升|ml\b|cc\b)", re.IGNORECASE)  # "1000毫升" → "1000ml"
 # an option spoken ill of, after its word: "Glass ones make me nervous with the grandkids around", "my friend says PVC
@@ -189,6 +190,7 @@ def option_words(text: str) -> str:
     text = _ML.sub(lambda m: f" {m[1]}ml ", text)
     text = _LITRE.sub(lambda m: f" {m[1]}l ", text)
     text = _FEET.sub(lambda m: f" {m[1]} ft ", text)
+    text = _BAR.sub(lambda m: f" {m[1]} bar ", text)
     text = _POUNDS.sub(lambda m: f" {m[1]}-{m[2]} lbs ", text)  # ("30到50磅": 30-50 lbs)
     text = _HOURS.sub(lambda m: f" {m[1]} hours ", text)
     text = _MEGAPIXELS.sub(lambda m: f" {int(m[1]) // 100}mp ", text)
@@ -531,6 +533,11 @@ def wants_none(text: str) -> bool:
 _SIZE_LETTERS = {"extra small": "xs", "extra large": "xl", "x-large": "xl", "small": "s", "medium": "m", "large": "l"}
 
 
+# the size of something else than the thing bought ("I run a small print shop", "a large order")
+_NOT_A_SIZE = re.compile(r"\b(?:small|medium|large)(?:[- ]\w+)?\s+(?:shop|business|store|company|office|team|budget|apartment|"
+                         r"flat|town|order|orders|batch|quantity|quantities|amount)\b", re.IGNORECASE)
+
+
 def _sizes_in_words(variants: list[dict], words: str, found: dict[str, set[str]]) -> None:
     """"small", "medium", "large", "extra large" name the size where sizes are written in letters (S, M, L, XL), unless the
     words put them with another option's name ("medium ventilation")."""
@@ -538,6 +545,7 @@ def _sizes_in_words(variants: list[dict], words: str, found: dict[str, set[str]]
                  and option_value(v["options"][k]) in ("xs", "s", "m", "l", "xl", "xxl")), None)
     if size is None:
         return
+    words = _NOT_A_SIZE.sub(" ", words)
     for word, letter in _SIZE_LETTERS.items():
         others = [k for k in found if k != size and word in found[k]]
         if _whole_word(word).search(words) and not any(

@@ -24,6 +24,8 @@ def test_a_real_switch_is_followed():
     # (an English question about a product: its name counts half beside English grammar)
     assert lang("is the helmet waterproof?", "zh") == "en"
     assert lang("email x@y.com, reason: ordered by mistake", "zh") == "zh" and lang("got it thx", "zh") == "zh"
+    # (an English writer's few Chinese words around an option's name are no switch: working-44)
+    assert lang("那 black 的呢", "en") == "en" and lang("那个 black 的呢", "zh") == "zh"
 
 
 def test_traditional_characters_are_read_in_simplified():
@@ -33,6 +35,7 @@ def test_traditional_characters_are_read_in_simplified():
 
 
 def test_a_first_message_in_both_is_read_by_its_grammar():
+    assert lang("compare一下 Pet Bed large memory foam grey和beige的 price", None) == "zh"  # (working-43: shop words)
     assert lang("hi 我要cancel order #W1068289", None) == "zh"
     assert lang("hello 我要改order W1046662 的shipping address, email a.b@example.com", None) == "zh"
     assert lang("pls cancel my order W2579604, 不想要了 too much stuff", None) == "en"

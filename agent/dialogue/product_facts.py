@@ -14,7 +14,7 @@ from agent.dialogue.turn import Answer, Turn, options
 from agent.dialogue.variant_answers import (ANOTHER, CLAUSES, EACH, MOST_LISTED, VERSUS, priced_values, still_minded,
                                            stock_lines, variant_answer)
 from agent.catalogue_search import closest_products, describes_need, products_for, same_head, uses_named, without_uses_of
-from agent.catalogue_words import Attribute, aliases, asked_attributes, zh_names
+from agent.catalogue_words import Attribute, aliases, asked_attributes, option_name, zh_names
 from agent.variants import (asked_variants, fits, fitting, for_whom, named_options, option_value, owner_of_options,
                             stepped, without_unwanted)
 
@@ -68,6 +68,11 @@ def product_facts(turn: Turn, meant: str | None = None) -> Answer:
                            + ("" if turn.language == "zh" else " ") + answer.reply)
         near = list(dict.fromkeys([*same_head(thing), *(products_for(turn.text) or closest_products(thing))]))  # ("折叠伞":
         #                                                                       the patio umbrella first, another kind)
+        rest = " ".join(x for x in reading.sentences(turn.text) if thing.lower() not in x.lower())
+        if reading.QUESTION.search(rest) and (asked := products_for(rest)):
+            # ("do you sell printers? If not, no worries, what kitchen stuff DO you sell?": those the kitchen's for)
+            used = sorted((n for n in catalogue if uses_named(rest, n, people=False)), key=lambda n: n not in asked)
+            near = used or asked
         return turn.answer("not_sold", {"products": near}, thing=products.as_said(thing, turn.language), lines="; ".join(
             turn.say("recommend_line", name=n, price=price) for n in near[:3] if (price := cheapest(turn, catalogue[n]))))
     return _facts_of(turn, catalogue, name)
@@ -461,13 +466,22 @@ def _attributes_answer(turn: Turn, name: str, product: dict, asked: list[Attribu
     # ("带蜂窝网络的" … "哪个容量大": the options asked about before still hold, unless no longer minded)
     asked_before = {k: set(v) for k, v in still_minded(turn.dialogue.asked_options, turn.text).items()}
     shown = [known] if known else [v for v in in_stock if fits(v, asked_before) == len(asked_before)] or in_stock
+    if known and reading.WHICH_MORE.search(turn.text) and len(turn.dialogue.earlier) == 1 \
+            and (before := product["variants"].get(turn.dialogue.earlier[0])) and before is not known:
+        # ("which one has more RAM" after the black one, then the silver one: both, the one with more first)
+        keys = [k for k in known["options"] if k.lower() in asked[0].keys]
+        pair = sorted([before, known], key=lambda v: -(_number(v, set(asked[0].keys)) or 0))
+        if keys:
+            turn.dialogue.shown = [v["item_id"] for v in pair]
+            return turn.answer("attribute_facts", {"product": product}, name=name, lines="; ".join(
+                f"{options(v)} ({option_name(keys[0], turn.language)}: {v['options'][keys[0]]}, ${v['price']})" for v in pair))
     if (answer := _most_of(turn, name, product, asked)):
         return answer
     lines, missing, said = [], [], set()
     for attribute in asked:
         keys = [k for k in variants[0]["options"] if k.lower() in attribute.keys]
         missing += [attribute.label[turn.language]] if not keys else []
-        lines += [f"{k}: {priced_values(shown, k, priced=known is None)}"  # (each option once: "how big … a litre")
+        lines += [f"{option_name(k, turn.language)}: {priced_values(shown, k, priced=known is None)}"  # (each option once: "how big … a litre")
                   + ("" if known or asked_before else _sold_out_values(turn, variants, k)) for k in keys if k not in said]
         said |= set(keys)
     label = f"{name} ({options(known)})" if known else name

@@ -135,12 +135,18 @@ SHOP_RULE = re.compile(r"分期|花呗|货到付款|发票|保修|质保|正品|
                        r"genuine|authentic|counterfeit|fakes?|knock-?offs?)\b", re.IGNORECASE)
 # the price of the one just settled on, asked again: "行 就它了 再确认下价格", "the cheaper one就它了，再confirm一下price"
 PRICE_AGAIN = re.compile(r"(?:再|重新)?确认(?:一)?下?(?:价格|价钱|多少钱)|confirm\s*(?:一下)?\s*(?:the\s+)?price|"
-                         r"就(?:要)?(?:那个|这个|它|那款|这款)(?:吧|了)?\W*(?:多少钱|价格是?多少|多少)|"  # ("行，那就那个吧，多少钱？")
+                         r"就(?:要)?(?:刚才的?|之前的?)?(?:那个|这个|它|那款|这款)(?:吧|了)?\W*(?:多少钱|价格是?多少|多少)|"  # ("行，那就那个吧，多少钱？")
                          r"(?:价格|价钱|多少钱|\bprice)\s*再(?:说|确认|报)一?[下遍次]?|"
                          r"多少钱来着|\bwhat was the price again\b|\bprice again\b|"
                          # (the one just shown, asked plainly: "longest garden hose?" … "how much is it")
                          r"^\W*(?:and |so |ok,? )?(?:how much (?:is|was|does|would) (?:it|that|that one|this one)(?: be| cost)?|"
                          r"what(?:'s| is) (?:the|its) price|(?:那|这)?(?:个|款|把|台)?它?(?:要|卖)?多少钱(?:啊|呀|呢)?)\W*$", re.IGNORECASE)
+# the one shown before the last ones ("好吧 那就刚才那个 多少钱" after cheaper ones were shown)
+EARLIER = re.compile(r"(?:刚才|之前|前面|一开始)(?:的|说的|推荐的|那)?(?:那个|那款|那台|那把|那件|那套|那双)|"
+                     r"the (?:earlier|previous|other) one\b|\bthe one (?:from )?before\b", re.IGNORECASE)
+# which of the two talked about has more of something ("which one has more RAM", "哪个内存更大")
+WHICH_MORE = re.compile(r"\bwhich (?:one |of (?:the|them|those) (?:two )?)?(?:has|have|gets?|comes? with) (?:more|bigger|larger|longer|the (?:most|biggest|largest|longest))\b|"
+                        r"哪(?:个|款|台)[\u4e00-\u9fff]{0,4}?更(?:大|多|长|高)", re.IGNORECASE)
 # a better one of something they have, not an order's exchange: "现在这把椅子太硬了 … 想换把好一点的"
 UPGRADE = re.compile(r"换(?:一)?(?:把|台|个|张|双|款|件|只|套|部)?(?:好一?点|好些|更好|新的|新(?=[\u4e00-\u9fff]{1,5}(?:$|[\s,，。!！?？])))|"
                      r"\b(?:upgrade|replace (?:my|our) old)\b", re.IGNORECASE)  # ("想换个新手机")

@@ -30,8 +30,10 @@ def can_close(intent: str | None, text: str, context: dict | None = None) -> boo
             or context.get("slots", {}).get("product")  # talked about, recommended, or named before
         return bool(products.asks_if_sold(text, context.get("not_sold"))) or bool(shown) and bool(
             reading.OPTION_WORDS.search(option_words(text)) or names_option(text) or asked_attributes(text)) \
-            or not shown and bool(owner_of_options(text) or names_option(without_attributes(text)) and products_for(text))
-        # ("anything that works with Apple HomeKit?"; "I run marathons, need new shoes size 10, black ones?")
+            or not shown and bool(owner_of_options(text) or names_option(without_attributes(text)) and products_for(text)
+                                  or asked_attributes(text) and len(products_for(text)) == 1)
+        # ("anything that works with Apple HomeKit?"; "I run marathons, need new shoes size 10, black ones?"; "花园里浇水
+        # 用的管子，都有多长的？": the one product the words describe)
     return intent in FLOW_INTENTS
 
 

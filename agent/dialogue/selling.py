@@ -13,7 +13,8 @@ from agent.dialogue.state import Offer, Task
 from agent.dialogue.turn import Answer, Turn, options
 from agent.dialogue.product_facts import (MOST, best_named, cheapest, kin_named, fitting_shown, having_asked,
                                           product_facts, side_by_side, side_words)
-from agent.dialogue.variant_answers import CHEAPER_ONE, CHEAPEST, DEARER_ONE, DEAREST, EACH, extreme, variant_answer
+from agent.dialogue.variant_answers import (CHEAPER_ONE, CHEAPEST, DEARER_ONE, DEAREST, EACH, MOST_LISTED, WHICH_ONES, extreme,
+                                            variant_answer)
 from agent.catalogue_search import NOT_SHOPPING, TWO_WANTS, by_meaning, describes_need, products_for, uses_named
 from agent.catalogue_words import asked_attributes
 from agent.variants import (asks_option, fitting, having, named_options, owner_of_options, owner_of_several_options,
@@ -253,7 +254,8 @@ def _in_stock(turn: Turn, task: Task, name: str, product_id: str) -> tuple[str, 
         over = turn.say("nothing_within", budget=budget) + " "  # "a tablet under 300": none; the cheapest, said so
     kept = without_unwanted(in_stock, turn.text)  # "水杯别是玻璃的": no glass ones; "大一点的": the large ones first
     fit = fitting(kept, turn.text)
-    in_stock = (fit or kept)[:3]
+    # (every one within a budget where they ask which there are: "500以内的行李箱有哪些")
+    in_stock = (fit or kept)[:MOST_LISTED if budget is not None and not over and WHICH_ONES.search(turn.text) else 3]
     lines = [turn.say("variant_line", options=options(v), price=v["price"]) for v in in_stock]
     reply = over + (turn.say("recommend_variants", name=name, lines="; ".join(lines)) if lines else
                     turn.say("cheapest_shown" if below is not None else "out_of_stock", name=name))

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 log = logging.getLogger(__name__)
 DIALOGUE_KEYS = ("user_id", "task", "pending", "offer", "offers", "accepted_offers", "failures", "product", "variant",
-                 "said_identity", "asked_options", "traced", "done", "shown", "not_sold")
+                 "said_identity", "asked_options", "traced", "done", "shown", "earlier", "not_sold")
 
 
 class Task(BaseModel):
@@ -75,6 +75,7 @@ class Dialogue(BaseModel):
     traced: list[str] = Field(default_factory=list)  # delivered orders said never to have come: a trace offered
     done: str | None = None           # the order a change was just made to (this turn's, or the last one's)
     shown: list[str] = Field(default_factory=list)  # the variants (item ids) of the product talked about last listed
+    earlier: list[str] = Field(default_factory=list)  # the variants listed before those ("那就刚才那个", "which one has more RAM")
     not_sold: str | None = None       # the thing last said not sold ("帐篷"): "那防潮垫呢" next asks the same
 
     @classmethod

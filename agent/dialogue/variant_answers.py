@@ -8,6 +8,7 @@ from dataclasses import replace
 from decimal import Decimal
 from itertools import combinations, zip_longest
 
+from agent.catalogue_words import option_name
 from agent.dialogue import money, products, reading
 from agent.dialogue.routing import PRICE_ASKED
 from agent.dialogue.turn import Answer, Turn, options
@@ -24,7 +25,7 @@ VERSUS = re.compile(r"\bvs\.?|\bversus\b|\b(?:option|choice) (?:b|2|two)\b|\bcom
 
 
 # (of two or a few just shown, the cheaper is the cheapest: "就便宜的那个吧 多少钱来着", "the cheaper one then")
-CHEAPEST = re.compile(r"cheapest|lowest[- ]price[ds]?|least expensive|most affordable|最便宜|最低价|最实惠|价格最低|(?<![最更])便宜(?:一?点)?的那[个款台把双件只张]|"
+CHEAPEST = re.compile(r"cheapest|lowest[- ](?:unit[- ])?price[ds]?|least expensive|most affordable|最便宜|最低价|最实惠|价格最低|(?<![最更])便宜(?:一?点)?的那[个款台把双件只张]|"
                       r"(?:\bthe |^\W*)cheaper(?: one(?![a-z])| of (?:those|these|them|the (?:two|three|ones)|both)\b)", re.IGNORECASE)
 
 
@@ -96,7 +97,7 @@ _STOCK_OF_EACH = re.compile(r"\b(?:are|is) (?:they|those|these|all|each)\b[^.?!]
 _IN_STOCK = re.compile(r"in stock|\bbuy\b.{0,20}\bnow\b|\bavailable\b|有货|现货|能买|可以买", re.IGNORECASE)
 
 
-_WHICH_ONES = re.compile(r"\b(?:what|which) (?:[\w-]+ ){0,3}ones\b|\bwhat (?:[\w-]+ ){0,3}do you (?:actually |really )?have\b|"
+WHICH_ONES = re.compile(r"\b(?:what|which) (?:[\w-]+ ){0,3}ones\b|\bwhat (?:[\w-]+ ){0,3}do you (?:actually |really )?have\b|"
                          r"有哪(?:些|几款|几种)|都有哪|有什么(?:款|型号)", re.IGNORECASE)
 
 
@@ -153,7 +154,7 @@ def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None 
     if answer is None:  # (only what it is not made in named: the values of those options there are)
         in_stock = [v for v in variants if v["available"]] or variants
         answer = Answer(turn.say("attribute_facts", name=name, lines="; ".join(
-            f"{k}: {priced_values(in_stock, k, priced=True)}" for k in in_stock[0]["options"]
+            f"{option_name(k, turn.language)}: {priced_values(in_stock, k, priced=True)}" for k in in_stock[0]["options"]
             if "colo" in k.lower() and colours or any(k in keys for keys in numbers.values()))), {"product": product})
     missing = [f"{_ZH_COLOUR_NAMES[c]}（{c}）" if turn.language != "en" and c in _ZH_COLOUR_NAMES else c for c in colours]
     missing += [_UNITS.sub(lambda m: m[1] + _UNIT_WRITTEN[m[2]], n) for n in numbers]  # ("64GB", not "64gb")
@@ -244,7 +245,7 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
                      re.IGNORECASE) and (said := named_options(variants, text).get(key)):
             text, liked[key] = _without_values(text, said), said
     # ("so what 17 inch ones do you actually have": those, whatever was asked before; in stock)
-    which_ones = bool(_WHICH_ONES.search(text) and named_options(variants, text))
+    which_ones = bool(WHICH_ONES.search(text) and named_options(variants, text))
     # ("anything waterproof that's cheaper?" after a price: below that one, with only what is named now)
     shown_last = next((v for v in variants if v["item_id"] == turn.dialogue.variant), None) \
         if turn.dialogue.product == name and money.CHEAPER.search(turn.text) else None
@@ -289,6 +290,11 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
                 and (rest := [v for v in pool if str(v["options"].get(key, "")).lower() not in before_values]):
             rest = sorted(rest, key=lambda v: not v["available"])
             asked, others[key] = rest, {str(v["options"][key]).lower() for v in rest if key in v["options"]}
+            # (the one named in this message, sold out, said first: "黑色M码到底什么时候能买？…黑色其他码有没有")
+            named = {**others_named, key: named_now.get(key, set())}
+            if not asked_before.get(key) and named[key] and (gone := [v for v in variants if fits(v, named) == len(named)]) \
+                    and not any(v["available"] for v in gone):
+                asked, gone_first = [gone[0], *rest], gone[0]
     if not (asked or closest):
         return None
     if step and closest and option_value(closest["options"].get(step[0], "")) != step[1]:  # ("厚一点的 六毫米的粉色":
@@ -353,7 +359,7 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
     if (which := [k for k in variants[0]["options"] if k.lower() in asks_which - open_keys and k not in liked]):
         in_stock = [v for v in variants if v["available"]] or variants
         reply = turn.say("attribute_facts", name=name, lines="; ".join(
-            f"{k}: {', '.join(sorted({str(v['options'][k]) for v in in_stock}))}" for k in which)) + " " + reply
+            f"{option_name(k, turn.language)}: {', '.join(sorted({str(v['options'][k]) for v in in_stock}))}" for k in which)) + " " + reply
     if closest and _OTHERWISE.search(turn.text):  # "没有的话其他颜色同款多少钱": every one in stock that comes closest
         named = {**before, **named_now}
         in_stock = [v for v in variants if v["available"]]
@@ -371,7 +377,8 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
                 -fits(v, named), -sum(v["options"].get(k) == x for k, x in target.items()), Decimal(str(v["price"]))),
                 default=closest)  # (nearest to the one asked: "银色金属表带的…不是皮的" after a silver metal AMOLED one)
         reply += turn.say("closest_in_stock", options=options(closest), price=closest["price"])
-        if (other := _closest_keeping_the_rest(variants, closest, {**before, **named_now})):
+        if (other := _closest_keeping_the_rest(variants, closest, {**before, **named_now})
+                or _closest_keeping_the_first(variants, closest, named_now, turn.text)):
             reply += turn.say("closest_in_stock_or", options=options(other), price=other["price"])
     return Answer(reply, {"product": product})
 
@@ -387,6 +394,21 @@ def _closest_keeping_the_rest(variants: list[dict], closest: dict, named: dict[s
         return None
     return min((v for v in variants if v["available"] and len(other := kept(v)) == len(have) and other != have),
                key=lambda v: Decimal(str(v["price"])), default=None)
+
+
+def _closest_keeping_the_first(variants: list[dict], closest: dict, named: dict[str, set[str]], text: str) -> dict | None:
+    """Where the closest in stock lets go of the option named first, the one the question opens with ("Grill有gas的吗?
+    size要large, 带rotisserie的": the electric large rotisserie one keeps two of three, a gas one keeps what was asked
+    first), the one in stock that keeps it and most of the rest, cheapest first; None where the closest keeps it."""
+    words = option_words(text)
+    places = {k: min(i for x in values if (i := words.find(x)) >= 0) for k, values in named.items()
+              if any(x in words for x in values)}
+    if len(places) < 2:
+        return None
+    if option_value(closest["options"].get(first := min(places, key=places.get), "")) in named[first]:
+        return None
+    return min((v for v in variants if v["available"] and option_value(v["options"].get(first, "")) in named[first]),
+               key=lambda v: (-fits(v, named), Decimal(str(v["price"]))), default=None)
 
 
 def gap(turn: Turn, two: list[dict]) -> str:
@@ -605,9 +627,10 @@ def _one_shown_asked(turn: Turn, variants: list[dict], named: dict[str, set[str]
     """One of those just shown, picked by what sets it apart or by its price, and asked whether it has a part or
     a value ("那个红色的呢，有扶手吗" after three chairs, "贵的那个是充电的吗" after three toothbrushes): that one,
     whatever it has, not another that has it."""
-    if _JUST_IS_IT.match(turn.text) and (it := next((v for v in variants if v["item_id"] == turn.dialogue.variant), None)):
-        return it  # ("is it i7?" after the cheapest laptop)
     shown = [v for v in variants if v["item_id"] in (turn.dialogue.shown or [])]
+    if _JUST_IS_IT.match(turn.text) and (it := next((v for v in variants if v["item_id"] == turn.dialogue.variant), None)
+                                         or (shown[0] if len(shown) == 1 else None)):
+        return it  # ("is it i7?" after the cheapest laptop; "那个waterproof吗" after the one 5K camera in stock)
     if len(shown) > 1 and _WHICH_IS_IT.match(turn.text) and len(buyable := [v for v in shown if v["available"]]) == 1:
         return buyable[0]  # ("is that the basic kit or the pro one" after three shown, one in stock: that one)
     if len(shown) < 2 or not reading.QUESTION.search(turn.text):
@@ -640,7 +663,10 @@ _THE_ONE_ASKED = re.compile(r"^\W*(?:ok(?:ay)?,? |so,? |and |hmm+,? )?(?:the|tha
 # a value asked of the one just shown, and nothing else ("is it i7?", "那个是白色的吗"; not "is it in stock in black?")
 _JUST_IS_IT = re.compile(r"^\W*(?:and |so |ok,? |hmm+,? )?(?:is|was) (?:it|that|that one|this one)\b(?!.*\b(?:in stock|available|"
                          r"come|comes|cheaper|cheapest|or)\b)[^?.!]{1,30}\?*\s*$|"  # (not "is that leather or mesh")
-                         r"^\W*(?:它|那个|这个|那款|这款|那台|这台|那把|这把)?是[^，,。？?]{1,10}(?:的)?(?:吗|么)\W*$", re.IGNORECASE)
+                         r"^\W*(?:(?:does|has) (?:it|that|that one|this one) (?:have|got)\b(?!.*\bor\b)[^?.!]{1,30}\?*\s*$)|"  # ("does it have armrests?")
+                         r"^\W*(?:它|那个|这个|那款|这款|那台|这台|那把|这把)?是[^，,。？?]{1,10}(?:的)?(?:吗|么)\W*$|"
+                         r"^\W*(?:它|那个|这个|那款|这款|那台|这台|那把|这把)(?!.*(?:能买|有货|现货|多少|价格|买得到))(?:有|带)?[^，,。？?还呢\s]{1,10}(?:吗|么)\W*$",
+                         re.IGNORECASE)  # ("那个有扶手吗")
 # which of two values the one just shown has ("is that the basic kit or the pro one", "那款是基础的还是专业的")
 _WHICH_IS_IT = re.compile(r"^\W*(?:and |so |ok,? |hmm+,? )?(?:is|was) (?:it|that|that one|this one)\b[^?.!]{1,30}\bor\b|"
                           r"^\W*(?:它|那个|这个|那款|这款|那套|这套)是[^，,。？?]{1,10}还是", re.IGNORECASE)
@@ -678,6 +704,9 @@ def _without_values(text: str, values: set[str]) -> str:
 def _the_one_shown(turn: Turn, variants: list[dict]) -> dict | None:
     """The variant just shown, or the one in stock of those just shown ("ok how much is that one?" after three, two
     of them sold out)."""
+    if reading.EARLIER.search(turn.text) and len(before := [v for v in variants if v["item_id"] in turn.dialogue.earlier
+                                                             and (v["available"] or len(turn.dialogue.earlier) == 1)]) == 1:
+        return before[0]  # ("好吧 那就刚才那个 多少钱" after cheaper ones: the one in stock shown before them)
     if (one := next((v for v in variants if v["item_id"] == turn.dialogue.variant), None)):
         return one
     buyable = [v for v in variants if v["item_id"] in (turn.dialogue.shown or []) and v["available"]]
@@ -687,7 +716,8 @@ def _the_one_shown(turn: Turn, variants: list[dict]) -> dict | None:
 def stock_lines(turn: Turn, variants: list[dict]) -> str:
     """"black, 8 cups is in stock at $272.71; …": each variant with its stock and price (a sold-out one without its
     price where the shopper is choosing what to buy, unless they asked it: "还有没有货 price多少")."""
-    turn.dialogue.shown = [v["item_id"] for v in variants]
+    if (now := [v["item_id"] for v in variants]) != turn.dialogue.shown:
+        turn.dialogue.earlier, turn.dialogue.shown = turn.dialogue.shown, now
     priceless = turn.selling and not (PRICE_ASKED.search(turn.text) and money.budget(turn.text) is None)  # (not the
     #                                                              price of a budget: "价钱两百五十块上下我都能接受")
     return "; ".join(turn.say("variant_gone", options=options(v)) if priceless and not v["available"] else
