@@ -69,13 +69,19 @@ def product_facts(turn: Turn, meant: str | None = None) -> Answer:
         near = list(dict.fromkeys([*same_head(thing), *(products_for(turn.text) or closest_products(thing))]))  # ("折叠伞":
         #                                                                       the patio umbrella first, another kind)
         rest = " ".join(x for x in reading.sentences(turn.text) if thing.lower() not in x.lower())
-        if reading.QUESTION.search(rest) and (asked := products_for(rest)):
-            # ("do you sell printers? If not, no worries, what kitchen stuff DO you sell?": those the kitchen's for)
-            used = sorted((n for n in catalogue if uses_named(rest, n, people=False)), key=lambda n: n not in asked)
-            near = used or asked
+        if _WHAT_ELSE.search(rest) and (asked := products_for(rest)):
+            # ("do you sell printers? If not, no worries, what kitchen stuff DO you sell?": those the kitchen is for,
+            # those most of its use words name; not "yes or no, i'm not reading another paragraph")
+            used = {n: count for n in catalogue if (count := uses_named(rest, n, people=False))}
+            near = sorted((n for n in used if used[n] == max(used.values())), key=lambda n: n not in asked) or asked
         return turn.answer("not_sold", {"products": near}, thing=products.as_said(thing, turn.language), lines="; ".join(
             turn.say("recommend_line", name=n, price=price) for n in near[:3] if (price := cheapest(turn, catalogue[n]))))
     return _facts_of(turn, catalogue, name)
+
+
+# what else the shop has, asked beside a thing it may not sell ("If not, what have you got for working out at home?")
+_WHAT_ELSE = re.compile(r"\bwhat (?:[\w-]+ ){0,3}(?:do|have|can) (?:you|u|y'?all)(?: guys)? (?:got|have|sell|carry|offer)\b|"
+                        r"\bwhat(?:'ve| have) (?:you|u) got\b|有什么|有哪些|卖什么|有啥", re.IGNORECASE)
 
 
 # an either/or asked of the one just shown ("is that one digital or does it have hands", "那个是指针的还是数字的")
