@@ -31,7 +31,7 @@ SWITCH_TO_ENGLISH = 4  # own English words in a message with no Chinese that swi
 _LOANWORDS = {"hi", "hello", "hey", "ok", "okay", "thx", "thanks", "sorry", "pls", "plz", "please", "yes", "no", "cancel",
               "order", "orders", "refund", "return", "exchange", "email", "mail", "payment", "method", "check", "confirm",
               "update", "change", "address", "tracking", "zip", "paypal", "gift", "card", "item", "items", "size",
-              "color", "colour", "ordered", "by", "mistake", "longer", "needed", "app", "vip", "id", "price", "compare"}
+              "color", "colour", "ordered", "by", "mistake", "longer", "needed", "app", "vip", "id", "compare"}
 
 
 def own_words(text: str, loanwords: bool = True) -> tuple[int, int]:

@@ -202,7 +202,10 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
 
 def _first_by_options(turn: Turn, catalogue: dict) -> str | None:
     """The product that fits the need best where the message names its options and none of the next two's ("around
-    500ml. NOT glass": the water bottle; not a perfume for "男生" when a helmet fits a boy's birthday first)."""
+    500ml. NOT glass": the water bottle; not a perfume for "男生" when a helmet fits a boy's birthday first; none where
+    two things are wanted: "something to ride on, and something to protect her head … her head is small")."""
+    if TWO_WANTS.search(turn.text):
+        return None
     need = [n for n in products_for(turn.text) if n in catalogue][:3]
     named = [bool(named_options(list(turn.product(catalogue[n])["variants"].values()), turn.text)) for n in need]
     return need[0] if named and named[0] and not any(named[1:]) else None
