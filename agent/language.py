@@ -76,8 +76,9 @@ def conversation_language(text: str, previous: str | None, default: str = "en") 
         # (the shop's words count for nothing beside Chinese unless English grammar holds them: "pls cancel my order")
         zh, en = _weighed(text, *own_words(text, loanwords=bool(_EN_FRAME.search(_NOT_WORDS.sub(" ", text)))))
         return "zh" if cjk and zh >= en else "en"
-    if previous == "en" and 0 < cjk <= FEW_CHARACTERS and _LATIN_WORD.search(_NOT_WORDS.sub(" ", text)):
-        return "en"  # an English writer's few Chinese words around the catalogue's ("那 black 的呢")
+    if previous == "en" and 0 < cjk <= FEW_CHARACTERS and any(
+            w.lower() in catalogue_words() and w.lower() not in _LOANWORDS for w in _LATIN_WORD.findall(_NOT_WORDS.sub(" ", text))):
+        return "en"  # an English writer's few Chinese words around the catalogue's ("那 black 的呢"; not "yes 确认")
     if not cjk or not latin:
         if cjk >= 2:
             return "zh"

@@ -25,7 +25,7 @@ def test_a_real_switch_is_followed():
     assert lang("is the helmet waterproof?", "zh") == "en"
     assert lang("email x@y.com, reason: ordered by mistake", "zh") == "zh" and lang("got it thx", "zh") == "zh"
     # (an English writer's few Chinese words around an option's name are no switch: working-44)
-    assert lang("那 black 的呢", "en") == "en" and lang("那个 black 的呢", "zh") == "zh"
+    assert lang("那 black 的呢", "en") == "en" and lang("那个 black 的呢", "zh") == "zh" and lang("yes 确认", "en") == "zh"
 
 
 def test_traditional_characters_are_read_in_simplified():
