@@ -68,14 +68,15 @@ def product_facts(turn: Turn, meant: str | None = None) -> Answer:
                            + ("" if turn.language == "zh" else " ") + answer.reply)
         near = list(dict.fromkeys([*same_head(thing), *(products_for(turn.text) or closest_products(thing))]))  # ("折叠伞":
         #                                                                       the patio umbrella first, another kind)
-        rest = " ".join(x for x in reading.sentences(turn.text) if thing.lower() not in x.lower())
+        rest, listed = " ".join(x for x in reading.sentences(turn.text) if thing.lower() not in x.lower()), 3
         if _WHAT_ELSE.search(rest) and (asked := products_for(rest)):
             # ("do you sell printers? If not, no worries, what kitchen stuff DO you sell?": those the kitchen is for,
             # those most of its use words name; not "yes or no, i'm not reading another paragraph")
             used = {n: count for n in catalogue if (count := uses_named(rest, n, people=False))}
             near = sorted((n for n in used if used[n] == max(used.values())), key=lambda n: n not in asked) or asked
+            listed = min(len(near), MOST_LISTED)  # (all of them: the Coffee Maker, the Espresso Machine and both kettles)
         return turn.answer("not_sold", {"products": near}, thing=products.as_said(thing, turn.language), lines="; ".join(
-            turn.say("recommend_line", name=n, price=price) for n in near[:3] if (price := cheapest(turn, catalogue[n]))))
+            turn.say("recommend_line", name=n, price=price) for n in near[:listed] if (price := cheapest(turn, catalogue[n]))))
     return _facts_of(turn, catalogue, name)
 
 
