@@ -2605,3 +2605,7 @@ def test_read_in_working_43_the_one_before_which_has_more_that_one_and_what_the_
                                                "to get her set up - something to ride on, and something to protect her head "
                                                "because I'm a nervous mom lol. Maybe $400 for both? Her head is small if that matters.")
     assert "Skateboard" in both and "Cycling Helmet" in both
+    # (found trying the service: "刚才那个多少钱" after a list is a price of that product, not the promotions)
+    espresso = Conversation(shop, "zh")
+    espresso.say("product_info", "那个意式咖啡机十九巴的有几款")
+    assert meant.meant_intent("price_promo", {}, "刚才那个多少钱", espresso.context) == "product_info"

@@ -140,7 +140,7 @@ PRICE_AGAIN = re.compile(r"(?:再|重新)?确认(?:一)?下?(?:价格|价钱|多
                          r"多少钱来着|\bwhat was the price again\b|\bprice again\b|"
                          # (the one just shown, asked plainly: "longest garden hose?" … "how much is it")
                          r"^\W*(?:and |so |ok,? )?(?:how much (?:is|was|does|would) (?:it|that|that one|this one)(?: be| cost)?|"
-                         r"what(?:'s| is) (?:the|its) price|(?:那|这)?(?:个|款|把|台)?它?(?:要|卖)?多少钱(?:啊|呀|呢)?)\W*$", re.IGNORECASE)
+                         r"what(?:'s| is) (?:the|its) price|(?:刚才|之前)?的?(?:那|这)?(?:个|款|把|台)?它?(?:要|卖)?多少钱(?:啊|呀|呢)?)\W*$", re.IGNORECASE)
 # the one shown before the last ones ("好吧 那就刚才那个 多少钱" after cheaper ones were shown)
 EARLIER = re.compile(r"(?:刚才|之前|前面|一开始)(?:的|说的|推荐的|那)?(?:那个|那款|那台|那把|那件|那套|那双)|"
                      r"the (?:earlier|previous|other) one\b|\bthe one (?:from )?before\b", re.IGNORECASE)
