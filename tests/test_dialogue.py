@@ -2390,7 +2390,7 @@ def test_read_in_working_38_the_closest_both_ways_a_price_of_the_one_shown_and_a
     assert "2530.72" in price and "2701.89" not in price
     assert products.asks_if_sold("有没有那种宿舍用的小冰箱卖 放饮料的就行") == "小冰箱"
     fridge = Conversation(shop, "zh").say("product_info", "有没有那种宿舍用的小冰箱卖 放饮料的就行")
-    assert fridge.startswith("我们店里没有卖小冰箱") and "Luggage Set" not in fridge
+    assert fridge.startswith("我们店里不卖小冰箱") and "Luggage Set" not in fridge
     assert products.asks_if_sold("我女儿皮肤偏黑，想给她买套化妆品，你们的化妆套装有没有适合深色皮肤的？") is None
     grill = Conversation(shop).say("product_info", "Is your grill gas or charcoal? I'm in an apartment so honestly "
                                                    "electric would be ideal, if that's even a thing")
@@ -2518,7 +2518,7 @@ def test_read_in_working_42_stock_of_each_yes_to_do_you_have_the_one_in_stock_an
     assert meant.meant_intent("complaint", {}, "Hello dear, I wonder whether your shop has those lamps one puts on a writing "
                                                "desk. My eyes are not what they used to be", {}) == "recommend"
     case = Conversation(shop, "zh").say("product_info", "我的手机就是在你们家买的，黑色那款，想配个手机壳和钢化膜，你们卖不卖？")
-    assert "没有卖手机壳和钢化膜" in case and "6.5-inch" not in case  # (working-39: the accessory's phone is no answer)
+    assert "不卖手机壳和钢化膜" in case and "6.5-inch" not in case  # (working-39: the accessory's phone is no answer)
     # (a product named by its English name is named by its own name: "LED Light Bulb … 想用手机 control": no phone)
     assert "LED Light Bulb" in Conversation(shop, "zh").say("product_info", "LED Light Bulb 有哪几种 connectivity？想用手机 control 卧室的灯")
     assert "E-Reader" in Conversation(shop, "zh").say("product_info", "请问有没有Kindle那种专门看电子书的东西？手机看久了眼睛酸")

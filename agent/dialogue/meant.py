@@ -208,8 +208,8 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
             or intent in ("return_item", "exchange_item") and not _RETURNS.search(text) and not _bought(text)) \
             and not task_of(context).intent and not slots.get("order_id") and wants_to_buy(text):
         return "recommend"  # "我要买灯泡", "我要买智能灯泡" (read as a return): one of ours wanted, in so many words
-    if intent not in ("product_info", "recommend") and (bare := products.AND_THAT.fullmatch(text.strip())) \
-            and products.products_in(bare[1]) and task_of(context).intent not in ORDER_INTENTS and not slots.get("order_id") \
+    if intent not in ("product_info", "recommend") and (bare := products.and_that(text)) \
+            and products.products_in(bare[1] or bare[2]) and task_of(context).intent not in ORDER_INTENTS and not slots.get("order_id") \
             and context.get("last_intent") in (None, "product_info", "recommend", "price_promo"):
         return "product_info"  # "那背包呢" after a question about tents: ours, asked the same way
     if products.asks_if_sold(text, context.get("not_sold")):  # "do you sell tents?" ("那防潮垫呢" next): the catalogue

@@ -11,7 +11,8 @@ from agent.dialogue import money, products, reading
 from agent.dialogue.routing import PRICE_ASKED, names_option
 from agent.dialogue.state import Task
 from agent.dialogue.turn import Answer, Turn, options
-from agent.dialogue.variant_answers import (ANOTHER, CLAUSES, EACH, MOST_LISTED, VERSUS, priced_values, still_minded,
+from agent.dialogue.variant_answers import (ANOTHER, CLAUSES, EACH, MOST_LISTED, VERSUS, pointed_at, priced_values,
+                                           still_minded,
                                            stock_lines, variant_answer)
 from agent.catalogue_search import closest_products, describes_need, products_for, same_head, uses_named, without_uses_of
 from agent.catalogue_words import Attribute, aliases, asked_attributes, option_name, zh_names
@@ -143,12 +144,22 @@ def _facts_of(turn: Turn, catalogue: dict, name: str | None) -> Answer:
         or (task and task.product) or _by_options_or_use(turn.text)
     if name not in catalogue:  # (several just recommended, and the words fit more than one)
         return turn.answer("which_product")
-    if turn.dialogue.product != name:  # the options asked about another product say nothing of this one
-        turn.dialogue.asked_options = {}
+    same = turn.dialogue.product == name
+    if not same:  # the options asked about another product say nothing of this one, unless the shopper goes back to it
+        before = {**turn.dialogue.options_before, **({turn.dialogue.product: turn.dialogue.asked_options}
+                                                     if turn.dialogue.product and turn.dialogue.asked_options else {})}
+        back = reading.BACK_TO.search(turn.text) or reading.EARLIER.search(turn.text)
+        turn.dialogue.asked_options = before.get(name, {}) if back else {}
+        turn.dialogue.options_before = {n: o for n, o in list(before.items())[-3:] if n != name}
     turn.dialogue.product = name  # "and in silver?" next is about the same product
     product = turn.product(catalogue[name])
     # (an attribute the product's own name says is no question: "wireless" of the Wireless Earbuds)
     asked = [a for a in asked_attributes(products.without_products(turn.text)) if not a.words.search(name)]
+    if same and (one := pointed_at(turn, list(product["variants"].values()))):  # ("便宜那个什么颜色", "那另一个多少钱来着": that one of those listed)
+        turn.dialogue.variant = one["item_id"]
+        facts = turn.answer("variant_facts", {"product": product}, name=name, lines=stock_lines(turn, [one]))
+        return replace(facts, reply=_attributes_answer(turn, name, product, asked).reply + (
+            "" if turn.language == "zh" else " ") + facts.reply) if asked else facts  # (its stock and price too)
     if asked and turn.dialogue.variant in product["variants"] and _asked_of_it(turn.text, product):
         return _attributes_answer(turn, name, product, asked)
     if turn.dialogue.variant in product["variants"] and _which_of_it(turn.text, product, asked):

@@ -103,7 +103,7 @@ _SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)?(?: or do (?:you|u) not)? (?
                    r"(?:你们|你家|店里|贵店|请问)(?:这里|这儿|这|店|家)?(?:到底|究竟)?(?:有没有|有|卖)卖?(?![不没])([\u4e00-\u9fff]{1,6}?)(?:卖)?(?:的?(?:吗|么|嘛|啊|呀)|的\s*(?:[?？]|$)|不(?![\u4e00-\u9fff]))|"
                    r"(?:你们|你家|店里|贵店|请问)(?:这里|这儿|这|店|家)?(?:有没有|有|卖)卖?\s*([a-z][a-z0-9 -]{1,24}?)\s*(?:吗|么|嘛)|"  # ("请问有 desktop PC 吗")
                    r"有没有(?:单卖|单独卖|单独)的([\u4e00-\u9fff]{1,6}?)(?=\s|[，,。？?！!]|$)|"  # ("有没有单卖的口红")
-                   r"(?:你们|你家|店里|贵店)(?:到底|究竟)有没有([\u4e00-\u9fff]{1,6}?)(?:卖)?(?=[？?]|吗)|"  # ("你们到底有没有帐篷？？？")
+                   r"(?:你们|你家|店里|贵店)(?:到底|究竟)有没有卖?([\u4e00-\u9fff]{1,6}?)(?:卖)?(?=[？?]|吗)|"  # ("你们到底有没有帐篷？？？")
                    r"(?<![\u4e00-\u9fff])(?!你们|你家|店里|贵店|请问|这里|这儿)([\u4e00-\u9fff]{2,6}?)(?:到底|究竟)(?:有还是没有|有没有|卖不卖)|"  # ("！！！手机壳到底有还是没有？？？")
                    r"有\s*[a-z]{3,20}\s*(?:吗|么)\W*(?:就是|也就是)([\u4e00-\u9fff]{2,6}?)(?=\s|[，,。！!？?]|$)|"  # ("有dianfanbao吗 就是电饭煲")
                    r"(?:找不到|搜不到|没找到|找不着)([\u4e00-\u9fff]{2,6}?)(?=[\s，,。！!？?])[^。]{0,6}?(?:到底|究竟)?(?:有没有|有吗)|"  # ("找了
@@ -124,11 +124,12 @@ _SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)?(?: or do (?:you|u) not)? (?
                    r"有没有\s*([a-z][a-z -]{1,30}?)\s*(?=卖|或者)|"  # ("有没有air fryer卖啊", "有没有 rice cooker 或者 microwave 啊")
                    r"有没有(?:那种|这种)?(?:[\u4e00-\u9fff]{1,6}的)?([\u4e00-\u9fff]{2,5}?)(?:在)?卖(?![家的])|"  # ("有没有那种宿舍用的小冰箱卖")
                    r"^\W*有(?:没有)?(?![一二两三几\d]+[个台件只双把套])([\u4e00-\u9fff]{1,5}?)(?<![的个种款])(?:卖)?(?:吗|么|嘛|[?？]|[啊呀](?=[\s，,。！!]|$))|"
+                   r"^\W*有(?:没有)?(?![一二两三几\d]+[个台件只双把套])([\u4e00-\u9fff]{1,5}?|\s*[a-z][a-z0-9 -]{1,24}?\s*)卖(?:不|吗|么|嘛)(?![\u4e00-\u9fff])|"  # ("有手机壳卖不", "有switch卖吗")
                    r"^\W*有(?![一二两三几\d]+[个台件只双把套])([\u4e00-\u9fff]{1,6}?)(?<![的个种款])没有?(?![\u4e00-\u9fff])|"
                    r"^\W*(?:那|那么)?(?:你们)?有没有(?![一二两三几\d]+[个台件只双把套])([\u4e00-\u9fff]{2,6}?)(?<![的个种款点些])"
                    r"(?:卖)?[啊呀呢]?\W*$",  # ("有没有孕妇枕": that alone)
                    re.IGNORECASE)  # ("有帐篷吗 周末去露营", "有扫地机器人没 宿舍懒得扫地了")
-_NOT_A_PRODUCT = re.compile(r"货|库存|便宜|实惠|划算|好用|好看|颜色|尺码|尺寸|型号|款式|规格|大小|退|订单|快递|物流|账|密码|付款|支付|保修|质保|^空$|^事$|^卖$|^[那这它][个款种些]?$|合适|适合|优惠|折扣|活动|券|发票|配送|送货|发货|上门|安装|服务|售后|会员|积分|分期|赠品|包装|礼盒|到付|电话|链接|二维码|保价|试用|样品|加急|(?<!无)人(?!机)|客服|问题|办法|时间|地址|运费|包邮|什|^啥|^哪|别的|其他|推荐|期|门店|"
+_NOT_A_PRODUCT = re.compile(r"货|库存|便宜|实惠|划算|好用|好看|颜色|尺码|尺寸|型号|款式|规格|大小|退|订单|快递|物流|账|密码|付款|支付|保修|质保|^空$|^事$|^卖$|^[那这它][个款种些]?$|合适|适合|优惠|折扣|活动|券|发票|配送|送货|发货|上门|安装|服务|售后|会员|积分|分期|赠品|包装|礼盒|到付|电话|链接|二维码|保价|试用|样品|加急|(?<!无)人(?!机)|客服|问题|办法|时间|地址|运费|包邮|什|^啥|^哪|别的|其他|推荐|期|门店|价|质量|材质|重量|续航|多少|怎么|区别|效果|"
                             r"\b(?:it|them|this|that|one|any|anything|something|stuff|things?|then|there|here|now|left|today|instead|anymore|stock|discounts?|coupons?|deals?|sales?|promo\w*|"
                             r"(?:free |international |express )?(?:shipping|delivery|returns?|exchanges?|refunds?)|"
                             r"gift (?:cards?|wrapping)|warranty|installments?|price match\w*|cash on delivery|cod|"
@@ -239,7 +240,7 @@ def asks_whether_sold(text: str) -> bool:
     return bool(_SOLD.search(text) or _SELL_WORDS.search(text))
 
 
-_SELL_WORDS = re.compile(r"\b(?:do |does )?(?:you|u|y'?all)(?: guys)? (?:sell|carry|stock)\b|^\W*(?:u|you|ya)(?: guys)? (?:have|got)\b|"
+_SELL_WORDS = re.compile(r"\b(?:do |does )?(?:you|u|y'?all)(?: guys)? (?:sell|carry|stock)\b|^\W*(?:(?:yo|hey|hi|hello|ok|so|um+|uh+)\W+)?(?:u|you|ya)(?: guys)? (?:have|got)\b|"
                          r"卖不卖|有没有卖|有卖|(?:你们|你家|店里|贵店)卖(?!的)|" + GOT_ANY.pattern, re.IGNORECASE)  # ("u have gopros?", "你们卖电视吗")
 
 
@@ -301,10 +302,27 @@ CLAUSE_END = re.compile(r"[?.!。？！,，;；]|(?<=[\u4e00-\u9fff])\s+")
 def asks_if_sold(text: str, after: str | None = None) -> str | None:
     """What a shopper asks whether we sell ("do you sell tents?", "你们有帐篷吗"), when it is none of our
     products: the thing as they wrote it. `after`: a thing just said not sold, for "那防潮垫呢" next."""
-    if ORDER_ID.search(text) or not (m := _SOLD.search(text) or (
-            _NEEDS_THING.search(text) if not _THEIRS.search(text) else None) or (
-            AND_THAT.fullmatch(text.strip()) if after else None)):
+    if ORDER_ID.search(text):
         return None
+    m = _SOLD.search(text) or (_NEEDS_THING.search(text) if not _THEIRS.search(text) else None) or (
+        and_that(text) if after else None)
+    if m and (thing := _not_ours(m)):  # ("那微波炉呢 别又不回我": the thing, whatever follows)
+        return thing
+    asks = bool(m or asks_whether_sold(text))  # another thing asked beside the first ("Do you sell dumbbell sets? And
+    for clause in _ALSO_CLAUSE.split(text)[1:]:  # resistance bands?", "请问有卖 yoga mat 吗？还有 yoga 砖"; "got a robot
+        #                                           vacuum? how much is the cheapest 1. and mops??": a question of its own)
+        if (asks or clause.rstrip().endswith(("?", "？")) and products_in(text)) \
+                and (also := AND_THAT.fullmatch(clause.strip(" ,，"))) and (thing := _not_ours(also)):
+            return thing
+    return None
+
+
+# the clauses of a message, each a question or a thing added ("…吗？还有 yoga 砖", "got a robot vacuum? … and mops??")
+_ALSO_CLAUSE = re.compile(r"(?<=[?.!。？！;；])|\s+(?=还有|另外|以及|\band\b|\balso\b|\bplus\b)", re.IGNORECASE)
+
+
+def _not_ours(m: re.Match) -> str | None:
+    """The thing a do-you-sell question names, when it is none of our products (nor an option, a service, …)."""
     thing = next(g for g in m.groups() if g).strip()
     if m.re is AND_THAT and (set(re.findall(r"[a-z]+", thing.lower())) & option_values() or re.search(r"\bor\b", thing, re.I)
                              or thing.endswith("的")):
@@ -330,9 +348,21 @@ def as_said(thing: str, language: str) -> str:
     return "that" if language == "en" and re.search(r"[\u3400-\u9fff]", thing) else thing
 
 
+def and_that(text: str) -> re.Match | None:
+    """Another thing asked the way the last was asked: the message, or its first clause after an okay ("那微波炉呢 别又不回我",
+    "好吧 那游戏鼠标呢 要无线的 宿舍线太乱了")."""
+    clauses = [c for c in CLAUSE_END.split(text.strip()) if c.strip() and not _OKAY.fullmatch(c.strip())]
+    return AND_THAT.fullmatch(text.strip()) or (AND_THAT.fullmatch(clauses[0].strip()) if clauses else None)
+
+
+_OKAY = re.compile(r"(?:那)?好吧|好的?|行吧?|嗯+|哦+|噢|算了|\bok(?:ay)?\b|\bfine\b|\balright\b|\bhm+\b", re.IGNORECASE)
+
+
 # another thing, asked right after one we do not sell ("有帐篷吗" … "那防潮垫呢", "what about sleeping bags?")
-AND_THAT = re.compile(r"\W*(?:那|那么|\band|\bwhat about|\bhow about)\s*(?:你们)?(?:有没有|有)?\s*([\u4e00-\u9fff]{2,6}?|[a-z][a-z -]{2,24}?)"
-                       r"\s*(?:呢|吗|么|有吗|有没有|有卖吗)?\s*[?？。.!！~～]*", re.IGNORECASE)
+AND_THAT = re.compile(r"\W*(?:(?:那|那么|还有|另外|\band|\balso|\bplus|\bwhat about|\bhow about)\s*(?:你们)?(?:有没有|有)?\s*"
+                      r"([\u4e00-\u9fff]{2,6}?|[a-z][a-z -]{2,24}?|[a-z]{2,12}\s*[\u4e00-\u9fff]{1,3})"
+                      r"\s*(?:呢|吗|么|有吗|有没有|有卖吗)?|([\u4e00-\u9fff]{2,6}?)呢)\s*[?？。.!！~～]*", re.IGNORECASE)  # ("睡袋呢",
+# "还有 yoga 砖")
 
 
 _ACCESSORY = re.compile(r"\b(?:cases?|covers?|screen protectors?|protectors?|stands?|straps?|sleeves?|mounts?|holders?|"
@@ -347,7 +377,7 @@ DEVICE_IN_USE = re.compile(r"\b(?:switch(?:ed|ing)?|mov(?:ed|ing)|changed?|back)
                            r"(?:在|用)(?:手机|电脑|平板)上?(?:登录|登陆|打开|聊)|"
                            r"\b(?:back|sorry|oops)\W+(?:my\s+)?(?:phone|laptop)\s+(?:died|was dead|ran out)\b|(?:手机|电脑|\bphone|\blaptop)\s*(?:天天|老是|总是|经常|动不动就|又|一直)?没电|"
                            # the device they read on now, not the one wanted ("看手机太累 不要手机那种", "手机屏幕太小了")
-                           r"看手机|对着(?:手机|电脑|屏幕)|(?:用|拿)(?:手机|平板|电脑|ipad)(?:看|读|刷|玩)|手机\s*app|(?:用|拿)手机\s*(?:控制|操作|遥控|开关)|\b(?:from|with|on) (?:my|your|the|a) phone(?: app)?\b|\bphone app\b|(?:在|用)(?:手机|电脑|平板)上|手机上(?:能|可以)?(?:调|控制|操作|看)|(?:手机|电脑)(?:屏幕)?太(?:小|累|伤眼)|不要(?:手机|电脑)(?:那种)?|\b(?:my|the) phone(?:'s)? screen\b",
+                           r"看手机|对着(?:手机|电脑|屏幕)|(?:用|拿)(?:手机|平板|电脑|ipad)(?:看|读|刷|玩)|手机\s*app|(?:用|拿)手机\s*(?:控制|操作|遥控|开关)|(?:能|可以)?连(?:接|上)?(?:手机|电脑|平板)|\bconnects? (?:to|with) (?:my |your |a |the )?(?:phone|laptop)\b|\b(?:from|with|on) (?:my|your|the|a) phone(?: app)?\b|\bphone app\b|(?:在|用)(?:手机|电脑|平板)上|手机上(?:能|可以)?(?:调|控制|操作|看)|(?:手机|电脑)(?:屏幕)?太(?:小|累|伤眼)|不要(?:手机|电脑)(?:那种)?|\b(?:my|the) phone(?:'s)? screen\b",
                            re.IGNORECASE)  # ("back, phone died. what was that tracking number again?")
 
 

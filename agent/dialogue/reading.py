@@ -144,6 +144,11 @@ PRICE_AGAIN = re.compile(r"(?:再|重新)?确认(?:一)?下?(?:价格|价钱|多
 # the one shown before the last ones ("好吧 那就刚才那个 多少钱" after cheaper ones were shown)
 EARLIER = re.compile(r"(?:刚才|之前|前面|一开始)(?:的|说的|推荐的|那)?(?:那个|那款|那台|那把|那件|那套|那双)|"
                      r"the (?:earlier|previous|other) one\b|\bthe one (?:from )?before\b", re.IGNORECASE)
+# the other one of two just listed, after one of them was picked ("ok 那另一个多少钱来着"; not "other ones": a list)
+THE_OTHER_ONE = re.compile(r"\bthe other (?:one|pair|set)\b(?!s)|另外?一[个款套把双台件只]", re.IGNORECASE)
+# one of those listed, by having more of an option ("the one with more pieces then")
+ONE_WITH_MORE = re.compile(r"\bthe one with (more|the most|fewer|the fewest|less|the least|bigger|larger|smaller) ([a-z]+)\b",
+                           re.IGNORECASE)
 # which of the two talked about has more of something ("which one has more RAM", "哪个内存更大")
 WHICH_MORE = re.compile(r"\bwhich (?:one |of (?:the|them|those) (?:two )?)?(?:has|have|gets?|comes? with) (?:more|bigger|larger|longer|the (?:most|biggest|largest|longest))\b|"
                         r"哪(?:个|款|台)[\u4e00-\u9fff]{0,4}?更(?:大|多|长|高)", re.IGNORECASE)
@@ -233,7 +238,7 @@ def declines(text: str, action: str | None = None) -> bool:
     kept = [_KEEP[action]] if action in _KEEP else [] if action else list(_KEEP.values())
     # ("ok nvm. back to the bed, …": the never-mind drops the question asked in between, not the task)
     # ("算了，不要防水的了，换11码不防水那款": the option given up, another one chosen, the task kept)
-    never_mind = (m := _NEVER_MIND.search(text)) and not _BACK_TO.search(text) and not _OTHER_CHOICE.search(text[m.end():]) \
+    never_mind = (m := _NEVER_MIND.search(text)) and not BACK_TO.search(text) and not _OTHER_CHOICE.search(text[m.end():]) \
         and not _DO_IT_ANYWAY.search(text[m.end():])  # ("算了 还是先退吧": the question dropped, the return kept)
     return bool(never_mind or _NEGATED_YES.search(text) or any(p.search(text) for p in kept))
 
@@ -243,7 +248,7 @@ _NEGATED_YES = re.compile(r"\b(?:don'?t|dont|do not|please don'?t|not|never|no n
                           r"proceed)\b|(?:不要|别|不用|先别|暂时不)(?:确认|确定)", re.IGNORECASE)
 
 
-_BACK_TO = re.compile(r"\b(?:back to|going back to)\b|说回|回到刚才|继续刚才", re.IGNORECASE)
+BACK_TO = re.compile(r"\b(?:back to|going back to)\b|说回|回到刚才|继续刚才", re.IGNORECASE)
 _OTHER_CHOICE = re.compile(r"(?<![不别没])(?:换成?|改成?|还是要)(?!了)[^，,。；;]{0,12}?(?:码|号|色|款|寸|版)|"
                            r"\b(?:go with|get|take) the \w+(?: \w+)? one instead\b", re.IGNORECASE)
 

@@ -138,7 +138,8 @@ def asks_about_product(context: dict, text: str) -> bool:
     return bool(context.get("product")) and bool(reading.QUESTION.search(text) or _FOLLOW_UP.search(text) or again
                                                  or products.corrects(text) or those_two or _only_options(text)) \
         and bool(names_option(text) or asked_attributes(text) or _ENDS.search(text) or STOCK.search(text) or those_two
-                 or reading.BARE_PRICE.fullmatch(text) or again) \
+                 or reading.BARE_PRICE.fullmatch(text) or again or reading.THE_OTHER_ONE.search(text)
+                 or reading.ONE_WITH_MORE.search(text)) \
         and not reading.ORDER_ID.search(text) and not money.payment_source(text) \
         and not reading.owns(text) \
         and all(n == context["product"] for n, _ in products.products_in(text)) \
@@ -158,7 +159,7 @@ _OPTION_GLUE = {"码", "号", "的", "色", "要", "吧", "呢", "款", "size", 
 STOCK = re.compile(r"(?<![a-z])in stock(?![a-z])|(?<![a-z])available(?![a-z])|有货|现货|还有哪|库存|能买的|可以买的|买得到",
                    re.IGNORECASE)  # "那现在哪几款是in stock的"
 # "最便宜那个多少钱", "the cheaper one then" of the product just shown
-_ENDS = re.compile(r"cheapest|most expensive|最便宜|最贵|(?<![最更])(?:便宜|贵)(?:一?点)?的那[个款台把双件只张]|"
+_ENDS = re.compile(r"cheapest|most expensive|最便宜|最贵|(?<![最更])(?:便宜|贵)(?:一?点)?的?那[个款台把双件只张]|"
                    r"\bthe (?:cheaper|pricier|more expensive|dearer) one(?![a-z])", re.IGNORECASE)
 PRICE_ASKED = re.compile(r"cheapest|most expensive|how much|price|\bwhat (?:does|do|would|will) (?:it|that|this|they|that one|this one|those|these) (?:cost|run)\b|\bcosts?\b\s*[?？]|多少钱|价格|价钱|单价|最便宜|最贵", re.IGNORECASE)
 # a short follow-up about the product just talked about: "and in navy?", "capsule 1L那个多少", "要最重的 55-75 lbs那种",

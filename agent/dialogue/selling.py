@@ -148,7 +148,7 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
     variants = variant_answer(turn, named[0][0], product_id) if product_id else None
     if intent == "recommend" and variants:  # "boots, size 11, waterproof?": that variant, not a list
         dialogue.task = by_need  # (a need's product: "which one of those lasts the longest" next is of those)
-        return variants
+        return replace(variants, reply=not_sold + variants.reply)  # ("有没有printer卖 还有A4的notebook": no printer first)
     if intent == "recommend" and product_id and (MOST.search(text) or reading.QUESTION.search(text)) \
             and asked_attributes(products.without_products(text)):  # "a yoga mat, which one is thickest?": that one;
         if task.wish and (wished := named_options(list(turn.product(product_id)["variants"].values()), task.wish)):

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 log = logging.getLogger(__name__)
 DIALOGUE_KEYS = ("user_id", "task", "pending", "offer", "offers", "accepted_offers", "failures", "product", "variant",
-                 "said_identity", "asked_options", "traced", "done", "shown", "earlier", "not_sold")
+                 "said_identity", "asked_options", "traced", "done", "shown", "earlier", "not_sold", "options_before")
 
 
 class Task(BaseModel):
@@ -77,6 +77,8 @@ class Dialogue(BaseModel):
     shown: list[str] = Field(default_factory=list)  # the variants (item ids) of the product talked about last listed
     earlier: list[str] = Field(default_factory=list)  # the variants listed before those ("那就刚才那个", "which one has more RAM")
     not_sold: str | None = None       # the thing last said not sold ("帐篷"): "那防潮垫呢" next asks the same
+    # the options asked of the products talked about before the last one ("回到刚才那个杯子 黑色的多少钱": the 500ml glass ones)
+    options_before: dict[str, dict[str, list[str]]] = {}
 
     @classmethod
     def of(cls, context: dict) -> Dialogue:

@@ -652,8 +652,8 @@ def _one_shown_asked(turn: Turn, variants: list[dict], named: dict[str, set[str]
 _THE_ONE_IN_STOCK = re.compile(r"(?:有货|现货|有库存)的?那[个款台把双件只张]|\bthe (?:one|model) (?:in stock|that'?s in stock|you have|"
                                r"available)\b|\bthe (?:in-stock|available) one\b", re.IGNORECASE)
 # one of two or three shown, by its price, without "最"/"-est" (of those shown, not of all: "贵的那个", "the cheaper one")
-_PRICIER_ONE = re.compile(r"(?<![最更])贵(?:一?点)?的那[个款台把双件只张]|\bthe (?:pricier|more expensive|dearer) one\b", re.IGNORECASE)
-_CHEAPER_ONE = re.compile(r"(?<![最更])便宜(?:一?点)?的那[个款台把双件只张]|\bthe cheaper one\b", re.IGNORECASE)
+_PRICIER_ONE = re.compile(r"(?<![最更])贵(?:一?点)?的?那[个款台把双件只张]|\bthe (?:pricier|more expensive|dearer) (?:[\w-]+ ){0,2}?one\b", re.IGNORECASE)
+_CHEAPER_ONE = re.compile(r"(?<![最更])便宜(?:一?点)?的?那[个款台把双件只张]|\bthe cheaper (?:[\w-]+ ){0,2}?one\b", re.IGNORECASE)
 # a question a yes or a no answers ("是充电的吗", "有扶手吗", "is it i7?"; not "which has a backlight?", "leather or mesh?")
 _YES_OR_NO = re.compile(r"^(?!.*(?:还是|\bor\b|哪|\bwhich\b|\bwhat\b)).*(?:[吗么]\W*$|是不是|有没有|^\W*(?:[\w-]+,?\s+){0,4}?(?:is|does|has|do|was|are)\s+"
                         r"(?:it|that|this|the|any|they|there|your|you|u)\b)", re.IGNORECASE)
@@ -699,6 +699,42 @@ def _without_values(text: str, values: set[str]) -> str:
     for value in values:
         text = re.sub(rf"(?<![a-z0-9]){re.escape(value)}(?![a-z0-9])", " ", text)
     return text
+
+
+def pointed_at(turn: Turn, variants: list[dict]) -> dict | None:
+    """One of the ones just listed, pointed at by its price, by having more of an option, or as the other one
+    ("便宜那个什么颜色" after three coffee makers and then the dearer of them; "ok 那另一个多少钱来着" after two sunglasses,
+    then one; "the one with more pieces then" after three puzzles; "the cheaper portable one then" after two portable
+    grills, then three with a rotisserie): that one."""
+    lists = [ids for ids in (turn.dialogue.shown, turn.dialogue.earlier) if len(ids) > 1] or [[]]
+    named = named_options(variants, turn.text)
+    if reading.THE_OTHER_ONE.search(turn.text):
+        pool = [v for v in variants if v["item_id"] in lists[0]]
+        current = {turn.dialogue.variant} if turn.dialogue.variant else set(turn.dialogue.shown[:1]) \
+            if len(turn.dialogue.shown) == 1 else set()
+        others = [v for v in pool if v["item_id"] not in current]
+        if named or not current or len(others) == len(pool):
+            return None
+        buyable = [v for v in others if v["available"]]
+        return others[0] if len(others) == 1 else buyable[0] if len(buyable) == 1 else None
+    end = _PRICIER_ONE.search(turn.text) or _CHEAPER_ONE.search(turn.text)
+    more = reading.ONE_WITH_MORE.search(turn.text)
+    if not (end or more):
+        return None
+    # (what is named, among those listed: the last list with two of them, one of them at least in the very last)
+    shown_named = [v for v in variants if v["item_id"] in turn.dialogue.shown and fits(v, named) == len(named)]
+    pools = [[v for v in variants if v["item_id"] in ids and fits(v, named) == len(named)] for ids in lists]
+    if not (pool := next((p for p in pools if len(p) > 1), None)) or named and not shown_named:
+        return None
+    if end:  # (a sold-out one too, said so: "ok and the cheaper one, what features does it have")
+        return (max if end.re is _PRICIER_ONE else min)(pool, key=lambda v: Decimal(str(v["price"])))
+    pool = [v for v in pool if v["available"]] or pool  # ("of the ones you can actually buy, the one with more pieces")
+    keys = [k for k in pool[0]["options"] if re.sub(r"s$", "", k.lower()) == re.sub(r"s$", "", more[2].lower())]
+    numbers = [(float(n[0]), v) for v in pool if keys and (n := re.match(r"\d+(?:\.\d+)?", str(v["options"].get(keys[0], ""))))]
+    if len(numbers) != len(pool) or not numbers:
+        return None
+    return (min if more[1].lower() in ("fewer", "less", "the fewest", "the least", "smaller") else max)(
+        numbers, key=lambda nv: nv[0])[1]
 
 
 def _the_one_shown(turn: Turn, variants: list[dict]) -> dict | None:
