@@ -16,7 +16,7 @@ from agent.catalogue_words import asked_attributes, catalogue_variants, without_
 # one-character colour counts only as a colour word ("黑色", "黑的"), not inside another ("蓝牙", "金额")
 ZH_COLOURS = {"黑": "black", "白": "white", "红": "red", "蓝": "blue", "绿": "green", "灰": "grey", "银": "silver",
                "金": "gold", "粉": "pink", "紫": "purple", "黄": "yellow", "棕": "brown"}
-_ZH_COLOUR = re.compile(f"([{''.join(ZH_COLOURS)}])(?=[色的框]|颜色|镜片)")  # ("白颜色的", "黑框绿镜片")
+_ZH_COLOUR = re.compile(f"([{''.join(ZH_COLOURS)}])(?=[色的框]|颜色|镜片|表盘|盘面)")  # ("白颜色的", "黑框绿镜片", "黑表盘")
 _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "自动的": "automatic", "自动款": "automatic", "手动": "manual", "咖啡色": "brown", "米色": "beige", "米白": "beige", "粉红": "pink", "粉紅": "pink", "藏青": "navy", "玫瑰金": "rose gold", "大号": "large", "大一点": "large", "小一点": "small",
                "中号": "medium", "小号": "small", "皮": "leather", "不锈钢": "stainless steel", "玻璃": "glass",
                "塑料": "plastic", "无线": "wireless cordless", "无限的": "wireless cordless", "有线": "wired", "防水": "waterproof", "陶瓷": "ceramic",
@@ -25,7 +25,7 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "自动的": "auto
                "燃气": "gas", "电磁炉": "induction", "硬皮": "hard cover", "软皮": "soft cover", "深空灰": "space grey",
                "cf卡": "cf card", "sd卡": "sd card", "cf": "cf card", "sd": "sd card", "插电充": "rechargeable", "直接充电": "rechargeable", "入耳式": "in-ear", "入耳": "in-ear", "头戴式": "over-ear on-ear",
                "头戴": "over-ear on-ear", "把整个耳朵包住": "over-ear", "包住整个耳朵": "over-ear", "包住耳朵": "over-ear", "包耳": "over-ear", "over the ears": "over-ear", "over the ear": "over-ear", "over-the-ear": "over-ear", "over my ears": "over-ear", "cover my ears": "over-ear", "cover the ears": "over-ear", "贴耳式": "on-ear", "压耳式": "on-ear", "实木": "wood", "木质": "wood", "木头": "wood",
-               "木制": "wood", "金属": "metal", "中等大小": "medium", "中等房间": "medium", "中型房间": "medium", "小房间": "small", "小卧室": "small", "房间不大": "small", "房间不太大": "small", "屋子不大": "small", "卧室不大": "small", "卧室不太大": "small", "房间比较小": "small", "房间很小": "small", "客厅挺大": "large", "客厅很大": "large", "客厅比较大": "large", "房间挺大": "large", "房间很大": "large", "房间比较大": "large", "大房间": "large", "大客厅": "large", "高通风": "high ventilation", "通风好": "high ventilation", "通风最好": "high ventilation", "最通风": "high ventilation", "低通风": "low ventilation", "中通风": "medium ventilation", "中等通风": "medium ventilation", "指针": "analog", "with hands": "analog", "has hands": "analog", "with clock hands": "analog", "数显": "digital", "数字显示": "digital",
+               "木制": "wood", "金属": "metal", "钢带": "metal", "钢表带": "metal", "桶式": "canister", "卧式": "canister", "插墙": "ac adapter", "墙上插座": "ac adapter", "插座": "ac adapter", "中等大小": "medium", "中等房间": "medium", "中型房间": "medium", "小房间": "small", "小卧室": "small", "房间不大": "small", "房间不太大": "small", "屋子不大": "small", "卧室不大": "small", "卧室不太大": "small", "房间比较小": "small", "房间很小": "small", "客厅挺大": "large", "客厅很大": "large", "客厅比较大": "large", "房间挺大": "large", "房间很大": "large", "房间比较大": "large", "大房间": "large", "大客厅": "large", "高通风": "high ventilation", "通风好": "high ventilation", "通风最好": "high ventilation", "最通风": "high ventilation", "低通风": "low ventilation", "中通风": "medium ventilation", "中等通风": "medium ventilation", "指针": "analog", "with hands": "analog", "has hands": "analog", "with clock hands": "analog", "数显": "digital", "数字显示": "digital",
                "网布": "mesh", "网面": "mesh", "网眼": "mesh", "布艺": "fabric", "布面": "fabric", "硅胶": "silicone",
                "固定扶手": "fixed", "可调节扶手": "adjustable", "可调扶手": "adjustable", "无扶手": "none", "扶手能调": "adjustable", "扶手可以调": "adjustable",
                "arms can be moved": "adjustable", "arms can move": "adjustable", "arms that move": "adjustable", "adjustable arms": "adjustable",
@@ -35,7 +35,7 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "自动的": "auto
                "别太亮": "medium low", "不要太亮": "medium low", "不用太亮": "medium low", "不太亮": "medium low", "not too bright": "medium low", "冲电的": "rechargeable", "可充电": "rechargeable", "charge up": "rechargeable", "charges up": "rechargeable", "recharge it": "rechargeable", "干电池": "aa batteries", "电池款": "aa batteries", "用电池": "battery aa batteries", "darker skin": "dark", "darker complexion": "dark", "deeper complexion": "dark", "lighter skin": "light", "fair skin": "light", "blk": "black", "wht": "white", "装电池": "aa batteries", "插电": "ac adapter electric", "a牌": "brand a", "b牌": "brand b", "c牌": "brand c", "品牌a": "brand a", "品牌b": "brand b", "品牌c": "brand c",
                "深色": "dark", "浅色": "light", "深肤色": "dark", "深色皮肤": "dark", "浅肤色": "light", "白皙": "light", "皮肤很白": "light", "皮肤白": "light", "皮肤比较白": "light", "皮肤偏白": "light", "肤色偏白": "light", "皮肤偏黑": "dark", "皮肤比较黑": "dark", "肤色偏黑": "dark", "皮肤黑": "dark", "中等肤色": "medium", "动物": "animals", "艺术": "art", "奇幻": "fantasy", "风景": "landscape", "初级": "beginner",
                "入门": "beginner", "新手": "beginner", "简单的": "beginner", "中级": "intermediate", "专家": "expert", "夜间模式": "night mode",
-               "静音": "quiet operation", "light sleeper": "quiet operation", "anything loud": "quiet operation", "not loud": "quiet operation", "actual wire": "wired", "smart bulb": "wi-fi bluetooth", "智能灯泡": "wi-fi bluetooth", "with a wire": "wired", "with a cord": "wired", "corded": "wired", "underwater": "ipx7",
+               "静音": "quiet operation", "light sleeper": "quiet operation", "anything loud": "quiet operation", "not loud": "quiet operation", "actual wire": "wired", "smart bulb": "wi-fi bluetooth", "智能灯泡": "wi-fi bluetooth", "with a wire": "wired", "with a cord": "wired", "corded": "wired", "underwater": "ipx7", "wirelessly": "wireless", "swimming": "ipx7", "游泳": "ipx7",
                "sensitive to noise": "quiet operation", "noise sensitive": "quiet operation", "怕吵": "quiet operation", "最安静": "quiet operation", "安静": "quiet operation", "睡眠浅": "quiet operation", "睡觉轻": "quiet operation",
                "中型": "medium", "小型": "small", "大型": "large", "big dog": "large", "large dog": "large", "huge dog": "large", "大狗": "large", "大型犬": "large", "small dog": "small", "little dog": "small", "小型犬": "small", "中型犬": "medium",
                "有尘袋": "bagged", "不带尘袋": "bagless", "不用尘袋": "bagless", "没有尘袋": "bagless", "无需尘袋": "bagless", "带尘袋": "bagged", "烧炭": "charcoal", "炭火": "charcoal", "木质调": "woody", "木香": "woody",
@@ -47,7 +47,7 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "自动的": "auto
                "激光": "laser", "乳胶": "latex", "合成": "synthetic", "人造革": "synthetic", "网线": "ethernet", "有线网": "ethernet", "暖白": "warm white", "暖光": "warm white",
                "日光": "daylight", "白光": "daylight", "硬壳": "hardshell hard cover", "软壳": "softshell soft cover", "硬殼": "hardshell hard cover", "軟殼": "softshell soft cover", "外壳硬": "hardshell", "外殼硬": "hardshell", "专业": "professional", "基础": "basic", "基本款": "basic",
                "青轴": "clicky", "红轴": "linear", "线性": "linear", "段落": "tactile", "茶轴": "tactile", "非偏光": "non-polarized", "不偏光": "non-polarized", "不是偏光": "non-polarized", "偏光": "polarized",
-               "圆领": "crew neck", "v领": "v-neck", "纯棉": "cotton", "扫地机器人": "robotic", "机器人": "robotic", "立式": "upright",
+               "圆领": "crew neck", "v领": "v-neck", "纯棉": "cotton", "扫地机器人": "robotic", "扫地的机器": "robotic", "扫地机": "robotic", "自己扫地": "robotic", "自动扫地": "robotic", "跑来跑去扫地": "robotic", "机器人": "robotic", "立式": "upright",
                "天然橡胶": "natural rubber", "铸铁": "iron", "撸铁": "weightlifting", "铁": "iron", "橡胶": "rubber", "聚氨酯": "urethane", "可调节": "adjustable", "可调": "adjustable", "可以调节": "adjustable", "能调节": "adjustable", "可以调": "adjustable", "能调": "adjustable",
                "固定": "fixed", "记忆棉": "memory foam", "foam": "memory foam", "抓绒": "fleece", "robot": "robotic", "pet hair": "pet hair removal", "dog hair": "pet hair removal", "cat hair": "pet hair removal",
                "pet fur": "pet hair removal", "dog fur": "pet hair removal", "宠物毛": "pet hair removal", "狗毛": "pet hair removal",
@@ -106,7 +106,7 @@ def _zh_count(m: re.Match) -> str:
 _ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
-_FEET = re.compile(r"(\d+(?:\.\d+)?)\s*(?:英尺|尺|feet|foot|-?footers?)(?![a-z])", re.IGNORECASE)  # "5英尺" → "5 ft"
+_FEET = re.compile(r"(\d+(?:\.\d+)?)\s*(?:英尺|尺|feet|foot|-?footers?|ft)(?![a-z])", re.IGNORECASE)  # "5英尺" → "5 ft"
 _BAR = re.compile(r"(\d+)\s*巴")  # "十九巴", "19巴" → "19 bar"
 _LITRE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:升|litres?|liters?)", re.IGNORECASE)  # "1升" → "1l"
 _ML = re.compile(r"(\d+)\s*(?:毫升|ml\b|cc\b)", re.IGNORECASE)  # "1000毫升" → "1000ml"
@@ -173,6 +173,12 @@ def _whole_word(word: str) -> re.Pattern:
     return re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])")
 
 
+# two values, either one fine ("有线无线都行", "wired or wireless is fine"): no choice of that option
+_EITHER_FINE = re.compile(r"[^\s，,。；;！!？?]{1,5}?(?:还是|或者?|和|跟|、|/|\s)?[^\s，,。；;！!？?]{1,5}?(?:都行|都可以|都ok|都好|都没问题|都无所谓)|"
+                          r"\b[\w-]+ or [\w-]+,? (?:either (?:is|works)|(?:is|are) (?:fine|ok|okay)|doesn'?t matter|whatever)\b",
+                          re.IGNORECASE)
+
+
 @lru_cache(maxsize=1024)  # (asked of the same message by many readers of one turn)
 def option_words(text: str) -> str:
     """The shopper's words as the catalogue writes options: lower case, inches as '17-inch', Chinese
@@ -180,7 +186,11 @@ def option_words(text: str) -> str:
     text = _DISTANCE.sub(" ", unicodedata.normalize("NFKC", text).lower())  # ("starting to run 5k": no resolution)
     text = _NO_WIRE.sub(" wireless ", text)  # ("the one without a wire")
     text = _NOT_NOT.sub(r" \1的 ", text)  # ("不防水的不要", "不防水的别推": the waterproof ones)
+    text = _EITHER_FINE.sub(" ", text)  # ("有线无线都行": neither is asked)
+    negated = [m[0] for m in _NEGATED.finditer(text)]
     text = _NEGATED.sub(" ", text)  # (full-width "１５００片": 1500)
+    for word in {w for fragment in negated for w in _ZH_OPTIONS if len(w) > 1 and not w.isascii() and w in fragment}:
+        text = text.replace(word, " ")  # (said again once refused: "不要塑料的，塑料的有味道")
     text = _ZH_DECIMAL.sub(lambda m: f"{'10' if m[1] == '十' else _ZH_NUMBER[m[1]]}.{_ZH_NUMBER[m[2]]}", text)
     text = _ZH_COUNT.sub(_zh_count, text)
     text = _EN_COUNT.sub(_en_count, text)  # ("like fourteen inches": 14-inch)

@@ -2609,3 +2609,60 @@ def test_read_in_working_43_the_one_before_which_has_more_that_one_and_what_the_
     espresso = Conversation(shop, "zh")
     espresso.say("product_info", "那个意式咖啡机十九巴的有几款")
     assert meant.meant_intent("price_promo", {}, "刚才那个多少钱", espresso.context) == "product_info"
+
+
+def test_read_in_working_45_and_46_a_thing_not_sold_beside_one_sold_and_one_of_those_listed_pointed_at(shop):
+    """working-45/-46 (final-44 and final-45 read): a thing not sold asked after one we sell, or after one not sold
+    ("睡袋呢"); one of those just listed pointed at by its price, as the other one or by having more; a product gone back
+    to keeps what was asked of it; "有线无线都行" asks neither; what the shopper sits at is theirs."""
+    assert products.asks_if_sold("Do you sell dumbbell sets? And resistance bands? We'd want around 10") == "resistance bands"
+    assert products.asks_if_sold("got a robot vacuum? how much is the cheapest 1. and mops??") == "mops"
+    assert products.asks_if_sold("请问有卖 yoga mat 吗？还有 yoga 砖") == "yoga 砖"
+    assert products.asks_if_sold("有手机壳卖不 苹果13的") == "手机壳"
+    assert products.asks_if_sold("你们到底有没有卖电饭煲？？？问了三遍了！！") == "电饭煲"  # (not "卖电饭煲")
+    assert products.asks_if_sold("睡袋呢", "帐篷") == "睡袋" and products.asks_if_sold("价格呢", "帐篷") is None
+    assert products.asks_if_sold("Do you sell laptops? And the price?") is None
+    gym = Conversation(shop).say("product_info", "Do you sell dumbbell sets? And resistance bands? What weight ranges?")
+    assert gym.startswith("We don't sell resistance bands.") and "30-50 lbs" in gym
+    camp = Conversation(shop, "zh")
+    camp.say("product_info", "卖帐篷吗")
+    assert "不卖睡袋" in camp.say("product_info", "睡袋呢")
+    printer = Conversation(shop, "zh").say("recommend", "想问下你们有没有printer卖 还有A4的notebook")
+    assert "不卖printer" in printer and "32.29" in printer
+    glasses = Conversation(shop, "zh")
+    glasses.say("product_info", "有没有silver frame的sunglasses")
+    glasses.say("product_info", "polarized那个 镜片什么颜色")
+    assert "297.33" in glasses.say("product_info", "ok 那另一个多少钱来着")  # (the non-polarized one)
+    coffee = Conversation(shop, "zh")
+    coffee.say("product_info", "你们咖啡机到底有没有带磨豆功能的")
+    coffee.say("product_info", "贵的那个 几杯量的")
+    assert "stainless steel" in coffee.say("product_info", "便宜那个什么颜色")
+    grill = Conversation(shop)
+    grill.say("product_info", "yo u got grills? gas ones")
+    grill.say("product_info", "the big one w the rotisserie?")
+    assert "1042.19" in grill.say("product_info", "ugh fine the cheaper portable one then. how much")
+    puzzle = Conversation(shop)
+    puzzle.say("recommend", "my grandson wants a jigsaw puzzle with animals on it")
+    puzzle.say("product_info", "Which one is the hardest?")
+    assert "53.72" in puzzle.say("product_info", "Of the ones you can actually buy, the one with more pieces then. What does it cost?")
+    bottle = Conversation(shop, "zh")
+    bottle.say("product_info", "500ml的玻璃水杯有什么颜色")
+    bottle.say("product_info", "对了 顺便问下A5的本子还有吗")
+    assert "45.13" in bottle.say("product_info", "好 回到刚才那个杯子 黑色的多少钱")  # (the 500ml glass one)
+    watch = Conversation(shop, "zh").say("product_info", "想给老公买块手表 皮表带黑表盘的 和 钢带黑表盘的 价格差多少？")
+    assert "1908.15" in watch and "2127.62" in watch and "219.47" in watch
+    earbuds = Conversation(shop, "zh").say("recommend", "有没有200以下的耳机啊 有线无线都行 没有的话最便宜的是多少")
+    assert "226.49" in earbuds
+    gamer = Conversation(shop, "zh").say("recommend", "男朋友是个游戏宅 下班回来就坐电脑前面打游戏 预算三百美元以内 送什么好啊")
+    assert "Laptop" not in gamer and "Gaming Mouse" in gamer
+    from agent.dialogue.meant import meant_intent
+    assert meant_intent("out_of_scope", {}, "looking at the 3ft bookshelves", {}) == "product_info"
+    assert "549.84" in Conversation(shop).say("product_info", "looking at the 3ft bookshelves")
+    hose = Conversation(shop, "zh").say("recommend", "想买根浇花的水管 一百块以内的有啥")
+    assert "98.61" in hose and "99.51" in hose
+    power = Conversation(shop).say("product_info", "do you carry power banks? If so, is there one that charges wirelessly? "
+                                                   "My phone case makes cables a pain")
+    assert "102.07" in power and "109.27" in power
+    water = Conversation(shop, "zh")
+    water.say("product_info", "1000ml的水瓶是什么材质的？不要塑料的，塑料的有味道")
+    assert "46.51" in water.say("product_info", "那黑色的多少钱")  # (the 1000ml stainless steel black one)

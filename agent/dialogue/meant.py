@@ -214,6 +214,9 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "product_info"  # "那背包呢" after a question about tents: ours, asked the same way
     if products.asks_if_sold(text, context.get("not_sold")):  # "do you sell tents?" ("那防潮垫呢" next): the catalogue
         return "product_info"
+    if intent not in ORDER_INTENTS | {"product_info", "recommend", "price_promo"} and products.asks_whether_sold(text) \
+            and products.asked_if_sold(text) and not _bought(text) and not slots.get("order_id"):
+        return "product_info"  # ("do you carry power banks? If so, is there one that charges wirelessly?": ours, asked of)
     if intent not in ORDER_INTENTS | {"product_info", "recommend", "price_promo"} and _SHOW_ME.search(text) \
             and products.products_in(text) and not reading.owns(text) and not slots.get("order_id"):
         return "product_info"  # "给我看看蓝牙音箱", "show me your backpacks": the catalogue's
@@ -233,7 +236,7 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "recommend"  # "想在家workout 但是房子很小 any ideas", "出国玩两周 装东西用的有啥", "宿舍里想烧点开水泡面" (or one
         #                     product the catalogue reader finds by meaning alone: "got any gifts for a 5 year old under 50 bucks")
     if intent not in ORDER_INTENTS | {"product_info", "recommend", "price_promo"} and products.products_in(text) \
-            and names_option(text) and (PRICE_ASKED.search(text) or STOCK.search(text)) \
+            and names_option(text) and (PRICE_ASKED.search(text) or STOCK.search(text) or _BROWSING.search(text)) \
             and not reading.OWNS.search(text) and not slots.get("order_id"):
         return "product_info"  # "19 bar 2L manual的espresso machine有货吗? 多少钱? 另外你们接受哪些payment methods?"
     if intent not in ("product_info", "recommend") and products.products_in(text) and money.budget(text) is not None \
@@ -321,6 +324,10 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         # the model found outside our shop, where it names a product of ours ("Do you sell the kind of clock…")
         return "recommend" if WANTS.search(text) or money.budget(text) is not None else "product_info"
     return intent
+
+
+# looking at one of ours ("looking at the 3ft bookshelves", "在看那个蓝色的背包")
+_BROWSING = re.compile(r"\b(?:looking at|checking out|interested in|eyeing)\b|在看|看中|看上", re.IGNORECASE)
 
 
 _SHOP_END = re.compile(r"(?:店里|全店|你们(?:店|家)(?:里)?|你们卖的)[^，,。？?]{0,4}(?:最贵|最便宜)|"

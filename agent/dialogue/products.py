@@ -290,7 +290,7 @@ def asked_if_sold(text: str) -> list[str]:
     if not (m := _SOLD.search(text)) or products_in(CLAUSE_END.split(text[m.end():], maxsplit=1)[0]):
         return []  # (none, or more in the same question: "do you sell espresso machines or only regular coffee makers?")
     asked = [n for n, _ in products_in(next(g for g in m.groups() if g))]
-    others = [w for n, w in products_in(text) if n not in asked]
+    others = [w for n, w in products_in(text) if n not in asked and n not in only_theirs(text)]  # ("my phone case")
     # (another wanted too: "do you have a puzzle for her? And my 12yo son wants a skateboard": not only the puzzle)
     return asked if all(re.search(rf"\b(?:for|on|of|with) (?:the|my|his|her|our|their) {re.escape(w)}", text, re.IGNORECASE)
                         for w in others) else []
@@ -377,7 +377,7 @@ DEVICE_IN_USE = re.compile(r"\b(?:switch(?:ed|ing)?|mov(?:ed|ing)|changed?|back)
                            r"(?:在|用)(?:手机|电脑|平板)上?(?:登录|登陆|打开|聊)|"
                            r"\b(?:back|sorry|oops)\W+(?:my\s+)?(?:phone|laptop)\s+(?:died|was dead|ran out)\b|(?:手机|电脑|\bphone|\blaptop)\s*(?:天天|老是|总是|经常|动不动就|又|一直)?没电|"
                            # the device they read on now, not the one wanted ("看手机太累 不要手机那种", "手机屏幕太小了")
-                           r"看手机|对着(?:手机|电脑|屏幕)|(?:用|拿)(?:手机|平板|电脑|ipad)(?:看|读|刷|玩)|手机\s*app|(?:用|拿)手机\s*(?:控制|操作|遥控|开关)|(?:能|可以)?连(?:接|上)?(?:手机|电脑|平板)|\bconnects? (?:to|with) (?:my |your |a |the )?(?:phone|laptop)\b|\b(?:from|with|on) (?:my|your|the|a) phone(?: app)?\b|\bphone app\b|(?:在|用)(?:手机|电脑|平板)上|手机上(?:能|可以)?(?:调|控制|操作|看)|(?:手机|电脑)(?:屏幕)?太(?:小|累|伤眼)|不要(?:手机|电脑)(?:那种)?|\b(?:my|the) phone(?:'s)? screen\b",
+                           r"看手机|对着(?:手机|电脑|屏幕)|(?:用|拿)(?:手机|平板|电脑|ipad)(?:看|读|刷|玩)|手机\s*app|(?:用|拿)手机\s*(?:控制|操作|遥控|开关)|(?:能|可以)?连(?:接|上)?(?:手机|电脑|平板)|(?:坐在?|在)(?:电脑|电视|屏幕)前|\bin front of (?:the|my|his|her|a) (?:computer|pc|laptop|screen)\b|\bconnects? (?:to|with) (?:my |your |a |the )?(?:phone|laptop)\b|\b(?:from|with|on) (?:my|your|the|a) phone(?: app)?\b|\bphone app\b|(?:在|用)(?:手机|电脑|平板)上|手机上(?:能|可以)?(?:调|控制|操作|看)|(?:手机|电脑)(?:屏幕)?太(?:小|累|伤眼)|不要(?:手机|电脑)(?:那种)?|\b(?:my|the) phone(?:'s)? screen\b",
                            re.IGNORECASE)  # ("back, phone died. what was that tracking number again?")
 
 
@@ -399,7 +399,8 @@ _NOT_BEFORE = re.compile(r"(?:\bnot|\bkeep|不是|不要)\W{0,2}(?:the |my )?$",
 # ("size不对", "颜色不对": what is wrong with the thing, no correction of what was said)
 CORRECTION = re.compile(r"\bI mean[t]?\b|\bI was talking about\b|(?<!size)(?<!size )(?<!尺码)(?<!尺寸)(?<!颜色)(?<!大小)(?<!型号)"
                         r"(?<!款式)(?<!码)(?<!色)(?<!货)不对|[说打写敲]错了|打错字|\btypo\b|其实是|我是说|我指的是|"
-                        r"\bscratch the [a-z -]{1,30}?(?=\s*[,.;!]|$)", re.IGNORECASE)
+                        r"\bscratch the [a-z -]{1,30}?(?=\s*[,.;!]|$)|\bwait\W{1,3}no\W{1,3}scratch that\b", re.IGNORECASE)  # ("a lamp — wait, no,
+# scratch that. She wants a smart bulb")
 # ("actually scratch the side burner, gas portable with no extras"; not "scratch that, keep W…": an order kept)
 
 

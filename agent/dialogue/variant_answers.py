@@ -40,7 +40,7 @@ DEARER_ONE = re.compile(r"\bwhich (?:one |of (?:the|them|those) )?is (?:more exp
 
 # the one of two or three just shown, by its price ("the cheaper one", "cheaper one then")
 _ONE_BY_PRICE = r"(?:\bthe |^\W*)(?:cheaper|pricier|more expensive|dearer)(?: one(?![a-z])| of (?:those|these|them|the (?:two|three|ones)|both)\b)"
-_OF_THOSE = re.compile(r"那几个|这几个|那几款|这几款|其中|那些|里面|里头|当中|(?:最便宜|最贵|最低价|便宜|贵)(?:一?点)?的?那[把款个台双件只张]|"
+_OF_THOSE = re.compile(r"那几个|这几个|那几款|这几款|其中|那些|里面|里头|当中|(?:最便宜|最贵|最低价|便宜|贵)(?:一?点)?的?那[把款个台双件只张种]|"
                        + _ONE_BY_PRICE + r"|\bof (?:those|them|these|the (?:two|three|four|both))\b|"
                        r"^\W*(?:the )?(?:cheapest|most expensive|priciest|dearest) one(?![a-z])|"
                        r"\bamong (?:those|them|these)\b", re.IGNORECASE)
@@ -98,7 +98,7 @@ _IN_STOCK = re.compile(r"in stock|\bbuy\b.{0,20}\bnow\b|\bavailable\b|有货|现
 
 
 WHICH_ONES = re.compile(r"\b(?:what|which) (?:[\w-]+ ){0,3}ones\b|\bwhat (?:[\w-]+ ){0,3}do you (?:actually |really )?have\b|"
-                         r"有哪(?:些|几款|几种)|都有哪|有什么(?:款|型号)", re.IGNORECASE)
+                         r"有哪(?:些|几款|几种)|都有哪|有什么(?:款|型号)|(?<=的)有(?:啥|什么)\W*$", re.IGNORECASE)  # ("一百块以内的有啥")
 
 
 # an option the shopper no longer minds: "and a 13 inch with i7, any color?", "颜色无所谓"
@@ -578,7 +578,11 @@ def _compared(variants: list[dict], text: str, before: dict | None = None) -> tu
             # (one that has all this side says, sold out, is said so: "登山靴11码防水的，真皮的和合成材料的哪个便宜")
             if exact and (exact[0]["available"] or named is part or not kept and {**shared, **part}.items() <= named.items()):
                 # (every one in stock of each side where each is asked: "medium frame的 road和mountain哪个贵 都列一下价格")
-                picks += [v for v in exact if v["available"]] if every and exact[0]["available"] else exact[:1]
+                # (the two cheapest in stock of a side that leaves an option open, unless by how much is asked: "USB desk
+                # lamp, black vs silver": the black low one and the black medium one beside the silver one)
+                picks += [v for v in exact if v["available"]] if every and exact[0]["available"] else \
+                    [v for v in exact[:2] if v["available"]] if exact[0]["available"] and not _BY_HOW_MUCH.search(text) \
+                    else exact[:1]
                 break
         else:
             return None
