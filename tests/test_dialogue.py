@@ -2666,3 +2666,10 @@ def test_read_in_working_45_and_46_a_thing_not_sold_beside_one_sold_and_one_of_t
     water = Conversation(shop, "zh")
     water.say("product_info", "1000ml的水瓶是什么材质的？不要塑料的，塑料的有味道")
     assert "46.51" in water.say("product_info", "那黑色的多少钱")  # (the 1000ml stainless steel black one)
+    charger = Conversation(shop, "zh").say("product_info", "两万毫安的充电宝 是type-c口还是USB口")
+    assert "Wireless" in charger and "USB-C" in charger  # (every output of the 20000mAh ones, not the one named)
+    dumbbells = Conversation(shop).say("product_info", "the 30-50 lbs dumbbell set, what's it made of? 铁的还是橡胶的?")
+    assert "urethane" in dumbbells and "iron" in dumbbells
+    camera = Conversation(shop, "zh")
+    camera.say("product_info", "想看看数码相机 要能拍远的 十倍变焦那种")
+    assert "SD card" in camera.say("product_info", "就它吧 它用什么卡")

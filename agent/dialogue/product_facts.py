@@ -16,7 +16,7 @@ from agent.dialogue.variant_answers import (ANOTHER, CLAUSES, EACH, MOST_LISTED,
                                            stock_lines, variant_answer)
 from agent.catalogue_search import closest_products, describes_need, products_for, same_head, uses_named, without_uses_of
 from agent.catalogue_words import Attribute, aliases, asked_attributes, option_name, zh_names
-from agent.variants import (asked_variants, fits, fitting, for_whom, named_options, option_value, owner_of_options,
+from agent.variants import (asked_variants, fits, fitting, for_whom, named_options, option_value, option_words, owner_of_options,
                             stepped, without_unwanted)
 
 
@@ -167,6 +167,8 @@ def _facts_of(turn: Turn, catalogue: dict, name: str | None) -> Answer:
         return turn.answer("variant_facts", {"product": product}, name=name,
                            lines=stock_lines(turn, [product["variants"][turn.dialogue.variant]]))
     if asked and (answer := _most_of(turn, name, product, asked, with_named=True)):  # ("木头的书架最高的有多高")
+        return answer
+    if (answer := _either_or(turn, name, product)):
         return answer
     if (answer := variant_answer(turn, name, catalogue[name], product)):
         if not asked and asks_unlisted_quality(turn.text):  # ("is the cheaper one dishwasher safe?": that one, and
@@ -570,6 +572,37 @@ def _grade(value: str) -> float | None:
 
 
 _NONE_GRADE = re.compile(r"(?:not|non|no|none)\b", re.IGNORECASE)
+
+
+def _either_or(turn: Turn, name: str, product: dict) -> Answer | None:
+    """Which of two values of one option the ones asked about have ("两万毫安的充电宝 是type-c口还是USB口", "the 30-50 lbs
+    dumbbell set, what's it made of? 铁的还是橡胶的?"): every value they come in, not only the two named, those only
+    sold out said so. Not a comparison, a price or a pick ("which is cheaper, black or white?")."""
+    if not (m := _A_OR_B.search(turn.text)) or _PICKS.search(turn.text) or reading.COMPARES.search(turn.text) \
+            or PRICE_ASKED.search(turn.text) or money.budget(turn.text) is not None \
+            or turn.dialogue.shown and _OF_THE_ONE.search(turn.text):  # ("is that the basic kit or the pro one": of it)
+        return None
+    variants = list(product["variants"].values())
+    first, second = named_options(variants, m[1]), named_options(variants, m[2])
+    keys = [k for k in set(first) & set(second) if first[k] != second[k]] or [
+        k for k in first if any(str(v["options"].get(k, "")).lower().startswith(w) for v in variants
+                                for w in re.findall(r"[a-z][a-z0-9]{2,}", option_words(m[2])))]  # ("type-c口还是USB口")
+    if len(keys) != 1:
+        return None
+    rest = {k: v for k, v in named_options(variants, turn.text).items() if k != keys[0]}
+    group = [v for v in variants if fits(v, rest) == len(rest)]
+    if not (in_stock := [v for v in group if v["available"]]):
+        return None
+    label = f"{name} ({', '.join(sorted({str(v['options'][k]) for v in group for k in rest if k in v['options']}))})" \
+        if rest else name  # (as the catalogue writes them: "20000mAh")
+    return turn.answer("attribute_facts", {"product": product}, name=label, lines=(
+        f"{option_name(keys[0], turn.language)}: {priced_values(in_stock, keys[0], priced=True)}"
+        + _sold_out_values(turn, group, keys[0])))
+
+
+_A_OR_B = re.compile(r"([^，,。？?！!;；]{1,24}?)(?:还是|\bor\b)([^，,。？?！!;；]{1,24})", re.IGNORECASE)
+_OF_THE_ONE = re.compile(r"\b(?:is|was) (?:it|that|this)\b|(?:它|那个|这个|那款|这款|那台|这台)是?", re.IGNORECASE)
+_PICKS = re.compile(r"\bwhich\b|哪|\bbetter\b|\bprefer|推荐|\bbuy\b|\bget\b|要哪|选", re.IGNORECASE)
 
 
 def _sold_out_values(turn: Turn, variants: list[dict], key: str) -> str:
