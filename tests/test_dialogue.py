@@ -2673,3 +2673,6 @@ def test_read_in_working_45_and_46_a_thing_not_sold_beside_one_sold_and_one_of_t
     camera = Conversation(shop, "zh")
     camera.say("product_info", "想看看数码相机 要能拍远的 十倍变焦那种")
     assert "SD card" in camera.say("product_info", "就它吧 它用什么卡")
+    shelves = Conversation(shop).say("product_info", "Could you tell me what your bookshelves are made of? And is there one "
+                                                     "that is six feet tall in white?")
+    assert shelves.index("metal") < shelves.index("531.57") and "wood" in shelves  # (both questions, in their order)

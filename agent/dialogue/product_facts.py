@@ -170,6 +170,8 @@ def _facts_of(turn: Turn, catalogue: dict, name: str | None) -> Answer:
         return answer
     if (answer := _either_or(turn, name, product)):
         return answer
+    if (two := _attribute_then_variant(turn, name, catalogue, product)):
+        return two
     if (answer := variant_answer(turn, name, catalogue[name], product)):
         if not asked and asks_unlisted_quality(turn.text):  # ("is the cheaper one dishwasher safe?": that one, and
             return replace(answer, reply=turn.say("quality_not_listed", name=name) + answer.reply)  # not said)
@@ -572,6 +574,20 @@ def _grade(value: str) -> float | None:
 
 
 _NONE_GRADE = re.compile(r"(?:not|non|no|none)\b", re.IGNORECASE)
+
+
+def _attribute_then_variant(turn: Turn, name: str, catalogue: dict, product: dict) -> Answer | None:
+    """Two questions in two sentences, what the product comes in and one of it by its options ("what are your
+    bookshelves made of? And is there one that is six feet tall in white?"): both answered, in their order."""
+    variants = list(product["variants"].values())
+    sentences = reading.sentences(turn.text)
+    asks = [s for s in sentences if asked_attributes(products.without_products(s)) and not named_options(variants, s)]
+    names = [s for s in sentences if named_options(variants, s) and s not in asks]
+    if len(sentences) < 2 or not asks or not names or sentences.index(asks[0]) > sentences.index(names[0]):
+        return None
+    first = _attributes_answer(replace(turn, text=asks[0]), name, product, asked_attributes(products.without_products(asks[0])))
+    then = variant_answer(replace(turn, text=" ".join(names)), name, catalogue[name], product)
+    return Answer(first.reply + ("" if turn.language == "zh" else " ") + then.reply, then.facts) if then else None
 
 
 def _either_or(turn: Turn, name: str, product: dict) -> Answer | None:
