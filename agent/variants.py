@@ -25,7 +25,7 @@ _ZH_OPTIONS = {"胶囊": "capsule", "全自动": "automatic", "自动的": "auto
                "燃气": "gas", "电磁炉": "induction", "硬皮": "hard cover", "软皮": "soft cover", "深空灰": "space grey",
                "cf卡": "cf card", "sd卡": "sd card", "cf": "cf card", "sd": "sd card", "插电充": "rechargeable", "直接充电": "rechargeable", "入耳式": "in-ear", "入耳": "in-ear", "头戴式": "over-ear on-ear",
                "头戴": "over-ear on-ear", "把整个耳朵包住": "over-ear", "包住整个耳朵": "over-ear", "包住耳朵": "over-ear", "包耳": "over-ear", "over the ears": "over-ear", "over the ear": "over-ear", "over-the-ear": "over-ear", "over my ears": "over-ear", "cover my ears": "over-ear", "cover the ears": "over-ear", "贴耳式": "on-ear", "压耳式": "on-ear", "实木": "wood", "木质": "wood", "木头": "wood",
-               "木制": "wood", "金属": "metal", "钢带": "metal", "钢表带": "metal", "桶式": "canister", "卧式": "canister", "插墙": "ac adapter", "墙上插座": "ac adapter", "插座": "ac adapter", "中等大小": "medium", "中等房间": "medium", "中型房间": "medium", "小房间": "small", "小卧室": "small", "房间不大": "small", "房间不太大": "small", "屋子不大": "small", "卧室不大": "small", "卧室不太大": "small", "房间比较小": "small", "房间很小": "small", "客厅挺大": "large", "客厅很大": "large", "客厅比较大": "large", "房间挺大": "large", "房间很大": "large", "房间比较大": "large", "大房间": "large", "大客厅": "large", "高通风": "high ventilation", "通风好": "high ventilation", "通风最好": "high ventilation", "最通风": "high ventilation", "低通风": "low ventilation", "中通风": "medium ventilation", "中等通风": "medium ventilation", "指针": "analog", "with hands": "analog", "has hands": "analog", "with clock hands": "analog", "数显": "digital", "数字显示": "digital",
+               "木制": "wood", "金属": "metal", "钢带": "metal", "钢表带": "metal", "桶式": "canister", "卧式": "canister", "插墙": "ac adapter", "墙上插座": "ac adapter", "中等大小": "medium", "中等房间": "medium", "中型房间": "medium", "小房间": "small", "小卧室": "small", "房间不大": "small", "房间不太大": "small", "屋子不大": "small", "卧室不大": "small", "卧室不太大": "small", "房间比较小": "small", "房间很小": "small", "客厅挺大": "large", "客厅很大": "large", "客厅比较大": "large", "房间挺大": "large", "房间很大": "large", "房间比较大": "large", "大房间": "large", "大客厅": "large", "高通风": "high ventilation", "通风好": "high ventilation", "通风最好": "high ventilation", "最通风": "high ventilation", "低通风": "low ventilation", "中通风": "medium ventilation", "中等通风": "medium ventilation", "指针": "analog", "with hands": "analog", "has hands": "analog", "with clock hands": "analog", "数显": "digital", "数字显示": "digital",
                "网布": "mesh", "网面": "mesh", "网眼": "mesh", "布艺": "fabric", "布面": "fabric", "硅胶": "silicone",
                "固定扶手": "fixed", "可调节扶手": "adjustable", "可调扶手": "adjustable", "无扶手": "none", "扶手能调": "adjustable", "扶手可以调": "adjustable",
                "arms can be moved": "adjustable", "arms can move": "adjustable", "arms that move": "adjustable", "adjustable arms": "adjustable",
@@ -174,7 +174,7 @@ def _whole_word(word: str) -> re.Pattern:
 
 
 # two values, either one fine ("有线无线都行", "wired or wireless is fine"): no choice of that option
-_EITHER_FINE = re.compile(r"[^\s，,。；;！!？?]{1,5}?(?:还是|或者?|和|跟|、|/|\s)?[^\s，,。；;！!？?]{1,5}?(?:都行|都可以|都ok|都好|都没问题|都无所谓)|"
+_EITHER_FINE = re.compile(r"[^\s，,。；;！!？?]{1,5}?(?:还是|或者?|和|跟|、|/)?[^\s，,。；;！!？?]{1,5}?(?:都行|都可以|都ok|都好|都没问题|都无所谓)|"
                           r"\b[\w-]+ or [\w-]+,? (?:either (?:is|works)|(?:is|are) (?:fine|ok|okay)|doesn'?t matter|whatever)\b",
                           re.IGNORECASE)
 

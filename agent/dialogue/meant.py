@@ -214,7 +214,7 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
         return "product_info"  # "那背包呢" after a question about tents: ours, asked the same way
     if products.asks_if_sold(text, context.get("not_sold")):  # "do you sell tents?" ("那防潮垫呢" next): the catalogue
         return "product_info"
-    if intent not in ORDER_INTENTS | {"product_info", "recommend", "price_promo"} and products.asks_whether_sold(text) \
+    if intent in ("shipping_policy", "return_policy", "payment_issue", "account", "complaint") and products.asks_whether_sold(text) \
             and products.asked_if_sold(text) and not _bought(text) and not slots.get("order_id"):
         return "product_info"  # ("do you carry power banks? If so, is there one that charges wirelessly?": ours, asked of)
     if intent not in ORDER_INTENTS | {"product_info", "recommend", "price_promo"} and _SHOW_ME.search(text) \

@@ -611,9 +611,13 @@ def _either_or(turn: Turn, name: str, product: dict) -> Answer | None:
         return None
     label = f"{name} ({', '.join(sorted({str(v['options'][k]) for v in group for k in rest if k in v['options']}))})" \
         if rest else name  # (as the catalogue writes them: "20000mAh")
-    return turn.answer("attribute_facts", {"product": product}, name=label, lines=(
+    said = turn.answer("attribute_facts", {"product": product}, name=label, lines=(
         f"{option_name(keys[0], turn.language)}: {priced_values(in_stock, keys[0], priced=True)}"
         + _sold_out_values(turn, group, keys[0])))
+    if len(in_stock) > 3:
+        return said
+    lines = turn.say("variant_facts", name=name, lines=stock_lines(turn, in_stock))  # (few: each, with its price)
+    return replace(said, reply=said.reply + ("" if turn.language == "zh" else " ") + lines)
 
 
 _A_OR_B = re.compile(r"([^，,。？?！!;；]{1,24}?)(?:还是|\bor\b)([^，,。？?！!;；]{1,24})", re.IGNORECASE)

@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 
 from agent.catalogue_words import LOOK_ALIKES, aliases, catalogue_variants, option_values, zh_names
-from agent.variants import option_words
+from agent.variants import option_words, owner_of_options
 from agent.dialogue.addresses import address_in, amends_address
 from agent.dialogue.money import payment_source
 from agent.dialogue.addresses import EMAIL
@@ -312,9 +312,15 @@ def asks_if_sold(text: str, after: str | None = None) -> str | None:
     for clause in _ALSO_CLAUSE.split(text)[1:]:  # resistance bands?", "请问有卖 yoga mat 吗？还有 yoga 砖"; "got a robot
         #                                           vacuum? how much is the cheapest 1. and mops??": a question of its own)
         if (asks or clause.rstrip().endswith(("?", "？")) and products_in(text)) \
-                and (also := AND_THAT.fullmatch(clause.strip(" ,，"))) and (thing := _not_ours(also)):
+                and (also := AND_THAT.fullmatch(clause.strip(" ,，"))) and (thing := _not_ours(also)) \
+                and not _NO_THING.match(thing):  # (not "and what are the prices like?")
             return thing
     return None
+
+
+# words that open a question or stand for a thing, never a thing's name
+_NO_THING = re.compile(r"(?:what|which|how|when|where|why|who|is|are|was|do|does|did|can|could|would|will|should|the|it|its|"
+                       r"they|them|their|you|your|i|me|my|we|our|if|any|some|more|less|also)\b", re.IGNORECASE)
 
 
 # the clauses of a message, each a question or a thing added ("…吗？还有 yoga 砖", "got a robot vacuum? … and mops??")
@@ -352,7 +358,9 @@ def and_that(text: str) -> re.Match | None:
     """Another thing asked the way the last was asked: the message, or its first clause after an okay ("那微波炉呢 别又不回我",
     "好吧 那游戏鼠标呢 要无线的 宿舍线太乱了")."""
     clauses = [c for c in CLAUSE_END.split(text.strip()) if c.strip() and not _OKAY.fullmatch(c.strip())]
-    return AND_THAT.fullmatch(text.strip()) or (AND_THAT.fullmatch(clauses[0].strip()) if clauses else None)
+    rest = " ".join(clauses[1:])  # (not where the rest says which of ours: "那燒開水的壺呢？要放在電磁爐上用的")
+    return AND_THAT.fullmatch(text.strip()) or (AND_THAT.fullmatch(clauses[0].strip())
+                                                if clauses and not products_in(rest) and not owner_of_options(rest) else None)
 
 
 _OKAY = re.compile(r"(?:那)?好吧|好的?|行吧?|嗯+|哦+|噢|算了|\bok(?:ay)?\b|\bfine\b|\balright\b|\bhm+\b", re.IGNORECASE)

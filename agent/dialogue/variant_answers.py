@@ -730,8 +730,9 @@ def pointed_at(turn: Turn, variants: list[dict]) -> dict | None:
     pools = [[v for v in variants if v["item_id"] in ids and fits(v, named) == len(named)] for ids in lists]
     if not (pool := next((p for p in pools if len(p) > 1), None)) or named and not shown_named:
         return None
-    if end:  # (a sold-out one too, said so: "ok and the cheaper one, what features does it have")
-        return (max if end.re is _PRICIER_ONE else min)(pool, key=lambda v: Decimal(str(v["price"])))
+    if end:  # (one sold out is left to what says so beside the one in stock: "便宜的那个是什么材质的")
+        one = (max if end.re is _PRICIER_ONE else min)(pool, key=lambda v: Decimal(str(v["price"])))
+        return one if one["available"] else None
     pool = [v for v in pool if v["available"]] or pool  # ("of the ones you can actually buy, the one with more pieces")
     keys = [k for k in pool[0]["options"] if re.sub(r"s$", "", k.lower()) == re.sub(r"s$", "", more[2].lower())]
     numbers = [(float(n[0]), v) for v in pool if keys and (n := re.match(r"\d+(?:\.\d+)?", str(v["options"].get(keys[0], ""))))]
