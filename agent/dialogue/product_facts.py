@@ -596,7 +596,8 @@ def _either_or(turn: Turn, name: str, product: dict) -> Answer | None:
     sold out said so. Not a comparison, a price or a pick ("which is cheaper, black or white?")."""
     if not (m := _A_OR_B.search(turn.text)) or _PICKS.search(turn.text) or reading.COMPARES.search(turn.text) \
             or PRICE_ASKED.search(turn.text) or money.budget(turn.text) is not None \
-            or turn.dialogue.shown and _OF_THE_ONE.search(turn.text):  # ("is that the basic kit or the pro one": of it)
+            or turn.dialogue.shown and _OF_THE_ONE.search(turn.text) \
+            or _RATHER.search(turn.text):  # ("is that the basic kit or the pro one": of it; "还是10寸吧": a choice)
         return None
     variants = list(product["variants"].values())
     first, second = named_options(variants, m[1]), named_options(variants, m[2])
@@ -622,6 +623,7 @@ def _either_or(turn: Turn, name: str, product: dict) -> Answer | None:
 
 _A_OR_B = re.compile(r"([^，,。？?！!;；]{1,24}?)(?:还是|\bor\b)([^，,。？?！!;；]{1,24})", re.IGNORECASE)
 _OF_THE_ONE = re.compile(r"\b(?:is|was) (?:it|that|this)\b|(?:它|那个|这个|那款|这款|那台|这台)是?", re.IGNORECASE)
+_RATHER = re.compile(r"还是[^，,。？?！!]*吧|算了|\bor rather\b", re.IGNORECASE)
 _PICKS = re.compile(r"\bwhich\b|哪|\bbetter\b|\bprefer|推荐|\bbuy\b|\bget\b|要哪|选", re.IGNORECASE)
 
 
