@@ -208,7 +208,7 @@ def test_llm_tokens_stream_into_one_bubble_that_the_reply_completes(browser, tmp
             DroppableSocket(page, drop_when=lambda event: seen.append(event["type"]) and False)
             page.goto(f"{url}/chat")
             page.wait_for_selector(".sc-form")
-            say(page, "how long does the battery last on the thing for brushing teeth?")
+            say(page, "how long does the battery last?")
             wait_for_count(page, "bot", 1)
             page.locator(".sc-bot:not(.sc-streaming)").first.wait_for()
             page.wait_for_timeout(500)
@@ -241,7 +241,7 @@ def test_a_streamed_reply_cut_off_by_a_dropped_socket_shows_once_and_whole(brows
             network = DroppableSocket(page, drop_when=third_token)
             page.goto(f"{url}/chat")
             page.wait_for_selector(".sc-form")
-            say(page, "how long does the battery last on the thing for brushing teeth?")
+            say(page, "how long does the battery last?")
             page.locator(".sc-bot:not(.sc-streaming)").first.wait_for(timeout=30000)
             page.wait_for_timeout(1000)  # anything pushed twice would be here by now
             shown = bubbles(page, "bot")

@@ -14,7 +14,7 @@ from tests.rogue_llm import rogue_llm_server
 from tests.test_api import open_session, stream_url
 from tests.test_flows import Chat
 
-PRODUCT_QUESTION = "how long does the battery last on the thing for brushing teeth?"  # the LLM, with get_product_details
+PRODUCT_QUESTION = "how long does the battery last?"  # no product named: the LLM, with get_product_details
 TOOTHBRUSH = "7352963235"  # white, blue and black variants; the white high-speed one costs 183.11
 
 
