@@ -53,7 +53,8 @@ def test_a_forced_order_action_changes_nothing_and_is_not_claimed(rogue_stack, r
 
 def test_a_forced_shopper_in_the_arguments_reads_nobody_elses_data(rogue_stack, rogue):
     rogue.arguments = {"product_id": TOOTHBRUSH, "user_id": MEI}
-    rogue.answer = f"The Electric Toothbrush runs for weeks on a charge. {MEI_EMAIL} bought one last month too."
+    # (a grounded first sentence: "runs for weeks on a charge" would be struck, the catalogue lists no battery life)
+    rogue.answer = f"The Electric Toothbrush comes in white, blue and black. {MEI_EMAIL} bought one last month too."
     reply = signed_in_chat(rogue_stack["url"]).say(PRODUCT_QUESTION)
     assert reply["route"] == "llm", reply
     shown = rogue.shown()
