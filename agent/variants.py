@@ -187,8 +187,8 @@ def option_words(text: str) -> str:
     text = _NO_WIRE.sub(" wireless ", text)  # ("the one without a wire")
     text = _NOT_NOT.sub(r" \1的 ", text)  # ("不防水的不要", "不防水的别推": the waterproof ones)
     text = _EITHER_FINE.sub(" ", text)  # ("有线无线都行": neither is asked)
-    negated = [m[0] for m in _NEGATED.finditer(text)]
-    text = _NEGATED.sub(" ", text)  # (full-width "１５００片": 1500)
+    negated: list[str] = []
+    text = _NEGATED.sub(lambda m: negated.append(m[0]) or " ", text)  # (full-width "１５００片": 1500)
     for word in {w for fragment in negated for w in _ZH_OPTIONS if len(w) > 1 and not w.isascii() and w in fragment}:
         text = text.replace(word, " ")  # (said again once refused: "不要塑料的，塑料的有味道")
     text = _ZH_DECIMAL.sub(lambda m: f"{'10' if m[1] == '十' else _ZH_NUMBER[m[1]]}.{_ZH_NUMBER[m[2]]}", text)

@@ -178,8 +178,7 @@ def _order_request(intent: str, turn: Turn) -> Answer:
     flow, before = FLOWS[task.intent], ""
     while flow.statuses and order["status"] not in flow.statuses and task.more_orders:
         # ("两个订单的地址都改：W8562406 和 W9869592", the first shipped): said so, the next one goes on
-        before += turn.say(flow.refusal, order_id=order["order_id"], status=turn.status(order)) + (
-            "" if turn.language == "zh" else " ")
+        before += turn.say(flow.refusal, order_id=order["order_id"], status=turn.status(order)) + turn.between
         task.order_id, task.more_orders = task.more_orders[0], task.more_orders[1:]
         if isinstance(order := _which_order(turn, task), Answer):
             return order

@@ -39,7 +39,7 @@ def tell_status(turn: Turn, order: dict, task: Task) -> Answer:
     if reading.ASKS_SPECS.search(turn.text):  # "what were the specs again? which processor I picked": each item as bought
         reply += turn.say("items_bought", items="; ".join(f"{i['name']} ({options(i)})" for i in order["items"]))
     if _ASKS_PAID.search(turn.text):  # "那单总共付了多少"
-        reply += ("" if turn.language == "zh" else " ") + payments_said(turn, order)
+        reply += turn.between + payments_said(turn, order)
     if reading.ASKS_ADDRESS.search(turn.text) and not reading.ACCOUNT_WORDS.search(turn.text):
         # (the account's default address is not the order's)
         facts["address"] = addresses.shown(order["address"])  # their own, once proven: the rails let it through
@@ -102,8 +102,7 @@ def state_cancel(turn: Turn, order: dict, task: Task) -> Answer:
         except ToolError:  # not theirs, or no such order: only their own are stated
             continue
         if found["status"] != "pending":  # said so, the others go on
-            refused += turn.say("cannot_cancel", order_id=other, status=turn.status(found)) + (
-                "" if turn.language == "zh" else " ")
+            refused += turn.say("cannot_cancel", order_id=other, status=turn.status(found)) + turn.between
             continue
         words = {"order_id": other, "amount": found["items_total"], "items": ", ".join(i["name"] for i in found["items"])}
         also.append({"tool": "cancel_pending_order", "args": {"order_id": other, "reason": task.reason},

@@ -66,7 +66,7 @@ def product_facts(turn: Turn, meant: str | None = None) -> Answer:
             # 手机壳和钢化膜，你们卖不卖？", the thing's own word)
             answer = _facts_of(turn, catalogue, name)
             return replace(answer, reply=turn.say("not_sold_short", thing=products.as_said(thing, turn.language))
-                           + ("" if turn.language == "zh" else " ") + answer.reply)
+                           + turn.between + answer.reply)
         near = list(dict.fromkeys([*same_head(thing), *(products_for(turn.text) or closest_products(thing))]))  # ("折叠伞":
         #                                                                       the patio umbrella first, another kind)
         rest, listed = " ".join(x for x in reading.sentences(turn.text) if thing.lower() not in x.lower()), 3
@@ -158,8 +158,8 @@ def _facts_of(turn: Turn, catalogue: dict, name: str | None) -> Answer:
     if same and (one := pointed_at(turn, list(product["variants"].values()))):  # ("便宜那个什么颜色", "那另一个多少钱来着": that one of those listed)
         turn.dialogue.variant = one["item_id"]
         facts = turn.answer("variant_facts", {"product": product}, name=name, lines=stock_lines(turn, [one]))
-        return replace(facts, reply=_attributes_answer(turn, name, product, asked).reply + (
-            "" if turn.language == "zh" else " ") + facts.reply) if asked else facts  # (its stock and price too)
+        return replace(facts, reply=_attributes_answer(turn, name, product, asked).reply + turn.between + facts.reply) \
+            if asked else facts  # (its stock and price too)
     if asked and turn.dialogue.variant in product["variants"] and _asked_of_it(turn.text, product):
         return _attributes_answer(turn, name, product, asked)
     if turn.dialogue.variant in product["variants"] and _which_of_it(turn.text, product, asked):
@@ -587,7 +587,7 @@ def _attribute_then_variant(turn: Turn, name: str, catalogue: dict, product: dic
         return None
     first = _attributes_answer(replace(turn, text=asks[0]), name, product, asked_attributes(products.without_products(asks[0])))
     then = variant_answer(replace(turn, text=" ".join(names)), name, catalogue[name], product)
-    return Answer(first.reply + ("" if turn.language == "zh" else " ") + then.reply, then.facts) if then else None
+    return Answer(first.reply + turn.between + then.reply, then.facts) if then else None
 
 
 def _either_or(turn: Turn, name: str, product: dict) -> Answer | None:
@@ -618,7 +618,7 @@ def _either_or(turn: Turn, name: str, product: dict) -> Answer | None:
     if len(in_stock) > 3:
         return said
     lines = turn.say("variant_facts", name=name, lines=stock_lines(turn, in_stock))  # (few: each, with its price)
-    return replace(said, reply=said.reply + ("" if turn.language == "zh" else " ") + lines)
+    return replace(said, reply=said.reply + turn.between + lines)
 
 
 _A_OR_B = re.compile(r"([^，,。？?！!;；]{1,24}?)(?:还是|\bor\b)([^，,。？?！!;；]{1,24})", re.IGNORECASE)

@@ -142,7 +142,7 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
     dialogue.task = None
     # ("我在考虑买个无人机送我儿子，你们有吗": not sold, said first; then what fits the need, or the other thing asked
     # for: "有没有狗粮卖？没有的话 狗窝有吗")
-    not_sold = turn.say("not_sold_short", thing=products.as_said(thing, turn.language)) + ("" if turn.language == "zh" else " ") \
+    not_sold = turn.say("not_sold_short", thing=products.as_said(thing, turn.language)) + turn.between \
         if (thing := products.asks_if_sold(text, dialogue.not_sold)) else ""
     dialogue.not_sold = thing or dialogue.not_sold
     variants = variant_answer(turn, named[0][0], product_id) if product_id else None

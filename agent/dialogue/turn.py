@@ -45,6 +45,11 @@ class Turn:
             self._products[product_id] = self.shop.call("get_product_details", {"product_id": product_id})
         return self._products[product_id]
 
+    @property
+    def between(self) -> str:
+        """What goes between two sentences of a reply: a space in English, nothing in Chinese."""
+        return "" if self.language == "zh" else " "
+
     def say(self, key: str, **facts: object) -> str:
         if self.language == "zh" and (zh := zh_names().get(str(facts.get("name")))):
             facts["name"] = f"{zh} {facts['name']}"  # ("台灯 Desk Lamp": the catalogue's name kept beside it)

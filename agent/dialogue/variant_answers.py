@@ -159,7 +159,7 @@ def variant_answer(turn: Turn, name: str, product_id: str, product: dict | None 
     missing = [f"{_ZH_COLOUR_NAMES[c]}（{c}）" if turn.language != "en" and c in _ZH_COLOUR_NAMES else c for c in colours]
     missing += [_UNITS.sub(lambda m: m[1] + _UNIT_WRITTEN[m[2]], n) for n in numbers]  # ("64GB", not "64gb")
     return replace(answer, reply=turn.say("not_made_in", name=name, what="、".join(missing) if turn.language != "en"
-                                          else " or ".join(missing)) + (" " if turn.language == "en" else "") + answer.reply)
+                                          else " or ".join(missing)) + turn.between + answer.reply)
 
 
 def priced_values(variants: list[dict], key: str, priced: bool) -> str:
@@ -199,12 +199,12 @@ def _variant_answer(turn: Turn, name: str, product_id: str, product: dict) -> An
             if any(w.search(parts[1]) for w in ANOTHER.values()) else {}
         turn.dialogue.variant = asked[0]["item_id"] if len(asked) == 1 else None
         if (then := _variant_answer(replace(turn, text=parts[1]), name, product_id, product)):
-            return Answer(gone + (" " if turn.language == "en" else "") + then.reply, {"product": product})
+            return Answer(gone + turn.between + then.reply, {"product": product})
         turn.dialogue.product, turn.dialogue.asked_options, turn.dialogue.variant = kept  # (nothing named instead)
     if (two := _and_also(turn.text)) and all(named_options(variants, part) for part in two) \
             and (first := _variant_answer(replace(turn, text=two[0]), name, product_id, product)) \
             and (then := _variant_answer(replace(turn, text=two[1]), name, product_id, product)):
-        return Answer(first.reply + (" " if turn.language == "en" else "") + then.reply, {"product": product})
+        return Answer(first.reply + turn.between + then.reply, {"product": product})
     if turn.dialogue.product == name and (named := named_options(variants, turn.text)) \
             and (one := _one_shown_asked(turn, variants, named)):
         # ("贵的那个是充电的吗", "is it i7?": that one, as it is, with a yes or a no)
