@@ -14,7 +14,7 @@ from agent.dialogue.money import budget
 from agent.dialogue import (ORDER_INTENTS, account_not_order, after_no, after_thanks, asks_change, asks_for_person, meant_intent,
                             products_in, questions_in, requests_in, run_flow, without_identity)
 from agent.dialogue.several import answer_others, set_apart
-from agent.dialogue.products import asks_whether_sold, without_products
+from agent.dialogue.products import asks_if_sold, asks_whether_sold, without_products
 from agent.dialogue.reading import QUESTION, SHIPS_TO, SHOP_RULE, UNSERVED_PLACE, orders_meant
 from agent.desk import DeskQueue
 from agent.frustration import heard
@@ -179,10 +179,12 @@ async def answer_cache(state: TurnState, deps: TurnDeps) -> dict:
     u = state["understanding"]
     # a sure intent must agree with the FAQ's
     sure = u["intent"] if u["confidence"] >= deps.settings.intent_confidence_threshold else None
-    if sure == "product_info" and products_in(state["text"]) and not (
+    if sure == "product_info" and (products_in(state["text"]) or asks_if_sold(
+            state["text"], state.get("context", {}).get("not_sold"))) and not (
             SHOP_RULE.search(state["text"]) or _CATALOGUE_FAQ.search(state["text"])):
-        # (a question about one of our products, none the FAQ's entries of that intent answer: the flows answer it from
-        # the shop's data, and the turn does not pay the encoder, most of a product answer's time)
+        # (a question about one of our products, or whether we sell a thing we do not ("你们卖电视吗": no question about
+        # genuine goods), none the FAQ's entries of that intent answer: the flows answer it from the shop's data, and the
+        # turn does not pay the encoder, most of a product answer's time)
         return {"cached_answer": None}  # (no look-up: none counted)
     hit = await asyncio.to_thread(deps.cache.lookup, state["text"], state["language"], sure)
     if hit is None and (elsewhere := _DESTINATION.sub("", state["text"])) != state["text"]:

@@ -2622,6 +2622,7 @@ def test_read_in_working_45_and_46_a_thing_not_sold_beside_one_sold_and_one_of_t
     assert products.asks_if_sold("你们到底有没有卖电饭煲？？？问了三遍了！！") == "电饭煲"  # (not "卖电饭煲")
     assert products.asks_if_sold("睡袋呢", "帐篷") == "睡袋" and products.asks_if_sold("价格呢", "帐篷") is None
     assert products.asks_if_sold("Do you sell laptops? And the price?") is None
+    assert products.asks_if_sold("你们卖的是正品吗") is None  # (genuine goods, no thing)
     gym = Conversation(shop).say("product_info", "Do you sell dumbbell sets? And resistance bands? What weight ranges?")
     assert gym.startswith("We don't sell resistance bands.") and "30-50 lbs" in gym
     camp = Conversation(shop, "zh")

@@ -129,7 +129,7 @@ _SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)?(?: or do (?:you|u) not)? (?
                    r"^\W*(?:那|那么)?(?:你们)?有没有(?![一二两三几\d]+[个台件只双把套])([\u4e00-\u9fff]{2,6}?)(?<![的个种款点些])"
                    r"(?:卖)?[啊呀呢]?\W*$",  # ("有没有孕妇枕": that alone)
                    re.IGNORECASE)  # ("有帐篷吗 周末去露营", "有扫地机器人没 宿舍懒得扫地了")
-_NOT_A_PRODUCT = re.compile(r"货|库存|便宜|实惠|划算|好用|好看|颜色|尺码|尺寸|型号|款式|规格|大小|退|订单|快递|物流|账|密码|付款|支付|保修|质保|^空$|^事$|^卖$|^[那这它][个款种些]?$|合适|适合|优惠|折扣|活动|券|发票|配送|送货|发货|上门|安装|服务|售后|会员|积分|分期|赠品|包装|礼盒|到付|电话|链接|二维码|保价|试用|样品|加急|(?<!无)人(?!机)|客服|问题|办法|时间|地址|运费|包邮|什|^啥|^哪|别的|其他|推荐|期|门店|价|质量|材质|重量|续航|多少|怎么|区别|效果|"
+_NOT_A_PRODUCT = re.compile(r"货|库存|便宜|实惠|划算|好用|好看|颜色|尺码|尺寸|型号|款式|规格|大小|退|订单|快递|物流|账|密码|付款|支付|保修|质保|^空$|^事$|^卖$|^[那这它][个款种些]?$|合适|适合|优惠|折扣|活动|券|发票|配送|送货|发货|上门|安装|服务|售后|会员|积分|分期|赠品|包装|礼盒|到付|电话|链接|二维码|保价|试用|样品|加急|(?<!无)人(?!机)|客服|问题|办法|时间|地址|运费|包邮|什|^啥|^哪|别的|其他|推荐|期|门店|价|质量|材质|重量|续航|多少|怎么|区别|效果|^的|正品|真品|原装|新品|全新|"
                             r"\b(?:it|them|this|that|one|any|anything|something|stuff|things?|then|there|here|now|left|today|instead|anymore|stock|discounts?|coupons?|deals?|sales?|promo\w*|"
                             r"(?:free |international |express )?(?:shipping|delivery|returns?|exchanges?|refunds?)|"
                             r"gift (?:cards?|wrapping)|warranty|installments?|price match\w*|cash on delivery|cod|"
