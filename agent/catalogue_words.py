@@ -187,7 +187,8 @@ def _reheard(run: str) -> str:
             words = [w for w in sounds.get(tuple(heard[i:i + n]), ()) if len(typed) == n
                      and sum(a != b for a, b in zip(typed, w)) == 1]
             # (not a character that makes a common word with the one beside it: "笔记本电脑保修" is no 电脑包)
-            if len(words) == 1 and typed not in known and not _word_across(run, i, n, words[0], known):
+            if len(words) == 1 and typed not in known and not _word_across(run, i, n, words[0], known) \
+                    and not _already_meant(typed, words[0]):
                 out.append(words[0])
                 i += n
                 break
@@ -195,6 +196,14 @@ def _reheard(run: str) -> str:
             out.append(run[i])
             i += 1
     return "".join(out)
+
+
+def _already_meant(typed: str, word: str) -> bool:
+    """The typed characters hold an option word that means what the word heard means: no slip ("要无线的" is no
+    "无限的", the slip for it that the option words list)."""
+    from agent.variants import _ZH_OPTIONS
+
+    return word in _ZH_OPTIONS and any(w in typed and meaning == _ZH_OPTIONS[word] for w, meaning in _ZH_OPTIONS.items())
 
 
 def _word_across(run: str, start: int, n: int, word: str, known: frozenset[str]) -> bool:
@@ -277,7 +286,8 @@ class Attribute:
 @lru_cache(maxsize=1)
 def attributes() -> tuple[Attribute, ...]:
     table = yaml.safe_load(ATTRIBUTES.read_text(encoding="utf-8"))
-    return tuple(Attribute(spec["label"], re.compile("|".join(spec["words"]), re.IGNORECASE),
+    # (ASCII word edges: an English word typed against Chinese is a word too, "Espresso machine的pressure是多少bar")
+    return tuple(Attribute(spec["label"], re.compile("|".join(spec["words"]), re.IGNORECASE | re.ASCII),
                            frozenset(k.lower() for k in spec["keys"])) for spec in table.values())
 
 

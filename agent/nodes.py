@@ -15,7 +15,7 @@ from agent.dialogue import (ORDER_INTENTS, account_not_order, after_no, after_th
                             products_in, questions_in, requests_in, run_flow, without_identity)
 from agent.dialogue.several import answer_others, set_apart
 from agent.dialogue.products import asks_if_sold, asks_whether_sold, without_products
-from agent.dialogue.reading import QUESTION, SHIPS_TO, SHOP_RULE, UNSERVED_PLACE, orders_meant
+from agent.dialogue.reading import HOW_TO_BUY, QUESTION, SHIPS_TO, SHOP_RULE, UNSERVED_PLACE, orders_meant
 from agent.desk import DeskQueue
 from agent.frustration import heard
 from agent.handoff import HandoffDesk
@@ -148,8 +148,10 @@ async def understand(state: TurnState, deps: TurnDeps) -> dict:
     # status question, "物流单号再发我一下"): as sure as the bar, for the model's doubt was about its own reading
     confidence = max(u.confidence, deps.settings.intent_confidence_threshold) \
         if intent != u.intent and (intent in ORDER_INTENTS or intent == "recommend" and (
-            budget(state["text"]) is not None or wants_to_buy(state["text"]))) \
-        else u.confidence  # (a need and its budget: "what can I actually get for fifty or less?"; "我要买智能灯泡")
+            budget(state["text"]) is not None or wants_to_buy(state["text"]))
+            or intent == "product_info" and HOW_TO_BUY.search(state["text"])) \
+        else u.confidence  # (a need and its budget: "what can I actually get for fifty or less?"; "我要买智能灯泡";
+    #                      "好 就它了 怎么买": how to buy, in so many words)
     # ("…a lamp for her dorm desk (NOT a battery one, she'll never change them)": the words made it a catalogue
     # question, no part of it is a change)
     # ("新家要换一打灯泡，LED light bulb有没有45刀以内一个的": the words made a catalogue question of what the model

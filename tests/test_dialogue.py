@@ -1813,6 +1813,9 @@ def test_the_one_asked_first_said_sold_out_before_the_one_asked_instead_and_two_
     assert "236.95" in coffee and "226.05" not in coffee  # (the second one, corrected)
     assert meant_intent("return_item", {}, "I want headphones, I mean earbuds, for the gym", {}) == "recommend"
     assert meant_intent("out_of_scope", {}, "给我看看蓝牙音箱", {}) == "product_info"  # (not a question between two readings)
+    assert meant_intent("order_status", {}, "我想看看luggage set", {}) == "product_info"  # (no order of theirs)
+    assert meant_intent("return_item", {}, "I want to see the luggage set", {}) == "product_info"
+    assert meant_intent("order_status", {}, "我想看看我买的luggage set到哪了", {}) == "order_status"
     grills = Conversation(shop, "zh")
     grills.say("product_info", "你们有没有烤肉架")
     assert "portable" in grills.say("product_info", "要插电的，小一点可以带去露营的")
@@ -1897,7 +1900,7 @@ def test_a_kettle_by_its_use_two_kinds_each_by_its_use_the_one_settled_on_and_wh
     puzzle.say("recommend", "a jigsaw puzzle for my grandson, he loves animals")
     assert "1500" in puzzle.say("product_info", "He's only nine, so the easiest one, please. How many pieces is that one?")
     boots = Conversation(shop, "zh").say("product_info", "有没有防水的登山靴")
-    assert "no waterproof" not in boots  # (有没有防水: asked, not refused)
+    assert "not waterproof" not in boots  # (有没有防水: asked, not refused)
     packs = Conversation(shop).say("product_info", "One wants the small green backpack with the laptop compartment, the "
                                                    "other wants the medium grey laptop one. How much is each?")
     assert "205.35" in packs and "212.79" in packs and "Laptop:" not in packs
@@ -2677,3 +2680,46 @@ def test_read_in_working_45_and_46_a_thing_not_sold_beside_one_sold_and_one_of_t
     shelves = Conversation(shop).say("product_info", "Could you tell me what your bookshelves are made of? And is there one "
                                                      "that is six feet tall in white?")
     assert shelves.index("metal") < shelves.index("531.57") and "wood" in shelves  # (both questions, in their order)
+
+
+def test_two_needs_one_each_an_either_or_in_words_of_one_side_an_attribute_asked_beside_a_value_in_passing(shop):
+    chair = Conversation(shop).say("recommend", "Setting up a home office. My back is wrecked from working on the sofa and "
+                                                "I drink like 5 coffees a day. What do you recommend?")
+    assert "Office Chair" in chair and "Coffee Maker" in chair  # (a need each, in clauses of their own)
+    uni = Conversation(shop).say("recommend", "need stuff for uni, smth to carry my laptop around campus + smth to take "
+                                              "notes in, not too pricey pls")
+    assert "Backpack" in uni and "Notebook" in uni
+    brush = Conversation(shop, "zh").say("product_info", "电动牙刷是充电的还是要放电池的？老换电池麻烦")
+    assert "AA" in brush and "rechargeable" in brush  # (the battery's every kind, "放电池" in no catalogue word)
+    espresso = Conversation(shop, "zh").say("product_info", "Espresso machine的pressure是多少bar? 听说要15 bar以上才好喝")
+    assert "9 bar" in espresso and "19 bar" in espresso  # (every pressure: the 15 bar is said in passing)
+    boots = Conversation(shop).say("product_info", "SIZE 10 LEATHER WATERPROOF HIKING BOOTS. In stock or not??")
+    assert "251.38" in boots  # (that one, sold out; the question asks its stock, not a size)
+    cheapest = Conversation(shop, "zh").say("recommend", "你们店里最便宜的东西是啥😂 穷学生一个")
+    assert "28.59" in cheapest  # (the whole shop's cheapest, a need beside it or not)
+    consoles = Conversation(shop).say("product_info", "u sell game consoles? ps5 or switch, whatever's cheaper")
+    assert "don't sell game consoles" in consoles
+    scooter = Conversation(shop, "zh").say("product_info", "请问有没有卖electric scooter的? 每天commute五公里")
+    assert "不卖electric scooter" in scooter and "Bicycle" in scooter
+    assert meant.meant_intent("complaint", {}, "刚开始练瑜伽 膝盖不太好 你们瑜伽垫有几种厚度啊", {}) == "product_info"
+    from agent.shopper_text import canonical
+    assert canonical("好吧 那游戏鼠标呢 要无线的 宿舍线太乱了").endswith("要无线的 宿舍线太乱了")  # (no slip for 无限的)
+    shoes = Conversation(shop).say("product_info", "size 10 - sneakers or running shoes, which do you actually have in "
+                                                   "stock and how much")
+    assert "189.50" in shoes and "154.75" in shoes  # (the size said first, of both)
+    camera = Conversation(shop, "zh")
+    camera.say("product_info", "帮我check一下action camera有5K的吗")  # (three, one of them in stock)
+    assert "不是" in (it := camera.say("product_info", "那个waterproof吗")) and "not waterproof" in it and "466.75" not in it
+
+
+def test_how_to_buy_is_answered_of_the_product_named_for_this_chat_places_no_orders(shop):
+    how = Conversation(shop).say("product_info", "how do I buy the backpack?")
+    assert "Backpack" in how and "cart" in how and "can't place orders" in how
+    lamp = Conversation(shop, "zh")
+    lamp.say("recommend", "推荐个台灯 学生用")
+    assert "台灯" in (bought := lamp.say("product_info", "好 就它了 怎么买")) and "购物车" in bought
+    context = {"task": {"intent": "recommend", "products": ["Desk Lamp"]}, "product": "Desk Lamp"}
+    assert meant.meant_intent("thanks_bye", {}, "好 就它了 怎么买", context) == "product_info"
+    assert meant.meant_intent("cancel_order", {}, "can I order through this chat?", {}) == "product_info"
+    assert meant.meant_intent("refund_status", {}, "how do I get my money back for #W6247578", {}) == "refund_status"
+

@@ -62,6 +62,8 @@ def _answer(intent: str, turn: Turn, earlier: str | None = None) -> Answer:
         return maybe  # (no shop question as the model reads it, yet a need the catalogue has things for)
     if intent in SAID:
         return turn.answer(SAID[intent])
+    if intent in ("price_promo", "recommend", "product_info") and reading.HOW_TO_BUY.search(turn.text):
+        return selling.how_to_buy(turn)  # ("好 就它了 怎么买": how, of the one settled on; no order is placed here)
     if intent in ("price_promo", "recommend", "product_info"):
         task = turn.dialogue.task if turn.dialogue.task and turn.dialogue.task.intent in FLOWS else None
         answer = product_facts.product_facts(turn) if intent == "product_info" \

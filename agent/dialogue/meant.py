@@ -55,12 +55,16 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if intent == "human_agent" and not reading.asks_for_person(text) and context.get("product") \
             and context.get("last_intent") in ("product_info", "recommend", "price_promo") and names_option(text):
         return "product_info"  # "那带智能传感器的那款呢 别又跟我说没有" after a purifier: the next one asked, no person
+    if intent not in ("product_info", "recommend", "price_promo") and reading.HOW_TO_BUY.search(text) \
+            and not slots.get("order_id") and not reading.ORDER_ID.search(text) and not reading.owns(text) \
+            and task_of(context).intent not in ORDER_INTENTS:
+        return "product_info"  # "好 就它了 怎么买", "can I order through this chat?": how to buy, no order of theirs
     if intent == "greeting" and _FAREWELL.search(text):
         return "thanks_bye"  # "Lovely. I shall think it over. Good day to you."
     if intent in ("out_of_scope", "greeting", "price_promo", "payment_issue") and task_of(context).intent == "recommend" \
             and money.budget(text) is not None and len(text) <= 30 and not OFFERS.search(text):
         return "recommend"  # "预算200以内呢" after a recommendation: the same need, within it
-    if intent in ("out_of_scope", "greeting") and _SHOP_END.search(text) and not products.products_in(text):
+    if intent in ("out_of_scope", "greeting") and SHOP_END.search(text) and not products.products_in(text):
         return "price_promo"  # "好奇问问 你们店里最贵的东西是啥 多少钱": the dearest thing we sell, a question of ours
     if intent in ("product_info", "recommend", "complaint", "out_of_scope") and not task_of(context).intent \
             and TWO_WANTS.search(text) and len(products_for(text)) > 1 and WANTS.search(text):
@@ -217,9 +221,12 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
     if intent in ("shipping_policy", "return_policy", "payment_issue", "account", "complaint") and products.asks_whether_sold(text) \
             and products.asked_if_sold(text) and not _bought(text) and not slots.get("order_id"):
         return "product_info"  # ("do you carry power banks? If so, is there one that charges wirelessly?": ours, asked of)
-    if intent not in ORDER_INTENTS | {"product_info", "recommend", "price_promo"} and _SHOW_ME.search(text) \
-            and products.products_in(text) and not reading.owns(text) and not slots.get("order_id"):
-        return "product_info"  # "给我看看蓝牙音箱", "show me your backpacks": the catalogue's
+    if intent not in {"product_info", "recommend", "price_promo"} and _SHOW_ME.search(text) \
+            and products.products_in(text) and not reading.owns(text) and not slots.get("order_id") \
+            and (intent not in ORDER_INTENTS or not task_of(context).intent and not _ORDER_WORDS.search(text)
+                 and not _bought(text) and not reading.ORDER_ID.search(text)):
+        return "product_info"  # "给我看看蓝牙音箱", "show me your backpacks", "我想看看luggage set" (read as an order's status):
+        # the catalogue's
     if intent in ("exchange_item", "modify_order", "return_item") and not task_of(context).intent \
             and not reading.OWNS.search(text) and not slots.get("order_id") and (PRICE_ASKED.search(text) or (
                 reading.QUESTION.search(text) and asked_attributes(products.without_products(text))
@@ -330,7 +337,7 @@ def meant_intent(intent: str | None, slots: dict, text: str, context: dict) -> s
 _BROWSING = re.compile(r"\b(?:looking at|checking out|interested in|eyeing)\b|在看|看中|看上", re.IGNORECASE)
 
 
-_SHOP_END = re.compile(r"(?:店里|全店|你们(?:店|家)(?:里)?|你们卖的)[^，,。？?]{0,4}(?:最贵|最便宜)|"
+SHOP_END = re.compile(r"(?:店里|全店|你们(?:店|家)(?:里)?|你们卖的)[^，,。？?]{0,4}(?:最贵|最便宜)|"
                        r"\b(?:most expensive|priciest|cheapest) (?:thing|item|product)s? (?:in (?:the|your) (?:whole )?(?:store|shop)|you (?:sell|have|carry))",
                        re.IGNORECASE)  # (the whole shop's end, no product named)
 _ANOTHER_KIND = re.compile(r"(?:想|要|打算)换(?:成|个|一个)?(?:那种|那款|这种|一种|别的款)", re.IGNORECASE)  # (a kind, not an item of theirs)
@@ -342,7 +349,8 @@ _READ_AGAIN = ORDER_INTENTS | {"complaint", "out_of_scope", "greeting", "return_
 _WHERE_IS_IT = re.compile(r"到哪|\bwhere(?:'s| is| are) (?:my|it|they)\b|\btracking\b", re.IGNORECASE)  # (not "on the way" to work)
 
 
-_SHOW_ME = re.compile(r"给我看看|看一?看(?![她他它孩宝老爸妈家外门])|瞧瞧|想看|\bshow me\b|\blet me see\b|\bcan i see\b|\bbrowse\b", re.IGNORECASE)
+_SHOW_ME = re.compile(r"给我看看|看一?看(?![她他它孩宝老爸妈家外门])|瞧瞧|想看|\bshow me\b|\blet me see\b|\bcan i see\b|\bbrowse\b|"
+                      r"\b(?:want|like|wanna|love) (?:to )?(?:see|look at|check out)\b", re.IGNORECASE)
 
 
 # a product's name and nothing but an acknowledgement around it ("ok. dumbells?", "嗯 那瑜伽垫呢")

@@ -21,7 +21,9 @@ from agent.variants import (asked_variants, fits, fitting, for_whom, named_optio
 
 
 _PRICE_GAP = re.compile(r"差价")  # (of two products named: "普通咖啡机和意式咖啡机差价大吗"; in an order's talk, an exchange's)
-_TORN = re.compile(r"\btorn between\b|\bdeciding between\b|\bcan'?t decide between\b|纠结", re.IGNORECASE)
+_TORN = re.compile(r"\btorn between\b|\bdeciding between\b|\bcan'?t decide between\b|纠结|"
+                   r"\bor\b[^.?!]{0,40}?\bwhich\b|还是[^。？?]{0,20}?哪", re.IGNORECASE)  # ("sneakers or running shoes, which
+#                                                                                  do you actually have in stock")
 
 
 
@@ -67,8 +69,12 @@ def product_facts(turn: Turn, meant: str | None = None) -> Answer:
             answer = _facts_of(turn, catalogue, name)
             return replace(answer, reply=turn.say("not_sold_short", thing=products.as_said(thing, turn.language))
                            + turn.between + answer.reply)
-        near = list(dict.fromkeys([*same_head(thing), *(products_for(turn.text) or closest_products(thing))]))  # ("折叠伞":
-        #                                                                       the patio umbrella first, another kind)
+        # (those both the message and the thing are near first: "u sell desktop PCs? need one for my home office" the
+        # Laptop; then what the rest of the message needs, not what the thing's own words name: "有卖air fryer吗 就是空气
+        # 炸锅 想做点healthy的" is no air purifier's)
+        close, need = closest_products(thing), re.sub(re.escape(thing), " ", turn.text, flags=re.IGNORECASE)
+        near = list(dict.fromkeys([*same_head(thing), *(n for n in products_for(turn.text) if n in close),
+                                   *(products_for(need) or close)]))  # ("折叠伞": the patio umbrella first, another kind)
         rest, listed = " ".join(x for x in reading.sentences(turn.text) if thing.lower() not in x.lower()), 3
         if _WHAT_ELSE.search(rest) and (asked := products_for(rest)):
             # ("do you sell printers? If not, no worries, what kitchen stuff DO you sell?": those the kitchen is for,
@@ -168,6 +174,16 @@ def _facts_of(turn: Turn, catalogue: dict, name: str | None) -> Answer:
                            lines=stock_lines(turn, [product["variants"][turn.dialogue.variant]]))
     if asked and (answer := _most_of(turn, name, product, asked, with_named=True)):  # ("木头的书架最高的有多高")
         return answer
+    questions = " ".join(q for q in reading.sentences(turn.text) if reading.QUESTION.search(q))
+    if asked and questions and (of := asked_attributes(products.without_products(questions))) \
+            and _WHAT_VALUE.search(questions) and not named_options(list(product["variants"].values()), questions) \
+            and not PRICE_ASKED.search(questions) and not _PICKS.search(questions) \
+            and (said := named_options(list(product["variants"].values()), turn.text)) \
+            and all(k.lower() in a.keys for k in said for a in of):
+        # ("Espresso machine的pressure是多少bar? 听说要15 bar以上才好喝": every pressure, the one said in passing no choice;
+        # not "How big a room can they handle? My living room is large … Which one, and how much?": one of them; nor
+        # "what are the frames made of? … plastic frames only, and they need to be polarized": a wish, of another option too)
+        return _attributes_answer(turn, name, product, asked)
     if (answer := _either_or(turn, name, product)):
         return answer
     if (two := _attribute_then_variant(turn, name, catalogue, product)):
@@ -304,6 +320,12 @@ def _by_use(names: list[str], text: str) -> str | None:
     return used[0] if len(used) == 1 else None
 
 
+# a question of what value an attribute has, not whether ("是多少bar", "what are the frames made of")
+_WHAT_VALUE = re.compile(r"\bwhat\b|\bhow (?:much|many|big|long|heavy|tall|thick|wide)\b|多少|什么|几|哪些", re.IGNORECASE)
+# what a message says first, set off before what it names ("size 10 - sneakers or running shoes")
+_LEAD = re.compile(r"^([^-–—:：,，.。?？]{1,30}?)\s*[-–—:：,，]\s")
+
+
 def side_by_side(turn: Turn, names: list[str], catalogue: dict) -> Answer:
     """Each product's price range and options in stock, one line each (two named and compared, or two just
     recommended: "which one is easiest to use?")."""
@@ -311,6 +333,8 @@ def side_by_side(turn: Turn, names: list[str], catalogue: dict) -> Answer:
     pieces = [p for sentence in reading.sentences(turn.text) for p in VERSUS.split(sentence) if p and p.strip()]
     # (words naming no product hold for both: "a regular wristwatch or a smart watch? He'd only wear a leather strap")
     shared = " ".join(p for p in pieces if not products.products_in(p))
+    if (lead := _LEAD.match(turn.text)) and not products.products_in(lead[1]):
+        shared += f" {lead[1]}"  # ("size 10 - sneakers or running shoes, which …": the size of both)
     for name in names:
         product = turn.product(catalogue[name])
         in_stock = [v for v in product["variants"].values() if v["available"]]
@@ -529,8 +553,9 @@ def _most_of(turn: Turn, name: str, product: dict, asked: list[Attribute], with_
     wanted = {k: set(v) for k, v in still_minded(turn.dialogue.asked_options, turn.text).items()}
     now = named_options(variants, products.without_products(turn.text)) if with_named else {}
     gone = []
-    if now:
-        wanted |= now
+    if now:  # (only what is named again, where it says all of it anew: "whats the tallest one you have in white" after
+        #       the white wood ones: of every white one)
+        wanted = now if len(wanted) > len(now) and all(wanted.get(k) == v for k, v in now.items()) else wanted | now
         named = [v for v in variants if fits(v, wanted) == len(wanted)]
         if not any(v["available"] for v in named):
             return None  # (none in stock has what is named: said so, with the closest, by the variant answer)
@@ -603,7 +628,9 @@ def _either_or(turn: Turn, name: str, product: dict) -> Answer | None:
     first, second = named_options(variants, m[1]), named_options(variants, m[2])
     keys = [k for k in set(first) & set(second) if first[k] != second[k]] or [
         k for k in first if any(str(v["options"].get(k, "")).lower().startswith(w) for v in variants
-                                for w in re.findall(r"[a-z][a-z0-9]{2,}", option_words(m[2])))]  # ("type-c口还是USB口")
+                                for w in re.findall(r"[a-z][a-z0-9]{2,}", option_words(m[2])))] or [
+        k for k in {**first, **second} if len(first) + len(second) == 1]  # (one side in words the catalogue does not use:
+    #                                                     "是充电的还是要放电池的", "能连小爱同学吗 还是只能用alexa")
     if len(keys) != 1:
         return None
     rest = {k: v for k, v in named_options(variants, turn.text).items() if k != keys[0]}
@@ -615,9 +642,13 @@ def _either_or(turn: Turn, name: str, product: dict) -> Answer | None:
     said = turn.answer("attribute_facts", {"product": product}, name=label, lines=(
         f"{option_name(keys[0], turn.language)}: {priced_values(in_stock, keys[0], priced=True)}"
         + _sold_out_values(turn, group, keys[0])))
-    if len(in_stock) > 3:
+    # (few in stock, or few with the value asked first: each, with its price; "Does the e-reader have a cellular
+    # option or is it wifi only?": the two cellular ones)
+    first_few = [v for v in in_stock if {str(v["options"].get(keys[0], "")).lower()} & {x.lower() for x in first.get(keys[0], ())}]
+    few = in_stock if len(in_stock) <= 3 else first_few if 0 < len(first_few) <= 2 else []
+    if not few:
         return said
-    lines = turn.say("variant_facts", name=name, lines=stock_lines(turn, in_stock))  # (few: each, with its price)
+    lines = turn.say("variant_facts", name=name, lines=stock_lines(turn, few))
     return replace(said, reply=said.reply + turn.between + lines)
 
 

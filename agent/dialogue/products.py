@@ -96,7 +96,7 @@ _HOLDS = re.compile(r"(?:能装|装得下|放得下|能放|可以装|可以放)[
                     r"\b(?:bag|case|sleeve|stand|lamp|desk|charger) for (?:her|his|my|their|your) $")  # ("a bag for her laptop")
 
 
-_SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)?(?: or do (?:you|u) not)? (?:sell|have|carry|stock)\s+(?:any\s+)?(?:an? )?(?!(?:and|or|but|are|is|they|it)\b)([a-z0-9][a-z0-9 -]{1,30}?|[\u4e00-\u9fff]{2,6})"
+_SOLD = re.compile(r"(?:\bdo |^\W*)(?:you|u|y'?all)(?: guys)?(?: or do (?:you|u) not)? (?:sell|have|carry|stock)\s+(?:any\s+)?(?:an? )?(?!(?:and|or|but|are|is|they|it)\b)([a-z0-9][a-z0-9 -]{1,30}?|[\u4e00-\u9fff]{2,6})"
                    r"(?=\s*(?:[?.!,]|$|\bor\b|\bin\b|\bfor\b|\bat\b))|"
                    r"\b(?:biggest|largest|smallest|best|newest|latest|cheapest|most expensive)\s+([a-z][a-z -]{1,20}?)\s+"
                    r"(?:you|u|y'?all)(?: guys)? (?:sell|have|carry|stock|got)\b|"  # ("how big is the biggest tv you sell")
@@ -119,7 +119,7 @@ _SOLD = re.compile(r"\bdo (?:you|u|y'?all)(?: guys)?(?: or do (?:you|u) not)? (?
                    r"[a-z][a-z -]{1,24}?(?=[\s，,。！!？?]|$))"
                    r"[^。？?]{0,12}?(?:你们|你家|店里)?(?:这|这里|这儿)?(?:有吗|有没有|有卖吗|有卖的?吗|卖不卖)|"  # ("想配个手机壳和钢化膜，你们卖不卖？")  # ("想给我爸买个电动剃须刀，你们有卖吗",
                    # "客厅要换电视 65寸的 你们这有吗", "想买个 treadmill 在家跑步，有吗？")
-                   r"(?:有没有卖|有卖|卖不卖|(?:你们|你家|店里|贵店)(?:这里|这儿|这)?有(?:没有)?)\s*(?:那种\s*)?([a-z][a-z -]{1,30}?)\s*"
+                   r"(?:有没有卖|有卖|卖不卖|(?:你们|你家|店里|贵店)(?:这里|这儿|这)?有(?:没有)?)\s*(?:那种\s*)?([a-z][a-z -]{1,30}?)\s*(?:的\s*)?"
                    r"(?=吗|么|嘛|[啊呀]|[?？]|或者|\s+or\b|$)|"  # ("你们有卖 air fryer 吗", "有卖那种 smart bulb 吗", "有没有卖drone啊")
                    r"有没有\s*([a-z][a-z -]{1,30}?)\s*(?=卖|或者)|"  # ("有没有air fryer卖啊", "有没有 rice cooker 或者 microwave 啊")
                    r"有没有(?:那种|这种)?(?:[\u4e00-\u9fff]{1,6}的)?([\u4e00-\u9fff]{2,5}?)(?:在)?卖(?![家的])|"  # ("有没有那种宿舍用的小冰箱卖")
@@ -162,6 +162,12 @@ _RULED_OUT = re.compile(r"\b(?:an? |the )?([a-z][a-z -]{1,20}?)\s+(?:is|are|'s|w
                         re.IGNORECASE)  # (not "the laptop is too expensive, anything cheaper?": cheaper ones of it)
 
 
+# a thing thought of and taken back ("Maybe a tablet? Actually no, he hates apps", "要不平板？算了 他不爱看屏幕")
+_TAKEN_BACK = re.compile(r"\b(?:maybe|perhaps|or)\s+(?:an? |the )?([a-z][a-z -]{1,20}?)\s*\?+\s*(?:(?:actually|hmm+|wait|on second "
+                         r"thought)\W{0,3})?\b(?:no|nah|nope)\b|(?:或者|要不|也许)([\u4e00-\u9fff]{2,6}?)[？?]+\s*(?:算了|不行|不要|不了)",
+                         re.IGNORECASE)
+
+
 def unwanted(text: str) -> set[str]:
     """Products the shopper says they do not want ("要传统的那种手表，不要智能手表", "not a smartwatch"), or named by
     the word that sets them apart ("送块手表，不要智能的那种": not the 智能手表)."""
@@ -172,6 +178,7 @@ def unwanted(text: str) -> set[str]:
             named = {name for written, names in _product_names() if written.startswith(word) for name in names}
         out |= named
     out |= {name for m in _RULED_OUT.finditer(text) for name, _ in products_in(m[1])}  # ("a bicycle is too much money")
+    out |= {name for m in _TAKEN_BACK.finditer(text) for name, _ in products_in(m[1] or m[2])}
     for clause in _PARTS.split(text):  # ("平板太重了她不要": the tablet named, then refused at the clause's end)
         if _REFUSED_AFTER.search(clause):  # (not "扫地机器人就算了" of vacuums: one kind of them, robotic, refused)
             kept = _REFUSED_AFTER.sub("", clause)

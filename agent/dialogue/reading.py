@@ -35,7 +35,7 @@ def sentences(text: str) -> list[str]:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
-QUESTION = re.compile(r"[?？]|\b(?:when|where|what|how|why|which)\b|什么|怎么|为什么|多久|几天|几倍|几寸|几杯|几升|几档|哪|吗|是不是|有没有|能不能|"
+QUESTION = re.compile(r"[?？]|\b(?:when|where|what|how|why|which)\b|什么|怎么|为什么|多久|几天|几倍|几寸|几杯|几升|几档|几种|几款|多少|多大|多重|多厚|多宽|啥|哪|吗|是不是|有没有|能不能|"
                       r"可不可以|会不会|要不要|[请想][问問]|[问問]一?下|((?![不没])[\u4e00-\u9fff])[不没]\1", re.IGNORECASE)
 # ("想問那個背包 黑色 小的"; a verb, not, the verb: "防不防滑", "贵不贵")
 A_NOT_A = re.compile(r"((?![不没])[\u4e00-\u9fff])[不没]\1")
@@ -122,7 +122,7 @@ def compares_those_two(text: str) -> bool:
     """"whats the diff between those 2": the two just shown, set against each other."""
     return bool(COMPARES.search(text) and THOSE_TWO.search(text))
 
-COMPARES = re.compile(r"differen|(?<![a-z])(?:diff|compar(?:e|ed|ing|ison)|vs\.?|versus)(?![a-z])|\bwhich (?:one )?is (?:\w+er|more \w+|less \w+)\b|\bwhich (?:one )?costs? (?:less|more)\b|"
+COMPARES = re.compile(r"differen|(?<![a-z])(?:diff|compar(?:e|ed|ing|ison)|vs\.?|versus)(?![a-z])|\bwhich(?: one)?(?:'s| is) (?:\w+er|more \w+|less \w+)\b|\bwhich (?:one )?costs? (?:less|more)\b|"
                       r"\bwhich is better\b|\btorn between\b|\bwhich (?:one )?(?:makes (?:more )?sense|would you (?:pick|choose|get|go for)|"
                       r"should i (?:get|buy|pick|choose|go for))\b|\b(?:deciding|can'?t decide) between\b|区别|不同|对比|比较|哪个好|哪个更|纠结|"
                       r"差多少|差别|差在哪|差很多|哪(?:个|款)", re.IGNORECASE)  # (letters around, not \b: "想compare一下")
@@ -248,6 +248,12 @@ _NEGATED_YES = re.compile(r"\b(?:don'?t|dont|do not|please don'?t|not|never|no n
                           r"proceed)\b|(?:不要|别|不用|先别|暂时不)(?:确认|确定)", re.IGNORECASE)
 
 
+# how to buy, which this chat does not do ("好 就它了 怎么买", "how do I buy the backpack?", "can I order through this chat?")
+HOW_TO_BUY = re.compile(r"怎么(?:买|下单|购买|付款)|如何(?:购买|下单|买)|(?:在)?哪(?:里|儿)?(?:能|可以)?(?:买|下单)(?!了)|能(?:直接)?在(?:这里|这儿|聊天里)(?:买|下单)|"
+                        r"\bhow (?:do|can|would|should) (?:i|we) (?:go about )?(?:buy|buying|order|ordering|purchase|purchasing)\b|"
+                        r"\bhow to (?:buy|order|purchase)\b|\bwhere (?:do|can) i (?:buy|order|purchase)\b|"
+                        r"\bcan (?:i|we) (?:buy|order|purchase)(?: it| this| that| one| them)? (?:here|through|in|via|from) (?:this|the) chat\b",
+                        re.IGNORECASE)
 BACK_TO = re.compile(r"\b(?:back to|going back to)\b|说回|回到刚才|继续刚才", re.IGNORECASE)
 _OTHER_CHOICE = re.compile(r"(?<![不别没])(?:换成?|改成?|还是要)(?!了)[^，,。；;]{0,12}?(?:码|号|色|款|寸|版)|"
                            r"\b(?:go with|get|take) the \w+(?: \w+)? one instead\b", re.IGNORECASE)

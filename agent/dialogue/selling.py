@@ -69,10 +69,11 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
     if (theirs := products.only_theirs(text)) and ((rest := [(n, pid) for n, pid in named if n not in theirs])
                                                    or products_for(text)):
         named = rest  # ("i need a light for my desk … my laptop is the only thing near it": not a laptop)
-    if intent == "recommend" and len(named) == 1 and not current and TWO_WANTS.search(text) \
-            and len(needed := [n for n in products_for(text) if n in catalogue][:2]) == 2 and named[0][0] in needed:
+    if intent == "recommend" and len(named) == 1 and not current \
+            and len(needed := [n for n in products_for(text) if n in catalogue][:2]) == 2 and named[0][0] in needed \
+            and (TWO_WANTS.search(text) or two_needs(text, needed)):
         # ("…晚上熄灯以后他还得写作业看书… 对了他喝水的杯子上周也摔碎了 一起帮我看看": the lamp the need is for, and the
-        # bottle named beside it)
+        # bottle named beside it; "my back is wrecked from working on the sofa … and I drink like 5 coffees a day")
         return Answer(_for_need(turn, needed, catalogue, text), {"products": [(n, catalogue[n]) for n in needed]})
     if len(named) > 1 and len({w for _, w in products.products_in(text)}) == 1 \
             and len(shown := [(n, pid) for n, pid in named if n in task.products]) == 1:
@@ -164,6 +165,8 @@ def sell(turn: Turn, intent: str, offers: bool = True) -> Answer:
         reply, offer = _for_need(turn, _kin(named[0][0], catalogue), catalogue, turn.text), None
     elif intent == "recommend" and product_id:
         reply, offer = _in_stock(turn, task, named[0][0], product_id)
+    elif intent == "recommend" and not named and meant.SHOP_END.search(text) and (end := _end_of_shop(turn, catalogue)):
+        reply, offer = end, None  # ("你们店里最便宜的东西是啥😂 穷学生一个": the whole shop's, whoever asks)
     elif intent == "recommend" and (needed := [n for n in products_for(said) if n not in unwanted]) \
             and len(most := _most_of(turn, needed, catalogue)) == 1:
         return product_facts(turn, most[0])  # ("她练瑜伽…垫子太薄了…就要你们最厚的那种": the thickest yoga mat)
@@ -204,9 +207,9 @@ def _first_by_options(turn: Turn, catalogue: dict) -> str | None:
     """The product that fits the need best where the message names its options and none of the next two's ("around
     500ml. NOT glass": the water bottle; not a perfume for "男生" when a helmet fits a boy's birthday first; none where
     two things are wanted: "something to ride on, and something to protect her head … her head is small")."""
-    if TWO_WANTS.search(turn.text):
-        return None
     need = [n for n in products_for(turn.text) if n in catalogue][:3]
+    if TWO_WANTS.search(turn.text) or two_needs(turn.text, need):
+        return None
     named = [bool(named_options(list(turn.product(catalogue[n])["variants"].values()), turn.text)) for n in need]
     return need[0] if named and named[0] and not any(named[1:]) else None
 
@@ -270,6 +273,20 @@ def _in_stock(turn: Turn, task: Task, name: str, product_id: str) -> tuple[str, 
     return reply, _cross_sell(turn, turn.shop.call("list_promotions", {"product_id": product_id})["promotions"], name)
 
 
+def how_to_buy(turn: Turn) -> Answer:
+    """How to buy the product named or just talked about (or any, where none is): in the app, the H5 page or the
+    mini-program, for this chat places no orders."""
+    catalogue = turn.shop.call("list_all_product_types", {})
+    task = turn.dialogue.task
+    one_shown = task.products if task and len(task.products) == 1 else []
+    name = next((n for n in (*(n for n, _ in products.products_in(turn.text)), turn.dialogue.product, *one_shown)
+                 if n in catalogue), None)
+    if not name:
+        return turn.answer("how_to_buy_any")
+    turn.dialogue.product = name
+    return turn.answer("how_to_buy", {"product": turn.product(catalogue[name])}, name=name)
+
+
 def perhaps_shopping(turn: Turn) -> Answer | None:
     """A message the model reads as outside the shop, where the need reader finds what we sell for what it describes
     ("健身房年卡太贵了 一年三千多 想在家自己练练力量", "two kids … something big on their bedroom wall … something we can
@@ -291,7 +308,7 @@ def _for_need(turn: Turn, needed: list[str], catalogue: dict, need: str) -> str:
     # ("a light for my desk … that plugs into usb": the products with such a variant in stock, where some have one)
     having = [n for n in needed if n in catalogue and any(
         v["available"] for v in fitting(list(turn.product(catalogue[n])["variants"].values()), turn.text))]
-    two_wanted = bool(TWO_WANTS.search(turn.text))
+    two_wanted = bool(TWO_WANTS.search(turn.text)) or two_needs(need, needed)
     if having and uses_named(need, having[0]) >= uses_named(need, needed[0]) and not two_wanted:
         needed = having  # (not a lamp for "宿舍用 要插电烧水的": the kettle fits the need better; nor only the helmet of
         # "something to ride on, and something to protect her head … her head is small": two things wanted)
@@ -314,6 +331,19 @@ def _for_need(turn: Turn, needed: list[str], catalogue: dict, need: str) -> str:
     if not shown:
         return turn.say("nothing_within", budget=budget) if budget else _picks(turn)[0]
     return _listed(turn, shown, need)
+
+
+def two_needs(text: str, needed: list[str]) -> bool:
+    """The first two products a need reads as each wanted for a need of its own, said in a clause of its own ("need
+    stuff for uni, smth to carry my laptop around campus + smth to take notes in"), not two that fit one need (nor
+    the thing one is for: "要一个大一点的背包 能装15寸电脑的")."""
+    clauses = [c for c in _CLAUSE.split(text) if c and c.strip()]
+    where = [{i for i, c in enumerate(clauses) if uses_named(c, n, people=False)} for n in needed[:2]]
+    return len(where) == 2 and bool(where[0] - where[1]) and bool(where[1] - where[0])
+
+
+# where a clause ends: a stop, a comma, a plus, "and", "also", 还/再/另外/顺便/要不, a space before Chinese
+_CLAUSE = re.compile(r"[，,。.!！?？;；+\n]|\s+(?=\S*[\u4e00-\u9fff])|\b(?:and|also|plus)\b|还|再|另外|顺便|要不", re.IGNORECASE)
 
 
 def _most_of(turn: Turn, needed: list[str], catalogue: dict) -> list[str]:
@@ -353,8 +383,8 @@ def _end_of_shop(turn: Turn, catalogue: dict) -> str | None:
     """The cheapest (or dearest) variant in stock over the whole catalogue, when that is asked and no product
     or need is named ("what's the cheapest thing in your store lol", "店里最贵的是什么")."""
     dearest = DEAREST.search(turn.text)
-    if not (dearest or CHEAPEST.search(turn.text)) or products_for(turn.text):
-        return None
+    if not (dearest or CHEAPEST.search(turn.text)) or products_for(turn.text) and not meant.SHOP_END.search(turn.text):
+        return None  # (a need's cheapest is of its products, unless the whole shop's is asked: "你们店里最便宜的东西是啥 穷学生一个")
     in_stock = [(v, name) for name, pid in catalogue.items() for v in turn.product(pid)["variants"].values() if v["available"]]
     if not in_stock:
         return None

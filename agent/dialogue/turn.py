@@ -81,6 +81,6 @@ def refunded(order: dict) -> dict | None:
 
 def options(variant: dict) -> str:
     """A variant's option values ("17-inch, i7, black"); a yes/no option by its name ("waterproof",
-    "no waterproof"), since a bare "yes" says nothing."""
-    return ", ".join(key if value == "yes" else f"no {key}" if value == "no" else str(value)
+    "not waterproof", "no water resistance"), since a bare "yes" says nothing."""
+    return ", ".join(key if value == "yes" else f"{'not' if key.endswith('proof') else 'no'} {key}" if value == "no" else str(value)
                      for key, value in variant["options"].items())

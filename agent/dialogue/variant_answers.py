@@ -632,10 +632,13 @@ def _one_shown_asked(turn: Turn, variants: list[dict], named: dict[str, set[str]
     a value ("那个红色的呢，有扶手吗" after three chairs, "贵的那个是充电的吗" after three toothbrushes): that one,
     whatever it has, not another that has it."""
     shown = [v for v in variants if v["item_id"] in (turn.dialogue.shown or [])]
+    buyable = [v for v in shown if v["available"]]
     if _JUST_IS_IT.match(turn.text) and (it := next((v for v in variants if v["item_id"] == turn.dialogue.variant), None)
-                                         or (shown[0] if len(shown) == 1 else None)):
-        return it  # ("is it i7?" after the cheapest laptop; "那个waterproof吗" after the one 5K camera in stock)
-    if len(shown) > 1 and _WHICH_IS_IT.match(turn.text) and len(buyable := [v for v in shown if v["available"]]) == 1:
+                                         or (shown[0] if len(shown) == 1 else buyable[0]
+                                             if len(buyable) == 1 and not _HAS_ONE.search(turn.text) else None)):
+        return it  # ("is it i7?" after the cheapest laptop; "那个waterproof吗" after the 5K cameras, one of them in stock;
+        #            not "这个有100ml的大瓶吗", whether there is one)
+    if len(shown) > 1 and _WHICH_IS_IT.match(turn.text) and len(buyable) == 1:
         return buyable[0]  # ("is that the basic kit or the pro one" after three shown, one in stock: that one)
     if len(shown) < 2 or not reading.QUESTION.search(turn.text):
         return None
@@ -660,12 +663,12 @@ _PRICIER_ONE = re.compile(r"(?<![最更])贵(?:一?点)?的?那[个款台把双�
 _CHEAPER_ONE = re.compile(r"(?<![最更])便宜(?:一?点)?的?那[个款台把双件只张]|\bthe cheaper (?:[\w-]+ ){0,2}?one\b", re.IGNORECASE)
 # a question a yes or a no answers ("是充电的吗", "有扶手吗", "is it i7?"; not "which has a backlight?", "leather or mesh?")
 _YES_OR_NO = re.compile(r"^(?!.*(?:还是|\bor\b|哪|\bwhich\b|\bwhat\b)).*(?:[吗么]\W*$|是不是|有没有|^\W*(?:[\w-]+,?\s+){0,4}?(?:is|does|has|do|was|are)\s+"
-                        r"(?:it|that|this|the|any|they|there|your|you|u)\b)", re.IGNORECASE)
+                        r"(?:it|that|this|the|any|they|those|these|there|your|you|u)\b)", re.IGNORECASE)
 # one of those shown, picked by a value, then a value asked of it ("the small one. cotton?", "the L one — full zip?")
 _THE_ONE_ASKED = re.compile(r"^\W*(?:ok(?:ay)?,? |so,? |and |hmm+,? )?(?:the|that) ([\w -]{1,15}?) one\s*[.,:;—–-]+\s*"
                             r"(?:is it |does it have |has it got )?([\w -]{1,20}?)\s*\?+\s*$", re.IGNORECASE)
 # a value asked of the one just shown, and nothing else ("is it i7?", "那个是白色的吗"; not "is it in stock in black?")
-_JUST_IS_IT = re.compile(r"^\W*(?:and |so |ok,? |hmm+,? )?(?:is|was) (?:it|that|that one|this one)\b(?!.*\b(?:in stock|available|"
+_JUST_IS_IT = re.compile(r"^\W*(?:and |so |ok,? |hmm+,? )?(?:(?:is|was) (?:it|that|that one|this one)|are (?:they|those|these))\b(?!.*\b(?:in stock|available|"
                          r"come|comes|cheaper|cheapest|or)\b)[^?.!]{1,30}\?*\s*$|"  # (not "is that leather or mesh")
                          r"^\W*(?:(?:does|has) (?:it|that|that one|this one) (?:have|got)\b(?!.*\bor\b)[^?.!]{1,30}\?*\s*$)|"  # ("does it have armrests?")
                          r"^\W*(?:它|那个|这个|那款|这款|那台|这台|那把|这把)?是[^，,。？?]{1,10}(?:的)?(?:吗|么)\W*$|"
