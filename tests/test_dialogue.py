@@ -2722,4 +2722,5 @@ def test_how_to_buy_is_answered_of_the_product_named_for_this_chat_places_no_ord
     assert meant.meant_intent("thanks_bye", {}, "好 就它了 怎么买", context) == "product_info"
     assert meant.meant_intent("cancel_order", {}, "can I order through this chat?", {}) == "product_info"
     assert meant.meant_intent("refund_status", {}, "how do I get my money back for #W6247578", {}) == "refund_status"
+    assert meant.meant_intent("payment_issue", {}, "怎么买不了啊 一直付款失败", {}) == "payment_issue"
 

@@ -248,8 +248,9 @@ _NEGATED_YES = re.compile(r"\b(?:don'?t|dont|do not|please don'?t|not|never|no n
                           r"proceed)\b|(?:不要|别|不用|先别|暂时不)(?:确认|确定)", re.IGNORECASE)
 
 
-# how to buy, which this chat does not do ("好 就它了 怎么买", "how do I buy the backpack?", "can I order through this chat?")
-HOW_TO_BUY = re.compile(r"怎么(?:买|下单|购买|付款)|如何(?:购买|下单|买)|(?:在)?哪(?:里|儿)?(?:能|可以)?(?:买|下单)(?!了)|能(?:直接)?在(?:这里|这儿|聊天里)(?:买|下单)|"
+# how to buy, which this chat does not do ("好 就它了 怎么买", "how do I buy the backpack?", "can I order through this chat?";
+# not "怎么买不了 一直付款失败", a payment that fails)
+HOW_TO_BUY = re.compile(r"(?:怎么|如何)(?:买|下单|购买)(?![不了])|(?:在)?哪(?:里|儿)?(?:能|可以)?(?:买|下单)(?!了)|能(?:直接)?在(?:这里|这儿|聊天里)(?:买|下单)|"
                         r"\bhow (?:do|can|would|should) (?:i|we) (?:go about )?(?:buy|buying|order|ordering|purchase|purchasing)\b|"
                         r"\bhow to (?:buy|order|purchase)\b|\bwhere (?:do|can) i (?:buy|order|purchase)\b|"
                         r"\bcan (?:i|we) (?:buy|order|purchase)(?: it| this| that| one| them)? (?:here|through|in|via|from) (?:this|the) chat\b",

@@ -82,5 +82,12 @@ def refunded(order: dict) -> dict | None:
 def options(variant: dict) -> str:
     """A variant's option values ("17-inch, i7, black"); a yes/no option by its name ("waterproof",
     "not waterproof", "no water resistance"), since a bare "yes" says nothing."""
-    return ", ".join(key if value == "yes" else f"{'not' if key.endswith('proof') else 'no'} {key}" if value == "no" else str(value)
-                     for key, value in variant["options"].items())
+    return ", ".join(_option_said(key, value) for key, value in variant["options"].items())
+
+
+def _option_said(key: str, value: object) -> str:
+    if value == "yes":
+        return key
+    if value == "no":
+        return f"not {key}" if key.endswith("proof") else f"no {key}"  # (an adjective: "not waterproof")
+    return str(value)
