@@ -174,11 +174,12 @@ def _facts_of(turn: Turn, catalogue: dict, name: str | None) -> Answer:
                            lines=stock_lines(turn, [product["variants"][turn.dialogue.variant]]))
     if asked and (answer := _most_of(turn, name, product, asked, with_named=True)):  # ("木头的书架最高的有多高")
         return answer
-    questions = " ".join(q for q in reading.sentences(turn.text) if reading.QUESTION.search(q))
+    questions, all_variants = " ".join(q for q in reading.sentences(turn.text) if reading.QUESTION.search(q)), \
+        list(product["variants"].values())
     if asked and questions and (of := asked_attributes(products.without_products(questions))) \
-            and _WHAT_VALUE.search(questions) and not named_options(list(product["variants"].values()), questions) \
+            and _WHAT_VALUE.search(questions) and not named_options(all_variants, questions) \
             and not PRICE_ASKED.search(questions) and not _PICKS.search(questions) \
-            and (said := named_options(list(product["variants"].values()), turn.text)) \
+            and (said := named_options(all_variants, turn.text)) \
             and all(k.lower() in a.keys for k in said for a in of):
         # ("Espresso machine的pressure是多少bar? 听说要15 bar以上才好喝": every pressure, the one said in passing no choice;
         # not "How big a room can they handle? My living room is large … Which one, and how much?": one of them; nor
